@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kipc: the module (through Kbuild), libkipc, libkipc-admin, the kipc tool,
+# the selftests, and the QEMU loop that runs them.
+#
+#   make               build everything
+#   make check         deps, build, run every selftest in a QEMU guest
+#   make demo          deps, build, boot the guest and run the narrated demo
+#   make deps          install what is missing (apt) and fetch the guest kernel
+#   make style         checkpatch --strict over kmod/
+#   make sparse        the module with sparse (C=2)
+#   make install       see README.md
+
+KSERIES ?= 6.12
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kipc
+KSRC ?= $(CACHE)/linux-source-6.12
+
+# The running kernel's build tree when it has one, else the Debian cloud
+# headers of $(KSERIES) that `make deps` installs. The exact ABI version comes
+# from the meta package, never from this file.
+ifeq ($(KSERIES),6.1)
+KMETA := linux-headers-cloud-amd64
+else
+KMETA := linux-headers-$(KSERIES)-cloud-amd64
+endif
+KREL := $(shell dpkg-query -W -f='$${Depends}' $(KMETA) 2>/dev/null | \
+	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+ifeq ($(origin KDIR),undefined)
+ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KDIR := /lib/modules/$(shell uname -r)/build
+else
+KDIR := /usr/src/linux-headers-$(KREL)
+endif
+endif
+GUEST_KERNEL ?= $(CACHE)/kernel/$(KREL)/boot/vmlinuz-$(KREL)
+
+B := build
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARNFLAGS := -Wall -Wextra $(if $(WERROR),-Werror)
+CPPFLAGS += -Ikmod/include/uapi -Ilib -D_GNU_SOURCE
+PKG_CONFIG ?= pkg-config
+NL_CFLAGS = $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
+NL_LIBS = $(shell $(PKG_CONFIG) --libs libnl-genl-3.0)
+SCOLS_CFLAGS = $(shell $(PKG_CONFIG) --cflags smartcols)
+SCOLS_LIBS = $(shell $(PKG_CONFIG) --libs smartcols)
+
+VERSION := 0.1.0
+SOVERSION := 1
+
+UAPI := kmod/include/uapi/linux/kipc.h
+
+.PHONY: all modules lib tools selftests check check-6.1 demo bench deps \
+	style sparse clean stage install uninstall
+all: modules lib tools selftests
+
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+# --- libkipc: the data path, libc only ---------------------------------------
+LIBKIPC_SRCS := $(wildcard lib/libkipc*.c)
+LIBKIPC_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBKIPC_SRCS))
+LIBADMIN_SRCS := $(wildcard lib/admin*.c)
+LIBADMIN_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBADMIN_SRCS))
+
+lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
+     $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
+
+$(B)/lib/libkipc%.o: lib/libkipc%.c lib/kipc.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(B)/lib/admin%.o: lib/admin%.c lib/kipc-admin.h lib/kipc.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(B)/lib/libkipc.so.$(VERSION): $(LIBKIPC_OBJS) lib/libkipc.map
+	$(CC) -shared -Wl,-soname,libkipc.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libkipc.map -Wl,-z,defs $(LDFLAGS) \
+		-o $@ $(LIBKIPC_OBJS)
+$(B)/lib/libkipc.so: $(B)/lib/libkipc.so.$(VERSION)
+	ln -sf libkipc.so.$(VERSION) $(B)/lib/libkipc.so.$(SOVERSION)
+	ln -sf libkipc.so.$(SOVERSION) $@
+$(B)/lib/libkipc.a: $(LIBKIPC_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/lib/libkipc-admin.so.$(VERSION): $(LIBADMIN_OBJS) lib/libkipc-admin.map $(B)/lib/libkipc.so
+	$(CC) -shared -Wl,-soname,libkipc-admin.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libkipc-admin.map -Wl,-z,defs $(LDFLAGS) \
+		-o $@ $(LIBADMIN_OBJS) $(NL_LIBS)
+$(B)/lib/libkipc-admin.so: $(B)/lib/libkipc-admin.so.$(VERSION)
+	ln -sf libkipc-admin.so.$(VERSION) $(B)/lib/libkipc-admin.so.$(SOVERSION)
+	ln -sf libkipc-admin.so.$(SOVERSION) $@
+$(B)/lib/libkipc-admin.a: $(LIBADMIN_OBJS)
+	$(AR) rcs $@ $^
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+$(B)/lib/%.pc: lib/%.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# --- the kipc tool -------------------------------------------------------------
+TOOL_SRCS := $(wildcard tools/kipc/*.c)
+tools: $(B)/tools/kipc
+$(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/kipc.h $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
+		-L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
+
+# --- selftests -------------------------------------------------------------------
+TEST_SRCS := $(wildcard selftests/*_test.c)
+TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
+TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
+selftests: $(TEST_BINS)
+$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h $(B)/lib/libkipc.so
+	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
+		-L$(B)/lib -lkipc -lpthread
+
+# --- the guest -------------------------------------------------------------------
+# Everything the guest needs, laid out as it will be under /kipc.
+stage: all
+	rm -rf $(B)/stage
+	mkdir -p $(B)/stage/bin $(B)/stage/lib
+	cp -a $(B)/lib/*.so* $(B)/stage/lib/
+	cp $(B)/tools/kipc $(TEST_BINS) $(B)/stage/bin/
+	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	cp kipc.ko $(B)/stage/
+
+QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
+	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)
+
+deps:
+	scripts/deps.sh $(KSERIES)
+
+check:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) WERROR=1 stage
+	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
+
+check-6.1:
+	$(MAKE) KSERIES=6.1 check
+
+demo:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) stage
+	$(QEMU_RUN) --mode demo --cmd /kipc/bin/demo.sh
+
+CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
+style:
+	@test -f $(CHECKPATCH) || { echo "no checkpatch.pl under $(KSRC): run 'make deps'" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f kmod/*.c kmod/*.h $(UAPI)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(B)

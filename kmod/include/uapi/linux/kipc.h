@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note OR MIT */
+/*
+ * kipc: kernel-side named IPC objects (message queues, shared memory regions
+ * and counting semaphores) behind the misc device /dev/kipc.
+ *
+ * This header is the whole ABI. The module, libkipc, the kipc tool and the
+ * selftests all include it.
+ */
+#ifndef _UAPI_LINUX_KIPC_H
+#define _UAPI_LINUX_KIPC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KIPC_DEVICE_NAME	"kipc"
+#define KIPC_DEVICE_PATH	"/dev/kipc"
+
+/* Bumped only for incompatible changes; additions are found via features. */
+#define KIPC_ABI_VERSION	1
+
+/* Longest object name, in bytes, not counting the terminating NUL. */
+#define KIPC_NAME_MAX		255
+
+/* The highest value a semaphore can hold. */
+#define KIPC_SEM_VALUE_MAX	0x7fffffffU
+
+/* Message priorities run from 0 to KIPC_MQ_PRIO_MAX; higher goes first. */
+#define KIPC_MQ_PRIO_MAX	31
+
+#define KIPC_TYPE	('K')
+
+/**
+ * DOC: General ioctl format
+ *
+ * Every ioctl takes a pointer to a structure whose first __u32 is @size, the
+ * number of bytes of the structure that user space knows about, and whose
+ * second __u32 is @flags. The kernel reads the structure once with
+ * copy_struct_from_user(): a shorter structure than the kernel's is
+ * zero-extended, and a longer one must have zeroes in every byte the kernel
+ * does not know. This lets both sides grow the structure later.
+ *
+ * Output fields start with ``out_``. The kernel writes back only the part of
+ * the structure that user space declared in @size, and it never writes bytes
+ * it did not set.
+ *
+ * Errnos with the same meaning for every ioctl:
+ *
+ *  - ENOTTY: the ioctl number is not a kipc command, or not one for this kind
+ *    of file descriptor (the /dev/kipc factory or an object fd).
+ *  - EINVAL: @size is smaller than the first version of the structure, or a
+ *    field holds a value that is understood but not valid.
+ *  - E2BIG: @size is larger than the kernel's structure and a byte the
+ *    kernel does not understand is not zero.
+ *  - EOPNOTSUPP: an unknown bit is set in @flags, a __reserved field is not
+ *    zero, or an enumerated field (such as @type) holds an unknown value.
+ *  - EFAULT: the structure or a buffer it points to is not accessible.
+ *  - ENOMEM: the kernel could not allocate memory.
+ *
+ * Errnos of individual ioctls:
+ *
+ * KIPC_IOC_VERSION
+ *  - only the common errnos.
+ *
+ * KIPC_IOC_OPEN
+ *  - EINVAL: the name is empty, longer than KIPC_NAME_MAX bytes (including
+ *    a name with no NUL within KIPC_NAME_MAX + 1 bytes), or holds a byte that
+ *    is not printable ASCII, a space or a '/'; @mode has bits outside 0666;
+ *    neither KIPC_OPEN_READ nor KIPC_OPEN_WRITE is set; KIPC_OPEN_EXCL is set
+ *    without KIPC_OPEN_CREATE; a creation attribute is out of range (see
+ *    struct kipc_open).
+ *  - ENOENT: no object of that type has that name and KIPC_OPEN_CREATE is
+ *    not set.
+ *  - EEXIST: KIPC_OPEN_CREATE | KIPC_OPEN_EXCL and the name exists.
+ *  - EACCES: the object exists and its mode does not grant the caller the
+ *    requested access (CAP_IPC_OWNER overrides).
+ *  - ENOSPC: creating would pass a limit of the IPC namespace (objects or
+ *    bytes). CAP_SYS_RESOURCE may pass it.
+ *  - EMFILE: creating would pass the caller's per-uid limit (objects or
+ *    bytes), or the process has no free file descriptor.
+ *    CAP_SYS_RESOURCE may pass the per-uid limit.
+ *  - ENFILE: the system has no free file.
+ *
+ * KIPC_IOC_UNLINK
+ *  - EINVAL: as for the name of KIPC_IOC_OPEN.
+ *  - ENOENT: no object of that type has that name.
+ *  - EPERM: the caller is neither the owner nor the creator of the object and
+ *    lacks CAP_SYS_ADMIN.
+ *
+ * KIPC_IOC_INFO (object fds)
+ *  - only the common errnos.
+ */
+
+enum {
+	KIPC_CMD_BASE = 0x00,
+	KIPC_CMD_VERSION = KIPC_CMD_BASE,
+	KIPC_CMD_OPEN = 0x01,
+	KIPC_CMD_UNLINK = 0x02,
+	/* Commands on object fds. */
+	KIPC_CMD_INFO = 0x10,
+};
+
+/* Object types. Each type is its own name space. */
+enum {
+	KIPC_OBJ_MQ = 1,
+	KIPC_OBJ_SHM = 2,
+	KIPC_OBJ_SEM = 3,
+};
+
+/* Feature bits reported by KIPC_IOC_VERSION in out_features. */
+#define KIPC_FEATURE_MQ		(1ULL << 0)
+#define KIPC_FEATURE_SHM	(1ULL << 1)
+#define KIPC_FEATURE_SEM	(1ULL << 2)
+#define KIPC_FEATURE_NETLINK	(1ULL << 3)
+
+/**
+ * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
+ * @size: sizeof(struct kipc_version)
+ * @flags: Must be 0
+ * @out_abi_version: KIPC_ABI_VERSION of the running module
+ * @out_name_max: longest object name the module accepts (KIPC_NAME_MAX)
+ * @out_features: KIPC_FEATURE_* bits the module supports
+ * @out_mq_max_msgs: largest max_msgs a queue may be created with
+ * @out_mq_max_msgsize: largest max_msgsize a queue may be created with
+ * @out_shm_max_size: largest size a region may be created with, in bytes
+ *
+ * Tells user space what the loaded module supports. The ceilings are the
+ * module parameters of the same names at the time of the call.
+ */
+struct kipc_version {
+	__u32 size;
+	__u32 flags;
+	__u32 out_abi_version;
+	__u32 out_name_max;
+	__aligned_u64 out_features;
+	__u32 out_mq_max_msgs;
+	__u32 out_mq_max_msgsize;
+	__aligned_u64 out_shm_max_size;
+};
+#define KIPC_IOC_VERSION	_IO(KIPC_TYPE, KIPC_CMD_VERSION)
+
+/* Flags of struct kipc_open. */
+#define KIPC_OPEN_READ		(1U << 0)	/* receive, wait, map readable */
+#define KIPC_OPEN_WRITE		(1U << 1)	/* send, post, map writable */
+#define KIPC_OPEN_CREATE	(1U << 2)	/* create if it does not exist */
+#define KIPC_OPEN_EXCL		(1U << 3)	/* with CREATE: fail if it exists */
+#define KIPC_OPEN_CLOEXEC	(1U << 4)	/* O_CLOEXEC on the new fd */
+#define KIPC_OPEN_NONBLOCK	(1U << 5)	/* O_NONBLOCK on the new fd */
+
+/* Bits of kipc_open.out_flags. */
+#define KIPC_OPEN_OUT_CREATED	(1U << 0)	/* this call created the object */
+
+/**
+ * struct kipc_mq_attr - creation attributes of a message queue
+ * @max_msgs: how many messages the queue holds, 1..mq_max_msgs
+ * @max_msgsize: largest message in bytes, 1..mq_max_msgsize
+ */
+struct kipc_mq_attr {
+	__u32 max_msgs;
+	__u32 max_msgsize;
+};
+
+/**
+ * struct kipc_shm_attr - creation attributes of a shared memory region
+ * @size: size in bytes, 1..shm_max_size; rounded up to whole pages
+ */
+struct kipc_shm_attr {
+	__aligned_u64 size;
+};
+
+/**
+ * struct kipc_sem_attr - creation attributes of a semaphore
+ * @value: initial value, 0..KIPC_SEM_VALUE_MAX
+ * @__reserved: Must be 0
+ */
+struct kipc_sem_attr {
+	__u32 value;
+	__u32 __reserved;
+};
+
+/**
+ * union kipc_attr - creation attributes, selected by the object type
+ * @mq: for KIPC_OBJ_MQ
+ * @shm: for KIPC_OBJ_SHM
+ * @sem: for KIPC_OBJ_SEM
+ * @__reserved: fixes the size of the union; bytes beyond the member of the
+ *	object's type must be 0 when creating
+ */
+union kipc_attr {
+	struct kipc_mq_attr mq;
+	struct kipc_shm_attr shm;
+	struct kipc_sem_attr sem;
+	__aligned_u64 __reserved[4];
+};
+
+/**
+ * struct kipc_open - ioctl(KIPC_IOC_OPEN) on /dev/kipc
+ * @size: sizeof(struct kipc_open)
+ * @flags: KIPC_OPEN_* bits; at least one of READ and WRITE
+ * @type: KIPC_OBJ_* type of the object
+ * @mode: permission bits for a new object (a subset of 0666); the caller's
+ *	umask is applied. Ignored when the object exists.
+ * @name: user pointer to a NUL-terminated name of 1..KIPC_NAME_MAX printable
+ *	ASCII bytes, with no '/' and no space
+ * @attr: creation attributes. Checked only when KIPC_OPEN_CREATE is set, and
+ *	used only when this call creates the object.
+ * @out_id: the object's id, unique for the life of the module
+ * @out_flags: KIPC_OPEN_OUT_* bits
+ * @__reserved: Must be 0
+ *
+ * Opens the object of @type called @name in the caller's IPC namespace, or
+ * creates it with KIPC_OPEN_CREATE. On success the return value of ioctl()
+ * is a new file descriptor for the object. Opening an existing object needs
+ * the r bit of its mode for KIPC_OPEN_READ and the w bit for
+ * KIPC_OPEN_WRITE, for the caller's fsuid/fsgid as in SysV IPC; the creator
+ * gets the access it asked for.
+ *
+ * A new object is owned by the caller's fsuid and fsgid. Its bytes and the
+ * object itself are charged to the namespace and to the owner at creation:
+ * a queue costs max_msgs * max_msgsize bytes, a region its size, and a
+ * semaphore nothing beyond the object.
+ */
+struct kipc_open {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 mode;
+	__aligned_u64 name;
+	union kipc_attr attr;
+	__aligned_u64 out_id;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define KIPC_IOC_OPEN		_IO(KIPC_TYPE, KIPC_CMD_OPEN)
+
+/**
+ * struct kipc_unlink - ioctl(KIPC_IOC_UNLINK) on /dev/kipc
+ * @size: sizeof(struct kipc_unlink)
+ * @flags: Must be 0
+ * @type: KIPC_OBJ_* type of the object
+ * @__reserved: Must be 0
+ * @name: user pointer to the NUL-terminated name
+ *
+ * Removes the name. The object lives on until its last file descriptor is
+ * closed, and the name can be created again at once. Only the owner, the
+ * creator or a caller with CAP_SYS_ADMIN may unlink.
+ */
+struct kipc_unlink {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 __reserved;
+	__aligned_u64 name;
+};
+#define KIPC_IOC_UNLINK		_IO(KIPC_TYPE, KIPC_CMD_UNLINK)
+
+/* Bits of kipc_info.out_state. */
+#define KIPC_STATE_UNLINKED	(1U << 0)	/* the name has been removed */
+
+/**
+ * struct kipc_info - ioctl(KIPC_IOC_INFO) on an object fd
+ * @size: sizeof(struct kipc_info)
+ * @flags: Must be 0
+ * @out_id: the object's id
+ * @out_type: KIPC_OBJ_* type
+ * @out_mode: permission bits
+ * @out_uid: owner uid, in the caller's user namespace
+ * @out_gid: owner gid, in the caller's user namespace
+ * @out_cuid: creator uid
+ * @out_cgid: creator gid
+ * @out_state: KIPC_STATE_* bits
+ * @out_open_flags: KIPC_OPEN_READ and KIPC_OPEN_WRITE as granted to this fd
+ * @out_attr: the creation attributes; for a region, @out_attr.shm.size is
+ *	the current size
+ * @out_name: the name, NUL-terminated (kept after unlink)
+ *
+ * Describes the object behind the fd.
+ */
+struct kipc_info {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 out_id;
+	__u32 out_type;
+	__u32 out_mode;
+	__u32 out_uid;
+	__u32 out_gid;
+	__u32 out_cuid;
+	__u32 out_cgid;
+	__u32 out_state;
+	__u32 out_open_flags;
+	union kipc_attr out_attr;
+	char out_name[KIPC_NAME_MAX + 1];
+};
+#define KIPC_IOC_INFO		_IO(KIPC_TYPE, KIPC_CMD_INFO)
+
+/*
+ * Generic Netlink family "kipc": the admin path. Reads are open to every
+ * caller and see only the caller's IPC namespace.
+ */
+#define KIPC_GENL_NAME		"kipc"
+#define KIPC_GENL_VERSION	1
+#define KIPC_GENL_MCGRP_MONITOR	"monitor"
+
+enum {
+	KIPC_CMD_UNSPEC,
+	/* Dump all objects of the caller's namespace, or get one by id. */
+	KIPC_CMD_OBJ_GET,
+	/* Module-wide and namespace statistics and limits. */
+	KIPC_CMD_STATS_GET,
+
+	__KIPC_CMD_MAX,
+	KIPC_CMD_MAX = (__KIPC_CMD_MAX - 1)
+};
+
+enum {
+	KIPC_A_OBJ_UNSPEC,
+	KIPC_A_OBJ_PAD,
+	KIPC_A_OBJ_ID,		/* u64 */
+	KIPC_A_OBJ_TYPE,	/* u32, KIPC_OBJ_* */
+	KIPC_A_OBJ_NAME,	/* string */
+	KIPC_A_OBJ_NS,		/* u32, inode number of the IPC namespace */
+	KIPC_A_OBJ_UID,		/* u32 */
+	KIPC_A_OBJ_GID,		/* u32 */
+	KIPC_A_OBJ_CUID,	/* u32 */
+	KIPC_A_OBJ_CGID,	/* u32 */
+	KIPC_A_OBJ_MODE,	/* u32 */
+	KIPC_A_OBJ_CPID,	/* u32, creator pid in the caller's pid ns */
+	KIPC_A_OBJ_CTIME,	/* u64, creation time, ns since the epoch */
+	KIPC_A_OBJ_STATE,	/* u32, KIPC_STATE_* */
+	KIPC_A_OBJ_BYTES,	/* u64, bytes charged to the limits */
+	KIPC_A_OBJ_MQ_MAX_MSGS,		/* u32 */
+	KIPC_A_OBJ_MQ_MAX_MSGSIZE,	/* u32 */
+	KIPC_A_OBJ_SHM_SIZE,		/* u64 */
+	KIPC_A_OBJ_SEM_VALUE,		/* u32 */
+
+	__KIPC_A_OBJ_MAX,
+	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)
+};
+
+enum {
+	KIPC_A_STATS_UNSPEC,
+	KIPC_A_STATS_PAD,
+	KIPC_A_STATS_ABI_VERSION,	/* u32 */
+	KIPC_A_STATS_OBJECTS,		/* u32, all objects, all namespaces */
+	KIPC_A_STATS_MQS,		/* u32, in the caller's namespace */
+	KIPC_A_STATS_SHMS,		/* u32, in the caller's namespace */
+	KIPC_A_STATS_SEMS,		/* u32, in the caller's namespace */
+	KIPC_A_STATS_NS_OBJECTS,	/* u32, in the caller's namespace */
+	KIPC_A_STATS_NS_BYTES,		/* u64, in the caller's namespace */
+	KIPC_A_STATS_LIMIT_OBJECTS,	/* u32, namespace object limit */
+	KIPC_A_STATS_LIMIT_BYTES,	/* u64, namespace byte limit */
+	KIPC_A_STATS_LIMIT_UID_OBJECTS,	/* u32, per-uid object limit */
+	KIPC_A_STATS_LIMIT_UID_BYTES,	/* u64, per-uid byte limit */
+
+	__KIPC_A_STATS_MAX,
+	KIPC_A_STATS_MAX = (__KIPC_A_STATS_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_KIPC_H */

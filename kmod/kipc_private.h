@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kipc: private declarations shared by the module's files.
+ *
+ * Locking overview
+ * ================
+ *
+ * kipc_lock (a mutex, registry.c) is the one registry lock. It protects:
+ *  - the name table (an rhashtable keyed by namespace, type and name);
+ *  - the id table (an xarray indexed by object id);
+ *  - the per-namespace accounting (struct kipc_ns and its per-uid entries);
+ *  - kipc_object.linked and kipc_object.published.
+ *
+ * An object's refcount only drops to zero with kipc_lock held
+ * (refcount_dec_and_mutex_lock), so any object found in the name or id table
+ * under kipc_lock has a reference count above zero and may be taken with
+ * refcount_inc(). Each type's own state has its own lock, which nests inside
+ * nothing and is never held while taking kipc_lock.
+ *
+ * References
+ * ==========
+ *
+ * An object holds one reference for its name while it is linked, and one for
+ * every open file description. Mappings of a region hold its file. The last
+ * put unpublishes the object (id table, accounting) and frees it.
+ */
+#ifndef __KIPC_PRIVATE_H
+#define __KIPC_PRIVATE_H
+
+#include <linux/fs.h>
+#include <linux/ipc_namespace.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/kipc.h>
+
+struct sk_buff;
+struct kipc_object;
+
+/* Module parameters (main.c): attribute ceilings and default limits. */
+extern unsigned int kipc_mq_max_msgs;
+extern unsigned int kipc_mq_max_msgsize;
+extern unsigned long kipc_shm_max_size;
+extern unsigned int kipc_max_objects;
+extern unsigned long kipc_max_bytes;
+extern unsigned int kipc_uid_max_objects;
+extern unsigned long kipc_uid_max_bytes;
+
+/**
+ * struct kipc_type_ops - what differs between object types
+ * @type: KIPC_OBJ_* value
+ * @name: short name for messages and anon inodes ("mq", "shm", "sem")
+ * @fops: file operations of the object fd; .owner pins the module
+ * @validate: check creation attributes and say how many bytes to charge
+ * @alloc: allocate a new object with its type state, or an ERR_PTR
+ * @free: free the object and its type state; may sleep
+ * @fill_attr: report the attributes for KIPC_IOC_INFO
+ * @fill_nl: add the type's netlink attributes to an object message
+ * @init: create the type's caches at module load
+ * @exit: destroy them at module unload
+ */
+struct kipc_type_ops {
+	u32 type;
+	const char *name;
+	const struct file_operations *fops;
+	int (*validate)(const union kipc_attr *attr, u64 *bytes);
+	struct kipc_object *(*alloc)(const union kipc_attr *attr);
+	void (*free)(struct kipc_object *obj);
+	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
+	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
+	int (*init)(void);
+	void (*exit)(void);
+};
+
+extern const struct kipc_type_ops kipc_mq_ops;
+extern const struct kipc_type_ops kipc_shm_ops;
+extern const struct kipc_type_ops kipc_sem_ops;
+
+struct kipc_ns;
+
+/**
+ * struct kipc_object - what every object has, embedded in the type's struct
+ * @ref: references: one for the name while linked, one per open file
+ * @id: unique for the life of the module; the id table's index
+ * @ops: the type
+ * @ipc_ns: the creator's IPC namespace (a reference is held)
+ * @kns: accounting of @ipc_ns, set when published (protected by kipc_lock)
+ * @name: NUL-terminated name, kept after unlink
+ * @name_len: strlen(@name)
+ * @node: name table linkage (protected by kipc_lock)
+ * @linked: the name resolves to this object (protected by kipc_lock)
+ * @published: in the id table and charged (protected by kipc_lock)
+ * @bytes: bytes charged to the limits, fixed at creation
+ * @uid: owner
+ * @gid: owner group
+ * @cuid: creator
+ * @cgid: creator group
+ * @mode: permission bits, a subset of 0666
+ * @cpid: creator, as a struct pid (a reference is held)
+ * @ctime: creation time, ns since the epoch
+ */
+struct kipc_object {
+	refcount_t ref;
+	u64 id;
+	const struct kipc_type_ops *ops;
+	struct ipc_namespace *ipc_ns;
+	struct kipc_ns *kns;
+	char *name;
+	u32 name_len;
+	struct rhash_head node;
+	bool linked;
+	bool published;
+	u64 bytes;
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t cuid;
+	kgid_t cgid;
+	umode_t mode;
+	struct pid *cpid;
+	u64 ctime;
+};
+
+/**
+ * struct kipc_ucmd - one ioctl call being executed
+ * @file: the file the ioctl was issued on
+ * @ubuffer: the user's struct
+ * @user_size: the user's idea of the struct's size (its first __u32)
+ * @cmd: the kernel copy of the struct, zero-extended to the kernel's size
+ */
+struct kipc_ucmd {
+	struct file *file;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+/**
+ * struct kipc_ioctl_op - one entry of an ioctl dispatch table
+ * @size: the kernel's size of the struct
+ * @min_size: the size of the first version of the struct
+ * @ioctl_num: the full ioctl number
+ * @execute: the handler
+ */
+struct kipc_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct kipc_ucmd *ucmd);
+};
+
+#define KIPC_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+	[_IOC_NR(_ioctl)] = {						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(union kipc_ucmd_buffer) < \
+					  sizeof(_struct)),		\
+		.min_size = offsetofend(_struct, _last),		\
+		.ioctl_num = _ioctl,					\
+		.execute = _fn,						\
+	}
+
+/* Large enough for the struct of every command. */
+union kipc_ucmd_buffer {
+	struct kipc_version version;
+	struct kipc_open open;
+	struct kipc_unlink unlink;
+	struct kipc_info info;
+};
+
+/* main.c */
+long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
+			 struct file *file, unsigned int cmd,
+			 unsigned long arg);
+int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len);
+
+/* registry.c */
+int kipc_registry_init(void);
+void kipc_registry_exit(void);
+void kipc_obj_put(struct kipc_object *obj);
+int kipc_open_ioctl(struct kipc_ucmd *ucmd);
+int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
+int kipc_obj_file_release(struct inode *inode, struct file *file);
+long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+u32 kipc_total_objects(void);
+
+/**
+ * struct kipc_ns_stats - one namespace's usage and limits, for netlink
+ */
+struct kipc_ns_stats {
+	u32 per_type[KIPC_OBJ_SEM + 1];
+	u32 objects;
+	u64 bytes;
+	u32 limit_objects;
+	u64 limit_bytes;
+	u32 limit_uid_objects;
+	u64 limit_uid_bytes;
+};
+
+void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
+
+/*
+ * Walk the objects of one namespace in id order, starting at *pos, under
+ * kipc_lock. @fn returns 0 to go on, or a negative errno to stop; *pos is left
+ * at the object that stopped the walk so that the walk can resume there.
+ */
+int kipc_for_each_obj(struct ipc_namespace *ns, unsigned long *pos,
+		      int (*fn)(struct kipc_object *obj, void *arg), void *arg);
+
+/* netlink.c */
+int kipc_netlink_init(void);
+void kipc_netlink_exit(void);
+
+#endif /* __KIPC_PRIVATE_H */

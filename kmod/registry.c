@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc: the object registry.
+ *
+ * Names resolve through one rhashtable keyed by (IPC namespace, type, name);
+ * ids through one xarray. Both, and all accounting, are protected by
+ * kipc_lock; see the locking overview in kipc_private.h.
+ *
+ * An object is created unpublished, with everything it needs, and only then
+ * charged and inserted into both tables in one critical section, so a name
+ * never resolves to a half-built object.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/jhash.h>
+#include <linux/mutex.h>
+#include <linux/nsproxy.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include "kipc_private.h"
+
+static DEFINE_MUTEX(kipc_lock);
+static DEFINE_XARRAY(kipc_ids);		/* (protected by kipc_lock) */
+static LIST_HEAD(kipc_namespaces);	/* (protected by kipc_lock) */
+static u32 kipc_nr_objects;		/* (protected by kipc_lock) */
+static atomic64_t kipc_next_id = ATOMIC64_INIT(0);
+
+/**
+ * struct kipc_uid_usage - what one uid has created in one namespace
+ * @objects: objects charged to the uid
+ * @bytes: bytes charged to the uid
+ */
+struct kipc_uid_usage {
+	u32 objects;
+	u64 bytes;
+};
+
+/**
+ * struct kipc_ns - accounting of one IPC namespace
+ * @node: on kipc_namespaces
+ * @ipc_ns: the namespace; not referenced here, the objects hold references
+ * @per_type: objects by type
+ * @objects: all objects
+ * @bytes: all charged bytes
+ * @uids: struct kipc_uid_usage indexed by kuid value
+ *
+ * Exists while the namespace has objects. Everything is protected by
+ * kipc_lock.
+ */
+struct kipc_ns {
+	struct list_head node;
+	struct ipc_namespace *ipc_ns;
+	u32 per_type[KIPC_OBJ_SEM + 1];
+	u32 objects;
+	u64 bytes;
+	struct xarray uids;
+};
+
+struct kipc_key {
+	const struct ipc_namespace *ns;
+	const char *name;
+	u32 len;
+	u32 type;
+};
+
+static u32 kipc_hash(const struct ipc_namespace *ns, u32 type,
+		     const char *name, u32 len, u32 seed)
+{
+	unsigned long p = (unsigned long)ns;
+
+	seed = jhash_3words((u32)p, (u32)(p >> 16 >> 16), type, seed);
+	return jhash(name, len, seed);
+}
+
+static u32 kipc_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct kipc_key *key = data;
+
+	return kipc_hash(key->ns, key->type, key->name, key->len, seed);
+}
+
+static u32 kipc_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct kipc_object *obj = data;
+
+	return kipc_hash(obj->ipc_ns, obj->ops->type, obj->name, obj->name_len,
+			 seed);
+}
+
+static int kipc_obj_cmpfn(struct rhashtable_compare_arg *arg, const void *ptr)
+{
+	const struct kipc_key *key = arg->key;
+	const struct kipc_object *obj = ptr;
+
+	return obj->ipc_ns != key->ns || obj->ops->type != key->type ||
+	       obj->name_len != key->len ||
+	       memcmp(obj->name, key->name, key->len);
+}
+
+static const struct rhashtable_params kipc_names_params = {
+	.head_offset = offsetof(struct kipc_object, node),
+	.hashfn = kipc_key_hashfn,
+	.obj_hashfn = kipc_obj_hashfn,
+	.obj_cmpfn = kipc_obj_cmpfn,
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable kipc_names;	/* (protected by kipc_lock) */
+
+static const struct kipc_type_ops *const kipc_types[] = {
+	[KIPC_OBJ_MQ] = &kipc_mq_ops,
+	[KIPC_OBJ_SHM] = &kipc_shm_ops,
+	[KIPC_OBJ_SEM] = &kipc_sem_ops,
+};
+
+static const struct kipc_type_ops *kipc_type_get(u32 type)
+{
+	if (type >= ARRAY_SIZE(kipc_types))
+		return NULL;
+	return kipc_types[type];
+}
+
+static struct kipc_ns *kipc_ns_find_locked(struct ipc_namespace *ipc_ns)
+{
+	struct kipc_ns *kns;
+
+	lockdep_assert_held(&kipc_lock);
+	list_for_each_entry(kns, &kipc_namespaces, node)
+		if (kns->ipc_ns == ipc_ns)
+			return kns;
+	return NULL;
+}
+
+static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
+{
+	struct kipc_ns *kns = kipc_ns_find_locked(ipc_ns);
+
+	if (kns)
+		return kns;
+	kns = kzalloc(sizeof(*kns), GFP_KERNEL_ACCOUNT);
+	if (!kns)
+		return NULL;
+	kns->ipc_ns = ipc_ns;
+	xa_init(&kns->uids);
+	list_add(&kns->node, &kipc_namespaces);
+	return kns;
+}
+
+static void kipc_ns_put_locked(struct kipc_ns *kns)
+{
+	lockdep_assert_held(&kipc_lock);
+	if (kns->objects)
+		return;
+	WARN_ON(!xa_empty(&kns->uids));
+	xa_destroy(&kns->uids);
+	list_del(&kns->node);
+	kfree(kns);
+}
+
+/*
+ * Charge a new object to its namespace and its creator. Namespace limits give
+ * ENOSPC and per-uid limits EMFILE, as mq_open() does for queues_max and
+ * RLIMIT_MSGQUEUE. Memory is global, so only CAP_SYS_RESOURCE in the initial
+ * user namespace may pass them.
+ */
+static int kipc_charge_locked(struct kipc_ns *kns, struct kipc_object *obj)
+{
+	u64 max_bytes = READ_ONCE(kipc_max_bytes);
+	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
+	struct kipc_uid_usage *use;
+	unsigned long uid = __kuid_val(obj->cuid);
+	int ret;
+
+	lockdep_assert_held(&kipc_lock);
+	use = xa_load(&kns->uids, uid);
+	if ((kns->objects >= READ_ONCE(kipc_max_objects) ||
+	     obj->bytes > max_bytes || kns->bytes > max_bytes - obj->bytes) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -ENOSPC;
+	if (use &&
+	    (use->objects >= READ_ONCE(kipc_uid_max_objects) ||
+	     obj->bytes > uid_max_bytes ||
+	     use->bytes > uid_max_bytes - obj->bytes) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -EMFILE;
+	if (!use) {
+		if ((!READ_ONCE(kipc_uid_max_objects) ||
+		     obj->bytes > uid_max_bytes) &&
+		    !capable(CAP_SYS_RESOURCE))
+			return -EMFILE;
+		use = kzalloc(sizeof(*use), GFP_KERNEL_ACCOUNT);
+		if (!use)
+			return -ENOMEM;
+		ret = xa_err(xa_store(&kns->uids, uid, use, GFP_KERNEL_ACCOUNT));
+		if (ret) {
+			kfree(use);
+			return ret;
+		}
+	}
+	use->objects++;
+	use->bytes += obj->bytes;
+	kns->objects++;
+	kns->bytes += obj->bytes;
+	kns->per_type[obj->ops->type]++;
+	return 0;
+}
+
+static void kipc_uncharge_locked(struct kipc_ns *kns, struct kipc_object *obj)
+{
+	unsigned long uid = __kuid_val(obj->cuid);
+	struct kipc_uid_usage *use = xa_load(&kns->uids, uid);
+
+	lockdep_assert_held(&kipc_lock);
+	if (!WARN_ON(!use)) {
+		use->objects--;
+		use->bytes -= obj->bytes;
+		if (!use->objects) {
+			xa_erase(&kns->uids, uid);
+			kfree(use);
+		}
+	}
+	kns->objects--;
+	kns->bytes -= obj->bytes;
+	kns->per_type[obj->ops->type]--;
+}
+
+static void kipc_obj_free(struct kipc_object *obj)
+{
+	put_pid(obj->cpid);
+	put_ipc_ns(obj->ipc_ns);
+	kfree(obj->name);
+	obj->ops->free(obj);
+}
+
+/* The last reference is gone: take the object out of the id table. */
+static void kipc_obj_unpublish_locked(struct kipc_object *obj)
+{
+	lockdep_assert_held(&kipc_lock);
+	WARN_ON(obj->linked);
+	if (!obj->published)
+		return;
+	xa_erase(&kipc_ids, obj->id);
+	kipc_uncharge_locked(obj->kns, obj);
+	kipc_ns_put_locked(obj->kns);
+	kipc_nr_objects--;
+	obj->published = false;
+}
+
+/* Drop a reference with kipc_lock held. True if the caller must free. */
+static bool kipc_obj_put_locked(struct kipc_object *obj)
+{
+	lockdep_assert_held(&kipc_lock);
+	if (!refcount_dec_and_test(&obj->ref))
+		return false;
+	kipc_obj_unpublish_locked(obj);
+	return true;
+}
+
+void kipc_obj_put(struct kipc_object *obj)
+{
+	if (!refcount_dec_and_mutex_lock(&obj->ref, &kipc_lock))
+		return;
+	kipc_obj_unpublish_locked(obj);
+	mutex_unlock(&kipc_lock);
+	kipc_obj_free(obj);
+}
+
+/* Remove the name. True if that was the last reference. */
+static bool kipc_obj_unlink_locked(struct kipc_object *obj)
+{
+	lockdep_assert_held(&kipc_lock);
+	rhashtable_remove_fast(&kipc_names, &obj->node, kipc_names_params);
+	WRITE_ONCE(obj->linked, false);
+	return kipc_obj_put_locked(obj);
+}
+
+/* Unlink @obj if its name still resolves to it. */
+static void kipc_obj_unlink(struct kipc_object *obj)
+{
+	bool last = false;
+
+	mutex_lock(&kipc_lock);
+	if (obj->linked)
+		last = kipc_obj_unlink_locked(obj);
+	mutex_unlock(&kipc_lock);
+	if (last)
+		kipc_obj_free(obj);
+}
+
+/*
+ * SysV ipcperms(): the owner or creator class, else the group class, else
+ * other; CAP_IPC_OWNER in the namespace's user namespace overrides.
+ */
+static bool kipc_obj_permitted(struct kipc_object *obj, u32 open_flags)
+{
+	kuid_t uid = current_fsuid();
+	umode_t granted = obj->mode;
+	umode_t want = 0;
+
+	if (open_flags & KIPC_OPEN_READ)
+		want |= 04;
+	if (open_flags & KIPC_OPEN_WRITE)
+		want |= 02;
+
+	if (uid_eq(uid, obj->cuid) || uid_eq(uid, obj->uid))
+		granted >>= 6;
+	else if (in_group_p(obj->cgid) || in_group_p(obj->gid))
+		granted >>= 3;
+	if (!(want & ~granted & 07))
+		return true;
+	return ns_capable(obj->ipc_ns->user_ns, CAP_IPC_OWNER);
+}
+
+static struct kipc_object *kipc_lookup_locked(struct ipc_namespace *ns,
+					      u32 type, const char *name,
+					      u32 len)
+{
+	struct kipc_key key = { .ns = ns, .type = type, .name = name,
+				.len = len };
+
+	lockdep_assert_held(&kipc_lock);
+	return rhashtable_lookup_fast(&kipc_names, &key, kipc_names_params);
+}
+
+/* Take a reference on an existing object for an open with @flags. */
+static struct kipc_object *kipc_open_existing_locked(struct kipc_object *obj,
+						     u32 flags)
+{
+	lockdep_assert_held(&kipc_lock);
+	if ((flags & KIPC_OPEN_CREATE) && (flags & KIPC_OPEN_EXCL))
+		return ERR_PTR(-EEXIST);
+	if (!kipc_obj_permitted(obj, flags))
+		return ERR_PTR(-EACCES);
+	refcount_inc(&obj->ref);
+	return obj;
+}
+
+/*
+ * Make @new visible, or open the object that won a race for its name. On
+ * success the name holds a new reference on @new.
+ */
+static struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags)
+{
+	struct kipc_object *obj;
+	struct kipc_ns *kns;
+	int ret;
+
+	mutex_lock(&kipc_lock);
+	obj = kipc_lookup_locked(new->ipc_ns, new->ops->type, new->name,
+				 new->name_len);
+	if (obj) {
+		obj = kipc_open_existing_locked(obj, flags);
+		goto out_unlock;
+	}
+
+	kns = kipc_ns_get_locked(new->ipc_ns);
+	if (!kns) {
+		obj = ERR_PTR(-ENOMEM);
+		goto out_unlock;
+	}
+	ret = kipc_charge_locked(kns, new);
+	if (ret)
+		goto out_put_kns;
+	ret = xa_insert(&kipc_ids, new->id, new, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_uncharge;
+	ret = rhashtable_insert_fast(&kipc_names, &new->node,
+				     kipc_names_params);
+	if (ret)
+		goto out_erase;
+
+	new->kns = kns;
+	new->published = true;
+	WRITE_ONCE(new->linked, true);
+	refcount_inc(&new->ref);
+	kipc_nr_objects++;
+	obj = new;
+	goto out_unlock;
+
+out_erase:
+	xa_erase(&kipc_ids, new->id);
+out_uncharge:
+	kipc_uncharge_locked(kns, new);
+out_put_kns:
+	kipc_ns_put_locked(kns);
+	obj = ERR_PTR(ret);
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return obj;
+}
+
+/* Copy and check a name: 1..KIPC_NAME_MAX printable ASCII, no '/' or space. */
+static int kipc_name_from_user(char *name, u64 uptr)
+{
+	long len;
+	long i;
+
+	len = strncpy_from_user(name, u64_to_user_ptr(uptr), KIPC_NAME_MAX + 1);
+	if (len < 0)
+		return len;
+	if (len == 0 || len > KIPC_NAME_MAX)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
+			return -EINVAL;
+	return len;
+}
+
+static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
+					   const union kipc_attr *attr,
+					   const char *name, u32 len,
+					   umode_t mode, u64 bytes)
+{
+	struct kipc_object *obj;
+	char *kname;
+
+	kname = kmemdup_nul(name, len, GFP_KERNEL_ACCOUNT);
+	if (!kname)
+		return ERR_PTR(-ENOMEM);
+	obj = ops->alloc(attr);
+	if (IS_ERR(obj)) {
+		kfree(kname);
+		return obj;
+	}
+
+	refcount_set(&obj->ref, 1);
+	obj->id = atomic64_inc_return(&kipc_next_id);
+	obj->ops = ops;
+	obj->ipc_ns = get_ipc_ns(current->nsproxy->ipc_ns);
+	obj->name = kname;
+	obj->name_len = len;
+	obj->bytes = bytes;
+	obj->uid = current_fsuid();
+	obj->cuid = obj->uid;
+	obj->gid = current_fsgid();
+	obj->cgid = obj->gid;
+	obj->mode = mode;
+	obj->cpid = get_pid(task_tgid(current));
+	obj->ctime = ktime_get_real_ns();
+	return obj;
+}
+
+/* A new file for @obj; the file takes over the caller's reference. */
+static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
+{
+	char name[16];
+	int oflags;
+
+	if ((flags & KIPC_OPEN_READ) && (flags & KIPC_OPEN_WRITE))
+		oflags = O_RDWR;
+	else if (flags & KIPC_OPEN_WRITE)
+		oflags = O_WRONLY;
+	else
+		oflags = O_RDONLY;
+	if (flags & KIPC_OPEN_NONBLOCK)
+		oflags |= O_NONBLOCK;
+	snprintf(name, sizeof(name), "kipc-%s", obj->ops->name);
+	return anon_inode_getfile(name, obj->ops->fops, obj, oflags);
+}
+
+#define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \
+			 KIPC_OPEN_EXCL | KIPC_OPEN_CLOEXEC | \
+			 KIPC_OPEN_NONBLOCK)
+
+int kipc_open_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_open *cmd = ucmd->cmd;
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	const struct kipc_type_ops *ops;
+	struct kipc_object *obj, *new;
+	char name[KIPC_NAME_MAX + 1];
+	struct file *file = NULL;
+	bool created = false;
+	u64 bytes = 0;
+	int fd, len, ret;
+
+	if ((cmd->flags & ~KIPC_OPEN_ALL) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	ops = kipc_type_get(cmd->type);
+	if (!ops)
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & (KIPC_OPEN_READ | KIPC_OPEN_WRITE)))
+		return -EINVAL;
+	if ((cmd->flags & KIPC_OPEN_EXCL) && !(cmd->flags & KIPC_OPEN_CREATE))
+		return -EINVAL;
+	if (cmd->mode & ~0666)
+		return -EINVAL;
+	if (cmd->flags & KIPC_OPEN_CREATE) {
+		ret = ops->validate(&cmd->attr, &bytes);
+		if (ret)
+			return ret;
+	}
+	len = kipc_name_from_user(name, cmd->name);
+	if (len < 0)
+		return len;
+
+	fd = get_unused_fd_flags(cmd->flags & KIPC_OPEN_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0)
+		return fd;
+
+	mutex_lock(&kipc_lock);
+	obj = kipc_lookup_locked(ns, cmd->type, name, len);
+	if (obj)
+		obj = kipc_open_existing_locked(obj, cmd->flags);
+	mutex_unlock(&kipc_lock);
+	if (IS_ERR(obj)) {
+		ret = PTR_ERR(obj);
+		goto out_put_fd;
+	}
+
+	if (!obj) {
+		if (!(cmd->flags & KIPC_OPEN_CREATE)) {
+			ret = -ENOENT;
+			goto out_put_fd;
+		}
+		new = kipc_obj_create(ops, &cmd->attr, name, len,
+				      cmd->mode & ~current_umask(), bytes);
+		if (IS_ERR(new)) {
+			ret = PTR_ERR(new);
+			goto out_put_fd;
+		}
+		/* The file exists before the name: publishing cannot fail. */
+		file = kipc_obj_getfile(new, cmd->flags);
+		if (IS_ERR(file)) {
+			kipc_obj_put(new);
+			ret = PTR_ERR(file);
+			goto out_put_fd;
+		}
+		obj = kipc_publish(new, cmd->flags);
+		if (obj != new) {
+			fput(file);
+			file = NULL;
+			if (IS_ERR(obj)) {
+				ret = PTR_ERR(obj);
+				goto out_put_fd;
+			}
+		} else {
+			created = true;
+		}
+	}
+
+	if (!file) {
+		file = kipc_obj_getfile(obj, cmd->flags);
+		if (IS_ERR(file)) {
+			kipc_obj_put(obj);
+			ret = PTR_ERR(file);
+			goto out_put_fd;
+		}
+	}
+
+	cmd->out_id = obj->id;
+	cmd->out_flags = created ? KIPC_OPEN_OUT_CREATED : 0;
+	ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	if (ret) {
+		/* Nobody learnt of the object: do not leave it behind. */
+		if (created)
+			kipc_obj_unlink(obj);
+		fput(file);
+		goto out_put_fd;
+	}
+	fd_install(fd, file);
+	return fd;
+
+out_put_fd:
+	put_unused_fd(fd);
+	return ret;
+}
+
+int kipc_unlink_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_unlink *cmd = ucmd->cmd;
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct kipc_object *obj;
+	char name[KIPC_NAME_MAX + 1];
+	bool last = false;
+	kuid_t uid;
+	int len, ret = 0;
+
+	if (cmd->flags || cmd->__reserved || !kipc_type_get(cmd->type))
+		return -EOPNOTSUPP;
+	len = kipc_name_from_user(name, cmd->name);
+	if (len < 0)
+		return len;
+
+	uid = current_fsuid();
+	mutex_lock(&kipc_lock);
+	obj = kipc_lookup_locked(ns, cmd->type, name, len);
+	if (!obj)
+		ret = -ENOENT;
+	else if (!uid_eq(uid, obj->uid) && !uid_eq(uid, obj->cuid) &&
+		 !ns_capable(ns->user_ns, CAP_SYS_ADMIN))
+		ret = -EPERM;
+	else
+		last = kipc_obj_unlink_locked(obj);
+	mutex_unlock(&kipc_lock);
+	if (last)
+		kipc_obj_free(obj);
+	return ret;
+}
+
+static int kipc_info_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_object *obj = ucmd->file->private_data;
+	struct user_namespace *uns = current_user_ns();
+	struct kipc_info *cmd = ucmd->cmd;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+
+	cmd->out_id = obj->id;
+	cmd->out_type = obj->ops->type;
+	cmd->out_mode = obj->mode;
+	cmd->out_uid = from_kuid_munged(uns, obj->uid);
+	cmd->out_gid = from_kgid_munged(uns, obj->gid);
+	cmd->out_cuid = from_kuid_munged(uns, obj->cuid);
+	cmd->out_cgid = from_kgid_munged(uns, obj->cgid);
+	cmd->out_state = READ_ONCE(obj->linked) ? 0 : KIPC_STATE_UNLINKED;
+	cmd->out_open_flags = 0;
+	if (ucmd->file->f_mode & FMODE_READ)
+		cmd->out_open_flags |= KIPC_OPEN_READ;
+	if (ucmd->file->f_mode & FMODE_WRITE)
+		cmd->out_open_flags |= KIPC_OPEN_WRITE;
+	memset(&cmd->out_attr, 0, sizeof(cmd->out_attr));
+	obj->ops->fill_attr(obj, &cmd->out_attr);
+	memset(cmd->out_name, 0, sizeof(cmd->out_name));
+	memcpy(cmd->out_name, obj->name, obj->name_len);
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static const struct kipc_ioctl_op kipc_obj_ioctl_ops[] = {
+	KIPC_IOCTL_OP(KIPC_IOC_INFO, kipc_info_ioctl, struct kipc_info,
+		      out_name),
+};
+
+long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return kipc_ioctl_dispatch(kipc_obj_ioctl_ops,
+				   ARRAY_SIZE(kipc_obj_ioctl_ops), file, cmd,
+				   arg);
+}
+
+int kipc_obj_file_release(struct inode *inode, struct file *file)
+{
+	kipc_obj_put(file->private_data);
+	return 0;
+}
+
+u32 kipc_total_objects(void)
+{
+	u32 n;
+
+	mutex_lock(&kipc_lock);
+	n = kipc_nr_objects;
+	mutex_unlock(&kipc_lock);
+	return n;
+}
+
+void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
+{
+	struct kipc_ns *kns;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&kipc_lock);
+	kns = kipc_ns_find_locked(ns);
+	if (kns) {
+		memcpy(st->per_type, kns->per_type, sizeof(st->per_type));
+		st->objects = kns->objects;
+		st->bytes = kns->bytes;
+	}
+	mutex_unlock(&kipc_lock);
+	st->limit_objects = READ_ONCE(kipc_max_objects);
+	st->limit_bytes = READ_ONCE(kipc_max_bytes);
+	st->limit_uid_objects = READ_ONCE(kipc_uid_max_objects);
+	st->limit_uid_bytes = READ_ONCE(kipc_uid_max_bytes);
+}
+
+int kipc_for_each_obj(struct ipc_namespace *ns, unsigned long *pos,
+		      int (*fn)(struct kipc_object *obj, void *arg), void *arg)
+{
+	struct kipc_object *obj;
+	unsigned long id;
+	int ret = 0;
+
+	mutex_lock(&kipc_lock);
+	xa_for_each_start(&kipc_ids, id, obj, *pos) {
+		if (obj->ipc_ns != ns)
+			continue;
+		ret = fn(obj, arg);
+		if (ret) {
+			*pos = id;
+			goto out_unlock;
+		}
+	}
+	*pos = ULONG_MAX;
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return ret;
+}
+
+int kipc_registry_init(void)
+{
+	int ret;
+	u32 t;
+
+	ret = rhashtable_init(&kipc_names, &kipc_names_params);
+	if (ret)
+		return ret;
+	for (t = 1; t < ARRAY_SIZE(kipc_types); t++) {
+		ret = kipc_types[t]->init();
+		if (ret)
+			goto out_exit_types;
+	}
+	return 0;
+
+out_exit_types:
+	while (--t >= 1)
+		kipc_types[t]->exit();
+	rhashtable_destroy(&kipc_names);
+	return ret;
+}
+
+/*
+ * No object fd can be open here: every file pins the module. What is left
+ * are named objects with only their name's reference; unlinking frees them.
+ */
+void kipc_registry_exit(void)
+{
+	struct kipc_object *obj;
+	unsigned long id;
+	bool last;
+	u32 t;
+
+	for (;;) {
+		id = 0;
+		mutex_lock(&kipc_lock);
+		obj = xa_find(&kipc_ids, &id, ULONG_MAX, XA_PRESENT);
+		if (!obj) {
+			mutex_unlock(&kipc_lock);
+			break;
+		}
+		last = false;
+		if (!WARN_ON(!obj->linked))
+			last = kipc_obj_unlink_locked(obj);
+		mutex_unlock(&kipc_lock);
+		if (!last) {
+			WARN(1, "kipc: object %llu still referenced at exit\n",
+			     obj->id);
+			break;
+		}
+		kipc_obj_free(obj);
+	}
+	WARN_ON(!list_empty(&kipc_namespaces));
+	xa_destroy(&kipc_ids);
+	rhashtable_destroy(&kipc_names);
+	for (t = 1; t < ARRAY_SIZE(kipc_types); t++)
+		kipc_types[t]->exit();
+}
