@@ -70,11 +70,11 @@ LIBADMIN_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBADMIN_SRCS))
 lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
      $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
 
-$(B)/lib/libkipc%.o: lib/libkipc%.c lib/kipc.h $(UAPI)
+$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(B)/lib/admin%.o: lib/admin%.c lib/kipc-admin.h lib/kipc.h $(UAPI)
+$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/kipc.h $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -119,7 +119,7 @@ TEST_SRCS := $(wildcard selftests/*_test.c)
 TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
 selftests: $(TEST_BINS)
-$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h $(B)/lib/libkipc.so
+$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
