@@ -118,7 +118,12 @@ $(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/ki
 TEST_SRCS := $(wildcard selftests/*_test.c)
 TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
-selftests: $(TEST_BINS)
+DEMO_BINS := $(B)/selftests/kipc_demo
+selftests: $(TEST_BINS) $(DEMO_BINS)
+$(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(B)/lib/libkipc.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
+
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
@@ -131,7 +136,7 @@ stage: all
 	rm -rf $(B)/stage
 	mkdir -p $(B)/stage/bin $(B)/stage/lib
 	cp -a $(B)/lib/*.so* $(B)/stage/lib/
-	cp $(B)/tools/kipc $(TEST_BINS) $(B)/stage/bin/
+	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
 	cp kipc.ko $(B)/stage/
 
@@ -157,8 +162,44 @@ demo:
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
 style:
 	@test -f $(CHECKPATCH) || { echo "no checkpatch.pl under $(KSRC): run 'make deps'" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --strict --terse --show-types -f kmod/*.c kmod/*.h
+	@# User space cannot use BIT(), and iommufd's layout puts each ioctl
+	@# number right under its struct.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f kmod/*.c kmod/*.h $(UAPI)
+		--ignore BIT_MACRO,LINE_SPACING -f $(UAPI)
+
+# Honours DESTDIR and PREFIX. The module goes where DKMS and depmod expect
+# out-of-tree modules; depmod runs only when installing into the live system.
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+KMODDIR ?= /lib/modules/$(KREL_BUILD)/updates
+KREL_BUILD = $(shell modinfo -F vermagic kipc.ko 2>/dev/null | cut -d' ' -f1)
+INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
+	$(LIBDIR)/libkipc.so.$(VERSION) $(LIBDIR)/libkipc.so.$(SOVERSION) \
+	$(LIBDIR)/libkipc.so $(LIBDIR)/libkipc.a \
+	$(LIBDIR)/libkipc-admin.so.$(VERSION) \
+	$(LIBDIR)/libkipc-admin.so.$(SOVERSION) $(LIBDIR)/libkipc-admin.so \
+	$(LIBDIR)/libkipc-admin.a $(LIBDIR)/pkgconfig/kipc.pc \
+	$(LIBDIR)/pkgconfig/kipc-admin.pc $(INCLUDEDIR)/kipc.h \
+	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
+	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc
+
+install: all
+	install -D -m 0644 kipc.ko $(DESTDIR)$(KMODDIR)/kipc.ko
+	install -D -m 0755 $(B)/tools/kipc $(DESTDIR)$(BINDIR)/kipc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
+	cp -P $(B)/lib/libkipc*.so* $(B)/lib/libkipc*.a $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 lib/kipc.h lib/kipc-admin.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/kipc.h
+	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
+	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
+	$(if $(DESTDIR),,depmod -a $(KREL_BUILD); ldconfig)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(if $(DESTDIR),,depmod -a $(KREL_BUILD); ldconfig)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -203,8 +203,9 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
  * kipc_lock. @fn returns 0 to go on, or a negative errno to stop; *pos is left
  * at the object that stopped the walk so that the walk can resume there.
  */
-int kipc_for_each_obj(struct ipc_namespace *ns, unsigned long *pos,
-		      int (*fn)(struct kipc_object *obj, void *arg), void *arg);
+typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
+int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
+		      kipc_obj_visit_t fn, void *arg);
 
 /* netlink.c */
 int kipc_netlink_init(void);

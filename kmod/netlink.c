@@ -84,7 +84,7 @@ static int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	pos = get.id;
-	kipc_for_each_obj(ns, &pos, kipc_nl_get_one, &get);
+	kipc_walk_objs(ns, &pos, kipc_nl_get_one, &get);
 	if (get.ret) {
 		nlmsg_free(get.skb);
 		if (get.ret == -ENOENT)
@@ -132,7 +132,7 @@ static int kipc_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (pos == ULONG_MAX)
 		return 0;
-	ret = kipc_for_each_obj(ns, &pos, kipc_nl_dump_one, &d);
+	ret = kipc_walk_objs(ns, &pos, kipc_nl_dump_one, &d);
 	cb->args[1] = pos;
 	/* A full skb ends this part; the next one resumes at pos. */
 	if (ret == -EMSGSIZE && skb->len)

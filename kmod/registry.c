@@ -681,15 +681,17 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
 	st->limit_uid_bytes = READ_ONCE(kipc_uid_max_bytes);
 }
 
-int kipc_for_each_obj(struct ipc_namespace *ns, unsigned long *pos,
-		      int (*fn)(struct kipc_object *obj, void *arg), void *arg)
+int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
+		      kipc_obj_visit_t fn, void *arg)
 {
 	struct kipc_object *obj;
 	unsigned long id;
 	int ret = 0;
 
 	mutex_lock(&kipc_lock);
-	xa_for_each_start(&kipc_ids, id, obj, *pos) {
+	id = *pos;
+	for (obj = xa_find(&kipc_ids, &id, ULONG_MAX, XA_PRESENT); obj;
+	     obj = xa_find_after(&kipc_ids, &id, ULONG_MAX, XA_PRESENT)) {
 		if (obj->ipc_ns != ns)
 			continue;
 		ret = fn(obj, arg);

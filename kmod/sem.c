@@ -22,7 +22,7 @@
  */
 struct kipc_sem {
 	struct kipc_object obj;
-	spinlock_t lock;
+	spinlock_t lock;	/* protects @value */
 	u32 value;
 };
 
