@@ -205,7 +205,7 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
  */
 typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
-		      kipc_obj_visit_t fn, void *arg);
+		   kipc_obj_visit_t fn, void *arg);
 
 /* netlink.c */
 int kipc_netlink_init(void);

@@ -682,7 +682,7 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
 }
 
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
-		      kipc_obj_visit_t fn, void *arg)
+		   kipc_obj_visit_t fn, void *arg)
 {
 	struct kipc_object *obj;
 	unsigned long id;
