@@ -63,10 +63,11 @@ static int kipc_nl_get_one(struct kipc_object *obj, void *arg)
 {
 	struct kipc_nl_get *get = arg;
 
-	if (obj->id != get->id)
-		return 0;
-	get->ret = kipc_nl_fill_obj(get->skb, obj, get->info->snd_portid,
-				    get->info->snd_seq, 0);
+	/* The walk starts at the id: anything else means it is not ours. */
+	if (obj->id == get->id)
+		get->ret = kipc_nl_fill_obj(get->skb, obj,
+					    get->info->snd_portid,
+					    get->info->snd_seq, 0);
 	return 1;
 }
 
