@@ -50,7 +50,7 @@ SOVERSION := 1
 
 UAPI := kmod/include/uapi/linux/kipc.h
 
-.PHONY: all modules lib tools selftests check check-6.1 demo bench deps \
+.PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
 	style sparse clean stage install uninstall
 all: modules lib tools selftests
 
@@ -146,8 +146,13 @@ QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.k
 deps:
 	scripts/deps.sh $(KSERIES)
 
+# deps first, then a new make: the kernel version is only known once the
+# headers' meta package is installed.
 check:
 	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-check
+
+run-check:
 	$(MAKE) WERROR=1 stage
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
 
@@ -156,7 +161,9 @@ check-6.1:
 
 demo:
 	scripts/deps.sh $(KSERIES)
-	$(MAKE) stage
+	$(MAKE) run-demo
+
+run-demo: stage
 	$(QEMU_RUN) --mode demo --cmd /kipc/bin/demo.sh
 
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl

@@ -1,0 +1,240 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install and cache everything kipc needs to build and to test in QEMU.
+#
+# Usage: scripts/deps.sh [--print-kdir|--print-kernel|--print-ksrc] [KSERIES]
+#   KSERIES  6.12 (default) or 6.1
+#   --print-kdir    print the kernel headers dir (KDIR for Kbuild)
+#   --print-kernel  print the guest kernel image (vmlinuz) for QEMU
+#   --print-ksrc    print the unpacked linux-source-6.12 tree
+#
+# Everything this script says goes to stderr, so that make can capture the
+# single line of a --print-* mode with $(shell ...).
+#
+# When everything is present it runs no apt command at all and finishes in a
+# fraction of a second; `make` calls it on every build.
+
+set -euo pipefail
+
+usage() {
+	awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "$0" >&2
+	exit 2
+}
+
+print=
+kseries=6.12
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--print-kdir) print=kdir ;;
+	--print-kernel) print=kernel ;;
+	--print-ksrc) print=ksrc ;;
+	-h | --help) usage ;;
+	6.12 | 6.1) kseries=$1 ;;
+	*)
+		echo "deps.sh: unknown argument '$1'" >&2
+		usage
+		;;
+	esac
+	shift
+done
+
+# Debian replaces old ABI versions, so the exact one is always resolved through
+# these meta packages and never written down anywhere. 6.1 is bookworm's own
+# series (the minimum kipc supports); 6.12 is the newer LTS that bookworm
+# ships through bookworm-security.
+case "$kseries" in
+6.12) headers_meta=linux-headers-6.12-cloud-amd64 ;;
+6.1) headers_meta=linux-headers-cloud-amd64 ;;
+esac
+
+# The 6.12 headers package Depends on the matching linux-image package (6.1's
+# does not), so apt also drops a kernel into /boot and may run its hooks. That
+# is accepted: the host never boots it, and module code never gets near the
+# host kernel. The guest kernel is a separate, unpacked copy in the cache.
+pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
+	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
+	linux-source-6.12 python3-yaml "$headers_meta")
+
+ksrc_pkg=linux-source-6.12
+ksrc_tarball=/usr/src/linux-source-6.12.tar.xz
+
+# CI environments do not always export HOME.
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+cache=${XDG_CACHE_HOME:-$home/.cache}/kipc
+
+log() { echo "deps: $*" >&2; }
+die() {
+	echo "deps: error: $*" >&2
+	exit 1
+}
+
+export DEBIAN_FRONTEND=noninteractive
+
+# apt-get update is slow and touches the network, so it runs at most once per
+# invocation and only when something actually has to be fetched.
+apt_updated=
+apt_update_once() {
+	[ -n "$apt_updated" ] && return 0
+	log "apt-get update"
+	apt-get update -q >&2
+	apt_updated=1
+}
+
+ensure_packages() {
+	local missing=() p status
+	# One dpkg-query for all packages: it is cheap, but a fork per package
+	# adds up on every make invocation. Unknown packages make it exit 1
+	# and print nothing for them, which reads as "missing" below.
+	status=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true)
+	for p in "${pkgs[@]}"; do
+		if ! printf '%s\n' "$status" | grep -qxF "$p install ok installed"; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root to install)"
+	log "installing: ${missing[*]}"
+	apt_update_once
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# Print the ABI release (e.g. 6.12.117+deb12-cloud-amd64) and the Debian
+# version of the headers package the meta package currently points at.
+resolve_krel() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' "$headers_meta") ||
+		die "cannot query $headers_meta"
+	# "linux-headers-6.12.117+deb12-cloud-amd64 (= 6.12.117-1~deb12u1)"
+	dep=${dep%%,*}
+	krel=$(printf '%s\n' "$dep" | sed -n 's/^ *linux-headers-\([^ ]*\).*$/\1/p')
+	kver=$(printf '%s\n' "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
+	[ -n "$krel" ] || die "cannot parse Depends of $headers_meta: '$dep'"
+	case "$krel" in
+	"$kseries".*) ;;
+	*) die "$headers_meta resolves to $krel, not a $kseries kernel" ;;
+	esac
+	[ -d "/usr/src/linux-headers-$krel" ] ||
+		die "/usr/src/linux-headers-$krel is missing (is linux-headers-$krel installed?)"
+}
+
+# The guest kernel is fetched and unpacked, never installed: installing it
+# would run hooks, update the bootloader and could pull in other images.
+ensure_kernel_image() {
+	local kdir="$cache/kernel/$krel" dl="$cache/dl" pkg deb tmp f
+
+	[ -f "$kdir/boot/vmlinuz-$krel" ] && return 0
+
+	pkg="linux-image-$krel"
+	mkdir -p "$dl"
+	deb=
+	for f in "$dl/${pkg}_"*_amd64.deb; do
+		[ -f "$f" ] || continue
+		if [ -z "$kver" ] || [ "$(dpkg-deb -f "$f" Version)" = "$kver" ]; then
+			deb=$f
+		fi
+	done
+	if [ -z "$deb" ]; then
+		local spec="$pkg${kver:+=$kver}"
+		log "downloading $spec"
+		# apt-get download writes into the current directory. As root
+		# it warns that the _apt sandbox user cannot write there;
+		# that is harmless.
+		if ! (cd "$dl" && apt-get download -q "$spec" >&2); then
+			[ -n "$apt_updated" ] && die "cannot download $spec"
+			apt_update_once
+			(cd "$dl" && apt-get download -q "$spec" >&2) ||
+				die "cannot download $spec"
+		fi
+		for f in "$dl/${pkg}_"*_amd64.deb; do
+			[ -f "$f" ] && deb=$f
+		done
+		[ -n "$deb" ] || die "apt-get download left no $pkg .deb in $dl"
+	fi
+
+	log "unpacking $(basename "$deb") into $kdir"
+	mkdir -p "$cache/kernel"
+	rm -rf "$cache/kernel/.$krel".*
+	tmp=$(mktemp -d "$cache/kernel/.$krel.XXXXXX")
+	# Unpack aside and rename, so an interrupted run never leaves a
+	# half-unpacked tree that the check above would take for complete.
+	if ! dpkg -x "$deb" "$tmp"; then
+		rm -rf "$tmp"
+		die "dpkg -x $deb failed"
+	fi
+	[ -f "$tmp/boot/vmlinuz-$krel" ] || {
+		rm -rf "$tmp"
+		die "$deb has no boot/vmlinuz-$krel"
+	}
+	rm -rf "$kdir"
+	mv -T "$tmp" "$kdir"
+}
+
+# The linux-source tree provides kselftest_harness.h, checkpatch.pl, YNL and
+# the source of the Tier B debug kernel. It is unpacked once per Debian
+# version; the stable symlink lets the Makefile name it without the version.
+ensure_linux_source() {
+	local sver dir stamp link tmp aside
+
+	sver=$(dpkg-query -W -f='${Version}' "$ksrc_pkg") ||
+		die "cannot query $ksrc_pkg"
+	dir="$cache/linux-source-$sver"
+	stamp="$dir/.kipc-unpacked"
+	link="$cache/linux-source-6.12"
+
+	if [ ! -f "$stamp" ]; then
+		[ -f "$ksrc_tarball" ] || die "$ksrc_tarball is missing"
+		log "unpacking $ksrc_tarball into $dir (about 10 s)"
+		# Leftovers of an interrupted run (we hold the lock, so they
+		# are nobody else's).
+		rm -rf "$dir" "$cache"/.linux-source.*
+		tmp=$(mktemp -d "$cache/.linux-source.XXXXXX")
+		if ! tar -C "$tmp" -xJf "$ksrc_tarball"; then
+			rm -rf "$tmp"
+			die "cannot unpack $ksrc_tarball"
+		fi
+		[ -d "$tmp/linux-source-6.12" ] || {
+			rm -rf "$tmp"
+			die "$ksrc_tarball has no linux-source-6.12/ top directory"
+		}
+		mv -T "$tmp/linux-source-6.12" "$dir"
+		rmdir "$tmp"
+		# Written last: its presence means the tree is complete.
+		echo "$sver" >"$stamp"
+	fi
+
+	if [ "$(readlink "$link" 2>/dev/null || true)" != "linux-source-$sver" ]; then
+		# An older layout kept a plain directory at the link's name.
+		# Move it aside first: `ln -sfn` onto a real directory would
+		# create the link inside it.
+		if [ -d "$link" ] && [ ! -L "$link" ]; then
+			aside=$(mktemp -d "$cache/.old-linux-source.XXXXXX")
+			mv "$link" "$aside/"
+			rm -rf "$aside"
+		fi
+		# Rename over the old link so readers never see it missing.
+		ln -sfn "linux-source-$sver" "$link.tmp.$$"
+		mv -T "$link.tmp.$$" "$link"
+	fi
+	ksrc=$link
+}
+
+# make -j may start several of us at once; unpacking the same trees in
+# parallel would trip over each other's renames.
+mkdir -p "$cache"
+exec 9>"$cache/.deps.lock"
+flock 9
+
+ensure_packages
+krel='' kver=''
+resolve_krel
+ensure_kernel_image
+ksrc=''
+ensure_linux_source
+
+case "$print" in
+kdir) echo "/usr/src/linux-headers-$krel" ;;
+kernel) echo "$cache/kernel/$krel/boot/vmlinuz-$krel" ;;
+ksrc) echo "$ksrc" ;;
+*) log "ok: headers /usr/src/linux-headers-$krel, kernel $cache/kernel/$krel/boot/vmlinuz-$krel, source $ksrc" ;;
+esac
