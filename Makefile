@@ -111,7 +111,7 @@ TOOL_SRCS := $(wildcard tools/kipc/*.c)
 tools: $(B)/tools/kipc
 $(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/kipc.h $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
+	$(CC) $(CPPFLAGS) -DKIPC_TOOL_VERSION='"$(VERSION)"' $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
 		-L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
 
 # --- selftests -------------------------------------------------------------------
