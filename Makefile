@@ -12,6 +12,8 @@
 #   make install       see README.md
 
 KSERIES ?= 6.12
+# The test run must end on its "N passed, N failed" line.
+MAKEFLAGS += --no-print-directory
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kipc
 KSRC ?= $(CACHE)/linux-source-6.12
 
