@@ -37,6 +37,7 @@
 
 struct sk_buff;
 struct kipc_object;
+struct kipc_ioctl_op;
 
 /* Module parameters (main.c): attribute ceilings and default limits. */
 extern unsigned int kipc_mq_max_msgs;
@@ -52,9 +53,13 @@ extern unsigned long kipc_uid_max_bytes;
  * @type: KIPC_OBJ_* value
  * @name: short name for messages and anon inodes ("mq", "shm", "sem")
  * @fops: file operations of the object fd; .owner pins the module
+ * @ioctl_ops: the type's own ioctls, indexed by _IOC_NR()
+ * @n_ioctl_ops: size of @ioctl_ops
  * @validate: check creation attributes and say how many bytes to charge
  * @alloc: allocate a new object with its type state, or an ERR_PTR
  * @free: free the object and its type state; may sleep
+ * @remove: admin removal: fail every later operation and wake all waiters
+ *	with EIDRM; the object is freed when its last reference goes
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message
  * @init: create the type's caches at module load
@@ -64,9 +69,12 @@ struct kipc_type_ops {
 	u32 type;
 	const char *name;
 	const struct file_operations *fops;
+	const struct kipc_ioctl_op *ioctl_ops;
+	size_t n_ioctl_ops;
 	int (*validate)(const union kipc_attr *attr, u64 *bytes);
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
+	void (*remove)(struct kipc_object *obj);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
 	int (*init)(void);
@@ -91,6 +99,7 @@ struct kipc_ns;
  * @node: name table linkage (protected by kipc_lock)
  * @linked: the name resolves to this object (protected by kipc_lock)
  * @published: in the id table and charged (protected by kipc_lock)
+ * @removed: removed by an administrator (protected by kipc_lock)
  * @bytes: bytes charged to the limits, fixed at creation
  * @uid: owner
  * @gid: owner group
@@ -111,6 +120,7 @@ struct kipc_object {
 	struct rhash_head node;
 	bool linked;
 	bool published;
+	bool removed;
 	u64 bytes;
 	kuid_t uid;
 	kgid_t gid;
@@ -165,6 +175,11 @@ union kipc_ucmd_buffer {
 	struct kipc_open open;
 	struct kipc_unlink unlink;
 	struct kipc_info info;
+	struct kipc_mq_send mq_send;
+	struct kipc_mq_recv mq_recv;
+	struct kipc_mq_sendv mq_sendv;
+	struct kipc_mq_peek mq_peek;
+	struct kipc_mq_getattr mq_getattr;
 };
 
 /* main.c */
@@ -182,6 +197,8 @@ int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 int kipc_obj_file_release(struct inode *inode, struct file *file);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 u32 kipc_total_objects(void);
+int kipc_obj_remove(struct ipc_namespace *ns, u64 id);
+u32 kipc_obj_state(struct kipc_object *obj);
 
 /**
  * struct kipc_ns_stats - one namespace's usage and limits, for netlink

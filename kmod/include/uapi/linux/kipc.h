@@ -88,6 +88,49 @@
  *
  * KIPC_IOC_INFO (object fds)
  *  - only the common errnos.
+ *
+ * Blocking message queue calls (KIPC_IOC_MQ_SEND, KIPC_IOC_MQ_RECV,
+ * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV, read(), write()) share these:
+ *  - EAGAIN: the call would block and the fd has O_NONBLOCK or the call has
+ *    KIPC_WAIT_NONBLOCK.
+ *  - ETIMEDOUT: the deadline passed (or had passed on entry) before the call
+ *    could proceed.
+ *  - EINTR: a signal arrived while waiting and its handler was installed
+ *    without SA_RESTART. With SA_RESTART the call restarts, with the same
+ *    absolute deadline.
+ *  - EINVAL: KIPC_WAIT_DEADLINE with a clock other than CLOCK_MONOTONIC or
+ *    CLOCK_REALTIME, or a deadline whose nanoseconds make no sense.
+ *  - EIDRM: the queue was removed by an administrator (netlink
+ *    KIPC_CMD_OBJ_REMOVE). Waiters wake with it, and every later call on an
+ *    open fd returns it. Unlinking alone does not affect open fds.
+ *  - EBADF: send without KIPC_OPEN_WRITE, receive or peek without
+ *    KIPC_OPEN_READ on this fd.
+ *
+ * KIPC_IOC_MQ_SEND
+ *  - EMSGSIZE: the message is longer than the queue's max_msgsize.
+ *  - EINVAL: @prio is above KIPC_MQ_PRIO_MAX.
+ *  - EFAULT: the message cannot be read; nothing is queued.
+ *  - ENOMEM: no memory for the message; nothing is queued.
+ *
+ * KIPC_IOC_MQ_RECV
+ *  - EMSGSIZE: the buffer is shorter than the message that would be
+ *    received; the message stays queued and @out_len tells its length.
+ *  - EFAULT: the buffer cannot be written; the message stays queued.
+ *
+ * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
+ *  - E2BIG: @count is 0 or above KIPC_MQ_VEC_MAX.
+ *  - the errnos of the single calls, but only when no message moved: once
+ *    one did, the call returns the number moved and the error that stopped
+ *    it is lost, as with recvmmsg().
+ *
+ * KIPC_IOC_MQ_PEEK
+ *  - ENOENT: fewer than @index + 1 messages are queued.
+ *  - EMSGSIZE: the buffer is shorter than the message; @out_len tells its
+ *    length.
+ *  - EFAULT: the buffer cannot be written.
+ *
+ * KIPC_IOC_MQ_GETATTR
+ *  - only the common errnos (and EIDRM).
  */
 
 enum {
@@ -97,6 +140,13 @@ enum {
 	KIPC_CMD_UNLINK = 0x02,
 	/* Commands on object fds. */
 	KIPC_CMD_INFO = 0x10,
+	/* Commands on message queue fds. */
+	KIPC_CMD_MQ_SEND = 0x20,
+	KIPC_CMD_MQ_RECV = 0x21,
+	KIPC_CMD_MQ_SENDV = 0x22,
+	KIPC_CMD_MQ_RECVV = 0x23,
+	KIPC_CMD_MQ_PEEK = 0x24,
+	KIPC_CMD_MQ_GETATTR = 0x25,
 };
 
 /* Object types. Each type is its own name space. */
@@ -255,6 +305,7 @@ struct kipc_unlink {
 
 /* Bits of kipc_info.out_state. */
 #define KIPC_STATE_UNLINKED	(1U << 0)	/* the name has been removed */
+#define KIPC_STATE_REMOVED	(1U << 1)	/* removed by an administrator */
 
 /**
  * struct kipc_info - ioctl(KIPC_IOC_INFO) on an object fd
@@ -292,6 +343,153 @@ struct kipc_info {
 };
 #define KIPC_IOC_INFO		_IO(KIPC_TYPE, KIPC_CMD_INFO)
 
+/* Flags shared by every call that may block. */
+#define KIPC_WAIT_NONBLOCK	(1U << 0)	/* EAGAIN instead of waiting */
+#define KIPC_WAIT_DEADLINE	(1U << 1)	/* @clockid and @deadline are set */
+
+/* Most messages one vectored call moves. */
+#define KIPC_MQ_VEC_MAX		1024
+
+/**
+ * struct kipc_mq_send - ioctl(KIPC_IOC_MQ_SEND) on a queue fd
+ * @size: sizeof(struct kipc_mq_send)
+ * @flags: KIPC_WAIT_* bits
+ * @buf: user pointer to the message
+ * @len: length of the message, 0..max_msgsize
+ * @prio: priority, 0..KIPC_MQ_PRIO_MAX; higher is received first
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME, with KIPC_WAIT_DEADLINE
+ * @__reserved: Must be 0
+ * @deadline: absolute time on @clockid in ns, with KIPC_WAIT_DEADLINE
+ *
+ * Queues one message, waiting for room while the queue is full. If a
+ * receiver is already waiting, the message goes to it directly.
+ */
+struct kipc_mq_send {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 prio;
+	__u32 clockid;
+	__u32 __reserved;
+	__aligned_u64 deadline;
+};
+#define KIPC_IOC_MQ_SEND	_IO(KIPC_TYPE, KIPC_CMD_MQ_SEND)
+
+/**
+ * struct kipc_mq_recv - ioctl(KIPC_IOC_MQ_RECV) on a queue fd
+ * @size: sizeof(struct kipc_mq_recv)
+ * @flags: KIPC_WAIT_* bits
+ * @buf: user pointer to the buffer
+ * @len: length of the buffer
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_len: length of the message received, or of the message that did not
+ *	fit (EMSGSIZE)
+ * @out_prio: its priority
+ *
+ * Takes the oldest message of the highest priority, waiting while the queue
+ * is empty. The ioctl returns the message's length, as @out_len does.
+ */
+struct kipc_mq_recv {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_len;
+	__u32 out_prio;
+};
+#define KIPC_IOC_MQ_RECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECV)
+
+/**
+ * struct kipc_mq_vec - one message of a vectored call
+ * @buf: user pointer to the message (send) or buffer (receive)
+ * @len: send: the message length; receive: the buffer length on input,
+ *	the message length on output
+ * @prio: send: the priority; receive: the priority on output
+ */
+struct kipc_mq_vec {
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 prio;
+};
+
+/**
+ * struct kipc_mq_sendv - ioctl(KIPC_IOC_MQ_SENDV) and
+ *	ioctl(KIPC_IOC_MQ_RECVV) on a queue fd
+ * @size: sizeof(struct kipc_mq_sendv)
+ * @flags: KIPC_WAIT_* bits
+ * @vec: user pointer to an array of @count struct kipc_mq_vec
+ * @count: number of entries, 1..KIPC_MQ_VEC_MAX
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_count: how many messages moved; also the return value of ioctl()
+ * @__reserved: Must be 0
+ *
+ * Moves up to @count messages in order. The call waits (subject to the
+ * deadline and O_NONBLOCK) only until the first message can move, then
+ * moves as many more as it can without waiting. Receive stops early at a
+ * message that does not fit its buffer, which stays queued.
+ */
+struct kipc_mq_sendv {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 vec;
+	__u32 count;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_count;
+	__u32 __reserved;
+};
+#define KIPC_IOC_MQ_SENDV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDV)
+#define KIPC_IOC_MQ_RECVV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECVV)
+
+/**
+ * struct kipc_mq_peek - ioctl(KIPC_IOC_MQ_PEEK) on a queue fd
+ * @size: sizeof(struct kipc_mq_peek)
+ * @flags: Must be 0
+ * @buf: user pointer to the buffer
+ * @len: length of the buffer
+ * @index: which message, in receive order; 0 is the next one received
+ * @out_len: length of the message
+ * @out_prio: its priority
+ *
+ * Copies a queued message without removing it; it never waits.
+ */
+struct kipc_mq_peek {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 index;
+	__u32 out_len;
+	__u32 out_prio;
+};
+#define KIPC_IOC_MQ_PEEK	_IO(KIPC_TYPE, KIPC_CMD_MQ_PEEK)
+
+/**
+ * struct kipc_mq_getattr - ioctl(KIPC_IOC_MQ_GETATTR) on a queue fd
+ * @size: sizeof(struct kipc_mq_getattr)
+ * @flags: Must be 0
+ * @out_max_msgs: capacity in messages
+ * @out_max_msgsize: largest message
+ * @out_depth: messages queued now
+ * @__reserved: set to 0
+ * @out_bytes: bytes of payload queued now
+ */
+struct kipc_mq_getattr {
+	__u32 size;
+	__u32 flags;
+	__u32 out_max_msgs;
+	__u32 out_max_msgsize;
+	__u32 out_depth;
+	__u32 __reserved;
+	__aligned_u64 out_bytes;
+};
+#define KIPC_IOC_MQ_GETATTR	_IO(KIPC_TYPE, KIPC_CMD_MQ_GETATTR)
+
 /*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
  * caller and see only the caller's IPC namespace.
@@ -306,6 +504,12 @@ enum {
 	KIPC_CMD_OBJ_GET,
 	/* Module-wide and namespace statistics and limits. */
 	KIPC_CMD_STATS_GET,
+	/*
+	 * Remove an object now, by KIPC_A_OBJ_ID: its name goes, and a queue
+	 * wakes its waiters with EIDRM and fails every later call with EIDRM.
+	 * Needs CAP_SYS_ADMIN, or to be the object's owner or creator.
+	 */
+	KIPC_CMD_OBJ_REMOVE,
 
 	__KIPC_CMD_MAX,
 	KIPC_CMD_MAX = (__KIPC_CMD_MAX - 1)
@@ -331,6 +535,17 @@ enum {
 	KIPC_A_OBJ_MQ_MAX_MSGSIZE,	/* u32 */
 	KIPC_A_OBJ_SHM_SIZE,		/* u64 */
 	KIPC_A_OBJ_SEM_VALUE,		/* u32 */
+	KIPC_A_OBJ_MQ_DEPTH,		/* u32, messages queued */
+	KIPC_A_OBJ_MQ_BYTES,		/* u64, payload bytes queued */
+	KIPC_A_OBJ_MQ_HWM,		/* u32, the deepest the queue has been */
+	KIPC_A_OBJ_MQ_SENDS,		/* u64, messages sent */
+	KIPC_A_OBJ_MQ_RECVS,		/* u64, messages received */
+	KIPC_A_OBJ_MQ_WAIT_SEND,	/* u32, senders blocked now */
+	KIPC_A_OBJ_MQ_WAIT_RECV,	/* u32, receivers blocked now */
+	KIPC_A_OBJ_MQ_LSPID,		/* u32, last sender's pid, 0 if none */
+	KIPC_A_OBJ_MQ_LRPID,		/* u32, last receiver's pid, 0 if none */
+	KIPC_A_OBJ_MQ_STIME,		/* u64, last send, ns since the epoch */
+	KIPC_A_OBJ_MQ_RTIME,		/* u64, last receive, ns since the epoch */
 
 	__KIPC_A_OBJ_MAX,
 	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)
