@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 #include <linux/kipc.h>
 
 #ifdef __cplusplus
@@ -83,6 +84,105 @@ int kipc_unlink(unsigned int type, const char *name);
  * Return: 0, or -errno.
  */
 int kipc_info(int fd, struct kipc_info *info);
+
+/*
+ * Message queues. Every call honours O_NONBLOCK on the fd (-EAGAIN), and a
+ * signal during a wait gives -EINTR unless its handler has SA_RESTART. A
+ * queue removed by an administrator gives -EIDRM.
+ */
+
+/**
+ * kipc_mq_send - send one message, waiting while the queue is full
+ * @prio: 0..KIPC_MQ_PRIO_MAX; higher priorities are received first
+ *
+ * Return: 0, or -errno (-EMSGSIZE: longer than max_msgsize).
+ */
+int kipc_mq_send(int fd, const void *buf, size_t len, unsigned int prio);
+
+/**
+ * kipc_mq_timedsend - kipc_mq_send() with an absolute deadline
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
+ * @abs: the deadline on @clockid; NULL waits for ever
+ *
+ * Return: 0, or -errno (-ETIMEDOUT when the deadline passed).
+ */
+int kipc_mq_timedsend(int fd, const void *buf, size_t len, unsigned int prio,
+		      clockid_t clockid, const struct timespec *abs);
+
+/**
+ * kipc_mq_send_timeout - kipc_mq_send() waiting at most @rel
+ *
+ * Return: 0, or -errno (-ETIMEDOUT).
+ */
+int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
+			 unsigned int prio, const struct timespec *rel);
+
+/**
+ * kipc_mq_receive - receive the oldest message of the highest priority
+ * @prio: if not NULL, receives the message's priority
+ *
+ * Return: the message's length, or -errno (-EMSGSIZE: @len is shorter than
+ * the message, which stays queued).
+ */
+ssize_t kipc_mq_receive(int fd, void *buf, size_t len, unsigned int *prio);
+
+/**
+ * kipc_mq_timedreceive - kipc_mq_receive() with an absolute deadline
+ *
+ * Return: the message's length, or -errno (-ETIMEDOUT).
+ */
+ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
+			     unsigned int *prio, clockid_t clockid,
+			     const struct timespec *abs);
+
+/**
+ * kipc_mq_receive_timeout - kipc_mq_receive() waiting at most @rel
+ *
+ * Return: the message's length, or -errno (-ETIMEDOUT).
+ */
+ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
+				unsigned int *prio, const struct timespec *rel);
+
+/**
+ * kipc_mq_sendv - send up to @count messages in one call
+ * @vec: each entry's buf, len and prio
+ * @flags: KIPC_WAIT_NONBLOCK, or 0
+ *
+ * Waits only until the first message can go, then sends as many as fit.
+ *
+ * Return: how many were sent (>= 1), or -errno when none was.
+ */
+int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec, unsigned int count,
+		  unsigned int flags);
+
+/**
+ * kipc_mq_receivev - receive up to @count messages in one call
+ * @vec: each entry's buf and len (the buffer size); on return, len and prio
+ *	of each message received
+ * @flags: KIPC_WAIT_NONBLOCK, or 0
+ *
+ * Waits only until the first message arrives.
+ *
+ * Return: how many were received (>= 1), or -errno when none was.
+ */
+int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec, unsigned int count,
+		     unsigned int flags);
+
+/**
+ * kipc_mq_peek - copy the message at @index (0 = next) without removing it
+ *
+ * Return: the message's length, or -errno (-ENOENT: fewer messages queued;
+ * -EMSGSIZE: @len is too short).
+ */
+ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf, size_t len,
+		     unsigned int *prio);
+
+/**
+ * kipc_mq_getattr - capacity and current depth of a queue
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr);
 
 /**
  * kipc_type_name - "mq", "shm" or "sem"; NULL for an unknown type

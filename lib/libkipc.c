@@ -3,6 +3,7 @@
  * libkipc: thin typed wrappers around the /dev/kipc ioctls.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -101,6 +102,177 @@ KIPC_EXPORT int kipc_info(int fd, struct kipc_info *info)
 	if (ioctl(fd, KIPC_IOC_INFO, info) < 0)
 		return -errno;
 	return 0;
+}
+
+static int kipc_fd_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* An absolute deadline in nanoseconds, as the ioctls take it. */
+static int kipc_deadline(const struct timespec *abs, __u64 *ns)
+{
+	if (abs->tv_sec < 0 || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)abs->tv_sec > (INT64_MAX - abs->tv_nsec) / 1000000000ULL)
+		*ns = INT64_MAX;
+	else
+		*ns = (uint64_t)abs->tv_sec * 1000000000ULL + abs->tv_nsec;
+	return 0;
+}
+
+static int kipc_relative(const struct timespec *rel, struct timespec *abs)
+{
+	if (rel->tv_sec < 0 || rel->tv_nsec < 0 || rel->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, abs);
+	if (abs->tv_sec > LONG_MAX - rel->tv_sec - 1) {
+		abs->tv_sec = LONG_MAX;
+		abs->tv_nsec = 0;
+		return 0;
+	}
+	abs->tv_sec += rel->tv_sec;
+	abs->tv_nsec += rel->tv_nsec;
+	if (abs->tv_nsec >= 1000000000L) {
+		abs->tv_sec++;
+		abs->tv_nsec -= 1000000000L;
+	}
+	return 0;
+}
+
+KIPC_EXPORT int kipc_mq_timedsend(int fd, const void *buf, size_t len,
+				  unsigned int prio, clockid_t clockid,
+				  const struct timespec *abs)
+{
+	struct kipc_mq_send op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.prio = prio,
+	};
+	int ret;
+
+	if (len > UINT32_MAX)
+		return -EMSGSIZE;
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SEND, &op);
+}
+
+KIPC_EXPORT int kipc_mq_send(int fd, const void *buf, size_t len,
+			     unsigned int prio)
+{
+	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
+				     unsigned int prio,
+				     const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
+					 unsigned int *prio, clockid_t clockid,
+					 const struct timespec *abs)
+{
+	struct kipc_mq_recv op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+	};
+	int ret;
+
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECV, &op);
+	if (ret >= 0 && prio)
+		*prio = op.out_prio;
+	return ret;
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive(int fd, void *buf, size_t len,
+				    unsigned int *prio)
+{
+	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
+					    unsigned int *prio,
+					    const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec,
+			      unsigned int count, unsigned int flags)
+{
+	struct kipc_mq_sendv op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.vec = (uintptr_t)vec,
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SENDV, &op);
+}
+
+KIPC_EXPORT int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec,
+				 unsigned int count, unsigned int flags)
+{
+	struct kipc_mq_sendv op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.vec = (uintptr_t)vec,
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECVV, &op);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,
+				 size_t len, unsigned int *prio)
+{
+	struct kipc_mq_peek op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+		.index = index,
+	};
+	int ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_PEEK, &op);
+
+	if (ret >= 0 && prio)
+		*prio = op.out_prio;
+	return ret;
+}
+
+KIPC_EXPORT int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
 }
 
 KIPC_EXPORT const char *kipc_type_name(unsigned int type)
