@@ -12,6 +12,8 @@
 #   make install       see README.md
 
 KSERIES ?= 6.12
+# The test run must end on its "N passed, N failed" line.
+MAKEFLAGS += --no-print-directory
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kipc
 KSRC ?= $(CACHE)/linux-source-6.12
 
@@ -111,7 +113,7 @@ TOOL_SRCS := $(wildcard tools/kipc/*.c)
 tools: $(B)/tools/kipc
 $(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/kipc.h $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
+	$(CC) $(CPPFLAGS) -DKIPC_TOOL_VERSION='"$(VERSION)"' $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
 		-L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
 
 # --- selftests -------------------------------------------------------------------

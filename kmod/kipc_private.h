@@ -14,8 +14,9 @@
  * An object's refcount only drops to zero with kipc_lock held
  * (refcount_dec_and_mutex_lock), so any object found in the name or id table
  * under kipc_lock has a reference count above zero and may be taken with
- * refcount_inc(). Each type's own state has its own lock, which nests inside
- * nothing and is never held while taking kipc_lock.
+ * refcount_inc(). Each type's own state has its own lock. It may be taken
+ * under kipc_lock (the netlink walk reads statistics under it), and kipc_lock
+ * is never taken under it.
  *
  * References
  * ==========

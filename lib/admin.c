@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * libkipc-admin: the inspection API, a client of the Generic Netlink family
+ * "kipc" built on libnl-genl-3.
+ *
+ * libnl reports its own -NLE_* codes, which lose the kernel's errno (every
+ * kernel error it does not know becomes NLE_FAILURE). So the library takes the
+ * errno from the kernel's error message itself, through its own error
+ * callback, and maps the remaining libnl codes to errnos in one place.
+ *
+ * One request is in flight per handle at a time. Each request is sent, then
+ * its replies are read until the ACK, the error or the NLMSG_DONE that ends
+ * it; a reply that does not carry the request's sequence number, or does not
+ * come from the kernel, is dropped, so a request never consumes a stale or
+ * forged answer.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "kipc-admin.h"
+
+#define KIPC_ADMIN_EXPORT __attribute__((visibility("default")))
+
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* The sizes of the first versions of the structures, as callers know them. */
+#define KIPC_ADMIN_OBJ_SIZE_VER0 offsetofend(struct kipc_admin_obj, name)
+#define KIPC_ADMIN_STATS_SIZE_VER0 \
+	offsetofend(struct kipc_admin_stats, limit_uid_bytes)
+
+/* Extended ACK messages longer than this are cut. */
+#define KIPC_ADMIN_ERRMSG_MAX	256
+
+struct kipc_admin {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family;
+	char errmsg[KIPC_ADMIN_ERRMSG_MAX];
+};
+
+/**
+ * struct kipc_admin_req - one request and the state of reading its replies
+ * @ka: the handle
+ * @cmd: KIPC_CMD_* every reply must carry
+ * @seq: sequence number every reply must carry
+ * @parse: called for each reply; < 0 fails the request, > 0 stops parsing
+ * @arg: passed to @parse
+ * @err: the first error, -errno
+ * @done: the ACK, error or NLMSG_DONE that ends the request has arrived
+ * @stopped: @parse asked to stop; the rest of a dump is read and dropped
+ */
+struct kipc_admin_req {
+	struct kipc_admin *ka;
+	uint8_t cmd;
+	uint32_t seq;
+	int (*parse)(struct nlmsghdr *nlh, void *arg);
+	void *arg;
+	int err;
+	bool done;
+	bool stopped;
+};
+
+/* libnl error codes as errnos, for the failures that are libnl's own. */
+static int kipc_admin_nlerr(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_SUCCESS:
+		return 0;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_RANGE:
+		return -ERANGE;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_OPNOTSUPP:
+	case NLE_SRCRT_NOSUPPORT:
+		return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return -EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_NOADDR:
+		return -EADDRNOTAVAIL;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_PROTO_MISMATCH:
+		return -EPROTONOSUPPORT;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_MSG_OVERFLOW:
+		/* The kernel dropped replies: the socket buffer overran. */
+		return -ENOBUFS;
+	case NLE_DUMP_INTR:
+		/* The dump may be inconsistent; trying again will do. */
+		return -EAGAIN;
+	case NLE_AF_MISMATCH:
+	case NLE_SEQ_MISMATCH:
+	case NLE_MSG_TRUNC:
+	case NLE_MSG_TOOSHORT:
+	case NLE_MSGTYPE_NOSUPPORT:
+	case NLE_NOATTR:
+	case NLE_MISSING_ATTR:
+	case NLE_ATTRSIZE:
+	case NLE_PARSE_ERR:
+		return -EPROTO;
+	}
+	return -EIO;
+}
+
+/*
+ * Parse the attributes of a reply with @policy, then hold fixed-size
+ * attributes to their exact size: libnl only checks a minimum, and a u64
+ * where a u32 was promised means the two sides disagree on the ABI.
+ * Attributes above @maxtype are new ones this library does not know yet and
+ * are ignored.
+ */
+static int kipc_admin_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+			    int maxtype, const struct nla_policy *policy)
+{
+	int i, ret;
+
+	ret = genlmsg_parse(nlh, 0, tb, maxtype, policy);
+	if (ret < 0)
+		return -EPROTO;
+	for (i = 0; i <= maxtype; i++) {
+		int len;
+
+		if (!tb[i])
+			continue;
+		switch (policy[i].type) {
+		case NLA_U32:
+			len = sizeof(uint32_t);
+			break;
+		case NLA_U64:
+			len = sizeof(uint64_t);
+			break;
+		default:
+			continue;
+		}
+		if (nla_len(tb[i]) != len)
+			return -EPROTO;
+	}
+	return 0;
+}
+
+static void kipc_admin_set_present(uint64_t *present, struct nlattr **tb,
+				   int maxtype)
+{
+	int i;
+
+	memset(present, 0, KIPC_ADMIN_PRESENT_WORDS * sizeof(*present));
+	for (i = 0; i <= maxtype && i < 64 * KIPC_ADMIN_PRESENT_WORDS; i++)
+		if (tb[i])
+			present[i / 64] |= 1ULL << (i % 64);
+}
+
+/*
+ * Keep the NLMSGERR_ATTR_MSG of an error or NLMSG_DONE message. Its TLVs
+ * follow @hdrlen bytes of payload: the nlmsgerr (plus the echoed request
+ * unless the kernel capped it), or the error int of NLMSG_DONE.
+ */
+static void kipc_admin_save_extack(struct kipc_admin *ka,
+				   const struct nlmsghdr *nlh, size_t hdrlen)
+{
+	static const struct nla_policy policy[NLMSGERR_ATTR_MSG + 1] = {
+		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+	};
+	struct nlattr *tb[NLMSGERR_ATTR_MSG + 1];
+	size_t len = nlmsg_datalen(nlh);
+	char *data = nlmsg_data(nlh);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	hdrlen = NLMSG_ALIGN(hdrlen);
+	if (hdrlen >= len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MSG, (struct nlattr *)(data + hdrlen),
+		      len - hdrlen, policy) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(ka->errmsg, tb[NLMSGERR_ATTR_MSG],
+			    sizeof(ka->errmsg));
+}
+
+static int kipc_admin_seq_check(struct nl_msg *msg, void *arg)
+{
+	struct kipc_admin_req *req = arg;
+
+	if (nlmsg_get_src(msg)->nl_pid != 0 ||
+	    nlmsg_hdr(msg)->nlmsg_seq != req->seq)
+		return NL_SKIP;
+	return NL_OK;
+}
+
+static int kipc_admin_valid(struct nl_msg *msg, void *arg)
+{
+	struct kipc_admin_req *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *genl;
+	int ret;
+
+	/* After a failure or a stop, a dump is drained to its end. */
+	if (req->err || req->stopped)
+		return NL_OK;
+	if (nlh->nlmsg_type != req->ka->family || !genlmsg_valid_hdr(nlh, 0)) {
+		req->err = -EPROTO;
+		return NL_OK;
+	}
+	genl = nlmsg_data(nlh);
+	if (genl->cmd != req->cmd) {
+		req->err = -EPROTO;
+		return NL_OK;
+	}
+	ret = req->parse ? req->parse(nlh, req->arg) : 0;
+	if (ret < 0)
+		req->err = ret;
+	else if (ret > 0)
+		req->stopped = true;
+	return NL_OK;
+}
+
+static int kipc_admin_finish(struct nl_msg *msg, void *arg)
+{
+	struct kipc_admin_req *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
+
+	/* A dump that failed part-way says so in the int NLMSG_DONE carries. */
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0 && !req->err) {
+			req->err = err;
+			kipc_admin_save_extack(req->ka, nlh, sizeof(err));
+		}
+	}
+	req->done = true;
+	return NL_STOP;
+}
+
+static int kipc_admin_ack(struct nl_msg *msg, void *arg)
+{
+	struct kipc_admin_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int kipc_admin_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			    void *arg)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)e - 1;
+	struct kipc_admin_req *req = arg;
+	size_t hdrlen = sizeof(*e);
+
+	(void)nla;
+	if (!req->err) {
+		req->err = e->error < 0 ? e->error : -EPROTO;
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    e->msg.nlmsg_len > NLMSG_HDRLEN)
+			hdrlen += e->msg.nlmsg_len - NLMSG_HDRLEN;
+		kipc_admin_save_extack(req->ka, nlh, hdrlen);
+	}
+	req->done = true;
+	return NL_STOP;
+}
+
+/* Send @msg and read replies until the request is over. */
+static int kipc_admin_talk(struct kipc_admin *ka, struct nl_msg *msg,
+			   struct kipc_admin_req *req)
+{
+	int ret;
+
+	ka->errmsg[0] = '\0';
+	req->ka = ka;
+	nl_cb_set(ka->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, kipc_admin_seq_check,
+		  req);
+	nl_cb_set(ka->cb, NL_CB_VALID, NL_CB_CUSTOM, kipc_admin_valid, req);
+	nl_cb_set(ka->cb, NL_CB_FINISH, NL_CB_CUSTOM, kipc_admin_finish, req);
+	nl_cb_set(ka->cb, NL_CB_ACK, NL_CB_CUSTOM, kipc_admin_ack, req);
+	nl_cb_err(ka->cb, NL_CB_CUSTOM, kipc_admin_error, req);
+
+	ret = nl_send_auto(ka->sk, msg);
+	if (ret < 0)
+		return kipc_admin_nlerr(ret);
+	req->seq = nlmsg_hdr(msg)->nlmsg_seq;
+
+	while (!req->done) {
+		ret = nl_recvmsgs(ka->sk, ka->cb);
+		if (ret < 0) {
+			/*
+			 * An error message already said why; libnl's mapping
+			 * of it would only lose information.
+			 */
+			if (!req->err)
+				req->err = kipc_admin_nlerr(ret);
+			break;
+		}
+	}
+	return req->err;
+}
+
+static struct nl_msg *kipc_admin_msg(struct kipc_admin *ka, uint8_t cmd,
+				     int flags)
+{
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, ka->family, 0,
+			 NLM_F_REQUEST | flags, cmd, KIPC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * The socket is made here rather than by genl_connect() so that a failure of
+ * socket() or bind() keeps its errno (EMFILE, ENOBUFS, ...), which libnl
+ * would fold into NLE_FAILURE.
+ */
+static int kipc_admin_socket(struct nl_sock *sk)
+{
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	int fd, one = 1, ret;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	/* Best effort: without them errors just come with less detail. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
+		ret = -errno;
+		goto out_close;
+	}
+	ret = nl_socket_set_fd(sk, NETLINK_GENERIC, fd);
+	if (ret < 0) {
+		ret = kipc_admin_nlerr(ret);
+		goto out_close;
+	}
+	return 0;
+
+out_close:
+	close(fd);
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_open(struct kipc_admin **out)
+{
+	int saved_errno = errno;
+	struct kipc_admin *ka;
+	int ret;
+
+	*out = NULL;
+	ka = calloc(1, sizeof(*ka));
+	if (!ka) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ka->sk = nl_socket_alloc();
+	ka->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!ka->sk || !ka->cb) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	/* Replies of any size, without guessing a buffer size. */
+	nl_socket_enable_msg_peek(ka->sk);
+	ret = kipc_admin_socket(ka->sk);
+	if (ret < 0)
+		goto out_free;
+	/* -NLE_OBJ_NOTFOUND, hence -ENOENT, when the module is not loaded. */
+	ret = genl_ctrl_resolve(ka->sk, KIPC_GENL_NAME);
+	if (ret < 0) {
+		ret = kipc_admin_nlerr(ret);
+		goto out_free;
+	}
+	ka->family = ret;
+	*out = ka;
+	ret = 0;
+	goto out;
+
+out_free:
+	nl_cb_put(ka->cb);
+	nl_socket_free(ka->sk);
+	free(ka);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT void kipc_admin_close(struct kipc_admin *ka)
+{
+	int saved_errno = errno;
+
+	if (!ka)
+		return;
+	nl_cb_put(ka->cb);
+	nl_socket_free(ka->sk);
+	free(ka);
+	errno = saved_errno;
+}
+
+KIPC_ADMIN_EXPORT const char *kipc_admin_errmsg(const struct kipc_admin *ka)
+{
+	return ka->errmsg[0] ? ka->errmsg : NULL;
+}
+
+static const struct nla_policy kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
+	[KIPC_A_OBJ_ID]			= { .type = NLA_U64 },
+	[KIPC_A_OBJ_TYPE]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_NAME]		= { .type = NLA_STRING,
+					    .maxlen = KIPC_NAME_MAX + 1 },
+	[KIPC_A_OBJ_NS]			= { .type = NLA_U32 },
+	[KIPC_A_OBJ_UID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_GID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_CUID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_CGID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MODE]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_CPID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_CTIME]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_STATE]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_BYTES]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_MAX_MSGS]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_MAX_MSGSIZE]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SHM_SIZE]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_VALUE]		= { .type = NLA_U32 },
+};
+
+static uint32_t kipc_admin_u32(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
+}
+
+static uint64_t kipc_admin_u64(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
+}
+
+static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
+				   struct kipc_admin_obj *obj)
+{
+	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
+	int ret;
+
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy);
+	if (ret < 0)
+		return ret;
+	/* Without these there is nothing to name the object by. */
+	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
+		return -EPROTO;
+
+	memset(obj, 0, sizeof(*obj));
+	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX);
+	obj->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
+	obj->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
+	nla_strlcpy(obj->name, tb[KIPC_A_OBJ_NAME], sizeof(obj->name));
+	obj->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
+	obj->uid = kipc_admin_u32(tb, KIPC_A_OBJ_UID);
+	obj->gid = kipc_admin_u32(tb, KIPC_A_OBJ_GID);
+	obj->cuid = kipc_admin_u32(tb, KIPC_A_OBJ_CUID);
+	obj->cgid = kipc_admin_u32(tb, KIPC_A_OBJ_CGID);
+	obj->mode = kipc_admin_u32(tb, KIPC_A_OBJ_MODE);
+	obj->cpid = kipc_admin_u32(tb, KIPC_A_OBJ_CPID);
+	obj->ctime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_CTIME);
+	obj->state = kipc_admin_u32(tb, KIPC_A_OBJ_STATE);
+	obj->bytes = kipc_admin_u64(tb, KIPC_A_OBJ_BYTES);
+	obj->mq_max_msgs = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGS);
+	obj->mq_max_msgsize = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGSIZE);
+	obj->shm_size = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SIZE);
+	obj->sem_value = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_VALUE);
+	return 0;
+}
+
+/*
+ * Copy the library's structure into a caller's of @size bytes: a shorter one
+ * gets the fields it knows, a longer one zeroes beyond ours (and @present
+ * says those fields were not reported).
+ */
+static void kipc_admin_copy_out(void *dst, size_t size, const void *src,
+				size_t srcsize)
+{
+	if (size <= srcsize) {
+		memcpy(dst, src, size);
+	} else {
+		memcpy(dst, src, srcsize);
+		memset((char *)dst + srcsize, 0, size - srcsize);
+	}
+}
+
+struct kipc_admin_list_arg {
+	kipc_admin_obj_cb cb;
+	void *arg;
+	int count;
+};
+
+static int kipc_admin_list_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_list_arg *la = arg;
+	struct kipc_admin_obj obj;
+	int ret;
+
+	ret = kipc_admin_obj_from_msg(nlh, &obj);
+	if (ret < 0)
+		return ret;
+	la->count++;
+	return la->cb(&obj, la->arg);
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
+				      kipc_admin_obj_cb cb, void *arg)
+{
+	struct kipc_admin_list_arg la = { .cb = cb, .arg = arg };
+	struct kipc_admin_req req = {
+		.cmd = KIPC_CMD_OBJ_GET,
+		.parse = kipc_admin_list_one,
+		.arg = &la,
+	};
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_DUMP);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+	if (!ret)
+		ret = la.count;
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+struct kipc_admin_get_arg {
+	struct kipc_admin_obj obj;
+	bool found;
+};
+
+static int kipc_admin_get_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_get_arg *ga = arg;
+	int ret;
+
+	if (ga->found)
+		return -EPROTO;
+	ret = kipc_admin_obj_from_msg(nlh, &ga->obj);
+	if (ret < 0)
+		return ret;
+	ga->found = true;
+	return 0;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
+				     struct kipc_admin_obj *obj, size_t size)
+{
+	struct kipc_admin_get_arg ga = { .found = false };
+	struct kipc_admin_req req = {
+		.cmd = KIPC_CMD_OBJ_GET,
+		.parse = kipc_admin_get_one,
+		.arg = &ga,
+	};
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	if (size < KIPC_ADMIN_OBJ_SIZE_VER0)
+		return -EINVAL;
+	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
+	if (ret < 0) {
+		ret = kipc_admin_nlerr(ret);
+		goto out_free;
+	}
+	ret = kipc_admin_talk(ka, msg, &req);
+	if (!ret && !ga.found)
+		ret = -EPROTO;
+	if (!ret && ga.obj.id != id)
+		ret = -EPROTO;
+	if (!ret)
+		kipc_admin_copy_out(obj, size, &ga.obj, sizeof(ga.obj));
+out_free:
+	nlmsg_free(msg);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+static const struct nla_policy
+kipc_admin_stats_policy[KIPC_A_STATS_MAX + 1] = {
+	[KIPC_A_STATS_ABI_VERSION]	= { .type = NLA_U32 },
+	[KIPC_A_STATS_OBJECTS]		= { .type = NLA_U32 },
+	[KIPC_A_STATS_MQS]		= { .type = NLA_U32 },
+	[KIPC_A_STATS_SHMS]		= { .type = NLA_U32 },
+	[KIPC_A_STATS_SEMS]		= { .type = NLA_U32 },
+	[KIPC_A_STATS_NS_OBJECTS]	= { .type = NLA_U32 },
+	[KIPC_A_STATS_NS_BYTES]		= { .type = NLA_U64 },
+	[KIPC_A_STATS_LIMIT_OBJECTS]	= { .type = NLA_U32 },
+	[KIPC_A_STATS_LIMIT_BYTES]	= { .type = NLA_U64 },
+	[KIPC_A_STATS_LIMIT_UID_OBJECTS] = { .type = NLA_U32 },
+	[KIPC_A_STATS_LIMIT_UID_BYTES]	= { .type = NLA_U64 },
+};
+
+struct kipc_admin_stats_arg {
+	struct kipc_admin_stats st;
+	bool found;
+};
+
+static int kipc_admin_stats_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_stats_arg *sa = arg;
+	struct kipc_admin_stats *st = &sa->st;
+	struct nlattr *tb[KIPC_A_STATS_MAX + 1];
+	int ret;
+
+	if (sa->found)
+		return -EPROTO;
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_STATS_MAX,
+			       kipc_admin_stats_policy);
+	if (ret < 0)
+		return ret;
+
+	memset(st, 0, sizeof(*st));
+	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX);
+	st->abi_version = kipc_admin_u32(tb, KIPC_A_STATS_ABI_VERSION);
+	st->objects = kipc_admin_u32(tb, KIPC_A_STATS_OBJECTS);
+	st->mqs = kipc_admin_u32(tb, KIPC_A_STATS_MQS);
+	st->shms = kipc_admin_u32(tb, KIPC_A_STATS_SHMS);
+	st->sems = kipc_admin_u32(tb, KIPC_A_STATS_SEMS);
+	st->ns_objects = kipc_admin_u32(tb, KIPC_A_STATS_NS_OBJECTS);
+	st->ns_bytes = kipc_admin_u64(tb, KIPC_A_STATS_NS_BYTES);
+	st->limit_objects = kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_OBJECTS);
+	st->limit_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_BYTES);
+	st->limit_uid_objects =
+		kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_UID_OBJECTS);
+	st->limit_uid_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_UID_BYTES);
+	sa->found = true;
+	return 0;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_stats(struct kipc_admin *ka,
+				       struct kipc_admin_stats *st,
+				       size_t size)
+{
+	struct kipc_admin_stats_arg sa = { .found = false };
+	struct kipc_admin_req req = {
+		.cmd = KIPC_CMD_STATS_GET,
+		.parse = kipc_admin_stats_one,
+		.arg = &sa,
+	};
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	if (size < KIPC_ADMIN_STATS_SIZE_VER0)
+		return -EINVAL;
+	msg = kipc_admin_msg(ka, KIPC_CMD_STATS_GET, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+	if (!ret && !sa.found)
+		ret = -EPROTO;
+	if (!ret)
+		kipc_admin_copy_out(st, size, &sa.st, sizeof(sa.st));
+out:
+	errno = saved_errno;
+	return ret;
+}

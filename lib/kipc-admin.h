@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
+/*
+ * libkipc-admin: inspect kipc objects over the Generic Netlink family "kipc".
+ *
+ * Every function returns a value >= 0 on success or a negative errno on
+ * failure. None of them sets errno or prints. A handle is one netlink socket:
+ * use it from one thread at a time.
+ *
+ * The structures below only ever grow at their end. Functions that fill a
+ * caller's structure take its size, so a program built against an older
+ * header keeps working with a newer library, and the reverse. Which fields the
+ * kernel reported is recorded in @present, indexed by the netlink attribute
+ * (KIPC_A_OBJ_* or KIPC_A_STATS_* of <linux/kipc.h>): test it with
+ * kipc_admin_obj_has() and kipc_admin_stats_has() before trusting a field that
+ * an older module may not send.
+ */
+#ifndef LIBKIPC_ADMIN_H
+#define LIBKIPC_ADMIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kipc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kipc_admin;
+
+/* Bits of the @present words: room for 128 attributes of each kind. */
+#define KIPC_ADMIN_PRESENT_WORDS	2
+
+/**
+ * struct kipc_admin_obj - one object, as KIPC_CMD_OBJ_GET reports it
+ * @present: bit n set if attribute KIPC_A_OBJ_n was reported
+ * @id: KIPC_A_OBJ_ID, unique for the life of the module (always present)
+ * @type: KIPC_A_OBJ_TYPE, KIPC_OBJ_* (always present)
+ * @ns: KIPC_A_OBJ_NS, inode number of the object's IPC namespace
+ * @uid: KIPC_A_OBJ_UID, owner, in the caller's user namespace
+ * @gid: KIPC_A_OBJ_GID
+ * @cuid: KIPC_A_OBJ_CUID, creator
+ * @cgid: KIPC_A_OBJ_CGID
+ * @mode: KIPC_A_OBJ_MODE, permission bits
+ * @cpid: KIPC_A_OBJ_CPID, creator pid in the caller's pid namespace
+ * @state: KIPC_A_OBJ_STATE, KIPC_STATE_* bits
+ * @mq_max_msgs: KIPC_A_OBJ_MQ_MAX_MSGS
+ * @ctime_ns: KIPC_A_OBJ_CTIME, creation time in ns since the epoch
+ * @bytes: KIPC_A_OBJ_BYTES, bytes charged to the limits
+ * @mq_max_msgsize: KIPC_A_OBJ_MQ_MAX_MSGSIZE
+ * @sem_value: KIPC_A_OBJ_SEM_VALUE
+ * @shm_size: KIPC_A_OBJ_SHM_SIZE, in bytes
+ * @name: KIPC_A_OBJ_NAME, NUL-terminated (always present)
+ */
+struct kipc_admin_obj {
+	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
+	uint64_t id;
+	uint32_t type;
+	uint32_t ns;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t cuid;
+	uint32_t cgid;
+	uint32_t mode;
+	uint32_t cpid;
+	uint32_t state;
+	uint32_t mq_max_msgs;
+	uint64_t ctime_ns;
+	uint64_t bytes;
+	uint32_t mq_max_msgsize;
+	uint32_t sem_value;
+	uint64_t shm_size;
+	char name[KIPC_NAME_MAX + 1];
+	/* New fields go here, and only here. */
+};
+
+/**
+ * struct kipc_admin_stats - what KIPC_CMD_STATS_GET reports
+ * @present: bit n set if attribute KIPC_A_STATS_n was reported
+ * @abi_version: KIPC_ABI_VERSION of the module
+ * @objects: objects in all IPC namespaces
+ * @mqs: message queues in the caller's IPC namespace
+ * @shms: shared memory regions in the caller's IPC namespace
+ * @sems: semaphores in the caller's IPC namespace
+ * @ns_objects: objects in the caller's IPC namespace
+ * @ns_bytes: bytes charged in the caller's IPC namespace
+ * @limit_objects: object limit of the namespace
+ * @limit_uid_objects: object limit of one uid in the namespace
+ * @limit_bytes: byte limit of the namespace
+ * @limit_uid_bytes: byte limit of one uid in the namespace
+ */
+struct kipc_admin_stats {
+	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
+	uint32_t abi_version;
+	uint32_t objects;
+	uint32_t mqs;
+	uint32_t shms;
+	uint32_t sems;
+	uint32_t ns_objects;
+	uint64_t ns_bytes;
+	uint32_t limit_objects;
+	uint32_t limit_uid_objects;
+	uint64_t limit_bytes;
+	uint64_t limit_uid_bytes;
+	/* New fields go here, and only here. */
+};
+
+static inline int kipc_admin_present(const uint64_t *present,
+				     unsigned int attr)
+{
+	if (attr >= 64 * KIPC_ADMIN_PRESENT_WORDS)
+		return 0;
+	return (present[attr / 64] >> (attr % 64)) & 1;
+}
+
+/* Did the kernel report attribute @attr (KIPC_A_OBJ_*) for @obj? */
+static inline int kipc_admin_obj_has(const struct kipc_admin_obj *obj,
+				     unsigned int attr)
+{
+	return kipc_admin_present(obj->present, attr);
+}
+
+/* Did the kernel report attribute @attr (KIPC_A_STATS_*) in @st? */
+static inline int kipc_admin_stats_has(const struct kipc_admin_stats *st,
+				       unsigned int attr)
+{
+	return kipc_admin_present(st->present, attr);
+}
+
+/**
+ * kipc_admin_open - connect to the kipc netlink family
+ * @out: receives the new handle
+ *
+ * Return: 0, or -errno: -ENOENT when the family does not exist, which means
+ * that the kipc module is not loaded.
+ */
+int kipc_admin_open(struct kipc_admin **out);
+
+/**
+ * kipc_admin_close - close a handle; NULL is allowed
+ */
+void kipc_admin_close(struct kipc_admin *ka);
+
+/**
+ * typedef kipc_admin_obj_cb - called by kipc_admin_list() for each object
+ * @obj: the object; valid only during the call
+ * @arg: the @arg of kipc_admin_list()
+ *
+ * Return: 0 to go on; a positive value to stop the walk; a negative value to
+ * stop it and make kipc_admin_list() return that value.
+ */
+typedef int (*kipc_admin_obj_cb)(const struct kipc_admin_obj *obj, void *arg);
+
+/**
+ * kipc_admin_list - walk all objects of the caller's IPC namespace
+ * @ka: the handle
+ * @cb: called once per object, in id order
+ * @arg: passed to @cb
+ *
+ * The walk is one netlink dump: objects created or destroyed while it runs may
+ * or may not be seen, but no object is seen twice. @cb must not use @ka.
+ *
+ * Return: the number of objects passed to @cb, or -errno (-EAGAIN when the
+ * kernel flagged the dump as inconsistent), or the negative value @cb
+ * returned.
+ */
+int kipc_admin_list(struct kipc_admin *ka, kipc_admin_obj_cb cb, void *arg);
+
+/**
+ * kipc_admin_get - describe one object of the caller's IPC namespace
+ * @ka: the handle
+ * @id: the object's id
+ * @obj: filled in on success
+ * @size: sizeof(*@obj) as the caller knows it
+ *
+ * Return: 0, or -errno: -ENOENT when the caller's namespace has no object with
+ * this id, -EINVAL when @size is smaller than the first version of the
+ * structure.
+ */
+int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
+		   struct kipc_admin_obj *obj, size_t size);
+
+/**
+ * kipc_admin_stats - module-wide and namespace statistics and limits
+ * @ka: the handle
+ * @st: filled in on success
+ * @size: sizeof(*@st) as the caller knows it
+ *
+ * Return: 0, or -errno (-EINVAL as for kipc_admin_get()).
+ */
+int kipc_admin_stats(struct kipc_admin *ka, struct kipc_admin_stats *st,
+		     size_t size);
+
+/**
+ * kipc_admin_errmsg - the kernel's explanation of the last failure
+ * @ka: the handle
+ *
+ * Return: the extended ACK message that came with the error of the last
+ * request on @ka, or NULL if it came without one or did not fail. The string
+ * lives until the next request on @ka.
+ */
+const char *kipc_admin_errmsg(const struct kipc_admin *ka);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBKIPC_ADMIN_H */

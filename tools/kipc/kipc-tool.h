@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kipc: the admin tool. Shared declarations of its objects, commands, option
+ * parsing and table output. (Not kipc.h: that name is libkipc's header, which
+ * the tool includes too.)
+ */
+#ifndef KIPC_TOOL_H
+#define KIPC_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libsmartcols.h>
+
+#include "kipc-admin.h"
+#include "kipc.h"
+
+/* The Makefile may pass the release; this is the fallback. */
+#ifndef KIPC_TOOL_VERSION
+#define KIPC_TOOL_VERSION "0.1.0"
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What a table-printing command was asked for, from anywhere on the line. */
+struct kipc_output {
+	const char *columns;	/* -o LIST */
+	bool all;		/* --output-all */
+	bool json;		/* -J */
+	bool raw;		/* -r */
+	bool noheadings;	/* -n */
+	bool numeric_perms;	/* -P */
+};
+
+extern struct kipc_output kipc_output;
+
+/* Sets of options a command accepts, besides -h and -V. */
+#define KIPC_OPTS_NONE	0U
+#define KIPC_OPTS_TABLE	(1U << 0)	/* -o --output-all -J -r -n */
+#define KIPC_OPTS_PERMS	(1U << 1)	/* -P */
+#define KIPC_OPTS_ALL	(KIPC_OPTS_TABLE | KIPC_OPTS_PERMS)
+
+/**
+ * struct kipc_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
+ * @name: the word that selects it
+ * @path: the words after "kipc" that run it, for messages ("mq list")
+ * @summary: one line for the help of its object
+ * @opts: KIPC_OPTS_* it accepts
+ * @run: does it; argv[0] is the command word. Returns the exit status.
+ * @help: prints its usage, options and anything else it takes
+ * @data: private to @run and @help
+ */
+struct kipc_cmd {
+	const char *name;
+	const char *path;
+	const char *summary;
+	unsigned int opts;
+	int (*run)(const struct kipc_cmd *cmd, int argc, char **argv);
+	void (*help)(const struct kipc_cmd *cmd, FILE *out);
+	const void *data;
+};
+
+/**
+ * struct kipc_object - one object: `kipc OBJECT { COMMAND | help }`
+ * @name: the word that selects it
+ * @summary: one line for the top-level help
+ * @cmds: its commands, ending with an empty entry; the first is the default
+ *	when no command is given. NULL when the object is a command itself.
+ * @self: the command that the object is, when @cmds is NULL
+ */
+struct kipc_object {
+	const char *name;
+	const char *summary;
+	const struct kipc_cmd *cmds;
+	const struct kipc_cmd *self;
+};
+
+/* The objects; each lives in its own file. */
+extern const struct kipc_cmd kipc_list_cmd;
+extern const struct kipc_cmd kipc_mq_cmds[];
+extern const struct kipc_cmd kipc_shm_cmds[];
+extern const struct kipc_cmd kipc_sem_cmds[];
+extern const struct kipc_cmd kipc_stats_cmd;
+extern const struct kipc_cmd kipc_version_cmd;
+
+/* kipc.c */
+int kipc_cmd_options(const struct kipc_cmd *cmd, int argc, char **argv,
+		     int *first);
+int kipc_cmd_no_args(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_help_options(FILE *out, unsigned int opts);
+
+/* util.c */
+void kipc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kipc_usage_err(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int kipc_errno(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int kipc_admin_err(const struct kipc_admin *ka, int err, const char *what);
+int kipc_connect(struct kipc_admin **ka);
+char *kipc_user_name(uint32_t uid);
+char *kipc_group_name(uint32_t gid);
+char *kipc_perms(uint32_t mode, bool numeric);
+char *kipc_time(uint64_t ns);
+char *kipc_u64(uint64_t v);
+
+/**
+ * struct kipc_column - a column a table can show
+ * @name: upper-case name, for -o and the header; JSON uses it lower-cased
+ * @whint: width hint for libsmartcols: < 1 a share of the terminal,
+ *	>= 1 a number of cells
+ * @flags: SCOLS_FL_*
+ * @json: SCOLS_JSON_* type of its cells
+ * @help: one line for the command's help
+ * @scope: bits of the table kinds it applies to (for objects, 1 << type);
+ *	0 when it applies to all
+ */
+struct kipc_column {
+	const char *name;
+	double whint;
+	int flags;
+	int json;
+	const char *help;
+	unsigned int scope;
+};
+
+#define KIPC_COLUMNS_MAX	64
+
+/**
+ * struct kipc_columns - the columns a command will show
+ * @cols: all the columns the command knows
+ * @ncols: entries in @cols
+ * @sel: indexes into @cols, in output order
+ * @nsel: entries in @sel
+ */
+struct kipc_columns {
+	const struct kipc_column *cols;
+	size_t ncols;
+	int sel[KIPC_COLUMNS_MAX];
+	size_t nsel;
+};
+
+/* table.c */
+int kipc_columns_select(struct kipc_columns *c, const struct kipc_cmd *cmd,
+			const char *defaults, unsigned int scope);
+void kipc_help_columns(FILE *out, const struct kipc_column *cols,
+		       size_t ncols, const char *defaults, unsigned int scope);
+struct libscols_table *kipc_table_new(const char *name,
+				      const struct kipc_columns *c);
+int kipc_table_print(struct libscols_table *tb);
+
+/* objects.c, for anyone that prints objects */
+extern const struct kipc_column kipc_obj_columns[];
+extern const size_t kipc_obj_ncolumns;
+int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
+		      const struct kipc_admin_obj *obj);
+
+#endif /* KIPC_TOOL_H */

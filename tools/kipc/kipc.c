@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc: inspect the kipc module's objects.
+ *
+ *	kipc [OPTIONS] OBJECT { COMMAND | help }
+ *
+ * The grammar is iproute2's, with whole words only: a prefix that happens to
+ * be unique today would become ambiguous, and break scripts, as soon as a
+ * new command shares it. Options go before the object or after the command.
+ */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kipc-tool.h"
+
+struct kipc_output kipc_output;
+
+static const struct kipc_object kipc_objects[] = {
+	{ "list", "list all objects of this IPC namespace", NULL,
+	  &kipc_list_cmd },
+	{ "mq", "message queues", kipc_mq_cmds, NULL },
+	{ "shm", "shared memory regions", kipc_shm_cmds, NULL },
+	{ "sem", "semaphores", kipc_sem_cmds, NULL },
+	{ "stats", "usage and limits of this IPC namespace", NULL,
+	  &kipc_stats_cmd },
+	{ "version", "versions of the tool, the module and its ABI", NULL,
+	  &kipc_version_cmd },
+};
+
+enum {
+	OPT_OUTPUT_ALL = 0x100,
+};
+
+/* Both getopt's tables and the help come from this one. */
+static const struct kipc_opt {
+	int val;
+	const char *name;
+	const char *arg;
+	unsigned int set;	/* KIPC_OPTS_*; 0: every command takes it */
+	const char *help;
+} kipc_opts[] = {
+	{ 'o', "output", "LIST", KIPC_OPTS_TABLE,
+	  "columns to print; +LIST adds to the defaults" },
+	{ OPT_OUTPUT_ALL, "output-all", NULL, KIPC_OPTS_TABLE,
+	  "print all columns" },
+	{ 'J', "json", NULL, KIPC_OPTS_TABLE, "use JSON output" },
+	{ 'r', "raw", NULL, KIPC_OPTS_TABLE, "use raw output" },
+	{ 'n', "noheadings", NULL, KIPC_OPTS_TABLE, "do not print headings" },
+	{ 'P', "numeric-perms", NULL, KIPC_OPTS_PERMS,
+	  "print permissions in octal" },
+	{ 'h', "help", NULL, 0, "display help and exit" },
+	{ 'V', "version", NULL, 0, "display the tool's version and exit" },
+};
+
+static const struct option kipc_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+	{ "json", no_argument, NULL, 'J' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "numeric-perms", no_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ }
+};
+
+/* ':' first: report missing arguments ourselves, with our own prefix. */
+#define KIPC_SHORTOPTS ":o:JrnPhV"
+
+static const struct kipc_opt *kipc_opt_find(int val)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kipc_opts); i++)
+		if (kipc_opts[i].val == val)
+			return &kipc_opts[i];
+	return NULL;
+}
+
+void kipc_help_options(FILE *out, unsigned int opts)
+{
+	size_t i;
+
+	fprintf(out, "\nOptions:\n");
+	for (i = 0; i < ARRAY_SIZE(kipc_opts); i++) {
+		const struct kipc_opt *o = &kipc_opts[i];
+		char lng[32];
+
+		if (o->set && !(o->set & opts))
+			continue;
+		snprintf(lng, sizeof(lng), "--%s%s%s", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		if (o->val < 0x100)
+			fprintf(out, " -%c, %-20s %s\n", o->val, lng, o->help);
+		else
+			fprintf(out, "     %-20s %s\n", lng, o->help);
+	}
+}
+
+static void kipc_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: kipc [OPTIONS] OBJECT { COMMAND | help }\n"
+		"       kipc help\n"
+		"       kipc { -V | --version }\n"
+		"\nwhere  OBJECT := {");
+	for (i = 0; i < ARRAY_SIZE(kipc_objects); i++)
+		fprintf(out, " %s%s", kipc_objects[i].name,
+			i + 1 < ARRAY_SIZE(kipc_objects) ? " |" : " }\n");
+	fprintf(out, "\nInspect the named message queues, shared memory regions and semaphores\n"
+		"of the kipc module in the caller's IPC namespace.\n");
+	fprintf(out, "\nObjects:\n");
+	for (i = 0; i < ARRAY_SIZE(kipc_objects); i++)
+		fprintf(out, " %-9s %s\n", kipc_objects[i].name,
+			kipc_objects[i].summary);
+	kipc_help_options(out, KIPC_OPTS_ALL);
+	fprintf(out, "\nRun 'kipc OBJECT help' for the commands and options of an object.\n");
+}
+
+static void kipc_object_help(const struct kipc_object *obj, FILE *out)
+{
+	const struct kipc_cmd *cmd;
+
+	fprintf(out, "Usage: kipc [OPTIONS] %s { COMMAND | help }\n",
+		obj->name);
+	fprintf(out, "\nwhere  COMMAND := {");
+	for (cmd = obj->cmds; cmd->name; cmd++)
+		fprintf(out, " %s%s", cmd->name, cmd[1].name ? " |" : " }\n");
+	fprintf(out, "\nCommands:\n");
+	for (cmd = obj->cmds; cmd->name; cmd++)
+		fprintf(out, " %-9s %s%s\n", cmd->name, cmd->summary,
+			cmd == obj->cmds ? " (the default)" : "");
+	fprintf(out, "\nRun 'kipc %s COMMAND help' for the options of a command.\n",
+		obj->name);
+}
+
+#define KIPC_GO_ON	-1
+#define KIPC_HELP	-2
+
+/*
+ * Parse the options in @argv for a command taking @allowed, from argv[1] on.
+ * @stop_at_word: stop at the first word (the top level, where the object
+ * comes next), or take options from anywhere (a command's own line).
+ *
+ * Returns KIPC_GO_ON with *@first at the first word left, KIPC_HELP for -h,
+ * or an exit status.
+ */
+static int kipc_getopt(const char *path, unsigned int allowed,
+		       bool stop_at_word, int argc, char **argv, int *first)
+{
+	char shortopts[sizeof(KIPC_SHORTOPTS) + 1];
+	const struct kipc_opt *o;
+	int c;
+
+	snprintf(shortopts, sizeof(shortopts), "%s%s",
+		 stop_at_word ? "+" : "", KIPC_SHORTOPTS);
+	opterr = 0;
+	/* 0, not 1: a full restart of GNU getopt for each command line. */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shortopts, kipc_longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case '?':
+			if (optopt)
+				return kipc_usage_err(path, "invalid option '-%c'",
+						      optopt);
+			return kipc_usage_err(path, "unrecognized option '%s'",
+					      argv[optind - 1]);
+		case ':':
+			return kipc_usage_err(path, "option '%s' requires an argument",
+					      argv[optind - 1]);
+		}
+		o = kipc_opt_find(c);
+		if (!o)
+			return kipc_usage_err(path, "unexpected option");
+		if (o->set && !(o->set & allowed))
+			return kipc_usage_err(path, "option '--%s' does not apply to '%s'",
+					      o->name, path ? path : "kipc");
+		switch (c) {
+		case 'o':
+			kipc_output.columns = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			kipc_output.all = true;
+			break;
+		case 'J':
+			kipc_output.json = true;
+			break;
+		case 'r':
+			kipc_output.raw = true;
+			break;
+		case 'n':
+			kipc_output.noheadings = true;
+			break;
+		case 'P':
+			kipc_output.numeric_perms = true;
+			break;
+		case 'h':
+			return KIPC_HELP;
+		case 'V':
+			printf("kipc %s\n", KIPC_TOOL_VERSION);
+			return 0;
+		}
+	}
+	if (kipc_output.json && kipc_output.raw)
+		return kipc_usage_err(path, "'--json' and '--raw' exclude each other");
+	if (kipc_output.all && kipc_output.columns)
+		return kipc_usage_err(path, "'--output' and '--output-all' exclude each other");
+	*first = optind;
+	return KIPC_GO_ON;
+}
+
+/*
+ * Parse a command's options. Returns -1 to go on, with argv[*first..] the
+ * words that are not options, or the exit status to end with.
+ */
+int kipc_cmd_options(const struct kipc_cmd *cmd, int argc, char **argv,
+		     int *first)
+{
+	int ret;
+
+	ret = kipc_getopt(cmd->path, cmd->opts, false, argc, argv, first);
+	if (ret == KIPC_HELP) {
+		cmd->help(cmd, stdout);
+		return 0;
+	}
+	return ret;
+}
+
+/*
+ * For commands that take options and nothing else but "help". Returns -1 to
+ * go on, or the exit status to end with.
+ */
+int kipc_cmd_no_args(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	int ret, first;
+
+	ret = kipc_cmd_options(cmd, argc, argv, &first);
+	if (ret != KIPC_GO_ON)
+		return ret;
+	if (first == argc)
+		return KIPC_GO_ON;
+	if (first == argc - 1 && !strcmp(argv[first], "help")) {
+		cmd->help(cmd, stdout);
+		return 0;
+	}
+	return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
+			      argv[first], cmd->path);
+}
+
+/* @argv[0] is the object's word. */
+static int kipc_run_object(const struct kipc_object *obj, int argc,
+			   char **argv)
+{
+	const struct kipc_cmd *cmd;
+
+	if (obj->self)
+		return obj->self->run(obj->self, argc, argv);
+	/* Options alone run the default command, as `ip link -d` does. */
+	if (argc < 2 || argv[1][0] == '-')
+		return obj->cmds[0].run(&obj->cmds[0], argc, argv);
+	if (!strcmp(argv[1], "help")) {
+		if (argc > 2)
+			return kipc_usage_err(obj->name, "unexpected argument '%s' after 'help'",
+					      argv[2]);
+		kipc_object_help(obj, stdout);
+		return 0;
+	}
+	for (cmd = obj->cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, argv[1]))
+			return cmd->run(cmd, argc - 1, argv + 1);
+	return kipc_usage_err(obj->name, "unknown command '%s' for object '%s'",
+			      argv[1], obj->name);
+}
+
+/* Exit with 1 when stdout could not be written, e.g. to a full disk. */
+static int kipc_close_stdout(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		kipc_err("write error");
+		return 1;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *word;
+	int ret, first;
+	size_t i;
+
+	setlocale(LC_ALL, "");
+
+	ret = kipc_getopt(NULL, KIPC_OPTS_ALL, true, argc, argv, &first);
+	if (ret == KIPC_HELP) {
+		kipc_usage(stdout);
+		return kipc_close_stdout(0);
+	}
+	if (ret != KIPC_GO_ON)
+		return kipc_close_stdout(ret);
+	if (first == argc) {
+		kipc_usage(stderr);
+		return 1;
+	}
+
+	word = argv[first];
+	if (!strcmp(word, "help")) {
+		if (first + 1 < argc)
+			return kipc_usage_err(NULL, "unexpected argument '%s' after 'help'",
+					      argv[first + 1]);
+		kipc_usage(stdout);
+		return kipc_close_stdout(0);
+	}
+	for (i = 0; i < ARRAY_SIZE(kipc_objects); i++)
+		if (!strcmp(kipc_objects[i].name, word))
+			break;
+	if (i == ARRAY_SIZE(kipc_objects))
+		return kipc_usage_err(NULL, "unknown object '%s'", word);
+
+	ret = kipc_run_object(&kipc_objects[i], argc - first, argv + first);
+	return kipc_close_stdout(ret);
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc: the objects of the caller's IPC namespace as tables: `kipc list` for
+ * all of them, and `kipc mq|shm|sem list` for one type.
+ *
+ * Later commands of the typed objects (show, create, rm) join the command
+ * tables at the end of this file.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kipc-tool.h"
+
+#define TYPE_BIT(t)	(1U << (t))
+#define ALL_TYPES	(TYPE_BIT(KIPC_OBJ_MQ) | TYPE_BIT(KIPC_OBJ_SHM) | \
+			 TYPE_BIT(KIPC_OBJ_SEM))
+
+enum {
+	COL_TYPE,
+	COL_ID,
+	COL_NAME,
+	COL_OWNER,
+	COL_GROUP,
+	COL_PERMS,
+	COL_NS,
+	COL_UID,
+	COL_GID,
+	COL_CUID,
+	COL_CGID,
+	COL_CPID,
+	COL_CTIME,
+	COL_STATE,
+	COL_BYTES,
+	COL_MAXMSGS,
+	COL_MSGSIZE,
+	COL_SIZE,
+	COL_VALUE,
+};
+
+/*
+ * Width hints are absolute, not shares of the terminal: given a share,
+ * libsmartcols squeezes a column to it when the table is wider than the
+ * terminal and moves a long name onto a line of its own. An over-wide line
+ * is easier to read, and `less -S` handles it.
+ */
+#define NUM	SCOLS_JSON_NUMBER
+#define STR	SCOLS_JSON_STRING
+#define RIGHT	SCOLS_FL_RIGHT
+
+const struct kipc_column kipc_obj_columns[] = {
+	[COL_TYPE]	= { "TYPE", 4, 0, STR,
+			    "object type: mq, shm or sem" },
+	[COL_ID]	= { "ID", 4, RIGHT, NUM,
+			    "object id, unique while the module is loaded" },
+	[COL_NAME]	= { "NAME", 4, 0, STR, "object name" },
+	[COL_OWNER]	= { "OWNER", 5, 0, STR,
+			    "owner: user name, or uid" },
+	[COL_GROUP]	= { "GROUP", 5, 0, STR,
+			    "group: group name, or gid" },
+	[COL_PERMS]	= { "PERMS", 9, 0, STR, "permissions" },
+	[COL_NS]	= { "NS", 10, RIGHT, NUM,
+			    "IPC namespace (inode number)" },
+	[COL_UID]	= { "UID", 5, RIGHT, NUM, "owner uid" },
+	[COL_GID]	= { "GID", 5, RIGHT, NUM, "owner gid" },
+	[COL_CUID]	= { "CUID", 5, RIGHT, NUM, "creator uid" },
+	[COL_CGID]	= { "CGID", 5, RIGHT, NUM, "creator gid" },
+	[COL_CPID]	= { "CPID", 5, RIGHT, NUM,
+			    "creator pid (in this PID namespace)" },
+	[COL_CTIME]	= { "CTIME", 24, 0, STR, "creation time" },
+	[COL_STATE]	= { "STATE", 8, 0, STR,
+			    "linked, or unlinked (name removed, still open)" },
+	[COL_BYTES]	= { "BYTES", 6, RIGHT, NUM,
+			    "bytes charged to the limits" },
+	[COL_MAXMSGS]	= { "MAXMSGS", 7, RIGHT, NUM,
+			    "queue capacity, in messages",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_MSGSIZE]	= { "MSGSIZE", 7, RIGHT, NUM,
+			    "largest message of a queue, in bytes",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_SIZE]	= { "SIZE", 6, RIGHT, NUM, "region size, in bytes",
+			    TYPE_BIT(KIPC_OBJ_SHM) },
+	[COL_VALUE]	= { "VALUE", 5, RIGHT, NUM, "semaphore value",
+			    TYPE_BIT(KIPC_OBJ_SEM) },
+};
+
+const size_t kipc_obj_ncolumns = ARRAY_SIZE(kipc_obj_columns);
+
+static char *kipc_obj_state(uint32_t state)
+{
+	uint32_t rest = state & ~KIPC_STATE_UNLINKED;
+	char *s;
+
+	if (!rest)
+		return strdup(state & KIPC_STATE_UNLINKED ? "unlinked" :
+			      "linked");
+	/* Bits a newer module added: show them rather than hide them. */
+	if (asprintf(&s, "%s,0x%" PRIx32,
+		     state & KIPC_STATE_UNLINKED ? "unlinked" : "linked",
+		     rest) < 0)
+		return NULL;
+	return s;
+}
+
+static char *kipc_obj_u32(const struct kipc_admin_obj *obj, int attr,
+			  uint32_t v)
+{
+	return kipc_admin_obj_has(obj, attr) ? kipc_u64(v) : NULL;
+}
+
+static char *kipc_obj_u64(const struct kipc_admin_obj *obj, int attr,
+			  uint64_t v)
+{
+	return kipc_admin_obj_has(obj, attr) ? kipc_u64(v) : NULL;
+}
+
+/*
+ * The text of one cell, or NULL for an empty one: an attribute the module
+ * did not report, or that does not belong to the object's type. *@oom is
+ * set when NULL means out of memory instead.
+ */
+static char *kipc_obj_cell(int col, const struct kipc_admin_obj *obj,
+			   bool *oom)
+{
+	const char *type;
+	char *s = NULL;
+
+	*oom = false;
+	switch (col) {
+	case COL_TYPE:
+		type = kipc_type_name(obj->type);
+		if (type)
+			s = strdup(type);
+		else if (asprintf(&s, "%" PRIu32, obj->type) < 0)
+			s = NULL;
+		break;
+	case COL_ID:
+		s = kipc_u64(obj->id);
+		break;
+	case COL_NAME:
+		s = strdup(obj->name);
+		break;
+	case COL_OWNER:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_UID))
+			return NULL;
+		s = kipc_user_name(obj->uid);
+		break;
+	case COL_GROUP:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_GID))
+			return NULL;
+		s = kipc_group_name(obj->gid);
+		break;
+	case COL_PERMS:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MODE))
+			return NULL;
+		s = kipc_perms(obj->mode, kipc_output.numeric_perms);
+		break;
+	case COL_NS:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_NS, obj->ns);
+	case COL_UID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_UID, obj->uid);
+	case COL_GID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_GID, obj->gid);
+	case COL_CUID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_CUID, obj->cuid);
+	case COL_CGID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_CGID, obj->cgid);
+	case COL_CPID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_CPID, obj->cpid);
+	case COL_CTIME:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_CTIME))
+			return NULL;
+		s = kipc_time(obj->ctime_ns);
+		break;
+	case COL_STATE:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_STATE))
+			return NULL;
+		s = kipc_obj_state(obj->state);
+		break;
+	case COL_BYTES:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_BYTES, obj->bytes);
+	case COL_MAXMSGS:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_MAX_MSGS,
+				    obj->mq_max_msgs);
+	case COL_MSGSIZE:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_MAX_MSGSIZE,
+				    obj->mq_max_msgsize);
+	case COL_SIZE:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SHM_SIZE, obj->shm_size);
+	case COL_VALUE:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_VALUE, obj->sem_value);
+	default:
+		return NULL;
+	}
+	/* Only the cases that break out allocate unconditionally. */
+	*oom = !s;
+	return s;
+}
+
+/* Add @obj as a line of @tb. Returns 0 or -ENOMEM. */
+int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
+		      const struct kipc_admin_obj *obj)
+{
+	struct libscols_line *ln;
+	size_t i;
+
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (i = 0; i < c->nsel; i++) {
+		bool oom;
+		char *s;
+
+		s = kipc_obj_cell(c->sel[i], obj, &oom);
+		if (oom)
+			return -ENOMEM;
+		if (s && scols_line_refer_data(ln, i, s)) {
+			free(s);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * struct kipc_list_spec - what one list command shows
+ * @type: KIPC_OBJ_* to keep, or 0 for all
+ * @what: the objects, in words
+ * @defaults: default columns
+ */
+struct kipc_list_spec {
+	unsigned int type;
+	const char *what;
+	const char *defaults;
+};
+
+static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
+{
+	return spec->type ? TYPE_BIT(spec->type) : ALL_TYPES;
+}
+
+struct kipc_list_ctx {
+	struct libscols_table *tb;
+	const struct kipc_columns *cols;
+	unsigned int type;
+};
+
+static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
+{
+	struct kipc_list_ctx *ctx = arg;
+
+	if (ctx->type && obj->type != ctx->type)
+		return 0;
+	return kipc_obj_add_line(ctx->tb, ctx->cols, obj);
+}
+
+static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+	struct kipc_columns cols = {
+		.cols = kipc_obj_columns,
+		.ncols = kipc_obj_ncolumns,
+	};
+	struct kipc_list_ctx ctx = { .cols = &cols, .type = spec->type };
+	struct kipc_admin *ka;
+	int ret;
+
+	ret = kipc_cmd_no_args(cmd, argc, argv);
+	if (ret >= 0)
+		return ret;
+	ret = kipc_columns_select(&cols, cmd, spec->defaults,
+				  kipc_list_scope(spec));
+	if (ret)
+		return ret;
+	if (kipc_connect(&ka))
+		return 1;
+	ctx.tb = kipc_table_new("objects", &cols);
+	if (!ctx.tb) {
+		kipc_admin_close(ka);
+		return kipc_errno(-ENOMEM, "cannot make the table");
+	}
+	ret = kipc_admin_list(ka, kipc_list_one, &ctx);
+	if (ret < 0) {
+		ret = kipc_admin_err(ka, ret, "cannot list objects");
+		scols_unref_table(ctx.tb);
+		kipc_admin_close(ka);
+		return ret;
+	}
+	kipc_admin_close(ka);
+	return kipc_table_print(ctx.tb);
+}
+
+static void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+
+	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS]\n\n", cmd->path);
+	fprintf(out, "List the %s of the caller's IPC namespace.\n",
+		spec->what);
+	kipc_help_options(out, cmd->opts);
+	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
+			  spec->defaults, kipc_list_scope(spec));
+}
+
+static const struct kipc_list_spec kipc_list_all = {
+	.type = 0,
+	.what = "objects (queues, regions, semaphores)",
+	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
+};
+
+static const struct kipc_list_spec kipc_list_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+};
+
+static const struct kipc_list_spec kipc_list_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
+};
+
+static const struct kipc_list_spec kipc_list_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
+};
+
+#define KIPC_LIST_CMD(_path, _summary, _spec) {	\
+	.name = "list",					\
+	.path = _path,					\
+	.summary = _summary,				\
+	.opts = KIPC_OPTS_ALL,				\
+	.run = kipc_list_run,				\
+	.help = kipc_list_help,				\
+	.data = _spec,					\
+}
+
+const struct kipc_cmd kipc_list_cmd =
+	KIPC_LIST_CMD("list", "list all objects of this IPC namespace",
+		      &kipc_list_all);
+
+const struct kipc_cmd kipc_mq_cmds[] = {
+	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
+	{ }
+};
+
+const struct kipc_cmd kipc_shm_cmds[] = {
+	KIPC_LIST_CMD("shm list", "list the shared memory regions",
+		      &kipc_list_shm),
+	{ }
+};
+
+const struct kipc_cmd kipc_sem_cmds[] = {
+	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
+	{ }
+};

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc: messages, and the formatting of cells that several tables share.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kipc-tool.h"
+
+static void kipc_verr(const char *fmt, va_list ap)
+{
+	/* Keep the error after whatever output came before it. */
+	fflush(stdout);
+	fputs("kipc: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+void kipc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kipc_verr(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A mistake on the command line: say what, then where help is. */
+int kipc_usage_err(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kipc_verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kipc %s%shelp' for more information.\n",
+		path ? path : "", path ? " " : "");
+	return 1;
+}
+
+/* A failure with an errno: "kipc: <what>: <strerror>". */
+int kipc_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kipc_verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+	return 1;
+}
+
+/* As kipc_errno(), with the kernel's own explanation when it gave one. */
+int kipc_admin_err(const struct kipc_admin *ka, int err, const char *what)
+{
+	const char *msg = ka ? kipc_admin_errmsg(ka) : NULL;
+
+	if (!msg)
+		return kipc_errno(err, "%s", what);
+	kipc_err("%s: %s (%s)", what, strerror(-err), msg);
+	return 1;
+}
+
+/* Returns 0, or 1 after saying why there is no connection. */
+int kipc_connect(struct kipc_admin **ka)
+{
+	int ret;
+
+	ret = kipc_admin_open(ka);
+	if (ret == -ENOENT) {
+		kipc_err("the kipc module is not loaded (no Generic Netlink family \"%s\")",
+			 KIPC_GENL_NAME);
+		return 1;
+	}
+	if (ret < 0)
+		return kipc_errno(ret, "cannot connect to the kipc netlink family");
+	return 0;
+}
+
+/*
+ * Names of uids and gids, looked up once each: a listing shows the same few
+ * owners on many lines, and each NSS lookup may read a file or ask a daemon.
+ */
+struct kipc_name {
+	struct kipc_name *next;
+	uint32_t id;
+	bool group;
+	char name[];
+};
+
+static struct kipc_name *kipc_names;
+
+static const char *kipc_id_name(uint32_t id, bool group)
+{
+	struct kipc_name *n;
+	const char *name = NULL;
+	char num[16];
+
+	for (n = kipc_names; n; n = n->next)
+		if (n->id == id && n->group == group)
+			return n->name;
+	if (group) {
+		struct group *gr = getgrgid(id);
+
+		if (gr)
+			name = gr->gr_name;
+	} else {
+		struct passwd *pw = getpwuid(id);
+
+		if (pw)
+			name = pw->pw_name;
+	}
+	if (!name) {
+		snprintf(num, sizeof(num), "%" PRIu32, id);
+		name = num;
+	}
+	n = malloc(sizeof(*n) + strlen(name) + 1);
+	if (!n)
+		return NULL;
+	n->id = id;
+	n->group = group;
+	strcpy(n->name, name);
+	n->next = kipc_names;
+	kipc_names = n;
+	return n->name;
+}
+
+char *kipc_user_name(uint32_t uid)
+{
+	const char *name = kipc_id_name(uid, false);
+
+	return name ? strdup(name) : NULL;
+}
+
+char *kipc_group_name(uint32_t gid)
+{
+	const char *name = kipc_id_name(gid, true);
+
+	return name ? strdup(name) : NULL;
+}
+
+/* "rw-rw-r--" as lsipc prints it, or "0664". */
+char *kipc_perms(uint32_t mode, bool numeric)
+{
+	static const char rwx[] = "rwxrwxrwx";
+	char *s;
+	int i;
+
+	if (numeric) {
+		if (asprintf(&s, "%04" PRIo32, mode & 07777) < 0)
+			return NULL;
+		return s;
+	}
+	s = malloc(10);
+	if (!s)
+		return NULL;
+	for (i = 0; i < 9; i++)
+		s[i] = mode & (0400 >> i) ? rwx[i] : '-';
+	s[9] = '\0';
+	return s;
+}
+
+/* ISO 8601 in local time: sorts as text and parses everywhere. */
+char *kipc_time(uint64_t ns)
+{
+	time_t t = ns / 1000000000ULL;
+	char buf[64];
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S%z", &tm))
+		return NULL;
+	return strdup(buf);
+}
+
+char *kipc_u64(uint64_t v)
+{
+	char *s;
+
+	if (asprintf(&s, "%" PRIu64, v) < 0)
+		return NULL;
+	return s;
+}

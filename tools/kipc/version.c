@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc version: what the tool was built for against what the loaded module
+ * speaks, through both of its interfaces: the /dev/kipc ioctls and the
+ * netlink family.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "kipc-tool.h"
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} kipc_features[] = {
+	{ KIPC_FEATURE_MQ, "mq" },
+	{ KIPC_FEATURE_SHM, "shm" },
+	{ KIPC_FEATURE_SEM, "sem" },
+	{ KIPC_FEATURE_NETLINK, "netlink" },
+};
+
+static void kipc_print_features(uint64_t features)
+{
+	size_t i;
+
+	printf("features:");
+	for (i = 0; i < ARRAY_SIZE(kipc_features); i++) {
+		if (features & kipc_features[i].bit) {
+			printf(" %s", kipc_features[i].name);
+			features &= ~kipc_features[i].bit;
+		}
+	}
+	/* Bits of a newer module than this tool knows. */
+	if (features)
+		printf(" 0x%" PRIx64, features);
+	printf("\n");
+}
+
+/* Returns 0, or 1 after an error message. */
+static int kipc_version_netlink(void)
+{
+	struct kipc_admin_stats st;
+	struct kipc_admin *ka;
+	int ret;
+
+	ret = kipc_admin_open(&ka);
+	if (ret < 0)
+		return kipc_errno(ret, "cannot connect to the kipc netlink family");
+	ret = kipc_admin_stats(ka, &st, sizeof(st));
+	if (ret < 0) {
+		ret = kipc_admin_err(ka, ret, "cannot get netlink statistics");
+		kipc_admin_close(ka);
+		return ret;
+	}
+	kipc_admin_close(ka);
+	printf("netlink: family \"%s\"", KIPC_GENL_NAME);
+	if (kipc_admin_stats_has(&st, KIPC_A_STATS_ABI_VERSION))
+		printf(", ABI %" PRIu32, st.abi_version);
+	printf("\n");
+	return 0;
+}
+
+static int kipc_version_run(const struct kipc_cmd *cmd, int argc,
+			    char **argv)
+{
+	struct kipc_version ver;
+	struct kipc_admin *ka;
+	int ret, status = 0;
+
+	ret = kipc_cmd_no_args(cmd, argc, argv);
+	if (ret >= 0)
+		return ret;
+
+	printf("kipc %s, built for ABI %d\n", KIPC_TOOL_VERSION,
+	       KIPC_ABI_VERSION);
+	ret = kipc_version(&ver);
+	if (ret == -ENOENT) {
+		/* Without the device, the family tells whether it is loaded. */
+		if (kipc_admin_open(&ka) == -ENOENT) {
+			kipc_err("the kipc module is not loaded (no %s and no Generic Netlink family \"%s\")",
+				 KIPC_DEVICE_PATH, KIPC_GENL_NAME);
+			return 1;
+		}
+		kipc_admin_close(ka);
+	}
+	if (ret < 0) {
+		status = kipc_errno(ret, "cannot query %s", KIPC_DEVICE_PATH);
+	} else {
+		printf("module: ABI %" PRIu32 ", ", ver.out_abi_version);
+		kipc_print_features(ver.out_features);
+		printf("module: name_max %" PRIu32 ", mq_max_msgs %" PRIu32
+		       ", mq_max_msgsize %" PRIu32 ", shm_max_size %" PRIu64
+		       "\n", ver.out_name_max, ver.out_mq_max_msgs,
+		       ver.out_mq_max_msgsize, (uint64_t)ver.out_shm_max_size);
+	}
+	if (kipc_version_netlink())
+		status = 1;
+	return status;
+}
+
+static void kipc_version_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s\n\n", cmd->path);
+	fprintf(out,
+		"Print the version of the tool and the ABI it was built for, then\n"
+		"ask the loaded module for its ABI version, features and ceilings\n"
+		"through %s, and for its ABI version through netlink.\n"
+		"Exits with 1 when the module is not loaded.\n",
+		KIPC_DEVICE_PATH);
+	kipc_help_options(out, cmd->opts);
+}
+
+const struct kipc_cmd kipc_version_cmd = {
+	.name = "version",
+	.path = "version",
+	.summary = "versions of the tool, the module and its ABI",
+	.opts = KIPC_OPTS_NONE,
+	.run = kipc_version_run,
+	.help = kipc_version_help,
+};
