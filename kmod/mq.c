@@ -59,8 +59,16 @@ struct kipc_msg {
 	char data[];
 };
 
-/* Messages up to this size, header included, come from kipc_msg_cache. */
-#define KIPC_MSG_SMALL	256
+/*
+ * Messages up to 4 KiB, header included, come from kipc's own caches of
+ * these sizes (so rmmod reports any that leak); larger ones from kvmalloc().
+ * With a 24-byte header, a 64-byte message costs 96 bytes.
+ */
+static const unsigned int kipc_msg_sizes[] = {
+	96, 128, 192, 256, 512, 1024, 2048, 4096,
+};
+
+#define KIPC_MSG_CLASSES	ARRAY_SIZE(kipc_msg_sizes)
 
 enum kipc_mq_wait_state {
 	KIPC_MQ_WAITING,
@@ -138,7 +146,7 @@ struct kipc_mq {
 };
 
 static struct kmem_cache *kipc_mq_cache;
-static struct kmem_cache *kipc_msg_cache;
+static struct kmem_cache *kipc_msg_caches[KIPC_MSG_CLASSES];
 
 static struct kipc_mq *to_mq(struct kipc_object *obj)
 {
@@ -152,15 +160,28 @@ static struct kipc_mq *file_mq(struct file *file)
 
 /* --- messages ------------------------------------------------------------ */
 
-static struct kipc_msg *kipc_msg_alloc(u32 len)
+/* The cache for a message of @len bytes, or NULL for kvmalloc(). */
+static struct kmem_cache *kipc_msg_cache(u32 len)
 {
 	size_t size = offsetof(struct kipc_msg, data) + len;
+	unsigned int i;
+
+	for (i = 0; i < KIPC_MSG_CLASSES; i++)
+		if (size <= kipc_msg_sizes[i])
+			return kipc_msg_caches[i];
+	return NULL;
+}
+
+static struct kipc_msg *kipc_msg_alloc(u32 len)
+{
+	struct kmem_cache *cache = kipc_msg_cache(len);
 	struct kipc_msg *msg;
 
-	if (size <= KIPC_MSG_SMALL)
-		msg = kmem_cache_alloc(kipc_msg_cache, GFP_KERNEL_ACCOUNT);
+	if (cache)
+		msg = kmem_cache_alloc(cache, GFP_KERNEL_ACCOUNT);
 	else
-		msg = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		msg = kvmalloc(offsetof(struct kipc_msg, data) + len,
+			       GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return NULL;
 	msg->len = len;
@@ -169,8 +190,10 @@ static struct kipc_msg *kipc_msg_alloc(u32 len)
 
 static void kipc_msg_free(struct kipc_msg *msg)
 {
-	if (offsetof(struct kipc_msg, data) + msg->len <= KIPC_MSG_SMALL)
-		kmem_cache_free(kipc_msg_cache, msg);
+	struct kmem_cache *cache = kipc_msg_cache(msg->len);
+
+	if (cache)
+		kmem_cache_free(cache, msg);
 	else
 		kvfree(msg);
 }
@@ -1118,29 +1141,45 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 	return 0;
 }
 
-static int kipc_mq_init(void)
-{
-	kipc_mq_cache = KMEM_CACHE(kipc_mq, SLAB_ACCOUNT);
-	if (!kipc_mq_cache)
-		return -ENOMEM;
-	/* Payloads are copied to and from user space: whitelist them. */
-	kipc_msg_cache = kmem_cache_create_usercopy("kipc_msg", KIPC_MSG_SMALL,
-						    0, SLAB_ACCOUNT,
-						    offsetof(struct kipc_msg, data),
-						    KIPC_MSG_SMALL -
-						    offsetof(struct kipc_msg, data),
-						    NULL);
-	if (!kipc_msg_cache) {
-		kmem_cache_destroy(kipc_mq_cache);
-		return -ENOMEM;
-	}
-	return 0;
-}
+static char kipc_msg_cache_names[KIPC_MSG_CLASSES][16];
 
 static void kipc_mq_exit(void)
 {
-	kmem_cache_destroy(kipc_msg_cache);
+	unsigned int i;
+
+	for (i = 0; i < KIPC_MSG_CLASSES; i++)
+		kmem_cache_destroy(kipc_msg_caches[i]);
 	kmem_cache_destroy(kipc_mq_cache);
+}
+
+static int kipc_mq_init(void)
+{
+	unsigned int i, size;
+
+	kipc_mq_cache = KMEM_CACHE(kipc_mq, SLAB_ACCOUNT);
+	if (!kipc_mq_cache)
+		return -ENOMEM;
+	/*
+	 * Payloads are copied to and from user space, and the kernel is
+	 * built with HARDENED_USERCOPY: whitelist them.
+	 */
+	for (i = 0; i < KIPC_MSG_CLASSES; i++) {
+		size = kipc_msg_sizes[i];
+		snprintf(kipc_msg_cache_names[i],
+			 sizeof(kipc_msg_cache_names[i]), "kipc_msg-%u", size);
+		kipc_msg_caches[i] =
+			kmem_cache_create_usercopy(kipc_msg_cache_names[i],
+						   size, 0, SLAB_ACCOUNT,
+						   offsetof(struct kipc_msg, data),
+						   size -
+						   offsetof(struct kipc_msg, data),
+						   NULL);
+		if (!kipc_msg_caches[i]) {
+			kipc_mq_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static const struct kipc_ioctl_op kipc_mq_ioctl_ops[] = {
