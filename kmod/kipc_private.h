@@ -61,6 +61,7 @@ extern unsigned long kipc_uid_max_bytes;
  * @free: free the object and its type state; may sleep
  * @remove: admin removal: fail every later operation and wake all waiters
  *	with EIDRM; the object is freed when its last reference goes
+ * @file_init: adjust a new object file before it is installed; optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message
  * @init: create the type's caches at module load
@@ -76,6 +77,7 @@ struct kipc_type_ops {
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
 	void (*remove)(struct kipc_object *obj);
+	void (*file_init)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
 	int (*init)(void);
@@ -101,7 +103,7 @@ struct kipc_ns;
  * @linked: the name resolves to this object (protected by kipc_lock)
  * @published: in the id table and charged (protected by kipc_lock)
  * @removed: removed by an administrator (protected by kipc_lock)
- * @bytes: bytes charged to the limits, fixed at creation
+ * @bytes: bytes charged to the limits (protected by kipc_lock)
  * @uid: owner
  * @gid: owner group
  * @cuid: creator
@@ -181,6 +183,9 @@ union kipc_ucmd_buffer {
 	struct kipc_mq_sendv mq_sendv;
 	struct kipc_mq_peek mq_peek;
 	struct kipc_mq_getattr mq_getattr;
+	struct kipc_shm_resize shm_resize;
+	struct kipc_shm_seal shm_seal;
+	struct kipc_shm_stat shm_stat;
 };
 
 /* main.c */
@@ -200,6 +205,7 @@ long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 u32 kipc_total_objects(void);
 int kipc_obj_remove(struct ipc_namespace *ns, u64 id);
 u32 kipc_obj_state(struct kipc_object *obj);
+int kipc_obj_recharge(struct kipc_object *obj, u64 bytes);
 
 /**
  * struct kipc_ns_stats - one namespace's usage and limits, for netlink

@@ -295,6 +295,48 @@ static void kipc_obj_unlink(struct kipc_object *obj)
 }
 
 /*
+ * Change what @obj is charged, as a region does when it is resized. Growing
+ * is checked against the limits as creation is; shrinking always succeeds.
+ */
+int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
+{
+	u64 max_bytes = READ_ONCE(kipc_max_bytes);
+	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
+	struct kipc_uid_usage *use;
+	struct kipc_ns *kns;
+	u64 grow;
+	int ret = 0;
+
+	mutex_lock(&kipc_lock);
+	kns = obj->kns;
+	use = xa_load(&kns->uids, __kuid_val(obj->cuid));
+	if (WARN_ON(!obj->published || !use)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (bytes > obj->bytes) {
+		grow = bytes - obj->bytes;
+		if ((grow > max_bytes || kns->bytes > max_bytes - grow) &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			ret = -ENOSPC;
+			goto out_unlock;
+		}
+		if ((grow > uid_max_bytes ||
+		     use->bytes > uid_max_bytes - grow) &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			ret = -EMFILE;
+			goto out_unlock;
+		}
+	}
+	kns->bytes = kns->bytes - obj->bytes + bytes;
+	use->bytes = use->bytes - obj->bytes + bytes;
+	obj->bytes = bytes;
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return ret;
+}
+
+/*
  * SysV ipcperms(): the owner or creator class, else the group class, else
  * other; CAP_IPC_OWNER in the namespace's user namespace overrides.
  */
@@ -450,6 +492,7 @@ static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
 /* A new file for @obj; the file takes over the caller's reference. */
 static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 {
+	struct file *file;
 	char name[16];
 	int oflags;
 
@@ -462,7 +505,10 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 	if (flags & KIPC_OPEN_NONBLOCK)
 		oflags |= O_NONBLOCK;
 	snprintf(name, sizeof(name), "kipc-%s", obj->ops->name);
-	return anon_inode_getfile(name, obj->ops->fops, obj, oflags);
+	file = anon_inode_getfile(name, obj->ops->fops, obj, oflags);
+	if (!IS_ERR(file) && obj->ops->file_init)
+		obj->ops->file_init(obj, file);
+	return file;
 }
 
 #define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \

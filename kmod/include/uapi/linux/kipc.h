@@ -131,6 +131,31 @@
  *
  * KIPC_IOC_MQ_GETATTR
  *  - only the common errnos (and EIDRM).
+ *
+ * Shared memory regions. mmap() of a region fd follows the rules of files:
+ * it needs the fd open for reading, and a shared writable mapping needs it
+ * open for writing (EACCES). A region removed by an administrator can no
+ * longer be mapped (EIDRM), while existing mappings stay valid until they
+ * are unmapped. A shared writable mapping of a region sealed with
+ * KIPC_SEAL_WRITE or KIPC_SEAL_FUTURE_WRITE gives EPERM. An access beyond
+ * the region's end raises SIGBUS.
+ *
+ * KIPC_IOC_SHM_RESIZE
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @new_size is 0 or above the shm_max_size parameter.
+ *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change.
+ *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
+ *  - EIDRM: the region was removed.
+ *
+ * KIPC_IOC_SHM_SEAL
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @seals has bits other than KIPC_SEAL_*.
+ *  - EPERM: the region is sealed with KIPC_SEAL_SEAL.
+ *  - EBUSY: KIPC_SEAL_WRITE while a shared mapping that may write exists.
+ *  - EIDRM: the region was removed.
+ *
+ * KIPC_IOC_SHM_STAT
+ *  - only the common errnos.
  */
 
 enum {
@@ -147,6 +172,10 @@ enum {
 	KIPC_CMD_MQ_RECVV = 0x23,
 	KIPC_CMD_MQ_PEEK = 0x24,
 	KIPC_CMD_MQ_GETATTR = 0x25,
+	/* Commands on shared memory region fds. */
+	KIPC_CMD_SHM_RESIZE = 0x30,
+	KIPC_CMD_SHM_SEAL = 0x31,
+	KIPC_CMD_SHM_STAT = 0x32,
 };
 
 /* Object types. Each type is its own name space. */
@@ -211,7 +240,7 @@ struct kipc_mq_attr {
 
 /**
  * struct kipc_shm_attr - creation attributes of a shared memory region
- * @size: size in bytes, 1..shm_max_size; rounded up to whole pages
+ * @size: size in bytes, 1..shm_max_size; the limits are charged whole pages
  */
 struct kipc_shm_attr {
 	__aligned_u64 size;
@@ -491,6 +520,78 @@ struct kipc_mq_getattr {
 #define KIPC_IOC_MQ_GETATTR	_IO(KIPC_TYPE, KIPC_CMD_MQ_GETATTR)
 
 /*
+ * Seals of a region, as memfd's F_SEAL_* (with the same values): once set,
+ * a seal stays.
+ */
+#define KIPC_SEAL_SEAL		0x0001	/* no more seals */
+#define KIPC_SEAL_SHRINK	0x0002	/* the size may not shrink */
+#define KIPC_SEAL_GROW		0x0004	/* the size may not grow */
+#define KIPC_SEAL_WRITE		0x0008	/* no shared writable mapping at all */
+#define KIPC_SEAL_FUTURE_WRITE	0x0010	/* no new shared writable mapping */
+#define KIPC_SEAL_ALL		0x001f
+
+/**
+ * struct kipc_shm_resize - ioctl(KIPC_IOC_SHM_RESIZE) on a region fd
+ * @size: sizeof(struct kipc_shm_resize)
+ * @flags: Must be 0
+ * @new_size: the new size in bytes, 1..shm_max_size
+ *
+ * Grows or shrinks the region as ftruncate() does a file: new bytes read as
+ * zero, and live mappings beyond the new end raise SIGBUS on access. The
+ * limits are charged whole pages, at once.
+ */
+struct kipc_shm_resize {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 new_size;
+};
+#define KIPC_IOC_SHM_RESIZE	_IO(KIPC_TYPE, KIPC_CMD_SHM_RESIZE)
+
+/**
+ * struct kipc_shm_seal - ioctl(KIPC_IOC_SHM_SEAL) on a region fd
+ * @size: sizeof(struct kipc_shm_seal)
+ * @flags: Must be 0
+ * @seals: KIPC_SEAL_* bits to add; 0 only reads them
+ * @out_seals: the seals in force after the call
+ */
+struct kipc_shm_seal {
+	__u32 size;
+	__u32 flags;
+	__u32 seals;
+	__u32 out_seals;
+};
+#define KIPC_IOC_SHM_SEAL	_IO(KIPC_TYPE, KIPC_CMD_SHM_SEAL)
+
+/**
+ * struct kipc_shm_stat - ioctl(KIPC_IOC_SHM_STAT) on a region fd
+ * @size: sizeof(struct kipc_shm_stat)
+ * @flags: Must be 0
+ * @out_size: size in bytes
+ * @out_nattch: live mappings (vmas) in every process
+ * @out_seals: KIPC_SEAL_* bits in force
+ * @out_resident: pages in memory
+ * @out_swapped: pages in swap
+ * @out_atime: last mapping, ns since the epoch, 0 if never
+ * @out_dtime: last unmapping, ns since the epoch, 0 if never
+ * @out_lpid: last process that mapped it, in the caller's pid namespace
+ * @out_state: KIPC_STATE_* bits
+ */
+struct kipc_shm_stat {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 out_size;
+	__u32 out_nattch;
+	__u32 out_seals;
+	__aligned_u64 out_resident;
+	__aligned_u64 out_swapped;
+	__aligned_u64 out_atime;
+	__aligned_u64 out_dtime;
+	__u32 out_lpid;
+	__u32 out_state;
+};
+#define KIPC_IOC_SHM_STAT	_IO(KIPC_TYPE, KIPC_CMD_SHM_STAT)
+
+/*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
  * caller and see only the caller's IPC namespace.
  */
@@ -546,6 +647,13 @@ enum {
 	KIPC_A_OBJ_MQ_LRPID,		/* u32, last receiver's pid, 0 if none */
 	KIPC_A_OBJ_MQ_STIME,		/* u64, last send, ns since the epoch */
 	KIPC_A_OBJ_MQ_RTIME,		/* u64, last receive, ns since the epoch */
+	KIPC_A_OBJ_SHM_NATTCH,		/* u32, live mappings */
+	KIPC_A_OBJ_SHM_RESIDENT,	/* u64, pages in memory */
+	KIPC_A_OBJ_SHM_SWAPPED,		/* u64, pages in swap */
+	KIPC_A_OBJ_SHM_SEALS,		/* u32, KIPC_SEAL_* */
+	KIPC_A_OBJ_SHM_LPID,		/* u32, last process that mapped it */
+	KIPC_A_OBJ_SHM_ATIME,		/* u64, last mapping, ns since the epoch */
+	KIPC_A_OBJ_SHM_DTIME,		/* u64, last unmapping */
 
 	__KIPC_A_OBJ_MAX,
 	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)
