@@ -184,6 +184,57 @@ ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf, size_t len,
  */
 int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr);
 
+/*
+ * Shared memory regions.
+ */
+
+/**
+ * kipc_shm_map - map a whole region, shared
+ * @prot: PROT_READ, PROT_WRITE or both
+ * @addr: receives the address
+ * @len: receives the length, the region's size at the time of the call
+ *
+ * Return: 0, or -errno (-EACCES: PROT_WRITE on an fd not open for writing;
+ * -EPERM: PROT_WRITE on a write-sealed region; -EIDRM: removed).
+ */
+int kipc_shm_map(int fd, int prot, void **addr, size_t *len);
+
+/**
+ * kipc_shm_unmap - undo kipc_shm_map()
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_shm_unmap(void *addr, size_t len);
+
+/**
+ * kipc_shm_resize - grow or shrink a region, as ftruncate() would
+ *
+ * Return: 0, or -errno (-EPERM: sealed; -ENOSPC/-EMFILE: over a limit).
+ */
+int kipc_shm_resize(int fd, uint64_t size);
+
+/**
+ * kipc_shm_seal - add KIPC_SEAL_* seals; a seal cannot be removed
+ *
+ * Return: 0, or -errno (-EBUSY: KIPC_SEAL_WRITE while a writable shared
+ * mapping exists; -EPERM: KIPC_SEAL_SEAL is set).
+ */
+int kipc_shm_seal(int fd, unsigned int seals);
+
+/**
+ * kipc_shm_get_seals - the KIPC_SEAL_* seals in force
+ *
+ * Return: the seals (>= 0), or -errno.
+ */
+int kipc_shm_get_seals(int fd);
+
+/**
+ * kipc_shm_stat - size, mappings, resident and swapped pages, seals, times
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_shm_stat(int fd, struct kipc_shm_stat *st);
+
 /**
  * kipc_type_name - "mq", "shm" or "sem"; NULL for an unknown type
  */

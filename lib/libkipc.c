@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kipc.h"
@@ -273,6 +274,67 @@ KIPC_EXPORT int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr)
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
 	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
+}
+
+KIPC_EXPORT int kipc_shm_stat(int fd, struct kipc_shm_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_STAT, st);
+}
+
+KIPC_EXPORT int kipc_shm_map(int fd, int prot, void **addr, size_t *len)
+{
+	struct kipc_shm_stat st;
+	void *p;
+	int ret;
+
+	ret = kipc_shm_stat(fd, &st);
+	if (ret)
+		return ret;
+	if (st.out_size > SIZE_MAX)
+		return -EOVERFLOW;
+	p = mmap(NULL, st.out_size, prot, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	*len = st.out_size;
+	return 0;
+}
+
+KIPC_EXPORT int kipc_shm_unmap(void *addr, size_t len)
+{
+	return munmap(addr, len) ? -errno : 0;
+}
+
+KIPC_EXPORT int kipc_shm_resize(int fd, uint64_t size)
+{
+	struct kipc_shm_resize op = {
+		.size = sizeof(op),
+		.new_size = size,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_RESIZE, &op);
+}
+
+KIPC_EXPORT int kipc_shm_seal(int fd, unsigned int seals)
+{
+	struct kipc_shm_seal op = {
+		.size = sizeof(op),
+		.seals = seals,
+	};
+
+	if (!seals)
+		return -EINVAL;
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_SEAL, &op);
+}
+
+KIPC_EXPORT int kipc_shm_get_seals(int fd)
+{
+	struct kipc_shm_seal op = { .size = sizeof(op) };
+	int ret = kipc_fd_ioctl(fd, KIPC_IOC_SHM_SEAL, &op);
+
+	return ret < 0 ? ret : (int)op.out_seals;
 }
 
 KIPC_EXPORT const char *kipc_type_name(unsigned int type)
