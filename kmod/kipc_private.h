@@ -61,7 +61,6 @@ extern unsigned long kipc_uid_max_bytes;
  * @free: free the object and its type state; may sleep
  * @remove: admin removal: fail every later operation and wake all waiters
  *	with EIDRM; the object is freed when its last reference goes
- * @file_init: adjust a new object file before it is installed; optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message
  * @init: create the type's caches at module load
@@ -77,7 +76,6 @@ struct kipc_type_ops {
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
 	void (*remove)(struct kipc_object *obj);
-	void (*file_init)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
 	int (*init)(void);

@@ -492,7 +492,6 @@ static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
 /* A new file for @obj; the file takes over the caller's reference. */
 static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 {
-	struct file *file;
 	char name[16];
 	int oflags;
 
@@ -505,10 +504,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 	if (flags & KIPC_OPEN_NONBLOCK)
 		oflags |= O_NONBLOCK;
 	snprintf(name, sizeof(name), "kipc-%s", obj->ops->name);
-	file = anon_inode_getfile(name, obj->ops->fops, obj, oflags);
-	if (!IS_ERR(file) && obj->ops->file_init)
-		obj->ops->file_init(obj, file);
-	return file;
+	return anon_inode_getfile(name, obj->ops->fops, obj, oflags);
 }
 
 #define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \

@@ -19,10 +19,13 @@
  * The map file is never installed in a file table, so nobody can ftruncate()
  * the shmem inode behind kipc's back.
  *
- * The region fd's f_mapping is the shmem mapping too, so the core's
- * count of writable shared mappings (i_mmap_writable), which mmap_region()
- * takes on the fd's mapping, is the one KIPC_SEAL_WRITE denies: a seal and a
- * racing mmap() cannot both succeed.
+ * KIPC_SEAL_WRITE works as memfd's F_SEAL_WRITE: it denies the shmem
+ * mapping's count of shared mappings that may write (i_mmap_writable), which
+ * fails while such a mapping exists. The core takes that count only when it
+ * links the vma, after ->mmap() returns, so a seal could slip in between.
+ * To close the gap every such vma of kipc holds a count of its own, taken in
+ * ->mmap() (failing once the seal is in force) and in ->open(), and dropped
+ * in ->close().
  *
  * Locking overview
  * ================
@@ -111,16 +114,29 @@ static void kipc_shm_attached(struct kipc_shm *shm)
 	spin_unlock(&shm->stat_lock);
 }
 
+static bool kipc_shm_may_write(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+	       (VM_SHARED | VM_MAYWRITE);
+}
+
 /* fork() and vma splits: one more mapping of the same region. */
 static void kipc_shm_vm_open(struct vm_area_struct *vma)
 {
-	kipc_shm_attached(file_shm(vma->vm_file));
+	struct kipc_shm *shm = file_shm(vma->vm_file);
+
+	/* The original holds a count, so the seal cannot be in force. */
+	if (kipc_shm_may_write(vma))
+		mapping_allow_writable(shm->shm_file->f_mapping);
+	kipc_shm_attached(shm);
 }
 
 static void kipc_shm_vm_close(struct vm_area_struct *vma)
 {
 	struct kipc_shm *shm = file_shm(vma->vm_file);
 
+	if (kipc_shm_may_write(vma))
+		mapping_unmap_writable(shm->shm_file->f_mapping);
 	spin_lock(&shm->stat_lock);
 	shm->nattch--;
 	shm->dtime = ktime_get_real_ns();
@@ -169,11 +185,17 @@ static struct file *kipc_shm_map_file(struct kipc_shm *shm)
 	struct inode *inode = file_inode(shm->shm_file);
 	struct file *file;
 
-	/* alloc_file_pseudo() takes over this reference on success. */
+	/*
+	 * alloc_file_pseudo() takes over the inode reference on success, and
+	 * the file's last fput() drops the module reference (fops_put()),
+	 * which it does not take itself.
+	 */
 	ihold(inode);
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, shm->shm_file->f_path.mnt, "kipc-shm",
 				 O_RDWR, &kipc_shm_map_fops);
 	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
 		iput(inode);
 		return file;
 	}
@@ -202,22 +224,33 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 		/* Nor may mprotect() make it writable later. */
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
+	if (kipc_shm_may_write(vma)) {
+		ret = mapping_map_writable(shm->shm_file->f_mapping);
+		if (ret)
+			goto out_unlock;
+	}
 
 	map_file = kipc_shm_map_file(shm);
 	if (IS_ERR(map_file)) {
 		ret = PTR_ERR(map_file);
-		goto out_unlock;
+		goto out_unwritable;
 	}
 	ret = call_mmap(shm->shm_file, vma);
 	if (ret) {
 		fput(map_file);
-		goto out_unlock;
+		goto out_unwritable;
 	}
 	vma_set_file(vma, map_file);
 	fput(map_file);
 	shm->shmem_vm_ops = vma->vm_ops;
 	vma->vm_ops = &kipc_shm_vm_ops;
 	kipc_shm_attached(shm);
+	mutex_unlock(&shm->lock);
+	return 0;
+
+out_unwritable:
+	if (kipc_shm_may_write(vma))
+		mapping_unmap_writable(shm->shm_file->f_mapping);
 out_unlock:
 	mutex_unlock(&shm->lock);
 	return ret;
@@ -435,12 +468,6 @@ static void kipc_shm_remove(struct kipc_object *obj)
 	mutex_unlock(&shm->lock);
 }
 
-/* See "Mappings" above: the fd's mapping is the shmem mapping. */
-static void kipc_shm_file_init(struct kipc_object *obj, struct file *file)
-{
-	file->f_mapping = to_shm(obj)->shm_file->f_mapping;
-}
-
 static void kipc_shm_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 {
 	attr->shm.size = READ_ONCE(to_shm(obj)->size);
@@ -507,7 +534,6 @@ const struct kipc_type_ops kipc_shm_ops = {
 	.alloc = kipc_shm_alloc,
 	.free = kipc_shm_free,
 	.remove = kipc_shm_remove,
-	.file_init = kipc_shm_file_init,
 	.fill_attr = kipc_shm_fill_attr,
 	.fill_nl = kipc_shm_fill_nl,
 	.init = kipc_shm_init,
