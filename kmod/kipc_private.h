@@ -30,6 +30,7 @@
 
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
+#include <linux/ktime.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -61,6 +62,7 @@ extern unsigned long kipc_uid_max_bytes;
  * @free: free the object and its type state; may sleep
  * @remove: admin removal: fail every later operation and wake all waiters
  *	with EIDRM; the object is freed when its last reference goes
+ * @release: an object fd's open file description is being released; optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message
  * @init: create the type's caches at module load
@@ -76,6 +78,7 @@ struct kipc_type_ops {
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
 	void (*remove)(struct kipc_object *obj);
+	void (*release)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
 	int (*init)(void);
@@ -184,6 +187,9 @@ union kipc_ucmd_buffer {
 	struct kipc_shm_resize shm_resize;
 	struct kipc_shm_seal shm_seal;
 	struct kipc_shm_stat shm_stat;
+	struct kipc_sem_wait sem_wait;
+	struct kipc_sem_post sem_post;
+	struct kipc_sem_get sem_get;
 };
 
 /* main.c */
@@ -228,6 +234,26 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
 typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 		   kipc_obj_visit_t fn, void *arg);
+
+/**
+ * struct kipc_deadline - when a blocking call gives up
+ * @nonblock: never wait
+ * @timed: @clockid and @expires are set
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
+ * @expires: absolute time on @clockid
+ */
+struct kipc_deadline {
+	bool nonblock;
+	bool timed;
+	clockid_t clockid;
+	ktime_t expires;
+};
+
+/* deadline.c */
+int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
+		       u32 flags, u32 clockid, u64 deadline);
+bool kipc_deadline_passed(const struct kipc_deadline *dl);
+bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 
 /* netlink.c */
 int kipc_netlink_init(void);

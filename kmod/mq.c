@@ -435,47 +435,6 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 
 /* --- waiting ------------------------------------------------------------- */
 
-/**
- * struct kipc_deadline - when a blocking call gives up
- * @nonblock: never wait
- * @timed: @clockid and @expires are set
- * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
- * @expires: absolute time on @clockid
- */
-struct kipc_deadline {
-	bool nonblock;
-	bool timed;
-	clockid_t clockid;
-	ktime_t expires;
-};
-
-static int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
-			      u32 flags, u32 clockid, u64 deadline)
-{
-	memset(dl, 0, sizeof(*dl));
-	dl->nonblock = (file->f_flags & O_NONBLOCK) ||
-		       (flags & KIPC_WAIT_NONBLOCK);
-	if (!(flags & KIPC_WAIT_DEADLINE))
-		return 0;
-	if ((clockid != CLOCK_MONOTONIC && clockid != CLOCK_REALTIME) ||
-	    deadline > KTIME_MAX)
-		return -EINVAL;
-	dl->timed = true;
-	dl->clockid = clockid;
-	dl->expires = deadline;
-	return 0;
-}
-
-static bool kipc_deadline_passed(const struct kipc_deadline *dl)
-{
-	ktime_t now;
-
-	if (!dl->timed)
-		return false;
-	now = dl->clockid == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
-	return ktime_compare(now, dl->expires) >= 0;
-}
-
 /*
  * Sleep on @list until a waker sets w->state, a signal comes or the deadline
  * passes. Called and returns with mq->lock held. On return w is off the list
@@ -486,7 +445,6 @@ static int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
 			       bool sender, const struct kipc_deadline *dl)
 	__must_hold(&mq->lock)
 {
-	ktime_t expires = dl->expires;
 	int ret = 0;
 
 	lockdep_assert_held(&mq->lock);
@@ -506,16 +464,11 @@ static int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
 	}
 
 	for (;;) {
-		long timeout;
+		bool in_time;
 
 		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&mq->lock);
-		if (dl->timed)
-			timeout = schedule_hrtimeout_range_clock(&expires, 0,
-								 HRTIMER_MODE_ABS,
-								 dl->clockid);
-		else
-			timeout = schedule_timeout(MAX_SCHEDULE_TIMEOUT);
+		in_time = kipc_deadline_sleep(dl);
 		spin_lock(&mq->lock);
 
 		if (w->state != KIPC_MQ_WAITING)
@@ -524,7 +477,7 @@ static int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
 			ret = -ERESTARTSYS;
 			break;
 		}
-		if (dl->timed && !timeout) {
+		if (!in_time) {
 			ret = -ETIMEDOUT;
 			break;
 		}

@@ -741,7 +741,11 @@ int kipc_obj_remove(struct ipc_namespace *ns, u64 id)
 
 int kipc_obj_file_release(struct inode *inode, struct file *file)
 {
-	kipc_obj_put(file->private_data);
+	struct kipc_object *obj = file->private_data;
+
+	if (obj->ops->release)
+		obj->ops->release(obj, file);
+	kipc_obj_put(obj);
 	return 0;
 }
 

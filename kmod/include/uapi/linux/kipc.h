@@ -156,6 +156,22 @@
  *
  * KIPC_IOC_SHM_STAT
  *  - only the common errnos.
+ *
+ * KIPC_IOC_SEM_WAIT
+ *  - EBADF: the fd is not open for reading.
+ *  - EINVAL: @count is 0 or above KIPC_SEM_VALUE_MAX; a bad deadline.
+ *  - EAGAIN, ETIMEDOUT, EINTR: as for the blocking queue calls.
+ *  - EIDRM: the semaphore was removed by an administrator.
+ *  - ENOMEM: no memory for the description's undo record.
+ *
+ * KIPC_IOC_SEM_POST
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @count is 0.
+ *  - EOVERFLOW: the value would pass KIPC_SEM_VALUE_MAX; nothing changes.
+ *  - EIDRM: the semaphore was removed.
+ *
+ * KIPC_IOC_SEM_GET
+ *  - EIDRM: the semaphore was removed.
  */
 
 enum {
@@ -176,6 +192,10 @@ enum {
 	KIPC_CMD_SHM_RESIZE = 0x30,
 	KIPC_CMD_SHM_SEAL = 0x31,
 	KIPC_CMD_SHM_STAT = 0x32,
+	/* Commands on semaphore fds. */
+	KIPC_CMD_SEM_WAIT = 0x40,
+	KIPC_CMD_SEM_POST = 0x41,
+	KIPC_CMD_SEM_GET = 0x42,
 };
 
 /* Object types. Each type is its own name space. */
@@ -592,6 +612,79 @@ struct kipc_shm_stat {
 #define KIPC_IOC_SHM_STAT	_IO(KIPC_TYPE, KIPC_CMD_SHM_STAT)
 
 /*
+ * With KIPC_SEM_UNDO, the units a wait acquires are recorded against the
+ * open file description (the struct file, shared by dup(), fork() and
+ * SCM_RIGHTS, as flock() locks are). A post through the same description
+ * pays the record back first. When the description is finally released
+ * (the last fd closes, also at exit or kill -9), what it still holds is
+ * posted back, and the waits that receive those units report
+ * KIPC_SEM_RECOVERED, as EOWNERDEAD reports a dead robust mutex owner.
+ */
+#define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
+
+/* Bits of kipc_sem_wait.out_flags. */
+#define KIPC_SEM_RECOVERED	(1U << 0)	/* got units a dead holder left */
+
+/**
+ * struct kipc_sem_wait - ioctl(KIPC_IOC_SEM_WAIT) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_wait)
+ * @flags: KIPC_WAIT_* and KIPC_SEM_UNDO bits
+ * @count: units to acquire at once, 1..KIPC_SEM_VALUE_MAX
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_flags: KIPC_SEM_RECOVERED
+ * @__reserved: Must be 0
+ *
+ * Takes @count units, waiting while the value is too low or earlier
+ * waiters are queued: waiters are served strictly in arrival order, and a
+ * post hands its units to them directly, so none is starved by later ones.
+ */
+struct kipc_sem_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define KIPC_IOC_SEM_WAIT	_IO(KIPC_TYPE, KIPC_CMD_SEM_WAIT)
+
+/**
+ * struct kipc_sem_post - ioctl(KIPC_IOC_SEM_POST) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_post)
+ * @flags: Must be 0
+ * @count: units to add, at least 1
+ * @__reserved: Must be 0
+ *
+ * Adds @count units and wakes exactly the waiters they satisfy, in order.
+ */
+struct kipc_sem_post {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 __reserved;
+};
+#define KIPC_IOC_SEM_POST	_IO(KIPC_TYPE, KIPC_CMD_SEM_POST)
+
+/**
+ * struct kipc_sem_get - ioctl(KIPC_IOC_SEM_GET) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_get)
+ * @flags: Must be 0
+ * @out_value: the value
+ * @out_waiters: tasks waiting (SysV's semncnt)
+ * @out_undo: units this open file description holds under KIPC_SEM_UNDO
+ */
+struct kipc_sem_get {
+	__u32 size;
+	__u32 flags;
+	__u32 out_value;
+	__u32 out_waiters;
+	__aligned_u64 out_undo;
+};
+#define KIPC_IOC_SEM_GET	_IO(KIPC_TYPE, KIPC_CMD_SEM_GET)
+
+/*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
  * caller and see only the caller's IPC namespace.
  */
@@ -654,6 +747,15 @@ enum {
 	KIPC_A_OBJ_SHM_LPID,		/* u32, last process that mapped it */
 	KIPC_A_OBJ_SHM_ATIME,		/* u64, last mapping, ns since the epoch */
 	KIPC_A_OBJ_SHM_DTIME,		/* u64, last unmapping */
+	KIPC_A_OBJ_SEM_WAITERS,		/* u32, tasks waiting */
+	KIPC_A_OBJ_SEM_WAITS,		/* u64, successful waits */
+	KIPC_A_OBJ_SEM_POSTS,		/* u64, posts */
+	KIPC_A_OBJ_SEM_TIMEOUTS,	/* u64, waits that timed out */
+	KIPC_A_OBJ_SEM_UNDO_HOLDERS,	/* u32, descriptions holding units */
+	KIPC_A_OBJ_SEM_UNDO_UNITS,	/* u64, units held under undo */
+	KIPC_A_OBJ_SEM_RECOVERED,	/* u64, units given back by undo */
+	KIPC_A_OBJ_SEM_LPID,		/* u32, last process to wait or post */
+	KIPC_A_OBJ_SEM_OTIME,		/* u64, last wait or post, ns */
 
 	__KIPC_A_OBJ_MAX,
 	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)
