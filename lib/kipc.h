@@ -235,6 +235,64 @@ int kipc_shm_get_seals(int fd);
  */
 int kipc_shm_stat(int fd, struct kipc_shm_stat *st);
 
+/*
+ * Semaphores. The wait calls return KIPC_SEM_RECOVERED (1) instead of 0
+ * when the units they took include ones that undo gave back after their
+ * holder's description was released, as EOWNERDEAD does for robust mutexes.
+ */
+
+/**
+ * kipc_sem_wait - take @count units, waiting as long as it takes
+ * @flags: 0 or KIPC_SEM_UNDO
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno.
+ */
+int kipc_sem_wait(int fd, unsigned int count, unsigned int flags);
+
+/**
+ * kipc_sem_trywait - take @count units if that needs no waiting
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-EAGAIN).
+ */
+int kipc_sem_trywait(int fd, unsigned int count, unsigned int flags);
+
+/**
+ * kipc_sem_timedwait - kipc_sem_wait() with an absolute deadline on @clockid
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
+ */
+int kipc_sem_timedwait(int fd, unsigned int count, unsigned int flags,
+		       clockid_t clockid, const struct timespec *abs);
+
+/**
+ * kipc_sem_wait_timeout - kipc_sem_wait() waiting at most @rel
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
+ */
+int kipc_sem_wait_timeout(int fd, unsigned int count, unsigned int flags,
+			  const struct timespec *rel);
+
+/**
+ * kipc_sem_post - add @count units, waking the waiters they satisfy
+ *
+ * Return: 0, or -errno (-EOVERFLOW: past KIPC_SEM_VALUE_MAX).
+ */
+int kipc_sem_post(int fd, unsigned int count);
+
+/**
+ * kipc_sem_getvalue - the semaphore's value
+ *
+ * Return: the value (>= 0), or -errno.
+ */
+int kipc_sem_getvalue(int fd);
+
+/**
+ * kipc_sem_get - value, waiters, and what this description holds under undo
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_sem_get(int fd, struct kipc_sem_get *st);
+
 /**
  * kipc_type_name - "mq", "shm" or "sem"; NULL for an unknown type
  */

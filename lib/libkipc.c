@@ -337,6 +337,87 @@ KIPC_EXPORT int kipc_shm_get_seals(int fd)
 	return ret < 0 ? ret : (int)op.out_seals;
 }
 
+static int kipc_sem_do_wait(int fd, unsigned int count, unsigned int flags,
+			    clockid_t clockid, const struct timespec *abs)
+{
+	struct kipc_sem_wait op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.count = count,
+	};
+	int ret;
+
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_SEM_WAIT, &op);
+	if (ret < 0)
+		return ret;
+	return op.out_flags & KIPC_SEM_RECOVERED;
+}
+
+KIPC_EXPORT int kipc_sem_wait(int fd, unsigned int count, unsigned int flags)
+{
+	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_sem_trywait(int fd, unsigned int count,
+				 unsigned int flags)
+{
+	return kipc_sem_do_wait(fd, count, flags | KIPC_WAIT_NONBLOCK,
+				CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_sem_timedwait(int fd, unsigned int count,
+				   unsigned int flags, clockid_t clockid,
+				   const struct timespec *abs)
+{
+	if (!abs)
+		return -EINVAL;
+	return kipc_sem_do_wait(fd, count, flags, clockid, abs);
+}
+
+KIPC_EXPORT int kipc_sem_wait_timeout(int fd, unsigned int count,
+				      unsigned int flags,
+				      const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
+{
+	struct kipc_sem_post op = {
+		.size = sizeof(op),
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_POST, &op);
+}
+
+KIPC_EXPORT int kipc_sem_get(int fd, struct kipc_sem_get *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_GET, st);
+}
+
+KIPC_EXPORT int kipc_sem_getvalue(int fd)
+{
+	struct kipc_sem_get st;
+	int ret = kipc_sem_get(fd, &st);
+
+	return ret < 0 ? ret : (int)st.out_value;
+}
+
 KIPC_EXPORT const char *kipc_type_name(unsigned int type)
 {
 	switch (type) {
