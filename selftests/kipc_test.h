@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -637,5 +639,293 @@ kipc_nl_find(const struct kipc_nl_msg *msgs, int n, __u64 id)
 			return &msgs[i];
 	return NULL;
 }
+
+/* --- admin removal and every object attribute over netlink ------------- */
+
+/* KIPC_CMD_OBJ_REMOVE of @id, acknowledged: 0 or the -errno of the ack. */
+static inline int kipc_nl_obj_remove(struct kipc_nl *nl, __u64 id)
+{
+	struct kipc_nl_req req;
+	int ret;
+
+	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK, KIPC_CMD_OBJ_REMOVE,
+			 KIPC_GENL_VERSION);
+	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
+}
+#define test_nl_remove(_nl, _id) ASSERT_EQ(0, kipc_nl_obj_remove(_nl, _id))
+
+/*
+ * The numeric attributes of one object, all of them: struct kipc_nl_msg
+ * stops at KIPC_NL_MAX_ATTR, before the per-type statistics.
+ */
+struct kipc_nl_obj {
+	bool has[KIPC_A_OBJ_MAX + 1];
+	__u64 val[KIPC_A_OBJ_MAX + 1];
+};
+
+static inline void kipc_nl_parse_obj(const struct nlmsghdr *nlh,
+				     struct kipc_nl_obj *obj)
+{
+	const struct nlattr *nla;
+	int len;
+
+	memset(obj, 0, sizeof(*obj));
+	nla = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) +
+				      GENL_HDRLEN);
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= len) {
+		const void *data = (const char *)nla + NLA_HDRLEN;
+		int dlen = nla->nla_len - NLA_HDRLEN;
+		__u16 type = nla->nla_type & NLA_TYPE_MASK;
+
+		if (type <= KIPC_A_OBJ_MAX && type != KIPC_A_OBJ_NAME) {
+			obj->has[type] = true;
+			if (dlen == 8) {
+				memcpy(&obj->val[type], data, 8);
+			} else if (dlen == 4) {
+				__u32 v;
+
+				memcpy(&v, data, 4);
+				obj->val[type] = v;
+			}
+		}
+		len -= NLA_ALIGN(nla->nla_len);
+		nla = (const struct nlattr *)((const char *)nla +
+					      NLA_ALIGN(nla->nla_len));
+	}
+}
+
+/* KIPC_CMD_OBJ_GET of @id into @obj: 0 or -errno (-ENOENT: no such id). */
+static inline int kipc_nl_obj_stat(struct kipc_nl *nl, __u64 id,
+				   struct kipc_nl_obj *obj)
+{
+	struct kipc_nl_req req;
+	bool found = false;
+	char *buf;
+	int ret;
+
+	kipc_nl_req_init(nl, &req, nl->family, 0, KIPC_CMD_OBJ_GET,
+			 KIPC_GENL_VERSION);
+	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	buf = malloc(KIPC_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	/* A doit answers with one message or one error. */
+	while (!found && !ret) {
+		struct nlmsghdr *nlh;
+		ssize_t n = recv(nl->fd, buf, KIPC_NL_BUF, 0);
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != nl->seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				ret = ((const struct nlmsgerr *)
+				       NLMSG_DATA(nlh))->error;
+				if (!ret)
+					ret = -EBADMSG;
+				break;
+			}
+			if (nlh->nlmsg_type == nl->family) {
+				kipc_nl_parse_obj(nlh, obj);
+				found = true;
+				break;
+			}
+		}
+	}
+	free(buf);
+	return ret;
+}
+#define test_nl_stat(_nl, _id, _obj) \
+	ASSERT_EQ(0, kipc_nl_obj_stat(_nl, _id, _obj))
+
+/* --- semaphores -------------------------------------------------------- */
+
+static inline int _test_cmd_sem_wait(int objfd, __u32 count, __u32 flags,
+				     __u32 clockid, __u64 deadline,
+				     __u32 *out_flags)
+{
+	struct kipc_sem_wait cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.count = count,
+		.clockid = clockid,
+		.deadline = deadline,
+		/* Must be overwritten. */
+		.out_flags = ~0U,
+	};
+	int ret;
+
+	ret = ioctl(objfd, KIPC_IOC_SEM_WAIT, &cmd);
+	if (ret == 0 && out_flags)
+		*out_flags = cmd.out_flags;
+	return ret;
+}
+
+/* Waits with @flags (KIPC_WAIT_*, KIPC_SEM_UNDO); returns out_flags. */
+#define test_ioctl_sem_wait(_objfd, _count, _flags)			\
+	({								\
+		__u32 __of = ~0U;					\
+		ASSERT_EQ(0, _test_cmd_sem_wait(_objfd, _count, _flags,	\
+						0, 0, &__of))		\
+			TH_LOG("sem wait: %s", strerror(errno));	\
+		__of;							\
+	})
+#define test_err_sem_wait(_errno, _objfd, _count, _flags)		\
+	EXPECT_ERRNO(_errno, _test_cmd_sem_wait(_objfd, _count, _flags,	\
+						0, 0, NULL))
+
+static inline int _test_cmd_sem_post(int objfd, __u32 count)
+{
+	struct kipc_sem_post cmd = {
+		.size = sizeof(cmd),
+		.count = count,
+	};
+
+	return ioctl(objfd, KIPC_IOC_SEM_POST, &cmd);
+}
+#define test_ioctl_sem_post(_objfd, _count)				\
+	ASSERT_EQ(0, _test_cmd_sem_post(_objfd, _count))		\
+		TH_LOG("sem post: %s", strerror(errno))
+#define test_err_sem_post(_errno, _objfd, _count) \
+	EXPECT_ERRNO(_errno, _test_cmd_sem_post(_objfd, _count))
+
+static inline int _test_cmd_sem_get(int objfd, struct kipc_sem_get *get)
+{
+	memset(get, 0, sizeof(*get));
+	get->size = sizeof(*get);
+	return ioctl(objfd, KIPC_IOC_SEM_GET, get);
+}
+#define test_ioctl_sem_get(_objfd, _get) \
+	ASSERT_EQ(0, _test_cmd_sem_get(_objfd, _get))
+#define test_err_sem_get(_errno, _objfd)				\
+	({								\
+		struct kipc_sem_get __g;				\
+		EXPECT_ERRNO(_errno, _test_cmd_sem_get(_objfd, &__g));	\
+	})
+
+#define test_sem_value(_objfd)						\
+	({								\
+		struct kipc_sem_get __g;				\
+		test_ioctl_sem_get(_objfd, &__g);			\
+		__g.out_value;						\
+	})
+#define test_sem_waiters(_objfd)					\
+	({								\
+		struct kipc_sem_get __g;				\
+		test_ioctl_sem_get(_objfd, &__g);			\
+		__g.out_waiters;					\
+	})
+#define test_sem_undo(_objfd)						\
+	({								\
+		struct kipc_sem_get __g;				\
+		test_ioctl_sem_get(_objfd, &__g);			\
+		__g.out_undo;						\
+	})
+
+/* Create semaphore @name with @value, mode 0600; returns an O_RDWR fd. */
+#define test_sem_create(_name, _value, _out_id)				\
+	({								\
+		union kipc_attr __a = { .sem = { .value = _value } };	\
+		test_ioctl_open(KIPC_OBJ_SEM, _name, KIPC_NEW, 0600,	\
+				&__a, _out_id, NULL);			\
+	})
+
+/* Open another description of semaphore @name. */
+#define test_sem_reopen(_name, _flags)					\
+	test_ioctl_open(KIPC_OBJ_SEM, _name, _flags, 0, NULL, NULL, NULL)
+
+/*
+ * Wait until exactly @n tasks are queued on the semaphore. A task counts
+ * from the moment it is on the wait list, so this is the way to know that
+ * a child is blocked, and in which order children queued. Gives up after
+ * 20 s (the harness would kill the test at 30 s anyway).
+ */
+static inline int kipc_sem_await_waiters(int objfd, __u32 n)
+{
+	struct kipc_sem_get get;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		if (_test_cmd_sem_get(objfd, &get))
+			return -errno;
+		if (get.out_waiters == n)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+#define test_sem_await_waiters(_objfd, _n)				\
+	ASSERT_EQ(0, kipc_sem_await_waiters(_objfd, _n))		\
+		TH_LOG("waiting for %u waiters", (unsigned int)(_n))
+
+/*
+ * fork() for children that must not outlive the test: a test that fails
+ * must not leave a waiter blocked for ever, holding an fd that pins the
+ * module. The parent-death signal is cleared when the child changes its
+ * credentials; such children must not block.
+ */
+static inline pid_t kipc_fork_tied(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0 &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(1);
+	return pid;
+}
+
+/* What a waiter child reports through its pipe. */
+struct kipc_sem_result {
+	int tag;	/* which child, or what the child counted */
+	int err;	/* 0, or the errno of its wait */
+	__u32 out_flags;
+};
+
+/*
+ * Fork a child that waits once on @objfd as _test_cmd_sem_wait() does and
+ * writes a struct kipc_sem_result tagged @tag to @wfd (atomic: it is
+ * shorter than PIPE_BUF). Returns the child's pid, or -1.
+ */
+static inline pid_t kipc_sem_spawn_waiter(int objfd, __u32 count, __u32 flags,
+					  __u32 clockid, __u64 deadline,
+					  int tag, int wfd)
+{
+	pid_t pid = kipc_fork_tied();
+
+	if (pid == 0) {
+		struct kipc_sem_result r = { .tag = tag };
+
+		if (_test_cmd_sem_wait(objfd, count, flags, clockid, deadline,
+				       &r.out_flags))
+			r.err = errno;
+		_exit(write(wfd, &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	return pid;
+}
+#define test_sem_spawn_waiter(_objfd, _count, _flags, _tag, _wfd)	\
+	({								\
+		pid_t __p = kipc_sem_spawn_waiter(_objfd, _count, _flags, \
+						  0, 0, _tag, _wfd);	\
+		ASSERT_LE(0, __p);					\
+		__p;							\
+	})
+
+/* Read one result; a child that died without writing fails the read. */
+#define test_sem_read_result(_rfd, _r)					\
+	ASSERT_EQ((ssize_t)sizeof(*(_r)), read(_rfd, _r, sizeof(*(_r))))
 
 #endif /* KIPC_TEST_H */
