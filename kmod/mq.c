@@ -386,6 +386,7 @@ static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
 static void kipc_mq_refill_locked(struct kipc_mq *mq)
 {
 	struct kipc_mq_waiter *w;
+	__poll_t mask = 0;
 
 	lockdep_assert_held(&mq->lock);
 	while (mq->depth < mq->max_msgs && !list_empty(&mq->senders)) {
@@ -395,9 +396,13 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
 		mq->stime = ktime_get_real_ns();
 		kipc_mq_update_pid(&mq->lspid, w->task);
 		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
+		/* An arrival like any other: EPOLLET watchers must hear of it. */
+		mask = EPOLLIN | EPOLLRDNORM;
 	}
 	if (mq->depth < mq->max_msgs)
-		wake_up_interruptible_poll(&mq->poll_wq, EPOLLOUT | EPOLLWRNORM);
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (mask)
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
 }
 
 /*
