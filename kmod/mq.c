@@ -386,6 +386,7 @@ static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
 static void kipc_mq_refill_locked(struct kipc_mq *mq)
 {
 	struct kipc_mq_waiter *w;
+	__poll_t mask = 0;
 
 	lockdep_assert_held(&mq->lock);
 	while (mq->depth < mq->max_msgs && !list_empty(&mq->senders)) {
@@ -395,9 +396,13 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
 		mq->stime = ktime_get_real_ns();
 		kipc_mq_update_pid(&mq->lspid, w->task);
 		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
+		/* An arrival like any other: EPOLLET watchers must hear of it. */
+		mask = EPOLLIN | EPOLLRDNORM;
 	}
 	if (mq->depth < mq->max_msgs)
-		wake_up_interruptible_poll(&mq->poll_wq, EPOLLOUT | EPOLLWRNORM);
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (mask)
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
 }
 
 /*
@@ -713,12 +718,11 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_sendv *cmd = ucmd->cmd;
-	struct kipc_msg *msg, *tmp;
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
-	LIST_HEAD(msgs);
+	struct kipc_msg *msg;
 	int ret = 0;
-	u32 i, n = 0;
+	u32 n;
 
 	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
 	    cmd->__reserved)
@@ -733,41 +737,34 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	if (IS_ERR(vec))
 		return PTR_ERR(vec);
 
-	/* Copy everything in first; an error at i still sends 0..i-1. */
-	for (i = 0; i < cmd->count; i++) {
-		msg = kipc_msg_from_user(mq, vec[i].buf, vec[i].len,
-					 vec[i].prio);
+	/*
+	 * One message at a time: only the first may wait, and the rest go
+	 * while there is room. Copying them all in first would pin up to
+	 * KIPC_MQ_VEC_MAX * max_msgsize bytes for as long as the first waits.
+	 * An error at entry i still reports the i sent before it.
+	 */
+	for (n = 0; n < cmd->count; n++) {
+		msg = kipc_msg_from_user(mq, vec[n].buf, vec[n].len,
+					 vec[n].prio);
 		if (IS_ERR(msg)) {
 			ret = PTR_ERR(msg);
 			break;
 		}
-		list_add_tail(&msg->node, &msgs);
-	}
-	kvfree(vec);
-	if (list_empty(&msgs))
-		return ret;
-
-	/* The first may wait; the rest go only while there is room. */
-	msg = list_first_entry(&msgs, struct kipc_msg, node);
-	list_del(&msg->node);
-	ret = kipc_mq_send_one(mq, msg, &dl);
-	if (ret) {
-		kipc_msg_free(msg);
-		kipc_msg_free_list(&msgs);
-		return ret;
-	}
-	n = 1;
-	spin_lock(&mq->lock);
-	list_for_each_entry_safe(msg, tmp, &msgs, node) {
-		list_del(&msg->node);
-		if (kipc_mq_send_locked(mq, msg)) {
-			list_add(&msg->node, &msgs);
+		if (!n) {
+			ret = kipc_mq_send_one(mq, msg, &dl);
+		} else {
+			spin_lock(&mq->lock);
+			ret = kipc_mq_send_locked(mq, msg);
+			spin_unlock(&mq->lock);
+		}
+		if (ret) {
+			kipc_msg_free(msg);
 			break;
 		}
-		n++;
 	}
-	spin_unlock(&mq->lock);
-	kipc_msg_free_list(&msgs);
+	kvfree(vec);
+	if (!n)
+		return ret;
 
 	cmd->out_count = n;
 	kipc_ucmd_respond(ucmd, sizeof(*cmd));

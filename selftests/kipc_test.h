@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -640,14 +642,13 @@ kipc_nl_find(const struct kipc_nl_msg *msgs, int n, __u64 id)
 	return NULL;
 }
 
-/* --- admin removal and every object attribute over netlink ------------- */
-
-/* KIPC_CMD_OBJ_REMOVE of @id, acknowledged: 0 or the -errno of the ack. */
+/* Remove object @id as an administrator would. 0 or -errno. */
 static inline int kipc_nl_obj_remove(struct kipc_nl *nl, __u64 id)
 {
 	struct kipc_nl_req req;
 	int ret;
 
+	/* A doit without a reply answers only with the ack we ask for. */
 	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK, KIPC_CMD_OBJ_REMOVE,
 			 KIPC_GENL_VERSION);
 	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
@@ -656,7 +657,532 @@ static inline int kipc_nl_obj_remove(struct kipc_nl *nl, __u64 id)
 		return ret;
 	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
 }
-#define test_nl_remove(_nl, _id) ASSERT_EQ(0, kipc_nl_obj_remove(_nl, _id))
+
+/* --- message queues ---------------------------------------------------- */
+
+/*
+ * The _test_cmd_mq_*() helpers return what ioctl() returns, with errno set,
+ * so that EXPECT_ERRNO() can check the exact errno.
+ */
+static inline int _test_cmd_mq_send(int qfd, const void *buf, __u32 len,
+				    __u32 prio, __u32 flags)
+{
+	struct kipc_mq_send cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.prio = prio,
+	};
+
+	return ioctl(qfd, KIPC_IOC_MQ_SEND, &cmd);
+}
+#define test_ioctl_mq_send(_qfd, _buf, _len, _prio)			\
+	({								\
+		ASSERT_EQ(0, _test_cmd_mq_send(_qfd, _buf, _len, _prio, \
+					       0))			\
+			TH_LOG("send: %s", strerror(errno));		\
+	})
+#define test_err_mq_send(_errno, _qfd, _buf, _len, _prio, _flags)	\
+	EXPECT_ERRNO(_errno, _test_cmd_mq_send(_qfd, _buf, _len, _prio, \
+					       _flags))
+
+static inline int _test_cmd_mq_recv(int qfd, void *buf, __u32 len,
+				    __u32 flags, __u32 *out_len,
+				    __u32 *out_prio)
+{
+	struct kipc_mq_recv cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.out_len = UINT32_MAX,
+		.out_prio = UINT32_MAX,
+	};
+	int ret = ioctl(qfd, KIPC_IOC_MQ_RECV, &cmd);
+
+	if (out_len)
+		*out_len = cmd.out_len;
+	if (out_prio)
+		*out_prio = cmd.out_prio;
+	return ret;
+}
+
+/* Receive into @_buf; the message must be @_len bytes of priority @_prio. */
+#define test_ioctl_mq_recv(_qfd, _buf, _buflen, _len, _prio)		\
+	({								\
+		__u32 __len, __prio;					\
+		ASSERT_EQ((int)(_len),					\
+			  _test_cmd_mq_recv(_qfd, _buf, _buflen, 0,	\
+					    &__len, &__prio))		\
+			TH_LOG("recv: %s", strerror(errno));		\
+		ASSERT_EQ((__u32)(_len), __len);			\
+		ASSERT_EQ((__u32)(_prio), __prio);			\
+	})
+#define test_err_mq_recv(_errno, _qfd, _buf, _buflen, _flags)		\
+	EXPECT_ERRNO(_errno, _test_cmd_mq_recv(_qfd, _buf, _buflen,	\
+					       _flags, NULL, NULL))
+
+static inline int _test_cmd_mq_peek(int qfd, __u32 index, void *buf,
+				    __u32 len, __u32 *out_len,
+				    __u32 *out_prio)
+{
+	struct kipc_mq_peek cmd = {
+		.size = sizeof(cmd),
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.index = index,
+		.out_len = UINT32_MAX,
+		.out_prio = UINT32_MAX,
+	};
+	int ret = ioctl(qfd, KIPC_IOC_MQ_PEEK, &cmd);
+
+	if (out_len)
+		*out_len = cmd.out_len;
+	if (out_prio)
+		*out_prio = cmd.out_prio;
+	return ret;
+}
+
+static inline int _test_cmd_mq_vec(int qfd, unsigned long ioc,
+				   struct kipc_mq_vec *vec, __u32 count,
+				   __u32 flags)
+{
+	struct kipc_mq_sendv cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.vec = (uintptr_t)vec,
+		.count = count,
+		.out_count = UINT32_MAX,
+	};
+	int ret = ioctl(qfd, ioc, &cmd);
+
+	/* out_count is written only when something moved. */
+	if (ret > 0 && cmd.out_count != (__u32)ret) {
+		errno = EPROTO;
+		return -1;
+	}
+	return ret;
+}
+#define _test_cmd_mq_sendv(_qfd, _vec, _count, _flags) \
+	_test_cmd_mq_vec(_qfd, KIPC_IOC_MQ_SENDV, _vec, _count, _flags)
+#define _test_cmd_mq_recvv(_qfd, _vec, _count, _flags) \
+	_test_cmd_mq_vec(_qfd, KIPC_IOC_MQ_RECVV, _vec, _count, _flags)
+
+static inline int _test_cmd_mq_getattr(int qfd, struct kipc_mq_getattr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	return ioctl(qfd, KIPC_IOC_MQ_GETATTR, attr);
+}
+
+/* How many messages @_qfd holds now. */
+#define test_mq_depth(_qfd)						\
+	({								\
+		struct kipc_mq_getattr __a;				\
+		ASSERT_EQ(0, _test_cmd_mq_getattr(_qfd, &__a));		\
+		__a.out_depth;						\
+	})
+
+/* Create queue @_name with this capacity and KIPC_OPEN_* @_flags. */
+#define test_mq_create_flags(_name, _flags, _max_msgs, _max_msgsize)	\
+	({								\
+		union kipc_attr __attr;					\
+		memset(&__attr, 0, sizeof(__attr));			\
+		__attr.mq.max_msgs = _max_msgs;				\
+		__attr.mq.max_msgsize = _max_msgsize;			\
+		test_ioctl_open(KIPC_OBJ_MQ, _name, _flags, 0600,	\
+				&__attr, NULL, NULL);			\
+	})
+/* Create queue @_name, for reading and writing; returns its fd. */
+#define test_mq_create(_name, _max_msgs, _max_msgsize) \
+	test_mq_create_flags(_name, KIPC_NEW, _max_msgs, _max_msgsize)
+
+/* Open the existing queue @_name with @_flags; returns the fd. */
+#define test_mq_open(_name, _flags)					\
+	test_ioctl_open(KIPC_OBJ_MQ, _name, _flags, 0, NULL, NULL, NULL)
+
+/* One statistic of queue @id over netlink. */
+static inline int kipc_nl_mq_stat(struct kipc_nl *nl, __u64 id, int attr,
+				  __u64 *val)
+{
+	struct kipc_nl_msg m;
+	int ret = kipc_nl_obj_get(nl, id, &m);
+
+	if (ret)
+		return ret;
+	if (!m.has[attr])
+		return -ENODATA;
+	*val = m.val[attr];
+	return 0;
+}
+#define test_nl_mq(_nl, _id, _attr)					\
+	({								\
+		__u64 __v = 0;						\
+		ASSERT_EQ(0, kipc_nl_mq_stat(_nl, _id, _attr, &__v));	\
+		__v;							\
+	})
+
+/*
+ * Wait until a statistic of queue @id reads @want: this is how a test knows
+ * that another task is blocked in the kernel, rather than guessing with a
+ * sleep. Gives up after 20 s.
+ */
+static inline int kipc_nl_mq_wait(struct kipc_nl *nl, __u64 id, int attr,
+				  __u64 want)
+{
+	int i, ret;
+
+	for (i = 0; i < 20000; i++) {
+		__u64 v;
+
+		ret = kipc_nl_mq_stat(nl, id, attr, &v);
+		if (ret)
+			return ret;
+		if (v == want)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+#define test_nl_mq_wait(_nl, _id, _attr, _want)				\
+	({								\
+		ASSERT_EQ(0, kipc_nl_mq_wait(_nl, _id, _attr, _want))	\
+			TH_LOG("statistic %d never reached %llu",	\
+			       _attr, (unsigned long long)(_want));	\
+	})
+
+static inline __u64 kipc_now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Fork a child that dies with the test: a child left blocked in the kernel
+ * after a failed assertion would otherwise hold the queue, and the module,
+ * for ever. Returns 0 in the child.
+ */
+#define test_fork()							\
+	({								\
+		pid_t __ppid = getpid();				\
+		pid_t __pid = fork();					\
+		ASSERT_LE(0, __pid);					\
+		if (__pid == 0) {					\
+			ASSERT_EQ(0, prctl(PR_SET_PDEATHSIG, SIGKILL));	\
+			if (getppid() != __ppid)			\
+				_exit(1);				\
+		}							\
+		__pid;							\
+	})
+
+/* --- blocking calls, made by a child -------------------------------- */
+
+/*
+ * A test that needs a task blocked in the kernel starts a child that makes
+ * one call (struct kipc_call) and writes back what came of it (struct
+ * kipc_call_result) on a pipe. The parent learns that the child is blocked
+ * from the queue's statistics (KIPC_A_OBJ_MQ_WAIT_SEND, _WAIT_RECV) or, for
+ * poll and epoll, from /proc; never from a sleep alone.
+ */
+enum {
+	KIPC_CALL_RECV,
+	KIPC_CALL_SEND,
+	KIPC_CALL_READ,
+	KIPC_CALL_WRITE,
+	KIPC_CALL_RECVV,
+	KIPC_CALL_SENDV,
+	KIPC_CALL_POLL,
+	KIPC_CALL_EPOLL,
+};
+
+/* How the child handles SIGUSR1. */
+enum {
+	KIPC_SIG_DEFAULT,
+	KIPC_SIG_NO_RESTART,
+	KIPC_SIG_RESTART,
+};
+
+#define KIPC_CALL_MSG	64
+#define KIPC_CALL_VEC	4
+
+/**
+ * struct kipc_call_msg - one message of a call
+ * @len: send: the message length; receive: the buffer size in, out_len out
+ * @prio: send: the priority; receive: out_prio
+ * @data: send: the message; receive: what was received
+ */
+struct kipc_call_msg {
+	__u32 len;
+	__u32 prio;
+	char data[KIPC_CALL_MSG];
+};
+
+/**
+ * struct kipc_call - one call for a child to make
+ * @op: KIPC_CALL_*
+ * @flags: KIPC_WAIT_* bits; for poll and epoll, the events
+ * @clockid: with KIPC_WAIT_DEADLINE
+ * @deadline: with KIPC_WAIT_DEADLINE
+ * @count: vectored calls: how many entries of @msg
+ * @fault: receive: into a buffer that cannot be written (EFAULT)
+ * @msg: the messages (single calls use msg[0])
+ */
+struct kipc_call {
+	int op;
+	__u32 flags;
+	__u32 clockid;
+	__u64 deadline;
+	__u32 count;
+	bool fault;
+	struct kipc_call_msg msg[KIPC_CALL_VEC];
+};
+
+/**
+ * struct kipc_call_result - what came of a call, as the child saw it
+ * @ret: the return value
+ * @err: errno when @ret < 0
+ * @revents: poll and epoll: the events reported
+ * @t_end: CLOCK_MONOTONIC when the call returned
+ * @t_end_real: CLOCK_REALTIME when the call returned
+ * @msg: receive: the messages, lengths and priorities
+ */
+struct kipc_call_result {
+	int ret;
+	int err;
+	__u32 revents;
+	__u64 t_end;
+	__u64 t_end_real;
+	struct kipc_call_msg msg[KIPC_CALL_VEC];
+};
+
+/**
+ * struct kipc_child - a child making a call
+ * @pid: its pid
+ * @res: read end of the pipe the struct kipc_call_result comes on
+ * @sig: read end of a pipe that gets one byte each time its handler runs
+ */
+struct kipc_child {
+	pid_t pid;
+	int res;
+	int sig;
+};
+
+static int kipc_sig_fd = -1;
+
+static inline void kipc_on_signal(int sig)
+{
+	char c = (char)sig;
+
+	if (write(kipc_sig_fd, &c, 1) != 1)
+		_exit(3);
+}
+
+static inline int kipc_call_vec(int qfd, const struct kipc_call *c,
+				struct kipc_call_result *r, bool recv)
+{
+	struct kipc_mq_vec vec[KIPC_CALL_VEC];
+	struct kipc_mq_sendv cmd = {
+		.size = sizeof(cmd),
+		.flags = c->flags,
+		.vec = (uintptr_t)vec,
+		.count = c->count,
+		.clockid = c->clockid,
+		.deadline = c->deadline,
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < KIPC_CALL_VEC; i++) {
+		vec[i].buf = (uintptr_t)(recv ? r->msg[i].data :
+					 c->msg[i].data);
+		vec[i].len = c->msg[i].len;
+		vec[i].prio = c->msg[i].prio;
+	}
+	ret = ioctl(qfd, recv ? KIPC_IOC_MQ_RECVV : KIPC_IOC_MQ_SENDV, &cmd);
+	for (i = 0; recv && ret > 0 && i < (unsigned int)ret; i++) {
+		r->msg[i].len = vec[i].len;
+		r->msg[i].prio = vec[i].prio;
+	}
+	return ret;
+}
+
+static inline void kipc_call_do(int qfd, const struct kipc_call *c,
+				struct kipc_call_result *r)
+{
+	const struct kipc_call_msg *m = &c->msg[0];
+	struct kipc_mq_send snd = {
+		.size = sizeof(snd),
+		.flags = c->flags,
+		.buf = (uintptr_t)m->data,
+		.len = m->len,
+		.prio = m->prio,
+		.clockid = c->clockid,
+		.deadline = c->deadline,
+	};
+	struct kipc_mq_recv rcv = {
+		.size = sizeof(rcv),
+		.flags = c->flags,
+		.buf = c->fault ? 8 : (uintptr_t)r->msg[0].data,
+		.len = m->len,
+		.clockid = c->clockid,
+		.deadline = c->deadline,
+	};
+	struct pollfd pfd = { .fd = qfd, .events = (short)c->flags };
+	struct epoll_event ev = { .events = c->flags };
+	int efd;
+
+	switch (c->op) {
+	case KIPC_CALL_RECV:
+		r->ret = ioctl(qfd, KIPC_IOC_MQ_RECV, &rcv);
+		r->msg[0].len = rcv.out_len;
+		r->msg[0].prio = rcv.out_prio;
+		break;
+	case KIPC_CALL_SEND:
+		r->ret = ioctl(qfd, KIPC_IOC_MQ_SEND, &snd);
+		break;
+	case KIPC_CALL_READ:
+		r->ret = read(qfd, r->msg[0].data, m->len);
+		break;
+	case KIPC_CALL_WRITE:
+		r->ret = write(qfd, m->data, m->len);
+		break;
+	case KIPC_CALL_RECVV:
+	case KIPC_CALL_SENDV:
+		r->ret = kipc_call_vec(qfd, c, r, c->op == KIPC_CALL_RECVV);
+		break;
+	case KIPC_CALL_POLL:
+		r->ret = poll(&pfd, 1, -1);
+		r->revents = pfd.revents;
+		break;
+	case KIPC_CALL_EPOLL:
+		efd = epoll_create1(EPOLL_CLOEXEC);
+		if (efd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, qfd, &ev)) {
+			r->ret = -2;
+			break;
+		}
+		r->ret = epoll_wait(efd, &ev, 1, -1);
+		r->revents = ev.events;
+		close(efd);
+		break;
+	}
+	r->err = r->ret < 0 ? errno : 0;
+	r->t_end = kipc_now_ns(CLOCK_MONOTONIC);
+	r->t_end_real = kipc_now_ns(CLOCK_REALTIME);
+}
+
+/* Start a child that makes @c on @qfd, handling SIGUSR1 as @sigmode says. */
+static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
+				   const struct kipc_call *c, int sigmode,
+				   struct kipc_child *ch)
+{
+	int res[2], sig[2];
+
+	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(sig, O_CLOEXEC));
+	ch->pid = test_fork();
+	if (ch->pid == 0) {
+		struct sigaction sa = { .sa_handler = kipc_on_signal };
+		struct kipc_call_result r;
+
+		close(res[0]);
+		close(sig[0]);
+		kipc_sig_fd = sig[1];
+		if (sigmode != KIPC_SIG_DEFAULT) {
+			sa.sa_flags = sigmode == KIPC_SIG_RESTART ?
+				      SA_RESTART : 0;
+			sigemptyset(&sa.sa_mask);
+			ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+		}
+		memset(&r, 0, sizeof(r));
+		kipc_call_do(qfd, c, &r);
+		ASSERT_EQ((ssize_t)sizeof(r), write(res[1], &r, sizeof(r)));
+		_exit(0);
+	}
+	close(res[1]);
+	close(sig[1]);
+	ch->res = res[0];
+	ch->sig = sig[0];
+}
+#define test_call_start(_qfd, _c, _sigmode, _ch) \
+	kipc_call_start(_metadata, _qfd, _c, _sigmode, _ch)
+
+/* The child's result; the child has exited cleanly afterwards. */
+#define test_call_result(_ch, _r)					\
+	do {								\
+		ASSERT_EQ((ssize_t)sizeof(*(_r)),			\
+			  read((_ch)->res, _r, sizeof(*(_r))));		\
+		test_wait_child((_ch)->pid);				\
+		close((_ch)->res);					\
+		close((_ch)->sig);					\
+	} while (0)
+
+/* Wait until the child's handler has run once. */
+#define test_call_signalled(_ch)					\
+	({								\
+		char __c = 0;						\
+		ASSERT_EQ(1, read((_ch)->sig, &__c, 1));		\
+	})
+
+/* SIGKILL the child and reap it. */
+#define test_call_kill(_ch)						\
+	({								\
+		int __st = 0;						\
+		ASSERT_EQ(0, kill((_ch)->pid, SIGKILL));		\
+		ASSERT_EQ((_ch)->pid, waitpid((_ch)->pid, &__st, 0));	\
+		ASSERT_TRUE(WIFSIGNALED(__st));				\
+		ASSERT_EQ(SIGKILL, WTERMSIG(__st));			\
+		close((_ch)->res);					\
+		close((_ch)->sig);					\
+	})
+
+/* Wait until @pid sleeps in poll() or epoll_wait(), as /proc tells. */
+static inline int kipc_wait_polling(pid_t pid)
+{
+	char path[64], buf[256];
+	int i, fd;
+	ssize_t n;
+
+	for (i = 0; i < 20000; i++) {
+		bool sleeping = false, polling = false;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			char *p;
+
+			buf[n] = '\0';
+			p = strrchr(buf, ')');
+			sleeping = p && p[1] == ' ' && p[2] == 'S';
+		}
+		snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			polling = strstr(buf, "poll");
+		}
+		if (sleeping && polling)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+#define test_wait_polling(_pid) ASSERT_EQ(0, kipc_wait_polling(_pid))
+
+
+/* --- admin removal and every object attribute over netlink ------------- */
+
+#define test_nl_obj_remove(_nl, _id) ASSERT_EQ(0, kipc_nl_obj_remove(_nl, _id))
 
 /*
  * The numeric attributes of one object, all of them: struct kipc_nl_msg

@@ -572,7 +572,7 @@ TEST_F_TIMEOUT(stress, remove_under_load, 60)
 	for (i = 0; i < RM_WAITERS + 2 * RM_POSTERS; i++)
 		ASSERT_EQ(1, read(ready[0], &c, 1));
 
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 	for (i = 0; i < RM_WAITERS + RM_POSTERS; i++)
 		test_wait_child(pids[i]);
 	close(ready[0]);

@@ -826,7 +826,7 @@ TEST_F(sem, epoll_removed)
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, ofd, &ev));
 	ASSERT_EQ(0, epoll_wait(ep, &ev, 1, 0));
 
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 0));
 	ASSERT_EQ((__u32)(EPOLLERR | EPOLLHUP), ev.events);
 
@@ -867,7 +867,7 @@ TEST_F(sem, epoll_removed_wakes_sleeper)
 		ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	}
 	ASSERT_EQ(0, await_sleeping(pid));
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 	test_wait_child(pid);
 	close(pipefd[0]);
 	close(ofd);
@@ -904,7 +904,7 @@ TEST_F(sem, remove_wakes_waiters)
 	}
 	close(pipefd[1]);
 
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		test_sem_read_result(pipefd[0], &r);
 		ASSERT_EQ(EIDRM, r.err) TH_LOG("waiter %d", r.tag);
@@ -933,7 +933,7 @@ TEST_F(sem, removed_calls_eidrm)
 
 	ofd = test_sem_create(self->name, 3, &id);
 	rfd = test_sem_reopen(self->name, KIPC_OPEN_READ);
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 
 	test_err_sem_wait(EIDRM, ofd, 1, 0);
 	test_err_sem_wait(EIDRM, ofd, 1, KIPC_WAIT_NONBLOCK);

@@ -713,7 +713,7 @@ TEST_F(undo, removed_then_released)
 	pid = spawn_holder(_metadata, self->name, 1, KIPC_SEM_UNDO,
 			   self->pipefd[1], -1);
 	test_sem_read_result(self->pipefd[0], &r);
-	test_nl_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, id);
 	kill_and_reap(_metadata, pid);
 	test_err_sem_get(EIDRM, ofd);
 	test_nl_stat(&self->nl, id, &st);
