@@ -174,9 +174,11 @@ static int kipc_shm_map_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* msync(MS_SYNC) of a mapping fsyncs the map file: shmem has nothing to do. */
 static const struct file_operations kipc_shm_map_fops = {
 	.owner = THIS_MODULE,
 	.release = kipc_shm_map_release,
+	.fsync = noop_fsync,
 	.llseek = noop_llseek,
 };
 
