@@ -316,7 +316,7 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_shm *shm = file_shm(ucmd->file);
 	struct kipc_shm_seal *cmd = ucmd->cmd;
 	struct address_space *mapping = shm->shm_file->f_mapping;
-	int ret = 0;
+	int ret;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
@@ -348,7 +348,13 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 	shm->seals |= cmd->seals;
 out_respond:
 	cmd->out_seals = shm->seals;
-	ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	mutex_unlock(&shm->lock);
+	/*
+	 * Not under shm->lock: the copy may fault and take mmap_lock, which
+	 * mmap() holds when it takes shm->lock.
+	 */
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+
 out_unlock:
 	mutex_unlock(&shm->lock);
 	return ret;
