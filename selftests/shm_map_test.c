@@ -552,6 +552,55 @@ TEST_F(map, nattch_counts_vmas)
 	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
 }
 
+/*
+ * Splitting and joining back: the kernel may not merge the pieces again
+ * (they have a close hook), but however it keeps them, every piece is
+ * counted once and released once.
+ */
+TEST_F(map, split_and_rejoin_balanced)
+{
+	long psz = self->psz;
+	int ofd, i;
+	char *p;
+
+	ofd = test_shm_create(self->name, 8 * psz, NULL);
+	p = test_shm_mmap(ofd, 8 * psz, RW, MAP_SHARED, 0);
+	for (i = 1; i < 8; i += 2)
+		ASSERT_EQ(0, mprotect(p + i * psz, psz, PROT_READ));
+	ASSERT_EQ(8U, test_nattch(ofd));
+	ASSERT_EQ(0, mprotect(p, 8 * psz, RW));
+	ASSERT_LE(1U, test_nattch(ofd));
+	fill_pages(p, psz, 0, 8);
+	ASSERT_EQ(0, munmap(p, 8 * psz));
+	ASSERT_EQ(0U, test_nattch(ofd));
+	/* No writable mapping is left over either. */
+	test_ioctl_shm_seal(ofd, KIPC_SEAL_WRITE);
+	close(ofd);
+	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
+}
+
+/* MAP_FIXED over a mapping of the region replaces it. */
+TEST_F(map, map_fixed_replaces_mapping)
+{
+	long psz = self->psz;
+	char *p, *q;
+	int ofd;
+
+	ofd = test_shm_create(self->name, 4 * psz, NULL);
+	p = test_shm_mmap(ofd, 4 * psz, RW, MAP_SHARED, 0);
+	fill_pages(p, psz, 0, 4);
+	q = mmap(p + psz, 2 * psz, PROT_READ, MAP_SHARED | MAP_FIXED, ofd,
+		 2 * psz);
+	ASSERT_EQ(p + psz, q);
+	ASSERT_EQ(3U, test_nattch(ofd));
+	ASSERT_EQ(-1, kipc_check(q, psz, 102));
+	ASSERT_EQ(-1, kipc_check(q + psz, psz, 103));
+	ASSERT_EQ(0, munmap(p, 4 * psz));
+	ASSERT_EQ(0U, test_nattch(ofd));
+	close(ofd);
+	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
+}
+
 /* Many mappings in one process alias the same pages. */
 TEST_F(map, many_mappings)
 {

@@ -353,6 +353,29 @@ TEST_F(seal, future_write)
 	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
 }
 
+/*
+ * A MAP_FIXED mmap() that the seal refuses, over an old writable mapping:
+ * the old one is gone all the same (the kernel unmaps it first), and with
+ * it its count, so KIPC_SEAL_WRITE is possible afterwards.
+ */
+TEST_F(seal, refused_map_fixed_releases_old_mapping)
+{
+	long psz = self->psz;
+	int ofd;
+	char *p;
+
+	ofd = test_shm_create(self->name, psz, NULL);
+	p = test_shm_mmap(ofd, psz, RW, MAP_SHARED, 0);
+	test_ioctl_shm_seal(ofd, KIPC_SEAL_FUTURE_WRITE);
+	ASSERT_EQ(MAP_FAILED, mmap(p, psz, RW, MAP_SHARED | MAP_FIXED, ofd, 0));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(0U, test_shm_stat(ofd, out_nattch));
+	ASSERT_EQ(SIGSEGV, test_probe_read(p));
+	test_ioctl_shm_seal(ofd, KIPC_SEAL_WRITE);
+	close(ofd);
+	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
+}
+
 /* --- KIPC_SEAL_SEAL, accumulation, bad requests -------------------------- */
 
 TEST_F(seal, seal_seal)

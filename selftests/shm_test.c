@@ -978,6 +978,39 @@ TEST_F(shm_limits, create_charges_whole_pages)
 	test_wait_child(pid);
 }
 
+/* The same for the per-uid byte limit, which gives EMFILE. */
+TEST_F(shm_limits, create_charges_whole_pages_per_uid)
+{
+	long psz = self->psz;
+	pid_t pid;
+
+	test_set_param("uid_max_bytes", 2 * psz);
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		char n[KIPC_NAME_MAX + 16];
+		pid_t p;
+
+		p = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		if (p == 0) {
+			nth(n, 0);
+			close(test_shm_create(n, psz + 1, NULL));
+			nth(n, 1);
+			EXPECT_ERRNO(EMFILE, _test_cmd_shm_create(self->fd, n,
+								  1, NULL));
+			nth(n, 0);
+			test_ioctl_unlink(KIPC_OBJ_SHM, n);
+			nth(n, 1);
+			close(test_shm_create(n, 2 * psz, NULL));
+			test_ioctl_unlink(KIPC_OBJ_SHM, n);
+			_exit(0);
+		}
+		test_wait_child(p);
+		ASSERT_EQ(0ULL, test_ns_bytes());
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
 /* Growing past the namespace's byte limit: ENOSPC, and nothing changes. */
 TEST_F(shm_limits, resize_enospc)
 {
