@@ -457,7 +457,7 @@ TEST_F(shm, ioctl_other_types)
 		KIPC_IOC_MQ_SEND, KIPC_IOC_MQ_GETATTR, KIPC_IOC_SEM_POST,
 		KIPC_IOC_SEM_GET,
 	};
-	union kipc_ucmd_buf {
+	union any_cmd {
 		struct kipc_shm_stat st;
 		struct kipc_open open;
 		__u8 raw[512];
