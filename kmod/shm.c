@@ -174,9 +174,11 @@ static int kipc_shm_map_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* msync(MS_SYNC) of a mapping fsyncs the map file: shmem has nothing to do. */
 static const struct file_operations kipc_shm_map_fops = {
 	.owner = THIS_MODULE,
 	.release = kipc_shm_map_release,
+	.fsync = noop_fsync,
 	.llseek = noop_llseek,
 };
 
@@ -314,7 +316,7 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_shm *shm = file_shm(ucmd->file);
 	struct kipc_shm_seal *cmd = ucmd->cmd;
 	struct address_space *mapping = shm->shm_file->f_mapping;
-	int ret = 0;
+	int ret;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
@@ -346,7 +348,13 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 	shm->seals |= cmd->seals;
 out_respond:
 	cmd->out_seals = shm->seals;
-	ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	mutex_unlock(&shm->lock);
+	/*
+	 * Not under shm->lock: the copy may fault and take mmap_lock, which
+	 * mmap() holds when it takes shm->lock.
+	 */
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+
 out_unlock:
 	mutex_unlock(&shm->lock);
 	return ret;

@@ -1454,4 +1454,193 @@ static inline pid_t kipc_sem_spawn_waiter(int objfd, __u32 count, __u32 flags,
 #define test_sem_read_result(_rfd, _r)					\
 	ASSERT_EQ((ssize_t)sizeof(*(_r)), read(_rfd, _r, sizeof(*(_r))))
 
+/* --- shared memory regions --------------------------------------------- */
+
+/* Create a new region of @size bytes (mode 0600); returns its fd. */
+static inline int _test_cmd_shm_create(int fd, const char *name, __u64 size,
+				       __u64 *out_id)
+{
+	union kipc_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.shm.size = size;
+	return _test_cmd_open(fd, KIPC_OBJ_SHM, name, KIPC_NEW, 0600, &attr,
+			      out_id, NULL);
+}
+#define test_shm_create(_name, _size, _out_id)				\
+	({								\
+		int __sfd = _test_cmd_shm_create(self->fd, _name, _size, \
+						 _out_id);		\
+		ASSERT_LE(0, __sfd)					\
+			TH_LOG("create %s: %s", _name, strerror(errno)); \
+		__sfd;							\
+	})
+
+static inline int _test_cmd_shm_resize(int objfd, __u64 new_size)
+{
+	struct kipc_shm_resize cmd = {
+		.size = sizeof(cmd),
+		.new_size = new_size,
+	};
+
+	return ioctl(objfd, KIPC_IOC_SHM_RESIZE, &cmd);
+}
+#define test_ioctl_shm_resize(_objfd, _new_size)			\
+	ASSERT_EQ(0, _test_cmd_shm_resize(_objfd, _new_size))		\
+		TH_LOG("resize to %llu: %s",				\
+		       (unsigned long long)(_new_size), strerror(errno))
+#define test_err_shm_resize(_errno, _objfd, _new_size) \
+	EXPECT_ERRNO(_errno, _test_cmd_shm_resize(_objfd, _new_size))
+
+/* Add @seals (0 only reads them); *@out_seals gets the seals in force. */
+static inline int _test_cmd_shm_seal(int objfd, __u32 seals,
+				     __u32 *out_seals)
+{
+	struct kipc_shm_seal cmd = {
+		.size = sizeof(cmd),
+		.seals = seals,
+	};
+	int ret;
+
+	ret = ioctl(objfd, KIPC_IOC_SHM_SEAL, &cmd);
+	if (!ret && out_seals)
+		*out_seals = cmd.out_seals;
+	return ret;
+}
+#define test_ioctl_shm_seal(_objfd, _seals)				\
+	({								\
+		__u32 __seals = 0;					\
+		ASSERT_EQ(0, _test_cmd_shm_seal(_objfd, _seals, &__seals)) \
+			TH_LOG("seal %#x: %s", (unsigned int)(_seals),	\
+			       strerror(errno));			\
+		__seals;						\
+	})
+#define test_err_shm_seal(_errno, _objfd, _seals) \
+	EXPECT_ERRNO(_errno, _test_cmd_shm_seal(_objfd, _seals, NULL))
+#define test_shm_seals(_objfd) test_ioctl_shm_seal(_objfd, 0)
+
+static inline int _test_cmd_shm_stat(int objfd, struct kipc_shm_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return ioctl(objfd, KIPC_IOC_SHM_STAT, st);
+}
+#define test_ioctl_shm_stat(_objfd, _st) \
+	ASSERT_EQ(0, _test_cmd_shm_stat(_objfd, _st))
+
+/* One field of KIPC_IOC_SHM_STAT, e.g. test_shm_stat(fd, out_nattch). */
+#define test_shm_stat(_objfd, _field)					\
+	({								\
+		struct kipc_shm_stat __st;				\
+		test_ioctl_shm_stat(_objfd, &__st);			\
+		__st._field;						\
+	})
+
+/* mmap() of @len bytes at @offset; MAP_FAILED must not come back. */
+#define test_shm_mmap(_objfd, _len, _prot, _flags, _offset)		\
+	({								\
+		void *__p = mmap(NULL, _len, _prot, _flags, _objfd,	\
+				 _offset);				\
+		ASSERT_NE(MAP_FAILED, __p)				\
+			TH_LOG("mmap: %s", strerror(errno));		\
+		(char *)__p;						\
+	})
+#define test_err_shm_mmap(_errno, _objfd, _len, _prot, _flags, _offset) \
+	({								\
+		ASSERT_EQ(MAP_FAILED, mmap(NULL, _len, _prot, _flags,	\
+					   _objfd, _offset));		\
+		EXPECT_EQ(_errno, errno);				\
+	})
+
+/*
+ * Touch one byte and report the signal it raised: 0, SIGBUS or SIGSEGV.
+ * The handlers are installed for the call only. A write stores @val.
+ */
+static sigjmp_buf kipc_probe_env;
+static volatile sig_atomic_t kipc_probe_sig;
+
+static inline void kipc_probe_handler(int sig)
+{
+	kipc_probe_sig = sig;
+	siglongjmp(kipc_probe_env, 1);
+}
+
+static inline int kipc_probe(volatile char *p, bool write, char val,
+			     char *out)
+{
+	struct sigaction sa, old_bus, old_segv;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kipc_probe_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	kipc_probe_sig = 0;
+	if (!sigsetjmp(kipc_probe_env, 1)) {
+		if (write)
+			*p = val;
+		else if (out)
+			*out = *p;
+		else
+			(void)*p;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return kipc_probe_sig;
+}
+#define test_probe_read(_p)	kipc_probe(_p, false, 0, NULL)
+#define test_probe_write(_p)	kipc_probe(_p, true, 0x5a, NULL)
+
+/* KIPC_CMD_OBJ_GET by id into @obj: 0 or -errno (-ENOENT: no such id). */
+static inline int kipc_nl_obj_get_all(struct kipc_nl *nl, __u64 id,
+				      struct kipc_nl_obj *obj)
+{
+	return kipc_nl_obj_stat(nl, id, obj);
+}
+
+/* One attribute of KIPC_CMD_STATS_GET, e.g. KIPC_A_STATS_SHMS. */
+#define test_nl_stats_attr(_nl, _attr)					\
+	({								\
+		struct kipc_nl_msg __sm;				\
+		ASSERT_EQ(0, kipc_nl_stats_get(_nl, &__sm));		\
+		ASSERT_TRUE(__sm.has[_attr]);				\
+		__sm.val[_attr];					\
+	})
+
+/* A byte pattern that differs by @seed and by offset, to spot stray data. */
+static inline char kipc_pattern(unsigned int seed, size_t off)
+{
+	return (char)(seed * 131 + off * 7 + (off >> 12) + 1);
+}
+
+static inline void kipc_fill(char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = kipc_pattern(seed, i);
+}
+
+/* The offset of the first byte that is not @seed's pattern, or -1. */
+static inline ssize_t kipc_check(const char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != kipc_pattern(seed, i))
+			return i;
+	return -1;
+}
+
+/* The offset of the first byte that is not zero, or -1. */
+static inline ssize_t kipc_check_zero(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return i;
+	return -1;
+}
+
 #endif /* KIPC_TEST_H */
