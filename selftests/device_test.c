@@ -589,7 +589,7 @@ TEST_F(dev, shm_attr_range)
 	ofd = test_ioctl_open(KIPC_OBJ_SHM, name, KIPC_NEW, 0600, &attr, NULL,
 			      NULL);
 	test_ioctl_info(ofd, &info);
-	ASSERT_EQ(1, info.out_attr.shm.size);
+	ASSERT_EQ(1ULL, info.out_attr.shm.size);
 	close(ofd);
 	test_ioctl_unlink(KIPC_OBJ_SHM, name);
 }
