@@ -30,7 +30,15 @@
  * Locking overview
  * ================
  *
- * shm->lock (a mutex) serialises resize, sealing and the checks of mmap().
+ * shm->lock (a mutex) serialises resize, sealing and removal; it is taken
+ * with no other lock held and holds only the shmem inode's lock (truncate).
+ * mmap() runs under mmap_lock, so it must not take shm->lock: truncation
+ * takes the inode lock, and the core takes mmap_lock under the inode lock
+ * (a tmpfs write faulting on its buffer). mmap() therefore reads the seals
+ * and the removed flag without the lock, as memfd does; what makes that
+ * safe against a racing KIPC_SEAL_WRITE is the writable-mapping count
+ * above, not the flags. A mapping that races with an admin removal may
+ * still be made, and is then just another existing mapping.
  * shm->stat_lock (a spinlock) protects the mapping statistics, which
  * vm_ops->open and ->close update.
  */
@@ -53,11 +61,12 @@
  * struct kipc_shm - a shared memory region
  * @obj: the common object
  * @shm_file: the shmem file holding the pages
- * @lock: serialises resize, sealing and the checks of mmap()
- * @size: size in bytes (protected by @lock)
- * @seals: KIPC_SEAL_* (protected by @lock)
- * @removed: removed by an administrator (protected by @lock)
- * @shmem_vm_ops: shmem's vm_ops, which kipc's wrap
+ * @lock: serialises resize, sealing and removal
+ * @size: size in bytes (written under @lock, read without it)
+ * @seals: KIPC_SEAL_* (written under @lock, read without it)
+ * @removed: removed by an administrator (written under @lock)
+ * @shmem_vm_ops: shmem's vm_ops, which kipc's wrap; set by every mmap()
+ *	to the same value
  * @stat_lock: protects the fields below
  * @nattch: live mappings (protected by @stat_lock)
  * @lpid: last process to map it (protected by @stat_lock)
@@ -147,17 +156,18 @@ static vm_fault_t kipc_shm_fault(struct vm_fault *vmf)
 {
 	struct kipc_shm *shm = file_shm(vmf->vma->vm_file);
 
-	return shm->shmem_vm_ops->fault(vmf);
+	return READ_ONCE(shm->shmem_vm_ops)->fault(vmf);
 }
 
 static vm_fault_t kipc_shm_map_pages(struct vm_fault *vmf, pgoff_t start,
 				     pgoff_t end)
 {
-	struct kipc_shm *shm = file_shm(vmf->vma->vm_file);
+	const struct vm_operations_struct *ops;
 
-	if (!shm->shmem_vm_ops->map_pages)
+	ops = READ_ONCE(file_shm(vmf->vma->vm_file)->shmem_vm_ops);
+	if (!ops->map_pages)
 		return 0;
-	return shm->shmem_vm_ops->map_pages(vmf, start, end);
+	return ops->map_pages(vmf, start, end);
 }
 
 static const struct vm_operations_struct kipc_shm_vm_ops = {
@@ -212,24 +222,22 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 	struct file *map_file;
 	int ret;
 
-	mutex_lock(&shm->lock);
-	if (shm->removed) {
-		ret = -EIDRM;
-		goto out_unlock;
-	}
-	if ((shm->seals & (KIPC_SEAL_WRITE | KIPC_SEAL_FUTURE_WRITE)) &&
+	/* No shm->lock here: see the locking overview. */
+	if (READ_ONCE(shm->removed))
+		return -EIDRM;
+	if ((READ_ONCE(shm->seals) &
+	     (KIPC_SEAL_WRITE | KIPC_SEAL_FUTURE_WRITE)) &&
 	    (vma->vm_flags & VM_SHARED)) {
-		if (vma->vm_flags & VM_WRITE) {
-			ret = -EPERM;
-			goto out_unlock;
-		}
+		if (vma->vm_flags & VM_WRITE)
+			return -EPERM;
 		/* Nor may mprotect() make it writable later. */
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
+	/* Fails once KIPC_SEAL_WRITE denied writable mappings. */
 	if (kipc_shm_may_write(vma)) {
 		ret = mapping_map_writable(shm->shm_file->f_mapping);
 		if (ret)
-			goto out_unlock;
+			return ret;
 	}
 
 	map_file = kipc_shm_map_file(shm);
@@ -244,17 +252,14 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	vma_set_file(vma, map_file);
 	fput(map_file);
-	shm->shmem_vm_ops = vma->vm_ops;
+	WRITE_ONCE(shm->shmem_vm_ops, vma->vm_ops);
 	vma->vm_ops = &kipc_shm_vm_ops;
 	kipc_shm_attached(shm);
-	mutex_unlock(&shm->lock);
 	return 0;
 
 out_unwritable:
 	if (kipc_shm_may_write(vma))
 		mapping_unmap_writable(shm->shm_file->f_mapping);
-out_unlock:
-	mutex_unlock(&shm->lock);
 	return ret;
 }
 
@@ -305,7 +310,7 @@ static int kipc_shm_resize_ioctl(struct kipc_ucmd *ucmd)
 	}
 	if (size < shm->size)
 		kipc_obj_recharge(&shm->obj, kipc_shm_charge(size));
-	shm->size = size;
+	WRITE_ONCE(shm->size, size);
 out_unlock:
 	mutex_unlock(&shm->lock);
 	return ret;
@@ -345,7 +350,7 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 		if (ret)
 			goto out_unlock;
 	}
-	shm->seals |= cmd->seals;
+	WRITE_ONCE(shm->seals, shm->seals | cmd->seals);
 out_respond:
 	cmd->out_seals = shm->seals;
 	mutex_unlock(&shm->lock);
@@ -472,7 +477,7 @@ static void kipc_shm_remove(struct kipc_object *obj)
 	struct kipc_shm *shm = to_shm(obj);
 
 	mutex_lock(&shm->lock);
-	shm->removed = true;
+	WRITE_ONCE(shm->removed, true);
 	mutex_unlock(&shm->lock);
 }
 

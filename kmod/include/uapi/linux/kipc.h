@@ -101,8 +101,9 @@
  *  - EINVAL: KIPC_WAIT_DEADLINE with a clock other than CLOCK_MONOTONIC or
  *    CLOCK_REALTIME, or a deadline whose nanoseconds make no sense.
  *  - EIDRM: the queue was removed by an administrator (netlink
- *    KIPC_CMD_OBJ_REMOVE). Waiters wake with it, and every later call on an
- *    open fd returns it. Unlinking alone does not affect open fds.
+ *    KIPC_CMD_OBJ_REMOVE). Waiters wake with it, and every later call with
+ *    valid arguments on an open fd returns it (argument errors come
+ *    first). Unlinking alone does not affect open fds.
  *  - EBADF: send without KIPC_OPEN_WRITE, receive or peek without
  *    KIPC_OPEN_READ on this fd.
  *
@@ -114,7 +115,8 @@
  *
  * KIPC_IOC_MQ_RECV
  *  - EMSGSIZE: the buffer is shorter than the message that would be
- *    received; the message stays queued and @out_len tells its length.
+ *    received; the message stays queued, @out_len tells its length and
+ *    @out_prio is 0.
  *  - EFAULT: the buffer cannot be written; the message stays queued.
  *
  * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
@@ -145,6 +147,8 @@
  *  - EINVAL: @new_size is 0 or above the shm_max_size parameter.
  *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change.
  *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
+ *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
+ *    ftruncate(), the caller also gets SIGXFSZ.
  *  - EIDRM: the region was removed.
  *
  * KIPC_IOC_SHM_SEAL
@@ -152,7 +156,7 @@
  *  - EINVAL: @seals has bits other than KIPC_SEAL_*.
  *  - EPERM: the region is sealed with KIPC_SEAL_SEAL.
  *  - EBUSY: KIPC_SEAL_WRITE while a shared mapping that may write exists.
- *  - EIDRM: the region was removed.
+ *  - EIDRM: adding seals to a removed region (reading them still works).
  *
  * KIPC_IOC_SHM_STAT
  *  - only the common errnos.
@@ -369,8 +373,8 @@ struct kipc_unlink {
  * @out_cgid: creator gid
  * @out_state: KIPC_STATE_* bits
  * @out_open_flags: KIPC_OPEN_READ and KIPC_OPEN_WRITE as granted to this fd
- * @out_attr: the creation attributes; for a region, @out_attr.shm.size is
- *	the current size
+ * @out_attr: the creation attributes of a queue; the current size of a
+ *	region; the current value of a semaphore
  * @out_name: the name, NUL-terminated (kept after unlink)
  *
  * Describes the object behind the fd.
@@ -699,9 +703,12 @@ enum {
 	/* Module-wide and namespace statistics and limits. */
 	KIPC_CMD_STATS_GET,
 	/*
-	 * Remove an object now, by KIPC_A_OBJ_ID: its name goes, and a queue
-	 * wakes its waiters with EIDRM and fails every later call with EIDRM.
-	 * Needs CAP_SYS_ADMIN, or to be the object's owner or creator.
+	 * Remove an object now, by KIPC_A_OBJ_ID: its name goes; a queue or a
+	 * semaphore wakes its waiters with EIDRM and fails every later call
+	 * with EIDRM; a region refuses new mappings while existing ones stay
+	 * valid. The object is freed with its last fd and mapping. Needs
+	 * CAP_SYS_ADMIN, or to be the object's owner or creator. Removing an
+	 * object that is already removed succeeds and changes nothing.
 	 */
 	KIPC_CMD_OBJ_REMOVE,
 
