@@ -9,6 +9,7 @@
 #   make deps          install what is missing (apt) and fetch the guest kernel
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
+#   make man-check     every man page through groff -ww, warnings fail
 #   make install       see README.md
 
 KSERIES ?= 6.12
@@ -53,7 +54,7 @@ SOVERSION := 1
 UAPI := kmod/include/uapi/linux/kipc.h
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
-	style sparse clean stage install uninstall
+	style sparse man-check clean stage install uninstall
 all: modules lib tools selftests
 
 modules:
@@ -103,7 +104,14 @@ $(B)/lib/libkipc-admin.a: $(LIBADMIN_OBJS)
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-$(B)/lib/%.pc: lib/%.pc.in
+# The paths baked into the .pc files: a change of PREFIX (say, for make
+# install) must remake them, and a plain make must not.
+PC_PATHS := $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(VERSION)
+$(B)/lib/pc-paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PC_PATHS)' | cmp -s - $@ || echo '$(PC_PATHS)' > $@
+.PHONY: FORCE
+$(B)/lib/%.pc: lib/%.pc.in $(B)/lib/pc-paths
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
@@ -180,6 +188,31 @@ style:
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore BIT_MACRO,LINE_SPACING -f $(UAPI)
 
+# --- man pages ---------------------------------------------------------------------
+MAN3 := $(wildcard lib/man/*.3)
+MAN7 := $(wildcard lib/man/*.7)
+MAN8 := tools/kipc/kipc.8
+
+# Laid out as installed, so that the .so links resolve; any warning fails.
+# man(1), when there, renders each page once more as a reader would see it.
+man-check:
+	@command -v groff >/dev/null || { echo "man-check: groff is not installed" >&2; exit 1; }
+	@rm -rf $(B)/man
+	@mkdir -p $(B)/man/man3 $(B)/man/man7 $(B)/man/man8
+	@cp $(MAN3) $(B)/man/man3/
+	@cp $(MAN7) $(B)/man/man7/
+	@cp $(MAN8) $(B)/man/man8/
+	@cd $(B)/man && fail=0 n=0; \
+	for page in man3/*.3 man7/*.7 man8/*.8; do \
+		n=$$((n + 1)); \
+		out=$$(groff -man -ww -z $$page 2>&1); \
+		if [ -z "$$out" ] && command -v man >/dev/null; then \
+			out=$$(MANWIDTH=80 man --warnings=w -l $$page 2>&1 >/dev/null); \
+		fi; \
+		if [ -n "$$out" ]; then echo "$$page: $$out"; fail=1; fi; \
+	done; \
+	[ $$fail = 0 ] && echo "man-check: $$n pages, no warnings"; exit $$fail
+
 # Honours DESTDIR and PREFIX. The module goes where DKMS and depmod expect
 # out-of-tree modules; depmod runs only when installing into the live system.
 BINDIR ?= $(PREFIX)/bin
@@ -195,7 +228,9 @@ INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
 	$(LIBDIR)/libkipc-admin.a $(LIBDIR)/pkgconfig/kipc.pc \
 	$(LIBDIR)/pkgconfig/kipc-admin.pc $(INCLUDEDIR)/kipc.h \
 	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
-	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc
+	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc \
+	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
+	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7)))
 
 install: all
 	install -D -m 0644 kipc.ko $(DESTDIR)$(KMODDIR)/kipc.ko
@@ -206,6 +241,9 @@ install: all
 	install -m 0644 lib/kipc.h lib/kipc-admin.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/kipc.h
 	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
 	$(if $(DESTDIR),,depmod -a $(KREL_BUILD); ldconfig)
 

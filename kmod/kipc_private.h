@@ -30,6 +30,7 @@
 
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
+#include <linux/ktime.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -38,6 +39,7 @@
 
 struct sk_buff;
 struct kipc_object;
+struct kipc_ioctl_op;
 
 /* Module parameters (main.c): attribute ceilings and default limits. */
 extern unsigned int kipc_mq_max_msgs;
@@ -53,9 +55,14 @@ extern unsigned long kipc_uid_max_bytes;
  * @type: KIPC_OBJ_* value
  * @name: short name for messages and anon inodes ("mq", "shm", "sem")
  * @fops: file operations of the object fd; .owner pins the module
+ * @ioctl_ops: the type's own ioctls, indexed by _IOC_NR()
+ * @n_ioctl_ops: size of @ioctl_ops
  * @validate: check creation attributes and say how many bytes to charge
  * @alloc: allocate a new object with its type state, or an ERR_PTR
  * @free: free the object and its type state; may sleep
+ * @remove: admin removal: fail every later operation and wake all waiters
+ *	with EIDRM; the object is freed when its last reference goes
+ * @release: an object fd's open file description is being released; optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message
  * @init: create the type's caches at module load
@@ -65,9 +72,13 @@ struct kipc_type_ops {
 	u32 type;
 	const char *name;
 	const struct file_operations *fops;
+	const struct kipc_ioctl_op *ioctl_ops;
+	size_t n_ioctl_ops;
 	int (*validate)(const union kipc_attr *attr, u64 *bytes);
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
+	void (*remove)(struct kipc_object *obj);
+	void (*release)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
 	int (*init)(void);
@@ -92,7 +103,8 @@ struct kipc_ns;
  * @node: name table linkage (protected by kipc_lock)
  * @linked: the name resolves to this object (protected by kipc_lock)
  * @published: in the id table and charged (protected by kipc_lock)
- * @bytes: bytes charged to the limits, fixed at creation
+ * @removed: removed by an administrator (protected by kipc_lock)
+ * @bytes: bytes charged to the limits (protected by kipc_lock)
  * @uid: owner
  * @gid: owner group
  * @cuid: creator
@@ -112,6 +124,7 @@ struct kipc_object {
 	struct rhash_head node;
 	bool linked;
 	bool published;
+	bool removed;
 	u64 bytes;
 	kuid_t uid;
 	kgid_t gid;
@@ -166,6 +179,17 @@ union kipc_ucmd_buffer {
 	struct kipc_open open;
 	struct kipc_unlink unlink;
 	struct kipc_info info;
+	struct kipc_mq_send mq_send;
+	struct kipc_mq_recv mq_recv;
+	struct kipc_mq_sendv mq_sendv;
+	struct kipc_mq_peek mq_peek;
+	struct kipc_mq_getattr mq_getattr;
+	struct kipc_shm_resize shm_resize;
+	struct kipc_shm_seal shm_seal;
+	struct kipc_shm_stat shm_stat;
+	struct kipc_sem_wait sem_wait;
+	struct kipc_sem_post sem_post;
+	struct kipc_sem_get sem_get;
 };
 
 /* main.c */
@@ -183,6 +207,9 @@ int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 int kipc_obj_file_release(struct inode *inode, struct file *file);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 u32 kipc_total_objects(void);
+int kipc_obj_remove(struct ipc_namespace *ns, u64 id);
+u32 kipc_obj_state(struct kipc_object *obj);
+int kipc_obj_recharge(struct kipc_object *obj, u64 bytes);
 
 /**
  * struct kipc_ns_stats - one namespace's usage and limits, for netlink
@@ -207,6 +234,26 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
 typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 		   kipc_obj_visit_t fn, void *arg);
+
+/**
+ * struct kipc_deadline - when a blocking call gives up
+ * @nonblock: never wait
+ * @timed: @clockid and @expires are set
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
+ * @expires: absolute time on @clockid
+ */
+struct kipc_deadline {
+	bool nonblock;
+	bool timed;
+	clockid_t clockid;
+	ktime_t expires;
+};
+
+/* deadline.c */
+int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
+		       u32 flags, u32 clockid, u64 deadline);
+bool kipc_deadline_passed(const struct kipc_deadline *dl);
+bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 
 /* netlink.c */
 int kipc_netlink_init(void);

@@ -5,34 +5,956 @@
  * A queue's capacity (max_msgs messages of at most max_msgsize bytes) is
  * fixed at creation and charged to the limits in full then, as mq_open()
  * charges RLIMIT_MSGQUEUE, so that a send never fails for lack of quota.
+ *
+ * Locking overview
+ * ================
+ *
+ * mq->lock (a spinlock) protects the messages, the waiter lists, the
+ * statistics and mq->removed. It nests inside nothing, and kipc_lock is
+ * never taken under it. User memory is never touched under it: a message is
+ * copied in before the lock is taken and copied out after it is dropped.
+ *
+ * Messages sit on one list per priority, with a bitmap of the non-empty
+ * lists, so both send and receive are O(1).
+ *
+ * Waiting follows ipc/mqueue.c: blocked senders and receivers queue up in
+ * FIFO order on their own lists, and the task that makes progress possible
+ * hands over directly. A sender that finds a receiver waiting gives it the
+ * message without queueing it; a receiver that frees a slot moves the first
+ * blocked sender's message into the queue. The waker sets the waiter's state
+ * under mq->lock, and a waiter decides only under mq->lock, so no wake-up is
+ * lost and exactly one task wakes per message.
+ *
+ * A message that cannot be copied out (EFAULT) goes back to the head of its
+ * priority list. A slot freed meanwhile may have been filled, so depth may
+ * pass max_msgs by the number of such messages until they are received;
+ * losing the message instead would be worse.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <net/netlink.h>
 
 #include "kipc_private.h"
+
+/**
+ * struct kipc_msg - one queued message
+ * @node: on its priority list, or on a local list while in flight
+ * @len: payload length
+ * @prio: priority
+ * @data: payload
+ */
+struct kipc_msg {
+	struct list_head node;
+	u32 len;
+	u32 prio;
+	char data[];
+};
+
+/*
+ * Messages up to 4 KiB, header included, come from kipc's own caches of
+ * these sizes (so rmmod reports any that leak); larger ones from kvmalloc().
+ * With a 24-byte header, a 64-byte message costs 96 bytes.
+ */
+static const unsigned int kipc_msg_sizes[] = {
+	96, 128, 192, 256, 512, 1024, 2048, 4096,
+};
+
+#define KIPC_MSG_CLASSES	ARRAY_SIZE(kipc_msg_sizes)
+
+enum kipc_mq_wait_state {
+	KIPC_MQ_WAITING,
+	KIPC_MQ_READY,		/* the waker did the waiter's work */
+	KIPC_MQ_TOOBIG,		/* receiver: the next message does not fit */
+	KIPC_MQ_REMOVED,	/* the queue was removed */
+};
+
+/**
+ * struct kipc_mq_waiter - a blocked sender or receiver, on its stack
+ * @node: on mq->senders or mq->receivers (protected by mq->lock)
+ * @task: the blocked task
+ * @msg: sender: the message to queue; receiver: the message handed over
+ * @buflen: receiver: the size of its buffer
+ * @toobig: receiver: with KIPC_MQ_TOOBIG, the length that did not fit
+ * @state: enum kipc_mq_wait_state (protected by mq->lock)
+ */
+struct kipc_mq_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	struct kipc_msg *msg;
+	u32 buflen;
+	u32 toobig;
+	int state;
+};
 
 /**
  * struct kipc_mq - a message queue
  * @obj: the common object
  * @max_msgs: capacity in messages, fixed at creation
  * @max_msgsize: largest message in bytes, fixed at creation
+ * @lock: see the locking overview
+ * @prio: one FIFO of messages per priority (protected by @lock)
+ * @prio_map: bit p set when @prio[p] is not empty (protected by @lock)
+ * @depth: messages queued (protected by @lock)
+ * @bytes: payload bytes queued (protected by @lock)
+ * @senders: blocked senders, FIFO (protected by @lock)
+ * @receivers: blocked receivers, FIFO (protected by @lock)
+ * @nr_senders: length of @senders (protected by @lock)
+ * @nr_receivers: length of @receivers (protected by @lock)
+ * @removed: removed by an administrator (protected by @lock)
+ * @poll_wq: poll and epoll waiters
+ * @hwm: highest @depth seen (protected by @lock)
+ * @sends: messages sent (protected by @lock)
+ * @recvs: messages received (protected by @lock)
+ * @lspid: last sender (protected by @lock)
+ * @lrpid: last receiver (protected by @lock)
+ * @stime: time of the last send, ns since the epoch (protected by @lock)
+ * @rtime: time of the last receive (protected by @lock)
  */
 struct kipc_mq {
 	struct kipc_object obj;
 	u32 max_msgs;
 	u32 max_msgsize;
+
+	spinlock_t lock;	/* see the locking overview */
+	struct list_head prio[KIPC_MQ_PRIO_MAX + 1];
+	u32 prio_map;
+	u32 depth;
+	u64 bytes;
+	struct list_head senders;
+	struct list_head receivers;
+	u32 nr_senders;
+	u32 nr_receivers;
+	bool removed;
+	wait_queue_head_t poll_wq;
+
+	u32 hwm;
+	u64 sends;
+	u64 recvs;
+	struct pid *lspid;
+	struct pid *lrpid;
+	u64 stime;
+	u64 rtime;
 };
 
 static struct kmem_cache *kipc_mq_cache;
+static struct kmem_cache *kipc_msg_caches[KIPC_MSG_CLASSES];
 
 static struct kipc_mq *to_mq(struct kipc_object *obj)
 {
 	return container_of(obj, struct kipc_mq, obj);
 }
+
+static struct kipc_mq *file_mq(struct file *file)
+{
+	return to_mq(file->private_data);
+}
+
+/* --- messages ------------------------------------------------------------ */
+
+/* The cache for a message of @len bytes, or NULL for kvmalloc(). */
+static struct kmem_cache *kipc_msg_cache(u32 len)
+{
+	size_t size = offsetof(struct kipc_msg, data) + len;
+	unsigned int i;
+
+	for (i = 0; i < KIPC_MSG_CLASSES; i++)
+		if (size <= kipc_msg_sizes[i])
+			return kipc_msg_caches[i];
+	return NULL;
+}
+
+static struct kipc_msg *kipc_msg_alloc(u32 len)
+{
+	struct kmem_cache *cache = kipc_msg_cache(len);
+	struct kipc_msg *msg;
+
+	if (cache)
+		msg = kmem_cache_alloc(cache, GFP_KERNEL_ACCOUNT);
+	else
+		msg = kvmalloc(offsetof(struct kipc_msg, data) + len,
+			       GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return NULL;
+	msg->len = len;
+	return msg;
+}
+
+static void kipc_msg_free(struct kipc_msg *msg)
+{
+	struct kmem_cache *cache = kipc_msg_cache(msg->len);
+
+	if (cache)
+		kmem_cache_free(cache, msg);
+	else
+		kvfree(msg);
+}
+
+static void kipc_msg_free_list(struct list_head *list)
+{
+	struct kipc_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, list, node)
+		kipc_msg_free(msg);
+}
+
+/* A message copied in from user space: nothing is queued if this fails. */
+static struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf,
+					   u32 len, u32 prio)
+{
+	struct kipc_msg *msg;
+
+	if (len > mq->max_msgsize)
+		return ERR_PTR(-EMSGSIZE);
+	if (prio > KIPC_MQ_PRIO_MAX)
+		return ERR_PTR(-EINVAL);
+	msg = kipc_msg_alloc(len);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->prio = prio;
+	if (copy_from_user(msg->data, u64_to_user_ptr(ubuf), len)) {
+		kipc_msg_free(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	return msg;
+}
+
+/* --- the queue proper, all under mq->lock --------------------------------- */
+
+static void kipc_mq_insert_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+				  bool at_head)
+{
+	lockdep_assert_held(&mq->lock);
+	if (at_head)
+		list_add(&msg->node, &mq->prio[msg->prio]);
+	else
+		list_add_tail(&msg->node, &mq->prio[msg->prio]);
+	mq->prio_map |= BIT(msg->prio);
+	mq->depth++;
+	mq->bytes += msg->len;
+	if (mq->depth > mq->hwm)
+		mq->hwm = mq->depth;
+}
+
+static struct kipc_msg *kipc_mq_head_locked(struct kipc_mq *mq)
+{
+	lockdep_assert_held(&mq->lock);
+	if (!mq->prio_map)
+		return NULL;
+	return list_first_entry(&mq->prio[__fls(mq->prio_map)],
+				struct kipc_msg, node);
+}
+
+static void kipc_mq_unqueue_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+{
+	lockdep_assert_held(&mq->lock);
+	list_del(&msg->node);
+	if (list_empty(&mq->prio[msg->prio]))
+		mq->prio_map &= ~BIT(msg->prio);
+	mq->depth--;
+	mq->bytes -= msg->len;
+}
+
+static void kipc_mq_update_pid(struct pid **slot, struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
+}
+
+static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n)
+{
+	mq->sends += n;
+	mq->stime = ktime_get_real_ns();
+	kipc_mq_update_pid(&mq->lspid, current);
+}
+
+static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
+				    struct task_struct *task)
+{
+	mq->recvs += n;
+	mq->rtime = ktime_get_real_ns();
+	kipc_mq_update_pid(&mq->lrpid, task);
+}
+
+static void kipc_mq_wake_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
+				int state)
+{
+	lockdep_assert_held(&mq->lock);
+	list_del(&w->node);
+	w->state = state;
+	/* The waiter cannot leave before we drop mq->lock. */
+	wake_up_process(w->task);
+}
+
+static void kipc_mq_wake_receiver_locked(struct kipc_mq *mq,
+					 struct kipc_mq_waiter *w, int state)
+{
+	mq->nr_receivers--;
+	kipc_mq_wake_locked(mq, w, state);
+}
+
+static void kipc_mq_wake_sender_locked(struct kipc_mq *mq,
+				       struct kipc_mq_waiter *w, int state)
+{
+	mq->nr_senders--;
+	kipc_mq_wake_locked(mq, w, state);
+}
+
+/*
+ * Send one message that is already copied in. Returns 0 when the message
+ * was handed over or queued (the queue owns it then), -EAGAIN when the queue
+ * is full, or -EIDRM.
+ */
+static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+{
+	struct kipc_mq_waiter *w, *tmp;
+
+	lockdep_assert_held(&mq->lock);
+	if (mq->removed)
+		return -EIDRM;
+
+	/* Receivers wait only on an empty queue: give it to the first fit. */
+	list_for_each_entry(w, &mq->receivers, node) {
+		if (msg->len > w->buflen)
+			continue;
+		w->msg = msg;
+		kipc_mq_sent_locked(mq, 1);
+		kipc_mq_received_locked(mq, 1, w->task);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+		return 0;
+	}
+	if (mq->depth >= mq->max_msgs)
+		return -EAGAIN;
+
+	kipc_mq_insert_locked(mq, msg, false);
+	kipc_mq_sent_locked(mq, 1);
+	/* It is now the head, and it fits none of them: they all learn so. */
+	list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
+		w->toobig = msg->len;
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
+	}
+	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+/*
+ * Messages appeared without a send (they were put back): hand them to
+ * receivers that went to sleep on the empty queue meanwhile, so that
+ * receivers only ever wait on an empty queue.
+ */
+static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
+{
+	struct kipc_mq_waiter *w, *tmp;
+	struct kipc_msg *msg;
+
+	lockdep_assert_held(&mq->lock);
+	while (!list_empty(&mq->receivers) && (msg = kipc_mq_head_locked(mq))) {
+		bool given = false;
+
+		list_for_each_entry(w, &mq->receivers, node) {
+			if (msg->len > w->buflen)
+				continue;
+			kipc_mq_unqueue_locked(mq, msg);
+			w->msg = msg;
+			kipc_mq_received_locked(mq, 1, w->task);
+			kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+			given = true;
+			break;
+		}
+		if (given)
+			continue;
+		list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
+			w->toobig = msg->len;
+			kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
+		}
+	}
+}
+
+/* Slots were freed: move blocked senders' messages into them. */
+static void kipc_mq_refill_locked(struct kipc_mq *mq)
+{
+	struct kipc_mq_waiter *w;
+	__poll_t mask = 0;
+
+	lockdep_assert_held(&mq->lock);
+	while (mq->depth < mq->max_msgs && !list_empty(&mq->senders)) {
+		w = list_first_entry(&mq->senders, struct kipc_mq_waiter, node);
+		kipc_mq_insert_locked(mq, w->msg, false);
+		mq->sends++;
+		mq->stime = ktime_get_real_ns();
+		kipc_mq_update_pid(&mq->lspid, w->task);
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
+		/* An arrival like any other: EPOLLET watchers must hear of it. */
+		mask = EPOLLIN | EPOLLRDNORM;
+	}
+	if (mq->depth < mq->max_msgs)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (mask)
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
+}
+
+/*
+ * Take up to @max messages that fit @buflens onto @out. Returns how many,
+ * or -EMSGSIZE (with *toobig set) when the first does not fit, or -EAGAIN
+ * when the queue is empty.
+ */
+static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
+			       const u32 *buflens, u32 max, u32 *toobig)
+{
+	struct kipc_msg *msg;
+	u32 n = 0;
+
+	lockdep_assert_held(&mq->lock);
+	if (mq->removed)
+		return -EIDRM;
+	while (n < max && (msg = kipc_mq_head_locked(mq))) {
+		if (msg->len > buflens[n]) {
+			if (!n) {
+				*toobig = msg->len;
+				return -EMSGSIZE;
+			}
+			break;
+		}
+		kipc_mq_unqueue_locked(mq, msg);
+		list_add_tail(&msg->node, out);
+		n++;
+	}
+	if (!n)
+		return -EAGAIN;
+	kipc_mq_received_locked(mq, n, current);
+	kipc_mq_refill_locked(mq);
+	return n;
+}
+
+/* --- waiting ------------------------------------------------------------- */
+
+/*
+ * Sleep on @list until a waker sets w->state, a signal comes or the deadline
+ * passes. Called and returns with mq->lock held. On return w is off the list
+ * and w->state says whether a waker acted; if none did, the return value is
+ * -ERESTARTSYS, -ETIMEDOUT or -EAGAIN.
+ */
+static int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
+			       bool sender, const struct kipc_deadline *dl)
+	__must_hold(&mq->lock)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&mq->lock);
+	if (dl->nonblock)
+		return -EAGAIN;
+	if (kipc_deadline_passed(dl))
+		return -ETIMEDOUT;
+
+	w->task = current;
+	w->state = KIPC_MQ_WAITING;
+	if (sender) {
+		list_add_tail(&w->node, &mq->senders);
+		mq->nr_senders++;
+	} else {
+		list_add_tail(&w->node, &mq->receivers);
+		mq->nr_receivers++;
+	}
+
+	for (;;) {
+		bool in_time;
+
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&mq->lock);
+		in_time = kipc_deadline_sleep(dl);
+		spin_lock(&mq->lock);
+
+		if (w->state != KIPC_MQ_WAITING)
+			return 0;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!in_time) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w->node);
+	if (sender)
+		mq->nr_senders--;
+	else
+		mq->nr_receivers--;
+	return ret;
+}
+
+/* --- send ---------------------------------------------------------------- */
+
+/* Send @msg, waiting for room. On success the queue owns @msg. */
+static int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
+			    const struct kipc_deadline *dl)
+{
+	struct kipc_mq_waiter w = { .msg = msg };
+	int ret;
+
+	spin_lock(&mq->lock);
+	ret = kipc_mq_send_locked(mq, msg);
+	if (ret == -EAGAIN) {
+		ret = kipc_mq_wait_locked(mq, &w, true, dl);
+		if (!ret && w.state == KIPC_MQ_REMOVED)
+			ret = -EIDRM;
+	}
+	spin_unlock(&mq->lock);
+	return ret;
+}
+
+static int kipc_mq_send_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_send *cmd = ucmd->cmd;
+	struct kipc_deadline dl;
+	struct kipc_msg *msg;
+	int ret;
+
+	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+
+	msg = kipc_msg_from_user(mq, cmd->buf, cmd->len, cmd->prio);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = kipc_mq_send_one(mq, msg, &dl);
+	if (ret)
+		kipc_msg_free(msg);
+	return ret;
+}
+
+static ssize_t kipc_mq_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct kipc_mq *mq = file_mq(file);
+	struct kipc_deadline dl;
+	struct kipc_msg *msg;
+	int ret;
+
+	if (len > mq->max_msgsize)
+		return -EMSGSIZE;
+	kipc_deadline_init(&dl, file, 0, 0, 0);
+	msg = kipc_msg_from_user(mq, (unsigned long)buf, len, 0);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = kipc_mq_send_one(mq, msg, &dl);
+	if (ret) {
+		kipc_msg_free(msg);
+		return ret;
+	}
+	return len;
+}
+
+/* --- receive ------------------------------------------------------------- */
+
+/*
+ * Take up to @max messages into @out, waiting for the first. Returns how
+ * many, or a negative errno with *toobig set for -EMSGSIZE.
+ */
+static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
+			     const u32 *buflens, u32 max,
+			     const struct kipc_deadline *dl, u32 *toobig)
+{
+	struct kipc_mq_waiter w = { .buflen = buflens[0] };
+	int n;
+
+	spin_lock(&mq->lock);
+	n = kipc_mq_take_locked(mq, out, buflens, max, toobig);
+	if (n != -EAGAIN)
+		goto out_unlock;
+
+	n = kipc_mq_wait_locked(mq, &w, false, dl);
+	if (n)
+		goto out_unlock;
+	switch (w.state) {
+	case KIPC_MQ_READY:
+		list_add_tail(&w.msg->node, out);
+		n = 1;
+		/* Whatever else is there comes along without waiting. */
+		if (max > 1) {
+			int more = kipc_mq_take_locked(mq, out, buflens + 1,
+						       max - 1, toobig);
+			if (more > 0)
+				n += more;
+		}
+		break;
+	case KIPC_MQ_TOOBIG:
+		*toobig = w.toobig;
+		n = -EMSGSIZE;
+		break;
+	default:
+		n = -EIDRM;
+		break;
+	}
+out_unlock:
+	spin_unlock(&mq->lock);
+	return n;
+}
+
+/*
+ * Messages that could not be copied out go back to the heads of their
+ * lists, last first, so the queue is as it was.
+ */
+static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
+{
+	struct kipc_msg *msg, *tmp;
+
+	if (list_empty(msgs))
+		return;
+	spin_lock(&mq->lock);
+	if (mq->removed) {
+		spin_unlock(&mq->lock);
+		kipc_msg_free_list(msgs);
+		return;
+	}
+	list_for_each_entry_safe_reverse(msg, tmp, msgs, node) {
+		list_del(&msg->node);
+		kipc_mq_insert_locked(mq, msg, true);
+		mq->recvs--;
+	}
+	kipc_mq_feed_receivers_locked(mq);
+	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	spin_unlock(&mq->lock);
+}
+
+static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_recv *cmd = ucmd->cmd;
+	struct kipc_deadline dl;
+	struct kipc_msg *msg;
+	LIST_HEAD(msgs);
+	u32 toobig = 0;
+	int ret;
+
+	if (cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE))
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_READ))
+		return -EBADF;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+
+	ret = kipc_mq_recv_many(mq, &msgs, &cmd->len, 1, &dl, &toobig);
+	if (ret == -EMSGSIZE) {
+		cmd->out_len = toobig;
+		cmd->out_prio = 0;
+		if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
+			return -EFAULT;
+		return -EMSGSIZE;
+	}
+	if (ret < 0)
+		return ret;
+
+	msg = list_first_entry(&msgs, struct kipc_msg, node);
+	cmd->out_len = msg->len;
+	cmd->out_prio = msg->prio;
+	if (copy_to_user(u64_to_user_ptr(cmd->buf), msg->data, msg->len) ||
+	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
+		kipc_mq_put_back(mq, &msgs);
+		return -EFAULT;
+	}
+	kipc_msg_free(msg);
+	return cmd->out_len;
+}
+
+static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	struct kipc_mq *mq = file_mq(file);
+	u32 buflen = min_t(size_t, len, U32_MAX);
+	struct kipc_deadline dl;
+	struct kipc_msg *msg;
+	LIST_HEAD(msgs);
+	u32 toobig;
+	ssize_t ret;
+
+	kipc_deadline_init(&dl, file, 0, 0, 0);
+	ret = kipc_mq_recv_many(mq, &msgs, &buflen, 1, &dl, &toobig);
+	if (ret < 0)
+		return ret;
+	msg = list_first_entry(&msgs, struct kipc_msg, node);
+	if (copy_to_user(buf, msg->data, msg->len)) {
+		kipc_mq_put_back(mq, &msgs);
+		return -EFAULT;
+	}
+	ret = msg->len;
+	kipc_msg_free(msg);
+	return ret;
+}
+
+/* --- vectored ------------------------------------------------------------ */
+
+static struct kipc_mq_vec *kipc_mq_vec_from_user(struct kipc_mq_sendv *cmd)
+{
+	if (!cmd->count || cmd->count > KIPC_MQ_VEC_MAX)
+		return ERR_PTR(-E2BIG);
+	/* count is bounded above, so the size cannot overflow. */
+	return vmemdup_user(u64_to_user_ptr(cmd->vec),
+			    cmd->count * sizeof(struct kipc_mq_vec));
+}
+
+static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_sendv *cmd = ucmd->cmd;
+	struct kipc_deadline dl;
+	struct kipc_mq_vec *vec;
+	struct kipc_msg *msg;
+	int ret = 0;
+	u32 n;
+
+	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+	vec = kipc_mq_vec_from_user(cmd);
+	if (IS_ERR(vec))
+		return PTR_ERR(vec);
+
+	/*
+	 * One message at a time: only the first may wait, and the rest go
+	 * while there is room. Copying them all in first would pin up to
+	 * KIPC_MQ_VEC_MAX * max_msgsize bytes for as long as the first waits.
+	 * An error at entry i still reports the i sent before it.
+	 */
+	for (n = 0; n < cmd->count; n++) {
+		msg = kipc_msg_from_user(mq, vec[n].buf, vec[n].len,
+					 vec[n].prio);
+		if (IS_ERR(msg)) {
+			ret = PTR_ERR(msg);
+			break;
+		}
+		if (!n) {
+			ret = kipc_mq_send_one(mq, msg, &dl);
+		} else {
+			spin_lock(&mq->lock);
+			ret = kipc_mq_send_locked(mq, msg);
+			spin_unlock(&mq->lock);
+		}
+		if (ret) {
+			kipc_msg_free(msg);
+			break;
+		}
+	}
+	kvfree(vec);
+	if (!n)
+		return ret;
+
+	cmd->out_count = n;
+	kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	return n;
+}
+
+static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_sendv *cmd = ucmd->cmd;
+	struct kipc_mq_vec __user *uvec;
+	struct kipc_msg *msg, *tmp;
+	struct kipc_deadline dl;
+	struct kipc_mq_vec *vec;
+	LIST_HEAD(msgs);
+	u32 *buflens;
+	u32 i, toobig;
+	int ret, n;
+
+	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_READ))
+		return -EBADF;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+	vec = kipc_mq_vec_from_user(cmd);
+	if (IS_ERR(vec))
+		return PTR_ERR(vec);
+	buflens = kvmalloc_array(cmd->count, sizeof(*buflens), GFP_KERNEL);
+	if (!buflens) {
+		kvfree(vec);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cmd->count; i++)
+		buflens[i] = vec[i].len;
+
+	n = kipc_mq_recv_many(mq, &msgs, buflens, cmd->count, &dl, &toobig);
+	kvfree(buflens);
+	if (n < 0)
+		goto out_free_vec;
+
+	uvec = u64_to_user_ptr(cmd->vec);
+	i = 0;
+	list_for_each_entry_safe(msg, tmp, &msgs, node) {
+		if (copy_to_user(u64_to_user_ptr(vec[i].buf), msg->data,
+				 msg->len) ||
+		    put_user(msg->len, &uvec[i].len) ||
+		    put_user(msg->prio, &uvec[i].prio))
+			break;
+		list_del(&msg->node);
+		kipc_msg_free(msg);
+		i++;
+	}
+	/* What could not be delivered stays queued. */
+	kipc_mq_put_back(mq, &msgs);
+	n = i ? i : -EFAULT;
+	if (i) {
+		cmd->out_count = i;
+		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+out_free_vec:
+	kvfree(vec);
+	return n;
+}
+
+/* --- peek, getattr, poll --------------------------------------------------- */
+
+static struct kipc_msg *kipc_mq_nth_locked(struct kipc_mq *mq, u32 index)
+{
+	struct kipc_msg *msg;
+	int p;
+
+	lockdep_assert_held(&mq->lock);
+	if (index >= mq->depth)
+		return NULL;
+	for (p = KIPC_MQ_PRIO_MAX; p >= 0; p--) {
+		list_for_each_entry(msg, &mq->prio[p], node)
+			if (!index--)
+				return msg;
+	}
+	return NULL;
+}
+
+static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_peek *cmd = ucmd->cmd;
+	struct kipc_msg *msg, *copy = NULL;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_READ))
+		return -EBADF;
+
+	/*
+	 * The copy-out cannot happen under mq->lock, and the message may be
+	 * received meanwhile, so copy it into a bounce buffer sized on a
+	 * first look, and look again if it changed.
+	 */
+	for (;;) {
+		u32 len;
+
+		spin_lock(&mq->lock);
+		ret = mq->removed ? -EIDRM : 0;
+		msg = ret ? NULL : kipc_mq_nth_locked(mq, cmd->index);
+		if (!ret && !msg)
+			ret = -ENOENT;
+		if (ret) {
+			spin_unlock(&mq->lock);
+			goto out_free;
+		}
+		cmd->out_len = msg->len;
+		cmd->out_prio = msg->prio;
+		if (msg->len > cmd->len) {
+			spin_unlock(&mq->lock);
+			ret = -EMSGSIZE;
+			goto out_respond;
+		}
+		if (copy && copy->len == msg->len) {
+			memcpy(copy->data, msg->data, msg->len);
+			spin_unlock(&mq->lock);
+			break;
+		}
+		len = msg->len;
+		spin_unlock(&mq->lock);
+		if (copy)
+			kipc_msg_free(copy);
+		copy = kipc_msg_alloc(len);
+		if (!copy)
+			return -ENOMEM;
+	}
+	if (copy_to_user(u64_to_user_ptr(cmd->buf), copy->data, copy->len)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+out_respond:
+	if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
+		ret = -EFAULT;
+out_free:
+	if (copy)
+		kipc_msg_free(copy);
+	return ret ? ret : cmd->out_len;
+}
+
+static int kipc_mq_getattr_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_getattr *cmd = ucmd->cmd;
+	int ret = 0;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	spin_lock(&mq->lock);
+	if (mq->removed)
+		ret = -EIDRM;
+	cmd->out_max_msgs = mq->max_msgs;
+	cmd->out_max_msgsize = mq->max_msgsize;
+	cmd->out_depth = mq->depth;
+	cmd->__reserved = 0;
+	cmd->out_bytes = mq->bytes;
+	spin_unlock(&mq->lock);
+	if (ret)
+		return ret;
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
+{
+	struct kipc_mq *mq = file_mq(file);
+	__poll_t mask = 0;
+
+	poll_wait(file, &mq->poll_wq, wait);
+	spin_lock(&mq->lock);
+	if (mq->removed) {
+		mask = EPOLLERR | EPOLLHUP;
+	} else {
+		if (mq->depth)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (mq->depth < mq->max_msgs)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	spin_unlock(&mq->lock);
+	return mask;
+}
+
+/* --- object ops ---------------------------------------------------------- */
 
 static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 {
@@ -51,18 +973,66 @@ static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 static struct kipc_object *kipc_mq_alloc(const union kipc_attr *attr)
 {
 	struct kipc_mq *mq;
+	int p;
 
 	mq = kmem_cache_zalloc(kipc_mq_cache, GFP_KERNEL_ACCOUNT);
 	if (!mq)
 		return ERR_PTR(-ENOMEM);
 	mq->max_msgs = attr->mq.max_msgs;
 	mq->max_msgsize = attr->mq.max_msgsize;
+	spin_lock_init(&mq->lock);
+	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++)
+		INIT_LIST_HEAD(&mq->prio[p]);
+	INIT_LIST_HEAD(&mq->senders);
+	INIT_LIST_HEAD(&mq->receivers);
+	init_waitqueue_head(&mq->poll_wq);
 	return &mq->obj;
+}
+
+/* Unlink every message; the caller frees them outside the lock. */
+static void kipc_mq_drain_locked(struct kipc_mq *mq, struct list_head *out)
+{
+	int p;
+
+	lockdep_assert_held(&mq->lock);
+	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++)
+		list_splice_init(&mq->prio[p], out);
+	mq->prio_map = 0;
+	mq->depth = 0;
+	mq->bytes = 0;
 }
 
 static void kipc_mq_free(struct kipc_object *obj)
 {
-	kmem_cache_free(kipc_mq_cache, to_mq(obj));
+	struct kipc_mq *mq = to_mq(obj);
+	LIST_HEAD(msgs);
+
+	/* No fd is left, so nobody waits and nobody polls. */
+	spin_lock(&mq->lock);
+	kipc_mq_drain_locked(mq, &msgs);
+	spin_unlock(&mq->lock);
+	kipc_msg_free_list(&msgs);
+	put_pid(mq->lspid);
+	put_pid(mq->lrpid);
+	kmem_cache_free(kipc_mq_cache, mq);
+}
+
+static void kipc_mq_remove(struct kipc_object *obj)
+{
+	struct kipc_mq *mq = to_mq(obj);
+	struct kipc_mq_waiter *w, *tmp;
+	LIST_HEAD(msgs);
+
+	spin_lock(&mq->lock);
+	mq->removed = true;
+	kipc_mq_drain_locked(mq, &msgs);
+	list_for_each_entry_safe(w, tmp, &mq->receivers, node)
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_REMOVED);
+	list_for_each_entry_safe(w, tmp, &mq->senders, node)
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_REMOVED);
+	wake_up_interruptible_poll(&mq->poll_wq, EPOLLERR | EPOLLHUP);
+	spin_unlock(&mq->lock);
+	kipc_msg_free_list(&msgs);
 }
 
 static void kipc_mq_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
@@ -73,32 +1043,118 @@ static void kipc_mq_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	attr->mq.max_msgsize = mq->max_msgsize;
 }
 
+/* A consistent copy of a queue's statistics, taken under mq->lock. */
+struct kipc_mq_stats {
+	u32 depth, hwm, nr_senders, nr_receivers;
+	u64 bytes, sends, recvs, stime, rtime;
+	pid_t lspid, lrpid;
+};
+
 static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 {
 	struct kipc_mq *mq = to_mq(obj);
+	struct kipc_mq_stats st;
+
+	spin_lock(&mq->lock);
+	st.depth = mq->depth;
+	st.hwm = mq->hwm;
+	st.nr_senders = mq->nr_senders;
+	st.nr_receivers = mq->nr_receivers;
+	st.bytes = mq->bytes;
+	st.sends = mq->sends;
+	st.recvs = mq->recvs;
+	st.stime = mq->stime;
+	st.rtime = mq->rtime;
+	st.lspid = pid_vnr(mq->lspid);
+	st.lrpid = pid_vnr(mq->lrpid);
+	spin_unlock(&mq->lock);
 
 	if (nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGS, mq->max_msgs) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq->max_msgsize))
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq->max_msgsize) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_DEPTH, st.depth) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_BYTES, st.bytes,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_HWM, st.hwm) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_SENDS, st.sends,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_RECVS, st.recvs,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_WAIT_SEND, st.nr_senders) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_WAIT_RECV, st.nr_receivers) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_LSPID, st.lspid) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_LRPID, st.lrpid) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_STIME, st.stime,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_RTIME, st.rtime,
+			      KIPC_A_OBJ_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int kipc_mq_init(void)
-{
-	kipc_mq_cache = KMEM_CACHE(kipc_mq, SLAB_ACCOUNT);
-	return kipc_mq_cache ? 0 : -ENOMEM;
-}
+static char kipc_msg_cache_names[KIPC_MSG_CLASSES][16];
 
 static void kipc_mq_exit(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < KIPC_MSG_CLASSES; i++)
+		kmem_cache_destroy(kipc_msg_caches[i]);
 	kmem_cache_destroy(kipc_mq_cache);
 }
+
+static int kipc_mq_init(void)
+{
+	unsigned int i, size;
+
+	kipc_mq_cache = KMEM_CACHE(kipc_mq, SLAB_ACCOUNT);
+	if (!kipc_mq_cache)
+		return -ENOMEM;
+	/*
+	 * Payloads are copied to and from user space, and the kernel is
+	 * built with HARDENED_USERCOPY: whitelist them.
+	 */
+	for (i = 0; i < KIPC_MSG_CLASSES; i++) {
+		size = kipc_msg_sizes[i];
+		snprintf(kipc_msg_cache_names[i],
+			 sizeof(kipc_msg_cache_names[i]), "kipc_msg-%u", size);
+		kipc_msg_caches[i] =
+			kmem_cache_create_usercopy(kipc_msg_cache_names[i],
+						   size, 0, SLAB_ACCOUNT,
+						   offsetof(struct kipc_msg, data),
+						   size -
+						   offsetof(struct kipc_msg, data),
+						   NULL);
+		if (!kipc_msg_caches[i]) {
+			kipc_mq_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static const struct kipc_ioctl_op kipc_mq_ioctl_ops[] = {
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_SEND, kipc_mq_send_ioctl,
+		      struct kipc_mq_send, deadline),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_RECV, kipc_mq_recv_ioctl,
+		      struct kipc_mq_recv, out_prio),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_SENDV, kipc_mq_sendv_ioctl,
+		      struct kipc_mq_sendv, __reserved),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_RECVV, kipc_mq_recvv_ioctl,
+		      struct kipc_mq_sendv, __reserved),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_PEEK, kipc_mq_peek_ioctl,
+		      struct kipc_mq_peek, out_prio),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_GETATTR, kipc_mq_getattr_ioctl,
+		      struct kipc_mq_getattr, out_bytes),
+};
 
 static const struct file_operations kipc_mq_fops = {
 	.owner = THIS_MODULE,
 	.release = kipc_obj_file_release,
 	.unlocked_ioctl = kipc_obj_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.read = kipc_mq_read,
+	.write = kipc_mq_write,
+	.poll = kipc_mq_poll,
 	.llseek = noop_llseek,
 };
 
@@ -106,9 +1162,12 @@ const struct kipc_type_ops kipc_mq_ops = {
 	.type = KIPC_OBJ_MQ,
 	.name = "mq",
 	.fops = &kipc_mq_fops,
+	.ioctl_ops = kipc_mq_ioctl_ops,
+	.n_ioctl_ops = ARRAY_SIZE(kipc_mq_ioctl_ops),
 	.validate = kipc_mq_validate,
 	.alloc = kipc_mq_alloc,
 	.free = kipc_mq_free,
+	.remove = kipc_mq_remove,
 	.fill_attr = kipc_mq_fill_attr,
 	.fill_nl = kipc_mq_fill_nl,
 	.init = kipc_mq_init,

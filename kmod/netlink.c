@@ -40,8 +40,7 @@ static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
 	    nla_put_u32(skb, KIPC_A_OBJ_CPID, pid_vnr(obj->cpid)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_CTIME, obj->ctime,
 			      KIPC_A_OBJ_PAD) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_STATE,
-			READ_ONCE(obj->linked) ? 0 : KIPC_STATE_UNLINKED) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_STATE, kipc_obj_state(obj)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_BYTES, obj->bytes,
 			      KIPC_A_OBJ_PAD) ||
 	    obj->ops->fill_nl(skb, obj)) {
@@ -181,6 +180,24 @@ out_free:
 	return -EMSGSIZE;
 }
 
+static int kipc_nl_obj_remove_doit(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KIPC_A_OBJ_ID))
+		return -EINVAL;
+	ret = kipc_obj_remove(current->nsproxy->ipc_ns,
+			      nla_get_u64(info->attrs[KIPC_A_OBJ_ID]));
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KIPC_A_OBJ_ID],
+				    "no object with this id in the caller's IPC namespace");
+	else if (ret == -EPERM)
+		NL_SET_ERR_MSG(info->extack,
+			       "only the owner, the creator or CAP_SYS_ADMIN may remove");
+	return ret;
+}
+
 static const struct nla_policy kipc_obj_get_policy[KIPC_A_OBJ_ID + 1] = {
 	[KIPC_A_OBJ_ID] = { .type = NLA_U64 },
 };
@@ -195,6 +212,12 @@ static const struct genl_ops kipc_genl_ops[] = {
 		.start = kipc_nl_obj_dump_start,
 		.dumpit = kipc_nl_obj_dumpit,
 		.done = kipc_nl_obj_dump_done,
+		.policy = kipc_obj_get_policy,
+		.maxattr = KIPC_A_OBJ_ID,
+	},
+	{
+		.cmd = KIPC_CMD_OBJ_REMOVE,
+		.doit = kipc_nl_obj_remove_doit,
 		.policy = kipc_obj_get_policy,
 		.maxattr = KIPC_A_OBJ_ID,
 	},
@@ -214,7 +237,7 @@ static struct genl_family kipc_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = kipc_genl_ops,
 	.n_ops = ARRAY_SIZE(kipc_genl_ops),
-	.resv_start_op = KIPC_CMD_STATS_GET + 1,
+	.resv_start_op = KIPC_CMD_OBJ_REMOVE + 1,
 };
 
 int kipc_netlink_init(void)

@@ -295,6 +295,48 @@ static void kipc_obj_unlink(struct kipc_object *obj)
 }
 
 /*
+ * Change what @obj is charged, as a region does when it is resized. Growing
+ * is checked against the limits as creation is; shrinking always succeeds.
+ */
+int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
+{
+	u64 max_bytes = READ_ONCE(kipc_max_bytes);
+	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
+	struct kipc_uid_usage *use;
+	struct kipc_ns *kns;
+	u64 grow;
+	int ret = 0;
+
+	mutex_lock(&kipc_lock);
+	kns = obj->kns;
+	use = xa_load(&kns->uids, __kuid_val(obj->cuid));
+	if (WARN_ON(!obj->published || !use)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (bytes > obj->bytes) {
+		grow = bytes - obj->bytes;
+		if ((grow > max_bytes || kns->bytes > max_bytes - grow) &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			ret = -ENOSPC;
+			goto out_unlock;
+		}
+		if ((grow > uid_max_bytes ||
+		     use->bytes > uid_max_bytes - grow) &&
+		    !capable(CAP_SYS_RESOURCE)) {
+			ret = -EMFILE;
+			goto out_unlock;
+		}
+	}
+	kns->bytes = kns->bytes - obj->bytes + bytes;
+	use->bytes = use->bytes - obj->bytes + bytes;
+	obj->bytes = bytes;
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return ret;
+}
+
+/*
  * SysV ipcperms(): the owner or creator class, else the group class, else
  * other; CAP_IPC_OWNER in the namespace's user namespace overrides.
  */
@@ -621,7 +663,7 @@ static int kipc_info_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_gid = from_kgid_munged(uns, obj->gid);
 	cmd->out_cuid = from_kuid_munged(uns, obj->cuid);
 	cmd->out_cgid = from_kgid_munged(uns, obj->cgid);
-	cmd->out_state = READ_ONCE(obj->linked) ? 0 : KIPC_STATE_UNLINKED;
+	cmd->out_state = kipc_obj_state(obj);
 	cmd->out_open_flags = 0;
 	if (ucmd->file->f_mode & FMODE_READ)
 		cmd->out_open_flags |= KIPC_OPEN_READ;
@@ -641,14 +683,69 @@ static const struct kipc_ioctl_op kipc_obj_ioctl_ops[] = {
 
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return kipc_ioctl_dispatch(kipc_obj_ioctl_ops,
-				   ARRAY_SIZE(kipc_obj_ioctl_ops), file, cmd,
+	const struct kipc_type_ops *ops = ((struct kipc_object *)
+					   file->private_data)->ops;
+
+	if (_IOC_NR(cmd) < ARRAY_SIZE(kipc_obj_ioctl_ops))
+		return kipc_ioctl_dispatch(kipc_obj_ioctl_ops,
+					   ARRAY_SIZE(kipc_obj_ioctl_ops),
+					   file, cmd, arg);
+	return kipc_ioctl_dispatch(ops->ioctl_ops, ops->n_ioctl_ops, file, cmd,
 				   arg);
+}
+
+u32 kipc_obj_state(struct kipc_object *obj)
+{
+	u32 state = 0;
+
+	if (!READ_ONCE(obj->linked))
+		state |= KIPC_STATE_UNLINKED;
+	if (READ_ONCE(obj->removed))
+		state |= KIPC_STATE_REMOVED;
+	return state;
+}
+
+/*
+ * Admin removal: the name goes at once, and the type makes every open fd
+ * fail with EIDRM and wakes its waiters. Only the owner, the creator or
+ * CAP_SYS_ADMIN in the namespace may do it.
+ */
+int kipc_obj_remove(struct ipc_namespace *ns, u64 id)
+{
+	struct kipc_object *obj;
+	kuid_t uid = current_fsuid();
+
+	mutex_lock(&kipc_lock);
+	obj = xa_load(&kipc_ids, id);
+	if (!obj || obj->ipc_ns != ns) {
+		mutex_unlock(&kipc_lock);
+		return -ENOENT;
+	}
+	if (!uid_eq(uid, obj->uid) && !uid_eq(uid, obj->cuid) &&
+	    !ns_capable(ns->user_ns, CAP_SYS_ADMIN)) {
+		mutex_unlock(&kipc_lock);
+		return -EPERM;
+	}
+	refcount_inc(&obj->ref);
+	WRITE_ONCE(obj->removed, true);
+	/* Our own reference keeps this from being the last. */
+	if (obj->linked)
+		kipc_obj_unlink_locked(obj);
+	mutex_unlock(&kipc_lock);
+
+	if (obj->ops->remove)
+		obj->ops->remove(obj);
+	kipc_obj_put(obj);
+	return 0;
 }
 
 int kipc_obj_file_release(struct inode *inode, struct file *file)
 {
-	kipc_obj_put(file->private_data);
+	struct kipc_object *obj = file->private_data;
+
+	if (obj->ops->release)
+		obj->ops->release(obj, file);
+	kipc_obj_put(obj);
 	return 0;
 }
 

@@ -4,10 +4,40 @@
  *
  * A semaphore holds a value from 0 to KIPC_SEM_VALUE_MAX, set at creation.
  * It costs nothing against the byte limits beyond being an object.
+ *
+ * Fairness
+ * ========
+ *
+ * Waiters are served strictly in arrival order: a wait that could be
+ * satisfied still queues behind earlier waiters, so a wait for many units
+ * is never starved by a stream of small ones. A post hands its units
+ * directly to the waiters at the head of the queue that they satisfy and
+ * wakes exactly those, as ipc/sem.c's wake-up queue does: no thundering
+ * herd, and no wake-up lost to a waiter that gives up at the same moment,
+ * because the waiter decides under the lock whether it was served.
+ *
+ * Undo
+ * ====
+ *
+ * A wait with KIPC_SEM_UNDO records what it acquired against the open file
+ * description (struct kipc_sem_undo, one per struct file). A post through
+ * the same description pays the record back first. When the description is
+ * released (->release(), so also at exit and kill -9), the rest is posted
+ * back, up to the maximum value; those units are "recovered", and the waits
+ * that take them report KIPC_SEM_RECOVERED.
+ *
+ * Locking overview
+ * ================
+ *
+ * sem->lock (a spinlock) protects everything below it in struct kipc_sem.
+ * It may be taken under kipc_lock (netlink statistics) and nests nothing.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/netlink.h>
@@ -15,15 +45,76 @@
 #include "kipc_private.h"
 
 /**
+ * struct kipc_sem_undo - what one open file description holds under undo
+ * @node: on sem->undos (protected by sem->lock)
+ * @file: the description
+ * @units: units acquired with KIPC_SEM_UNDO and not yet posted back
+ */
+struct kipc_sem_undo {
+	struct list_head node;
+	struct file *file;
+	u64 units;
+};
+
+enum kipc_sem_wait_state {
+	KIPC_SEM_WAITING,
+	KIPC_SEM_GRANTED,	/* a post gave us our units */
+	KIPC_SEM_REMOVED,	/* the semaphore was removed */
+};
+
+/**
+ * struct kipc_sem_waiter - a blocked wait, on its stack
+ * @node: on sem->waiters (protected by sem->lock)
+ * @task: the blocked task
+ * @count: units wanted
+ * @undo: the record to credit, with KIPC_SEM_UNDO; else NULL
+ * @recovered: the units granted included recovered ones
+ * @state: enum kipc_sem_wait_state (protected by sem->lock)
+ */
+struct kipc_sem_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	u32 count;
+	struct kipc_sem_undo *undo;
+	bool recovered;
+	int state;
+};
+
+/**
  * struct kipc_sem - a counting semaphore
  * @obj: the common object
- * @lock: protects @value
- * @value: the count (protected by @lock)
+ * @lock: protects every field below
+ * @value: the count
+ * @waiters: blocked waits, oldest first
+ * @nr_waiters: length of @waiters
+ * @undos: the undo records of the open file descriptions
+ * @recovered_left: recovered units not yet taken by a wait
+ * @removed: removed by an administrator
+ * @poll_wq: poll and epoll waiters
+ * @waits: successful waits
+ * @posts: posts
+ * @timeouts: waits that timed out
+ * @recovered: units given back by undo, ever
+ * @lpid: last process to wait or post
+ * @otime: time of the last wait or post, ns since the epoch
  */
 struct kipc_sem {
 	struct kipc_object obj;
-	spinlock_t lock;	/* protects @value */
+	spinlock_t lock;	/* see the locking overview */
 	u32 value;
+	struct list_head waiters;
+	u32 nr_waiters;
+	struct list_head undos;
+	u64 recovered_left;
+	bool removed;
+	wait_queue_head_t poll_wq;
+
+	u64 waits;
+	u64 posts;
+	u64 timeouts;
+	u64 recovered;
+	struct pid *lpid;
+	u64 otime;
 };
 
 static struct kmem_cache *kipc_sem_cache;
@@ -32,6 +123,308 @@ static struct kipc_sem *to_sem(struct kipc_object *obj)
 {
 	return container_of(obj, struct kipc_sem, obj);
 }
+
+static struct kipc_sem *file_sem(struct file *file)
+{
+	return to_sem(file->private_data);
+}
+
+static void kipc_sem_touch_locked(struct kipc_sem *sem,
+				  struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+
+	lockdep_assert_held(&sem->lock);
+	sem->otime = ktime_get_real_ns();
+	if (sem->lpid != pid) {
+		put_pid(sem->lpid);
+		sem->lpid = get_pid(pid);
+	}
+}
+
+/* Take @count units for a wait. Returns whether some were recovered. */
+static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
+				 struct kipc_sem_undo *undo,
+				 struct task_struct *task)
+{
+	bool recovered = false;
+
+	lockdep_assert_held(&sem->lock);
+	sem->value -= count;
+	if (sem->recovered_left) {
+		sem->recovered_left -= min_t(u64, sem->recovered_left, count);
+		recovered = true;
+	}
+	if (undo)
+		undo->units += count;
+	sem->waits++;
+	kipc_sem_touch_locked(sem, task);
+	return recovered;
+}
+
+/* Hand units to the waiters at the head of the queue that they satisfy. */
+static void kipc_sem_serve_locked(struct kipc_sem *sem)
+{
+	struct kipc_sem_waiter *w, *tmp;
+
+	lockdep_assert_held(&sem->lock);
+	list_for_each_entry_safe(w, tmp, &sem->waiters, node) {
+		if (w->count > sem->value)
+			break;
+		w->recovered = kipc_sem_take_locked(sem, w->count, w->undo,
+						    w->task);
+		list_del(&w->node);
+		sem->nr_waiters--;
+		w->state = KIPC_SEM_GRANTED;
+		/* The waiter cannot leave before we drop sem->lock. */
+		wake_up_process(w->task);
+	}
+	if (sem->value)
+		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static struct kipc_sem_undo *
+kipc_sem_find_undo_locked(struct kipc_sem *sem, struct file *file)
+{
+	struct kipc_sem_undo *undo;
+
+	lockdep_assert_held(&sem->lock);
+	list_for_each_entry(undo, &sem->undos, node)
+		if (undo->file == file)
+			return undo;
+	return NULL;
+}
+
+/*
+ * The undo record of @file, created if needed. The allocation happens
+ * before the lock, so a wait never fails for memory once it could proceed.
+ */
+static struct kipc_sem_undo *kipc_sem_get_undo(struct kipc_sem *sem,
+					       struct file *file)
+{
+	struct kipc_sem_undo *undo, *new;
+
+	spin_lock(&sem->lock);
+	undo = kipc_sem_find_undo_locked(sem, file);
+	spin_unlock(&sem->lock);
+	if (undo)
+		return undo;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	new->file = file;
+	spin_lock(&sem->lock);
+	undo = kipc_sem_find_undo_locked(sem, file);
+	if (!undo) {
+		list_add(&new->node, &sem->undos);
+		undo = new;
+		new = NULL;
+	}
+	spin_unlock(&sem->lock);
+	kfree(new);
+	return undo;
+}
+
+#define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
+				 KIPC_SEM_UNDO)
+
+static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_sem *sem = file_sem(ucmd->file);
+	struct kipc_sem_wait *cmd = ucmd->cmd;
+	struct kipc_sem_undo *undo = NULL;
+	struct kipc_sem_waiter w = {};
+	struct kipc_deadline dl;
+	int ret;
+
+	if ((cmd->flags & ~KIPC_SEM_WAIT_FLAGS) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!cmd->count || cmd->count > KIPC_SEM_VALUE_MAX)
+		return -EINVAL;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+	if (cmd->flags & KIPC_SEM_UNDO) {
+		undo = kipc_sem_get_undo(sem, ucmd->file);
+		if (IS_ERR(undo))
+			return PTR_ERR(undo);
+	}
+
+	spin_lock(&sem->lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+		goto out_unlock;
+	}
+	/* Strict FIFO: nobody overtakes a queued waiter. */
+	if (list_empty(&sem->waiters) && sem->value >= cmd->count) {
+		w.recovered = kipc_sem_take_locked(sem, cmd->count, undo,
+						   current);
+		goto out_granted;
+	}
+	if (dl.nonblock) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	if (kipc_deadline_passed(&dl)) {
+		sem->timeouts++;
+		ret = -ETIMEDOUT;
+		goto out_unlock;
+	}
+
+	w.task = current;
+	w.count = cmd->count;
+	w.undo = undo;
+	w.state = KIPC_SEM_WAITING;
+	list_add_tail(&w.node, &sem->waiters);
+	sem->nr_waiters++;
+	for (;;) {
+		bool in_time;
+
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&sem->lock);
+		in_time = kipc_deadline_sleep(&dl);
+		spin_lock(&sem->lock);
+
+		if (w.state == KIPC_SEM_GRANTED)
+			goto out_granted;
+		if (w.state == KIPC_SEM_REMOVED) {
+			ret = -EIDRM;
+			goto out_unlock;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!in_time) {
+			sem->timeouts++;
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w.node);
+	sem->nr_waiters--;
+	/* Leaving the head may let the next ones through. */
+	kipc_sem_serve_locked(sem);
+	goto out_unlock;
+
+out_granted:
+	spin_unlock(&sem->lock);
+	cmd->out_flags = w.recovered ? KIPC_SEM_RECOVERED : 0;
+	/*
+	 * The units are ours now. Failing to report them would lose them, so
+	 * a fault here still succeeds; the wait itself did happen.
+	 */
+	kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	return 0;
+
+out_unlock:
+	spin_unlock(&sem->lock);
+	return ret;
+}
+
+static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_sem *sem = file_sem(ucmd->file);
+	struct kipc_sem_post *cmd = ucmd->cmd;
+	struct kipc_sem_undo *undo;
+	int ret = 0;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!cmd->count)
+		return -EINVAL;
+
+	spin_lock(&sem->lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+		goto out_unlock;
+	}
+	if (cmd->count > KIPC_SEM_VALUE_MAX - sem->value) {
+		ret = -EOVERFLOW;
+		goto out_unlock;
+	}
+	sem->value += cmd->count;
+	sem->posts++;
+	kipc_sem_touch_locked(sem, current);
+	undo = kipc_sem_find_undo_locked(sem, ucmd->file);
+	if (undo)
+		undo->units -= min_t(u64, undo->units, cmd->count);
+	kipc_sem_serve_locked(sem);
+out_unlock:
+	spin_unlock(&sem->lock);
+	return ret;
+}
+
+static int kipc_sem_get_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_sem *sem = file_sem(ucmd->file);
+	struct kipc_sem_get *cmd = ucmd->cmd;
+	struct kipc_sem_undo *undo;
+	int ret = 0;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	spin_lock(&sem->lock);
+	if (sem->removed)
+		ret = -EIDRM;
+	cmd->out_value = sem->value;
+	cmd->out_waiters = sem->nr_waiters;
+	undo = kipc_sem_find_undo_locked(sem, ucmd->file);
+	cmd->out_undo = undo ? undo->units : 0;
+	spin_unlock(&sem->lock);
+	if (ret)
+		return ret;
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static __poll_t kipc_sem_poll(struct file *file, poll_table *wait)
+{
+	struct kipc_sem *sem = file_sem(file);
+	__poll_t mask = 0;
+
+	poll_wait(file, &sem->poll_wq, wait);
+	spin_lock(&sem->lock);
+	if (sem->removed)
+		mask = EPOLLERR | EPOLLHUP;
+	else if (sem->value)
+		mask = EPOLLIN | EPOLLRDNORM;
+	spin_unlock(&sem->lock);
+	return mask;
+}
+
+/* The description is gone: post back what it still holds. */
+static void kipc_sem_release(struct kipc_object *obj, struct file *file)
+{
+	struct kipc_sem *sem = to_sem(obj);
+	struct kipc_sem_undo *undo;
+	u32 units;
+
+	spin_lock(&sem->lock);
+	undo = kipc_sem_find_undo_locked(sem, file);
+	if (!undo) {
+		spin_unlock(&sem->lock);
+		return;
+	}
+	list_del(&undo->node);
+	if (!sem->removed && undo->units) {
+		units = min_t(u64, undo->units,
+			      KIPC_SEM_VALUE_MAX - sem->value);
+		sem->value += units;
+		sem->recovered += units;
+		sem->recovered_left += units;
+		kipc_sem_serve_locked(sem);
+	}
+	spin_unlock(&sem->lock);
+	kfree(undo);
+}
+
+/* --- object ops ---------------------------------------------------------- */
 
 static int kipc_sem_validate(const union kipc_attr *attr, u64 *bytes)
 {
@@ -56,32 +449,89 @@ static struct kipc_object *kipc_sem_alloc(const union kipc_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&sem->lock);
 	sem->value = attr->sem.value;
+	INIT_LIST_HEAD(&sem->waiters);
+	INIT_LIST_HEAD(&sem->undos);
+	init_waitqueue_head(&sem->poll_wq);
 	return &sem->obj;
 }
 
 static void kipc_sem_free(struct kipc_object *obj)
 {
-	kmem_cache_free(kipc_sem_cache, to_sem(obj));
+	struct kipc_sem *sem = to_sem(obj);
+
+	/* Every description was released, and took its record along. */
+	WARN_ON(!list_empty(&sem->undos));
+	put_pid(sem->lpid);
+	kmem_cache_free(kipc_sem_cache, sem);
 }
 
-static u32 kipc_sem_value(struct kipc_sem *sem)
+static void kipc_sem_remove(struct kipc_object *obj)
 {
-	u32 value;
+	struct kipc_sem *sem = to_sem(obj);
+	struct kipc_sem_waiter *w, *tmp;
 
 	spin_lock(&sem->lock);
-	value = sem->value;
+	sem->removed = true;
+	list_for_each_entry_safe(w, tmp, &sem->waiters, node) {
+		list_del(&w->node);
+		w->state = KIPC_SEM_REMOVED;
+		wake_up_process(w->task);
+	}
+	sem->nr_waiters = 0;
+	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
-	return value;
 }
 
 static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 {
-	attr->sem.value = kipc_sem_value(to_sem(obj));
+	struct kipc_sem *sem = to_sem(obj);
+
+	spin_lock(&sem->lock);
+	attr->sem.value = sem->value;
+	spin_unlock(&sem->lock);
 }
 
 static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 {
-	if (nla_put_u32(skb, KIPC_A_OBJ_SEM_VALUE, kipc_sem_value(to_sem(obj))))
+	struct kipc_sem *sem = to_sem(obj);
+	struct kipc_sem_undo *undo;
+	u64 waits, posts, timeouts, recovered, otime, undo_units = 0;
+	u32 value, waiters, undo_holders = 0;
+	pid_t lpid;
+
+	spin_lock(&sem->lock);
+	value = sem->value;
+	waiters = sem->nr_waiters;
+	waits = sem->waits;
+	posts = sem->posts;
+	timeouts = sem->timeouts;
+	recovered = sem->recovered;
+	otime = sem->otime;
+	lpid = pid_vnr(sem->lpid);
+	list_for_each_entry(undo, &sem->undos, node) {
+		if (undo->units) {
+			undo_holders++;
+			undo_units += undo->units;
+		}
+	}
+	spin_unlock(&sem->lock);
+
+	if (nla_put_u32(skb, KIPC_A_OBJ_SEM_VALUE, value) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SEM_WAITERS, waiters) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_WAITS, waits,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_POSTS, posts,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_TIMEOUTS, timeouts,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SEM_UNDO_HOLDERS, undo_holders) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_UNDO_UNITS, undo_units,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_RECOVERED, recovered,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SEM_LPID, lpid) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_OTIME, otime,
+			      KIPC_A_OBJ_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -97,11 +547,21 @@ static void kipc_sem_exit(void)
 	kmem_cache_destroy(kipc_sem_cache);
 }
 
+static const struct kipc_ioctl_op kipc_sem_ioctl_ops[] = {
+	KIPC_IOCTL_OP(KIPC_IOC_SEM_WAIT, kipc_sem_wait_ioctl,
+		      struct kipc_sem_wait, __reserved),
+	KIPC_IOCTL_OP(KIPC_IOC_SEM_POST, kipc_sem_post_ioctl,
+		      struct kipc_sem_post, __reserved),
+	KIPC_IOCTL_OP(KIPC_IOC_SEM_GET, kipc_sem_get_ioctl,
+		      struct kipc_sem_get, out_undo),
+};
+
 static const struct file_operations kipc_sem_fops = {
 	.owner = THIS_MODULE,
 	.release = kipc_obj_file_release,
 	.unlocked_ioctl = kipc_obj_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.poll = kipc_sem_poll,
 	.llseek = noop_llseek,
 };
 
@@ -109,9 +569,13 @@ const struct kipc_type_ops kipc_sem_ops = {
 	.type = KIPC_OBJ_SEM,
 	.name = "sem",
 	.fops = &kipc_sem_fops,
+	.ioctl_ops = kipc_sem_ioctl_ops,
+	.n_ioctl_ops = ARRAY_SIZE(kipc_sem_ioctl_ops),
 	.validate = kipc_sem_validate,
 	.alloc = kipc_sem_alloc,
 	.free = kipc_sem_free,
+	.remove = kipc_sem_remove,
+	.release = kipc_sem_release,
 	.fill_attr = kipc_sem_fill_attr,
 	.fill_nl = kipc_sem_fill_nl,
 	.init = kipc_sem_init,

@@ -4,15 +4,55 @@
  *
  * A region is backed by a shmem file, as SysV shm is, so its pages are
  * swappable and charged to the memcg of the task that faults them in. The
- * size is rounded up to whole pages and charged to the limits at creation.
+ * limits are charged whole pages at creation and on every resize.
+ *
+ * Mappings
+ * ========
+ *
+ * shmem's fault handler finds its inode through vma->vm_file, so a mapping
+ * needs a file of the shmem inode. The region fd is an anon-inode file, so
+ * each mmap() makes a "map file": a new file of the shmem inode whose f_op
+ * belongs to kipc. It becomes vma->vm_file; it pins the module (f_op->owner)
+ * for as long as any mapping exists, and holds a reference on the region, so
+ * a mapping outlives the fd, the name and an admin removal. kipc's vm_ops
+ * wrap shmem's to count the mappings (lsipc's NATTCH), as ipc/shm.c does.
+ * The map file is never installed in a file table, so nobody can ftruncate()
+ * the shmem inode behind kipc's back.
+ *
+ * KIPC_SEAL_WRITE works as memfd's F_SEAL_WRITE: it denies the shmem
+ * mapping's count of shared mappings that may write (i_mmap_writable), which
+ * fails while such a mapping exists. The core takes that count only when it
+ * links the vma, after ->mmap() returns, so a seal could slip in between.
+ * To close the gap every such vma of kipc holds a count of its own, taken in
+ * ->mmap() (failing once the seal is in force) and in ->open(), and dropped
+ * in ->close().
+ *
+ * Locking overview
+ * ================
+ *
+ * shm->lock (a mutex) serialises resize, sealing and removal; it is taken
+ * with no other lock held and holds only the shmem inode's lock (truncate).
+ * mmap() runs under mmap_lock, so it must not take shm->lock: truncation
+ * takes the inode lock, and the core takes mmap_lock under the inode lock
+ * (a tmpfs write faulting on its buffer). mmap() therefore reads the seals
+ * and the removed flag without the lock, as memfd does; what makes that
+ * safe against a racing KIPC_SEAL_WRITE is the writable-mapping count
+ * above, not the flags. A mapping that races with an admin removal may
+ * still be made, and is then just another existing mapping.
+ * shm->stat_lock (a spinlock) protects the mapping statistics, which
+ * vm_ops->open and ->close update.
  */
 #include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/pid.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <net/netlink.h>
 
 #include "kipc_private.h"
@@ -21,12 +61,33 @@
  * struct kipc_shm - a shared memory region
  * @obj: the common object
  * @shm_file: the shmem file holding the pages
- * @size: size in bytes, a multiple of PAGE_SIZE
+ * @lock: serialises resize, sealing and removal
+ * @size: size in bytes (written under @lock, read without it)
+ * @seals: KIPC_SEAL_* (written under @lock, read without it)
+ * @removed: removed by an administrator (written under @lock)
+ * @shmem_vm_ops: shmem's vm_ops, which kipc's wrap; set by every mmap()
+ *	to the same value
+ * @stat_lock: protects the fields below
+ * @nattch: live mappings (protected by @stat_lock)
+ * @lpid: last process to map it (protected by @stat_lock)
+ * @atime: last mapping, ns since the epoch (protected by @stat_lock)
+ * @dtime: last unmapping (protected by @stat_lock)
  */
 struct kipc_shm {
 	struct kipc_object obj;
 	struct file *shm_file;
+
+	struct mutex lock;	/* see the locking overview */
 	u64 size;
+	u32 seals;
+	bool removed;
+	const struct vm_operations_struct *shmem_vm_ops;
+
+	spinlock_t stat_lock;	/* protects the mapping statistics */
+	u32 nattch;
+	struct pid *lpid;
+	u64 atime;
+	u64 dtime;
 };
 
 static struct kmem_cache *kipc_shm_cache;
@@ -35,6 +96,336 @@ static struct kipc_shm *to_shm(struct kipc_object *obj)
 {
 	return container_of(obj, struct kipc_shm, obj);
 }
+
+static struct kipc_shm *file_shm(struct file *file)
+{
+	return to_shm(file->private_data);
+}
+
+static u64 kipc_shm_charge(u64 size)
+{
+	return PAGE_ALIGN(size);
+}
+
+/* --- mappings ------------------------------------------------------------ */
+
+static void kipc_shm_attached(struct kipc_shm *shm)
+{
+	struct pid *pid = task_tgid(current);
+
+	spin_lock(&shm->stat_lock);
+	shm->nattch++;
+	shm->atime = ktime_get_real_ns();
+	if (shm->lpid != pid) {
+		put_pid(shm->lpid);
+		shm->lpid = get_pid(pid);
+	}
+	spin_unlock(&shm->stat_lock);
+}
+
+static bool kipc_shm_may_write(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+	       (VM_SHARED | VM_MAYWRITE);
+}
+
+/* fork() and vma splits: one more mapping of the same region. */
+static void kipc_shm_vm_open(struct vm_area_struct *vma)
+{
+	struct kipc_shm *shm = file_shm(vma->vm_file);
+
+	/* The original holds a count, so the seal cannot be in force. */
+	if (kipc_shm_may_write(vma))
+		mapping_allow_writable(shm->shm_file->f_mapping);
+	kipc_shm_attached(shm);
+}
+
+static void kipc_shm_vm_close(struct vm_area_struct *vma)
+{
+	struct kipc_shm *shm = file_shm(vma->vm_file);
+
+	if (kipc_shm_may_write(vma))
+		mapping_unmap_writable(shm->shm_file->f_mapping);
+	spin_lock(&shm->stat_lock);
+	shm->nattch--;
+	shm->dtime = ktime_get_real_ns();
+	spin_unlock(&shm->stat_lock);
+}
+
+static vm_fault_t kipc_shm_fault(struct vm_fault *vmf)
+{
+	struct kipc_shm *shm = file_shm(vmf->vma->vm_file);
+
+	return READ_ONCE(shm->shmem_vm_ops)->fault(vmf);
+}
+
+static vm_fault_t kipc_shm_map_pages(struct vm_fault *vmf, pgoff_t start,
+				     pgoff_t end)
+{
+	const struct vm_operations_struct *ops;
+
+	ops = READ_ONCE(file_shm(vmf->vma->vm_file)->shmem_vm_ops);
+	if (!ops->map_pages)
+		return 0;
+	return ops->map_pages(vmf, start, end);
+}
+
+static const struct vm_operations_struct kipc_shm_vm_ops = {
+	.open = kipc_shm_vm_open,
+	.close = kipc_shm_vm_close,
+	.fault = kipc_shm_fault,
+	.map_pages = kipc_shm_map_pages,
+};
+
+/* The map file's last reference goes with the last mapping. */
+static int kipc_shm_map_release(struct inode *inode, struct file *file)
+{
+	kipc_obj_put(file->private_data);
+	return 0;
+}
+
+/* msync(MS_SYNC) of a mapping fsyncs the map file: shmem has nothing to do. */
+static const struct file_operations kipc_shm_map_fops = {
+	.owner = THIS_MODULE,
+	.release = kipc_shm_map_release,
+	.fsync = noop_fsync,
+	.llseek = noop_llseek,
+};
+
+static struct file *kipc_shm_map_file(struct kipc_shm *shm)
+{
+	struct inode *inode = file_inode(shm->shm_file);
+	struct file *file;
+
+	/*
+	 * alloc_file_pseudo() takes over the inode reference on success, and
+	 * the file's last fput() drops the module reference (fops_put()),
+	 * which it does not take itself.
+	 */
+	ihold(inode);
+	__module_get(THIS_MODULE);
+	file = alloc_file_pseudo(inode, shm->shm_file->f_path.mnt, "kipc-shm",
+				 O_RDWR, &kipc_shm_map_fops);
+	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
+		iput(inode);
+		return file;
+	}
+	refcount_inc(&shm->obj.ref);
+	file->private_data = &shm->obj;
+	return file;
+}
+
+static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kipc_shm *shm = file_shm(file);
+	struct file *map_file;
+	int ret;
+
+	/* No shm->lock here: see the locking overview. */
+	if (READ_ONCE(shm->removed))
+		return -EIDRM;
+	if ((READ_ONCE(shm->seals) &
+	     (KIPC_SEAL_WRITE | KIPC_SEAL_FUTURE_WRITE)) &&
+	    (vma->vm_flags & VM_SHARED)) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EPERM;
+		/* Nor may mprotect() make it writable later. */
+		vm_flags_clear(vma, VM_MAYWRITE);
+	}
+	/* Fails once KIPC_SEAL_WRITE denied writable mappings. */
+	if (kipc_shm_may_write(vma)) {
+		ret = mapping_map_writable(shm->shm_file->f_mapping);
+		if (ret)
+			return ret;
+	}
+
+	map_file = kipc_shm_map_file(shm);
+	if (IS_ERR(map_file)) {
+		ret = PTR_ERR(map_file);
+		goto out_unwritable;
+	}
+	ret = call_mmap(shm->shm_file, vma);
+	if (ret) {
+		fput(map_file);
+		goto out_unwritable;
+	}
+	vma_set_file(vma, map_file);
+	fput(map_file);
+	WRITE_ONCE(shm->shmem_vm_ops, vma->vm_ops);
+	vma->vm_ops = &kipc_shm_vm_ops;
+	kipc_shm_attached(shm);
+	return 0;
+
+out_unwritable:
+	if (kipc_shm_may_write(vma))
+		mapping_unmap_writable(shm->shm_file->f_mapping);
+	return ret;
+}
+
+/* --- ioctls -------------------------------------------------------------- */
+
+static int kipc_shm_resize_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_shm *shm = file_shm(ucmd->file);
+	struct kipc_shm_resize *cmd = ucmd->cmd;
+	u64 size = cmd->new_size;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!size || size > READ_ONCE(kipc_shm_max_size) ||
+	    size > MAX_LFS_FILESIZE - PAGE_SIZE)
+		return -EINVAL;
+
+	mutex_lock(&shm->lock);
+	if (shm->removed) {
+		ret = -EIDRM;
+		goto out_unlock;
+	}
+	if ((size > shm->size && (shm->seals & KIPC_SEAL_GROW)) ||
+	    (size < shm->size && (shm->seals & KIPC_SEAL_SHRINK))) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	if (size == shm->size) {
+		ret = 0;
+		goto out_unlock;
+	}
+
+	/* Charge before growing, uncharge after shrinking. */
+	if (size > shm->size) {
+		ret = kipc_obj_recharge(&shm->obj, kipc_shm_charge(size));
+		if (ret)
+			goto out_unlock;
+	}
+	ret = vfs_truncate(&shm->shm_file->f_path, size);
+	if (ret) {
+		if (size > shm->size)
+			kipc_obj_recharge(&shm->obj,
+					  kipc_shm_charge(shm->size));
+		goto out_unlock;
+	}
+	if (size < shm->size)
+		kipc_obj_recharge(&shm->obj, kipc_shm_charge(size));
+	WRITE_ONCE(shm->size, size);
+out_unlock:
+	mutex_unlock(&shm->lock);
+	return ret;
+}
+
+static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_shm *shm = file_shm(ucmd->file);
+	struct kipc_shm_seal *cmd = ucmd->cmd;
+	struct address_space *mapping = shm->shm_file->f_mapping;
+	int ret;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->seals & ~KIPC_SEAL_ALL)
+		return -EINVAL;
+	if (cmd->seals && !(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
+	mutex_lock(&shm->lock);
+	if (!cmd->seals)
+		goto out_respond;
+	if (shm->removed) {
+		ret = -EIDRM;
+		goto out_unlock;
+	}
+	if (shm->seals & KIPC_SEAL_SEAL) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	/*
+	 * As memfd does: deny writable shared mappings for good, which fails
+	 * while one exists and makes every later attempt fail in mmap().
+	 */
+	if ((cmd->seals & KIPC_SEAL_WRITE) && !(shm->seals & KIPC_SEAL_WRITE)) {
+		ret = mapping_deny_writable(mapping);
+		if (ret)
+			goto out_unlock;
+	}
+	WRITE_ONCE(shm->seals, shm->seals | cmd->seals);
+out_respond:
+	cmd->out_seals = shm->seals;
+	mutex_unlock(&shm->lock);
+	/*
+	 * Not under shm->lock: the copy may fault and take mmap_lock, which
+	 * mmap() holds when it takes shm->lock.
+	 */
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+
+out_unlock:
+	mutex_unlock(&shm->lock);
+	return ret;
+}
+
+/**
+ * struct kipc_shm_stats - a consistent copy of a region's statistics
+ * @size: size in bytes
+ * @seals: KIPC_SEAL_*
+ * @nattch: live mappings
+ * @resident: pages in memory
+ * @swapped: pages in swap
+ * @atime: last mapping
+ * @dtime: last unmapping
+ * @lpid: last mapper, in the caller's pid namespace
+ */
+struct kipc_shm_stats {
+	u64 size;
+	u32 seals;
+	u32 nattch;
+	u64 resident;
+	u64 swapped;
+	u64 atime;
+	u64 dtime;
+	pid_t lpid;
+};
+
+static void kipc_shm_get_stats(struct kipc_shm *shm, struct kipc_shm_stats *st)
+{
+	struct inode *inode = file_inode(shm->shm_file);
+
+	/* Read without shm->lock: netlink walks objects under kipc_lock. */
+	st->size = READ_ONCE(shm->size);
+	st->seals = READ_ONCE(shm->seals);
+	st->resident = READ_ONCE(inode->i_mapping->nrpages);
+	st->swapped = READ_ONCE(SHMEM_I(inode)->swapped);
+	spin_lock(&shm->stat_lock);
+	st->nattch = shm->nattch;
+	st->atime = shm->atime;
+	st->dtime = shm->dtime;
+	st->lpid = pid_vnr(shm->lpid);
+	spin_unlock(&shm->stat_lock);
+}
+
+static int kipc_shm_stat_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_shm *shm = file_shm(ucmd->file);
+	struct kipc_shm_stat *cmd = ucmd->cmd;
+	struct kipc_shm_stats st;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	kipc_shm_get_stats(shm, &st);
+	cmd->out_size = st.size;
+	cmd->out_nattch = st.nattch;
+	cmd->out_seals = st.seals;
+	cmd->out_resident = st.resident;
+	cmd->out_swapped = st.swapped;
+	cmd->out_atime = st.atime;
+	cmd->out_dtime = st.dtime;
+	cmd->out_lpid = st.lpid;
+	cmd->out_state = kipc_obj_state(&shm->obj);
+	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+/* --- object ops ---------------------------------------------------------- */
 
 static int kipc_shm_validate(const union kipc_attr *attr, u64 *bytes)
 {
@@ -46,7 +437,7 @@ static int kipc_shm_validate(const union kipc_attr *attr, u64 *bytes)
 	if (!a->size || a->size > READ_ONCE(kipc_shm_max_size) ||
 	    a->size > MAX_LFS_FILESIZE - PAGE_SIZE)
 		return -EINVAL;
-	*bytes = PAGE_ALIGN(a->size);
+	*bytes = kipc_shm_charge(a->size);
 	return 0;
 }
 
@@ -58,7 +449,9 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	shm = kmem_cache_zalloc(kipc_shm_cache, GFP_KERNEL_ACCOUNT);
 	if (!shm)
 		return ERR_PTR(-ENOMEM);
-	shm->size = PAGE_ALIGN(attr->shm.size);
+	shm->size = attr->shm.size;
+	mutex_init(&shm->lock);
+	spin_lock_init(&shm->stat_lock);
 	file = shmem_kernel_file_setup("kipc-shm", shm->size, 0);
 	if (IS_ERR(file)) {
 		kmem_cache_free(kipc_shm_cache, shm);
@@ -72,18 +465,44 @@ static void kipc_shm_free(struct kipc_object *obj)
 {
 	struct kipc_shm *shm = to_shm(obj);
 
+	put_pid(shm->lpid);
 	fput(shm->shm_file);
+	mutex_destroy(&shm->lock);
 	kmem_cache_free(kipc_shm_cache, shm);
+}
+
+/* Existing mappings stay; new maps, resizes and seals fail with EIDRM. */
+static void kipc_shm_remove(struct kipc_object *obj)
+{
+	struct kipc_shm *shm = to_shm(obj);
+
+	mutex_lock(&shm->lock);
+	WRITE_ONCE(shm->removed, true);
+	mutex_unlock(&shm->lock);
 }
 
 static void kipc_shm_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 {
-	attr->shm.size = to_shm(obj)->size;
+	attr->shm.size = READ_ONCE(to_shm(obj)->size);
 }
 
 static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 {
-	if (nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_SIZE, to_shm(obj)->size,
+	struct kipc_shm_stats st;
+
+	kipc_shm_get_stats(to_shm(obj), &st);
+	if (nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_SIZE, st.size,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SHM_NATTCH, st.nattch) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_RESIDENT, st.resident,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_SWAPPED, st.swapped,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SHM_SEALS, st.seals) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SHM_LPID, st.lpid) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_ATIME, st.atime,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_DTIME, st.dtime,
 			      KIPC_A_OBJ_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -100,11 +519,21 @@ static void kipc_shm_exit(void)
 	kmem_cache_destroy(kipc_shm_cache);
 }
 
+static const struct kipc_ioctl_op kipc_shm_ioctl_ops[] = {
+	KIPC_IOCTL_OP(KIPC_IOC_SHM_RESIZE, kipc_shm_resize_ioctl,
+		      struct kipc_shm_resize, new_size),
+	KIPC_IOCTL_OP(KIPC_IOC_SHM_SEAL, kipc_shm_seal_ioctl,
+		      struct kipc_shm_seal, out_seals),
+	KIPC_IOCTL_OP(KIPC_IOC_SHM_STAT, kipc_shm_stat_ioctl,
+		      struct kipc_shm_stat, out_state),
+};
+
 static const struct file_operations kipc_shm_fops = {
 	.owner = THIS_MODULE,
 	.release = kipc_obj_file_release,
 	.unlocked_ioctl = kipc_obj_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = kipc_shm_mmap,
 	.llseek = noop_llseek,
 };
 
@@ -112,9 +541,12 @@ const struct kipc_type_ops kipc_shm_ops = {
 	.type = KIPC_OBJ_SHM,
 	.name = "shm",
 	.fops = &kipc_shm_fops,
+	.ioctl_ops = kipc_shm_ioctl_ops,
+	.n_ioctl_ops = ARRAY_SIZE(kipc_shm_ioctl_ops),
 	.validate = kipc_shm_validate,
 	.alloc = kipc_shm_alloc,
 	.free = kipc_shm_free,
+	.remove = kipc_shm_remove,
 	.fill_attr = kipc_shm_fill_attr,
 	.fill_nl = kipc_shm_fill_nl,
 	.init = kipc_shm_init,

@@ -43,6 +43,10 @@
 #define KIPC_ADMIN_STATS_SIZE_VER0 \
 	offsetofend(struct kipc_admin_stats, limit_uid_bytes)
 
+/* Growth only at the end: the first version's fields stay where they were. */
+_Static_assert(offsetof(struct kipc_admin_obj, mq_depth) ==
+	       KIPC_ADMIN_OBJ_SIZE_VER0, "struct kipc_admin_obj grows at its end");
+
 /* Extended ACK messages longer than this are cut. */
 #define KIPC_ADMIN_ERRMSG_MAX	256
 
@@ -172,14 +176,20 @@ static int kipc_admin_parse(struct nlmsghdr *nlh, struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * Mark the attributes that came and that this library stores, which are
+ * those it has a policy for: an attribute of a newer header that the library
+ * does not copy into a field must not claim that its field is valid.
+ */
 static void kipc_admin_set_present(uint64_t *present, struct nlattr **tb,
-				   int maxtype)
+				   int maxtype,
+				   const struct nla_policy *policy)
 {
 	int i;
 
 	memset(present, 0, KIPC_ADMIN_PRESENT_WORDS * sizeof(*present));
 	for (i = 0; i <= maxtype && i < 64 * KIPC_ADMIN_PRESENT_WORDS; i++)
-		if (tb[i])
+		if (tb[i] && policy[i].type)
 			present[i / 64] |= 1ULL << (i % 64);
 }
 
@@ -456,6 +466,17 @@ static const struct nla_policy kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
 	[KIPC_A_OBJ_MQ_MAX_MSGSIZE]	= { .type = NLA_U32 },
 	[KIPC_A_OBJ_SHM_SIZE]		= { .type = NLA_U64 },
 	[KIPC_A_OBJ_SEM_VALUE]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_DEPTH]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_BYTES]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_HWM]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_SENDS]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_RECVS]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_WAIT_SEND]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_WAIT_RECV]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_LSPID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_LRPID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_STIME]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_RTIME]		= { .type = NLA_U64 },
 };
 
 static uint32_t kipc_admin_u32(struct nlattr **tb, int attr)
@@ -482,7 +503,8 @@ static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 		return -EPROTO;
 
 	memset(obj, 0, sizeof(*obj));
-	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX);
+	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX,
+			       kipc_admin_obj_policy);
 	obj->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
 	obj->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
 	nla_strlcpy(obj->name, tb[KIPC_A_OBJ_NAME], sizeof(obj->name));
@@ -500,6 +522,17 @@ static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 	obj->mq_max_msgsize = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGSIZE);
 	obj->shm_size = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SIZE);
 	obj->sem_value = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_VALUE);
+	obj->mq_depth = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_DEPTH);
+	obj->mq_hwm = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_HWM);
+	obj->mq_bytes = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_BYTES);
+	obj->mq_sends = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_SENDS);
+	obj->mq_recvs = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RECVS);
+	obj->mq_wait_send = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_SEND);
+	obj->mq_wait_recv = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_RECV);
+	obj->mq_lspid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LSPID);
+	obj->mq_lrpid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LRPID);
+	obj->mq_stime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_STIME);
+	obj->mq_rtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RTIME);
 	return 0;
 }
 
@@ -623,6 +656,70 @@ out:
 	return ret;
 }
 
+struct kipc_admin_find_arg {
+	unsigned int type;
+	const char *name;
+	struct kipc_admin_obj obj;
+	bool found;
+};
+
+static int kipc_admin_find_one(const struct kipc_admin_obj *obj, void *arg)
+{
+	struct kipc_admin_find_arg *fa = arg;
+
+	if (obj->type != fa->type || strcmp(obj->name, fa->name))
+		return 0;
+	/* Unlinked and removed objects keep their names, but open() misses. */
+	if (kipc_admin_obj_has(obj, KIPC_A_OBJ_STATE) &&
+	    (obj->state & (KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED)))
+		return 0;
+	fa->obj = *obj;
+	fa->found = true;
+	return 1;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
+				      const char *name,
+				      struct kipc_admin_obj *obj, size_t size)
+{
+	struct kipc_admin_find_arg fa = { .type = type, .name = name };
+	int ret;
+
+	if (size < KIPC_ADMIN_OBJ_SIZE_VER0 || !name)
+		return -EINVAL;
+	ret = kipc_admin_list(ka, kipc_admin_find_one, &fa);
+	if (ret < 0)
+		return ret;
+	if (!fa.found)
+		return -ENOENT;
+	kipc_admin_copy_out(obj, size, &fa.obj, sizeof(fa.obj));
+	return 0;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
+{
+	/* The kernel answers with an ACK or an error, and nothing else. */
+	struct kipc_admin_req req = { .cmd = KIPC_CMD_OBJ_REMOVE };
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_REMOVE, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
 static const struct nla_policy
 kipc_admin_stats_policy[KIPC_A_STATS_MAX + 1] = {
 	[KIPC_A_STATS_ABI_VERSION]	= { .type = NLA_U32 },
@@ -658,7 +755,8 @@ static int kipc_admin_stats_one(struct nlmsghdr *nlh, void *arg)
 		return ret;
 
 	memset(st, 0, sizeof(*st));
-	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX);
+	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
+			       kipc_admin_stats_policy);
 	st->abi_version = kipc_admin_u32(tb, KIPC_A_STATS_ABI_VERSION);
 	st->objects = kipc_admin_u32(tb, KIPC_A_STATS_OBJECTS);
 	st->mqs = kipc_admin_u32(tb, KIPC_A_STATS_MQS);

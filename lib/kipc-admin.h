@@ -12,7 +12,10 @@
  * kernel reported is recorded in @present, indexed by the netlink attribute
  * (KIPC_A_OBJ_* or KIPC_A_STATS_* of <linux/kipc.h>): test it with
  * kipc_admin_obj_has() and kipc_admin_stats_has() before trusting a field that
- * an older module may not send.
+ * an older module may not send. A bit is set only when the library also
+ * stored the attribute in a field, so the test also guards a field that an
+ * older library does not have: the structure kipc_admin_list() passes is the
+ * library's own, which may be shorter than the caller's.
  */
 #ifndef LIBKIPC_ADMIN_H
 #define LIBKIPC_ADMIN_H
@@ -50,6 +53,21 @@ struct kipc_admin;
  * @sem_value: KIPC_A_OBJ_SEM_VALUE
  * @shm_size: KIPC_A_OBJ_SHM_SIZE, in bytes
  * @name: KIPC_A_OBJ_NAME, NUL-terminated (always present)
+ *
+ * Since LIBKIPC_ADMIN_0.2, the statistics of a message queue:
+ * @mq_depth: KIPC_A_OBJ_MQ_DEPTH, messages queued now
+ * @mq_hwm: KIPC_A_OBJ_MQ_HWM, the most messages ever queued at once
+ * @mq_bytes: KIPC_A_OBJ_MQ_BYTES, payload bytes queued now
+ * @mq_sends: KIPC_A_OBJ_MQ_SENDS, messages sent since creation
+ * @mq_recvs: KIPC_A_OBJ_MQ_RECVS, messages received since creation
+ * @mq_wait_send: KIPC_A_OBJ_MQ_WAIT_SEND, senders blocked now
+ * @mq_wait_recv: KIPC_A_OBJ_MQ_WAIT_RECV, receivers blocked now
+ * @mq_lspid: KIPC_A_OBJ_MQ_LSPID, pid of the last sender in the caller's
+ *	pid namespace; 0 if none, or if it is not visible there
+ * @mq_lrpid: KIPC_A_OBJ_MQ_LRPID, pid of the last receiver, likewise
+ * @mq_stime_ns: KIPC_A_OBJ_MQ_STIME, time of the last send in ns since the
+ *	epoch; 0 if none
+ * @mq_rtime_ns: KIPC_A_OBJ_MQ_RTIME, time of the last receive, likewise
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -70,6 +88,18 @@ struct kipc_admin_obj {
 	uint32_t sem_value;
 	uint64_t shm_size;
 	char name[KIPC_NAME_MAX + 1];
+	/* LIBKIPC_ADMIN_0.2 */
+	uint32_t mq_depth;
+	uint32_t mq_hwm;
+	uint64_t mq_bytes;
+	uint64_t mq_sends;
+	uint64_t mq_recvs;
+	uint32_t mq_wait_send;
+	uint32_t mq_wait_recv;
+	uint32_t mq_lspid;
+	uint32_t mq_lrpid;
+	uint64_t mq_stime_ns;
+	uint64_t mq_rtime_ns;
 	/* New fields go here, and only here. */
 };
 
@@ -189,6 +219,41 @@ int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
  */
 int kipc_admin_stats(struct kipc_admin *ka, struct kipc_admin_stats *st,
 		     size_t size);
+
+/**
+ * kipc_admin_find - find an object of the caller's IPC namespace by name
+ * @ka: the handle
+ * @type: KIPC_OBJ_* type of the object
+ * @name: its name
+ * @obj: filled in on success
+ * @size: sizeof(*@obj) as the caller knows it
+ *
+ * Finds the object that opening @name as @type would open: objects whose
+ * name was unlinked, or which an administrator removed, keep their name while
+ * they stay open but are not found. The search is one dump of all objects.
+ * Since LIBKIPC_ADMIN_0.2.
+ *
+ * Return: 0, or -errno: -ENOENT when no such object exists, -EINVAL when
+ * @size is smaller than the first version of the structure or @name is NULL.
+ */
+int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
+		    const char *name, struct kipc_admin_obj *obj, size_t size);
+
+/**
+ * kipc_admin_remove - remove an object now, as an administrator
+ * @ka: the handle
+ * @id: the object's id
+ *
+ * The object's name goes at once, as with kipc_unlink(). Beyond that, a
+ * message queue wakes every blocked sender and receiver with -EIDRM, and
+ * every later call on an fd that is still open fails with -EIDRM. The object
+ * is freed when its last fd is closed. Since LIBKIPC_ADMIN_0.2.
+ *
+ * Return: 0, or -errno: -ENOENT when the caller's namespace has no object
+ * with this id, -EPERM when the caller is neither the object's owner nor its
+ * creator and lacks CAP_SYS_ADMIN. kipc_admin_errmsg() tells more.
+ */
+int kipc_admin_remove(struct kipc_admin *ka, uint64_t id);
 
 /**
  * kipc_admin_errmsg - the kernel's explanation of the last failure

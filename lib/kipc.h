@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 #include <linux/kipc.h>
 
 #ifdef __cplusplus
@@ -83,6 +84,214 @@ int kipc_unlink(unsigned int type, const char *name);
  * Return: 0, or -errno.
  */
 int kipc_info(int fd, struct kipc_info *info);
+
+/*
+ * Message queues. Every call honours O_NONBLOCK on the fd (-EAGAIN), and a
+ * signal during a wait gives -EINTR unless its handler has SA_RESTART. A
+ * queue removed by an administrator gives -EIDRM.
+ */
+
+/**
+ * kipc_mq_send - send one message, waiting while the queue is full
+ * @prio: 0..KIPC_MQ_PRIO_MAX; higher priorities are received first
+ *
+ * Return: 0, or -errno (-EMSGSIZE: longer than max_msgsize).
+ */
+int kipc_mq_send(int fd, const void *buf, size_t len, unsigned int prio);
+
+/**
+ * kipc_mq_timedsend - kipc_mq_send() with an absolute deadline
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
+ * @abs: the deadline on @clockid; NULL waits for ever
+ *
+ * Return: 0, or -errno (-ETIMEDOUT when the deadline passed).
+ */
+int kipc_mq_timedsend(int fd, const void *buf, size_t len, unsigned int prio,
+		      clockid_t clockid, const struct timespec *abs);
+
+/**
+ * kipc_mq_send_timeout - kipc_mq_send() waiting at most @rel
+ *
+ * Return: 0, or -errno (-ETIMEDOUT).
+ */
+int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
+			 unsigned int prio, const struct timespec *rel);
+
+/**
+ * kipc_mq_receive - receive the oldest message of the highest priority
+ * @prio: if not NULL, receives the message's priority
+ *
+ * Return: the message's length, or -errno (-EMSGSIZE: @len is shorter than
+ * the message, which stays queued).
+ */
+ssize_t kipc_mq_receive(int fd, void *buf, size_t len, unsigned int *prio);
+
+/**
+ * kipc_mq_timedreceive - kipc_mq_receive() with an absolute deadline
+ *
+ * Return: the message's length, or -errno (-ETIMEDOUT).
+ */
+ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
+			     unsigned int *prio, clockid_t clockid,
+			     const struct timespec *abs);
+
+/**
+ * kipc_mq_receive_timeout - kipc_mq_receive() waiting at most @rel
+ *
+ * Return: the message's length, or -errno (-ETIMEDOUT).
+ */
+ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
+				unsigned int *prio, const struct timespec *rel);
+
+/**
+ * kipc_mq_sendv - send up to @count messages in one call
+ * @vec: each entry's buf, len and prio
+ * @flags: KIPC_WAIT_NONBLOCK, or 0
+ *
+ * Waits only until the first message can go, then sends as many as fit.
+ *
+ * Return: how many were sent (>= 1), or -errno when none was.
+ */
+int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec, unsigned int count,
+		  unsigned int flags);
+
+/**
+ * kipc_mq_receivev - receive up to @count messages in one call
+ * @vec: each entry's buf and len (the buffer size); on return, len and prio
+ *	of each message received
+ * @flags: KIPC_WAIT_NONBLOCK, or 0
+ *
+ * Waits only until the first message arrives.
+ *
+ * Return: how many were received (>= 1), or -errno when none was.
+ */
+int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec, unsigned int count,
+		     unsigned int flags);
+
+/**
+ * kipc_mq_peek - copy the message at @index (0 = next) without removing it
+ *
+ * Return: the message's length, or -errno (-ENOENT: fewer messages queued;
+ * -EMSGSIZE: @len is too short).
+ */
+ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf, size_t len,
+		     unsigned int *prio);
+
+/**
+ * kipc_mq_getattr - capacity and current depth of a queue
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr);
+
+/*
+ * Shared memory regions.
+ */
+
+/**
+ * kipc_shm_map - map a whole region, shared
+ * @prot: PROT_READ, PROT_WRITE or both
+ * @addr: receives the address
+ * @len: receives the length, the region's size at the time of the call
+ *
+ * Return: 0, or -errno (-EACCES: PROT_WRITE on an fd not open for writing;
+ * -EPERM: PROT_WRITE on a write-sealed region; -EIDRM: removed).
+ */
+int kipc_shm_map(int fd, int prot, void **addr, size_t *len);
+
+/**
+ * kipc_shm_unmap - undo kipc_shm_map()
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_shm_unmap(void *addr, size_t len);
+
+/**
+ * kipc_shm_resize - grow or shrink a region, as ftruncate() would
+ *
+ * Return: 0, or -errno (-EPERM: sealed; -ENOSPC/-EMFILE: over a limit).
+ */
+int kipc_shm_resize(int fd, uint64_t size);
+
+/**
+ * kipc_shm_seal - add KIPC_SEAL_* seals; a seal cannot be removed
+ *
+ * Return: 0, or -errno (-EBUSY: KIPC_SEAL_WRITE while a writable shared
+ * mapping exists; -EPERM: KIPC_SEAL_SEAL is set).
+ */
+int kipc_shm_seal(int fd, unsigned int seals);
+
+/**
+ * kipc_shm_get_seals - the KIPC_SEAL_* seals in force
+ *
+ * Return: the seals (>= 0), or -errno.
+ */
+int kipc_shm_get_seals(int fd);
+
+/**
+ * kipc_shm_stat - size, mappings, resident and swapped pages, seals, times
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_shm_stat(int fd, struct kipc_shm_stat *st);
+
+/*
+ * Semaphores. The wait calls return KIPC_SEM_RECOVERED (1) instead of 0
+ * when the units they took include ones that undo gave back after their
+ * holder's description was released, as EOWNERDEAD does for robust mutexes.
+ */
+
+/**
+ * kipc_sem_wait - take @count units, waiting as long as it takes
+ * @flags: 0 or KIPC_SEM_UNDO
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno.
+ */
+int kipc_sem_wait(int fd, unsigned int count, unsigned int flags);
+
+/**
+ * kipc_sem_trywait - take @count units if that needs no waiting
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-EAGAIN).
+ */
+int kipc_sem_trywait(int fd, unsigned int count, unsigned int flags);
+
+/**
+ * kipc_sem_timedwait - kipc_sem_wait() with an absolute deadline on @clockid
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
+ */
+int kipc_sem_timedwait(int fd, unsigned int count, unsigned int flags,
+		       clockid_t clockid, const struct timespec *abs);
+
+/**
+ * kipc_sem_wait_timeout - kipc_sem_wait() waiting at most @rel
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
+ */
+int kipc_sem_wait_timeout(int fd, unsigned int count, unsigned int flags,
+			  const struct timespec *rel);
+
+/**
+ * kipc_sem_post - add @count units, waking the waiters they satisfy
+ *
+ * Return: 0, or -errno (-EOVERFLOW: past KIPC_SEM_VALUE_MAX).
+ */
+int kipc_sem_post(int fd, unsigned int count);
+
+/**
+ * kipc_sem_getvalue - the semaphore's value
+ *
+ * Return: the value (>= 0), or -errno.
+ */
+int kipc_sem_getvalue(int fd);
+
+/**
+ * kipc_sem_get - value, waiters, and what this description holds under undo
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_sem_get(int fd, struct kipc_sem_get *st);
 
 /**
  * kipc_type_name - "mq", "shm" or "sem"; NULL for an unknown type

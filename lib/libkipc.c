@@ -3,9 +3,11 @@
  * libkipc: thin typed wrappers around the /dev/kipc ioctls.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kipc.h"
@@ -101,6 +103,319 @@ KIPC_EXPORT int kipc_info(int fd, struct kipc_info *info)
 	if (ioctl(fd, KIPC_IOC_INFO, info) < 0)
 		return -errno;
 	return 0;
+}
+
+static int kipc_fd_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* An absolute deadline in nanoseconds, as the ioctls take it. */
+static int kipc_deadline(const struct timespec *abs, __u64 *ns)
+{
+	if (abs->tv_sec < 0 || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)abs->tv_sec > (INT64_MAX - abs->tv_nsec) / 1000000000ULL)
+		*ns = INT64_MAX;
+	else
+		*ns = (uint64_t)abs->tv_sec * 1000000000ULL + abs->tv_nsec;
+	return 0;
+}
+
+static int kipc_relative(const struct timespec *rel, struct timespec *abs)
+{
+	if (rel->tv_sec < 0 || rel->tv_nsec < 0 || rel->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, abs);
+	if (abs->tv_sec > LONG_MAX - rel->tv_sec - 1) {
+		abs->tv_sec = LONG_MAX;
+		abs->tv_nsec = 0;
+		return 0;
+	}
+	abs->tv_sec += rel->tv_sec;
+	abs->tv_nsec += rel->tv_nsec;
+	if (abs->tv_nsec >= 1000000000L) {
+		abs->tv_sec++;
+		abs->tv_nsec -= 1000000000L;
+	}
+	return 0;
+}
+
+KIPC_EXPORT int kipc_mq_timedsend(int fd, const void *buf, size_t len,
+				  unsigned int prio, clockid_t clockid,
+				  const struct timespec *abs)
+{
+	struct kipc_mq_send op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.prio = prio,
+	};
+	int ret;
+
+	if (len > UINT32_MAX)
+		return -EMSGSIZE;
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SEND, &op);
+}
+
+KIPC_EXPORT int kipc_mq_send(int fd, const void *buf, size_t len,
+			     unsigned int prio)
+{
+	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
+				     unsigned int prio,
+				     const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
+					 unsigned int *prio, clockid_t clockid,
+					 const struct timespec *abs)
+{
+	struct kipc_mq_recv op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+	};
+	int ret;
+
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECV, &op);
+	if (ret >= 0 && prio)
+		*prio = op.out_prio;
+	return ret;
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive(int fd, void *buf, size_t len,
+				    unsigned int *prio)
+{
+	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
+					    unsigned int *prio,
+					    const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec,
+			      unsigned int count, unsigned int flags)
+{
+	struct kipc_mq_sendv op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.vec = (uintptr_t)vec,
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SENDV, &op);
+}
+
+KIPC_EXPORT int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec,
+				 unsigned int count, unsigned int flags)
+{
+	struct kipc_mq_sendv op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.vec = (uintptr_t)vec,
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECVV, &op);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,
+				 size_t len, unsigned int *prio)
+{
+	struct kipc_mq_peek op = {
+		.size = sizeof(op),
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+		.index = index,
+	};
+	int ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_PEEK, &op);
+
+	if (ret >= 0 && prio)
+		*prio = op.out_prio;
+	return ret;
+}
+
+KIPC_EXPORT int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
+}
+
+KIPC_EXPORT int kipc_shm_stat(int fd, struct kipc_shm_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_STAT, st);
+}
+
+KIPC_EXPORT int kipc_shm_map(int fd, int prot, void **addr, size_t *len)
+{
+	struct kipc_shm_stat st;
+	void *p;
+	int ret;
+
+	ret = kipc_shm_stat(fd, &st);
+	if (ret)
+		return ret;
+	if (st.out_size > SIZE_MAX)
+		return -EOVERFLOW;
+	p = mmap(NULL, st.out_size, prot, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	*len = st.out_size;
+	return 0;
+}
+
+KIPC_EXPORT int kipc_shm_unmap(void *addr, size_t len)
+{
+	return munmap(addr, len) ? -errno : 0;
+}
+
+KIPC_EXPORT int kipc_shm_resize(int fd, uint64_t size)
+{
+	struct kipc_shm_resize op = {
+		.size = sizeof(op),
+		.new_size = size,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_RESIZE, &op);
+}
+
+KIPC_EXPORT int kipc_shm_seal(int fd, unsigned int seals)
+{
+	struct kipc_shm_seal op = {
+		.size = sizeof(op),
+		.seals = seals,
+	};
+
+	if (!seals)
+		return -EINVAL;
+	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_SEAL, &op);
+}
+
+KIPC_EXPORT int kipc_shm_get_seals(int fd)
+{
+	struct kipc_shm_seal op = { .size = sizeof(op) };
+	int ret = kipc_fd_ioctl(fd, KIPC_IOC_SHM_SEAL, &op);
+
+	return ret < 0 ? ret : (int)op.out_seals;
+}
+
+static int kipc_sem_do_wait(int fd, unsigned int count, unsigned int flags,
+			    clockid_t clockid, const struct timespec *abs)
+{
+	struct kipc_sem_wait op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.count = count,
+	};
+	int ret;
+
+	if (abs) {
+		ret = kipc_deadline(abs, &op.deadline);
+		if (ret)
+			return ret;
+		op.flags |= KIPC_WAIT_DEADLINE;
+		op.clockid = clockid;
+	}
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_SEM_WAIT, &op);
+	if (ret < 0)
+		return ret;
+	return op.out_flags & KIPC_SEM_RECOVERED;
+}
+
+KIPC_EXPORT int kipc_sem_wait(int fd, unsigned int count, unsigned int flags)
+{
+	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_sem_trywait(int fd, unsigned int count,
+				 unsigned int flags)
+{
+	return kipc_sem_do_wait(fd, count, flags | KIPC_WAIT_NONBLOCK,
+				CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT int kipc_sem_timedwait(int fd, unsigned int count,
+				   unsigned int flags, clockid_t clockid,
+				   const struct timespec *abs)
+{
+	if (!abs)
+		return -EINVAL;
+	return kipc_sem_do_wait(fd, count, flags, clockid, abs);
+}
+
+KIPC_EXPORT int kipc_sem_wait_timeout(int fd, unsigned int count,
+				      unsigned int flags,
+				      const struct timespec *rel)
+{
+	struct timespec abs;
+	int ret = kipc_relative(rel, &abs);
+
+	if (ret)
+		return ret;
+	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, &abs);
+}
+
+KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
+{
+	struct kipc_sem_post op = {
+		.size = sizeof(op),
+		.count = count,
+	};
+
+	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_POST, &op);
+}
+
+KIPC_EXPORT int kipc_sem_get(int fd, struct kipc_sem_get *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_GET, st);
+}
+
+KIPC_EXPORT int kipc_sem_getvalue(int fd)
+{
+	struct kipc_sem_get st;
+	int ret = kipc_sem_get(fd, &st);
+
+	return ret < 0 ? ret : (int)st.out_value;
 }
 
 KIPC_EXPORT const char *kipc_type_name(unsigned int type)

@@ -326,7 +326,7 @@ report_re+='Objects remaining|still has objects|={20,}|blocked for more than|'
 report_re+='soft lockup|hard LOCKUP|detected stalls?|Call Trace:'
 # The command line echo contains words like hung_task_panic and whatever
 # --append added; it is not a report.
-benign_re='Command line:|Unknown kernel command line parameters'
+benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] '
 
 scan_src=$(
 	crlf "$console"

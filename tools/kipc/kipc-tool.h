@@ -36,11 +36,32 @@ struct kipc_output {
 
 extern struct kipc_output kipc_output;
 
+/* What a queue command was asked for; the defaults are in kipc.c. */
+struct kipc_mq_args {
+	uint32_t max_msgs;	/* --max-msgs */
+	uint32_t max_msgsize;	/* --max-msgsize */
+	uint32_t mode;		/* -m */
+	bool excl;		/* --excl */
+	uint32_t prio;		/* -p */
+	bool timed;		/* -t was given ... */
+	uint32_t timeout_ms;	/* ... with this */
+	bool nonblock;		/* --nonblock */
+	uint32_t count;		/* -c */
+	bool peek;		/* --peek */
+	bool verbose;		/* -v */
+};
+
+extern struct kipc_mq_args kipc_mq_args;
+
 /* Sets of options a command accepts, besides -h and -V. */
 #define KIPC_OPTS_NONE	0U
 #define KIPC_OPTS_TABLE	(1U << 0)	/* -o --output-all -J -r -n */
 #define KIPC_OPTS_PERMS	(1U << 1)	/* -P */
 #define KIPC_OPTS_ALL	(KIPC_OPTS_TABLE | KIPC_OPTS_PERMS)
+#define KIPC_OPTS_CREATE (1U << 2)	/* -m --max-msgs --max-msgsize --excl */
+#define KIPC_OPTS_WAIT	(1U << 3)	/* -t --nonblock */
+#define KIPC_OPTS_SEND	(1U << 4)	/* -p */
+#define KIPC_OPTS_RECV	(1U << 5)	/* -c --peek -r (the bytes) -v */
 
 /**
  * struct kipc_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
@@ -88,6 +109,8 @@ extern const struct kipc_cmd kipc_version_cmd;
 /* kipc.c */
 int kipc_cmd_options(const struct kipc_cmd *cmd, int argc, char **argv,
 		     int *first);
+int kipc_cmd_args(const struct kipc_cmd *cmd, int argc, char **argv,
+		  int min, int max, const char *what, int *first);
 int kipc_cmd_no_args(const struct kipc_cmd *cmd, int argc, char **argv);
 void kipc_help_options(FILE *out, unsigned int opts);
 
@@ -97,7 +120,10 @@ int kipc_usage_err(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int kipc_errno(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int kipc_admin_err(const struct kipc_admin *ka, int err, const char *what);
+int kipc_dev_err(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int kipc_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int kipc_connect(struct kipc_admin **ka);
 char *kipc_user_name(uint32_t uid);
 char *kipc_group_name(uint32_t gid);
@@ -155,5 +181,15 @@ extern const struct kipc_column kipc_obj_columns[];
 extern const size_t kipc_obj_ncolumns;
 int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 		      const struct kipc_admin_obj *obj);
+
+/* mq.c: the commands of `kipc mq` that use the data path, libkipc */
+int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out);
 
 #endif /* KIPC_TOOL_H */

@@ -8,6 +8,8 @@
  * be unique today would become ambiguous, and break scripts, as soon as a
  * new command shares it. Options go before the object or after the command.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -17,6 +19,14 @@
 #include "kipc-tool.h"
 
 struct kipc_output kipc_output;
+
+/* The defaults of Linux's POSIX queues (fs.mqueue.msg_default and friends). */
+struct kipc_mq_args kipc_mq_args = {
+	.max_msgs = 10,
+	.max_msgsize = 8192,
+	.mode = 0600,
+	.count = 1,
+};
 
 static const struct kipc_object kipc_objects[] = {
 	{ "list", "list all objects of this IPC namespace", NULL,
@@ -32,9 +42,18 @@ static const struct kipc_object kipc_objects[] = {
 
 enum {
 	OPT_OUTPUT_ALL = 0x100,
+	OPT_MAX_MSGS,
+	OPT_MAX_MSGSIZE,
+	OPT_EXCL,
+	OPT_NONBLOCK,
+	OPT_PEEK,
 };
 
-/* Both getopt's tables and the help come from this one. */
+/*
+ * Both getopt's tables and the help come from this one. An option may have
+ * an entry per set when it means something else there: -r is raw table
+ * output for a table and the bare message bytes for `mq recv`.
+ */
 static const struct kipc_opt {
 	int val;
 	const char *name;
@@ -51,6 +70,28 @@ static const struct kipc_opt {
 	{ 'n', "noheadings", NULL, KIPC_OPTS_TABLE, "do not print headings" },
 	{ 'P', "numeric-perms", NULL, KIPC_OPTS_PERMS,
 	  "print permissions in octal" },
+	{ OPT_MAX_MSGS, "max-msgs", "N", KIPC_OPTS_CREATE,
+	  "capacity in messages (default 10)" },
+	{ OPT_MAX_MSGSIZE, "max-msgsize", "N", KIPC_OPTS_CREATE,
+	  "largest message in bytes (default 8192)" },
+	{ 'm', "mode", "OCTAL", KIPC_OPTS_CREATE,
+	  "permissions, less the umask (default 0600)" },
+	{ OPT_EXCL, "excl", NULL, KIPC_OPTS_CREATE,
+	  "fail if the queue exists" },
+	{ 'p', "prio", "N", KIPC_OPTS_SEND,
+	  "priority 0..31, higher first (default 0)" },
+	{ 'c', "count", "N", KIPC_OPTS_RECV,
+	  "receive N messages (default 1)" },
+	{ OPT_PEEK, "peek", NULL, KIPC_OPTS_RECV,
+	  "copy messages without removing them" },
+	{ 'r', "raw", NULL, KIPC_OPTS_RECV,
+	  "write the bytes as they are, no newline" },
+	{ 'v', "verbose", NULL, KIPC_OPTS_RECV,
+	  "print each message's priority too" },
+	{ 't', "timeout", "MS", KIPC_OPTS_WAIT,
+	  "give up after MS milliseconds" },
+	{ OPT_NONBLOCK, "nonblock", NULL, KIPC_OPTS_WAIT,
+	  "fail at once rather than wait" },
 	{ 'h', "help", NULL, 0, "display help and exit" },
 	{ 'V', "version", NULL, 0, "display the tool's version and exit" },
 };
@@ -62,22 +103,68 @@ static const struct option kipc_longopts[] = {
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "numeric-perms", no_argument, NULL, 'P' },
+	{ "max-msgs", required_argument, NULL, OPT_MAX_MSGS },
+	{ "max-msgsize", required_argument, NULL, OPT_MAX_MSGSIZE },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "excl", no_argument, NULL, OPT_EXCL },
+	{ "prio", required_argument, NULL, 'p' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "peek", no_argument, NULL, OPT_PEEK },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
 };
 
 /* ':' first: report missing arguments ourselves, with our own prefix. */
-#define KIPC_SHORTOPTS ":o:JrnPhV"
+#define KIPC_SHORTOPTS ":o:JrnPm:p:c:vt:hV"
 
-static const struct kipc_opt *kipc_opt_find(int val)
+/* The entry of @val for a command taking @allowed, else its first entry. */
+static const struct kipc_opt *kipc_opt_find(int val, unsigned int allowed)
 {
+	const struct kipc_opt *first = NULL;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(kipc_opts); i++)
-		if (kipc_opts[i].val == val)
-			return &kipc_opts[i];
-	return NULL;
+	for (i = 0; i < ARRAY_SIZE(kipc_opts); i++) {
+		const struct kipc_opt *o = &kipc_opts[i];
+
+		if (o->val != val)
+			continue;
+		if (!o->set || (o->set & allowed))
+			return o;
+		if (!first)
+			first = o;
+	}
+	return first;
+}
+
+/* A whole number from @lo to @hi in @base: no sign, no blanks, no suffix. */
+static bool kipc_parse_u32(const char *arg, int base, uint32_t lo,
+			   uint32_t hi, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, base);
+	if (!isdigit((unsigned char)arg[0]) || *end || errno || v < lo ||
+	    v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The number of option @o, into @out. Returns 0, or an exit status. */
+static int kipc_opt_u32(const char *path, const struct kipc_opt *o,
+			const char *arg, uint32_t lo, uint32_t hi,
+			uint32_t *out)
+{
+	if (kipc_parse_u32(arg, 10, lo, hi, out))
+		return 0;
+	return kipc_usage_err(path, "invalid value '%s' for '--%s': a number from %u to %u",
+			      arg, o->name, lo, hi);
 }
 
 void kipc_help_options(FILE *out, unsigned int opts)
@@ -113,7 +200,8 @@ static void kipc_usage(FILE *out)
 		fprintf(out, " %s%s", kipc_objects[i].name,
 			i + 1 < ARRAY_SIZE(kipc_objects) ? " |" : " }\n");
 	fprintf(out, "\nInspect the named message queues, shared memory regions and semaphores\n"
-		"of the kipc module in the caller's IPC namespace.\n");
+		"of the kipc module in the caller's IPC namespace; create, use and remove\n"
+		"message queues.\n");
 	fprintf(out, "\nObjects:\n");
 	for (i = 0; i < ARRAY_SIZE(kipc_objects); i++)
 		fprintf(out, " %-9s %s\n", kipc_objects[i].name,
@@ -155,7 +243,7 @@ static int kipc_getopt(const char *path, unsigned int allowed,
 {
 	char shortopts[sizeof(KIPC_SHORTOPTS) + 1];
 	const struct kipc_opt *o;
-	int c;
+	int c, ret;
 
 	snprintf(shortopts, sizeof(shortopts), "%s%s",
 		 stop_at_word ? "+" : "", KIPC_SHORTOPTS);
@@ -175,12 +263,13 @@ static int kipc_getopt(const char *path, unsigned int allowed,
 			return kipc_usage_err(path, "option '%s' requires an argument",
 					      argv[optind - 1]);
 		}
-		o = kipc_opt_find(c);
+		o = kipc_opt_find(c, allowed);
 		if (!o)
 			return kipc_usage_err(path, "unexpected option");
 		if (o->set && !(o->set & allowed))
 			return kipc_usage_err(path, "option '--%s' does not apply to '%s'",
 					      o->name, path ? path : "kipc");
+		ret = 0;
 		switch (c) {
 		case 'o':
 			kipc_output.columns = optarg;
@@ -200,12 +289,55 @@ static int kipc_getopt(const char *path, unsigned int allowed,
 		case 'P':
 			kipc_output.numeric_perms = true;
 			break;
+		case OPT_MAX_MSGS:
+			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
+					   &kipc_mq_args.max_msgs);
+			break;
+		case OPT_MAX_MSGSIZE:
+			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
+					   &kipc_mq_args.max_msgsize);
+			break;
+		case 'm':
+			/* The kernel takes read and write bits only. */
+			if (!kipc_parse_u32(optarg, 8, 0, 0666,
+					    &kipc_mq_args.mode) ||
+			    (kipc_mq_args.mode & ~0666))
+				ret = kipc_usage_err(path, "invalid mode '%s': octal, a subset of 0666",
+						     optarg);
+			break;
+		case OPT_EXCL:
+			kipc_mq_args.excl = true;
+			break;
+		case 'p':
+			ret = kipc_opt_u32(path, o, optarg, 0, KIPC_MQ_PRIO_MAX,
+					   &kipc_mq_args.prio);
+			break;
+		case 'c':
+			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
+					   &kipc_mq_args.count);
+			break;
+		case OPT_PEEK:
+			kipc_mq_args.peek = true;
+			break;
+		case 'v':
+			kipc_mq_args.verbose = true;
+			break;
+		case 't':
+			ret = kipc_opt_u32(path, o, optarg, 0, UINT32_MAX,
+					   &kipc_mq_args.timeout_ms);
+			kipc_mq_args.timed = true;
+			break;
+		case OPT_NONBLOCK:
+			kipc_mq_args.nonblock = true;
+			break;
 		case 'h':
 			return KIPC_HELP;
 		case 'V':
 			printf("kipc %s\n", KIPC_TOOL_VERSION);
 			return 0;
 		}
+		if (ret)
+			return ret;
 	}
 	if (kipc_output.json && kipc_output.raw)
 		return kipc_usage_err(path, "'--json' and '--raw' exclude each other");
@@ -233,24 +365,45 @@ int kipc_cmd_options(const struct kipc_cmd *cmd, int argc, char **argv,
 }
 
 /*
+ * Parse a command's options and check that @min to @max words are left;
+ * @what names the first one missing. A lone "help" prints the command's help,
+ * unless it comes after "--", which makes it an argument (a queue may be
+ * called help). Returns -1 to go on, with argv[*first..] the words, or the
+ * exit status to end with.
+ */
+int kipc_cmd_args(const struct kipc_cmd *cmd, int argc, char **argv,
+		  int min, int max, const char *what, int *first)
+{
+	int ret, n;
+
+	ret = kipc_cmd_options(cmd, argc, argv, first);
+	if (ret != KIPC_GO_ON)
+		return ret;
+	n = argc - *first;
+	/* GNU getopt moves a "--" to just before the words it ended. */
+	if (n == 1 && !strcmp(argv[*first], "help") &&
+	    strcmp(argv[*first - 1], "--")) {
+		cmd->help(cmd, stdout);
+		return 0;
+	}
+	if (n < min)
+		return kipc_usage_err(cmd->path, "'%s' needs %s", cmd->path,
+				      what);
+	if (n > max)
+		return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
+				      argv[*first + max], cmd->path);
+	return KIPC_GO_ON;
+}
+
+/*
  * For commands that take options and nothing else but "help". Returns -1 to
  * go on, or the exit status to end with.
  */
 int kipc_cmd_no_args(const struct kipc_cmd *cmd, int argc, char **argv)
 {
-	int ret, first;
+	int first;
 
-	ret = kipc_cmd_options(cmd, argc, argv, &first);
-	if (ret != KIPC_GO_ON)
-		return ret;
-	if (first == argc)
-		return KIPC_GO_ON;
-	if (first == argc - 1 && !strcmp(argv[first], "help")) {
-		cmd->help(cmd, stdout);
-		return 0;
-	}
-	return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
-			      argv[first], cmd->path);
+	return kipc_cmd_args(cmd, argc, argv, 0, 0, NULL, &first);
 }
 
 /* @argv[0] is the object's word. */

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kipc: the objects of the caller's IPC namespace as tables: `kipc list` for
- * all of them, and `kipc mq|shm|sem list` for one type.
+ * all of them, and `kipc mq|shm|sem list` for one type; `kipc mq show` for the
+ * statistics of queues; and `kipc mq destroy`, the admin removal. All of them
+ * go through netlink, libkipc-admin.
  *
- * Later commands of the typed objects (show, create, rm) join the command
- * tables at the end of this file.
+ * The commands of the typed objects, these and those of the data path (in a
+ * file per type), make up the command tables at the end of this file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,6 +39,17 @@ enum {
 	COL_BYTES,
 	COL_MAXMSGS,
 	COL_MSGSIZE,
+	COL_MSGS,
+	COL_USEDBYTES,
+	COL_HWM,
+	COL_SEND,
+	COL_RECV,
+	COL_WAITSEND,
+	COL_WAITRECV,
+	COL_LSPID,
+	COL_LRPID,
+	COL_STIME,
+	COL_RTIME,
 	COL_SIZE,
 	COL_VALUE,
 };
@@ -71,7 +85,7 @@ const struct kipc_column kipc_obj_columns[] = {
 			    "creator pid (in this PID namespace)" },
 	[COL_CTIME]	= { "CTIME", 24, 0, STR, "creation time" },
 	[COL_STATE]	= { "STATE", 8, 0, STR,
-			    "linked, or unlinked (name removed, still open)" },
+			    "linked, unlinked (name gone, still open) or removed" },
 	[COL_BYTES]	= { "BYTES", 6, RIGHT, NUM,
 			    "bytes charged to the limits" },
 	[COL_MAXMSGS]	= { "MAXMSGS", 7, RIGHT, NUM,
@@ -79,6 +93,34 @@ const struct kipc_column kipc_obj_columns[] = {
 			    TYPE_BIT(KIPC_OBJ_MQ) },
 	[COL_MSGSIZE]	= { "MSGSIZE", 7, RIGHT, NUM,
 			    "largest message of a queue, in bytes",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_MSGS]	= { "MSGS", 4, RIGHT, NUM, "messages queued now",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_USEDBYTES]	= { "USEDBYTES", 9, RIGHT, NUM,
+			    "payload bytes queued now", TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_HWM]	= { "HWM", 3, RIGHT, NUM,
+			    "most messages ever queued at once",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_SEND]	= { "SEND", 4, RIGHT, NUM,
+			    "messages sent (a count, not lsipc's time)",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_RECV]	= { "RECV", 4, RIGHT, NUM, "messages received",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_WAITSEND]	= { "WAITSEND", 8, RIGHT, NUM,
+			    "senders blocked on a full queue now",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_WAITRECV]	= { "WAITRECV", 8, RIGHT, NUM,
+			    "receivers blocked on an empty queue now",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_LSPID]	= { "LSPID", 5, RIGHT, NUM,
+			    "last sender's pid; 0: none, or not visible",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_LRPID]	= { "LRPID", 5, RIGHT, NUM,
+			    "last receiver's pid; 0: none, or not visible",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_STIME]	= { "STIME", 24, 0, STR, "time of the last send",
+			    TYPE_BIT(KIPC_OBJ_MQ) },
+	[COL_RTIME]	= { "RTIME", 24, 0, STR, "time of the last receive",
 			    TYPE_BIT(KIPC_OBJ_MQ) },
 	[COL_SIZE]	= { "SIZE", 6, RIGHT, NUM, "region size, in bytes",
 			    TYPE_BIT(KIPC_OBJ_SHM) },
@@ -90,16 +132,21 @@ const size_t kipc_obj_ncolumns = ARRAY_SIZE(kipc_obj_columns);
 
 static char *kipc_obj_state(uint32_t state)
 {
-	uint32_t rest = state & ~KIPC_STATE_UNLINKED;
+	uint32_t rest = state & ~(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED);
+	const char *word;
 	char *s;
 
+	/* Removal unlinks too: "removed" says both. */
+	if (state & KIPC_STATE_REMOVED)
+		word = "removed";
+	else if (state & KIPC_STATE_UNLINKED)
+		word = "unlinked";
+	else
+		word = "linked";
 	if (!rest)
-		return strdup(state & KIPC_STATE_UNLINKED ? "unlinked" :
-			      "linked");
+		return strdup(word);
 	/* Bits a newer module added: show them rather than hide them. */
-	if (asprintf(&s, "%s,0x%" PRIx32,
-		     state & KIPC_STATE_UNLINKED ? "unlinked" : "linked",
-		     rest) < 0)
+	if (asprintf(&s, "%s,0x%" PRIx32, word, rest) < 0)
 		return NULL;
 	return s;
 }
@@ -187,6 +234,39 @@ static char *kipc_obj_cell(int col, const struct kipc_admin_obj *obj,
 	case COL_MSGSIZE:
 		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_MAX_MSGSIZE,
 				    obj->mq_max_msgsize);
+	case COL_MSGS:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_DEPTH, obj->mq_depth);
+	case COL_USEDBYTES:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_BYTES, obj->mq_bytes);
+	case COL_HWM:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_HWM, obj->mq_hwm);
+	case COL_SEND:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_SENDS, obj->mq_sends);
+	case COL_RECV:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_RECVS, obj->mq_recvs);
+	case COL_WAITSEND:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_WAIT_SEND,
+				    obj->mq_wait_send);
+	case COL_WAITRECV:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_WAIT_RECV,
+				    obj->mq_wait_recv);
+	case COL_LSPID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_LSPID, obj->mq_lspid);
+	case COL_LRPID:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_LRPID, obj->mq_lrpid);
+	case COL_STIME:
+		/* Never is an empty cell (null), as a time of 0 means. */
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MQ_STIME) ||
+		    !obj->mq_stime_ns)
+			return NULL;
+		s = kipc_time(obj->mq_stime_ns);
+		break;
+	case COL_RTIME:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MQ_RTIME) ||
+		    !obj->mq_rtime_ns)
+			return NULL;
+		s = kipc_time(obj->mq_rtime_ns);
+		break;
 	case COL_SIZE:
 		return kipc_obj_u64(obj, KIPC_A_OBJ_SHM_SIZE, obj->shm_size);
 	case COL_VALUE:
@@ -225,14 +305,16 @@ int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 }
 
 /**
- * struct kipc_list_spec - what one list command shows
+ * struct kipc_list_spec - what one list, show or destroy command works on
  * @type: KIPC_OBJ_* to keep, or 0 for all
  * @what: the objects, in words
+ * @noun: one object in a word, for messages; NULL when @type is 0
  * @defaults: default columns
  */
 struct kipc_list_spec {
 	unsigned int type;
 	const char *what;
+	const char *noun;
 	const char *defaults;
 };
 
@@ -256,27 +338,17 @@ static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
 	return kipc_obj_add_line(ctx->tb, ctx->cols, obj);
 }
 
-static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+/* Print every object of @spec's type with @cols. Returns an exit status. */
+static int kipc_list_table(const struct kipc_list_spec *spec,
+			   const struct kipc_columns *cols)
 {
-	const struct kipc_list_spec *spec = cmd->data;
-	struct kipc_columns cols = {
-		.cols = kipc_obj_columns,
-		.ncols = kipc_obj_ncolumns,
-	};
-	struct kipc_list_ctx ctx = { .cols = &cols, .type = spec->type };
+	struct kipc_list_ctx ctx = { .cols = cols, .type = spec->type };
 	struct kipc_admin *ka;
 	int ret;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
-	if (ret >= 0)
-		return ret;
-	ret = kipc_columns_select(&cols, cmd, spec->defaults,
-				  kipc_list_scope(spec));
-	if (ret)
-		return ret;
 	if (kipc_connect(&ka))
 		return 1;
-	ctx.tb = kipc_table_new("objects", &cols);
+	ctx.tb = kipc_table_new("objects", cols);
 	if (!ctx.tb) {
 		kipc_admin_close(ka);
 		return kipc_errno(-ENOMEM, "cannot make the table");
@@ -292,6 +364,25 @@ static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_table_print(ctx.tb);
 }
 
+static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+	struct kipc_columns cols = {
+		.cols = kipc_obj_columns,
+		.ncols = kipc_obj_ncolumns,
+	};
+	int ret;
+
+	ret = kipc_cmd_no_args(cmd, argc, argv);
+	if (ret >= 0)
+		return ret;
+	ret = kipc_columns_select(&cols, cmd, spec->defaults,
+				  kipc_list_scope(spec));
+	if (ret)
+		return ret;
+	return kipc_list_table(spec, &cols);
+}
+
 static void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	const struct kipc_list_spec *spec = cmd->data;
@@ -304,6 +395,176 @@ static void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
 			  spec->defaults, kipc_list_scope(spec));
 }
 
+/**
+ * struct kipc_obj_sel - which object a command names: { NAME | id ID }
+ * @name: the NAME, or NULL for id ID
+ * @id: the ID
+ */
+struct kipc_obj_sel {
+	const char *name;
+	uint64_t id;
+};
+
+/* Parse @nwords (1 or 2) @words. Returns 0, or an exit status. */
+static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
+			      char **words, struct kipc_obj_sel *sel)
+{
+	char *end;
+
+	sel->name = NULL;
+	if (nwords == 1) {
+		sel->name = words[0];
+		return 0;
+	}
+	if (strcmp(words[0], "id"))
+		return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
+				      words[1], cmd->path);
+	errno = 0;
+	sel->id = strtoull(words[1], &end, 10);
+	if (!isdigit((unsigned char)words[1][0]) || *end || errno)
+		return kipc_usage_err(cmd->path, "invalid id '%s'", words[1]);
+	return 0;
+}
+
+/*
+ * The object of @spec's type that @sel names. A name is found as opening it
+ * would find it, so an unlinked or removed object is reached by id only.
+ * Returns 0, or an exit status after saying why not.
+ */
+static int kipc_obj_lookup(struct kipc_admin *ka,
+			   const struct kipc_list_spec *spec,
+			   const struct kipc_obj_sel *sel,
+			   struct kipc_admin_obj *obj)
+{
+	const char *type;
+	int ret;
+
+	if (sel->name) {
+		ret = kipc_admin_find(ka, spec->type, sel->name, obj,
+				      sizeof(*obj));
+		if (ret < 0)
+			return kipc_admin_err(ka, ret, "cannot find %s '%s'",
+					      spec->noun, sel->name);
+		return 0;
+	}
+	ret = kipc_admin_get(ka, sel->id, obj, sizeof(*obj));
+	if (ret < 0)
+		return kipc_admin_err(ka, ret, "cannot find %s with id %" PRIu64,
+				      spec->noun, sel->id);
+	if (obj->type != spec->type) {
+		type = kipc_type_name(obj->type);
+		kipc_err("object %" PRIu64 " is not a %s (its type is %s)",
+			 sel->id, spec->noun, type ? type : "unknown");
+		return 1;
+	}
+	return 0;
+}
+
+static int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+	struct kipc_columns cols = {
+		.cols = kipc_obj_columns,
+		.ncols = kipc_obj_ncolumns,
+	};
+	struct kipc_admin_obj obj;
+	struct libscols_table *tb;
+	struct kipc_obj_sel sel;
+	struct kipc_admin *ka;
+	int ret, first;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
+	if (ret >= 0)
+		return ret;
+	ret = kipc_columns_select(&cols, cmd, spec->defaults,
+				  kipc_list_scope(spec));
+	if (ret)
+		return ret;
+	if (first == argc)
+		return kipc_list_table(spec, &cols);
+	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+	if (ret)
+		return ret;
+
+	if (kipc_connect(&ka))
+		return 1;
+	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	kipc_admin_close(ka);
+	if (ret)
+		return ret;
+	tb = kipc_table_new("objects", &cols);
+	if (!tb || kipc_obj_add_line(tb, &cols, &obj)) {
+		scols_unref_table(tb);
+		return kipc_errno(-ENOMEM, "cannot make the table");
+	}
+	return kipc_table_print(tb);
+}
+
+static void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+
+	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS] [ NAME | id ID ]\n\n",
+		cmd->path);
+	fprintf(out,
+		"Show the %s of the caller's IPC namespace with their statistics,\n"
+		"or only the %s called NAME (found as opening NAME would find it),\n"
+		"or the one with id ID (which finds unlinked and removed ones too).\n",
+		spec->what, spec->noun);
+	kipc_help_options(out, cmd->opts);
+	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
+			  spec->defaults, kipc_list_scope(spec));
+}
+
+static int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
+			    char **argv)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+	struct kipc_admin_obj obj;
+	struct kipc_obj_sel sel;
+	struct kipc_admin *ka;
+	int ret, first;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME, or id ID",
+			    &first);
+	if (ret >= 0)
+		return ret;
+	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+	if (ret)
+		return ret;
+	if (kipc_connect(&ka))
+		return 1;
+	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	if (!ret) {
+		ret = kipc_admin_remove(ka, obj.id);
+		if (ret < 0)
+			ret = kipc_admin_err(ka, ret, "cannot destroy %s '%s'",
+					     spec->noun, obj.name);
+	}
+	kipc_admin_close(ka);
+	return ret;
+}
+
+static void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	const struct kipc_list_spec *spec = cmd->data;
+
+	fprintf(out, "Usage: kipc %s { NAME | id ID }\n\n", cmd->path);
+	fprintf(out,
+		"Remove a %s at once, as an administrator does, over netlink: its\n"
+		"name goes, every task blocked on it wakes with EIDRM (\"Identifier\n"
+		"removed\"), and every later call on an fd still open to it fails\n"
+		"with EIDRM. It is freed when its last fd is closed.\n"
+		"\n"
+		"NAME is found as opening it would find it; id ID reaches a %s\n"
+		"whose name is already gone. Only its owner, its creator or\n"
+		"CAP_SYS_ADMIN may destroy it. To remove only the name and leave\n"
+		"the users of the %s alone, use 'kipc %s rm'.\n",
+		spec->noun, spec->noun, spec->noun,
+		kipc_type_name(spec->type));
+	kipc_help_options(out, cmd->opts);
+}
+
 static const struct kipc_list_spec kipc_list_all = {
 	.type = 0,
 	.what = "objects (queues, regions, semaphores)",
@@ -313,18 +574,29 @@ static const struct kipc_list_spec kipc_list_all = {
 static const struct kipc_list_spec kipc_list_mq = {
 	.type = KIPC_OBJ_MQ,
 	.what = "message queues",
+	.noun = "queue",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+};
+
+static const struct kipc_list_spec kipc_show_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.noun = "queue",
+	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
+		    "WAITRECV,LSPID,LRPID,STATE",
 };
 
 static const struct kipc_list_spec kipc_list_shm = {
 	.type = KIPC_OBJ_SHM,
 	.what = "shared memory regions",
+	.noun = "region",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
 };
 
 static const struct kipc_list_spec kipc_list_sem = {
 	.type = KIPC_OBJ_SEM,
 	.what = "semaphores",
+	.noun = "semaphore",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
 };
 
@@ -344,6 +616,56 @@ const struct kipc_cmd kipc_list_cmd =
 
 const struct kipc_cmd kipc_mq_cmds[] = {
 	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
+	{
+		.name = "show",
+		.path = "mq show",
+		.summary = "show queues with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_mq,
+	},
+	{
+		.name = "create",
+		.path = "mq create",
+		.summary = "create a queue",
+		.opts = KIPC_OPTS_CREATE,
+		.run = kipc_mq_create_run,
+		.help = kipc_mq_create_help,
+	},
+	{
+		.name = "send",
+		.path = "mq send",
+		.summary = "send a message",
+		.opts = KIPC_OPTS_SEND | KIPC_OPTS_WAIT,
+		.run = kipc_mq_send_run,
+		.help = kipc_mq_send_help,
+	},
+	{
+		.name = "recv",
+		.path = "mq recv",
+		.summary = "receive messages and print them",
+		.opts = KIPC_OPTS_RECV | KIPC_OPTS_WAIT,
+		.run = kipc_mq_recv_run,
+		.help = kipc_mq_recv_help,
+	},
+	{
+		.name = "rm",
+		.path = "mq rm",
+		.summary = "unlink queue names; open fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_mq_rm_run,
+		.help = kipc_mq_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "mq destroy",
+		.summary = "remove a queue now, waking its waiters with EIDRM",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_mq,
+	},
 	{ }
 };
 

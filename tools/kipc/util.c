@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kipc-tool.h"
 
@@ -57,14 +58,41 @@ int kipc_errno(int err, const char *fmt, ...)
 	return 1;
 }
 
+/*
+ * As kipc_errno(), for a failure of a call on /dev/kipc: ENOENT from the
+ * device's absence would read as "no such object", so say what it means.
+ */
+int kipc_dev_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((err == -ENOENT || err == ENOENT) &&
+	    access(KIPC_DEVICE_PATH, F_OK)) {
+		kipc_err("the kipc module is not loaded (no %s)",
+			 KIPC_DEVICE_PATH);
+		return 1;
+	}
+	va_start(ap, fmt);
+	kipc_verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+	return 1;
+}
+
 /* As kipc_errno(), with the kernel's own explanation when it gave one. */
-int kipc_admin_err(const struct kipc_admin *ka, int err, const char *what)
+int kipc_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
 {
 	const char *msg = ka ? kipc_admin_errmsg(ka) : NULL;
+	va_list ap;
 
-	if (!msg)
-		return kipc_errno(err, "%s", what);
-	kipc_err("%s: %s (%s)", what, strerror(-err), msg);
+	va_start(ap, fmt);
+	kipc_verr(fmt, ap);
+	va_end(ap);
+	if (msg)
+		fprintf(stderr, ": %s (%s)\n", strerror(err < 0 ? -err : err),
+			msg);
+	else
+		fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 	return 1;
 }
 

@@ -88,6 +88,94 @@
  *
  * KIPC_IOC_INFO (object fds)
  *  - only the common errnos.
+ *
+ * Blocking message queue calls (KIPC_IOC_MQ_SEND, KIPC_IOC_MQ_RECV,
+ * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV, read(), write()) share these:
+ *  - EAGAIN: the call would block and the fd has O_NONBLOCK or the call has
+ *    KIPC_WAIT_NONBLOCK.
+ *  - ETIMEDOUT: the deadline passed (or had passed on entry) before the call
+ *    could proceed.
+ *  - EINTR: a signal arrived while waiting and its handler was installed
+ *    without SA_RESTART. With SA_RESTART the call restarts, with the same
+ *    absolute deadline.
+ *  - EINVAL: KIPC_WAIT_DEADLINE with a clock other than CLOCK_MONOTONIC or
+ *    CLOCK_REALTIME, or a deadline whose nanoseconds make no sense.
+ *  - EIDRM: the queue was removed by an administrator (netlink
+ *    KIPC_CMD_OBJ_REMOVE). Waiters wake with it, and every later call with
+ *    valid arguments on an open fd returns it (argument errors come
+ *    first). Unlinking alone does not affect open fds.
+ *  - EBADF: send without KIPC_OPEN_WRITE, receive or peek without
+ *    KIPC_OPEN_READ on this fd.
+ *
+ * KIPC_IOC_MQ_SEND
+ *  - EMSGSIZE: the message is longer than the queue's max_msgsize.
+ *  - EINVAL: @prio is above KIPC_MQ_PRIO_MAX.
+ *  - EFAULT: the message cannot be read; nothing is queued.
+ *  - ENOMEM: no memory for the message; nothing is queued.
+ *
+ * KIPC_IOC_MQ_RECV
+ *  - EMSGSIZE: the buffer is shorter than the message that would be
+ *    received; the message stays queued, @out_len tells its length and
+ *    @out_prio is 0.
+ *  - EFAULT: the buffer cannot be written; the message stays queued.
+ *
+ * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
+ *  - E2BIG: @count is 0 or above KIPC_MQ_VEC_MAX.
+ *  - the errnos of the single calls, but only when no message moved: once
+ *    one did, the call returns the number moved and the error that stopped
+ *    it is lost, as with recvmmsg().
+ *
+ * KIPC_IOC_MQ_PEEK
+ *  - ENOENT: fewer than @index + 1 messages are queued.
+ *  - EMSGSIZE: the buffer is shorter than the message; @out_len tells its
+ *    length.
+ *  - EFAULT: the buffer cannot be written.
+ *
+ * KIPC_IOC_MQ_GETATTR
+ *  - only the common errnos (and EIDRM).
+ *
+ * Shared memory regions. mmap() of a region fd follows the rules of files:
+ * it needs the fd open for reading, and a shared writable mapping needs it
+ * open for writing (EACCES). A region removed by an administrator can no
+ * longer be mapped (EIDRM), while existing mappings stay valid until they
+ * are unmapped. A shared writable mapping of a region sealed with
+ * KIPC_SEAL_WRITE or KIPC_SEAL_FUTURE_WRITE gives EPERM. An access beyond
+ * the region's end raises SIGBUS.
+ *
+ * KIPC_IOC_SHM_RESIZE
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @new_size is 0 or above the shm_max_size parameter.
+ *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change.
+ *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
+ *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
+ *    ftruncate(), the caller also gets SIGXFSZ.
+ *  - EIDRM: the region was removed.
+ *
+ * KIPC_IOC_SHM_SEAL
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @seals has bits other than KIPC_SEAL_*.
+ *  - EPERM: the region is sealed with KIPC_SEAL_SEAL.
+ *  - EBUSY: KIPC_SEAL_WRITE while a shared mapping that may write exists.
+ *  - EIDRM: adding seals to a removed region (reading them still works).
+ *
+ * KIPC_IOC_SHM_STAT
+ *  - only the common errnos.
+ *
+ * KIPC_IOC_SEM_WAIT
+ *  - EBADF: the fd is not open for reading.
+ *  - EINVAL: @count is 0 or above KIPC_SEM_VALUE_MAX; a bad deadline.
+ *  - EAGAIN, ETIMEDOUT, EINTR: as for the blocking queue calls.
+ *  - EIDRM: the semaphore was removed by an administrator.
+ *  - ENOMEM: no memory for the description's undo record.
+ *
+ * KIPC_IOC_SEM_POST
+ *  - EBADF: the fd is not open for writing.
+ *  - EINVAL: @count is 0.
+ *  - EOVERFLOW: the value would pass KIPC_SEM_VALUE_MAX; nothing changes.
+ *  - EIDRM: the semaphore was removed.
+ *
+ * KIPC_IOC_SEM_GET
+ *  - EIDRM: the semaphore was removed.
  */
 
 enum {
@@ -97,6 +185,21 @@ enum {
 	KIPC_CMD_UNLINK = 0x02,
 	/* Commands on object fds. */
 	KIPC_CMD_INFO = 0x10,
+	/* Commands on message queue fds. */
+	KIPC_CMD_MQ_SEND = 0x20,
+	KIPC_CMD_MQ_RECV = 0x21,
+	KIPC_CMD_MQ_SENDV = 0x22,
+	KIPC_CMD_MQ_RECVV = 0x23,
+	KIPC_CMD_MQ_PEEK = 0x24,
+	KIPC_CMD_MQ_GETATTR = 0x25,
+	/* Commands on shared memory region fds. */
+	KIPC_CMD_SHM_RESIZE = 0x30,
+	KIPC_CMD_SHM_SEAL = 0x31,
+	KIPC_CMD_SHM_STAT = 0x32,
+	/* Commands on semaphore fds. */
+	KIPC_CMD_SEM_WAIT = 0x40,
+	KIPC_CMD_SEM_POST = 0x41,
+	KIPC_CMD_SEM_GET = 0x42,
 };
 
 /* Object types. Each type is its own name space. */
@@ -161,7 +264,7 @@ struct kipc_mq_attr {
 
 /**
  * struct kipc_shm_attr - creation attributes of a shared memory region
- * @size: size in bytes, 1..shm_max_size; rounded up to whole pages
+ * @size: size in bytes, 1..shm_max_size; the limits are charged whole pages
  */
 struct kipc_shm_attr {
 	__aligned_u64 size;
@@ -255,6 +358,7 @@ struct kipc_unlink {
 
 /* Bits of kipc_info.out_state. */
 #define KIPC_STATE_UNLINKED	(1U << 0)	/* the name has been removed */
+#define KIPC_STATE_REMOVED	(1U << 1)	/* removed by an administrator */
 
 /**
  * struct kipc_info - ioctl(KIPC_IOC_INFO) on an object fd
@@ -269,8 +373,8 @@ struct kipc_unlink {
  * @out_cgid: creator gid
  * @out_state: KIPC_STATE_* bits
  * @out_open_flags: KIPC_OPEN_READ and KIPC_OPEN_WRITE as granted to this fd
- * @out_attr: the creation attributes; for a region, @out_attr.shm.size is
- *	the current size
+ * @out_attr: the creation attributes of a queue; the current size of a
+ *	region; the current value of a semaphore
  * @out_name: the name, NUL-terminated (kept after unlink)
  *
  * Describes the object behind the fd.
@@ -292,6 +396,298 @@ struct kipc_info {
 };
 #define KIPC_IOC_INFO		_IO(KIPC_TYPE, KIPC_CMD_INFO)
 
+/* Flags shared by every call that may block. */
+#define KIPC_WAIT_NONBLOCK	(1U << 0)	/* EAGAIN instead of waiting */
+#define KIPC_WAIT_DEADLINE	(1U << 1)	/* @clockid and @deadline are set */
+
+/* Most messages one vectored call moves. */
+#define KIPC_MQ_VEC_MAX		1024
+
+/**
+ * struct kipc_mq_send - ioctl(KIPC_IOC_MQ_SEND) on a queue fd
+ * @size: sizeof(struct kipc_mq_send)
+ * @flags: KIPC_WAIT_* bits
+ * @buf: user pointer to the message
+ * @len: length of the message, 0..max_msgsize
+ * @prio: priority, 0..KIPC_MQ_PRIO_MAX; higher is received first
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME, with KIPC_WAIT_DEADLINE
+ * @__reserved: Must be 0
+ * @deadline: absolute time on @clockid in ns, with KIPC_WAIT_DEADLINE
+ *
+ * Queues one message, waiting for room while the queue is full. If a
+ * receiver is already waiting, the message goes to it directly.
+ */
+struct kipc_mq_send {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 prio;
+	__u32 clockid;
+	__u32 __reserved;
+	__aligned_u64 deadline;
+};
+#define KIPC_IOC_MQ_SEND	_IO(KIPC_TYPE, KIPC_CMD_MQ_SEND)
+
+/**
+ * struct kipc_mq_recv - ioctl(KIPC_IOC_MQ_RECV) on a queue fd
+ * @size: sizeof(struct kipc_mq_recv)
+ * @flags: KIPC_WAIT_* bits
+ * @buf: user pointer to the buffer
+ * @len: length of the buffer
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_len: length of the message received, or of the message that did not
+ *	fit (EMSGSIZE)
+ * @out_prio: its priority
+ *
+ * Takes the oldest message of the highest priority, waiting while the queue
+ * is empty. The ioctl returns the message's length, as @out_len does.
+ */
+struct kipc_mq_recv {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_len;
+	__u32 out_prio;
+};
+#define KIPC_IOC_MQ_RECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECV)
+
+/**
+ * struct kipc_mq_vec - one message of a vectored call
+ * @buf: user pointer to the message (send) or buffer (receive)
+ * @len: send: the message length; receive: the buffer length on input,
+ *	the message length on output
+ * @prio: send: the priority; receive: the priority on output
+ */
+struct kipc_mq_vec {
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 prio;
+};
+
+/**
+ * struct kipc_mq_sendv - ioctl(KIPC_IOC_MQ_SENDV) and
+ *	ioctl(KIPC_IOC_MQ_RECVV) on a queue fd
+ * @size: sizeof(struct kipc_mq_sendv)
+ * @flags: KIPC_WAIT_* bits
+ * @vec: user pointer to an array of @count struct kipc_mq_vec
+ * @count: number of entries, 1..KIPC_MQ_VEC_MAX
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_count: how many messages moved; also the return value of ioctl()
+ * @__reserved: Must be 0
+ *
+ * Moves up to @count messages in order. The call waits (subject to the
+ * deadline and O_NONBLOCK) only until the first message can move, then
+ * moves as many more as it can without waiting. Receive stops early at a
+ * message that does not fit its buffer, which stays queued.
+ */
+struct kipc_mq_sendv {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 vec;
+	__u32 count;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_count;
+	__u32 __reserved;
+};
+#define KIPC_IOC_MQ_SENDV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDV)
+#define KIPC_IOC_MQ_RECVV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECVV)
+
+/**
+ * struct kipc_mq_peek - ioctl(KIPC_IOC_MQ_PEEK) on a queue fd
+ * @size: sizeof(struct kipc_mq_peek)
+ * @flags: Must be 0
+ * @buf: user pointer to the buffer
+ * @len: length of the buffer
+ * @index: which message, in receive order; 0 is the next one received
+ * @out_len: length of the message
+ * @out_prio: its priority
+ *
+ * Copies a queued message without removing it; it never waits.
+ */
+struct kipc_mq_peek {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 len;
+	__u32 index;
+	__u32 out_len;
+	__u32 out_prio;
+};
+#define KIPC_IOC_MQ_PEEK	_IO(KIPC_TYPE, KIPC_CMD_MQ_PEEK)
+
+/**
+ * struct kipc_mq_getattr - ioctl(KIPC_IOC_MQ_GETATTR) on a queue fd
+ * @size: sizeof(struct kipc_mq_getattr)
+ * @flags: Must be 0
+ * @out_max_msgs: capacity in messages
+ * @out_max_msgsize: largest message
+ * @out_depth: messages queued now
+ * @__reserved: set to 0
+ * @out_bytes: bytes of payload queued now
+ */
+struct kipc_mq_getattr {
+	__u32 size;
+	__u32 flags;
+	__u32 out_max_msgs;
+	__u32 out_max_msgsize;
+	__u32 out_depth;
+	__u32 __reserved;
+	__aligned_u64 out_bytes;
+};
+#define KIPC_IOC_MQ_GETATTR	_IO(KIPC_TYPE, KIPC_CMD_MQ_GETATTR)
+
+/*
+ * Seals of a region, as memfd's F_SEAL_* (with the same values): once set,
+ * a seal stays.
+ */
+#define KIPC_SEAL_SEAL		0x0001	/* no more seals */
+#define KIPC_SEAL_SHRINK	0x0002	/* the size may not shrink */
+#define KIPC_SEAL_GROW		0x0004	/* the size may not grow */
+#define KIPC_SEAL_WRITE		0x0008	/* no shared writable mapping at all */
+#define KIPC_SEAL_FUTURE_WRITE	0x0010	/* no new shared writable mapping */
+#define KIPC_SEAL_ALL		0x001f
+
+/**
+ * struct kipc_shm_resize - ioctl(KIPC_IOC_SHM_RESIZE) on a region fd
+ * @size: sizeof(struct kipc_shm_resize)
+ * @flags: Must be 0
+ * @new_size: the new size in bytes, 1..shm_max_size
+ *
+ * Grows or shrinks the region as ftruncate() does a file: new bytes read as
+ * zero, and live mappings beyond the new end raise SIGBUS on access. The
+ * limits are charged whole pages, at once.
+ */
+struct kipc_shm_resize {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 new_size;
+};
+#define KIPC_IOC_SHM_RESIZE	_IO(KIPC_TYPE, KIPC_CMD_SHM_RESIZE)
+
+/**
+ * struct kipc_shm_seal - ioctl(KIPC_IOC_SHM_SEAL) on a region fd
+ * @size: sizeof(struct kipc_shm_seal)
+ * @flags: Must be 0
+ * @seals: KIPC_SEAL_* bits to add; 0 only reads them
+ * @out_seals: the seals in force after the call
+ */
+struct kipc_shm_seal {
+	__u32 size;
+	__u32 flags;
+	__u32 seals;
+	__u32 out_seals;
+};
+#define KIPC_IOC_SHM_SEAL	_IO(KIPC_TYPE, KIPC_CMD_SHM_SEAL)
+
+/**
+ * struct kipc_shm_stat - ioctl(KIPC_IOC_SHM_STAT) on a region fd
+ * @size: sizeof(struct kipc_shm_stat)
+ * @flags: Must be 0
+ * @out_size: size in bytes
+ * @out_nattch: live mappings (vmas) in every process
+ * @out_seals: KIPC_SEAL_* bits in force
+ * @out_resident: pages in memory
+ * @out_swapped: pages in swap
+ * @out_atime: last mapping, ns since the epoch, 0 if never
+ * @out_dtime: last unmapping, ns since the epoch, 0 if never
+ * @out_lpid: last process that mapped it, in the caller's pid namespace
+ * @out_state: KIPC_STATE_* bits
+ */
+struct kipc_shm_stat {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 out_size;
+	__u32 out_nattch;
+	__u32 out_seals;
+	__aligned_u64 out_resident;
+	__aligned_u64 out_swapped;
+	__aligned_u64 out_atime;
+	__aligned_u64 out_dtime;
+	__u32 out_lpid;
+	__u32 out_state;
+};
+#define KIPC_IOC_SHM_STAT	_IO(KIPC_TYPE, KIPC_CMD_SHM_STAT)
+
+/*
+ * With KIPC_SEM_UNDO, the units a wait acquires are recorded against the
+ * open file description (the struct file, shared by dup(), fork() and
+ * SCM_RIGHTS, as flock() locks are). A post through the same description
+ * pays the record back first. When the description is finally released
+ * (the last fd closes, also at exit or kill -9), what it still holds is
+ * posted back, and the waits that receive those units report
+ * KIPC_SEM_RECOVERED, as EOWNERDEAD reports a dead robust mutex owner.
+ */
+#define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
+
+/* Bits of kipc_sem_wait.out_flags. */
+#define KIPC_SEM_RECOVERED	(1U << 0)	/* got units a dead holder left */
+
+/**
+ * struct kipc_sem_wait - ioctl(KIPC_IOC_SEM_WAIT) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_wait)
+ * @flags: KIPC_WAIT_* and KIPC_SEM_UNDO bits
+ * @count: units to acquire at once, 1..KIPC_SEM_VALUE_MAX
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @out_flags: KIPC_SEM_RECOVERED
+ * @__reserved: Must be 0
+ *
+ * Takes @count units, waiting while the value is too low or earlier
+ * waiters are queued: waiters are served strictly in arrival order, and a
+ * post hands its units to them directly, so none is starved by later ones.
+ */
+struct kipc_sem_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define KIPC_IOC_SEM_WAIT	_IO(KIPC_TYPE, KIPC_CMD_SEM_WAIT)
+
+/**
+ * struct kipc_sem_post - ioctl(KIPC_IOC_SEM_POST) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_post)
+ * @flags: Must be 0
+ * @count: units to add, at least 1
+ * @__reserved: Must be 0
+ *
+ * Adds @count units and wakes exactly the waiters they satisfy, in order.
+ */
+struct kipc_sem_post {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 __reserved;
+};
+#define KIPC_IOC_SEM_POST	_IO(KIPC_TYPE, KIPC_CMD_SEM_POST)
+
+/**
+ * struct kipc_sem_get - ioctl(KIPC_IOC_SEM_GET) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_get)
+ * @flags: Must be 0
+ * @out_value: the value
+ * @out_waiters: tasks waiting (SysV's semncnt)
+ * @out_undo: units this open file description holds under KIPC_SEM_UNDO
+ */
+struct kipc_sem_get {
+	__u32 size;
+	__u32 flags;
+	__u32 out_value;
+	__u32 out_waiters;
+	__aligned_u64 out_undo;
+};
+#define KIPC_IOC_SEM_GET	_IO(KIPC_TYPE, KIPC_CMD_SEM_GET)
+
 /*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
  * caller and see only the caller's IPC namespace.
@@ -306,6 +702,15 @@ enum {
 	KIPC_CMD_OBJ_GET,
 	/* Module-wide and namespace statistics and limits. */
 	KIPC_CMD_STATS_GET,
+	/*
+	 * Remove an object now, by KIPC_A_OBJ_ID: its name goes; a queue or a
+	 * semaphore wakes its waiters with EIDRM and fails every later call
+	 * with EIDRM; a region refuses new mappings while existing ones stay
+	 * valid. The object is freed with its last fd and mapping. Needs
+	 * CAP_SYS_ADMIN, or to be the object's owner or creator. Removing an
+	 * object that is already removed succeeds and changes nothing.
+	 */
+	KIPC_CMD_OBJ_REMOVE,
 
 	__KIPC_CMD_MAX,
 	KIPC_CMD_MAX = (__KIPC_CMD_MAX - 1)
@@ -331,6 +736,33 @@ enum {
 	KIPC_A_OBJ_MQ_MAX_MSGSIZE,	/* u32 */
 	KIPC_A_OBJ_SHM_SIZE,		/* u64 */
 	KIPC_A_OBJ_SEM_VALUE,		/* u32 */
+	KIPC_A_OBJ_MQ_DEPTH,		/* u32, messages queued */
+	KIPC_A_OBJ_MQ_BYTES,		/* u64, payload bytes queued */
+	KIPC_A_OBJ_MQ_HWM,		/* u32, the deepest the queue has been */
+	KIPC_A_OBJ_MQ_SENDS,		/* u64, messages sent */
+	KIPC_A_OBJ_MQ_RECVS,		/* u64, messages received */
+	KIPC_A_OBJ_MQ_WAIT_SEND,	/* u32, senders blocked now */
+	KIPC_A_OBJ_MQ_WAIT_RECV,	/* u32, receivers blocked now */
+	KIPC_A_OBJ_MQ_LSPID,		/* u32, last sender's pid, 0 if none */
+	KIPC_A_OBJ_MQ_LRPID,		/* u32, last receiver's pid, 0 if none */
+	KIPC_A_OBJ_MQ_STIME,		/* u64, last send, ns since the epoch */
+	KIPC_A_OBJ_MQ_RTIME,		/* u64, last receive, ns since the epoch */
+	KIPC_A_OBJ_SHM_NATTCH,		/* u32, live mappings */
+	KIPC_A_OBJ_SHM_RESIDENT,	/* u64, pages in memory */
+	KIPC_A_OBJ_SHM_SWAPPED,		/* u64, pages in swap */
+	KIPC_A_OBJ_SHM_SEALS,		/* u32, KIPC_SEAL_* */
+	KIPC_A_OBJ_SHM_LPID,		/* u32, last process that mapped it */
+	KIPC_A_OBJ_SHM_ATIME,		/* u64, last mapping, ns since the epoch */
+	KIPC_A_OBJ_SHM_DTIME,		/* u64, last unmapping */
+	KIPC_A_OBJ_SEM_WAITERS,		/* u32, tasks waiting */
+	KIPC_A_OBJ_SEM_WAITS,		/* u64, successful waits */
+	KIPC_A_OBJ_SEM_POSTS,		/* u64, posts */
+	KIPC_A_OBJ_SEM_TIMEOUTS,	/* u64, waits that timed out */
+	KIPC_A_OBJ_SEM_UNDO_HOLDERS,	/* u32, descriptions holding units */
+	KIPC_A_OBJ_SEM_UNDO_UNITS,	/* u64, units held under undo */
+	KIPC_A_OBJ_SEM_RECOVERED,	/* u64, units given back by undo */
+	KIPC_A_OBJ_SEM_LPID,		/* u32, last process to wait or post */
+	KIPC_A_OBJ_SEM_OTIME,		/* u64, last wait or post, ns */
 
 	__KIPC_A_OBJ_MAX,
 	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)

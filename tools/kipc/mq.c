@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc mq create, send, recv and rm: the commands that use a queue the way
+ * a program does, through libkipc and /dev/kipc, so that scripts can too.
+ * Queues are found by name here, as an open finds them; `mq show` and
+ * `mq destroy` (objects.c) go through netlink instead.
+ *
+ * A message is bytes, not a string. `mq send` takes it from its argument or,
+ * whole, from standard input; `mq recv` prints it as a line of text, or with
+ * --raw writes the bytes exactly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kipc-tool.h"
+
+/* The absolute CLOCK_MONOTONIC time --timeout ends at, counted from now. */
+static void kipc_mq_deadline(struct timespec *abs)
+{
+	uint32_t ms = kipc_mq_args.timeout_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, abs);
+	abs->tv_sec += ms / 1000;
+	abs->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (abs->tv_nsec >= 1000000000L) {
+		abs->tv_sec++;
+		abs->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Open @name for @flags (KIPC_OPEN_READ or _WRITE), as --nonblock says. */
+static int kipc_mq_open_existing(const char *name, unsigned int flags)
+{
+	flags |= KIPC_OPEN_CLOEXEC;
+	if (kipc_mq_args.nonblock)
+		flags |= KIPC_OPEN_NONBLOCK;
+	return kipc_mq_open(name, flags, 0, 0, 0);
+}
+
+/* --- create ---------------------------------------------------------------- */
+
+int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
+			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
+	const char *name;
+	int ret, first, fd;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	if (kipc_mq_args.excl)
+		flags |= KIPC_OPEN_EXCL;
+	fd = kipc_mq_open(name, flags, kipc_mq_args.mode,
+			  kipc_mq_args.max_msgs, kipc_mq_args.max_msgsize);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot create queue '%s'", name);
+	/* The name keeps the queue alive, as for mq_open(3). */
+	close(fd);
+	return 0;
+}
+
+void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
+	fprintf(out,
+		"Create the message queue NAME in the caller's IPC namespace, owned\n"
+		"by the caller. If it exists already, succeed without changing it,\n"
+		"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
+		"'kipc mq destroy'; its capacity is charged to the limits at once.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- rm -------------------------------------------------------------------- */
+
+int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	int ret, first, i, status = 0;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	/* As rm(1): every name is tried, and any failure fails the whole. */
+	for (i = first; i < argc; i++) {
+		ret = kipc_unlink(KIPC_OBJ_MQ, argv[i]);
+		if (ret < 0)
+			status = kipc_dev_err(ret, "cannot unlink queue '%s'",
+					      argv[i]);
+	}
+	return status;
+}
+
+void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
+	fprintf(out,
+		"Unlink the names of message queues, as mq_unlink(3) does: a queue\n"
+		"can no longer be opened by its name, and the name can be created\n"
+		"again at once, but those that have the queue open keep using it\n"
+		"until they close it; then it is freed. To also stop them, use\n"
+		"'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
+		"may unlink.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- send ------------------------------------------------------------------ */
+
+/*
+ * All of standard input, up to @max bytes; one byte more gives -EMSGSIZE,
+ * as the kernel would. Returns the length, or -errno.
+ */
+static ssize_t kipc_read_stdin(char *buf, size_t max)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(STDIN_FILENO, buf + len, max + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return len;
+		len += n;
+		if (len > max)
+			return -EMSGSIZE;
+	}
+}
+
+int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	struct kipc_mq_getattr attr;
+	const char *name, *msg;
+	struct timespec abs;
+	char *buf = NULL;
+	ssize_t len;
+	int ret, first, fd;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	/* The clock starts with the command, not with the send. */
+	if (kipc_mq_args.timed)
+		kipc_mq_deadline(&abs);
+	name = argv[first];
+	msg = first + 1 < argc ? argv[first + 1] : "-";
+
+	fd = kipc_mq_open_existing(name, KIPC_OPEN_WRITE);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+	if (!strcmp(msg, "-")) {
+		ret = kipc_mq_getattr(fd, &attr);
+		if (ret < 0) {
+			ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+			goto out_close;
+		}
+		buf = malloc((size_t)attr.out_max_msgsize + 1);
+		if (!buf) {
+			ret = kipc_errno(-ENOMEM, "cannot read the message");
+			goto out_close;
+		}
+		len = kipc_read_stdin(buf, attr.out_max_msgsize);
+		if (len < 0) {
+			ret = kipc_errno(len, "cannot read the message from standard input");
+			goto out_free;
+		}
+		msg = buf;
+	} else {
+		len = strlen(msg);
+	}
+
+	if (kipc_mq_args.timed)
+		ret = kipc_mq_timedsend(fd, msg, len, kipc_mq_args.prio,
+					CLOCK_MONOTONIC, &abs);
+	else
+		ret = kipc_mq_send(fd, msg, len, kipc_mq_args.prio);
+	if (ret < 0)
+		ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+out_free:
+	free(buf);
+out_close:
+	close(fd);
+	return ret;
+}
+
+void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [OPTIONS] [ MESSAGE | - ]\n\n",
+		cmd->path);
+	fprintf(out,
+		"Send one message to the queue NAME: the bytes of MESSAGE, without a\n"
+		"terminating NUL or newline, or all of standard input when MESSAGE\n"
+		"is '-' or missing (binary data is fine). While the queue is full,\n"
+		"wait for room, for at most --timeout milliseconds. Put '--' before\n"
+		"a MESSAGE that starts with '-'.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- recv ------------------------------------------------------------------ */
+
+/*
+ * One message as one line: control characters (tab too) and a backslash
+ * that starts "\x" become \xNN, as libsmartcols escapes raw output, so a
+ * line is a message and the text is unambiguous. One final newline is left
+ * out, so that `echo text | kipc mq send q` comes back as "text".
+ */
+static void kipc_print_text(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	if (len && p[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f ||
+		    (p[i] == '\\' && i + 1 < len && p[i + 1] == 'x'))
+			printf("\\x%02x", p[i]);
+		else
+			putchar(p[i]);
+	}
+	putchar('\n');
+}
+
+static void kipc_print_msg(const void *buf, size_t len, unsigned int prio)
+{
+	if (kipc_output.raw) {
+		/* Standard output gets the bytes and nothing else. */
+		if (kipc_mq_args.verbose) {
+			fflush(stdout);
+			fprintf(stderr, "prio %u, %zu bytes\n", prio, len);
+		}
+		fwrite(buf, 1, len, stdout);
+		return;
+	}
+	if (kipc_mq_args.verbose)
+		printf("prio %u: ", prio);
+	kipc_print_text(buf, len);
+}
+
+int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	struct kipc_mq_getattr attr;
+	struct timespec abs;
+	const char *name;
+	unsigned int prio;
+	int ret, first, fd;
+	size_t size;
+	uint32_t i;
+	ssize_t n;
+	void *buf;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	if (kipc_mq_args.timed)
+		kipc_mq_deadline(&abs);
+	name = argv[first];
+
+	fd = kipc_mq_open_existing(name, KIPC_OPEN_READ);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+	ret = kipc_mq_getattr(fd, &attr);
+	if (ret < 0) {
+		ret = kipc_errno(ret, "cannot receive from queue '%s'", name);
+		goto out_close;
+	}
+	/* Every message fits: none is longer than max_msgsize. */
+	size = attr.out_max_msgsize ? attr.out_max_msgsize : 1;
+	buf = malloc(size);
+	if (!buf) {
+		ret = kipc_errno(-ENOMEM, "cannot receive from queue '%s'",
+				 name);
+		goto out_close;
+	}
+
+	ret = 0;
+	for (i = 0; i < kipc_mq_args.count; i++) {
+		if (kipc_mq_args.peek) {
+			n = kipc_mq_peek(fd, i, buf, size, &prio);
+			/* ENOENT would read as "no such queue". */
+			if (n == -ENOENT) {
+				ret = kipc_errno(-ENOMSG, "cannot peek at message %u of queue '%s'",
+						 i, name);
+				break;
+			}
+		} else if (kipc_mq_args.timed) {
+			n = kipc_mq_timedreceive(fd, buf, size, &prio,
+						 CLOCK_MONOTONIC, &abs);
+		} else {
+			n = kipc_mq_receive(fd, buf, size, &prio);
+		}
+		if (n < 0) {
+			ret = kipc_errno(n, "cannot %s queue '%s'",
+					 kipc_mq_args.peek ? "peek at" :
+					 "receive from", name);
+			break;
+		}
+		kipc_print_msg(buf, n, prio);
+	}
+	free(buf);
+out_close:
+	close(fd);
+	return ret;
+}
+
+void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
+	fprintf(out,
+		"Receive a message from the queue NAME, the oldest of the highest\n"
+		"priority, and print it as a line: control characters show as \\xNN,\n"
+		"and one newline at its end is left out. With --raw, write its bytes\n"
+		"exactly as they are instead, and nothing else (with --count, one\n"
+		"after the other). While the queue is empty, wait, for at most\n"
+		"--timeout milliseconds from the start of the command. With --peek,\n"
+		"copy the first N messages without removing them; that never waits.\n"
+		"Messages received before a failure are printed.\n");
+	kipc_help_options(out, cmd->opts);
+}
