@@ -55,6 +55,7 @@
 #include <linux/spinlock.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "kipc_private.h"
 
 /**
