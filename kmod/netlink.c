@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "kipc_private.h"
 
 static struct genl_family kipc_genl_family;
@@ -106,7 +107,7 @@ static int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 
 static int kipc_nl_obj_dump_done(struct netlink_callback *cb)
 {
-	put_ipc_ns((struct ipc_namespace *)cb->args[0]);
+	kipc_put_ipc_ns((struct ipc_namespace *)cb->args[0]);
 	return 0;
 }
 

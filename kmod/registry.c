@@ -24,6 +24,7 @@
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "kipc_private.h"
 
 static DEFINE_MUTEX(kipc_lock);
@@ -234,7 +235,7 @@ static void kipc_uncharge_locked(struct kipc_ns *kns, struct kipc_object *obj)
 static void kipc_obj_free(struct kipc_object *obj)
 {
 	put_pid(obj->cpid);
-	put_ipc_ns(obj->ipc_ns);
+	kipc_put_ipc_ns(obj->ipc_ns);
 	kfree(obj->name);
 	obj->ops->free(obj);
 }

@@ -453,7 +453,7 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	shm->size = attr->shm.size;
 	mutex_init(&shm->lock);
 	spin_lock_init(&shm->stat_lock);
-	file = shmem_kernel_file_setup("kipc-shm", shm->size, 0);
+	file = kipc_shmem_file_setup("kipc-shm", shm->size, 0);
 	if (IS_ERR(file)) {
 		kmem_cache_free(kipc_shm_cache, shm);
 		return ERR_CAST(file);
