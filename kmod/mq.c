@@ -705,8 +705,26 @@ static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 
 /* --- vectored ------------------------------------------------------------ */
 
-static struct kipc_mq_vec *kipc_mq_vec_from_user(struct kipc_mq_sendv *cmd)
+/*
+ * What SENDV and RECVV share: the flag, access and deadline checks, and the
+ * copy of the vector. Needs @mode (FMODE_READ or FMODE_WRITE) on the fd.
+ */
+static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
+					     fmode_t mode,
+					     struct kipc_deadline *dl)
 {
+	struct kipc_mq_sendv *cmd = ucmd->cmd;
+	int ret;
+
+	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
+	    cmd->__reserved)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!(ucmd->file->f_mode & mode))
+		return ERR_PTR(-EBADF);
+	ret = kipc_deadline_init(dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ERR_PTR(ret);
 	if (!cmd->count || cmd->count > KIPC_MQ_VEC_MAX)
 		return ERR_PTR(-E2BIG);
 	/* count is bounded above, so the size cannot overflow. */
@@ -724,16 +742,7 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	int ret = 0;
 	u32 n;
 
-	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
-	    cmd->__reserved)
-		return -EOPNOTSUPP;
-	if (!(ucmd->file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
-				 cmd->deadline);
-	if (ret)
-		return ret;
-	vec = kipc_mq_vec_from_user(cmd);
+	vec = kipc_mq_vec_begin(ucmd, FMODE_WRITE, &dl);
 	if (IS_ERR(vec))
 		return PTR_ERR(vec);
 
@@ -782,18 +791,9 @@ static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	LIST_HEAD(msgs);
 	u32 *buflens;
 	u32 i, toobig;
-	int ret, n;
+	int n;
 
-	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
-	    cmd->__reserved)
-		return -EOPNOTSUPP;
-	if (!(ucmd->file->f_mode & FMODE_READ))
-		return -EBADF;
-	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
-				 cmd->deadline);
-	if (ret)
-		return ret;
-	vec = kipc_mq_vec_from_user(cmd);
+	vec = kipc_mq_vec_begin(ucmd, FMODE_READ, &dl);
 	if (IS_ERR(vec))
 		return PTR_ERR(vec);
 	buflens = kvmalloc_array(cmd->count, sizeof(*buflens), GFP_KERNEL);

@@ -124,6 +124,23 @@ static int kipc_deadline(const struct timespec *abs, __u64 *ns)
 	return 0;
 }
 
+/* Fill in the deadline fields of a blocking call; no deadline for NULL. */
+static int kipc_set_deadline(__u32 *flags, __u32 *op_clockid,
+			     __u64 *deadline, clockid_t clockid,
+			     const struct timespec *abs)
+{
+	int ret;
+
+	if (!abs)
+		return 0;
+	ret = kipc_deadline(abs, deadline);
+	if (ret)
+		return ret;
+	*flags |= KIPC_WAIT_DEADLINE;
+	*op_clockid = clockid;
+	return 0;
+}
+
 static int kipc_relative(const struct timespec *rel, struct timespec *abs)
 {
 	if (rel->tv_sec < 0 || rel->tv_nsec < 0 || rel->tv_nsec >= 1000000000L)
@@ -157,13 +174,10 @@ KIPC_EXPORT int kipc_mq_timedsend(int fd, const void *buf, size_t len,
 
 	if (len > UINT32_MAX)
 		return -EMSGSIZE;
-	if (abs) {
-		ret = kipc_deadline(abs, &op.deadline);
-		if (ret)
-			return ret;
-		op.flags |= KIPC_WAIT_DEADLINE;
-		op.clockid = clockid;
-	}
+	ret = kipc_set_deadline(&op.flags, &op.clockid, &op.deadline, clockid,
+				abs);
+	if (ret)
+		return ret;
 	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SEND, &op);
 }
 
@@ -196,13 +210,10 @@ KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
 	};
 	int ret;
 
-	if (abs) {
-		ret = kipc_deadline(abs, &op.deadline);
-		if (ret)
-			return ret;
-		op.flags |= KIPC_WAIT_DEADLINE;
-		op.clockid = clockid;
-	}
+	ret = kipc_set_deadline(&op.flags, &op.clockid, &op.deadline, clockid,
+				abs);
+	if (ret)
+		return ret;
 	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECV, &op);
 	if (ret >= 0 && prio)
 		*prio = op.out_prio;
@@ -347,13 +358,10 @@ static int kipc_sem_do_wait(int fd, unsigned int count, unsigned int flags,
 	};
 	int ret;
 
-	if (abs) {
-		ret = kipc_deadline(abs, &op.deadline);
-		if (ret)
-			return ret;
-		op.flags |= KIPC_WAIT_DEADLINE;
-		op.clockid = clockid;
-	}
+	ret = kipc_set_deadline(&op.flags, &op.clockid, &op.deadline, clockid,
+				abs);
+	if (ret)
+		return ret;
 	ret = kipc_fd_ioctl(fd, KIPC_IOC_SEM_WAIT, &op);
 	if (ret < 0)
 		return ret;
