@@ -184,6 +184,7 @@ union kipc_ucmd_buffer {
 	struct kipc_mq_sendv mq_sendv;
 	struct kipc_mq_peek mq_peek;
 	struct kipc_mq_getattr mq_getattr;
+	struct kipc_mq_sendrecv mq_sendrecv;
 	struct kipc_shm_resize shm_resize;
 	struct kipc_shm_seal shm_seal;
 	struct kipc_shm_stat shm_stat;

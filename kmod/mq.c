@@ -678,6 +678,92 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	return cmd->out_len;
 }
 
+static const struct file_operations kipc_mq_fops;
+
+/*
+ * Send then receive in one call. The send is SEND's and the receive RECV's;
+ * what is particular is only that after the send a failure must say so
+ * (KIPC_SENDRECV_SENT) and must not restart, which would send twice.
+ */
+static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
+	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_deadline dl;
+	struct file *rfile;
+	struct kipc_msg *msg;
+	LIST_HEAD(msgs);
+	u32 toobig = 0;
+	int ret;
+
+	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
+	    cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if (!(ucmd->file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+	cmd->out_flags = 0;
+	cmd->out_len = 0;
+	cmd->out_prio = 0;
+	rfile = fget(cmd->recv_fd);
+	if (!rfile)
+		return -EBADF;
+	if (rfile->f_op != &kipc_mq_fops) {
+		ret = -EINVAL;
+		goto out_fput;
+	}
+	if (!(rfile->f_mode & FMODE_READ)) {
+		ret = -EBADF;
+		goto out_fput;
+	}
+
+	msg = kipc_msg_from_user(mq, cmd->send_buf, cmd->send_len,
+				 cmd->send_prio);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		goto out_fput;
+	}
+	ret = kipc_mq_send_one(mq, msg, &dl);
+	if (ret) {
+		kipc_msg_free(msg);
+		goto out_fput;
+	}
+
+	cmd->out_flags = KIPC_SENDRECV_SENT;
+	ret = kipc_mq_recv_many(file_mq(rfile), &msgs, &cmd->recv_len, 1, &dl,
+				&toobig);
+	if (ret == -ERESTARTSYS)
+		ret = -EINTR;
+	if (ret == -EMSGSIZE)
+		cmd->out_len = toobig;
+	if (ret < 0)
+		goto out_respond;
+
+	msg = list_first_entry(&msgs, struct kipc_msg, node);
+	cmd->out_len = msg->len;
+	cmd->out_prio = msg->prio;
+	if (copy_to_user(u64_to_user_ptr(cmd->recv_buf), msg->data,
+			 msg->len) ||
+	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
+		kipc_mq_put_back(file_mq(rfile), &msgs);
+		ret = -EFAULT;
+		goto out_respond;
+	}
+	kipc_msg_free(msg);
+	ret = cmd->out_len;
+	goto out_fput;
+
+out_respond:
+	/* The caller must learn that the send happened. */
+	kipc_ucmd_respond(ucmd, sizeof(*cmd));
+out_fput:
+	fput(rfile);
+	return ret;
+}
+
 static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 			    loff_t *ppos)
 {
@@ -1145,6 +1231,8 @@ static const struct kipc_ioctl_op kipc_mq_ioctl_ops[] = {
 		      struct kipc_mq_peek, out_prio),
 	KIPC_IOCTL_OP(KIPC_IOC_MQ_GETATTR, kipc_mq_getattr_ioctl,
 		      struct kipc_mq_getattr, out_bytes),
+	KIPC_IOCTL_OP(KIPC_IOC_MQ_SENDRECV, kipc_mq_sendrecv_ioctl,
+		      struct kipc_mq_sendrecv, __reserved2),
 };
 
 static const struct file_operations kipc_mq_fops = {

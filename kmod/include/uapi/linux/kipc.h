@@ -134,6 +134,16 @@
  * KIPC_IOC_MQ_GETATTR
  *  - only the common errnos (and EIDRM).
  *
+ * KIPC_IOC_MQ_SENDRECV
+ *  - the errnos of KIPC_IOC_MQ_SEND for the send and of KIPC_IOC_MQ_RECV
+ *    for the receive; @out_flags has KIPC_SENDRECV_SENT when the send
+ *    happened, whatever the receive then did.
+ *  - EBADF: @recv_fd is not an open fd, or not open for reading.
+ *  - EINVAL: @recv_fd is not a kipc queue.
+ *  - EINTR: a signal arrived after the send. The call is not restarted,
+ *    even with SA_RESTART, because that would send the request twice;
+ *    before the send it restarts as the other calls do.
+ *
  * Shared memory regions. mmap() of a region fd follows the rules of files:
  * it needs the fd open for reading, and a shared writable mapping needs it
  * open for writing (EACCES). A region removed by an administrator can no
@@ -192,6 +202,7 @@ enum {
 	KIPC_CMD_MQ_RECVV = 0x23,
 	KIPC_CMD_MQ_PEEK = 0x24,
 	KIPC_CMD_MQ_GETATTR = 0x25,
+	KIPC_CMD_MQ_SENDRECV = 0x26,
 	/* Commands on shared memory region fds. */
 	KIPC_CMD_SHM_RESIZE = 0x30,
 	KIPC_CMD_SHM_SEAL = 0x31,
@@ -542,6 +553,55 @@ struct kipc_mq_getattr {
 	__aligned_u64 out_bytes;
 };
 #define KIPC_IOC_MQ_GETATTR	_IO(KIPC_TYPE, KIPC_CMD_MQ_GETATTR)
+
+/* Bits of kipc_mq_sendrecv.out_flags. */
+#define KIPC_SENDRECV_SENT	(1U << 0)	/* the message was sent */
+
+/**
+ * struct kipc_mq_sendrecv - ioctl(KIPC_IOC_MQ_SENDRECV) on a queue fd
+ * @size: sizeof(struct kipc_mq_sendrecv)
+ * @flags: KIPC_WAIT_* bits, for both halves
+ * @recv_fd: the queue to receive from, open for reading
+ * @send_prio: priority of the message sent
+ * @send_buf: user pointer to the message to send
+ * @send_len: its length
+ * @recv_len: length of the receive buffer
+ * @recv_buf: user pointer to the receive buffer
+ * @clockid: as for struct kipc_mq_send
+ * @__reserved: Must be 0
+ * @deadline: one absolute deadline for both halves
+ * @out_flags: KIPC_SENDRECV_SENT
+ * @out_len: length of the message received, or of the one that did not fit
+ * @out_prio: its priority
+ * @__reserved2: set to 0
+ *
+ * Sends one message to the queue of the fd the ioctl is issued on, then
+ * receives one from @recv_fd, in one system call: a client sends a request
+ * and waits for its reply; a server sends a reply and waits for the next
+ * request. Each half behaves exactly as KIPC_IOC_MQ_SEND and
+ * KIPC_IOC_MQ_RECV do, with their permissions and errnos. The ioctl
+ * returns the length received. When it fails, @out_flags tells whether the
+ * send happened, so a retry never sends a request twice; @out_flags is
+ * written back even then.
+ */
+struct kipc_mq_sendrecv {
+	__u32 size;
+	__u32 flags;
+	__s32 recv_fd;
+	__u32 send_prio;
+	__aligned_u64 send_buf;
+	__u32 send_len;
+	__u32 recv_len;
+	__aligned_u64 recv_buf;
+	__u32 clockid;
+	__u32 __reserved;
+	__aligned_u64 deadline;
+	__u32 out_flags;
+	__u32 out_len;
+	__u32 out_prio;
+	__u32 __reserved2;
+};
+#define KIPC_IOC_MQ_SENDRECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDRECV)
 
 /*
  * Seals of a region, as memfd's F_SEAL_* (with the same values): once set,
