@@ -169,6 +169,44 @@ int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec, unsigned int count,
 		     unsigned int flags);
 
 /**
+ * struct kipc_mq_sendrecv_args - the two halves of kipc_mq_sendrecv()
+ * @send_buf: the message to send
+ * @send_len: its length
+ * @send_prio: its priority
+ * @recv_fd: the queue to receive from
+ * @recv_buf: the receive buffer
+ * @recv_len: its length
+ * @recv_prio: if not NULL, receives the priority of the message received
+ * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
+ * @deadline: one absolute deadline for both halves; NULL waits for ever
+ * @sent: if not NULL, set to whether the send happened, also on failure
+ */
+struct kipc_mq_sendrecv_args {
+	const void *send_buf;
+	size_t send_len;
+	unsigned int send_prio;
+	int recv_fd;
+	void *recv_buf;
+	size_t recv_len;
+	unsigned int *recv_prio;
+	clockid_t clockid;
+	const struct timespec *deadline;
+	int *sent;
+};
+
+/**
+ * kipc_mq_sendrecv - send to @fd, then receive from @a->recv_fd, in one call
+ *
+ * The request/reply primitive: a client sends a request and waits for the
+ * reply, a server sends a reply and waits for the next request. When it
+ * fails, *@a->sent says whether the message went, so a retry never sends
+ * it twice; after the send a signal gives -EINTR even with SA_RESTART.
+ *
+ * Return: the length received, or -errno.
+ */
+ssize_t kipc_mq_sendrecv(int fd, const struct kipc_mq_sendrecv_args *a);
+
+/**
  * kipc_mq_peek - copy the message at @index (0 = next) without removing it
  *
  * Return: the message's length, or -errno (-ENOENT: fewer messages queued;

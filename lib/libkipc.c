@@ -264,6 +264,36 @@ KIPC_EXPORT int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec,
 	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECVV, &op);
 }
 
+KIPC_EXPORT ssize_t kipc_mq_sendrecv(int fd,
+				     const struct kipc_mq_sendrecv_args *a)
+{
+	struct kipc_mq_sendrecv op = {
+		.size = sizeof(op),
+		.recv_fd = a->recv_fd,
+		.send_prio = a->send_prio,
+		.send_buf = (uintptr_t)a->send_buf,
+		.send_len = a->send_len,
+		.recv_len = a->recv_len > UINT32_MAX ? UINT32_MAX : a->recv_len,
+		.recv_buf = (uintptr_t)a->recv_buf,
+	};
+	int ret;
+
+	if (a->sent)
+		*a->sent = 0;
+	if (a->send_len > UINT32_MAX)
+		return -EMSGSIZE;
+	ret = kipc_set_deadline(&op.flags, &op.clockid, &op.deadline,
+				a->clockid, a->deadline);
+	if (ret)
+		return ret;
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_SENDRECV, &op);
+	if (a->sent)
+		*a->sent = !!(op.out_flags & KIPC_SENDRECV_SENT);
+	if (ret >= 0 && a->recv_prio)
+		*a->recv_prio = op.out_prio;
+	return ret;
+}
+
 KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,
 				 size_t len, unsigned int *prio)
 {
