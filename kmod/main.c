@@ -146,7 +146,14 @@ static int __init kipc_init(void)
 	ret = kipc_registry_init();
 	if (ret)
 		return ret;
+	ret = kipc_netlink_init();
+	if (ret)
+		goto out_registry;
 
+	/*
+	 * The device goes last: once it exists, objects and their fds can
+	 * exist, and a later failure could no longer unwind.
+	 */
 	ret = misc_register(&kipc_misc);
 	if (ret == -EBUSY) {
 		pr_warn("minor %d is taken, using a dynamic minor: no autoload\n",
@@ -155,15 +162,11 @@ static int __init kipc_init(void)
 		ret = misc_register(&kipc_misc);
 	}
 	if (ret)
-		goto out_registry;
-
-	ret = kipc_netlink_init();
-	if (ret)
-		goto out_misc;
+		goto out_netlink;
 	return 0;
 
-out_misc:
-	misc_deregister(&kipc_misc);
+out_netlink:
+	kipc_netlink_exit();
 out_registry:
 	kipc_registry_exit();
 	return ret;
@@ -171,8 +174,8 @@ out_registry:
 
 static void __exit kipc_exit(void)
 {
-	kipc_netlink_exit();
 	misc_deregister(&kipc_misc);
+	kipc_netlink_exit();
 	kipc_registry_exit();
 }
 
