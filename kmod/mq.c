@@ -682,15 +682,15 @@ static const struct file_operations kipc_mq_fops;
 
 /*
  * Send then receive in one call. The send is SEND's and the receive RECV's;
- * what is particular is only that after the send a failure must say so
- * (KIPC_SENDRECV_SENT) and must not restart, which would send twice.
+ * what is particular is only that a failure must say whether the send
+ * happened (KIPC_SENDRECV_SENT), and must not restart after it, which would
+ * send twice. The receive honours O_NONBLOCK of either fd.
  */
-static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
+static int kipc_mq_do_sendrecv(struct kipc_ucmd *ucmd, struct file *rfile)
 {
 	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_deadline dl;
-	struct file *rfile;
 	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig = 0;
@@ -705,34 +705,26 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 				 cmd->deadline);
 	if (ret)
 		return ret;
-	cmd->out_flags = 0;
-	cmd->out_len = 0;
-	cmd->out_prio = 0;
-	rfile = fget(cmd->recv_fd);
 	if (!rfile)
 		return -EBADF;
-	if (rfile->f_op != &kipc_mq_fops) {
-		ret = -EINVAL;
-		goto out_fput;
-	}
-	if (!(rfile->f_mode & FMODE_READ)) {
-		ret = -EBADF;
-		goto out_fput;
-	}
+	if (rfile->f_op != &kipc_mq_fops)
+		return -EINVAL;
+	if (!(rfile->f_mode & FMODE_READ))
+		return -EBADF;
 
 	msg = kipc_msg_from_user(mq, cmd->send_buf, cmd->send_len,
 				 cmd->send_prio);
-	if (IS_ERR(msg)) {
-		ret = PTR_ERR(msg);
-		goto out_fput;
-	}
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	ret = kipc_mq_send_one(mq, msg, &dl);
 	if (ret) {
 		kipc_msg_free(msg);
-		goto out_fput;
+		return ret;
 	}
 
 	cmd->out_flags = KIPC_SENDRECV_SENT;
+	if (rfile->f_flags & O_NONBLOCK)
+		dl.nonblock = true;
 	ret = kipc_mq_recv_many(file_mq(rfile), &msgs, &cmd->recv_len, 1, &dl,
 				&toobig);
 	if (ret == -ERESTARTSYS)
@@ -740,7 +732,7 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	if (ret == -EMSGSIZE)
 		cmd->out_len = toobig;
 	if (ret < 0)
-		goto out_respond;
+		return ret;
 
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
@@ -749,18 +741,27 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 			 msg->len) ||
 	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
 		kipc_mq_put_back(file_mq(rfile), &msgs);
-		ret = -EFAULT;
-		goto out_respond;
+		return -EFAULT;
 	}
 	kipc_msg_free(msg);
-	ret = cmd->out_len;
-	goto out_fput;
+	return cmd->out_len;
+}
 
-out_respond:
-	/* The caller must learn that the send happened. */
-	kipc_ucmd_respond(ucmd, sizeof(*cmd));
-out_fput:
-	fput(rfile);
+static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
+	struct file *rfile = fget(cmd->recv_fd);
+	int ret;
+
+	cmd->out_flags = 0;
+	cmd->out_len = 0;
+	cmd->out_prio = 0;
+	ret = kipc_mq_do_sendrecv(ucmd, rfile);
+	/* Every failure says whether the send happened; a stale SENT lies. */
+	if (ret < 0)
+		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rfile)
+		fput(rfile);
 	return ret;
 }
 

@@ -126,6 +126,8 @@
  *    it is lost, as with recvmmsg().
  *
  * KIPC_IOC_MQ_PEEK
+ *  - EBADF: the fd is not open for reading.
+ *  - EIDRM: the queue was removed.
  *  - ENOENT: fewer than @index + 1 messages are queued.
  *  - EMSGSIZE: the buffer is shorter than the message; @out_len tells its
  *    length.
@@ -139,6 +141,8 @@
  *    for the receive; @out_flags has KIPC_SENDRECV_SENT when the send
  *    happened, whatever the receive then did.
  *  - EBADF: @recv_fd is not an open fd, or not open for reading.
+ *  - EAGAIN: as for the single calls; the receive also honours O_NONBLOCK
+ *    on @recv_fd.
  *  - EINVAL: @recv_fd is not a kipc queue.
  *  - EINTR: a signal arrived after the send. The call is not restarted,
  *    even with SA_RESTART, because that would send the request twice;
