@@ -9,6 +9,7 @@
  */
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
+#include <net/sock.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -184,12 +185,18 @@ out_free:
 static int kipc_nl_obj_remove_doit(struct sk_buff *skb,
 				   struct genl_info *info)
 {
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct socket *sock = NETLINK_CB(skb).sk->sk_socket;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, KIPC_A_OBJ_ID))
 		return -EINVAL;
-	ret = kipc_obj_remove(current->nsproxy->ipc_ns,
-			      nla_get_u64(info->attrs[KIPC_A_OBJ_ID]));
+	if (!sock || !sock->file)
+		return -EPERM;
+	ret = kipc_obj_remove(ns, nla_get_u64(info->attrs[KIPC_A_OBJ_ID]),
+			      sock->file->f_cred,
+			      netlink_ns_capable(skb, ns->user_ns,
+						 CAP_SYS_ADMIN));
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KIPC_A_OBJ_ID],
 				    "no object with this id in the caller's IPC namespace");

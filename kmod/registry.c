@@ -706,15 +706,23 @@ u32 kipc_obj_state(struct kipc_object *obj)
 	return state;
 }
 
+static bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid)
+{
+	return uid_eq(uid, obj->uid) || uid_eq(uid, obj->cuid);
+}
+
 /*
  * Admin removal: the name goes at once, and the type makes every open fd
- * fail with EIDRM and wakes its waiters. Only the owner, the creator or
- * CAP_SYS_ADMIN in the namespace may do it.
+ * fail with EIDRM and wakes its waiters. Only the owner, the creator or an
+ * administrator may do it. The request comes over a socket, which its
+ * opener may have handed to a more privileged writer, so ownership must
+ * hold for both @opener (the socket's credentials) and the current task,
+ * and @admin is the caller's netlink_ns_capable() answer, which checks both.
  */
-int kipc_obj_remove(struct ipc_namespace *ns, u64 id)
+int kipc_obj_remove(struct ipc_namespace *ns, u64 id,
+		    const struct cred *opener, bool admin)
 {
 	struct kipc_object *obj;
-	kuid_t uid = current_fsuid();
 
 	mutex_lock(&kipc_lock);
 	obj = xa_load(&kipc_ids, id);
@@ -722,8 +730,8 @@ int kipc_obj_remove(struct ipc_namespace *ns, u64 id)
 		mutex_unlock(&kipc_lock);
 		return -ENOENT;
 	}
-	if (!uid_eq(uid, obj->uid) && !uid_eq(uid, obj->cuid) &&
-	    !ns_capable(ns->user_ns, CAP_SYS_ADMIN)) {
+	if (!admin && !(kipc_obj_owned_by(obj, opener->fsuid) &&
+			kipc_obj_owned_by(obj, current_fsuid()))) {
 		mutex_unlock(&kipc_lock);
 		return -EPERM;
 	}
