@@ -317,6 +317,38 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * A page pinned for DMA (io_uring fixed buffers, RDMA) stays writable
+ * after its mapping is gone, so a write seal must wait for such pins, as
+ * memfd_wait_for_pins() does. That is not exported; kipc refuses instead,
+ * with the EBUSY that a writable mapping gets. No new writable pin can
+ * appear once writable mappings are denied.
+ */
+static bool kipc_shm_has_pins(struct address_space *mapping)
+{
+	XA_STATE(xas, &mapping->i_pages, 0);
+	struct folio *folio;
+	bool pinned = false;
+
+	rcu_read_lock();
+	xas_for_each(&xas, folio, ULONG_MAX) {
+		if (xas_retry(&xas, folio) || xa_is_value(folio))
+			continue;
+		if (folio_maybe_dma_pinned(folio)) {
+			pinned = true;
+			break;
+		}
+		if (need_resched()) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	return pinned;
+}
+
 static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_shm *shm = file_shm(ucmd->file);
@@ -350,6 +382,11 @@ static int kipc_shm_seal_ioctl(struct kipc_ucmd *ucmd)
 		ret = mapping_deny_writable(mapping);
 		if (ret)
 			goto out_unlock;
+		if (kipc_shm_has_pins(mapping)) {
+			mapping_allow_writable(mapping);
+			ret = -EBUSY;
+			goto out_unlock;
+		}
 	}
 	WRITE_ONCE(shm->seals, shm->seals | cmd->seals);
 out_respond:

@@ -9,6 +9,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <time.h>
+#include <sys/uio.h>
+#include <linux/io_uring.h>
 #include <linux/userfaultfd.h>
 
 #include "kipc_test.h"
@@ -141,6 +143,50 @@ TEST_F(seal, write_busy_while_writable_mapping)
 	ASSERT_EQ(0, munmap(p, psz));
 	ASSERT_EQ((__u32)KIPC_SEAL_WRITE,
 		  test_ioctl_shm_seal(ofd, KIPC_SEAL_WRITE));
+	close(ofd);
+	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
+}
+
+/*
+ * A page pinned for DMA (here io_uring's fixed buffers) can still be
+ * written after its mapping is gone, so the write seal is refused until the
+ * pin is released, as memfd refuses it.
+ */
+TEST_F(seal, write_busy_while_pages_pinned)
+{
+	struct io_uring_params params = {};
+	long psz = self->psz;
+	struct iovec iov;
+	int ofd, ring, i;
+	char *p;
+
+	ofd = test_shm_create(self->name, psz, NULL);
+	p = test_shm_mmap(ofd, psz, RW, MAP_SHARED, 0);
+	p[0] = 1;
+	ring = syscall(__NR_io_uring_setup, 1, &params);
+	if (ring < 0) {
+		munmap(p, psz);
+		close(ofd);
+		SKIP(return, "io_uring_setup: %s", strerror(errno));
+	}
+	iov.iov_base = p;
+	iov.iov_len = psz;
+	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring,
+			     IORING_REGISTER_BUFFERS, &iov, 1));
+	ASSERT_EQ(0, munmap(p, psz));
+
+	test_err_shm_seal(EBUSY, ofd, KIPC_SEAL_WRITE);
+	ASSERT_EQ(0U, test_seals(ofd));
+
+	/* The ring lets go of its buffers in deferred work: allow 5 s. */
+	close(ring);
+	for (i = 0; i < 500; i++) {
+		if (!_test_cmd_shm_seal(ofd, KIPC_SEAL_WRITE, NULL))
+			break;
+		ASSERT_EQ(EBUSY, errno);
+		usleep(10000);
+	}
+	ASSERT_EQ((__u32)KIPC_SEAL_WRITE, test_seals(ofd));
 	close(ofd);
 	test_ioctl_unlink(KIPC_OBJ_SHM, self->name);
 }

@@ -163,13 +163,16 @@
  *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
  *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
  *    ftruncate(), the caller also gets SIGXFSZ.
+ *  - and the other errnos of ftruncate(2), such as an LSM's EACCES.
  *  - EIDRM: the region was removed.
  *
  * KIPC_IOC_SHM_SEAL
  *  - EBADF: the fd is not open for writing.
  *  - EINVAL: @seals has bits other than KIPC_SEAL_*.
  *  - EPERM: the region is sealed with KIPC_SEAL_SEAL.
- *  - EBUSY: KIPC_SEAL_WRITE while a shared mapping that may write exists.
+ *  - EBUSY: KIPC_SEAL_WRITE while a shared mapping that may write exists,
+ *    or while a page is pinned for DMA (io_uring, RDMA), which could still
+ *    write it.
  *  - EIDRM: adding seals to a removed region (reading them still works).
  *
  * KIPC_IOC_SHM_STAT
