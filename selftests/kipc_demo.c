@@ -330,7 +330,7 @@ static int demo_shm_reader(const char *name)
 	return same ? 0 : 1;
 }
 
-/* --- the bounded buffer ----------------------------------------------------- */
+/* --- the bounded buffer --------------------------------------------------- */
 
 #define RING_SLOTS	8	/* the demo creates "slots" with this value */
 

@@ -432,7 +432,7 @@ TEST_F(tool_ss, shm_destroy_keeps_mappings)
 	close(fd);
 }
 
-/* --- semaphores ------------------------------------------------------------ */
+/* --- semaphores ----------------------------------------------------------- */
 
 /* create makes the semaphore it was asked for, and show -J says so. */
 TEST_F(tool_ss, sem_create_matches_kernel)
