@@ -112,11 +112,11 @@ waiter=$!
 wait_stat sem mutex NCOUNT 1
 kipc sem show mutex -o NAME,VALUE,NCOUNT,UNDOHOLDERS,UNDOUNITS,RECOVERED
 
-say "The holder is killed with SIGKILL while it holds the mutex..."
+say "The holder is killed with SIGKILL while it holds the mutex. The holder died;"
+echo "   its unit came back, and the waiter that gets it is told so (KIPC_SEM_RECOVERED):"
 kill -KILL $holder
-wait $holder || :
-say "... the holder died; its unit came back, and the waiter got it, told so:"
 wait $waiter
+wait $holder || :
 kipc sem show mutex -o NAME,VALUE,NCOUNT,UNDOHOLDERS,RECOVERED
 kipc sem post mutex
 
