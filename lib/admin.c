@@ -46,6 +46,9 @@
 /* Growth only at the end: the first version's fields stay where they were. */
 _Static_assert(offsetof(struct kipc_admin_obj, mq_depth) ==
 	       KIPC_ADMIN_OBJ_SIZE_VER0, "struct kipc_admin_obj grows at its end");
+_Static_assert(offsetof(struct kipc_admin_obj, shm_nattch) ==
+	       offsetofend(struct kipc_admin_obj, mq_rtime_ns),
+	       "struct kipc_admin_obj grows at its end");
 
 /* Extended ACK messages longer than this are cut. */
 #define KIPC_ADMIN_ERRMSG_MAX	256
@@ -477,6 +480,22 @@ static const struct nla_policy kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
 	[KIPC_A_OBJ_MQ_LRPID]		= { .type = NLA_U32 },
 	[KIPC_A_OBJ_MQ_STIME]		= { .type = NLA_U64 },
 	[KIPC_A_OBJ_MQ_RTIME]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SHM_NATTCH]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SHM_RESIDENT]	= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SHM_SWAPPED]	= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SHM_SEALS]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SHM_LPID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SHM_ATIME]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SHM_DTIME]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_WAITERS]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SEM_WAITS]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_POSTS]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_TIMEOUTS]	= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_UNDO_HOLDERS]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SEM_UNDO_UNITS]	= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_RECOVERED]	= { .type = NLA_U64 },
+	[KIPC_A_OBJ_SEM_LPID]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_SEM_OTIME]		= { .type = NLA_U64 },
 };
 
 static uint32_t kipc_admin_u32(struct nlattr **tb, int attr)
@@ -533,6 +552,23 @@ static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 	obj->mq_lrpid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LRPID);
 	obj->mq_stime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_STIME);
 	obj->mq_rtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RTIME);
+	obj->shm_nattch = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_NATTCH);
+	obj->shm_seals = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_SEALS);
+	obj->shm_resident = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_RESIDENT);
+	obj->shm_swapped = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SWAPPED);
+	obj->shm_atime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_ATIME);
+	obj->shm_dtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_DTIME);
+	obj->shm_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_LPID);
+	obj->sem_waiters = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_WAITERS);
+	obj->sem_waits = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_WAITS);
+	obj->sem_posts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_POSTS);
+	obj->sem_timeouts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_TIMEOUTS);
+	obj->sem_undo_units = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_UNDO_UNITS);
+	obj->sem_recovered = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_RECOVERED);
+	obj->sem_otime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_OTIME);
+	obj->sem_undo_holders =
+		kipc_admin_u32(tb, KIPC_A_OBJ_SEM_UNDO_HOLDERS);
+	obj->sem_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_LPID);
 	return 0;
 }
 

@@ -68,6 +68,34 @@ struct kipc_admin;
  * @mq_stime_ns: KIPC_A_OBJ_MQ_STIME, time of the last send in ns since the
  *	epoch; 0 if none
  * @mq_rtime_ns: KIPC_A_OBJ_MQ_RTIME, time of the last receive, likewise
+ *
+ * Then the statistics of a shared memory region. A library older than these
+ * fields leaves them zero and their @present bits clear:
+ * @shm_nattch: KIPC_A_OBJ_SHM_NATTCH, live mappings (vmas) in all processes
+ * @shm_seals: KIPC_A_OBJ_SHM_SEALS, KIPC_SEAL_* bits in force
+ * @shm_resident: KIPC_A_OBJ_SHM_RESIDENT, pages in memory
+ * @shm_swapped: KIPC_A_OBJ_SHM_SWAPPED, pages in swap
+ * @shm_atime_ns: KIPC_A_OBJ_SHM_ATIME, time of the last mapping in ns since
+ *	the epoch; 0 if never
+ * @shm_dtime_ns: KIPC_A_OBJ_SHM_DTIME, time of the last unmapping, likewise
+ * @shm_lpid: KIPC_A_OBJ_SHM_LPID, pid of the last process that mapped it, in
+ *	the caller's pid namespace; 0 if none, or if it is not visible there
+ *
+ * Then the statistics of a semaphore, likewise:
+ * @sem_waiters: KIPC_A_OBJ_SEM_WAITERS, tasks waiting now (SysV's semncnt)
+ * @sem_waits: KIPC_A_OBJ_SEM_WAITS, successful waits since creation
+ * @sem_posts: KIPC_A_OBJ_SEM_POSTS, posts since creation
+ * @sem_timeouts: KIPC_A_OBJ_SEM_TIMEOUTS, waits that timed out
+ * @sem_undo_units: KIPC_A_OBJ_SEM_UNDO_UNITS, units held under KIPC_SEM_UNDO
+ *	now, by all open file descriptions together
+ * @sem_recovered: KIPC_A_OBJ_SEM_RECOVERED, units that undo gave back since
+ *	creation, after their holders' descriptions were released
+ * @sem_otime_ns: KIPC_A_OBJ_SEM_OTIME, time of the last wait or post in ns
+ *	since the epoch; 0 if none
+ * @sem_undo_holders: KIPC_A_OBJ_SEM_UNDO_HOLDERS, open file descriptions
+ *	that hold units under KIPC_SEM_UNDO now
+ * @sem_lpid: KIPC_A_OBJ_SEM_LPID, pid of the last process to wait or post,
+ *	in the caller's pid namespace; 0 if none, or if it is not visible there
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -100,6 +128,24 @@ struct kipc_admin_obj {
 	uint32_t mq_lrpid;
 	uint64_t mq_stime_ns;
 	uint64_t mq_rtime_ns;
+	/* shared memory regions */
+	uint32_t shm_nattch;
+	uint32_t shm_seals;
+	uint64_t shm_resident;
+	uint64_t shm_swapped;
+	uint64_t shm_atime_ns;
+	uint64_t shm_dtime_ns;
+	uint32_t shm_lpid;
+	/* semaphores */
+	uint32_t sem_waiters;
+	uint64_t sem_waits;
+	uint64_t sem_posts;
+	uint64_t sem_timeouts;
+	uint64_t sem_undo_units;
+	uint64_t sem_recovered;
+	uint64_t sem_otime_ns;
+	uint32_t sem_undo_holders;
+	uint32_t sem_lpid;
 	/* New fields go here, and only here. */
 };
 
@@ -245,9 +291,10 @@ int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
  * @id: the object's id
  *
  * The object's name goes at once, as with kipc_unlink(). Beyond that, a
- * message queue wakes every blocked sender and receiver with -EIDRM, and
- * every later call on an fd that is still open fails with -EIDRM. The object
- * is freed when its last fd is closed. Since LIBKIPC_ADMIN_0.2.
+ * message queue or a semaphore wakes every blocked task with -EIDRM, and
+ * every later call on an fd that is still open fails with -EIDRM; a region
+ * refuses new mappings, while existing ones stay valid. The object is freed
+ * when its last fd (and mapping) is gone. Since LIBKIPC_ADMIN_0.2.
  *
  * Return: 0, or -errno: -ENOENT when the caller's namespace has no object
  * with this id, -EPERM when the caller is neither the object's owner nor its

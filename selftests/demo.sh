@@ -10,14 +10,19 @@ say() {
 	echo "== $*"
 }
 
-# Wait until N receivers are blocked on queue $1, as the module counts them.
-wait_receivers() {
+# Wait until column $3 of `kipc $1 show $2` reads $4, as the module counts.
+wait_stat() {
 	i=0
-	until [ "$(kipc mq show "$1" -rn -o WAITRECV)" = "$2" ]; do
+	until [ "$(kipc "$1" show "$2" -rn -o "$3")" = "$4" ]; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "demo: no receiver blocked on $1" >&2; exit 1; }
+		[ $i -lt 100 ] || { echo "demo: $3 of $1 $2 never became $4" >&2; exit 1; }
 		sleep 0.1
 	done
+}
+
+# Wait until N receivers are blocked on queue $1.
+wait_receivers() {
+	wait_stat mq "$1" WAITRECV "$2"
 }
 
 say "The module is loaded and /dev/kipc is the factory device:"
@@ -64,8 +69,65 @@ kipc mq destroy jobs
 wait $consumer
 kipc mq show jobs || echo "(exit status $?: the name is gone)"
 
+say "Two processes share the 1 MiB region 'frame'. A writer maps it and fills 256 KiB:"
+kipc_demo shm-writer frame &
+writer=$!
+wait_stat shm frame NATTCH 1
+kipc shm show frame -o NAME,SIZE,RSS,NATTCH,CPID,LPID,ATIME
+
+say "A reader, another process, opens 'frame' by its name, maps it read-only and reads:"
+kipc_demo shm-reader frame
+kill -TERM $writer
+wait $writer
+kipc shm show frame -o NAME,SIZE,RSS,NATTCH,DTIME
+
+say "The bounded buffer, across processes: a ring of 8 slots in a region, semaphores"
+echo "   'slots' (free, 8) and 'items' (full, 0), and 'mutex' (1, taken with undo):"
+kipc shm create ring --size 4K
+kipc sem create slots --value 8
+kipc sem create items --value 0
+kipc sem create mutex --value 1
+kipc mq create results --max-msgs 1 --max-msgsize 64
+
+say "The producer starts alone: it fills the 8 slots, then blocks on 'slots' (NCOUNT):"
+kipc_demo ring-producer 16 &
+producer=$!
+wait_stat sem slots NCOUNT 1
+kipc sem show -o NAME,VALUE,NCOUNT,WAITS,POSTS,UNDOHOLDERS
+
+say "The consumer starts; each item it takes frees a slot, which wakes the producer:"
+kipc_demo ring-consumer 16
+wait $producer
+kipc sem show -o NAME,VALUE,NCOUNT,WAITS,POSTS,UNDOHOLDERS
+
+say "The consumer's report, from the queue 'results':"
+kipc mq recv results
+
+say "Robustness: a process takes 'mutex' with undo, and a second one waits for it:"
+kipc_demo hold mutex &
+holder=$!
+wait_stat sem mutex UNDOHOLDERS 1
+kipc sem wait mutex &
+waiter=$!
+wait_stat sem mutex NCOUNT 1
+kipc sem show mutex -o NAME,VALUE,NCOUNT,UNDOHOLDERS,UNDOUNITS,RECOVERED
+
+say "The holder is killed with SIGKILL while it holds the mutex. The holder died;"
+echo "   its unit came back, and the waiter that gets it is told so (KIPC_SEM_RECOVERED):"
+kill -KILL $holder
+wait $waiter
+wait $holder || :
+kipc sem show mutex -o NAME,VALUE,NCOUNT,UNDOHOLDERS,RECOVERED
+kipc sem post mutex
+
+say "Every type at once: queues, regions and semaphores (kipc list):"
+kipc list -o TYPE,ID,NAME,PERMS,SIZE,VALUE,STATE
+
 say "Unlink the names; the objects are destroyed as no fd holds them:"
 kipc_demo remove
-kipc list
+kipc shm rm ring
+kipc sem rm slots items mutex
+kipc mq rm results
+kipc stats -o RESOURCE,USED
 
 say "Demo done."

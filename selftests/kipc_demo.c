@@ -14,13 +14,32 @@
  *                      a queue destroyed by an administrator ends it
  *   kipc_demo remove   unlink all three (a destroyed queue is gone already)
  *
- * The producer prints on the left, the consumer on the right, one line at a
- * time, so their output interleaves legibly on a shared terminal.
+ *   kipc_demo shm-writer REGION
+ *                      map the region, write a frame into its first 256 KiB,
+ *                      and keep the mapping until SIGTERM
+ *   kipc_demo shm-reader REGION
+ *                      open the region by name, map it read-only and check
+ *                      the frame the writer left
+ *   kipc_demo ring-producer N
+ *   kipc_demo ring-consumer N
+ *                      the bounded buffer: move N items through the ring of
+ *                      the region "ring", with the semaphores "slots" (free
+ *                      slots), "items" (full slots) and "mutex" (the ring's
+ *                      indexes; taken with KIPC_SEM_UNDO); the consumer
+ *                      checks every item and reports on the queue "results"
+ *   kipc_demo hold SEM take SEM with KIPC_SEM_UNDO, then hang holding it
+ *
+ * The producers print on the left, the consumers on the right, one line at
+ * a time, so their output interleaves legibly on a shared terminal.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -204,6 +223,278 @@ static int demo_remove(void)
 	return 0;
 }
 
+/* --- a region shared by two processes ------------------------------------ */
+
+#define FRAME_BYTES	(256 * 1024)
+
+/* What the writer leaves at the start of the region, before the frame. */
+struct demo_frame {
+	char text[64];
+	uint32_t sum;		/* of the bytes after this header */
+};
+
+static uint32_t demo_fnv1a(const void *buf, size_t len, uint32_t h)
+{
+	const unsigned char *p = buf;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619U;
+	return h;
+}
+
+/* Open region @name and map its first @len bytes; NULL after saying why. */
+static void *demo_map(const char *name, int prot, size_t len)
+{
+	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
+	struct kipc_shm_stat st;
+	void *p;
+	int fd, ret;
+
+	if (prot & PROT_WRITE)
+		flags |= KIPC_OPEN_WRITE;
+	fd = kipc_shm_open(name, flags, 0, 0);
+	if (fd < 0) {
+		fail("open", name, fd);
+		return NULL;
+	}
+	ret = kipc_shm_stat(fd, &st);
+	if (!ret && st.out_size < len)
+		ret = -EMSGSIZE;
+	if (ret < 0) {
+		close(fd);
+		fail("stat", name, ret);
+		return NULL;
+	}
+	p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+	/* The mapping outlives the fd. */
+	close(fd);
+	if (p == MAP_FAILED) {
+		fail("map", name, -errno);
+		return NULL;
+	}
+	return p;
+}
+
+static int demo_shm_writer(const char *name)
+{
+	struct demo_frame *f;
+	unsigned char *data;
+	sigset_t set;
+	size_t i;
+	int sig;
+
+	/* Blocked before anyone can send it, and taken with sigwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	f = demo_map(name, PROT_READ | PROT_WRITE, FRAME_BYTES);
+	if (!f)
+		return 1;
+	data = (unsigned char *)(f + 1);
+	for (i = 0; i < FRAME_BYTES - sizeof(*f); i++)
+		data[i] = (unsigned char)(i * 7 + i / 4096);
+	f->sum = demo_fnv1a(data, FRAME_BYTES - sizeof(*f), 2166136261U);
+	snprintf(f->text, sizeof(f->text), "frame from the writer, pid %d",
+		 (int)getpid());
+	printf("  writer: mapped '%s', wrote %d KiB: \"%s\", checksum %08x\n",
+	       name, FRAME_BYTES / 1024, f->text, f->sum);
+	fflush(stdout);
+
+	sigwait(&set, &sig);
+	munmap(f, FRAME_BYTES);
+	printf("  writer: unmapped '%s' and exits\n", name);
+	return 0;
+}
+
+static int demo_shm_reader(const char *name)
+{
+	const struct demo_frame *f;
+
+	f = demo_map(name, PROT_READ, FRAME_BYTES);
+	if (!f)
+		return 1;
+	uint32_t sum;
+	bool same;
+
+	f = demo_map(name, PROT_READ, FRAME_BYTES);
+	if (!f)
+		return 1;
+	sum = demo_fnv1a(f + 1, FRAME_BYTES - sizeof(*f), 2166136261U);
+	same = sum == f->sum;
+	printf("  reader (pid %d): opened '%s' by name and read \"%.*s\",\n"
+	       "  reader: checksum %08x, %s\n",
+	       (int)getpid(), name, (int)sizeof(f->text), f->text, sum,
+	       same ? "the same bytes" : "MISMATCH");
+	munmap((void *)f, FRAME_BYTES);
+	return same ? 0 : 1;
+}
+
+/* --- the bounded buffer --------------------------------------------------- */
+
+#define RING_SLOTS	8	/* the demo creates "slots" with this value */
+
+struct demo_item {
+	uint32_t seq;
+	uint32_t sum;		/* of text, seeded with seq */
+	char text[24];
+};
+
+/* The region "ring": the indexes are the mutex's to guard. */
+struct demo_ring {
+	uint32_t in;		/* next slot to fill */
+	uint32_t out;		/* next slot to empty */
+	struct demo_item slot[RING_SLOTS];
+};
+
+struct demo_bb {
+	struct demo_ring *ring;
+	int slots;
+	int items;
+	int mutex;
+};
+
+static int demo_sem(const char *name)
+{
+	int fd = kipc_sem_open(name, KIPC_OPEN_READ | KIPC_OPEN_WRITE |
+			       KIPC_OPEN_CLOEXEC, 0, 0);
+
+	if (fd < 0)
+		fail("open", name, fd);
+	return fd;
+}
+
+static int demo_bb_open(struct demo_bb *bb)
+{
+	bb->ring = demo_map("ring", PROT_READ | PROT_WRITE, sizeof(*bb->ring));
+	bb->slots = demo_sem("slots");
+	bb->items = demo_sem("items");
+	bb->mutex = demo_sem("mutex");
+	return bb->ring && bb->slots >= 0 && bb->items >= 0 &&
+	       bb->mutex >= 0 ? 0 : -1;
+}
+
+/*
+ * P and V, for the demo's sake without a way out: a failure here is a
+ * failure of the module, and the demo stops on it. A wait that gets a dead
+ * holder's unit says so.
+ */
+static void demo_p(int fd, const char *name, unsigned int flags,
+		   const char *who)
+{
+	int ret = kipc_sem_wait(fd, 1, flags);
+
+	if (ret < 0)
+		exit(fail("wait on", name, ret));
+	if (ret == KIPC_SEM_RECOVERED)
+		printf("  %s: '%s' came back from a dead holder\n", who, name);
+}
+
+static void demo_v(int fd, const char *name)
+{
+	int ret = kipc_sem_post(fd, 1);
+
+	if (ret < 0)
+		exit(fail("post to", name, ret));
+}
+
+static int demo_ring_producer(int n)
+{
+	struct demo_item item;
+	struct demo_bb bb;
+	uint32_t total = 0, slot;
+	int i;
+
+	if (demo_bb_open(&bb))
+		return 1;
+	for (i = 1; i <= n; i++) {
+		memset(&item, 0, sizeof(item));
+		item.seq = i;
+		snprintf(item.text, sizeof(item.text), "item %02d", i);
+		item.sum = demo_fnv1a(item.text, sizeof(item.text),
+				      2166136261U ^ i);
+
+		/*
+		 * Only the mutex is a lock, to give back if we die: a free
+		 * slot or a full one is not ours to return.
+		 */
+		demo_p(bb.slots, "slots", 0, "producer");
+		demo_p(bb.mutex, "mutex", KIPC_SEM_UNDO, "producer");
+		slot = bb.ring->in;
+		bb.ring->slot[slot] = item;
+		bb.ring->in = (slot + 1) % RING_SLOTS;
+		demo_v(bb.mutex, "mutex");
+		total += item.sum;
+		printf("  producer: %s -> slot %u\n", item.text, slot);
+		fflush(stdout);
+		demo_v(bb.items, "items");
+	}
+	printf("  producer: %d items, total %08x\n", n, total);
+	return 0;
+}
+
+static int demo_ring_consumer(int n)
+{
+	struct demo_item item;
+	struct demo_bb bb;
+	uint32_t total = 0, slot;
+	int i, bad = 0, q, ret;
+	char report[64];
+	bool ok;
+
+	if (demo_bb_open(&bb))
+		return 1;
+	for (i = 1; i <= n; i++) {
+		demo_p(bb.items, "items", 0, "consumer");
+		demo_p(bb.mutex, "mutex", KIPC_SEM_UNDO, "consumer");
+		slot = bb.ring->out;
+		item = bb.ring->slot[slot];
+		bb.ring->out = (slot + 1) % RING_SLOTS;
+		demo_v(bb.mutex, "mutex");
+		demo_v(bb.slots, "slots");
+
+		ok = item.seq == (uint32_t)i &&
+		     item.sum == demo_fnv1a(item.text, sizeof(item.text),
+					    2166136261U ^ i);
+		bad += !ok;
+		total += item.sum;
+		printf("%38sconsumer: slot %u -> %s, sum %s\n", "", slot,
+		       item.text, ok ? "ok" : "WRONG");
+		fflush(stdout);
+		/* The work an item takes: the producer gets ahead. */
+		demo_sleep_ms(40);
+	}
+	snprintf(report, sizeof(report), "%d items, %d bad, total %08x", n,
+		 bad, total);
+	printf("%38sconsumer: %s\n", "", report);
+	q = kipc_mq_open("results", KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0,
+			 0, 0);
+	if (q < 0)
+		return fail("open", "results", q);
+	ret = kipc_mq_send(q, report, strlen(report), 0);
+	close(q);
+	if (ret < 0)
+		return fail("send to", "results", ret);
+	return bad ? 1 : 0;
+}
+
+/* Take @name with undo and hang, holding it, until killed. */
+static int demo_hold(const char *name)
+{
+	int fd = demo_sem(name), ret;
+
+	if (fd < 0)
+		return 1;
+	ret = kipc_sem_wait(fd, 1, KIPC_SEM_UNDO);
+	if (ret < 0)
+		return fail("wait on", name, ret);
+	printf("  holder (pid %d): took '%s' with KIPC_SEM_UNDO, and hangs\n",
+	       (int)getpid(), name);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static int demo_count(const char *arg)
 {
 	char *end;
@@ -226,8 +517,23 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "consumer") &&
 	    demo_count(argv[3]) > 0)
 		return demo_consumer(argv[2], demo_count(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "shm-writer"))
+		return demo_shm_writer(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "shm-reader"))
+		return demo_shm_reader(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "ring-producer") &&
+	    demo_count(argv[2]) > 0)
+		return demo_ring_producer(demo_count(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "ring-consumer") &&
+	    demo_count(argv[2]) > 0)
+		return demo_ring_consumer(demo_count(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return demo_hold(argv[2]);
 	fprintf(stderr,
 		"usage: kipc_demo { create | inspect | remove }\n"
-		"       kipc_demo { producer | consumer } QUEUE N\n");
+		"       kipc_demo { producer | consumer } QUEUE N\n"
+		"       kipc_demo { shm-writer | shm-reader } REGION\n"
+		"       kipc_demo { ring-producer | ring-consumer } N\n"
+		"       kipc_demo hold SEM\n");
 	return 2;
 }

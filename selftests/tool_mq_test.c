@@ -12,363 +12,12 @@
  * from raw netlink (kipc_test.h), not from libkipc-admin, which the tool
  * uses.
  */
-#include <sys/mman.h>
 #include <time.h>
 
-#include "kipc_test.h"
+#include "kipc_tool.h"
 
-#define TOOL_DEFAULT	"/kipc/bin/kipc"
-#define TMQ_OUT_MAX	(64 * 1024)
-#define TMQ_OBJS_MAX	16
-#define TMQ_KEYS_MAX	48
-
-/* What one run of the tool left. */
-struct tmq_res {
-	int status;		/* exit status; 128 + signal if killed */
-	size_t out_len;
-	char out[TMQ_OUT_MAX];	/* NUL-terminated too */
-	char err[TMQ_OUT_MAX];
-};
-
-/* A run in progress. */
-struct tmq_proc {
-	pid_t pid;
-	int out_fd;
-	int err_fd;
-};
-
-static const char *tmq_tool(void)
-{
-	return getenv("KIPC_TOOL") ?: TOOL_DEFAULT;
-}
-
-/*
- * Start the tool with @args (after argv[0]; NULL-terminated) and @in_len
- * bytes of @in on its standard input, as @uid (or as we are, for -1).
- * Returns 0 or -errno.
- */
-static int tmq_start(struct tmq_proc *p, uid_t uid, const void *in,
-		     size_t in_len, char *const args[])
-{
-	char *argv[32];
-	int in_fd, i;
-
-	argv[0] = "kipc";
-	for (i = 0; args[i] && i < 30; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-
-	in_fd = memfd_create("tmq-in", MFD_CLOEXEC);
-	p->out_fd = memfd_create("tmq-out", MFD_CLOEXEC);
-	p->err_fd = memfd_create("tmq-err", MFD_CLOEXEC);
-	if (in_fd < 0 || p->out_fd < 0 || p->err_fd < 0)
-		return -errno;
-	if (in_len && write(in_fd, in, in_len) != (ssize_t)in_len)
-		return -EIO;
-	lseek(in_fd, 0, SEEK_SET);
-
-	p->pid = fork();
-	if (p->pid < 0)
-		return -errno;
-	if (p->pid == 0) {
-		if (dup2(in_fd, 0) < 0 || dup2(p->out_fd, 1) < 0 ||
-		    dup2(p->err_fd, 2) < 0)
-			_exit(126);
-		if (uid != (uid_t)-1 && kipc_become(uid, uid, KIPC_NO_GROUP))
-			_exit(126);
-		execv(tmq_tool(), argv);
-		_exit(127);
-	}
-	close(in_fd);
-	return 0;
-}
-
-static void tmq_read_all(int fd, char *buf, size_t *len)
-{
-	ssize_t n;
-	size_t got = 0;
-
-	while (got < TMQ_OUT_MAX - 1 &&
-	       (n = pread(fd, buf + got, TMQ_OUT_MAX - 1 - got, got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	if (len)
-		*len = got;
-}
-
-/* Wait for the run to end and collect what it left. Returns 0 or -errno. */
-static int tmq_finish(struct tmq_proc *p, struct tmq_res *r)
-{
-	int st;
-
-	if (waitpid(p->pid, &st, 0) != p->pid)
-		return -errno;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	tmq_read_all(p->out_fd, r->out, &r->out_len);
-	tmq_read_all(p->err_fd, r->err, NULL);
-	close(p->out_fd);
-	close(p->err_fd);
-	return 0;
-}
-
-static int tmq_run_argv(struct tmq_res *r, uid_t uid, const void *in,
-			size_t in_len, char *const args[])
-{
-	struct tmq_proc p;
-	int ret;
-
-	ret = tmq_start(&p, uid, in, in_len, args);
-	return ret ? ret : tmq_finish(&p, r);
-}
-
-#define TMQ_ARGS(...)	((char *const []){ __VA_ARGS__, NULL })
-
-/* Run the tool to its end; its result is in self->res. */
-#define tmq_run_as(_uid, _in, _in_len, ...)				\
-	ASSERT_EQ(0, tmq_run_argv(self->res, _uid, _in, _in_len,	\
-				  TMQ_ARGS(__VA_ARGS__)))
-#define tmq_run_in(_in, _in_len, ...) \
-	tmq_run_as((uid_t)-1, _in, _in_len, __VA_ARGS__)
-#define tmq_run(...)	tmq_run_in(NULL, 0, __VA_ARGS__)
-
-/* The run succeeded and said nothing on standard error. */
-#define tmq_ok()							\
-	do {								\
-		EXPECT_STREQ("", self->res->err);			\
-		ASSERT_EQ(0, self->res->status)				\
-			TH_LOG("stderr: %s", self->res->err);		\
-	} while (0)
-
-/* The run failed with exit status 1, this message, and no output. */
-#define tmq_fails(_fmt, ...)						\
-	do {								\
-		char __want[1024];					\
-									\
-		snprintf(__want, sizeof(__want), _fmt, ##__VA_ARGS__);	\
-		EXPECT_EQ(1, self->res->status);			\
-		EXPECT_STREQ("", self->res->out);			\
-		ASSERT_STREQ(__want, self->res->err);			\
-	} while (0)
-
-/* --- JSON: {"objects": [ {flat object}, ... ]} --------------------------- */
-
-struct tmq_kv {
-	char key[32];
-	char val[2 * (KIPC_NAME_MAX + 1)];
-};
-
-struct tmq_obj {
-	int n;
-	struct tmq_kv kv[TMQ_KEYS_MAX];
-};
-
-struct tmq_json {
-	const char *p;
-	int n;
-	struct tmq_obj objs[TMQ_OBJS_MAX];
-};
-
-static void tmq_ws(struct tmq_json *j)
-{
-	while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' ||
-	       *j->p == '\r')
-		j->p++;
-}
-
-static bool tmq_lit(struct tmq_json *j, const char *lit)
-{
-	size_t len = strlen(lit);
-
-	if (strncmp(j->p, lit, len))
-		return false;
-	j->p += len;
-	return true;
-}
-
-/* A string; \u escapes must be ASCII, which is all the tool prints. */
-static bool tmq_string(struct tmq_json *j, char *out, size_t size)
-{
-	size_t n = 0;
-
-	if (*j->p++ != '"')
-		return false;
-	while (*j->p != '"') {
-		char c = *j->p++;
-		unsigned int v;
-
-		if ((unsigned char)c < 0x20)
-			return false;
-		if (c == '\\') {
-			c = *j->p++;
-			switch (c) {
-			case '"':
-			case '\\':
-			case '/':
-				break;
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'u':
-				if (sscanf(j->p, "%4x", &v) != 1 || v > 0x7f)
-					return false;
-				j->p += 4;
-				c = (char)v;
-				break;
-			default:
-				return false;
-			}
-		}
-		if (n + 1 >= size)
-			return false;
-		out[n++] = c;
-	}
-	j->p++;
-	out[n] = '\0';
-	return true;
-}
-
-/* A scalar as text: strings unescaped, numbers as written, "null". */
-static bool tmq_scalar(struct tmq_json *j, char *out, size_t size)
-{
-	const char *start = j->p;
-
-	if (*j->p == '"')
-		return tmq_string(j, out, size);
-	if (tmq_lit(j, "null") || tmq_lit(j, "true") || tmq_lit(j, "false")) {
-		snprintf(out, size, "%.*s", (int)(j->p - start), start);
-		return true;
-	}
-	if (*j->p == '-')
-		j->p++;
-	if (*j->p < '0' || *j->p > '9')
-		return false;
-	while (*j->p >= '0' && *j->p <= '9')
-		j->p++;
-	if ((size_t)(j->p - start) >= size)
-		return false;
-	snprintf(out, size, "%.*s", (int)(j->p - start), start);
-	return true;
-}
-
-static bool tmq_object(struct tmq_json *j, struct tmq_obj *o)
-{
-	o->n = 0;
-	if (*j->p++ != '{')
-		return false;
-	tmq_ws(j);
-	if (*j->p == '}') {
-		j->p++;
-		return true;
-	}
-	for (;;) {
-		struct tmq_kv *kv = &o->kv[o->n];
-
-		if (o->n == TMQ_KEYS_MAX)
-			return false;
-		tmq_ws(j);
-		if (!tmq_string(j, kv->key, sizeof(kv->key)))
-			return false;
-		tmq_ws(j);
-		if (*j->p++ != ':')
-			return false;
-		tmq_ws(j);
-		if (!tmq_scalar(j, kv->val, sizeof(kv->val)))
-			return false;
-		o->n++;
-		tmq_ws(j);
-		if (*j->p == ',') {
-			j->p++;
-			continue;
-		}
-		return *j->p++ == '}';
-	}
-}
-
-static bool tmq_json_parse(struct tmq_json *j, const char *text)
-{
-	j->p = text;
-	j->n = 0;
-	tmq_ws(j);
-	if (!tmq_lit(j, "{"))
-		return false;
-	tmq_ws(j);
-	if (!tmq_lit(j, "\"objects\":"))
-		return false;
-	tmq_ws(j);
-	if (!tmq_lit(j, "["))
-		return false;
-	tmq_ws(j);
-	if (*j->p != ']') {
-		for (;;) {
-			if (j->n == TMQ_OBJS_MAX)
-				return false;
-			tmq_ws(j);
-			if (!tmq_object(j, &j->objs[j->n++]))
-				return false;
-			tmq_ws(j);
-			if (*j->p != ',')
-				break;
-			j->p++;
-		}
-	}
-	if (!tmq_lit(j, "]"))
-		return false;
-	tmq_ws(j);
-	if (!tmq_lit(j, "}"))
-		return false;
-	tmq_ws(j);
-	return *j->p == '\0';
-}
-
-static const char *tmq_get(const struct tmq_obj *o, const char *key)
-{
-	int i;
-
-	for (i = 0; i < o->n; i++)
-		if (!strcmp(o->kv[i].key, key))
-			return o->kv[i].val;
-	return NULL;
-}
-
-/* The value of @key as a number; the key must be there and be a number. */
-#define tmq_num(_o, _key)						\
-	({								\
-		const char *__v = tmq_get(_o, _key);			\
-		char *__end;						\
-		long long __n;						\
-									\
-		ASSERT_NE(NULL, __v) TH_LOG("no \"%s\"", _key);	\
-		__n = strtoll(__v, &__end, 10);				\
-		ASSERT_TRUE(*__v && !*__end)				\
-			TH_LOG("\"%s\": \"%s\"", _key, __v);		\
-		__n;							\
-	})
-
-#define tmq_str(_o, _key)						\
-	({								\
-		const char *__v = tmq_get(_o, _key);			\
-									\
-		ASSERT_NE(NULL, __v) TH_LOG("no \"%s\"", _key);	\
-		__v;							\
-	})
-
-/*
- * `kipc mq show NAME-OR-id ID -J --output-all`: exactly one queue, which
- * is returned.
- */
-#define tmq_show(...)							\
-	({								\
-		tmq_run("mq", "show", __VA_ARGS__, "-J", "--output-all"); \
-		tmq_ok();						\
-		ASSERT_TRUE(tmq_json_parse(self->json, self->res->out))	\
-			TH_LOG("not the JSON expected:\n%s",		\
-			       self->res->out);				\
-		ASSERT_EQ(1, self->json->n);				\
-		&self->json->objs[0];					\
-	})
+/* `kipc mq show NAME-OR-id ID`: exactly one queue, which is returned. */
+#define tmq_show(...)	tool_show("mq", __VA_ARGS__)
 
 /* --- the kernel's side ----------------------------------------------------- */
 
@@ -402,14 +51,14 @@ static bool tmq_wait_receivers(__u64 id, __u64 want)
 
 FIXTURE(tool_mq) {
 	char name[KIPC_NAME_MAX + 1];
-	struct tmq_res *res;
-	struct tmq_json *json;
+	struct tool_res *res;
+	struct tool_json *json;
 };
 
 FIXTURE_SETUP(tool_mq)
 {
-	if (access(tmq_tool(), X_OK))
-		SKIP(return, "%s is not there", tmq_tool());
+	if (access(tool_path(), X_OK))
+		SKIP(return, "%s is not there", tool_path());
 	test_name(self->name, "q");
 	self->res = calloc(1, sizeof(*self->res));
 	self->json = calloc(1, sizeof(*self->json));
@@ -449,13 +98,13 @@ TEST_F(tool_mq, create_matches_kernel)
 {
 	struct kipc_mq_getattr attr;
 	struct kipc_info info;
-	const struct tmq_obj *o;
+	const struct tool_obj *o;
 	char id[32];
 	int q;
 
-	tmq_run("mq", "create", self->name, "--max-msgs", "7",
+	tool_run("mq", "create", self->name, "--max-msgs", "7",
 		"--max-msgsize", "100", "--mode", "0640");
-	tmq_ok();
+	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 
 	q = tmq_open(KIPC_OPEN_READ);
@@ -469,45 +118,45 @@ TEST_F(tool_mq, create_matches_kernel)
 	EXPECT_EQ(0U, attr.out_depth);
 
 	o = tmq_show(self->name);
-	EXPECT_EQ((long long)info.out_id, tmq_num(o, "id"));
-	EXPECT_STREQ("mq", tmq_str(o, "type"));
-	EXPECT_STREQ(self->name, tmq_str(o, "name"));
-	EXPECT_STREQ("rw-r-----", tmq_str(o, "perms"));
-	EXPECT_EQ(7, tmq_num(o, "maxmsgs"));
-	EXPECT_EQ(100, tmq_num(o, "msgsize"));
-	EXPECT_EQ(700, tmq_num(o, "bytes"));
-	EXPECT_EQ(0, tmq_num(o, "msgs"));
-	EXPECT_EQ(0, tmq_num(o, "usedbytes"));
-	EXPECT_EQ(0, tmq_num(o, "send"));
-	EXPECT_EQ(0, tmq_num(o, "recv"));
-	EXPECT_EQ(0, tmq_num(o, "lspid"));
+	EXPECT_EQ((long long)info.out_id, tool_num(o, "id"));
+	EXPECT_STREQ("mq", tool_str(o, "type"));
+	EXPECT_STREQ(self->name, tool_str(o, "name"));
+	EXPECT_STREQ("rw-r-----", tool_str(o, "perms"));
+	EXPECT_EQ(7, tool_num(o, "maxmsgs"));
+	EXPECT_EQ(100, tool_num(o, "msgsize"));
+	EXPECT_EQ(700, tool_num(o, "bytes"));
+	EXPECT_EQ(0, tool_num(o, "msgs"));
+	EXPECT_EQ(0, tool_num(o, "usedbytes"));
+	EXPECT_EQ(0, tool_num(o, "send"));
+	EXPECT_EQ(0, tool_num(o, "recv"));
+	EXPECT_EQ(0, tool_num(o, "lspid"));
 	/* Never sent: no time, rather than 1970. */
-	EXPECT_STREQ("null", tmq_str(o, "stime"));
-	EXPECT_STREQ("linked", tmq_str(o, "state"));
+	EXPECT_STREQ("null", tool_str(o, "stime"));
+	EXPECT_STREQ("linked", tool_str(o, "state"));
 
 	/* By id, the same queue. */
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)info.out_id);
 	o = tmq_show("id", id);
-	EXPECT_STREQ(self->name, tmq_str(o, "name"));
+	EXPECT_STREQ(self->name, tool_str(o, "name"));
 	close(q);
 }
 
 /* Without --excl an existing queue is left as it is; with it, EEXIST. */
 TEST_F(tool_mq, create_existing_and_excl)
 {
-	const struct tmq_obj *o;
+	const struct tool_obj *o;
 
-	tmq_run("mq", "create", self->name, "--max-msgs", "3", "--excl");
-	tmq_ok();
-	tmq_run("mq", "create", self->name, "--max-msgs", "9");
-	tmq_ok();
+	tool_run("mq", "create", self->name, "--max-msgs", "3", "--excl");
+	tool_ok();
+	tool_run("mq", "create", self->name, "--max-msgs", "9");
+	tool_ok();
 	o = tmq_show(self->name);
-	EXPECT_EQ(3, tmq_num(o, "maxmsgs"));
-	EXPECT_EQ(8192, tmq_num(o, "msgsize"));
-	EXPECT_STREQ("rw-------", tmq_str(o, "perms"));
+	EXPECT_EQ(3, tool_num(o, "maxmsgs"));
+	EXPECT_EQ(8192, tool_num(o, "msgsize"));
+	EXPECT_STREQ("rw-------", tool_str(o, "perms"));
 
-	tmq_run("mq", "create", self->name, "--excl");
-	tmq_fails("kipc: cannot create queue '%s': File exists\n", self->name);
+	tool_run("mq", "create", self->name, "--excl");
+	tool_fails("kipc: cannot create queue '%s': File exists\n", self->name);
 }
 
 /* The statistics of show -J are the kernel's, field by field. */
@@ -515,7 +164,7 @@ TEST_F(tool_mq, show_stats_match_kernel)
 {
 	struct kipc_mq_getattr attr;
 	struct kipc_nl_msg msg;
-	const struct tmq_obj *o;
+	const struct tool_obj *o;
 	struct kipc_nl nl;
 	unsigned int prio;
 	char buf[64];
@@ -533,30 +182,30 @@ TEST_F(tool_mq, show_stats_match_kernel)
 	close(nl.fd);
 
 	o = tmq_show(self->name);
-	EXPECT_EQ(2, tmq_num(o, "msgs"));
-	EXPECT_EQ((long long)attr.out_depth, tmq_num(o, "msgs"));
-	EXPECT_EQ(4, tmq_num(o, "usedbytes"));
-	EXPECT_EQ((long long)attr.out_bytes, tmq_num(o, "usedbytes"));
-	EXPECT_EQ(3, tmq_num(o, "send"));
-	EXPECT_EQ(1, tmq_num(o, "recv"));
-	EXPECT_EQ(3, tmq_num(o, "hwm"));
-	EXPECT_EQ(0, tmq_num(o, "waitsend"));
-	EXPECT_EQ(0, tmq_num(o, "waitrecv"));
-	EXPECT_EQ(getpid(), (pid_t)tmq_num(o, "lspid"));
-	EXPECT_EQ(getpid(), (pid_t)tmq_num(o, "lrpid"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_DEPTH], tmq_num(o, "msgs"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_BYTES], tmq_num(o, "usedbytes"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_HWM], tmq_num(o, "hwm"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_SENDS], tmq_num(o, "send"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_RECVS], tmq_num(o, "recv"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_LSPID], tmq_num(o, "lspid"));
-	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_LRPID], tmq_num(o, "lrpid"));
-	EXPECT_STRNE("null", tmq_str(o, "stime"));
-	EXPECT_STRNE("null", tmq_str(o, "rtime"));
+	EXPECT_EQ(2, tool_num(o, "msgs"));
+	EXPECT_EQ((long long)attr.out_depth, tool_num(o, "msgs"));
+	EXPECT_EQ(4, tool_num(o, "usedbytes"));
+	EXPECT_EQ((long long)attr.out_bytes, tool_num(o, "usedbytes"));
+	EXPECT_EQ(3, tool_num(o, "send"));
+	EXPECT_EQ(1, tool_num(o, "recv"));
+	EXPECT_EQ(3, tool_num(o, "hwm"));
+	EXPECT_EQ(0, tool_num(o, "waitsend"));
+	EXPECT_EQ(0, tool_num(o, "waitrecv"));
+	EXPECT_EQ(getpid(), (pid_t)tool_num(o, "lspid"));
+	EXPECT_EQ(getpid(), (pid_t)tool_num(o, "lrpid"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_DEPTH], tool_num(o, "msgs"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_BYTES], tool_num(o, "usedbytes"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_HWM], tool_num(o, "hwm"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_SENDS], tool_num(o, "send"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_RECVS], tool_num(o, "recv"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_LSPID], tool_num(o, "lspid"));
+	EXPECT_EQ((long long)msg.val[KIPC_A_OBJ_MQ_LRPID], tool_num(o, "lrpid"));
+	EXPECT_STRNE("null", tool_str(o, "stime"));
+	EXPECT_STRNE("null", tool_str(o, "rtime"));
 
 	/* The table has the same numbers under its lsipc-like headings. */
-	tmq_run("mq", "show", self->name, "-o", "MSGS,USEDBYTES,SEND,RECV");
-	tmq_ok();
+	tool_run("mq", "show", self->name, "-o", "MSGS,USEDBYTES,SEND,RECV");
+	tool_ok();
 	EXPECT_STREQ("MSGS USEDBYTES SEND RECV\n   2         4    3    1\n",
 		     self->res->out);
 	close(q);
@@ -570,28 +219,28 @@ TEST_F(tool_mq, send_recv_text)
 	int q;
 
 	q = tmq_create(4);
-	tmq_run("mq", "send", self->name, "hello world", "--prio", "7");
-	tmq_ok();
+	tool_run("mq", "send", self->name, "hello world", "--prio", "7");
+	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 	ASSERT_EQ(11, kipc_mq_receive(q, buf, sizeof(buf), &prio));
 	EXPECT_EQ(0, memcmp(buf, "hello world", 11));
 	EXPECT_EQ(7U, prio);
 
 	/* A message starting with '-' after "--". */
-	tmq_run("mq", "send", self->name, "--", "-5");
-	tmq_ok();
+	tool_run("mq", "send", self->name, "--", "-5");
+	tool_ok();
 	ASSERT_EQ(2, kipc_mq_receive(q, buf, sizeof(buf), &prio));
 	EXPECT_EQ(0, memcmp(buf, "-5", 2));
 
 	/* Control characters are escaped, one final newline is dropped. */
 	ASSERT_EQ(0, kipc_mq_send(q, "a\tb\\x\n", 6, 2));
-	tmq_run("mq", "recv", self->name, "-v");
-	tmq_ok();
+	tool_run("mq", "recv", self->name, "-v");
+	tool_ok();
 	EXPECT_STREQ("prio 2: a\\x09b\\x5cx\n", self->res->out);
 
 	ASSERT_EQ(0, kipc_mq_send(q, "plain", 5, 0));
-	tmq_run("mq", "recv", self->name);
-	tmq_ok();
+	tool_run("mq", "recv", self->name);
+	tool_ok();
 	EXPECT_STREQ("plain\n", self->res->out);
 	close(q);
 }
@@ -609,31 +258,31 @@ TEST_F(tool_mq, binary_stdin_and_raw)
 			 256);
 	ASSERT_LE(0, q);
 
-	tmq_run_in(data, sizeof(data), "mq", "send", self->name, "-",
+	tool_run_in(data, sizeof(data), "mq", "send", self->name, "-",
 		   "-p", "31");
-	tmq_ok();
+	tool_ok();
 	ASSERT_EQ(256, kipc_mq_receive(q, buf, sizeof(buf), &prio));
 	EXPECT_EQ(0, memcmp(data, buf, sizeof(data)));
 	EXPECT_EQ(31U, prio);
 
 	/* Without a MESSAGE, standard input too; and the empty message. */
-	tmq_run_in(data, 0, "mq", "send", self->name);
-	tmq_ok();
+	tool_run_in(data, 0, "mq", "send", self->name);
+	tool_ok();
 	ASSERT_EQ(0, kipc_mq_receive(q, buf, sizeof(buf), &prio));
 
 	ASSERT_EQ(0, kipc_mq_send(q, data, sizeof(data), 4));
-	tmq_run("mq", "recv", self->name, "--raw");
-	tmq_ok();
+	tool_run("mq", "recv", self->name, "--raw");
+	tool_ok();
 	ASSERT_EQ(sizeof(data), self->res->out_len);
 	EXPECT_EQ(0, memcmp(data, self->res->out, sizeof(data)));
 
 	/* One byte more than fits is refused, from stdin or an argument. */
 	memset(big, 'x', 257);
 	big[257] = '\0';
-	tmq_run_in(big, 257, "mq", "send", self->name);
-	tmq_fails("kipc: cannot read the message from standard input: Message too long\n");
-	tmq_run("mq", "send", self->name, (char *)big);
-	tmq_fails("kipc: cannot send to queue '%s': Message too long\n",
+	tool_run_in(big, 257, "mq", "send", self->name);
+	tool_fails("kipc: cannot read the message from standard input: Message too long\n");
+	tool_run("mq", "send", self->name, (char *)big);
+	tool_fails("kipc: cannot send to queue '%s': Message too long\n",
 		  self->name);
 	close(q);
 }
@@ -650,20 +299,20 @@ TEST_F(tool_mq, recv_count_and_peek)
 	ASSERT_EQ(0, kipc_mq_send(q, "high", 4, 9));
 	ASSERT_EQ(0, kipc_mq_send(q, "mid", 3, 5));
 
-	tmq_run("mq", "recv", self->name, "--peek", "--count", "3");
-	tmq_ok();
+	tool_run("mq", "recv", self->name, "--peek", "--count", "3");
+	tool_ok();
 	EXPECT_STREQ("high\nmid\nlow\n", self->res->out);
 	ASSERT_EQ(0, kipc_mq_getattr(q, &attr));
 	EXPECT_EQ(3U, attr.out_depth);
 
-	tmq_run("mq", "recv", self->name, "-c", "2", "-v");
-	tmq_ok();
+	tool_run("mq", "recv", self->name, "-c", "2", "-v");
+	tool_ok();
 	EXPECT_STREQ("prio 9: high\nprio 5: mid\n", self->res->out);
 	ASSERT_EQ(0, kipc_mq_getattr(q, &attr));
 	EXPECT_EQ(1U, attr.out_depth);
 
 	/* What there is gets printed; then the failure. */
-	tmq_run("mq", "recv", self->name, "--peek", "-c", "2");
+	tool_run("mq", "recv", self->name, "--peek", "-c", "2");
 	EXPECT_EQ(1, self->res->status);
 	EXPECT_STREQ("low\n", self->res->out);
 	snprintf(want, sizeof(want),
@@ -676,29 +325,29 @@ TEST_F(tool_mq, recv_count_and_peek)
 /* rm unlinks the name only: show by name fails, open fds go on. */
 TEST_F(tool_mq, rm_then_show_fails)
 {
-	const struct tmq_obj *o;
+	const struct tool_obj *o;
 	unsigned int prio;
 	char id[32], buf[8];
 	int q;
 
 	q = tmq_create(2);
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)tmq_id(q));
-	tmq_run("mq", "rm", self->name);
-	tmq_ok();
+	tool_run("mq", "rm", self->name);
+	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 
-	tmq_run("mq", "show", self->name);
-	tmq_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_run("mq", "show", self->name);
+	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
 		  self->name);
 	EXPECT_EQ(-ENOENT, kipc_mq_open(self->name, KIPC_OPEN_READ, 0, 0, 0));
 
 	o = tmq_show("id", id);
-	EXPECT_STREQ("unlinked", tmq_str(o, "state"));
+	EXPECT_STREQ("unlinked", tool_str(o, "state"));
 	ASSERT_EQ(0, kipc_mq_send(q, "x", 1, 0));
 	ASSERT_EQ(1, kipc_mq_receive(q, buf, sizeof(buf), &prio));
 
-	tmq_run("mq", "rm", self->name);
-	tmq_fails("kipc: cannot unlink queue '%s': No such file or directory\n",
+	tool_run("mq", "rm", self->name);
+	tool_fails("kipc: cannot unlink queue '%s': No such file or directory\n",
 		  self->name);
 	close(q);
 }
@@ -706,7 +355,7 @@ TEST_F(tool_mq, rm_then_show_fails)
 /* destroy wakes a blocked receiver with EIDRM and fails later calls. */
 TEST_F(tool_mq, destroy_wakes_receiver)
 {
-	const struct tmq_obj *o;
+	const struct tool_obj *o;
 	unsigned int prio;
 	char id[32], buf[64];
 	pid_t pid;
@@ -723,18 +372,18 @@ TEST_F(tool_mq, destroy_wakes_receiver)
 	}
 	ASSERT_TRUE(tmq_wait_receivers(tmq_id(q), 1));
 
-	tmq_run("mq", "destroy", self->name);
-	tmq_ok();
+	tool_run("mq", "destroy", self->name);
+	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 	test_wait_child(pid);
 
 	/* The fd stays open and fails; the object is there, removed. */
 	EXPECT_EQ(-EIDRM, kipc_mq_send(q, "x", 1, 0));
 	o = tmq_show("id", id);
-	EXPECT_STREQ("removed", tmq_str(o, "state"));
-	EXPECT_EQ(0, tmq_num(o, "waitrecv"));
-	tmq_run("mq", "show", self->name);
-	tmq_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	EXPECT_STREQ("removed", tool_str(o, "state"));
+	EXPECT_EQ(0, tool_num(o, "waitrecv"));
+	tool_run("mq", "show", self->name);
+	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
 		  self->name);
 	close(q);
 }
@@ -742,20 +391,20 @@ TEST_F(tool_mq, destroy_wakes_receiver)
 /* A `kipc mq recv` blocked in the tool wakes, exits 1 and says EIDRM. */
 TEST_F(tool_mq, destroy_by_id_wakes_tool_recv)
 {
-	struct tmq_proc p;
+	struct tool_proc p;
 	char id[32];
 	int q;
 
 	q = tmq_create(2);
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)tmq_id(q));
-	ASSERT_EQ(0, tmq_start(&p, (uid_t)-1, NULL, 0,
-			       TMQ_ARGS("mq", "recv", self->name)));
+	ASSERT_EQ(0, tool_start(&p, (uid_t)-1, NULL, 0,
+			       TOOL_ARGS("mq", "recv", self->name)));
 	ASSERT_TRUE(tmq_wait_receivers(tmq_id(q), 1));
 
-	tmq_run("mq", "destroy", "id", id);
-	tmq_ok();
-	ASSERT_EQ(0, tmq_finish(&p, self->res));
-	tmq_fails("kipc: cannot receive from queue '%s': Identifier removed\n",
+	tool_run("mq", "destroy", "id", id);
+	tool_ok();
+	ASSERT_EQ(0, tool_finish(&p, self->res));
+	tool_fails("kipc: cannot receive from queue '%s': Identifier removed\n",
 		  self->name);
 	close(q);
 }
@@ -763,23 +412,23 @@ TEST_F(tool_mq, destroy_by_id_wakes_tool_recv)
 /* Every command on a queue that does not exist: exit 1, one line. */
 TEST_F(tool_mq, missing_queue_errors)
 {
-	tmq_run("mq", "send", self->name, "x");
-	tmq_fails("kipc: cannot open queue '%s': No such file or directory\n",
+	tool_run("mq", "send", self->name, "x");
+	tool_fails("kipc: cannot open queue '%s': No such file or directory\n",
 		  self->name);
-	tmq_run("mq", "recv", self->name, "--nonblock");
-	tmq_fails("kipc: cannot open queue '%s': No such file or directory\n",
+	tool_run("mq", "recv", self->name, "--nonblock");
+	tool_fails("kipc: cannot open queue '%s': No such file or directory\n",
 		  self->name);
-	tmq_run("mq", "show", self->name);
-	tmq_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_run("mq", "show", self->name);
+	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
 		  self->name);
-	tmq_run("mq", "rm", self->name);
-	tmq_fails("kipc: cannot unlink queue '%s': No such file or directory\n",
+	tool_run("mq", "rm", self->name);
+	tool_fails("kipc: cannot unlink queue '%s': No such file or directory\n",
 		  self->name);
-	tmq_run("mq", "destroy", self->name);
-	tmq_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_run("mq", "destroy", self->name);
+	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
 		  self->name);
-	tmq_run("mq", "show", "id", "18446744073709551615");
-	tmq_fails("kipc: cannot find queue with id 18446744073709551615: No such file or directory (no object with this id in the caller's IPC namespace)\n");
+	tool_run("mq", "show", "id", "18446744073709551615");
+	tool_fails("kipc: cannot find queue with id 18446744073709551615: No such file or directory (no object with this id in the caller's IPC namespace)\n");
 }
 
 /* --nonblock and --timeout, on an empty queue and on a full one. */
@@ -790,29 +439,29 @@ TEST_F(tool_mq, nonblock_and_timeout)
 	int q;
 
 	q = tmq_create(1);
-	tmq_run("mq", "recv", self->name, "--nonblock");
-	tmq_fails("kipc: cannot receive from queue '%s': Resource temporarily unavailable\n",
+	tool_run("mq", "recv", self->name, "--nonblock");
+	tool_fails("kipc: cannot receive from queue '%s': Resource temporarily unavailable\n",
 		  self->name);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	tmq_run("mq", "recv", self->name, "--timeout", "200");
+	tool_run("mq", "recv", self->name, "--timeout", "200");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	tmq_fails("kipc: cannot receive from queue '%s': Connection timed out\n",
+	tool_fails("kipc: cannot receive from queue '%s': Connection timed out\n",
 		  self->name);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
 	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	EXPECT_LE(200, ms);
 
-	tmq_run("mq", "send", self->name, "fills it", "--nonblock");
-	tmq_ok();
-	tmq_run("mq", "send", self->name, "no room", "--nonblock");
-	tmq_fails("kipc: cannot send to queue '%s': Resource temporarily unavailable\n",
+	tool_run("mq", "send", self->name, "fills it", "--nonblock");
+	tool_ok();
+	tool_run("mq", "send", self->name, "no room", "--nonblock");
+	tool_fails("kipc: cannot send to queue '%s': Resource temporarily unavailable\n",
 		  self->name);
-	tmq_run("mq", "send", self->name, "no room", "-t", "50");
-	tmq_fails("kipc: cannot send to queue '%s': Connection timed out\n",
+	tool_run("mq", "send", self->name, "no room", "-t", "50");
+	tool_fails("kipc: cannot send to queue '%s': Connection timed out\n",
 		  self->name);
-	tmq_run("mq", "recv", self->name, "-t", "0");
-	tmq_ok();
+	tool_run("mq", "recv", self->name, "-t", "0");
+	tool_ok();
 	EXPECT_STREQ("fills it\n", self->res->out);
 	close(q);
 }
@@ -830,8 +479,8 @@ TEST_F(tool_mq, destroy_refused)
 		      0600, &attr, &sem_id);
 	ASSERT_LE(0, s);
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)sem_id);
-	tmq_run("mq", "destroy", "id", id);
-	tmq_fails("kipc: object %s is not a queue (its type is sem)\n", id);
+	tool_run("mq", "destroy", "id", id);
+	tool_fails("kipc: object %s is not a queue (its type is sem)\n", id);
 	close(s);
 	/* Still there by name. */
 	s = kipc_sem_open(sem_name, KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC, 0, 0);
@@ -843,11 +492,11 @@ TEST_F(tool_mq, destroy_refused)
 	q = kipc_mq_open(self->name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0666, 2,
 			 64);
 	ASSERT_LE(0, q);
-	tmq_run_as(KIPC_UID1, NULL, 0, "mq", "destroy", self->name);
-	tmq_fails("kipc: cannot destroy queue '%s': Operation not permitted (only the owner, the creator or CAP_SYS_ADMIN may remove)\n",
+	tool_run_as(KIPC_UID1, NULL, 0, "mq", "destroy", self->name);
+	tool_fails("kipc: cannot destroy queue '%s': Operation not permitted (only the owner, the creator or CAP_SYS_ADMIN may remove)\n",
 		  self->name);
-	tmq_run_as(KIPC_UID1, NULL, 0, "mq", "rm", self->name);
-	tmq_fails("kipc: cannot unlink queue '%s': Operation not permitted\n",
+	tool_run_as(KIPC_UID1, NULL, 0, "mq", "rm", self->name);
+	tool_fails("kipc: cannot unlink queue '%s': Operation not permitted\n",
 		  self->name);
 	EXPECT_EQ(0, kipc_mq_send(q, "still here", 10, 0));
 	close(q);
@@ -862,31 +511,31 @@ TEST_F(tool_mq, usage_and_help)
 	char want[128];
 	size_t i;
 
-	tmq_run("mq", "help");
-	tmq_ok();
+	tool_run("mq", "help");
+	tool_ok();
 	EXPECT_EQ(0, strncmp(self->res->out, "Usage: kipc [OPTIONS] mq ", 25));
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		tmq_run("mq", cmds[i], "help");
-		tmq_ok();
+		tool_run("mq", cmds[i], "help");
+		tool_ok();
 		EXPECT_NE(NULL, strstr(self->res->out, "Usage: kipc "));
 		snprintf(want, sizeof(want), "mq %s", cmds[i]);
 		EXPECT_NE(NULL, strstr(self->res->out, want));
-		tmq_run("mq", cmds[i], "--help");
-		tmq_ok();
+		tool_run("mq", cmds[i], "--help");
+		tool_ok();
 	}
 
-	tmq_run("mq", "send", self->name, "x", "--prio", "32");
-	tmq_fails("kipc: invalid value '32' for '--prio': a number from 0 to 31\nTry 'kipc mq send help' for more information.\n");
-	tmq_run("mq", "recv");
-	tmq_fails("kipc: 'mq recv' needs a NAME\nTry 'kipc mq recv help' for more information.\n");
-	tmq_run("mq", "frob");
-	tmq_fails("kipc: unknown command 'frob' for object 'mq'\nTry 'kipc mq help' for more information.\n");
-	tmq_run("mq", "create", self->name, "--mode", "0755");
-	tmq_fails("kipc: invalid mode '0755': octal, a subset of 0666\nTry 'kipc mq create help' for more information.\n");
-	tmq_run("mq", "recv", self->name, "--json");
-	tmq_fails("kipc: option '--json' does not apply to 'mq recv'\nTry 'kipc mq recv help' for more information.\n");
-	tmq_run("mq", "show", "id", "x1");
-	tmq_fails("kipc: invalid id 'x1'\nTry 'kipc mq show help' for more information.\n");
+	tool_run("mq", "send", self->name, "x", "--prio", "32");
+	tool_fails("kipc: invalid value '32' for '--prio': a number from 0 to 31\nTry 'kipc mq send help' for more information.\n");
+	tool_run("mq", "recv");
+	tool_fails("kipc: 'mq recv' needs a NAME\nTry 'kipc mq recv help' for more information.\n");
+	tool_run("mq", "frob");
+	tool_fails("kipc: unknown command 'frob' for object 'mq'\nTry 'kipc mq help' for more information.\n");
+	tool_run("mq", "create", self->name, "--mode", "0755");
+	tool_fails("kipc: invalid mode '0755': octal, a subset of 0666\nTry 'kipc mq create help' for more information.\n");
+	tool_run("mq", "recv", self->name, "--json");
+	tool_fails("kipc: option '--json' does not apply to 'mq recv'\nTry 'kipc mq recv help' for more information.\n");
+	tool_run("mq", "show", "id", "x1");
+	tool_fails("kipc: invalid id 'x1'\nTry 'kipc mq show help' for more information.\n");
 	/* None of them created anything. */
 	EXPECT_EQ(-ENOENT, kipc_mq_open(self->name, KIPC_OPEN_READ, 0, 0, 0));
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <libsmartcols.h>
 
@@ -32,16 +33,22 @@ struct kipc_output {
 	bool raw;		/* -r */
 	bool noheadings;	/* -n */
 	bool numeric_perms;	/* -P */
+	bool bytes;		/* -b */
 };
 
 extern struct kipc_output kipc_output;
 
-/* What a queue command was asked for; the defaults are in kipc.c. */
-struct kipc_mq_args {
-	uint32_t max_msgs;	/* --max-msgs */
-	uint32_t max_msgsize;	/* --max-msgsize */
+/*
+ * What a command of the data path (create, send, wait, ...) was asked for;
+ * the defaults are in kipc.c.
+ */
+struct kipc_args {
 	uint32_t mode;		/* -m */
 	bool excl;		/* --excl */
+	uint32_t max_msgs;	/* --max-msgs */
+	uint32_t max_msgsize;	/* --max-msgsize */
+	uint64_t size;		/* --size */
+	uint32_t value;		/* --value */
 	uint32_t prio;		/* -p */
 	bool timed;		/* -t was given ... */
 	uint32_t timeout_ms;	/* ... with this */
@@ -49,19 +56,25 @@ struct kipc_mq_args {
 	uint32_t count;		/* -c */
 	bool peek;		/* --peek */
 	bool verbose;		/* -v */
+	bool undo;		/* --undo */
 };
 
-extern struct kipc_mq_args kipc_mq_args;
+extern struct kipc_args kipc_args;
 
 /* Sets of options a command accepts, besides -h and -V. */
 #define KIPC_OPTS_NONE	0U
 #define KIPC_OPTS_TABLE	(1U << 0)	/* -o --output-all -J -r -n */
 #define KIPC_OPTS_PERMS	(1U << 1)	/* -P */
-#define KIPC_OPTS_ALL	(KIPC_OPTS_TABLE | KIPC_OPTS_PERMS)
-#define KIPC_OPTS_CREATE (1U << 2)	/* -m --max-msgs --max-msgsize --excl */
-#define KIPC_OPTS_WAIT	(1U << 3)	/* -t --nonblock */
-#define KIPC_OPTS_SEND	(1U << 4)	/* -p */
-#define KIPC_OPTS_RECV	(1U << 5)	/* -c --peek -r (the bytes) -v */
+#define KIPC_OPTS_BYTES	(1U << 2)	/* -b */
+#define KIPC_OPTS_ALL	(KIPC_OPTS_TABLE | KIPC_OPTS_PERMS | KIPC_OPTS_BYTES)
+#define KIPC_OPTS_CREATE (1U << 3)	/* -m --excl */
+#define KIPC_OPTS_WAIT	(1U << 4)	/* -t --nonblock */
+#define KIPC_OPTS_SEND	(1U << 5)	/* -p */
+#define KIPC_OPTS_RECV	(1U << 6)	/* -c --peek -r (the bytes) -v */
+#define KIPC_OPTS_MQ_CREATE (1U << 7)	/* --max-msgs --max-msgsize */
+#define KIPC_OPTS_SHM_CREATE (1U << 8)	/* --size */
+#define KIPC_OPTS_SEM_CREATE (1U << 9)	/* --value */
+#define KIPC_OPTS_UNDO	(1U << 10)	/* --undo */
 
 /**
  * struct kipc_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
@@ -107,6 +120,8 @@ extern const struct kipc_cmd kipc_stats_cmd;
 extern const struct kipc_cmd kipc_version_cmd;
 
 /* kipc.c */
+bool kipc_parse_u32(const char *arg, int base, uint32_t lo, uint32_t hi,
+		    uint32_t *out);
 int kipc_cmd_options(const struct kipc_cmd *cmd, int argc, char **argv,
 		     int *first);
 int kipc_cmd_args(const struct kipc_cmd *cmd, int argc, char **argv,
@@ -130,6 +145,11 @@ char *kipc_group_name(uint32_t gid);
 char *kipc_perms(uint32_t mode, bool numeric);
 char *kipc_time(uint64_t ns);
 char *kipc_u64(uint64_t v);
+char *kipc_size(uint64_t bytes);
+bool kipc_parse_size(const char *arg, uint64_t *out);
+void kipc_timeout_deadline(struct timespec *abs);
+int kipc_unlink_names(unsigned int type, const char *noun, int argc,
+		      char **argv, int first);
 
 /**
  * struct kipc_column - a column a table can show
@@ -141,6 +161,8 @@ char *kipc_u64(uint64_t v);
  * @help: one line for the command's help
  * @scope: bits of the table kinds it applies to (for objects, 1 << type);
  *	0 when it applies to all
+ * @size: its cells are sizes in bytes, human-readable (and JSON strings)
+ *	unless --bytes is given; @json applies with --bytes
  */
 struct kipc_column {
 	const char *name;
@@ -149,6 +171,7 @@ struct kipc_column {
 	int json;
 	const char *help;
 	unsigned int scope;
+	bool size;
 };
 
 #define KIPC_COLUMNS_MAX	64
@@ -191,5 +214,26 @@ int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv);
 void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out);
 int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv);
 void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out);
+
+/* shm.c: the commands of `kipc shm` that use the data path */
+int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out);
+char *kipc_shm_seals(uint32_t seals);
+
+/* sem.c: the commands of `kipc sem` that use the data path */
+int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out);
 
 #endif /* KIPC_TOOL_H */

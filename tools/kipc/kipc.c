@@ -20,11 +20,14 @@
 
 struct kipc_output kipc_output;
 
-/* The defaults of Linux's POSIX queues (fs.mqueue.msg_default and friends). */
-struct kipc_mq_args kipc_mq_args = {
+/*
+ * The defaults of Linux's POSIX queues (fs.mqueue.msg_default and friends);
+ * a region of one page (a --size of 0 stands for it), a semaphore of 0.
+ */
+struct kipc_args kipc_args = {
+	.mode = 0600,
 	.max_msgs = 10,
 	.max_msgsize = 8192,
-	.mode = 0600,
 	.count = 1,
 };
 
@@ -47,6 +50,9 @@ enum {
 	OPT_EXCL,
 	OPT_NONBLOCK,
 	OPT_PEEK,
+	OPT_SIZE,
+	OPT_VALUE,
+	OPT_UNDO,
 };
 
 /*
@@ -70,14 +76,20 @@ static const struct kipc_opt {
 	{ 'n', "noheadings", NULL, KIPC_OPTS_TABLE, "do not print headings" },
 	{ 'P', "numeric-perms", NULL, KIPC_OPTS_PERMS,
 	  "print permissions in octal" },
-	{ OPT_MAX_MSGS, "max-msgs", "N", KIPC_OPTS_CREATE,
+	{ 'b', "bytes", NULL, KIPC_OPTS_BYTES,
+	  "print sizes in bytes, not in K, M, G" },
+	{ OPT_MAX_MSGS, "max-msgs", "N", KIPC_OPTS_MQ_CREATE,
 	  "capacity in messages (default 10)" },
-	{ OPT_MAX_MSGSIZE, "max-msgsize", "N", KIPC_OPTS_CREATE,
+	{ OPT_MAX_MSGSIZE, "max-msgsize", "N", KIPC_OPTS_MQ_CREATE,
 	  "largest message in bytes (default 8192)" },
+	{ OPT_SIZE, "size", "N[K|M|G]", KIPC_OPTS_SHM_CREATE,
+	  "size in bytes or KiB, MiB, GiB (default one page)" },
+	{ OPT_VALUE, "value", "N", KIPC_OPTS_SEM_CREATE,
+	  "initial value (default 0)" },
 	{ 'm', "mode", "OCTAL", KIPC_OPTS_CREATE,
 	  "permissions, less the umask (default 0600)" },
 	{ OPT_EXCL, "excl", NULL, KIPC_OPTS_CREATE,
-	  "fail if the queue exists" },
+	  "fail if it exists already" },
 	{ 'p', "prio", "N", KIPC_OPTS_SEND,
 	  "priority 0..31, higher first (default 0)" },
 	{ 'c', "count", "N", KIPC_OPTS_RECV,
@@ -92,6 +104,8 @@ static const struct kipc_opt {
 	  "give up after MS milliseconds" },
 	{ OPT_NONBLOCK, "nonblock", NULL, KIPC_OPTS_WAIT,
 	  "fail at once rather than wait" },
+	{ OPT_UNDO, "undo", NULL, KIPC_OPTS_UNDO,
+	  "give the units back if kipc dies holding them" },
 	{ 'h', "help", NULL, 0, "display help and exit" },
 	{ 'V', "version", NULL, 0, "display the tool's version and exit" },
 };
@@ -103,8 +117,11 @@ static const struct option kipc_longopts[] = {
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "numeric-perms", no_argument, NULL, 'P' },
+	{ "bytes", no_argument, NULL, 'b' },
 	{ "max-msgs", required_argument, NULL, OPT_MAX_MSGS },
 	{ "max-msgsize", required_argument, NULL, OPT_MAX_MSGSIZE },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "value", required_argument, NULL, OPT_VALUE },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "excl", no_argument, NULL, OPT_EXCL },
 	{ "prio", required_argument, NULL, 'p' },
@@ -113,13 +130,14 @@ static const struct option kipc_longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+	{ "undo", no_argument, NULL, OPT_UNDO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
 };
 
 /* ':' first: report missing arguments ourselves, with our own prefix. */
-#define KIPC_SHORTOPTS ":o:JrnPm:p:c:vt:hV"
+#define KIPC_SHORTOPTS ":o:JrnPbm:p:c:vt:hV"
 
 /* The entry of @val for a command taking @allowed, else its first entry. */
 static const struct kipc_opt *kipc_opt_find(int val, unsigned int allowed)
@@ -141,7 +159,7 @@ static const struct kipc_opt *kipc_opt_find(int val, unsigned int allowed)
 }
 
 /* A whole number from @lo to @hi in @base: no sign, no blanks, no suffix. */
-static bool kipc_parse_u32(const char *arg, int base, uint32_t lo,
+bool kipc_parse_u32(const char *arg, int base, uint32_t lo,
 			   uint32_t hi, uint32_t *out)
 {
 	unsigned long long v;
@@ -201,7 +219,7 @@ static void kipc_usage(FILE *out)
 			i + 1 < ARRAY_SIZE(kipc_objects) ? " |" : " }\n");
 	fprintf(out, "\nInspect the named message queues, shared memory regions and semaphores\n"
 		"of the kipc module in the caller's IPC namespace; create, use and remove\n"
-		"message queues.\n");
+		"them.\n");
 	fprintf(out, "\nObjects:\n");
 	for (i = 0; i < ARRAY_SIZE(kipc_objects); i++)
 		fprintf(out, " %-9s %s\n", kipc_objects[i].name,
@@ -289,46 +307,63 @@ static int kipc_getopt(const char *path, unsigned int allowed,
 		case 'P':
 			kipc_output.numeric_perms = true;
 			break;
+		case 'b':
+			kipc_output.bytes = true;
+			break;
 		case OPT_MAX_MSGS:
 			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
-					   &kipc_mq_args.max_msgs);
+					   &kipc_args.max_msgs);
 			break;
 		case OPT_MAX_MSGSIZE:
 			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
-					   &kipc_mq_args.max_msgsize);
+					   &kipc_args.max_msgsize);
 			break;
 		case 'm':
 			/* The kernel takes read and write bits only. */
 			if (!kipc_parse_u32(optarg, 8, 0, 0666,
-					    &kipc_mq_args.mode) ||
-			    (kipc_mq_args.mode & ~0666))
+					    &kipc_args.mode) ||
+			    (kipc_args.mode & ~0666))
 				ret = kipc_usage_err(path, "invalid mode '%s': octal, a subset of 0666",
 						     optarg);
 			break;
 		case OPT_EXCL:
-			kipc_mq_args.excl = true;
+			kipc_args.excl = true;
+			break;
+		case OPT_SIZE:
+			if (!kipc_parse_size(optarg, &kipc_args.size) ||
+			    !kipc_args.size)
+				ret = kipc_usage_err(path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
+						     optarg);
+			break;
+		case OPT_VALUE:
+			ret = kipc_opt_u32(path, o, optarg, 0,
+					   KIPC_SEM_VALUE_MAX,
+					   &kipc_args.value);
+			break;
+		case OPT_UNDO:
+			kipc_args.undo = true;
 			break;
 		case 'p':
 			ret = kipc_opt_u32(path, o, optarg, 0, KIPC_MQ_PRIO_MAX,
-					   &kipc_mq_args.prio);
+					   &kipc_args.prio);
 			break;
 		case 'c':
 			ret = kipc_opt_u32(path, o, optarg, 1, UINT32_MAX,
-					   &kipc_mq_args.count);
+					   &kipc_args.count);
 			break;
 		case OPT_PEEK:
-			kipc_mq_args.peek = true;
+			kipc_args.peek = true;
 			break;
 		case 'v':
-			kipc_mq_args.verbose = true;
+			kipc_args.verbose = true;
 			break;
 		case 't':
 			ret = kipc_opt_u32(path, o, optarg, 0, UINT32_MAX,
-					   &kipc_mq_args.timeout_ms);
-			kipc_mq_args.timed = true;
+					   &kipc_args.timeout_ms);
+			kipc_args.timed = true;
 			break;
 		case OPT_NONBLOCK:
-			kipc_mq_args.nonblock = true;
+			kipc_args.nonblock = true;
 			break;
 		case 'h':
 			return KIPC_HELP;

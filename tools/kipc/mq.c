@@ -18,25 +18,11 @@
 
 #include "kipc-tool.h"
 
-/* The absolute CLOCK_MONOTONIC time --timeout ends at, counted from now. */
-static void kipc_mq_deadline(struct timespec *abs)
-{
-	uint32_t ms = kipc_mq_args.timeout_ms;
-
-	clock_gettime(CLOCK_MONOTONIC, abs);
-	abs->tv_sec += ms / 1000;
-	abs->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (abs->tv_nsec >= 1000000000L) {
-		abs->tv_sec++;
-		abs->tv_nsec -= 1000000000L;
-	}
-}
-
 /* Open @name for @flags (KIPC_OPEN_READ or _WRITE), as --nonblock says. */
 static int kipc_mq_open_existing(const char *name, unsigned int flags)
 {
 	flags |= KIPC_OPEN_CLOEXEC;
-	if (kipc_mq_args.nonblock)
+	if (kipc_args.nonblock)
 		flags |= KIPC_OPEN_NONBLOCK;
 	return kipc_mq_open(name, flags, 0, 0, 0);
 }
@@ -54,10 +40,10 @@ int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_mq_args.excl)
+	if (kipc_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_mq_open(name, flags, kipc_mq_args.mode,
-			  kipc_mq_args.max_msgs, kipc_mq_args.max_msgsize);
+	fd = kipc_mq_open(name, flags, kipc_args.mode,
+			  kipc_args.max_msgs, kipc_args.max_msgsize);
 	if (fd < 0)
 		return kipc_dev_err(fd, "cannot create queue '%s'", name);
 	/* The name keeps the queue alive, as for mq_open(3). */
@@ -80,19 +66,12 @@ void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
 
 int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
-	int ret, first, i, status = 0;
+	int ret, first;
 
 	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	/* As rm(1): every name is tried, and any failure fails the whole. */
-	for (i = first; i < argc; i++) {
-		ret = kipc_unlink(KIPC_OBJ_MQ, argv[i]);
-		if (ret < 0)
-			status = kipc_dev_err(ret, "cannot unlink queue '%s'",
-					      argv[i]);
-	}
-	return status;
+	return kipc_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
 }
 
 void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
@@ -146,8 +125,8 @@ int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	/* The clock starts with the command, not with the send. */
-	if (kipc_mq_args.timed)
-		kipc_mq_deadline(&abs);
+	if (kipc_args.timed)
+		kipc_timeout_deadline(&abs);
 	name = argv[first];
 	msg = first + 1 < argc ? argv[first + 1] : "-";
 
@@ -175,11 +154,11 @@ int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 		len = strlen(msg);
 	}
 
-	if (kipc_mq_args.timed)
-		ret = kipc_mq_timedsend(fd, msg, len, kipc_mq_args.prio,
+	if (kipc_args.timed)
+		ret = kipc_mq_timedsend(fd, msg, len, kipc_args.prio,
 					CLOCK_MONOTONIC, &abs);
 	else
-		ret = kipc_mq_send(fd, msg, len, kipc_mq_args.prio);
+		ret = kipc_mq_send(fd, msg, len, kipc_args.prio);
 	if (ret < 0)
 		ret = kipc_errno(ret, "cannot send to queue '%s'", name);
 out_free:
@@ -230,14 +209,14 @@ static void kipc_print_msg(const void *buf, size_t len, unsigned int prio)
 {
 	if (kipc_output.raw) {
 		/* Standard output gets the bytes and nothing else. */
-		if (kipc_mq_args.verbose) {
+		if (kipc_args.verbose) {
 			fflush(stdout);
 			fprintf(stderr, "prio %u, %zu bytes\n", prio, len);
 		}
 		fwrite(buf, 1, len, stdout);
 		return;
 	}
-	if (kipc_mq_args.verbose)
+	if (kipc_args.verbose)
 		printf("prio %u: ", prio);
 	kipc_print_text(buf, len);
 }
@@ -257,8 +236,8 @@ int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	if (kipc_mq_args.timed)
-		kipc_mq_deadline(&abs);
+	if (kipc_args.timed)
+		kipc_timeout_deadline(&abs);
 	name = argv[first];
 
 	fd = kipc_mq_open_existing(name, KIPC_OPEN_READ);
@@ -279,8 +258,8 @@ int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	}
 
 	ret = 0;
-	for (i = 0; i < kipc_mq_args.count; i++) {
-		if (kipc_mq_args.peek) {
+	for (i = 0; i < kipc_args.count; i++) {
+		if (kipc_args.peek) {
 			n = kipc_mq_peek(fd, i, buf, size, &prio);
 			/* ENOENT would read as "no such queue". */
 			if (n == -ENOENT) {
@@ -288,7 +267,7 @@ int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 						 i, name);
 				break;
 			}
-		} else if (kipc_mq_args.timed) {
+		} else if (kipc_args.timed) {
 			n = kipc_mq_timedreceive(fd, buf, size, &prio,
 						 CLOCK_MONOTONIC, &abs);
 		} else {
@@ -296,7 +275,7 @@ int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 		}
 		if (n < 0) {
 			ret = kipc_errno(n, "cannot %s queue '%s'",
-					 kipc_mq_args.peek ? "peek at" :
+					 kipc_args.peek ? "peek at" :
 					 "receive from", name);
 			break;
 		}

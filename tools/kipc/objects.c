@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kipc: the objects of the caller's IPC namespace as tables: `kipc list` for
- * all of them, and `kipc mq|shm|sem list` for one type; `kipc mq show` for the
- * statistics of queues; and `kipc mq destroy`, the admin removal. All of them
- * go through netlink, libkipc-admin.
+ * all of them, and `kipc mq|shm|sem list` for one type; `kipc mq|shm|sem
+ * show` for their statistics; and `kipc mq|shm|sem destroy`, the admin
+ * removal. All of them go through netlink, libkipc-admin.
  *
  * The commands of the typed objects, these and those of the data path (in a
  * file per type), make up the command tables at the end of this file.
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kipc-tool.h"
 
@@ -51,7 +52,22 @@ enum {
 	COL_STIME,
 	COL_RTIME,
 	COL_SIZE,
+	COL_RSS,
+	COL_SWAP,
+	COL_NATTCH,
+	COL_SEALS,
+	COL_ATIME,
+	COL_DTIME,
 	COL_VALUE,
+	COL_NCOUNT,
+	COL_WAITS,
+	COL_POSTS,
+	COL_TIMEOUTS,
+	COL_UNDOHOLDERS,
+	COL_UNDOUNITS,
+	COL_RECOVERED,
+	COL_OTIME,
+	COL_LPID,
 };
 
 /*
@@ -63,6 +79,8 @@ enum {
 #define NUM	SCOLS_JSON_NUMBER
 #define STR	SCOLS_JSON_STRING
 #define RIGHT	SCOLS_FL_RIGHT
+#define SHM	TYPE_BIT(KIPC_OBJ_SHM)
+#define SEM	TYPE_BIT(KIPC_OBJ_SEM)
 
 const struct kipc_column kipc_obj_columns[] = {
 	[COL_TYPE]	= { "TYPE", 4, 0, STR,
@@ -122,10 +140,42 @@ const struct kipc_column kipc_obj_columns[] = {
 			    TYPE_BIT(KIPC_OBJ_MQ) },
 	[COL_RTIME]	= { "RTIME", 24, 0, STR, "time of the last receive",
 			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_SIZE]	= { "SIZE", 6, RIGHT, NUM, "region size, in bytes",
-			    TYPE_BIT(KIPC_OBJ_SHM) },
-	[COL_VALUE]	= { "VALUE", 5, RIGHT, NUM, "semaphore value",
-			    TYPE_BIT(KIPC_OBJ_SEM) },
+	[COL_SIZE]	= { "SIZE", 5, RIGHT, NUM, "region size",
+			    SHM, true },
+	[COL_RSS]	= { "RSS", 5, RIGHT, NUM,
+			    "region memory resident now", SHM, true },
+	[COL_SWAP]	= { "SWAP", 5, RIGHT, NUM,
+			    "region memory swapped out now", SHM, true },
+	[COL_NATTCH]	= { "NATTCH", 6, RIGHT, NUM,
+			    "mappings of the region now, in all processes",
+			    SHM },
+	[COL_SEALS]	= { "SEALS", 5, 0, STR,
+			    "seals: seal, shrink, grow, write, future-write",
+			    SHM },
+	[COL_ATIME]	= { "ATIME", 24, 0, STR,
+			    "time of the last mapping", SHM },
+	[COL_DTIME]	= { "DTIME", 24, 0, STR,
+			    "time of the last unmapping", SHM },
+	[COL_VALUE]	= { "VALUE", 5, RIGHT, NUM, "semaphore value", SEM },
+	[COL_NCOUNT]	= { "NCOUNT", 6, RIGHT, NUM,
+			    "tasks waiting on the semaphore now", SEM },
+	[COL_WAITS]	= { "WAITS", 5, RIGHT, NUM, "successful waits", SEM },
+	[COL_POSTS]	= { "POSTS", 5, RIGHT, NUM, "posts", SEM },
+	[COL_TIMEOUTS]	= { "TIMEOUTS", 8, RIGHT, NUM,
+			    "waits that timed out", SEM },
+	[COL_UNDOHOLDERS] = { "UNDOHOLDERS", 11, RIGHT, NUM,
+			      "open descriptions holding units under undo",
+			      SEM },
+	[COL_UNDOUNITS]	= { "UNDOUNITS", 9, RIGHT, NUM,
+			    "units held under undo now", SEM },
+	[COL_RECOVERED]	= { "RECOVERED", 9, RIGHT, NUM,
+			    "units undo gave back after their holders died",
+			    SEM },
+	[COL_OTIME]	= { "OTIME", 24, 0, STR,
+			    "time of the last wait or post", SEM },
+	[COL_LPID]	= { "LPID", 5, RIGHT, NUM,
+			    "last pid to map (shm), or to wait or post (sem)",
+			    SHM | SEM },
 };
 
 const size_t kipc_obj_ncolumns = ARRAY_SIZE(kipc_obj_columns);
@@ -161,6 +211,38 @@ static char *kipc_obj_u64(const struct kipc_admin_obj *obj, int attr,
 			  uint64_t v)
 {
 	return kipc_admin_obj_has(obj, attr) ? kipc_u64(v) : NULL;
+}
+
+/* A time, or an empty cell (null) for never, which a time of 0 means. */
+static char *kipc_obj_time(const struct kipc_admin_obj *obj, int attr,
+			   uint64_t ns, bool *oom)
+{
+	char *s;
+
+	if (!kipc_admin_obj_has(obj, attr) || !ns)
+		return NULL;
+	s = kipc_time(ns);
+	*oom = !s;
+	return s;
+}
+
+/* A size in bytes, or in pages of this machine's size. */
+static char *kipc_obj_size(const struct kipc_admin_obj *obj, int attr,
+			   uint64_t v, bool pages, bool *oom)
+{
+	static uint64_t page_size;
+	char *s;
+
+	if (!kipc_admin_obj_has(obj, attr))
+		return NULL;
+	if (pages) {
+		if (!page_size)
+			page_size = sysconf(_SC_PAGESIZE);
+		v *= page_size;
+	}
+	s = kipc_size(v);
+	*oom = !s;
+	return s;
 }
 
 /*
@@ -268,9 +350,57 @@ static char *kipc_obj_cell(int col, const struct kipc_admin_obj *obj,
 		s = kipc_time(obj->mq_rtime_ns);
 		break;
 	case COL_SIZE:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SHM_SIZE, obj->shm_size);
+		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_SIZE, obj->shm_size,
+				     false, oom);
+	case COL_RSS:
+		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_RESIDENT,
+				     obj->shm_resident, true, oom);
+	case COL_SWAP:
+		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_SWAPPED,
+				     obj->shm_swapped, true, oom);
+	case COL_NATTCH:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_SHM_NATTCH,
+				    obj->shm_nattch);
+	case COL_SEALS:
+		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_SHM_SEALS))
+			return NULL;
+		s = kipc_shm_seals(obj->shm_seals);
+		break;
+	case COL_ATIME:
+		return kipc_obj_time(obj, KIPC_A_OBJ_SHM_ATIME,
+				     obj->shm_atime_ns, oom);
+	case COL_DTIME:
+		return kipc_obj_time(obj, KIPC_A_OBJ_SHM_DTIME,
+				     obj->shm_dtime_ns, oom);
 	case COL_VALUE:
 		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_VALUE, obj->sem_value);
+	case COL_NCOUNT:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_WAITERS,
+				    obj->sem_waiters);
+	case COL_WAITS:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_WAITS, obj->sem_waits);
+	case COL_POSTS:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_POSTS, obj->sem_posts);
+	case COL_TIMEOUTS:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_TIMEOUTS,
+				    obj->sem_timeouts);
+	case COL_UNDOHOLDERS:
+		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_UNDO_HOLDERS,
+				    obj->sem_undo_holders);
+	case COL_UNDOUNITS:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_UNDO_UNITS,
+				    obj->sem_undo_units);
+	case COL_RECOVERED:
+		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_RECOVERED,
+				    obj->sem_recovered);
+	case COL_OTIME:
+		return kipc_obj_time(obj, KIPC_A_OBJ_SEM_OTIME,
+				     obj->sem_otime_ns, oom);
+	case COL_LPID:
+		if (obj->type == KIPC_OBJ_SHM)
+			return kipc_obj_u32(obj, KIPC_A_OBJ_SHM_LPID,
+					    obj->shm_lpid);
+		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_LPID, obj->sem_lpid);
 	default:
 		return NULL;
 	}
@@ -310,12 +440,14 @@ int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
  * @what: the objects, in words
  * @noun: one object in a word, for messages; NULL when @type is 0
  * @defaults: default columns
+ * @removal: for destroy's help, what an admin removal does to its users
  */
 struct kipc_list_spec {
 	unsigned int type;
 	const char *what;
 	const char *noun;
 	const char *defaults;
+	const char *removal;
 };
 
 static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
@@ -552,15 +684,13 @@ static void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
 	fprintf(out, "Usage: kipc %s { NAME | id ID }\n\n", cmd->path);
 	fprintf(out,
 		"Remove a %s at once, as an administrator does, over netlink: its\n"
-		"name goes, every task blocked on it wakes with EIDRM (\"Identifier\n"
-		"removed\"), and every later call on an fd still open to it fails\n"
-		"with EIDRM. It is freed when its last fd is closed.\n"
+		"name goes, %s\n"
 		"\n"
 		"NAME is found as opening it would find it; id ID reaches a %s\n"
 		"whose name is already gone. Only its owner, its creator or\n"
 		"CAP_SYS_ADMIN may destroy it. To remove only the name and leave\n"
 		"the users of the %s alone, use 'kipc %s rm'.\n",
-		spec->noun, spec->noun, spec->noun,
+		spec->noun, spec->removal, spec->noun, spec->noun,
 		kipc_type_name(spec->type));
 	kipc_help_options(out, cmd->opts);
 }
@@ -571,11 +701,18 @@ static const struct kipc_list_spec kipc_list_all = {
 	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
 };
 
+/* For destroy's help: what removal does to a queue or a semaphore. */
+#define KIPC_REMOVAL_WAKES						\
+	"every task blocked on it wakes with EIDRM (\"Identifier\n"	\
+	"removed\"), and every later call on an fd still open to it fails\n" \
+	"with EIDRM. It is freed when its last fd is closed."
+
 static const struct kipc_list_spec kipc_list_mq = {
 	.type = KIPC_OBJ_MQ,
 	.what = "message queues",
 	.noun = "queue",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+	.removal = KIPC_REMOVAL_WAKES,
 };
 
 static const struct kipc_list_spec kipc_show_mq = {
@@ -591,6 +728,18 @@ static const struct kipc_list_spec kipc_list_shm = {
 	.what = "shared memory regions",
 	.noun = "region",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
+	.removal = "new mappings, resizes and seals fail with EIDRM\n"
+		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
+		   "they are unmapped. It is freed when its last fd and mapping are gone.",
+};
+
+/* lsipc -m's columns, plus what a kipc region adds. */
+static const struct kipc_list_spec kipc_show_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.noun = "region",
+	.defaults = "ID,NAME,SIZE,RSS,SWAP,NATTCH,SEALS,CPID,LPID,ATIME,"
+		    "DTIME,CTIME,STATE",
 };
 
 static const struct kipc_list_spec kipc_list_sem = {
@@ -598,6 +747,15 @@ static const struct kipc_list_spec kipc_list_sem = {
 	.what = "semaphores",
 	.noun = "semaphore",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
+	.removal = KIPC_REMOVAL_WAKES,
+};
+
+static const struct kipc_list_spec kipc_show_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.noun = "semaphore",
+	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
+		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
 };
 
 #define KIPC_LIST_CMD(_path, _summary, _spec) {	\
@@ -629,7 +787,7 @@ const struct kipc_cmd kipc_mq_cmds[] = {
 		.name = "create",
 		.path = "mq create",
 		.summary = "create a queue",
-		.opts = KIPC_OPTS_CREATE,
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_MQ_CREATE,
 		.run = kipc_mq_create_run,
 		.help = kipc_mq_create_help,
 	},
@@ -672,10 +830,110 @@ const struct kipc_cmd kipc_mq_cmds[] = {
 const struct kipc_cmd kipc_shm_cmds[] = {
 	KIPC_LIST_CMD("shm list", "list the shared memory regions",
 		      &kipc_list_shm),
+	{
+		.name = "show",
+		.path = "shm show",
+		.summary = "show regions with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_shm,
+	},
+	{
+		.name = "create",
+		.path = "shm create",
+		.summary = "create a region",
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SHM_CREATE,
+		.run = kipc_shm_create_run,
+		.help = kipc_shm_create_help,
+	},
+	{
+		.name = "resize",
+		.path = "shm resize",
+		.summary = "grow or shrink a region",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_resize_run,
+		.help = kipc_shm_resize_help,
+	},
+	{
+		.name = "seal",
+		.path = "shm seal",
+		.summary = "add seals to a region, for good",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_seal_run,
+		.help = kipc_shm_seal_help,
+	},
+	{
+		.name = "rm",
+		.path = "shm rm",
+		.summary = "unlink region names; mappings and fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_rm_run,
+		.help = kipc_shm_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "shm destroy",
+		.summary = "remove a region now; it can no longer be mapped",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_shm,
+	},
 	{ }
 };
 
 const struct kipc_cmd kipc_sem_cmds[] = {
 	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
+	{
+		.name = "show",
+		.path = "sem show",
+		.summary = "show semaphores with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_sem,
+	},
+	{
+		.name = "create",
+		.path = "sem create",
+		.summary = "create a semaphore",
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SEM_CREATE,
+		.run = kipc_sem_create_run,
+		.help = kipc_sem_create_help,
+	},
+	{
+		.name = "post",
+		.path = "sem post",
+		.summary = "add units, waking the waiters they satisfy",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_sem_post_run,
+		.help = kipc_sem_post_help,
+	},
+	{
+		.name = "wait",
+		.path = "sem wait",
+		.summary = "take units, or hold them while a command runs",
+		.opts = KIPC_OPTS_WAIT | KIPC_OPTS_UNDO,
+		.run = kipc_sem_wait_run,
+		.help = kipc_sem_wait_help,
+	},
+	{
+		.name = "rm",
+		.path = "sem rm",
+		.summary = "unlink semaphore names; open fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_sem_rm_run,
+		.help = kipc_sem_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "sem destroy",
+		.summary = "remove a semaphore now, waking its waiters with EIDRM",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_sem,
+	},
 	{ }
 };

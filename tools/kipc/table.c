@@ -127,12 +127,16 @@ struct libscols_table *kipc_table_new(const char *name,
 	for (i = 0; i < c->nsel; i++) {
 		const struct kipc_column *col = &c->cols[c->sel[i]];
 		struct libscols_column *cl;
+		int json = col->json;
 
+		/* "4K" is not a JSON number: as lsblk, a string until -b. */
+		if (col->size && !kipc_output.bytes)
+			json = SCOLS_JSON_STRING;
 		cl = scols_table_new_column(tb, col->name, col->whint,
 					    col->flags);
 		if (!cl)
 			goto out_unref;
-		if (scols_column_set_json_type(cl, col->json))
+		if (scols_column_set_json_type(cl, json))
 			goto out_unref;
 	}
 	return tb;

@@ -2,6 +2,7 @@
 /*
  * kipc: messages, and the formatting of cells that several tables share.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -215,4 +216,116 @@ char *kipc_u64(uint64_t v)
 	if (asprintf(&s, "%" PRIu64, v) < 0)
 		return NULL;
 	return s;
+}
+
+/*
+ * A size as lsipc prints one: "512B", "4K", "1.5M", with one decimal
+ * (rounded, and left out when it is 0) in powers of 1024; or the bytes with
+ * --bytes.
+ */
+char *kipc_size(uint64_t bytes)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t whole, tenths;
+	int exp = 0;
+	char *s;
+
+	if (kipc_output.bytes)
+		return kipc_u64(bytes);
+	while (exp < 6 && bytes >= 1ULL << (10 * (exp + 1)))
+		exp++;
+	whole = bytes >> (10 * exp);
+	tenths = 0;
+	if (exp) {
+		uint64_t frac = bytes & ((1ULL << (10 * exp)) - 1);
+
+		/* Scaled down first: frac * 10 may not fit for EiB. */
+		tenths = ((frac >> (10 * exp - 10)) * 10 + 512) >> 10;
+		if (tenths == 10) {
+			whole++;
+			tenths = 0;
+		}
+		if (whole == 1024 && exp < 6) {
+			whole = 1;
+			exp++;
+		}
+	}
+	if (tenths) {
+		if (asprintf(&s, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths,
+			     units[exp]) < 0)
+			return NULL;
+	} else if (asprintf(&s, "%" PRIu64 "%c", whole, units[exp]) < 0) {
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * A size given as N, or N with a suffix K, M or G (powers of 1024, either
+ * case, optionally followed by "iB"). Returns false for anything else, and
+ * for sizes that do not fit.
+ */
+bool kipc_parse_size(const char *arg, uint64_t *out)
+{
+	static const char suffixes[] = "KMG";
+	unsigned long long v;
+	const char *p;
+	char *end;
+	int shift;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return false;
+	shift = 0;
+	if (*end) {
+		p = strchr(suffixes, toupper((unsigned char)*end));
+		if (!p)
+			return false;
+		shift = 10 * (p - suffixes + 1);
+		end++;
+		if (!strcmp(end, "iB"))
+			end += 2;
+		if (*end)
+			return false;
+	}
+	if (v > UINT64_MAX >> shift)
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+/* The absolute CLOCK_MONOTONIC time --timeout ends at, counted from now. */
+void kipc_timeout_deadline(struct timespec *abs)
+{
+	uint32_t ms = kipc_args.timeout_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, abs);
+	abs->tv_sec += ms / 1000;
+	abs->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (abs->tv_nsec >= 1000000000L) {
+		abs->tv_sec++;
+		abs->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * Unlink the names argv[first..] of objects of @type, as rm(1) removes
+ * files: every name is tried, and any failure fails the whole. Returns the
+ * exit status.
+ */
+int kipc_unlink_names(unsigned int type, const char *noun, int argc,
+		      char **argv, int first)
+{
+	int i, ret, status = 0;
+
+	for (i = first; i < argc; i++) {
+		ret = kipc_unlink(type, argv[i]);
+		if (ret < 0)
+			status = kipc_dev_err(ret, "cannot unlink %s '%s'",
+					      noun, argv[i]);
+	}
+	return status;
 }

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc sem create, post, wait and rm: the commands that use a semaphore the
+ * way a program does, through libkipc and /dev/kipc, so that scripts can
+ * too. Semaphores are found by name here, as an open finds them; `sem show`
+ * and `sem destroy` (objects.c) go through netlink instead.
+ *
+ * `sem wait NAME -- COMMAND` holds the units while COMMAND runs, as flock(1)
+ * holds a lock: without it, --undo would be of no use to a shell, since
+ * the units it records come back when kipc exits. kipc itself is the
+ * holder: COMMAND does not inherit the semaphore's fd, so if kipc is
+ * killed, the units of --undo come back at once.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kipc-tool.h"
+
+/* The units N of `post NAME [N]` and `wait NAME [N]`. */
+static int kipc_sem_count(const struct kipc_cmd *cmd, const char *arg,
+			  uint32_t *count)
+{
+	if (kipc_parse_u32(arg, 10, 1, KIPC_SEM_VALUE_MAX, count))
+		return 0;
+	return kipc_usage_err(cmd->path, "invalid count '%s': a number from 1 to %u",
+			      arg, KIPC_SEM_VALUE_MAX);
+}
+
+/* --- create ---------------------------------------------------------------- */
+
+int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
+			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
+	const char *name;
+	int ret, first, fd;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	if (kipc_args.excl)
+		flags |= KIPC_OPEN_EXCL;
+	fd = kipc_sem_open(name, flags, kipc_args.mode, kipc_args.value);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot create semaphore '%s'", name);
+	/* The name keeps the semaphore alive, as for sem_open(3). */
+	close(fd);
+	return 0;
+}
+
+void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
+	fprintf(out,
+		"Create the counting semaphore NAME in the caller's IPC namespace,\n"
+		"owned by the caller, with the value --value (0 to %u). If it\n"
+		"exists already, succeed without changing it, unless --excl is\n"
+		"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
+		"destroy'. A semaphore of value 1 is a lock.\n",
+		KIPC_SEM_VALUE_MAX);
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- post ------------------------------------------------------------------ */
+
+int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const char *name;
+	int ret, first, fd;
+	uint32_t count = 1;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	if (first + 1 < argc && kipc_sem_count(cmd, argv[first + 1], &count))
+		return 1;
+
+	fd = kipc_sem_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
+	ret = kipc_sem_post(fd, count);
+	if (ret < 0)
+		ret = kipc_errno(ret, "cannot post to semaphore '%s'", name);
+	close(fd);
+	return ret;
+}
+
+void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [N]\n\n", cmd->path);
+	fprintf(out,
+		"Add N units (default 1) to the semaphore NAME, and wake the\n"
+		"waiters they satisfy, oldest first. A value that would pass %u\n"
+		"fails with EOVERFLOW and changes nothing. It needs write\n"
+		"permission.\n",
+		KIPC_SEM_VALUE_MAX);
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- wait ------------------------------------------------------------------ */
+
+/*
+ * Run @argv with the units held, then post them back. SIGINT and SIGQUIT
+ * go to the command alone, as with system(3), so that ^C on the terminal
+ * ends the command and kipc still gives the units back. Returns the
+ * command's exit status, or 128 + the signal that killed it.
+ */
+static int kipc_sem_hold(int fd, const char *name, uint32_t count,
+			 char **argv)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction old_int, old_quit;
+	int ret, status, wstatus;
+	pid_t pid;
+
+	sigemptyset(&ign.sa_mask);
+	/* What the command prints comes after what kipc did. */
+	fflush(stdout);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execvp(argv[0], argv);
+		ret = errno;
+		kipc_errno(-ret, "cannot run '%s'", argv[0]);
+		_exit(ret == ENOENT ? 127 : 126);
+	}
+	if (pid < 0) {
+		status = kipc_errno(-errno, "cannot run '%s'", argv[0]);
+	} else {
+		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		if (WIFSIGNALED(wstatus))
+			status = 128 + WTERMSIG(wstatus);
+		else
+			status = WEXITSTATUS(wstatus);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+
+	ret = kipc_sem_post(fd, count);
+	if (ret < 0) {
+		kipc_errno(ret, "cannot post to semaphore '%s'", name);
+		if (!status)
+			status = 1;
+	}
+	return status;
+}
+
+int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	unsigned int oflags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
+	char **command = NULL;
+	unsigned int flags;
+	struct timespec abs;
+	uint32_t count = 1;
+	const char *name;
+	int ret, first, fd, i;
+	bool dashdash;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	flags = kipc_args.undo ? KIPC_SEM_UNDO : 0;
+	if (kipc_args.timed)
+		kipc_timeout_deadline(&abs);
+	/* GNU getopt moves a "--" to just before the words it ended. */
+	dashdash = !strcmp(argv[first - 1], "--");
+	name = argv[first];
+	i = first + 1;
+	if (i < argc && isdigit((unsigned char)argv[i][0])) {
+		if (kipc_sem_count(cmd, argv[i], &count))
+			return 1;
+		i++;
+	}
+	if (i < argc) {
+		if (!dashdash)
+			return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
+					      argv[i], cmd->path);
+		command = argv + i;
+		/* Giving the units back needs write permission. */
+		oflags |= KIPC_OPEN_WRITE;
+	}
+
+	fd = kipc_sem_open(name, oflags, 0, 0);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
+	if (kipc_args.nonblock)
+		ret = kipc_sem_trywait(fd, count, flags);
+	else if (kipc_args.timed)
+		ret = kipc_sem_timedwait(fd, count, flags, CLOCK_MONOTONIC,
+					 &abs);
+	else
+		ret = kipc_sem_wait(fd, count, flags);
+	if (ret < 0) {
+		ret = kipc_errno(ret, "cannot wait on semaphore '%s'", name);
+		goto out_close;
+	}
+	if (ret == KIPC_SEM_RECOVERED)
+		printf("recovered\n");
+	ret = command ? kipc_sem_hold(fd, name, count, command) : 0;
+out_close:
+	close(fd);
+	return ret;
+}
+
+void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [N] [OPTIONS] [-- COMMAND [ARG]...]\n\n",
+		cmd->path);
+	fprintf(out,
+		"Take N units (default 1) from the semaphore NAME, waiting while its\n"
+		"value is lower or others wait before us: waiters are served in the\n"
+		"order they came. Wait for at most --timeout milliseconds from the\n"
+		"start of the command. Print \"recovered\" when the units include ones\n"
+		"that a holder left when it died (see --undo).\n"
+		"\n"
+		"With a COMMAND, hold the units while it runs, then post them back\n"
+		"and exit with its status, as flock(1) does; that needs write\n"
+		"permission too. With --undo, the units are recorded against kipc's\n"
+		"open description of the semaphore, and if kipc dies holding them,\n"
+		"even by SIGKILL, the kernel gives them back, and the wait that\n"
+		"takes them next reports them recovered. Without a COMMAND, kipc\n"
+		"exits at once, so --undo gives the units back at once.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- rm -------------------------------------------------------------------- */
+
+int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	int ret, first;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	return kipc_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
+}
+
+void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
+	fprintf(out,
+		"Unlink the names of semaphores, as sem_unlink(3) does: a semaphore\n"
+		"can no longer be opened by its name, and the name can be created\n"
+		"again at once, but those that have it open keep using it until\n"
+		"they close it; then it is freed. To also stop them, use 'kipc sem\n"
+		"destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n");
+	kipc_help_options(out, cmd->opts);
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc shm create, resize, seal and rm: the commands that change a region
+ * the way a program does, through libkipc and /dev/kipc, with the caller's
+ * permissions. Regions are found by name here, as an open finds them;
+ * `shm show` and `shm destroy` (objects.c) go through netlink instead.
+ *
+ * A shell cannot map a region, so there is no command to read or write its
+ * bytes; a region is for programs, and these commands set it up for them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kipc-tool.h"
+
+/* The seals by name, in the order of their bits, as SEALS shows them. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} kipc_seal_names[] = {
+	{ KIPC_SEAL_SEAL, "seal" },
+	{ KIPC_SEAL_SHRINK, "shrink" },
+	{ KIPC_SEAL_GROW, "grow" },
+	{ KIPC_SEAL_WRITE, "write" },
+	{ KIPC_SEAL_FUTURE_WRITE, "future-write" },
+};
+
+/*
+ * @seals as "seal,grow,write", or "" for none. Bits a newer module added
+ * show as a number rather than not at all. Returns NULL when out of memory.
+ */
+char *kipc_shm_seals(uint32_t seals)
+{
+	char buf[128] = "";
+	size_t i, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++) {
+		if (!(seals & kipc_seal_names[i].bit))
+			continue;
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				len ? "," : "", kipc_seal_names[i].name);
+		seals &= ~kipc_seal_names[i].bit;
+	}
+	if (seals)
+		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
+			 len ? "," : "", seals);
+	return strdup(buf);
+}
+
+/* "grow,write" into KIPC_SEAL_* bits. Returns false on an unknown word. */
+static bool kipc_parse_seals(const char *list, uint32_t *seals)
+{
+	const char *p = list;
+	size_t i;
+
+	*seals = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++)
+			if (strlen(kipc_seal_names[i].name) == len &&
+			    !strncmp(kipc_seal_names[i].name, p, len))
+				break;
+		if (i == ARRAY_SIZE(kipc_seal_names))
+			return false;
+		*seals |= kipc_seal_names[i].bit;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return false;
+	}
+	return *seals != 0;
+}
+
+/* --- create ---------------------------------------------------------------- */
+
+int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
+			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
+	const char *name;
+	int ret, first, fd;
+	uint64_t size;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	if (kipc_args.excl)
+		flags |= KIPC_OPEN_EXCL;
+	size = kipc_args.size ? kipc_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
+	fd = kipc_shm_open(name, flags, kipc_args.mode, size);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot create region '%s'", name);
+	/* The name keeps the region alive, as for shm_open(3). */
+	close(fd);
+	return 0;
+}
+
+void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
+	fprintf(out,
+		"Create the shared memory region NAME in the caller's IPC namespace,\n"
+		"owned by the caller, of --size bytes (rounded up to whole pages for\n"
+		"the limits, which are charged at once); its bytes read as zero. If\n"
+		"it exists already, succeed without changing it, unless --excl is\n"
+		"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
+		"and the end of its last mapping.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- resize ---------------------------------------------------------------- */
+
+int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const char *name, *arg;
+	int ret, first, fd;
+	uint64_t size;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and a SIZE",
+			    &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	arg = argv[first + 1];
+	if (!kipc_parse_size(arg, &size) || !size)
+		return kipc_usage_err(cmd->path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
+				      arg);
+
+	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open region '%s'", name);
+	ret = kipc_shm_resize(fd, size);
+	if (ret < 0)
+		ret = kipc_errno(ret, "cannot resize region '%s'", name);
+	close(fd);
+	return ret;
+}
+
+void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME SIZE\n\n", cmd->path);
+	fprintf(out,
+		"Grow or shrink the region NAME to SIZE bytes (N, or N followed by\n"
+		"K, M or G), as ftruncate(2) does a file: new bytes read as zero,\n"
+		"and a mapping beyond the new end raises SIGBUS when it is touched.\n"
+		"The limits are charged or credited whole pages at once. The\n"
+		"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
+		"permission.\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- seal ------------------------------------------------------------------ */
+
+int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	const char *name, *arg;
+	int ret, first, fd;
+	uint32_t seals;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and SEALS",
+			    &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	arg = argv[first + 1];
+	if (!kipc_parse_seals(arg, &seals))
+		return kipc_usage_err(cmd->path, "invalid seals '%s': a comma-separated list of seal, shrink, grow, write and future-write",
+				      arg);
+
+	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return kipc_dev_err(fd, "cannot open region '%s'", name);
+	ret = kipc_shm_seal(fd, seals);
+	if (ret < 0)
+		ret = kipc_errno(ret, "cannot seal region '%s'", name);
+	close(fd);
+	return ret;
+}
+
+void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME SEAL[,SEAL...]\n\n", cmd->path);
+	fprintf(out,
+		"Add seals to the region NAME, as memfd's F_ADD_SEALS does; a seal\n"
+		"stays for the life of the region. It needs write permission.\n"
+		"\n"
+		"Seals:\n"
+		" seal          no more seals\n"
+		" shrink        the size may not shrink\n"
+		" grow          the size may not grow\n"
+		" write         no shared writable mapping at all; fails with EBUSY\n"
+		"               while one exists\n"
+		" future-write  no new shared writable mapping; those that exist\n"
+		"               keep writing\n");
+	kipc_help_options(out, cmd->opts);
+}
+
+/* --- rm -------------------------------------------------------------------- */
+
+int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+{
+	int ret, first;
+
+	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	return kipc_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
+}
+
+void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
+	fprintf(out,
+		"Unlink the names of shared memory regions, as shm_unlink(3) does:\n"
+		"a region can no longer be opened by its name, and the name can be\n"
+		"created again at once, but its open fds and its mappings keep\n"
+		"working; the region is freed when the last of them is gone. To\n"
+		"also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
+		"the creator or CAP_SYS_ADMIN may unlink.\n");
+	kipc_help_options(out, cmd->opts);
+}
