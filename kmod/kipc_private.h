@@ -14,9 +14,12 @@
  * An object's refcount only drops to zero with kipc_lock held
  * (refcount_dec_and_mutex_lock), so any object found in the name or id table
  * under kipc_lock has a reference count above zero and may be taken with
- * refcount_inc(). Each type's own state has its own lock. It may be taken
- * under kipc_lock (the netlink walk reads statistics under it), and kipc_lock
- * is never taken under it.
+ * refcount_inc(). Each type's own state has its own lock. A type's spinlock
+ * may be taken under kipc_lock (the netlink walk reads statistics under it),
+ * and kipc_lock is never taken under a spinlock. The one mutex that nests
+ * the other way is a region's shm->lock: resize recharges the limits with
+ * it held (shm->lock, then kipc_lock), so nothing may take shm->lock under
+ * kipc_lock; the netlink walk reads a region without it.
  *
  * References
  * ==========

@@ -17,7 +17,9 @@
  * a mapping outlives the fd, the name and an admin removal. kipc's vm_ops
  * wrap shmem's to count the mappings (lsipc's NATTCH), as ipc/shm.c does.
  * The map file is never installed in a file table, so nobody can ftruncate()
- * the shmem inode behind kipc's back.
+ * the shmem inode behind kipc's back. (Only /proc/PID/map_files, which needs
+ * CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in the initial namespace, opens
+ * the inode itself, with shmem's own file operations.)
  *
  * KIPC_SEAL_WRITE works as memfd's F_SEAL_WRITE: it denies the shmem
  * mapping's count of shared mappings that may write (i_mmap_writable), which
@@ -31,7 +33,8 @@
  * ================
  *
  * shm->lock (a mutex) serialises resize, sealing and removal; it is taken
- * with no other lock held and holds only the shmem inode's lock (truncate).
+ * with no other lock held, and under it resize takes kipc_lock (recharge)
+ * and the shmem inode's lock (truncate).
  * mmap() runs under mmap_lock, so it must not take shm->lock: truncation
  * takes the inode lock, and the core takes mmap_lock under the inode lock
  * (a tmpfs write faulting on its buffer). mmap() therefore reads the seals
@@ -393,8 +396,9 @@ out_respond:
 	cmd->out_seals = shm->seals;
 	mutex_unlock(&shm->lock);
 	/*
-	 * Not under shm->lock: the copy may fault and take mmap_lock, which
-	 * mmap() holds when it takes shm->lock.
+	 * Not under shm->lock: the copy may fault and take mmap_lock, and
+	 * mmap_lock nests outside the inode lock that resize takes under
+	 * shm->lock.
 	 */
 	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
 
