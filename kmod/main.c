@@ -27,9 +27,25 @@ unsigned int kipc_mq_max_msgs = 65536;
 module_param_named(mq_max_msgs, kipc_mq_max_msgs, uint, 0644);
 MODULE_PARM_DESC(mq_max_msgs, "Largest max_msgs of a new queue (default 65536)");
 
+/*
+ * A message is one allocation and its length comes back as an int, so the
+ * ceiling itself has one: 64 MiB, far above any sane message.
+ */
+#define KIPC_MQ_MSGSIZE_CEILING	(64U << 20)
+
+static int kipc_set_msgsize(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, KIPC_MQ_MSGSIZE_CEILING);
+}
+
+static const struct kernel_param_ops kipc_msgsize_ops = {
+	.set = kipc_set_msgsize,
+	.get = param_get_uint,
+};
+
 unsigned int kipc_mq_max_msgsize = 1 << 20;
-module_param_named(mq_max_msgsize, kipc_mq_max_msgsize, uint, 0644);
-MODULE_PARM_DESC(mq_max_msgsize, "Largest max_msgsize of a new queue in bytes (default 1 MiB)");
+module_param_cb(mq_max_msgsize, &kipc_msgsize_ops, &kipc_mq_max_msgsize, 0644);
+MODULE_PARM_DESC(mq_max_msgsize, "Largest max_msgsize of a new queue in bytes, 1..64 MiB (default 1 MiB)");
 
 unsigned long kipc_shm_max_size = 1UL << 30;
 module_param_named(shm_max_size, kipc_shm_max_size, ulong, 0644);

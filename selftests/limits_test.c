@@ -404,6 +404,25 @@ TEST_F(limits, per_namespace)
 	}
 }
 
+/*
+ * A message is one allocation whose length comes back as an int, so the
+ * ceiling mq_max_msgsize itself is bounded: 1..64 MiB; the module keeps its
+ * old value when a write is refused.
+ */
+TEST_F(limits, msgsize_ceiling_bounded)
+{
+	ASSERT_EQ(-EINVAL, kipc_param_write("mq_max_msgsize", 0));
+	ASSERT_EQ(-EINVAL, kipc_param_write("mq_max_msgsize",
+					    (64ULL << 20) + 1));
+	/* Past a uint, the kernel's parser says so first. */
+	ASSERT_EQ(-ERANGE, kipc_param_write("mq_max_msgsize", 1ULL << 32));
+	ASSERT_EQ(self->saved[5], test_param("mq_max_msgsize"));
+	test_set_param("mq_max_msgsize", 64ULL << 20);
+	ASSERT_EQ(64ULL << 20, test_param("mq_max_msgsize"));
+	test_set_param("mq_max_msgsize", 1);
+	ASSERT_EQ(1ULL, test_param("mq_max_msgsize"));
+}
+
 /* The attribute ceilings are read on every call too. */
 TEST_F(limits, ceilings_are_live)
 {
