@@ -157,7 +157,10 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 	struct kipc_rpc_client *c;
 	int ret;
 
-	if (!service || !out)
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!service)
 		return -EINVAL;
 	ret = kipc_rpc_opts_check(opts);
 	if (ret)

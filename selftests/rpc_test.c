@@ -1146,6 +1146,52 @@ TEST_F(rpc, serve_eintr)
 	kipc_rpc_client_close(c);
 }
 
+/*
+ * With O_NONBLOCK on the service fd, kipc_rpc_serve() answers what is
+ * queued and returns -EAGAIN: the receive half of each KIPC_IOC_MQ_SENDRECV
+ * follows the service fd, the send half the reply queue's.
+ */
+TEST_F(rpc, serve_nonblock)
+{
+	_Alignas(8) char raw[MSGSIZE], req[64], out[MSGSIZE];
+	const struct kipc_rpc_hdr *h = (const void *)out;
+	struct srv_ctx ctx = { .gate = -1, .entered = -1 };
+	char name[KIPC_NAME_MAX + 1];
+	size_t len, n;
+	int nb, q, i;
+	__u64 qid;
+
+	nb = kipc_mq_open(self->name, KIPC_OPEN_READ | KIPC_OPEN_NONBLOCK, 0,
+			  0, 0);
+	ASSERT_LE(0, nb);
+	ASSERT_EQ(-EAGAIN, kipc_rpc_serve(nb, rpc_handler, &ctx));
+	ASSERT_EQ(0UL, ctx.handled);
+
+	test_name(name, "reply");
+	q = kipc_mq_open(name, KIPC_NEW, 0600, 4, MSGSIZE);
+	ASSERT_LE(0, q);
+	qid = test_obj_id(q);
+	for (i = 0; i < 3; i++) {
+		len = rpc_req(req, OP_ECHO, 20, i, 8, 0);
+		n = raw_request(raw, KIPC_RPC_CALL, 200 + i, name, qid, req,
+				len);
+		ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
+	}
+	ioctls_reset();
+	ASSERT_EQ(-EAGAIN, kipc_rpc_serve(nb, rpc_handler, &ctx));
+	ASSERT_EQ(3UL, ctx.handled);
+	ASSERT_EQ(1UL, ioctls(KIPC_IOC_MQ_RECV));
+	ASSERT_EQ(3UL, ioctls(KIPC_IOC_MQ_SENDRECV));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ((ssize_t)(16 + len),
+			  kipc_mq_receive(q, out, sizeof(out), NULL));
+		ASSERT_EQ(200ULL + i, h->id);
+	}
+	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
+	close(q);
+	close(nb);
+}
+
 /* A server of another uid answers a client whose reply queue allows it. */
 TEST_F(rpc, server_other_uid)
 {
