@@ -73,7 +73,7 @@ LIBADMIN_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBADMIN_SRCS))
 lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
      $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
 
-$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h $(UAPI)
+$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h lib/kipc-rpc.h $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -134,7 +134,7 @@ $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(B)/lib/libkip
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
 
-$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h $(B)/lib/libkipc.so
+$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
@@ -231,6 +231,7 @@ INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
 	$(LIBDIR)/libkipc-admin.so.$(SOVERSION) $(LIBDIR)/libkipc-admin.so \
 	$(LIBDIR)/libkipc-admin.a $(LIBDIR)/pkgconfig/kipc.pc \
 	$(LIBDIR)/pkgconfig/kipc-admin.pc $(INCLUDEDIR)/kipc.h \
+	$(INCLUDEDIR)/kipc-rpc.h \
 	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
 	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
@@ -242,7 +243,8 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
 	cp -P $(B)/lib/libkipc*.so* $(B)/lib/libkipc*.a $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -m 0644 lib/kipc.h lib/kipc-admin.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h \
+		$(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/kipc.h
 	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7

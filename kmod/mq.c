@@ -681,58 +681,79 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 static const struct file_operations kipc_mq_fops;
 
 /*
- * Send then receive in one call. The send is SEND's and the receive RECV's;
- * what is particular is only that a failure must say whether the send
- * happened (KIPC_SENDRECV_SENT), and must not restart after it, which would
- * send twice. The receive honours O_NONBLOCK of either fd.
+ * Send then receive in one call. The send is SEND's and the receive RECV's,
+ * each with the O_NONBLOCK of its own fd; what is particular is only that
+ * after the send a failure must say so (KIPC_SENDRECV_SENT) and must not
+ * restart, which would send twice. The out fields are written back on
+ * every failure, so a struct reused from an earlier call cannot claim a
+ * send that did not happen.
  */
-static int kipc_mq_do_sendrecv(struct kipc_ucmd *ucmd, struct file *rfile)
+static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
 	struct kipc_mq *mq = file_mq(ucmd->file);
-	struct kipc_deadline dl;
+	struct kipc_deadline sdl, rdl;
+	struct file *rfile = NULL;
 	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig = 0;
 	int ret;
 
+	cmd->out_flags = 0;
+	cmd->out_len = 0;
+	cmd->out_prio = 0;
 	if ((cmd->flags & ~(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)) ||
-	    cmd->__reserved || cmd->__reserved2)
-		return -EOPNOTSUPP;
-	if (!(ucmd->file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+	    cmd->__reserved || cmd->__reserved2) {
+		ret = -EOPNOTSUPP;
+		goto out_respond;
+	}
+	if (!(ucmd->file->f_mode & FMODE_WRITE)) {
+		ret = -EBADF;
+		goto out_respond;
+	}
+	ret = kipc_deadline_init(&sdl, ucmd->file, cmd->flags, cmd->clockid,
 				 cmd->deadline);
 	if (ret)
-		return ret;
-	if (!rfile)
-		return -EBADF;
-	if (rfile->f_op != &kipc_mq_fops)
-		return -EINVAL;
-	if (!(rfile->f_mode & FMODE_READ))
-		return -EBADF;
+		goto out_respond;
+	rfile = fget(cmd->recv_fd);
+	if (!rfile) {
+		ret = -EBADF;
+		goto out_respond;
+	}
+	if (rfile->f_op != &kipc_mq_fops) {
+		ret = -EINVAL;
+		goto out_respond;
+	}
+	if (!(rfile->f_mode & FMODE_READ)) {
+		ret = -EBADF;
+		goto out_respond;
+	}
+	/* Valid, as the same fields were for the send half. */
+	kipc_deadline_init(&rdl, rfile, cmd->flags, cmd->clockid,
+			   cmd->deadline);
 
 	msg = kipc_msg_from_user(mq, cmd->send_buf, cmd->send_len,
 				 cmd->send_prio);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
-	ret = kipc_mq_send_one(mq, msg, &dl);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		goto out_respond;
+	}
+	ret = kipc_mq_send_one(mq, msg, &sdl);
 	if (ret) {
 		kipc_msg_free(msg);
-		return ret;
+		/* Not sent: -ERESTARTSYS restarts, as SEND's would. */
+		goto out_respond;
 	}
 
 	cmd->out_flags = KIPC_SENDRECV_SENT;
-	if (rfile->f_flags & O_NONBLOCK)
-		dl.nonblock = true;
-	ret = kipc_mq_recv_many(file_mq(rfile), &msgs, &cmd->recv_len, 1, &dl,
+	ret = kipc_mq_recv_many(file_mq(rfile), &msgs, &cmd->recv_len, 1, &rdl,
 				&toobig);
 	if (ret == -ERESTARTSYS)
 		ret = -EINTR;
 	if (ret == -EMSGSIZE)
 		cmd->out_len = toobig;
 	if (ret < 0)
-		return ret;
+		goto out_respond;
 
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
@@ -741,25 +762,17 @@ static int kipc_mq_do_sendrecv(struct kipc_ucmd *ucmd, struct file *rfile)
 			 msg->len) ||
 	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
 		kipc_mq_put_back(file_mq(rfile), &msgs);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto out_respond;
 	}
 	kipc_msg_free(msg);
-	return cmd->out_len;
-}
+	ret = cmd->out_len;
+	goto out_fput;
 
-static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
-{
-	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
-	struct file *rfile = fget(cmd->recv_fd);
-	int ret;
-
-	cmd->out_flags = 0;
-	cmd->out_len = 0;
-	cmd->out_prio = 0;
-	ret = kipc_mq_do_sendrecv(ucmd, rfile);
-	/* Every failure says whether the send happened; a stale SENT lies. */
-	if (ret < 0)
-		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+out_respond:
+	/* The caller must learn whether the send happened. */
+	kipc_ucmd_respond(ucmd, sizeof(*cmd));
+out_fput:
 	if (rfile)
 		fput(rfile);
 	return ret;

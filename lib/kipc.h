@@ -198,9 +198,10 @@ struct kipc_mq_sendrecv_args {
  * kipc_mq_sendrecv - send to @fd, then receive from @a->recv_fd, in one call
  *
  * The request/reply primitive: a client sends a request and waits for the
- * reply, a server sends a reply and waits for the next request. When it
- * fails, *@a->sent says whether the message went, so a retry never sends
- * it twice; after the send a signal gives -EINTR even with SA_RESTART.
+ * reply, a server sends a reply and waits for the next request. Each half
+ * honours O_NONBLOCK of its own fd. When it fails, *@a->sent says whether
+ * the message went, so a retry never sends it twice; after the send a
+ * signal gives -EINTR even with SA_RESTART. See also <kipc-rpc.h>.
  *
  * Return: the length received, or -errno.
  */

@@ -140,6 +140,8 @@
  *  - the errnos of KIPC_IOC_MQ_SEND for the send and of KIPC_IOC_MQ_RECV
  *    for the receive; @out_flags has KIPC_SENDRECV_SENT when the send
  *    happened, whatever the receive then did.
+ *  - EAGAIN: KIPC_WAIT_NONBLOCK, or O_NONBLOCK on the fd of the half that
+ *    would wait (the ioctl's fd for the send, @recv_fd for the receive).
  *  - EBADF: @recv_fd is not an open fd, or not open for reading.
  *  - EAGAIN: as for the single calls; the receive also honours O_NONBLOCK
  *    on @recv_fd.
@@ -567,7 +569,8 @@ struct kipc_mq_getattr {
 /**
  * struct kipc_mq_sendrecv - ioctl(KIPC_IOC_MQ_SENDRECV) on a queue fd
  * @size: sizeof(struct kipc_mq_sendrecv)
- * @flags: KIPC_WAIT_* bits, for both halves
+ * @flags: KIPC_WAIT_* bits, for both halves; O_NONBLOCK of each fd applies
+ *	to its own half only
  * @recv_fd: the queue to receive from, open for reading
  * @send_prio: priority of the message sent
  * @send_buf: user pointer to the message to send
@@ -588,8 +591,8 @@ struct kipc_mq_getattr {
  * request. Each half behaves exactly as KIPC_IOC_MQ_SEND and
  * KIPC_IOC_MQ_RECV do, with their permissions and errnos. The ioctl
  * returns the length received. When it fails, @out_flags tells whether the
- * send happened, so a retry never sends a request twice; @out_flags is
- * written back even then.
+ * send happened, so a retry never sends a request twice: the out fields are
+ * written back on every failure too.
  */
 struct kipc_mq_sendrecv {
 	__u32 size;

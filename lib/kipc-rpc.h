@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
+/*
+ * libkipc: request/reply over kipc message queues.
+ *
+ * A server receives requests on a service queue; each client has a private
+ * reply queue, whose name and object id travel in every request. A call is
+ * one KIPC_IOC_MQ_SENDRECV (send the request, wait for the reply), and a
+ * server answers a request and waits for the next one in one
+ * KIPC_IOC_MQ_SENDRECV too. See kipc_rpc_call(3) and kipc(7).
+ *
+ * As in the rest of libkipc, every function returns a value >= 0 on success
+ * or a negative errno on failure, and none sets errno or prints.
+ */
+#ifndef LIBKIPC_RPC_H
+#define LIBKIPC_RPC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <kipc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The wire format. Both ends run on one machine, so fields are in the host's
+ * byte order. A request is
+ *
+ *	struct kipc_rpc_hdr		16 bytes, type KIPC_RPC_CALL
+ *	struct kipc_rpc_reply_to	8 bytes, then the name, padded with
+ *					zeroes to a multiple of 8 bytes
+ *	payload				the rest of the message
+ *
+ * and a reply is a struct kipc_rpc_hdr of type KIPC_RPC_REPLY followed by
+ * the payload. So a payload always starts 8-byte aligned in the message.
+ */
+#define KIPC_RPC_MAGIC		0x6b525043U	/* "kRPC" */
+#define KIPC_RPC_VERSION	1
+
+/* Message types. */
+enum {
+	KIPC_RPC_CALL = 1,	/* a request; a reply is wanted */
+	KIPC_RPC_REPLY = 2,	/* the handler's answer */
+	KIPC_RPC_ERROR = 3,	/* no answer: the payload is a __s32 errno */
+	KIPC_RPC_BYE = 4,	/* the client is closing; nothing comes back */
+};
+
+/**
+ * struct kipc_rpc_hdr - the start of every request and reply
+ * @magic: KIPC_RPC_MAGIC
+ * @version: KIPC_RPC_VERSION
+ * @type: KIPC_RPC_CALL, _REPLY, _ERROR or _BYE
+ * @reply_to_len: CALL and BYE: the length of the reply queue's name,
+ *	1..KIPC_NAME_MAX; 0 otherwise
+ * @flags: 0; a receiver drops a message with bits it does not know
+ * @id: CALL: the request id, new for every call of a client;
+ *	REPLY and ERROR: the id of the request answered
+ */
+struct kipc_rpc_hdr {
+	uint32_t magic;
+	uint8_t version;
+	uint8_t type;
+	uint8_t reply_to_len;
+	uint8_t flags;
+	uint64_t id;
+};
+
+/**
+ * struct kipc_rpc_reply_to - where a reply goes; follows the header of a
+ *	CALL or a BYE
+ * @queue_id: the reply queue's object id (kipc_info(3)), so that a server
+ *	never answers into another queue that took the name later
+ * @name: the reply queue's name, @reply_to_len bytes without a NUL, then
+ *	zeroes up to a multiple of 8 bytes
+ */
+struct kipc_rpc_reply_to {
+	uint64_t queue_id;
+	char name[];
+};
+
+/* The payload of a request with a reply-to name of @len bytes starts here. */
+#define KIPC_RPC_CALL_HDR_SIZE(len) \
+	(sizeof(struct kipc_rpc_hdr) + sizeof(struct kipc_rpc_reply_to) + \
+	 (((len) + 7) & ~(size_t)7))
+/* The payload of a reply starts here. */
+#define KIPC_RPC_REPLY_HDR_SIZE	sizeof(struct kipc_rpc_hdr)
+
+/**
+ * struct kipc_rpc_client_opts - how kipc_rpc_client_open() makes the reply
+ *	queue; a NULL pointer or all zeroes means the defaults
+ * @mode: permission bits of the reply queue, less the umask; 0 means 0622,
+ *	so that a server running as another user can reply
+ * @max_msgs: capacity of the reply queue; 0 means 4. Room for more than
+ *	one reply lets late replies to calls that timed out queue up without
+ *	crowding out the reply to the current call
+ * @flags: must be 0
+ * @resv: must be 0
+ */
+struct kipc_rpc_client_opts {
+	mode_t mode;
+	uint32_t max_msgs;
+	uint32_t flags;
+	uint32_t resv[5];
+};
+
+/* A client: one service queue, one private reply queue. Not thread-safe. */
+struct kipc_rpc_client;
+
+/**
+ * kipc_rpc_client_open - connect to the service queue @service
+ * @opts: may be NULL
+ * @out: receives the client
+ *
+ * Opens @service for writing and creates a reply queue called
+ * "rpc.<pid>.<random hex>" with room for replies as large as the service
+ * queue's max_msgsize.
+ *
+ * Return: 0, or -errno.
+ */
+int kipc_rpc_client_open(const char *service,
+			 const struct kipc_rpc_client_opts *opts,
+			 struct kipc_rpc_client **out);
+
+/**
+ * kipc_rpc_client_close - say goodbye to the server, remove the reply queue
+ *	and free @c; NULL is allowed
+ */
+void kipc_rpc_client_close(struct kipc_rpc_client *c);
+
+/**
+ * kipc_rpc_client_name - the name of @c's reply queue
+ */
+const char *kipc_rpc_client_name(const struct kipc_rpc_client *c);
+
+/**
+ * kipc_rpc_client_reply_fd - the file descriptor of @c's reply queue
+ */
+int kipc_rpc_client_reply_fd(const struct kipc_rpc_client *c);
+
+/**
+ * kipc_rpc_call - send a request and wait for its reply
+ * @deadline: absolute CLOCK_MONOTONIC time to give up at; NULL waits for ever
+ *
+ * Return: the length of the reply's payload, or -errno.
+ */
+ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
+		      size_t req_len, void *reply, size_t reply_len,
+		      const struct timespec *deadline);
+
+/**
+ * kipc_rpc_handler_t - a server's answer to one request
+ * @ctx: the pointer given to kipc_rpc_serve()
+ * @req: the request's payload, 8-byte aligned
+ * @req_len: its length
+ * @reply: where to write the reply's payload, 8-byte aligned
+ * @reply_size: room at @reply
+ *
+ * Return: the length of the reply (0..@reply_size); or a negative errno,
+ * which ends serving (-ECANCELED for a normal stop): the caller gets that
+ * errno from kipc_rpc_call().
+ */
+typedef ssize_t (*kipc_rpc_handler_t)(void *ctx, const void *req,
+				      size_t req_len, void *reply,
+				      size_t reply_size);
+
+/**
+ * kipc_rpc_serve - answer the requests that arrive on @service_fd
+ * @service_fd: the service queue, open for reading
+ *
+ * Return: 0 when the handler stopped with -ECANCELED; else -errno: the
+ * handler's, or -EIDRM when the service queue was removed, or -EINTR.
+ */
+int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBKIPC_RPC_H */
