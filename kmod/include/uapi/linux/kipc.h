@@ -143,8 +143,6 @@
  *  - EAGAIN: KIPC_WAIT_NONBLOCK, or O_NONBLOCK on the fd of the half that
  *    would wait (the ioctl's fd for the send, @recv_fd for the receive).
  *  - EBADF: @recv_fd is not an open fd, or not open for reading.
- *  - EAGAIN: as for the single calls; the receive also honours O_NONBLOCK
- *    on @recv_fd.
  *  - EINVAL: @recv_fd is not a kipc queue.
  *  - EINTR: a signal arrived after the send. The call is not restarted,
  *    even with SA_RESTART, because that would send the request twice;
