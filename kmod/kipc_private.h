@@ -211,6 +211,7 @@ int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 int kipc_obj_file_release(struct inode *inode, struct file *file);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 u32 kipc_total_objects(void);
+void kipc_reap(void);
 int kipc_obj_remove(struct ipc_namespace *ns, u64 id,
 		    const struct cred *opener, bool admin);
 u32 kipc_obj_state(struct kipc_object *obj);

@@ -150,6 +150,8 @@ static int kipc_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
+	/* Counts must not include what only a dead namespace held. */
+	kipc_reap();
 	kipc_ns_stats(current->nsproxy->ipc_ns, &st);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -139,6 +140,12 @@ static struct kipc_ns *kipc_ns_find_locked(struct ipc_namespace *ipc_ns)
 	return NULL;
 }
 
+/* How often the reaper looks for dead namespaces while any has objects. */
+#define KIPC_REAP_INTERVAL	(5 * HZ)
+
+static void kipc_reaper_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kipc_reaper, kipc_reaper_fn);
+
 static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 {
 	struct kipc_ns *kns = kipc_ns_find_locked(ipc_ns);
@@ -151,6 +158,7 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 	kns->ipc_ns = ipc_ns;
 	xa_init(&kns->uids);
 	list_add(&kns->node, &kipc_namespaces);
+	schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
 	return kns;
 }
 
@@ -768,6 +776,58 @@ u32 kipc_total_objects(void)
 	return n;
 }
 
+/*
+ * Objects pin their IPC namespace, because names resolve by namespace
+ * pointer and a pointer must not be reused while a name refers to it. So a
+ * namespace whose tasks are all gone would live as long as its names. Once
+ * every reference to it is one of its objects' -- no task, no bind mount,
+ * no open ns file, nothing that could ever resolve a name there again --
+ * the reaper unlinks its names, as mqueue's names die with their namespace.
+ * An object still open or mapped elsewhere (an fd passed out) lives on,
+ * unlinked, until its last user goes. Nothing can take a new reference to
+ * such a namespace, so the test cannot go stale under kipc_lock.
+ */
+static void kipc_reap_locked(void)
+{
+	struct kipc_ns *kns, *next;
+	struct ipc_namespace *ns;
+	struct kipc_object *obj;
+	unsigned long id;
+
+	lockdep_assert_held(&kipc_lock);
+	list_for_each_entry_safe(kns, next, &kipc_namespaces, node) {
+		ns = kns->ipc_ns;
+		if (refcount_read(&ns->ns.count) != kns->objects)
+			continue;
+		/* kns goes with the last object: only @ns is used below. */
+		xa_for_each(&kipc_ids, id, obj) {
+			if (obj->ipc_ns != ns || !obj->linked)
+				continue;
+			if (kipc_obj_unlink_locked(obj))
+				kipc_obj_free(obj);
+		}
+	}
+}
+
+void kipc_reap(void)
+{
+	mutex_lock(&kipc_lock);
+	kipc_reap_locked();
+	mutex_unlock(&kipc_lock);
+}
+
+static void kipc_reaper_fn(struct work_struct *work)
+{
+	bool again;
+
+	mutex_lock(&kipc_lock);
+	kipc_reap_locked();
+	again = !list_empty(&kipc_namespaces);
+	mutex_unlock(&kipc_lock);
+	if (again)
+		schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
+}
+
 void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
 {
 	struct kipc_ns *kns;
@@ -845,6 +905,7 @@ void kipc_registry_exit(void)
 	bool last;
 	u32 t;
 
+	cancel_delayed_work_sync(&kipc_reaper);
 	for (;;) {
 		id = 0;
 		mutex_lock(&kipc_lock);

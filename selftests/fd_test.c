@@ -265,58 +265,6 @@ TEST_F(lifetime, closed_on_exit)
 	close(idpipe[0]);
 }
 
-static int send_fd(int sock, int fd)
-{
-	char data = 'k';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
-
-	memset(&u, 0, sizeof(u));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS ||
-	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 /*
  * Passed over SCM_RIGHTS to a process that never opened the object: the fd
  * works there, keeps the object alive, and grants what the sender had.
@@ -338,7 +286,7 @@ TEST_F(lifetime, passed_over_scm_rights)
 		close(sv[0]);
 		/* Someone who could not open it by name. */
 		test_become(KIPC_UID2, KIPC_GID2, KIPC_NO_GROUP);
-		rfd = recv_fd(sv[1]);
+		rfd = kipc_recv_fd(sv[1]);
 		ASSERT_LE(0, rfd);
 		test_ioctl_info(rfd, &info);
 		ASSERT_STREQ(self->name, info.out_name);
@@ -359,7 +307,7 @@ TEST_F(lifetime, passed_over_scm_rights)
 	close(ofd);
 	ofd = test_ioctl_open(variant->type, self->name, KIPC_OPEN_READ, 0,
 			      NULL, NULL, NULL);
-	ASSERT_EQ(0, send_fd(sv[0], ofd));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 	{
 		char c;
@@ -383,15 +331,15 @@ TEST_F(lifetime, in_flight_fd_holds_object)
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
 	ofd = test_ioctl_create(variant->type, self->name, 0600, &id);
-	ASSERT_EQ(0, send_fd(sv[0], ofd));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 	test_ioctl_unlink(variant->type, self->name);
 	ASSERT_EQ((int)KIPC_STATE_UNLINKED, test_nl_state(id));
 
-	ofd = recv_fd(sv[1]);
+	ofd = kipc_recv_fd(sv[1]);
 	ASSERT_LE(0, ofd);
 	ASSERT_EQ(id, test_obj_id(ofd));
-	ASSERT_EQ(0, send_fd(sv[0], ofd));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 	/* Closing both ends drops the message and the fd in it. */
 	close(sv[0]);

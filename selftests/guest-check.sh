@@ -9,12 +9,43 @@
 # tallies all of them. A binary that fails does not stop the others. Our own
 # remarks are "# " comments, so they never count as results.
 #
-# Exit status: 0 if every binary exited 0 (or 4, all skipped), else 1.
+# After each binary the module must hold no object at all (see
+# check_nothing_left).
+#
+# Exit status: 0 if every binary exited 0 (or 4, all skipped) and left
+# nothing behind, else 1.
 
 bindir=${KIPC_BINDIR:-/kipc/bin}
 last=unload_test
 
 rc=0
+
+# kipc objects alive in every namespace, as the module counts them.
+objects_alive() {
+	"$bindir/kipc" stats -r -n -o RESOURCE,USED 2>/dev/null |
+		awk '$1 == "all-objects" { print $2 }'
+}
+
+# Every binary cleans up after itself, so once it has exited (and the fds
+# and mappings of its processes are gone) the module must hold no object:
+# a region left behind would keep its pages. Exits finish asynchronously,
+# so allow a second. A leftover is a failure of its own ("not ok").
+check_nothing_left() {
+	name=$1
+	[ -x "$bindir/kipc" ] || return 0
+	i=0
+	while :; do
+		left=$(objects_alive)
+		[ "$left" = 0 ] && return 0
+		[ $i -ge 20 ] && break
+		i=$((i + 1))
+		sleep 0.05
+	done
+	echo "not ok - $name left ${left:-?} kipc objects behind"
+	"$bindir/kipc" list 2>&1 | sed 's/^/# /'
+	rc=1
+}
+
 run() {
 	name=$1
 	echo "# guest-check: $name"
@@ -27,6 +58,7 @@ run() {
 		rc=1
 		;;
 	esac
+	check_nothing_left "$name"
 }
 
 found=

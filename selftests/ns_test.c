@@ -2,7 +2,8 @@
 /*
  * Objects belong to the IPC namespace of their creator, and names resolve
  * only there: a child that unshared CLONE_NEWIPC neither sees nor touches
- * the objects of its parent's namespace, and the reverse.
+ * the objects of its parent's namespace, and the reverse. When a namespace
+ * dies, its names die with it, as mqueue's do.
  */
 #include "kipc_test.h"
 
@@ -216,6 +217,51 @@ TEST_F(ipcns, fd_crosses_namespaces)
 	test_wait_child(pid);
 	ASSERT_EQ(id, test_obj_id(ofd));
 	close(ofd);
+}
+
+/*
+ * A named object left in a namespace that then dies is reaped: nothing can
+ * resolve its name any more. Asking for the statistics runs the reaper.
+ * An object whose fd was passed out lives on, unlinked, until closed.
+ */
+TEST_F(ipcns, dead_namespace_names_are_reaped)
+{
+	struct kipc_info info;
+	struct kipc_nl nl;
+	int sv[2], ofd;
+	__u64 before;
+	pid_t pid;
+
+	test_nl_open(&nl);
+	before = test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		char kept[KIPC_NAME_MAX + 16];
+
+		close(sv[0]);
+		/* One left behind by name only, one passed out, open. */
+		close(test_ioctl_create(variant->type, self->name, 0600,
+					NULL));
+		snprintf(kept, sizeof(kept), "%s.kept", self->name);
+		ofd = test_ioctl_create(variant->type, kept, 0600, NULL);
+		ASSERT_EQ(0, kipc_send_fd(sv[1], ofd));
+		_exit(0);
+	}
+	close(sv[1]);
+	test_wait_child(pid);
+	ofd = kipc_recv_fd(sv[0]);
+	ASSERT_LE(0, ofd);
+	close(sv[0]);
+
+	/* The dead namespace's names are gone; the open object is not. */
+	ASSERT_EQ(before + 1, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
+	test_ioctl_info(ofd, &info);
+	ASSERT_EQ((__u32)KIPC_STATE_UNLINKED, info.out_state);
+	close(ofd);
+	ASSERT_EQ(before, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
+	close(nl.fd);
 }
 
 TEST_HARNESS_MAIN

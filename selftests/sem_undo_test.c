@@ -538,47 +538,6 @@ TEST_F(undo, fork_shares_description)
 	close(obs);
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -errno;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -EBADMSG;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
 
 /*
  * SCM_RIGHTS passes the description, and the record goes with it: the
@@ -603,7 +562,7 @@ TEST_F(undo, scm_rights_keeps_record)
 		int rfd;
 
 		close(ofd);
-		rfd = recv_fd(sv[1]);
+		rfd = kipc_recv_fd(sv[1]);
 		ASSERT_LE(0, rfd);
 		r.tag = (int)test_sem_undo(rfd);
 		test_ioctl_sem_post(rfd, 1);
@@ -616,7 +575,7 @@ TEST_F(undo, scm_rights_keeps_record)
 		_exit(0);
 	}
 	ASSERT_EQ(0U, test_ioctl_sem_wait(ofd, 3, KIPC_SEM_UNDO));
-	ASSERT_EQ(0, send_fd(sv[0], ofd));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 	/* In flight or received: either way nothing came back. */
 	test_sem_read_result(self->pipefd[0], &r);
