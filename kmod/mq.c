@@ -273,11 +273,12 @@ static void kipc_mq_update_pid(struct pid **slot, struct task_struct *task)
 	}
 }
 
-static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n)
+static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n,
+				struct task_struct *task)
 {
 	mq->sends += n;
 	mq->stime = ktime_get_real_ns();
-	kipc_mq_update_pid(&mq->lspid, current);
+	kipc_mq_update_pid(&mq->lspid, task);
 }
 
 static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
@@ -313,38 +314,57 @@ static void kipc_mq_wake_sender_locked(struct kipc_mq *mq,
 }
 
 /*
+ * Receivers wait only on an empty queue. Give @msg (not queued) to the
+ * first one whose buffer it fits, and say whether one took it.
+ */
+static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+{
+	struct kipc_mq_waiter *w;
+
+	lockdep_assert_held(&mq->lock);
+	list_for_each_entry(w, &mq->receivers, node) {
+		if (msg->len > w->buflen)
+			continue;
+		w->msg = msg;
+		kipc_mq_received_locked(mq, 1, w->task);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+		return true;
+	}
+	return false;
+}
+
+/* A queued message of @len fits none of the receivers: they all learn so. */
+static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len)
+{
+	struct kipc_mq_waiter *w, *tmp;
+
+	lockdep_assert_held(&mq->lock);
+	list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
+		w->toobig = len;
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
+	}
+}
+
+/*
  * Send one message that is already copied in. Returns 0 when the message
  * was handed over or queued (the queue owns it then), -EAGAIN when the queue
  * is full, or -EIDRM.
  */
 static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 {
-	struct kipc_mq_waiter *w, *tmp;
-
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
-
-	/* Receivers wait only on an empty queue: give it to the first fit. */
-	list_for_each_entry(w, &mq->receivers, node) {
-		if (msg->len > w->buflen)
-			continue;
-		w->msg = msg;
-		kipc_mq_sent_locked(mq, 1);
-		kipc_mq_received_locked(mq, 1, w->task);
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+	if (kipc_mq_hand_off_locked(mq, msg)) {
+		kipc_mq_sent_locked(mq, 1, current);
 		return 0;
 	}
 	if (mq->depth >= mq->max_msgs)
 		return -EAGAIN;
 
 	kipc_mq_insert_locked(mq, msg, false);
-	kipc_mq_sent_locked(mq, 1);
-	/* It is now the head, and it fits none of them: they all learn so. */
-	list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
-		w->toobig = msg->len;
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
-	}
+	kipc_mq_sent_locked(mq, 1, current);
+	kipc_mq_too_big_locked(mq, msg->len);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
 	return 0;
 }
@@ -356,29 +376,15 @@ static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
  */
 static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
 {
-	struct kipc_mq_waiter *w, *tmp;
 	struct kipc_msg *msg;
 
 	lockdep_assert_held(&mq->lock);
 	while (!list_empty(&mq->receivers) && (msg = kipc_mq_head_locked(mq))) {
-		bool given = false;
-
-		list_for_each_entry(w, &mq->receivers, node) {
-			if (msg->len > w->buflen)
-				continue;
-			kipc_mq_unqueue_locked(mq, msg);
-			w->msg = msg;
-			kipc_mq_received_locked(mq, 1, w->task);
-			kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
-			given = true;
-			break;
-		}
-		if (given)
+		kipc_mq_unqueue_locked(mq, msg);
+		if (kipc_mq_hand_off_locked(mq, msg))
 			continue;
-		list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
-			w->toobig = msg->len;
-			kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
-		}
+		kipc_mq_insert_locked(mq, msg, true);
+		kipc_mq_too_big_locked(mq, msg->len);
 	}
 }
 
@@ -392,9 +398,7 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
 	while (mq->depth < mq->max_msgs && !list_empty(&mq->senders)) {
 		w = list_first_entry(&mq->senders, struct kipc_mq_waiter, node);
 		kipc_mq_insert_locked(mq, w->msg, false);
-		mq->sends++;
-		mq->stime = ktime_get_real_ns();
-		kipc_mq_update_pid(&mq->lspid, w->task);
+		kipc_mq_sent_locked(mq, 1, w->task);
 		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
 		/* An arrival like any other: EPOLLET watchers must hear of it. */
 		mask = EPOLLIN | EPOLLRDNORM;
@@ -636,6 +640,28 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 	spin_unlock(&mq->lock);
 }
 
+/*
+ * Copy the one message received onto @msgs to @ubuf and then, with @ucmd,
+ * the call's struct (its out fields already set from the message). A fault
+ * puts the message back where it was, so nothing is lost. Returns the
+ * message's length, or -EFAULT.
+ */
+static int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,
+			   void __user *ubuf, struct kipc_ucmd *ucmd,
+			   size_t size)
+{
+	struct kipc_msg *msg = list_first_entry(msgs, struct kipc_msg, node);
+	int len = msg->len;
+
+	if (copy_to_user(ubuf, msg->data, msg->len) ||
+	    (ucmd && kipc_ucmd_respond(ucmd, size))) {
+		kipc_mq_put_back(mq, msgs);
+		return -EFAULT;
+	}
+	kipc_msg_free(msg);
+	return len;
+}
+
 static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
@@ -669,13 +695,8 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
-	if (copy_to_user(u64_to_user_ptr(cmd->buf), msg->data, msg->len) ||
-	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
-		kipc_mq_put_back(mq, &msgs);
-		return -EFAULT;
-	}
-	kipc_msg_free(msg);
-	return cmd->out_len;
+	return kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
+			       sizeof(*cmd));
 }
 
 static const struct file_operations kipc_mq_fops;
@@ -758,15 +779,11 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
-	if (copy_to_user(u64_to_user_ptr(cmd->recv_buf), msg->data,
-			 msg->len) ||
-	    kipc_ucmd_respond(ucmd, sizeof(*cmd))) {
-		kipc_mq_put_back(file_mq(rfile), &msgs);
-		ret = -EFAULT;
+	ret = kipc_mq_deliver(file_mq(rfile), &msgs,
+			      u64_to_user_ptr(cmd->recv_buf), ucmd,
+			      sizeof(*cmd));
+	if (ret < 0)
 		goto out_respond;
-	}
-	kipc_msg_free(msg);
-	ret = cmd->out_len;
 	goto out_fput;
 
 out_respond:
@@ -784,7 +801,6 @@ static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 	struct kipc_mq *mq = file_mq(file);
 	u32 buflen = min_t(size_t, len, U32_MAX);
 	struct kipc_deadline dl;
-	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig;
 	ssize_t ret;
@@ -793,14 +809,7 @@ static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 	ret = kipc_mq_recv_many(mq, &msgs, &buflen, 1, &dl, &toobig);
 	if (ret < 0)
 		return ret;
-	msg = list_first_entry(&msgs, struct kipc_msg, node);
-	if (copy_to_user(buf, msg->data, msg->len)) {
-		kipc_mq_put_back(mq, &msgs);
-		return -EFAULT;
-	}
-	ret = msg->len;
-	kipc_msg_free(msg);
-	return ret;
+	return kipc_mq_deliver(mq, &msgs, buf, NULL, 0);
 }
 
 /* --- vectored ------------------------------------------------------------ */
