@@ -77,7 +77,7 @@ static u32 kipc_hash(const struct ipc_namespace *ns, u32 type,
 {
 	unsigned long p = (unsigned long)ns;
 
-	seed = jhash_3words((u32)p, (u32)(p >> 16 >> 16), type, seed);
+	seed = jhash_3words(lower_32_bits(p), upper_32_bits(p), type, seed);
 	return jhash(name, len, seed);
 }
 
@@ -174,36 +174,49 @@ static void kipc_ns_put_locked(struct kipc_ns *kns)
 }
 
 /*
- * Charge a new object to its namespace and its creator. Namespace limits give
- * ENOSPC and per-uid limits EMFILE, as mq_open() does for queues_max and
+ * May @objects more objects and @bytes more bytes be charged to @kns and to
+ * the uid whose usage is @use (NULL: none yet)? Namespace limits give ENOSPC
+ * and per-uid limits EMFILE, as mq_open() does for queues_max and
  * RLIMIT_MSGQUEUE. Memory is global, so only CAP_SYS_RESOURCE in the initial
  * user namespace may pass them.
  */
-static int kipc_charge_locked(struct kipc_ns *kns, struct kipc_object *obj)
+static int kipc_limits_check_locked(struct kipc_ns *kns,
+				    struct kipc_uid_usage *use, u32 objects,
+				    u64 bytes)
 {
 	u64 max_bytes = READ_ONCE(kipc_max_bytes);
 	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
-	struct kipc_uid_usage *use;
+	u64 uid_objects = use ? use->objects : 0;
+	u64 uid_bytes = use ? use->bytes : 0;
+	int ret = 0;
+
+	lockdep_assert_held(&kipc_lock);
+	if ((objects &&
+	     (u64)kns->objects + objects > READ_ONCE(kipc_max_objects)) ||
+	    bytes > max_bytes || kns->bytes > max_bytes - bytes)
+		ret = -ENOSPC;
+	else if ((objects &&
+		  uid_objects + objects > READ_ONCE(kipc_uid_max_objects)) ||
+		 bytes > uid_max_bytes || uid_bytes > uid_max_bytes - bytes)
+		ret = -EMFILE;
+	if (ret && capable(CAP_SYS_RESOURCE))
+		ret = 0;
+	return ret;
+}
+
+/* Charge a new object to its namespace and its creator. */
+static int kipc_charge_locked(struct kipc_ns *kns, struct kipc_object *obj)
+{
 	unsigned long uid = __kuid_val(obj->cuid);
+	struct kipc_uid_usage *use;
 	int ret;
 
 	lockdep_assert_held(&kipc_lock);
 	use = xa_load(&kns->uids, uid);
-	if ((kns->objects >= READ_ONCE(kipc_max_objects) ||
-	     obj->bytes > max_bytes || kns->bytes > max_bytes - obj->bytes) &&
-	    !capable(CAP_SYS_RESOURCE))
-		return -ENOSPC;
-	if (use &&
-	    (use->objects >= READ_ONCE(kipc_uid_max_objects) ||
-	     obj->bytes > uid_max_bytes ||
-	     use->bytes > uid_max_bytes - obj->bytes) &&
-	    !capable(CAP_SYS_RESOURCE))
-		return -EMFILE;
+	ret = kipc_limits_check_locked(kns, use, 1, obj->bytes);
+	if (ret)
+		return ret;
 	if (!use) {
-		if ((!READ_ONCE(kipc_uid_max_objects) ||
-		     obj->bytes > uid_max_bytes) &&
-		    !capable(CAP_SYS_RESOURCE))
-			return -EMFILE;
 		use = kzalloc(sizeof(*use), GFP_KERNEL_ACCOUNT);
 		if (!use)
 			return -ENOMEM;
@@ -309,11 +322,8 @@ static void kipc_obj_unlink(struct kipc_object *obj)
  */
 int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
 {
-	u64 max_bytes = READ_ONCE(kipc_max_bytes);
-	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
 	struct kipc_uid_usage *use;
 	struct kipc_ns *kns;
-	u64 grow;
 	int ret = 0;
 
 	mutex_lock(&kipc_lock);
@@ -324,18 +334,9 @@ int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
 		goto out_unlock;
 	}
 	if (bytes > obj->bytes) {
-		grow = bytes - obj->bytes;
-		if ((grow > max_bytes || kns->bytes > max_bytes - grow) &&
-		    !capable(CAP_SYS_RESOURCE)) {
-			ret = -ENOSPC;
+		ret = kipc_limits_check_locked(kns, use, 0, bytes - obj->bytes);
+		if (ret)
 			goto out_unlock;
-		}
-		if ((grow > uid_max_bytes ||
-		     use->bytes > uid_max_bytes - grow) &&
-		    !capable(CAP_SYS_RESOURCE)) {
-			ret = -EMFILE;
-			goto out_unlock;
-		}
 	}
 	kns->bytes = kns->bytes - obj->bytes + bytes;
 	use->bytes = use->bytes - obj->bytes + bytes;
