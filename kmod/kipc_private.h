@@ -34,6 +34,8 @@
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
 #include <linux/ktime.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -264,5 +266,20 @@ bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 /* netlink.c */
 int kipc_netlink_init(void);
 void kipc_netlink_exit(void);
+
+/*
+ * Remember @task's process in *@slot (a "last pid" statistic), taking a
+ * reference only when it changes; the caller's lock protects *@slot.
+ */
+static inline void kipc_set_last_pid(struct pid **slot,
+				     struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
+}
 
 #endif /* __KIPC_PRIVATE_H */

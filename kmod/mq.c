@@ -263,22 +263,12 @@ static void kipc_mq_unqueue_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 	mq->bytes -= msg->len;
 }
 
-static void kipc_mq_update_pid(struct pid **slot, struct task_struct *task)
-{
-	struct pid *pid = task_tgid(task);
-
-	if (*slot != pid) {
-		put_pid(*slot);
-		*slot = get_pid(pid);
-	}
-}
-
 static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n,
 				struct task_struct *task)
 {
 	mq->sends += n;
 	mq->stime = ktime_get_real_ns();
-	kipc_mq_update_pid(&mq->lspid, task);
+	kipc_set_last_pid(&mq->lspid, task);
 }
 
 static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
@@ -286,7 +276,7 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 {
 	mq->recvs += n;
 	mq->rtime = ktime_get_real_ns();
-	kipc_mq_update_pid(&mq->lrpid, task);
+	kipc_set_last_pid(&mq->lrpid, task);
 }
 
 static void kipc_mq_wake_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,

@@ -132,14 +132,9 @@ static struct kipc_sem *file_sem(struct file *file)
 static void kipc_sem_touch_locked(struct kipc_sem *sem,
 				  struct task_struct *task)
 {
-	struct pid *pid = task_tgid(task);
-
 	lockdep_assert_held(&sem->lock);
 	sem->otime = ktime_get_real_ns();
-	if (sem->lpid != pid) {
-		put_pid(sem->lpid);
-		sem->lpid = get_pid(pid);
-	}
+	kipc_set_last_pid(&sem->lpid, task);
 }
 
 /* Take @count units for a wait. Returns whether some were recovered. */

@@ -115,15 +115,10 @@ static u64 kipc_shm_charge(u64 size)
 
 static void kipc_shm_attached(struct kipc_shm *shm)
 {
-	struct pid *pid = task_tgid(current);
-
 	spin_lock(&shm->stat_lock);
 	shm->nattch++;
 	shm->atime = ktime_get_real_ns();
-	if (shm->lpid != pid) {
-		put_pid(shm->lpid);
-		shm->lpid = get_pid(pid);
-	}
+	kipc_set_last_pid(&shm->lpid, current);
 	spin_unlock(&shm->stat_lock);
 }
 
