@@ -328,9 +328,10 @@ static bool kipc_shm_has_pins(struct address_space *mapping)
 	struct folio *folio;
 	bool pinned = false;
 
-	rcu_read_lock();
+	/* As memfd_tag_pins(): under the i_pages lock, no folio goes away. */
+	xas_lock_irq(&xas);
 	xas_for_each(&xas, folio, ULONG_MAX) {
-		if (xas_retry(&xas, folio) || xa_is_value(folio))
+		if (xa_is_value(folio))
 			continue;
 		if (folio_maybe_dma_pinned(folio)) {
 			pinned = true;
@@ -338,12 +339,12 @@ static bool kipc_shm_has_pins(struct address_space *mapping)
 		}
 		if (need_resched()) {
 			xas_pause(&xas);
-			rcu_read_unlock();
+			xas_unlock_irq(&xas);
 			cond_resched();
-			rcu_read_lock();
+			xas_lock_irq(&xas);
 		}
 	}
-	rcu_read_unlock();
+	xas_unlock_irq(&xas);
 	return pinned;
 }
 
