@@ -294,6 +294,64 @@ TEST_F(admin, remove_not_owner)
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
 }
 
+/*
+ * KIPC_CMD_OBJ_REMOVE of @id written with write(2), as a program that was
+ * handed the socket as its stdout would write it (no destination address,
+ * so netlink judges the socket's opener too). 0 or -errno.
+ */
+static int nl_remove_by_write(struct kipc_nl *nl, __u64 id)
+{
+	struct kipc_nl_req req;
+
+	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK, KIPC_CMD_OBJ_REMOVE,
+			 KIPC_GENL_VERSION);
+	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
+	if (write(nl->fd, &req, req.nlh.nlmsg_len) != (ssize_t)req.nlh.nlmsg_len)
+		return -errno;
+	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
+}
+
+/*
+ * A socket opened by an unprivileged user and handed to root (as to a setuid
+ * program that writes for it) still speaks with its opener's rights: the
+ * removal is refused, as netlink_capable() refuses such a deputy.
+ */
+TEST_F(admin, remove_through_unprivileged_socket)
+{
+	struct kipc_nl deputy;
+	int sv[2], qfd;
+	__u64 id;
+	pid_t pid;
+
+	qfd = test_mq_create(self->name, 2, 8);
+	id = test_obj_id(qfd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+	pid = test_fork_as(KIPC_UID2, KIPC_GID2, KIPC_NO_GROUP);
+	if (pid == 0) {
+		struct kipc_nl nl;
+
+		close(sv[0]);
+		test_nl_open(&nl);
+		ASSERT_EQ(0, kipc_send_fd(sv[1], nl.fd));
+		_exit(0);
+	}
+	close(sv[1]);
+	test_wait_child(pid);
+	deputy = self->nl;
+	deputy.fd = kipc_recv_fd(sv[0]);
+	ASSERT_LE(0, deputy.fd);
+	close(sv[0]);
+
+	ASSERT_EQ(-EPERM, nl_remove_by_write(&deputy, id));
+	ASSERT_EQ(0ULL, test_nl_state(id));
+	close(deputy.fd);
+	/* Root's own socket may. */
+	test_nl_remove(id);
+	ASSERT_EQ((__u64)(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED),
+		  test_nl_state(id));
+	close(qfd);
+}
+
 /* The owner needs no privilege to remove its own queue. */
 TEST_F(admin, remove_by_owner)
 {
