@@ -52,9 +52,12 @@ VERSION := 0.1.0
 SOVERSION := 1
 
 UAPI := kmod/include/uapi/linux/kipc.h
+# Generated from the netlink spec by `make spec`; included by $(UAPI).
+UAPI_NL := kmod/include/uapi/linux/kipc_netlink.h
+NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
-	style sparse man-check clean stage install uninstall
+	style sparse man-check clean stage install uninstall spec spec-check
 all: modules lib tools selftests
 
 modules:
@@ -73,11 +76,11 @@ LIBADMIN_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBADMIN_SRCS))
 lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
      $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
 
-$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h lib/kipc-rpc.h $(UAPI)
+$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h lib/kipc-rpc.h $(UAPI) $(UAPI_NL)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/kipc.h $(UAPI)
+$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/kipc.h $(UAPI) $(UAPI_NL)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -130,11 +133,11 @@ TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
 DEMO_BINS := $(B)/selftests/kipc_demo
 selftests: $(TEST_BINS) $(DEMO_BINS)
-$(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(B)/lib/libkipc.so
+$(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
 
-$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
+$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
@@ -163,6 +166,7 @@ check:
 	$(MAKE) run-check
 
 run-check:
+	$(MAKE) spec-check
 	$(MAKE) WERROR=1 stage
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
 
@@ -182,7 +186,9 @@ style:
 	@# KIPC_IOCTL_OP() names its ioctl twice, as iommufd's IOCTL_OP() does;
 	@# it is only ever given constants.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
-		--ignore MACRO_ARG_REUSE -f kmod/*.c $(filter-out kmod/compat.h,$(wildcard kmod/*.h))
+		--ignore MACRO_ARG_REUSE \
+		-f $(filter-out $(NL_GENERATED),$(wildcard kmod/*.c) \
+			$(filter-out kmod/compat.h,$(wildcard kmod/*.h)))
 	@# Version checks are the point of the compat header of an
 	@# out-of-tree module, as in wireguard-linux-compat.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
@@ -191,6 +197,22 @@ style:
 	@# number right under its struct.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore BIT_MACRO,LINE_SPACING -f $(UAPI)
+
+# --- the netlink spec ----------------------------------------------------------
+# kmod/netlink/specs/kipc.yaml is the source of the family's uapi enums and
+# kernel policies; `make spec` regenerates them with the kernel's ynl-gen-c,
+# and `make spec-check` (part of `make check`) fails if they are stale.
+spec:
+	scripts/ynl-gen.sh $(KSRC) $(B)/ynl
+	cp $(B)/ynl/kipc_netlink.h $(UAPI_NL)
+	cp $(B)/ynl/netlink-gen.h $(B)/ynl/netlink-gen.c kmod/
+
+spec-check:
+	@scripts/ynl-gen.sh $(KSRC) $(B)/ynl
+	@fail=0; for f in $(NL_GENERATED); do \
+		cmp -s $(B)/ynl/$$(basename $$f) $$f || \
+			{ echo "spec-check: $$f is stale: run 'make spec'" >&2; fail=1; }; \
+	done; [ $$fail = 0 ] && echo "spec-check: generated netlink code matches kmod/netlink/specs/kipc.yaml"
 
 # --- man pages ---------------------------------------------------------------------
 MAN3 := $(wildcard lib/man/*.3)
@@ -233,6 +255,7 @@ INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
 	$(LIBDIR)/pkgconfig/kipc-admin.pc $(INCLUDEDIR)/kipc.h \
 	$(INCLUDEDIR)/kipc-rpc.h \
 	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
+	$(INCLUDEDIR)/linux/kipc_netlink.h \
 	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
 	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7)))
@@ -245,7 +268,7 @@ install: all
 	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h \
 		$(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/kipc.h
+	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/linux/
 	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/

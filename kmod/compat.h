@@ -11,6 +11,7 @@
 #include <linux/proc_ns.h>
 #include <linux/shmem_fs.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 /* 6.3 made vm_flags writable only through helpers (per-VMA locking). */
@@ -45,5 +46,47 @@ static inline struct file *kipc_shmem_file_setup(const char *name,
 #define kipc_put_ipc_ns put_ipc_ns
 #define kipc_shmem_file_setup shmem_kernel_file_setup
 #endif
+
+/*
+ * 6.2 split each genetlink command into do and dump ops with their own
+ * policies (genl_split_ops), which is what ynl-gen-c generates; 6.1 takes one
+ * genl_ops per command, which netlink.c assembles from the split table.
+ */
+#define KIPC_HAVE_GENL_SPLIT_OPS \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+
+#if !KIPC_HAVE_GENL_SPLIT_OPS
+/* The fields of 6.2's struct genl_split_ops that ynl-gen-c fills in. */
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+};
+
+/* The request's attributes, as 6.6's genl_info_dump(cb)->attrs. */
+static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
+}
+#else
+static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->attrs;
+}
+#endif
+
+/*
+ * The monitor group needs per-socket private data, the family's bind hook
+ * and filtered multicast (6.9), to send each listener only its own IPC
+ * namespace's events. Without them there is no monitor group at all, rather
+ * than one that leaks other namespaces' events.
+ */
+#define KIPC_HAVE_NL_MONITOR \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
 
 #endif /* __KIPC_COMPAT_H */

@@ -214,7 +214,21 @@ int kipc_obj_file_release(struct inode *inode, struct file *file);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 u32 kipc_total_objects(void);
 void kipc_reap(void);
-int kipc_obj_remove(struct ipc_namespace *ns, u64 id,
+bool kipc_name_valid(const char *name, size_t len);
+
+/**
+ * struct kipc_obj_sel - which object a netlink request means
+ * @id: the object's id, when @name is NULL
+ * @type: KIPC_OBJ_* type, with @name
+ * @name: a NUL-terminated name, or NULL to select by @id
+ */
+struct kipc_obj_sel {
+	u64 id;
+	u32 type;
+	const char *name;
+};
+
+int kipc_obj_remove(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 		    const struct cred *opener, bool admin);
 u32 kipc_obj_state(struct kipc_object *obj);
 int kipc_obj_recharge(struct kipc_object *obj, u64 bytes);
@@ -234,6 +248,76 @@ struct kipc_ns_stats {
 
 void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
 
+/* Which limits are set, in struct kipc_limits_req and in a namespace. */
+#define KIPC_LIM_OBJECTS	BIT(0)
+#define KIPC_LIM_BYTES		BIT(1)
+#define KIPC_LIM_UID_OBJECTS	BIT(2)
+#define KIPC_LIM_UID_BYTES	BIT(3)
+
+/**
+ * struct kipc_limits_info - limits in force in a namespace, and usage
+ * @has_uid: (in) also report @uid's limits and usage
+ * @uid: (in) the uid, INVALID_UID without @has_uid
+ * @objects: object limit of the namespace
+ * @bytes: byte limit of the namespace
+ * @uid_objects: object limit of a uid without an override
+ * @uid_bytes: byte limit of a uid without an override
+ * @override: the namespace has limits set
+ * @this_uid_objects: object limit of @uid
+ * @this_uid_bytes: byte limit of @uid
+ * @uid_override: @uid has an override
+ * @objects_used: objects charged in the namespace
+ * @bytes_used: bytes charged in the namespace
+ * @uid_objects_used: objects charged to @uid
+ * @uid_bytes_used: bytes charged to @uid
+ */
+struct kipc_limits_info {
+	bool has_uid;
+	kuid_t uid;
+	u32 objects;
+	u64 bytes;
+	u32 uid_objects;
+	u64 uid_bytes;
+	bool override;
+	u32 this_uid_objects;
+	u64 this_uid_bytes;
+	bool uid_override;
+	u32 objects_used;
+	u64 bytes_used;
+	u32 uid_objects_used;
+	u64 uid_bytes_used;
+};
+
+/**
+ * struct kipc_limits_req - a change of limits
+ * @has_uid: change @uid's override, else the namespace's limits
+ * @uid: the uid
+ * @reset: drop what is set, instead of setting
+ * @set: KIPC_LIM_* bits, the values below that are given
+ * @objects: object limit (namespace or uid)
+ * @bytes: byte limit (namespace or uid)
+ * @uid_objects: per-uid default object limit (namespace only)
+ * @uid_bytes: per-uid default byte limit (namespace only)
+ */
+struct kipc_limits_req {
+	bool has_uid;
+	kuid_t uid;
+	bool reset;
+	u32 set;
+	u32 objects;
+	u64 bytes;
+	u32 uid_objects;
+	u64 uid_bytes;
+};
+
+void kipc_limits_get(struct ipc_namespace *ns, struct kipc_limits_info *li);
+int kipc_limits_set(struct ipc_namespace *ns,
+		    const struct kipc_limits_req *req);
+int kipc_limits_walk(struct ipc_namespace *ns, unsigned long *pos,
+		     int (*fn)(struct kipc_limits_info *li, void *arg),
+		     void *arg);
+void kipc_events_enable(bool on);
+
 /*
  * Walk the objects of one namespace in id order, starting at *pos, under
  * kipc_lock. @fn returns 0 to go on, or a negative errno to stop; *pos is left
@@ -241,6 +325,8 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
  */
 typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
+		   kipc_obj_visit_t fn, void *arg);
+int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 		   kipc_obj_visit_t fn, void *arg);
 
 /**
@@ -265,6 +351,7 @@ bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 
 /* netlink.c */
 int kipc_netlink_init(void);
+void kipc_nl_event(struct kipc_object *obj, u8 event);
 void kipc_netlink_exit(void);
 
 /*

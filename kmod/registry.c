@@ -33,6 +33,25 @@ static DEFINE_XARRAY(kipc_ids);		/* (protected by kipc_lock) */
 static LIST_HEAD(kipc_namespaces);	/* (protected by kipc_lock) */
 static u32 kipc_nr_objects;		/* (protected by kipc_lock) */
 static atomic64_t kipc_next_id = ATOMIC64_INIT(0);
+static bool kipc_events_on;		/* (protected by kipc_lock) */
+
+/*
+ * Announce @event for @obj on the monitor group. Every state change is made
+ * under kipc_lock and announced there, so listeners see them in order.
+ */
+static void kipc_event_locked(struct kipc_object *obj, u8 event)
+{
+	lockdep_assert_held(&kipc_lock);
+	if (kipc_events_on)
+		kipc_nl_event(obj, event);
+}
+
+void kipc_events_enable(bool on)
+{
+	mutex_lock(&kipc_lock);
+	kipc_events_on = on;
+	mutex_unlock(&kipc_lock);
+}
 
 /**
  * struct kipc_uid_usage - what one uid has created in one namespace
@@ -45,16 +64,39 @@ struct kipc_uid_usage {
 };
 
 /**
- * struct kipc_ns - accounting of one IPC namespace
+ * struct kipc_uid_limit - limits set for one uid in one namespace
+ * @set: KIPC_LIM_OBJECTS and KIPC_LIM_BYTES: which of the two are set
+ * @objects: object limit
+ * @bytes: byte limit
+ */
+struct kipc_uid_limit {
+	u32 set;
+	u32 objects;
+	u64 bytes;
+};
+
+/**
+ * struct kipc_ns - accounting and limits of one IPC namespace
  * @node: on kipc_namespaces
- * @ipc_ns: the namespace; not referenced here, the objects hold references
+ * @ipc_ns: the namespace; referenced here only while @pinned, else the
+ *	objects hold references
  * @per_type: objects by type
  * @objects: all objects
  * @bytes: all charged bytes
  * @uids: struct kipc_uid_usage indexed by kuid value
+ * @lim_set: KIPC_LIM_* bits: the limits below that an admin set; the others
+ *	follow the module parameters
+ * @lim_objects: object limit of the namespace
+ * @lim_bytes: byte limit of the namespace
+ * @lim_uid_objects: object limit of a uid without an override
+ * @lim_uid_bytes: byte limit of a uid without an override
+ * @uid_limits: struct kipc_uid_limit indexed by kuid value: the overrides
+ * @pinned: a reference on @ipc_ns is held, because limits are set
  *
- * Exists while the namespace has objects. Everything is protected by
- * kipc_lock.
+ * Exists while the namespace has objects or set limits. Set limits pin the
+ * namespace, so that they cannot pass to a new namespace that reuses its
+ * address; the reaper drops them when nothing else holds the namespace.
+ * Everything is protected by kipc_lock.
  */
 struct kipc_ns {
 	struct list_head node;
@@ -63,6 +105,13 @@ struct kipc_ns {
 	u32 objects;
 	u64 bytes;
 	struct xarray uids;
+	u32 lim_set;
+	u32 lim_objects;
+	u64 lim_bytes;
+	u32 lim_uid_objects;
+	u64 lim_uid_bytes;
+	struct xarray uid_limits;
+	bool pinned;
 };
 
 struct kipc_key {
@@ -157,6 +206,7 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 		return NULL;
 	kns->ipc_ns = ipc_ns;
 	xa_init(&kns->uids);
+	xa_init(&kns->uid_limits);
 	list_add(&kns->node, &kipc_namespaces);
 	schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
 	return kns;
@@ -165,12 +215,62 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 static void kipc_ns_put_locked(struct kipc_ns *kns)
 {
 	lockdep_assert_held(&kipc_lock);
-	if (kns->objects)
+	if (kns->objects || kns->pinned)
 		return;
-	WARN_ON(!xa_empty(&kns->uids));
+	WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits));
 	xa_destroy(&kns->uids);
 	list_del(&kns->node);
 	kfree(kns);
+}
+
+static void kipc_limits_default(struct kipc_limits_info *li);
+
+/* Forget every limit set for @kns, and let the namespace go. */
+static void kipc_ns_unpin_locked(struct kipc_ns *kns)
+{
+	struct kipc_uid_limit *ul;
+	unsigned long uid;
+
+	lockdep_assert_held(&kipc_lock);
+	xa_for_each(&kns->uid_limits, uid, ul)
+		kfree(ul);
+	xa_destroy(&kns->uid_limits);
+	kns->lim_set = 0;
+	if (kns->pinned) {
+		kns->pinned = false;
+		kipc_put_ipc_ns(kns->ipc_ns);
+	}
+	kipc_ns_put_locked(kns);
+}
+
+/* The limits in force for @kns and for @uid in it. */
+static void kipc_limits_locked(struct kipc_ns *kns, kuid_t uid,
+			       struct kipc_limits_info *li)
+{
+	struct kipc_uid_limit *ul = xa_load(&kns->uid_limits, __kuid_val(uid));
+	u32 set = kns->lim_set;
+
+	lockdep_assert_held(&kipc_lock);
+	li->objects = set & KIPC_LIM_OBJECTS ? kns->lim_objects :
+		      READ_ONCE(kipc_max_objects);
+	li->bytes = set & KIPC_LIM_BYTES ? kns->lim_bytes :
+		    READ_ONCE(kipc_max_bytes);
+	li->uid_objects = set & KIPC_LIM_UID_OBJECTS ? kns->lim_uid_objects :
+			  READ_ONCE(kipc_uid_max_objects);
+	li->uid_bytes = set & KIPC_LIM_UID_BYTES ? kns->lim_uid_bytes :
+			READ_ONCE(kipc_uid_max_bytes);
+	li->override = set != 0;
+	/* One uid's limits: its override, else the namespace's default. */
+	li->this_uid_objects = li->uid_objects;
+	li->this_uid_bytes = li->uid_bytes;
+	li->uid_override = false;
+	if (ul) {
+		if (ul->set & KIPC_LIM_OBJECTS)
+			li->this_uid_objects = ul->objects;
+		if (ul->set & KIPC_LIM_BYTES)
+			li->this_uid_bytes = ul->bytes;
+		li->uid_override = true;
+	}
 }
 
 /*
@@ -180,24 +280,23 @@ static void kipc_ns_put_locked(struct kipc_ns *kns)
  * RLIMIT_MSGQUEUE. Memory is global, so only CAP_SYS_RESOURCE in the initial
  * user namespace may pass them.
  */
-static int kipc_limits_check_locked(struct kipc_ns *kns,
+static int kipc_limits_check_locked(struct kipc_ns *kns, kuid_t uid,
 				    struct kipc_uid_usage *use, u32 objects,
 				    u64 bytes)
 {
-	u64 max_bytes = READ_ONCE(kipc_max_bytes);
-	u64 uid_max_bytes = READ_ONCE(kipc_uid_max_bytes);
 	u64 uid_objects = use ? use->objects : 0;
 	u64 uid_bytes = use ? use->bytes : 0;
+	struct kipc_limits_info li;
 	int ret = 0;
 
 	lockdep_assert_held(&kipc_lock);
-	if ((objects &&
-	     (u64)kns->objects + objects > READ_ONCE(kipc_max_objects)) ||
-	    bytes > max_bytes || kns->bytes > max_bytes - bytes)
+	kipc_limits_locked(kns, uid, &li);
+	if ((objects && (u64)kns->objects + objects > li.objects) ||
+	    bytes > li.bytes || kns->bytes > li.bytes - bytes)
 		ret = -ENOSPC;
-	else if ((objects &&
-		  uid_objects + objects > READ_ONCE(kipc_uid_max_objects)) ||
-		 bytes > uid_max_bytes || uid_bytes > uid_max_bytes - bytes)
+	else if ((objects && uid_objects + objects > li.this_uid_objects) ||
+		 bytes > li.this_uid_bytes ||
+		 uid_bytes > li.this_uid_bytes - bytes)
 		ret = -EMFILE;
 	if (ret && capable(CAP_SYS_RESOURCE))
 		ret = 0;
@@ -213,7 +312,7 @@ static int kipc_charge_locked(struct kipc_ns *kns, struct kipc_object *obj)
 
 	lockdep_assert_held(&kipc_lock);
 	use = xa_load(&kns->uids, uid);
-	ret = kipc_limits_check_locked(kns, use, 1, obj->bytes);
+	ret = kipc_limits_check_locked(kns, obj->cuid, use, 1, obj->bytes);
 	if (ret)
 		return ret;
 	if (!use) {
@@ -268,6 +367,7 @@ static void kipc_obj_unpublish_locked(struct kipc_object *obj)
 	WARN_ON(obj->linked);
 	if (!obj->published)
 		return;
+	kipc_event_locked(obj, KIPC_CMD_OBJ_DESTROY_NTF);
 	xa_erase(&kipc_ids, obj->id);
 	kipc_uncharge_locked(obj->kns, obj);
 	kipc_ns_put_locked(obj->kns);
@@ -295,9 +395,11 @@ void kipc_obj_put(struct kipc_object *obj)
 }
 
 /* Remove the name. True if that was the last reference. */
-static bool kipc_obj_unlink_locked(struct kipc_object *obj)
+static bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 {
 	lockdep_assert_held(&kipc_lock);
+	if (announce)
+		kipc_event_locked(obj, KIPC_CMD_OBJ_UNLINK_NTF);
 	rhashtable_remove_fast(&kipc_names, &obj->node, kipc_names_params);
 	WRITE_ONCE(obj->linked, false);
 	return kipc_obj_put_locked(obj);
@@ -310,7 +412,7 @@ static void kipc_obj_unlink(struct kipc_object *obj)
 
 	mutex_lock(&kipc_lock);
 	if (obj->linked)
-		last = kipc_obj_unlink_locked(obj);
+		last = kipc_obj_unlink_locked(obj, true);
 	mutex_unlock(&kipc_lock);
 	if (last)
 		kipc_obj_free(obj);
@@ -334,7 +436,8 @@ int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
 		goto out_unlock;
 	}
 	if (bytes > obj->bytes) {
-		ret = kipc_limits_check_locked(kns, use, 0, bytes - obj->bytes);
+		ret = kipc_limits_check_locked(kns, obj->cuid, use, 0,
+					       bytes - obj->bytes);
 		if (ret)
 			goto out_unlock;
 	}
@@ -379,6 +482,25 @@ static struct kipc_object *kipc_lookup_locked(struct ipc_namespace *ns,
 
 	lockdep_assert_held(&kipc_lock);
 	return rhashtable_lookup_fast(&kipc_names, &key, kipc_names_params);
+}
+
+/*
+ * The object @sel names in @ns: by id, or by type and name as an open would
+ * find it (so not one whose name is gone).
+ */
+static struct kipc_object *
+kipc_obj_select_locked(struct ipc_namespace *ns, const struct kipc_obj_sel *sel)
+{
+	struct kipc_object *obj;
+
+	lockdep_assert_held(&kipc_lock);
+	if (sel->name)
+		return kipc_lookup_locked(ns, sel->type, sel->name,
+					  strlen(sel->name));
+	obj = xa_load(&kipc_ids, sel->id);
+	if (!obj || obj->ipc_ns != ns)
+		return NULL;
+	return obj;
 }
 
 /* Take a reference on an existing object for an open with @flags. */
@@ -433,6 +555,7 @@ static struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags)
 	WRITE_ONCE(new->linked, true);
 	refcount_inc(&new->ref);
 	kipc_nr_objects++;
+	kipc_event_locked(new, KIPC_CMD_OBJ_CREATE_NTF);
 	obj = new;
 	goto out_unlock;
 
@@ -448,20 +571,28 @@ out_unlock:
 	return obj;
 }
 
-/* Copy and check a name: 1..KIPC_NAME_MAX printable ASCII, no '/' or space. */
+/* A name is 1..KIPC_NAME_MAX printable ASCII bytes, no '/' or space. */
+bool kipc_name_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > KIPC_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
+			return false;
+	return true;
+}
+
 static int kipc_name_from_user(char *name, u64 uptr)
 {
 	long len;
-	long i;
 
 	len = strncpy_from_user(name, u64_to_user_ptr(uptr), KIPC_NAME_MAX + 1);
 	if (len < 0)
 		return len;
-	if (len == 0 || len > KIPC_NAME_MAX)
+	if (!kipc_name_valid(name, len))
 		return -EINVAL;
-	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
-			return -EINVAL;
 	return len;
 }
 
@@ -650,7 +781,7 @@ int kipc_unlink_ioctl(struct kipc_ucmd *ucmd)
 		 !ns_capable(ns->user_ns, CAP_SYS_ADMIN))
 		ret = -EPERM;
 	else
-		last = kipc_obj_unlink_locked(obj);
+		last = kipc_obj_unlink_locked(obj, true);
 	mutex_unlock(&kipc_lock);
 	if (last)
 		kipc_obj_free(obj);
@@ -728,14 +859,14 @@ static bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid)
  * hold for both @opener (the socket's credentials) and the current task,
  * and @admin is the caller's netlink_ns_capable() answer, which checks both.
  */
-int kipc_obj_remove(struct ipc_namespace *ns, u64 id,
+int kipc_obj_remove(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 		    const struct cred *opener, bool admin)
 {
 	struct kipc_object *obj;
 
 	mutex_lock(&kipc_lock);
-	obj = xa_load(&kipc_ids, id);
-	if (!obj || obj->ipc_ns != ns) {
+	obj = kipc_obj_select_locked(ns, sel);
+	if (!obj) {
 		mutex_unlock(&kipc_lock);
 		return -ENOENT;
 	}
@@ -745,16 +876,32 @@ int kipc_obj_remove(struct ipc_namespace *ns, u64 id,
 		return -EPERM;
 	}
 	refcount_inc(&obj->ref);
+	if (!obj->removed)
+		kipc_event_locked(obj, KIPC_CMD_OBJ_REMOVE_NTF);
 	WRITE_ONCE(obj->removed, true);
 	/* Our own reference keeps this from being the last. */
 	if (obj->linked)
-		kipc_obj_unlink_locked(obj);
+		kipc_obj_unlink_locked(obj, false);
 	mutex_unlock(&kipc_lock);
 
 	if (obj->ops->remove)
 		obj->ops->remove(obj);
 	kipc_obj_put(obj);
 	return 0;
+}
+
+/* Call @fn for the object @sel selects in @ns, under kipc_lock. */
+int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
+		   kipc_obj_visit_t fn, void *arg)
+{
+	struct kipc_object *obj;
+	int ret;
+
+	mutex_lock(&kipc_lock);
+	obj = kipc_obj_select_locked(ns, sel);
+	ret = obj ? fn(obj, arg) : -ENOENT;
+	mutex_unlock(&kipc_lock);
+	return ret;
 }
 
 int kipc_obj_file_release(struct inode *inode, struct file *file)
@@ -794,19 +941,26 @@ static void kipc_reap_locked(void)
 	struct ipc_namespace *ns;
 	struct kipc_object *obj;
 	unsigned long id;
+	bool pinned;
 
 	lockdep_assert_held(&kipc_lock);
 	list_for_each_entry_safe(kns, next, &kipc_namespaces, node) {
 		ns = kns->ipc_ns;
-		if (refcount_read(&ns->ns.count) != kns->objects)
+		pinned = kns->pinned;
+		if (refcount_read(&ns->ns.count) != kns->objects + pinned)
 			continue;
-		/* kns goes with the last object: only @ns is used below. */
+		/*
+		 * Unless pinned, kns goes with the last object: only @ns is
+		 * used below. A pinned kns stays until it is unpinned.
+		 */
 		xa_for_each(&kipc_ids, id, obj) {
 			if (obj->ipc_ns != ns || !obj->linked)
 				continue;
-			if (kipc_obj_unlink_locked(obj))
+			if (kipc_obj_unlink_locked(obj, true))
 				kipc_obj_free(obj);
 		}
+		if (pinned)
+			kipc_ns_unpin_locked(kns);
 	}
 }
 
@@ -831,6 +985,7 @@ static void kipc_reaper_fn(struct work_struct *work)
 
 void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
 {
+	struct kipc_limits_info li = {};
 	struct kipc_ns *kns;
 
 	memset(st, 0, sizeof(*st));
@@ -840,12 +995,181 @@ void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st)
 		memcpy(st->per_type, kns->per_type, sizeof(st->per_type));
 		st->objects = kns->objects;
 		st->bytes = kns->bytes;
+		kipc_limits_locked(kns, INVALID_UID, &li);
 	}
 	mutex_unlock(&kipc_lock);
-	st->limit_objects = READ_ONCE(kipc_max_objects);
-	st->limit_bytes = READ_ONCE(kipc_max_bytes);
-	st->limit_uid_objects = READ_ONCE(kipc_uid_max_objects);
-	st->limit_uid_bytes = READ_ONCE(kipc_uid_max_bytes);
+	if (!kns)
+		kipc_limits_default(&li);
+	st->limit_objects = li.objects;
+	st->limit_bytes = li.bytes;
+	st->limit_uid_objects = li.uid_objects;
+	st->limit_uid_bytes = li.uid_bytes;
+}
+
+/* The limits of a namespace for which nothing was set: the parameters. */
+static void kipc_limits_default(struct kipc_limits_info *li)
+{
+	li->objects = READ_ONCE(kipc_max_objects);
+	li->bytes = READ_ONCE(kipc_max_bytes);
+	li->uid_objects = READ_ONCE(kipc_uid_max_objects);
+	li->uid_bytes = READ_ONCE(kipc_uid_max_bytes);
+	li->this_uid_objects = li->uid_objects;
+	li->this_uid_bytes = li->uid_bytes;
+	li->override = false;
+	li->uid_override = false;
+}
+
+/*
+ * The limits of @ns, with its usage; with @li->has_uid, also those of
+ * @li->uid and its usage.
+ */
+void kipc_limits_get(struct ipc_namespace *ns, struct kipc_limits_info *li)
+{
+	struct kipc_uid_usage *use;
+	struct kipc_ns *kns;
+
+	li->objects_used = 0;
+	li->bytes_used = 0;
+	li->uid_objects_used = 0;
+	li->uid_bytes_used = 0;
+	mutex_lock(&kipc_lock);
+	kns = kipc_ns_find_locked(ns);
+	if (!kns) {
+		kipc_limits_default(li);
+		goto out_unlock;
+	}
+	kipc_limits_locked(kns, li->uid, li);
+	li->objects_used = kns->objects;
+	li->bytes_used = kns->bytes;
+	use = xa_load(&kns->uids, __kuid_val(li->uid));
+	if (li->has_uid && use) {
+		li->uid_objects_used = use->objects;
+		li->uid_bytes_used = use->bytes;
+	}
+out_unlock:
+	mutex_unlock(&kipc_lock);
+}
+
+/*
+ * Set limits of @ns as @req says. Setting pins the namespace's accounting
+ * (and the namespace) until nothing is set any more, or the namespace is
+ * otherwise dead.
+ */
+int kipc_limits_set(struct ipc_namespace *ns, const struct kipc_limits_req *req)
+{
+	struct kipc_uid_limit *ul = NULL;
+	unsigned long uid = __kuid_val(req->uid);
+	struct kipc_ns *kns;
+	int ret = 0;
+
+	mutex_lock(&kipc_lock);
+	kns = kipc_ns_get_locked(ns);
+	if (!kns) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	if (req->has_uid) {
+		ul = xa_load(&kns->uid_limits, uid);
+		if (req->reset) {
+			if (ul) {
+				xa_erase(&kns->uid_limits, uid);
+				kfree(ul);
+			}
+		} else {
+			if (!ul) {
+				ul = kzalloc(sizeof(*ul), GFP_KERNEL_ACCOUNT);
+				if (!ul) {
+					ret = -ENOMEM;
+					goto out_put;
+				}
+				ret = xa_err(xa_store(&kns->uid_limits, uid, ul,
+						      GFP_KERNEL_ACCOUNT));
+				if (ret) {
+					kfree(ul);
+					goto out_put;
+				}
+			}
+			if (req->set & KIPC_LIM_OBJECTS)
+				ul->objects = req->objects;
+			if (req->set & KIPC_LIM_BYTES)
+				ul->bytes = req->bytes;
+			ul->set |= req->set;
+		}
+	} else if (req->reset) {
+		kns->lim_set = 0;
+	} else {
+		if (req->set & KIPC_LIM_OBJECTS)
+			kns->lim_objects = req->objects;
+		if (req->set & KIPC_LIM_BYTES)
+			kns->lim_bytes = req->bytes;
+		if (req->set & KIPC_LIM_UID_OBJECTS)
+			kns->lim_uid_objects = req->uid_objects;
+		if (req->set & KIPC_LIM_UID_BYTES)
+			kns->lim_uid_bytes = req->uid_bytes;
+		kns->lim_set |= req->set;
+	}
+
+out_put:
+	if (kns->lim_set || !xa_empty(&kns->uid_limits)) {
+		if (!kns->pinned) {
+			kns->pinned = true;
+			get_ipc_ns(ns);
+		}
+	} else {
+		kipc_ns_unpin_locked(kns);
+	}
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return ret;
+}
+
+/*
+ * Walk the uids of @ns that have an override or charged objects, in uid
+ * order from *pos, as kipc_walk_objs() walks objects.
+ */
+int kipc_limits_walk(struct ipc_namespace *ns, unsigned long *pos,
+		     int (*fn)(struct kipc_limits_info *li, void *arg),
+		     void *arg)
+{
+	struct kipc_limits_info li;
+	struct kipc_uid_usage *use;
+	unsigned long a, b, uid;
+	struct kipc_ns *kns;
+	int ret = 0;
+
+	mutex_lock(&kipc_lock);
+	kns = kipc_ns_find_locked(ns);
+	if (!kns)
+		goto out_end;
+	for (uid = *pos;; uid++) {
+		a = uid;
+		b = uid;
+		if (!xa_find(&kns->uids, &a, ULONG_MAX, XA_PRESENT))
+			a = ULONG_MAX;
+		if (!xa_find(&kns->uid_limits, &b, ULONG_MAX, XA_PRESENT))
+			b = ULONG_MAX;
+		uid = min(a, b);
+		if (uid == ULONG_MAX)
+			break;
+		li.has_uid = true;
+		li.uid = KUIDT_INIT(uid);
+		kipc_limits_locked(kns, li.uid, &li);
+		li.objects_used = kns->objects;
+		li.bytes_used = kns->bytes;
+		use = xa_load(&kns->uids, uid);
+		li.uid_objects_used = use ? use->objects : 0;
+		li.uid_bytes_used = use ? use->bytes : 0;
+		ret = fn(&li, arg);
+		if (ret) {
+			*pos = uid;
+			goto out_unlock;
+		}
+	}
+out_end:
+	*pos = ULONG_MAX;
+out_unlock:
+	mutex_unlock(&kipc_lock);
+	return ret;
 }
 
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
@@ -901,6 +1225,7 @@ out_exit_types:
  */
 void kipc_registry_exit(void)
 {
+	struct kipc_ns *kns;
 	struct kipc_object *obj;
 	unsigned long id;
 	bool last;
@@ -917,7 +1242,7 @@ void kipc_registry_exit(void)
 		}
 		last = false;
 		if (!WARN_ON(!obj->linked))
-			last = kipc_obj_unlink_locked(obj);
+			last = kipc_obj_unlink_locked(obj, false);
 		mutex_unlock(&kipc_lock);
 		if (!last) {
 			WARN(1, "kipc: object %llu still referenced at exit\n",
@@ -926,7 +1251,14 @@ void kipc_registry_exit(void)
 		}
 		kipc_obj_free(obj);
 	}
-	WARN_ON(!list_empty(&kipc_namespaces));
+	mutex_lock(&kipc_lock);
+	while (!list_empty(&kipc_namespaces)) {
+		kns = list_first_entry(&kipc_namespaces, struct kipc_ns, node);
+		if (WARN_ON(!kns->pinned || kns->objects))
+			break;
+		kipc_ns_unpin_locked(kns);
+	}
+	mutex_unlock(&kipc_lock);
 	xa_destroy(&kipc_ids);
 	rhashtable_destroy(&kipc_names);
 	for (t = 1; t < ARRAY_SIZE(kipc_types); t++)

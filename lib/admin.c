@@ -15,6 +15,7 @@
  * forged answer.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,9 @@
 #define KIPC_ADMIN_OBJ_SIZE_VER0 offsetofend(struct kipc_admin_obj, name)
 #define KIPC_ADMIN_STATS_SIZE_VER0 \
 	offsetofend(struct kipc_admin_stats, limit_uid_bytes)
+#define KIPC_ADMIN_LIMITS_SIZE_VER0 \
+	offsetofend(struct kipc_admin_limits, __reserved)
+#define KIPC_ADMIN_EVENT_SIZE_VER0 offsetofend(struct kipc_admin_event, name)
 
 /* Growth only at the end: the first version's fields stay where they were. */
 _Static_assert(offsetof(struct kipc_admin_obj, mq_depth) ==
@@ -57,6 +61,7 @@ struct kipc_admin {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int family;
+	bool monitor;
 	char errmsg[KIPC_ADMIN_ERRMSG_MAX];
 };
 
@@ -610,6 +615,13 @@ static int kipc_admin_list_one(struct nlmsghdr *nlh, void *arg)
 KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
 				      kipc_admin_obj_cb cb, void *arg)
 {
+	return kipc_admin_list_type(ka, 0, cb, arg);
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_list_type(struct kipc_admin *ka,
+					   unsigned int type,
+					   kipc_admin_obj_cb cb, void *arg)
+{
 	struct kipc_admin_list_arg la = { .cb = cb, .arg = arg };
 	struct kipc_admin_req req = {
 		.cmd = KIPC_CMD_OBJ_GET,
@@ -625,7 +637,11 @@ KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = kipc_admin_talk(ka, msg, &req);
+	ret = type ? nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) : 0;
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, &req);
 	nlmsg_free(msg);
 	if (!ret)
 		ret = la.count;
@@ -653,8 +669,23 @@ static int kipc_admin_get_one(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
-				     struct kipc_admin_obj *obj, size_t size)
+/* Put the attributes that select an object: an id, or a type and a name. */
+static int kipc_admin_put_sel(struct nl_msg *msg, uint64_t id,
+			      unsigned int type, const char *name)
+{
+	int ret;
+
+	if (!name)
+		ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
+	else
+		ret = nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) ?:
+		      nla_put_string(msg, KIPC_A_OBJ_NAME, name);
+	return ret < 0 ? kipc_admin_nlerr(ret) : 0;
+}
+
+static int kipc_admin_get_sel(struct kipc_admin *ka, uint64_t id,
+			      unsigned int type, const char *name,
+			      struct kipc_admin_obj *obj, size_t size)
 {
 	struct kipc_admin_get_arg ga = { .found = false };
 	struct kipc_admin_req req = {
@@ -673,15 +704,15 @@ KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
-	if (ret < 0) {
-		ret = kipc_admin_nlerr(ret);
+	ret = kipc_admin_put_sel(msg, id, type, name);
+	if (ret < 0)
 		goto out_free;
-	}
 	ret = kipc_admin_talk(ka, msg, &req);
 	if (!ret && !ga.found)
 		ret = -EPROTO;
-	if (!ret && ga.obj.id != id)
+	if (!ret && !name && ga.obj.id != id)
+		ret = -EPROTO;
+	if (!ret && name && (ga.obj.type != type || strcmp(ga.obj.name, name)))
 		ret = -EPROTO;
 	if (!ret)
 		kipc_admin_copy_out(obj, size, &ga.obj, sizeof(ga.obj));
@@ -692,47 +723,30 @@ out:
 	return ret;
 }
 
-struct kipc_admin_find_arg {
-	unsigned int type;
-	const char *name;
-	struct kipc_admin_obj obj;
-	bool found;
-};
-
-static int kipc_admin_find_one(const struct kipc_admin_obj *obj, void *arg)
+KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
+				     struct kipc_admin_obj *obj, size_t size)
 {
-	struct kipc_admin_find_arg *fa = arg;
+	return kipc_admin_get_sel(ka, id, 0, NULL, obj, size);
+}
 
-	if (obj->type != fa->type || strcmp(obj->name, fa->name))
-		return 0;
-	/* Unlinked and removed objects keep their names, but open() misses. */
-	if (kipc_admin_obj_has(obj, KIPC_A_OBJ_STATE) &&
-	    (obj->state & (KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED)))
-		return 0;
-	fa->obj = *obj;
-	fa->found = true;
-	return 1;
+/* Names the kernel would refuse anyway, refused without asking it. */
+static bool kipc_admin_name_ok(const char *name)
+{
+	return name && name[0] && strlen(name) <= KIPC_NAME_MAX;
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
 				      const char *name,
 				      struct kipc_admin_obj *obj, size_t size)
 {
-	struct kipc_admin_find_arg fa = { .type = type, .name = name };
-	int ret;
-
-	if (size < KIPC_ADMIN_OBJ_SIZE_VER0 || !name)
+	if (size < KIPC_ADMIN_OBJ_SIZE_VER0 || !kipc_admin_name_ok(name))
 		return -EINVAL;
-	ret = kipc_admin_list(ka, kipc_admin_find_one, &fa);
-	if (ret < 0)
-		return ret;
-	if (!fa.found)
-		return -ENOENT;
-	kipc_admin_copy_out(obj, size, &fa.obj, sizeof(fa.obj));
-	return 0;
+	/* The kernel looks the name up as an open would. */
+	return kipc_admin_get_sel(ka, 0, type, name, obj, size);
 }
 
-KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
+static int kipc_admin_remove_sel(struct kipc_admin *ka, uint64_t id,
+				 unsigned int type, const char *name)
 {
 	/* The kernel answers with an ACK or an error, and nothing else. */
 	struct kipc_admin_req req = { .cmd = KIPC_CMD_OBJ_REMOVE };
@@ -745,15 +759,27 @@ KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
+	ret = kipc_admin_put_sel(msg, id, type, name);
+	if (!ret)
 		ret = kipc_admin_talk(ka, msg, &req);
 	nlmsg_free(msg);
 out:
 	errno = saved_errno;
 	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
+{
+	return kipc_admin_remove_sel(ka, id, 0, NULL);
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_remove_name(struct kipc_admin *ka,
+					     unsigned int type,
+					     const char *name)
+{
+	if (!kipc_admin_name_ok(name))
+		return -EINVAL;
+	return kipc_admin_remove_sel(ka, 0, type, name);
 }
 
 static const struct nla_policy
@@ -839,4 +865,335 @@ KIPC_ADMIN_EXPORT int kipc_admin_stats(struct kipc_admin *ka,
 out:
 	errno = saved_errno;
 	return ret;
+}
+
+static const struct nla_policy
+kipc_admin_limits_policy[KIPC_A_LIMITS_MAX + 1] = {
+	[KIPC_A_LIMITS_UID]		= { .type = NLA_U32 },
+	[KIPC_A_LIMITS_OBJECTS]		= { .type = NLA_U32 },
+	[KIPC_A_LIMITS_BYTES]		= { .type = NLA_U64 },
+	[KIPC_A_LIMITS_UID_OBJECTS]	= { .type = NLA_U32 },
+	[KIPC_A_LIMITS_UID_BYTES]	= { .type = NLA_U64 },
+	[KIPC_A_LIMITS_OBJECTS_USED]	= { .type = NLA_U32 },
+	[KIPC_A_LIMITS_BYTES_USED]	= { .type = NLA_U64 },
+	[KIPC_A_LIMITS_OVERRIDE]	= { .type = NLA_FLAG },
+};
+
+static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh,
+				      struct kipc_admin_limits *lim)
+{
+	struct nlattr *tb[KIPC_A_LIMITS_MAX + 1];
+	int ret;
+
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_LIMITS_MAX,
+			       kipc_admin_limits_policy);
+	if (ret < 0)
+		return ret;
+	memset(lim, 0, sizeof(*lim));
+	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
+			       kipc_admin_limits_policy);
+	lim->uid = kipc_admin_u32(tb, KIPC_A_LIMITS_UID);
+	lim->objects = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS);
+	lim->bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES);
+	lim->uid_objects = kipc_admin_u32(tb, KIPC_A_LIMITS_UID_OBJECTS);
+	lim->uid_bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_UID_BYTES);
+	lim->objects_used = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS_USED);
+	lim->bytes_used = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES_USED);
+	lim->override = !!tb[KIPC_A_LIMITS_OVERRIDE];
+	return 0;
+}
+
+struct kipc_admin_limits_arg {
+	struct kipc_admin_limits lim;
+	bool found;
+	kipc_admin_limits_cb cb;
+	void *arg;
+	int count;
+};
+
+static int kipc_admin_limits_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_limits_arg *la = arg;
+	int ret;
+
+	if (la->found && !la->cb)
+		return -EPROTO;
+	ret = kipc_admin_limits_from_msg(nlh, &la->lim);
+	if (ret < 0)
+		return ret;
+	la->found = true;
+	if (!la->cb)
+		return 0;
+	la->count++;
+	return la->cb(&la->lim, la->arg);
+}
+
+static int kipc_admin_limits_req(struct kipc_admin *ka, bool has_uid,
+				 uint32_t uid, struct kipc_admin_limits *lim,
+				 size_t size)
+{
+	struct kipc_admin_limits_arg la = { .found = false };
+	struct kipc_admin_req req = {
+		.cmd = KIPC_CMD_LIMITS_GET,
+		.parse = kipc_admin_limits_one,
+		.arg = &la,
+	};
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	if (size < KIPC_ADMIN_LIMITS_SIZE_VER0)
+		return -EINVAL;
+	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = has_uid ? nla_put_u32(msg, KIPC_A_LIMITS_UID, uid) : 0;
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+	if (!ret && !la.found)
+		ret = -EPROTO;
+	if (!ret)
+		kipc_admin_copy_out(lim, size, &la.lim, sizeof(la.lim));
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_get(struct kipc_admin *ka,
+					    struct kipc_admin_limits *lim,
+					    size_t size)
+{
+	return kipc_admin_limits_req(ka, false, 0, lim, size);
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_get_uid(struct kipc_admin *ka,
+						uint32_t uid,
+						struct kipc_admin_limits *lim,
+						size_t size)
+{
+	return kipc_admin_limits_req(ka, true, uid, lim, size);
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_list(struct kipc_admin *ka,
+					     kipc_admin_limits_cb cb,
+					     void *arg)
+{
+	struct kipc_admin_limits_arg la = { .cb = cb, .arg = arg };
+	struct kipc_admin_req req = {
+		.cmd = KIPC_CMD_LIMITS_GET,
+		.parse = kipc_admin_limits_one,
+		.arg = &la,
+	};
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_DUMP);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+	if (!ret)
+		ret = la.count;
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+#define KIPC_ADMIN_LIMIT_ALL \
+	(KIPC_ADMIN_LIMIT_OBJECTS | KIPC_ADMIN_LIMIT_BYTES | \
+	 KIPC_ADMIN_LIMIT_UID_OBJECTS | KIPC_ADMIN_LIMIT_UID_BYTES | \
+	 KIPC_ADMIN_LIMIT_UID | KIPC_ADMIN_LIMIT_RESET)
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
+					    unsigned int what,
+					    const struct kipc_admin_limits *lim)
+{
+	struct kipc_admin_req req = { .cmd = KIPC_CMD_LIMITS_SET };
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret = 0;
+
+	/* The kernel says the same, but a caller's mistake is found here. */
+	if (!lim || (what & ~KIPC_ADMIN_LIMIT_ALL) ||
+	    !(what & ~KIPC_ADMIN_LIMIT_UID))
+		return -EINVAL;
+	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_SET, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (what & KIPC_ADMIN_LIMIT_UID)
+		ret = nla_put_u32(msg, KIPC_A_LIMITS_UID, lim->uid);
+	if (!ret && (what & KIPC_ADMIN_LIMIT_OBJECTS))
+		ret = nla_put_u32(msg, KIPC_A_LIMITS_OBJECTS, lim->objects);
+	if (!ret && (what & KIPC_ADMIN_LIMIT_BYTES))
+		ret = nla_put_u64(msg, KIPC_A_LIMITS_BYTES, lim->bytes);
+	if (!ret && (what & KIPC_ADMIN_LIMIT_UID_OBJECTS))
+		ret = nla_put_u32(msg, KIPC_A_LIMITS_UID_OBJECTS,
+				  lim->uid_objects);
+	if (!ret && (what & KIPC_ADMIN_LIMIT_UID_BYTES))
+		ret = nla_put_u64(msg, KIPC_A_LIMITS_UID_BYTES, lim->uid_bytes);
+	if (!ret && (what & KIPC_ADMIN_LIMIT_RESET))
+		ret = nla_put_flag(msg, KIPC_A_LIMITS_RESET);
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
+{
+	int saved_errno = errno;
+	struct kipc_admin *ka;
+	int ret, grp;
+
+	ret = kipc_admin_open(&ka);
+	if (ret < 0)
+		return ret;
+	/* The family without the group: a kernel that cannot filter. */
+	grp = genl_ctrl_resolve_grp(ka->sk, KIPC_GENL_NAME, KIPC_MCGRP_MONITOR);
+	if (grp < 0) {
+		ret = grp == -NLE_OBJ_NOTFOUND ? -EOPNOTSUPP :
+						 kipc_admin_nlerr(grp);
+		goto out_close;
+	}
+	if (setsockopt(nl_socket_get_fd(ka->sk), SOL_NETLINK,
+		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		ret = -errno;
+		goto out_close;
+	}
+	ka->monitor = true;
+	*out = ka;
+	errno = saved_errno;
+	return 0;
+
+out_close:
+	kipc_admin_close(ka);
+	errno = saved_errno;
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_monitor_fd(const struct kipc_admin *ka)
+{
+	return ka->monitor ? nl_socket_get_fd(ka->sk) : -EINVAL;
+}
+
+static const struct nla_policy kipc_admin_event_policy[KIPC_A_OBJ_MAX + 1] = {
+	[KIPC_A_OBJ_ID]		= { .type = NLA_U64 },
+	[KIPC_A_OBJ_TYPE]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_NAME]	= { .type = NLA_STRING,
+				    .maxlen = KIPC_NAME_MAX + 1 },
+	[KIPC_A_OBJ_NS]		= { .type = NLA_U32 },
+	[KIPC_A_OBJ_ACTOR_PID]	= { .type = NLA_U32 },
+	[KIPC_A_OBJ_ACTOR_UID]	= { .type = NLA_U32 },
+};
+
+/* One datagram of the monitor socket as an event; 0 if it is not one. */
+static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
+				  size_t len, struct kipc_admin_event *ev)
+{
+	struct nlmsghdr *nlh = buf;
+	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
+	struct genlmsghdr *genl;
+	int ret;
+
+	if (!nlmsg_ok(nlh, (int)len) || nlh->nlmsg_type != ka->family ||
+	    !genlmsg_valid_hdr(nlh, 0))
+		return 0;
+	genl = nlmsg_data(nlh);
+	if (!kipc_admin_event_name(genl->cmd))
+		return 0;
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX,
+			       kipc_admin_event_policy);
+	if (ret < 0)
+		return ret;
+	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
+		return -EPROTO;
+	memset(ev, 0, sizeof(*ev));
+	ev->event = genl->cmd;
+	ev->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
+	ev->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
+	ev->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
+	ev->actor_pid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_PID);
+	ev->actor_uid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_UID);
+	nla_strlcpy(ev->name, tb[KIPC_A_OBJ_NAME], sizeof(ev->name));
+	return 1;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_monitor_read(struct kipc_admin *ka,
+					      struct kipc_admin_event *out,
+					      size_t size, int timeout_ms)
+{
+	/* An event is one small message; anything longer is not ours. */
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int saved_errno = errno;
+	struct kipc_admin_event ev;
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	struct pollfd pfd;
+	ssize_t n;
+	int ret;
+
+	if (!ka->monitor || size < KIPC_ADMIN_EVENT_SIZE_VER0)
+		return -EINVAL;
+	pfd.fd = nl_socket_get_fd(ka->sk);
+	pfd.events = POLLIN;
+	for (;;) {
+		ret = poll(&pfd, 1, timeout_ms);
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		if (ret == 0)
+			break;
+		n = recvmsg(pfd.fd, &mh, MSG_DONTWAIT);
+		if (n < 0) {
+			ret = -errno;
+			if (ret == -EAGAIN || ret == -EINTR)
+				continue;
+			/* -ENOBUFS: events were lost; later ones follow. */
+			break;
+		}
+		if (mh.msg_flags & MSG_TRUNC || from.nl_pid != 0)
+			continue;
+		ret = kipc_admin_event_parse(ka, buf, n, &ev);
+		if (ret) {
+			if (ret > 0)
+				kipc_admin_copy_out(out, size, &ev, sizeof(ev));
+			break;
+		}
+	}
+	errno = saved_errno;
+	return ret;
+}
+
+KIPC_ADMIN_EXPORT const char *kipc_admin_event_name(uint32_t event)
+{
+	switch (event) {
+	case KIPC_CMD_OBJ_CREATE_NTF:
+		return "create";
+	case KIPC_CMD_OBJ_UNLINK_NTF:
+		return "unlink";
+	case KIPC_CMD_OBJ_REMOVE_NTF:
+		return "remove";
+	case KIPC_CMD_OBJ_DESTROY_NTF:
+		return "destroy";
+	}
+	return NULL;
 }

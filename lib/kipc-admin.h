@@ -303,6 +303,221 @@ int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
 int kipc_admin_remove(struct kipc_admin *ka, uint64_t id);
 
 /**
+ * kipc_admin_list_type - walk the objects of one type
+ * @ka: the handle
+ * @type: KIPC_OBJ_* type, or 0 for every type (as kipc_admin_list())
+ * @cb: called once per object, in id order
+ * @arg: passed to @cb
+ *
+ * As kipc_admin_list(), but the kernel filters by type. Since
+ * LIBKIPC_ADMIN_0.3.
+ *
+ * Return: as kipc_admin_list(); -EINVAL for an unknown @type.
+ */
+int kipc_admin_list_type(struct kipc_admin *ka, unsigned int type,
+			 kipc_admin_obj_cb cb, void *arg);
+
+/**
+ * kipc_admin_remove_name - remove an object by type and name
+ * @ka: the handle
+ * @type: KIPC_OBJ_* type
+ * @name: its name
+ *
+ * As kipc_admin_remove(), for the object that opening @name as @type would
+ * open, looked up and removed in one request. Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 0, or -errno as kipc_admin_remove(); -EINVAL when @name is NULL,
+ * empty or too long.
+ */
+int kipc_admin_remove_name(struct kipc_admin *ka, unsigned int type,
+			   const char *name);
+
+/**
+ * struct kipc_admin_limits - limits and usage of a namespace or of one uid
+ * @present: bit n set if attribute KIPC_A_LIMITS_n was reported
+ * @uid: KIPC_A_LIMITS_UID; for a uid's entry, the uid (in the caller's user
+ *	namespace)
+ * @objects: KIPC_A_LIMITS_OBJECTS, object limit of the namespace or the uid
+ * @objects_used: KIPC_A_LIMITS_OBJECTS_USED, objects charged to it now
+ * @bytes: KIPC_A_LIMITS_BYTES, byte limit of the namespace or the uid
+ * @bytes_used: KIPC_A_LIMITS_BYTES_USED, bytes charged to it now
+ * @uid_objects: KIPC_A_LIMITS_UID_OBJECTS, for the namespace: the default
+ *	object limit of every uid without an override
+ * @override: KIPC_A_LIMITS_OVERRIDE, 1 if the limits were set for this
+ *	namespace or uid, 0 if they are inherited (from the module parameters,
+ *	or from the namespace's per-uid defaults)
+ * @uid_bytes: KIPC_A_LIMITS_UID_BYTES, the default byte limit of a uid
+ */
+struct kipc_admin_limits {
+	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
+	uint32_t uid;
+	uint32_t objects;
+	uint32_t objects_used;
+	uint32_t uid_objects;
+	uint64_t bytes;
+	uint64_t bytes_used;
+	uint64_t uid_bytes;
+	uint32_t override;
+	uint32_t __reserved;
+	/* New fields go here, and only here. */
+};
+
+/* Did the kernel report attribute @attr (KIPC_A_LIMITS_*) in @lim? */
+static inline int kipc_admin_limits_has(const struct kipc_admin_limits *lim,
+					unsigned int attr)
+{
+	return kipc_admin_present(lim->present, attr);
+}
+
+/**
+ * kipc_admin_limits_get - the limits of the caller's IPC namespace
+ * @ka: the handle
+ * @lim: filled in: the namespace's limits, usage and per-uid defaults
+ * @size: sizeof(*@lim) as the caller knows it
+ *
+ * Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 0, or -errno (-EINVAL when @size is too small).
+ */
+int kipc_admin_limits_get(struct kipc_admin *ka,
+			  struct kipc_admin_limits *lim, size_t size);
+
+/**
+ * kipc_admin_limits_get_uid - the limits of one uid in the caller's namespace
+ * @ka: the handle
+ * @uid: the uid, in the caller's user namespace
+ * @lim: filled in: that uid's effective limits and usage
+ * @size: sizeof(*@lim) as the caller knows it
+ *
+ * Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 0, or -errno (-EINVAL when @size is too small or @uid does not map
+ * into the kernel).
+ */
+int kipc_admin_limits_get_uid(struct kipc_admin *ka, uint32_t uid,
+			      struct kipc_admin_limits *lim, size_t size);
+
+/**
+ * typedef kipc_admin_limits_cb - called by kipc_admin_limits_list()
+ * @lim: one uid's limits and usage; valid only during the call
+ * @arg: the @arg of kipc_admin_limits_list()
+ *
+ * Return: as for kipc_admin_obj_cb.
+ */
+typedef int (*kipc_admin_limits_cb)(const struct kipc_admin_limits *lim,
+				    void *arg);
+
+/**
+ * kipc_admin_limits_list - walk the uids of the caller's namespace that have
+ * an override or charged objects, in uid order
+ *
+ * Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: the number of uids passed to @cb, or -errno, or the negative value
+ * @cb returned.
+ */
+int kipc_admin_limits_list(struct kipc_admin *ka, kipc_admin_limits_cb cb,
+			   void *arg);
+
+/* What kipc_admin_limits_set() sets, from the fields of its @lim. */
+#define KIPC_ADMIN_LIMIT_OBJECTS	(1U << 0)	/* @objects */
+#define KIPC_ADMIN_LIMIT_BYTES		(1U << 1)	/* @bytes */
+#define KIPC_ADMIN_LIMIT_UID_OBJECTS	(1U << 2)	/* @uid_objects */
+#define KIPC_ADMIN_LIMIT_UID_BYTES	(1U << 3)	/* @uid_bytes */
+#define KIPC_ADMIN_LIMIT_UID		(1U << 4)	/* for @uid only */
+#define KIPC_ADMIN_LIMIT_RESET		(1U << 5)	/* drop what was set */
+
+/**
+ * kipc_admin_limits_set - set limits of the caller's IPC namespace
+ * @ka: the handle
+ * @what: KIPC_ADMIN_LIMIT_* bits
+ * @lim: the values, in the fields that @what names
+ *
+ * Without KIPC_ADMIN_LIMIT_UID, sets the namespace's limits (objects, bytes)
+ * and its per-uid defaults (uid_objects, uid_bytes). With it, sets the
+ * override of @lim->uid (objects, bytes only). KIPC_ADMIN_LIMIT_RESET drops
+ * what was set: the namespace goes back to the module parameters, a uid to
+ * the namespace's defaults. New limits apply to the next creation or resize;
+ * nothing that exists is taken away. Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 0, or -errno: -EPERM without CAP_NET_ADMIN in the initial user
+ * namespace, -EINVAL for an empty or contradictory @what, -ERANGE when a
+ * value is out of range (see kipc_admin_errmsg()).
+ */
+int kipc_admin_limits_set(struct kipc_admin *ka, unsigned int what,
+			  const struct kipc_admin_limits *lim);
+
+/**
+ * struct kipc_admin_event - one event of the monitor group
+ * @event: KIPC_CMD_OBJ_CREATE_NTF, KIPC_CMD_OBJ_UNLINK_NTF,
+ *	KIPC_CMD_OBJ_REMOVE_NTF or KIPC_CMD_OBJ_DESTROY_NTF
+ * @type: KIPC_OBJ_* type of the object
+ * @id: the object's id
+ * @ns: inode number of the object's IPC namespace
+ * @actor_pid: pid of the task that caused the event, in that task's pid
+ *	namespace; 0 when the kernel caused it (a destroy after a deferred close)
+ * @actor_uid: its euid, in the user namespace that owns the IPC namespace
+ * @name: the object's name
+ */
+struct kipc_admin_event {
+	uint32_t event;
+	uint32_t type;
+	uint64_t id;
+	uint32_t ns;
+	uint32_t actor_pid;
+	uint32_t actor_uid;
+	uint32_t __reserved;
+	char name[KIPC_NAME_MAX + 1];
+	/* New fields go here, and only here. */
+};
+
+/**
+ * kipc_admin_monitor_open - a handle subscribed to the monitor group
+ * @out: receives the new handle
+ *
+ * The handle receives the create, unlink, remove and destroy events of the
+ * caller's IPC namespace, from now on, in the order they happened. Read them
+ * with kipc_admin_monitor_read(); poll kipc_admin_monitor_fd() for POLLIN.
+ * Close it with kipc_admin_close(). Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 0, or -errno: -ENOENT when the module is not loaded,
+ * -EOPNOTSUPP when the kernel cannot filter events by namespace (before
+ * Linux 6.9), so the module offers no monitor group.
+ */
+int kipc_admin_monitor_open(struct kipc_admin **out);
+
+/**
+ * kipc_admin_monitor_fd - the socket of a monitor handle, for poll()
+ */
+int kipc_admin_monitor_fd(const struct kipc_admin *ka);
+
+/**
+ * kipc_admin_monitor_read - read the next event
+ * @ka: a handle from kipc_admin_monitor_open()
+ * @ev: filled in on success
+ * @size: sizeof(*@ev) as the caller knows it
+ * @timeout_ms: how long to wait: -1 without end, 0 not at all
+ *
+ * Since LIBKIPC_ADMIN_0.3.
+ *
+ * Return: 1 with an event, 0 when @timeout_ms passed without one, or -errno:
+ * -ENOBUFS when events were lost because the socket's buffer overran (the
+ * next read goes on with the events after the loss), -EINTR when a signal
+ * came, -EINVAL when @size is too small.
+ */
+int kipc_admin_monitor_read(struct kipc_admin *ka,
+			    struct kipc_admin_event *ev, size_t size,
+			    int timeout_ms);
+
+/**
+ * kipc_admin_event_name - "create", "unlink", "remove" or "destroy"
+ * @event: the @event of a struct kipc_admin_event
+ *
+ * Return: a static string, or NULL for an unknown event.
+ */
+const char *kipc_admin_event_name(uint32_t event);
+
+/**
  * kipc_admin_errmsg - the kernel's explanation of the last failure
  * @ka: the handle
  *

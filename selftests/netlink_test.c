@@ -228,7 +228,7 @@ TEST_F(nl, bad_requests)
 					NULL));
 
 	/* Commands the family does not have. */
-	kipc_nl_req_init(&self->nl, &req, self->nl.family, 0, KIPC_CMD_UNSPEC,
+	kipc_nl_req_init(&self->nl, &req, self->nl.family, 0, 0 /* no command */,
 			 KIPC_GENL_VERSION);
 	ASSERT_EQ(0, kipc_nl_send(&self->nl, &req));
 	ASSERT_EQ(-EOPNOTSUPP, kipc_nl_recv(&self->nl, self->nl.family, &m, 1,

@@ -337,7 +337,7 @@ TEST_F(tool_mq, rm_then_show_fails)
 	EXPECT_EQ(0U, self->res->out_len);
 
 	tool_run("mq", "show", self->name);
-	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find queue '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		  self->name);
 	EXPECT_EQ(-ENOENT, kipc_mq_open(self->name, KIPC_OPEN_READ, 0, 0, 0));
 
@@ -383,7 +383,7 @@ TEST_F(tool_mq, destroy_wakes_receiver)
 	EXPECT_STREQ("removed", tool_str(o, "state"));
 	EXPECT_EQ(0, tool_num(o, "waitrecv"));
 	tool_run("mq", "show", self->name);
-	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find queue '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		  self->name);
 	close(q);
 }
@@ -419,13 +419,13 @@ TEST_F(tool_mq, missing_queue_errors)
 	tool_fails("kipc: cannot open queue '%s': No such file or directory\n",
 		  self->name);
 	tool_run("mq", "show", self->name);
-	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find queue '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		  self->name);
 	tool_run("mq", "rm", self->name);
 	tool_fails("kipc: cannot unlink queue '%s': No such file or directory\n",
 		  self->name);
 	tool_run("mq", "destroy", self->name);
-	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find queue '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		  self->name);
 	tool_run("mq", "show", "id", "18446744073709551615");
 	tool_fails("kipc: cannot find queue with id 18446744073709551615: No such file or directory (no object with this id in the caller's IPC namespace)\n");

@@ -385,7 +385,7 @@ TEST_F(tool_ss, shm_rm_then_show_fails)
 	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 	tool_run("shm", "show", self->shm);
-	tool_fails("kipc: cannot find region '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find region '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		   self->shm);
 	EXPECT_EQ(-ENOENT, kipc_shm_open(self->shm, KIPC_OPEN_READ, 0, 0));
 
@@ -426,7 +426,7 @@ TEST_F(tool_ss, shm_destroy_keeps_mappings)
 	EXPECT_STREQ("removed", tool_str(o, "state"));
 	EXPECT_EQ(1, tool_num(o, "nattch"));
 	tool_run("shm", "show", self->shm);
-	tool_fails("kipc: cannot find region '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find region '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		   self->shm);
 	ASSERT_EQ(0, kipc_shm_unmap(p, len));
 	close(fd);
@@ -700,7 +700,7 @@ TEST_F(tool_ss, sem_rm_then_show_fails)
 	tool_ok();
 	EXPECT_EQ(0U, self->res->out_len);
 	tool_run("sem", "show", self->sem);
-	tool_fails("kipc: cannot find semaphore '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find semaphore '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		   self->sem);
 	tool_run("sem", "wait", self->sem);
 	tool_fails("kipc: cannot open semaphore '%s': No such file or directory\n",
@@ -740,7 +740,7 @@ TEST_F(tool_ss, sem_destroy_wakes_tool_wait)
 	EXPECT_STREQ("removed", tool_str(o, "state"));
 	EXPECT_EQ(0, tool_num(o, "ncount"));
 	tool_run("sem", "destroy", self->sem);
-	tool_fails("kipc: cannot find semaphore '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find semaphore '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		   self->sem);
 	close(fd);
 }

@@ -758,101 +758,10 @@ struct kipc_sem_get {
 
 /*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
- * caller and see only the caller's IPC namespace.
+ * caller and see only the caller's IPC namespace. Its commands, attributes
+ * and multicast group are generated from kmod/netlink/specs/kipc.yaml, which
+ * documents each of them.
  */
-#define KIPC_GENL_NAME		"kipc"
-#define KIPC_GENL_VERSION	1
-#define KIPC_GENL_MCGRP_MONITOR	"monitor"
-
-enum {
-	KIPC_CMD_UNSPEC,
-	/* Dump all objects of the caller's namespace, or get one by id. */
-	KIPC_CMD_OBJ_GET,
-	/* Module-wide and namespace statistics and limits. */
-	KIPC_CMD_STATS_GET,
-	/*
-	 * Remove an object now, by KIPC_A_OBJ_ID: its name goes; a queue or a
-	 * semaphore wakes its waiters with EIDRM and fails every later call
-	 * with EIDRM; a region refuses new mappings while existing ones stay
-	 * valid. The object is freed with its last fd and mapping. Needs
-	 * CAP_SYS_ADMIN, or to be the object's owner or creator. Removing an
-	 * object that is already removed succeeds and changes nothing.
-	 */
-	KIPC_CMD_OBJ_REMOVE,
-
-	__KIPC_CMD_MAX,
-	KIPC_CMD_MAX = (__KIPC_CMD_MAX - 1)
-};
-
-enum {
-	KIPC_A_OBJ_UNSPEC,
-	KIPC_A_OBJ_PAD,
-	KIPC_A_OBJ_ID,		/* u64 */
-	KIPC_A_OBJ_TYPE,	/* u32, KIPC_OBJ_* */
-	KIPC_A_OBJ_NAME,	/* string */
-	KIPC_A_OBJ_NS,		/* u32, inode number of the IPC namespace */
-	KIPC_A_OBJ_UID,		/* u32 */
-	KIPC_A_OBJ_GID,		/* u32 */
-	KIPC_A_OBJ_CUID,	/* u32 */
-	KIPC_A_OBJ_CGID,	/* u32 */
-	KIPC_A_OBJ_MODE,	/* u32 */
-	KIPC_A_OBJ_CPID,	/* u32, creator pid in the caller's pid ns */
-	KIPC_A_OBJ_CTIME,	/* u64, creation time, ns since the epoch */
-	KIPC_A_OBJ_STATE,	/* u32, KIPC_STATE_* */
-	KIPC_A_OBJ_BYTES,	/* u64, bytes charged to the limits */
-	KIPC_A_OBJ_MQ_MAX_MSGS,		/* u32 */
-	KIPC_A_OBJ_MQ_MAX_MSGSIZE,	/* u32 */
-	KIPC_A_OBJ_SHM_SIZE,		/* u64 */
-	KIPC_A_OBJ_SEM_VALUE,		/* u32 */
-	KIPC_A_OBJ_MQ_DEPTH,		/* u32, messages queued */
-	KIPC_A_OBJ_MQ_BYTES,		/* u64, payload bytes queued */
-	KIPC_A_OBJ_MQ_HWM,		/* u32, the deepest the queue has been */
-	KIPC_A_OBJ_MQ_SENDS,		/* u64, messages sent */
-	KIPC_A_OBJ_MQ_RECVS,		/* u64, messages received */
-	KIPC_A_OBJ_MQ_WAIT_SEND,	/* u32, senders blocked now */
-	KIPC_A_OBJ_MQ_WAIT_RECV,	/* u32, receivers blocked now */
-	KIPC_A_OBJ_MQ_LSPID,		/* u32, last sender's pid, 0 if none */
-	KIPC_A_OBJ_MQ_LRPID,		/* u32, last receiver's pid, 0 if none */
-	KIPC_A_OBJ_MQ_STIME,		/* u64, last send, ns since the epoch */
-	KIPC_A_OBJ_MQ_RTIME,		/* u64, last receive, ns since the epoch */
-	KIPC_A_OBJ_SHM_NATTCH,		/* u32, live mappings */
-	KIPC_A_OBJ_SHM_RESIDENT,	/* u64, pages in memory */
-	KIPC_A_OBJ_SHM_SWAPPED,		/* u64, pages in swap */
-	KIPC_A_OBJ_SHM_SEALS,		/* u32, KIPC_SEAL_* */
-	KIPC_A_OBJ_SHM_LPID,		/* u32, last process that mapped it */
-	KIPC_A_OBJ_SHM_ATIME,		/* u64, last mapping, ns since the epoch */
-	KIPC_A_OBJ_SHM_DTIME,		/* u64, last unmapping */
-	KIPC_A_OBJ_SEM_WAITERS,		/* u32, tasks waiting */
-	KIPC_A_OBJ_SEM_WAITS,		/* u64, successful waits */
-	KIPC_A_OBJ_SEM_POSTS,		/* u64, posts */
-	KIPC_A_OBJ_SEM_TIMEOUTS,	/* u64, waits that timed out */
-	KIPC_A_OBJ_SEM_UNDO_HOLDERS,	/* u32, descriptions holding units */
-	KIPC_A_OBJ_SEM_UNDO_UNITS,	/* u64, units held under undo */
-	KIPC_A_OBJ_SEM_RECOVERED,	/* u64, units given back by undo */
-	KIPC_A_OBJ_SEM_LPID,		/* u32, last process to wait or post */
-	KIPC_A_OBJ_SEM_OTIME,		/* u64, last wait or post, ns */
-
-	__KIPC_A_OBJ_MAX,
-	KIPC_A_OBJ_MAX = (__KIPC_A_OBJ_MAX - 1)
-};
-
-enum {
-	KIPC_A_STATS_UNSPEC,
-	KIPC_A_STATS_PAD,
-	KIPC_A_STATS_ABI_VERSION,	/* u32 */
-	KIPC_A_STATS_OBJECTS,		/* u32, all objects, all namespaces */
-	KIPC_A_STATS_MQS,		/* u32, in the caller's namespace */
-	KIPC_A_STATS_SHMS,		/* u32, in the caller's namespace */
-	KIPC_A_STATS_SEMS,		/* u32, in the caller's namespace */
-	KIPC_A_STATS_NS_OBJECTS,	/* u32, in the caller's namespace */
-	KIPC_A_STATS_NS_BYTES,		/* u64, in the caller's namespace */
-	KIPC_A_STATS_LIMIT_OBJECTS,	/* u32, namespace object limit */
-	KIPC_A_STATS_LIMIT_BYTES,	/* u64, namespace byte limit */
-	KIPC_A_STATS_LIMIT_UID_OBJECTS,	/* u32, per-uid object limit */
-	KIPC_A_STATS_LIMIT_UID_BYTES,	/* u64, per-uid byte limit */
-
-	__KIPC_A_STATS_MAX,
-	KIPC_A_STATS_MAX = (__KIPC_A_STATS_MAX - 1)
-};
+#include <linux/kipc_netlink.h>
 
 #endif /* _UAPI_LINUX_KIPC_H */
