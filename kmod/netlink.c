@@ -587,7 +587,10 @@ void kipc_nl_event(struct kipc_object *obj, u8 event)
 	if (!listeners)
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Sized to fit: listeners' receive buffers are charged truesize. */
+	skb = genlmsg_new(nla_total_size_64bit(sizeof(u64)) +
+			  nla_total_size(obj->name_len + 1) +
+			  4 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &kipc_genl_family, 0, event);
@@ -706,6 +709,9 @@ int kipc_netlink_init(void)
 	kipc_events_enable(true);
 	return 0;
 }
+
+/* Resolving the family by name loads the module, as opening /dev/kipc does. */
+MODULE_ALIAS_GENL_FAMILY(KIPC_GENL_NAME);
 
 void kipc_netlink_exit(void)
 {
