@@ -54,6 +54,7 @@ SOVERSION := 1
 UAPI := kmod/include/uapi/linux/kipc.h
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
+	stage-deb demo-deb run-demo-deb \
 	style sparse man-check clean stage install uninstall
 all: modules lib tools selftests
 
@@ -176,6 +177,35 @@ demo:
 run-demo: stage
 	$(QEMU_RUN) --mode demo --cmd /kipc/bin/demo.sh
 
+# The demo once more, but with the library and the tool of the built .debs
+# (DEBDIR, default ..: where dpkg-buildpackage leaves them), unpacked as they
+# would be installed: /kipc/usr/bin/kipc and /kipc/usr/lib/<multiarch>, the
+# loader pointed there by LD_LIBRARY_PATH. Only the module and the demo's
+# own helper come from this tree; build/lib is not in the guest at all.
+DEBDIR ?= ..
+DEB_MULTIARCH = $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+DEB_PKGS := libkipc1 libkipc-admin1 kipc-tools
+stage-deb: modules $(DEMO_BINS)
+	rm -rf $(B)/stage-deb
+	mkdir -p $(B)/stage-deb/bin
+	@for p in $(DEB_PKGS); do \
+		deb=$$(ls -t $(DEBDIR)/$${p}_*.deb 2>/dev/null | head -n1); \
+		[ -n "$$deb" ] || { echo "stage-deb: no $${p}_*.deb in $(DEBDIR)" >&2; exit 1; }; \
+		echo "dpkg-deb -x $$deb $(B)/stage-deb"; \
+		dpkg-deb -x "$$deb" $(B)/stage-deb || exit 1; \
+	done
+	cp $(DEMO_BINS) selftests/demo.sh selftests/demo-deb.sh $(B)/stage-deb/bin/
+	cp kipc.ko $(B)/stage-deb/
+
+demo-deb:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-demo-deb
+
+run-demo-deb: stage-deb
+	selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage-deb/kipc.ko \
+		--root $(B)/stage-deb --out $(B)/qemu-deb-$(KSERIES) \
+		--libdir /kipc/usr/lib/$(DEB_MULTIARCH) \
+		--mode demo --cmd /kipc/bin/demo-deb.sh
 
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
 style:
