@@ -228,7 +228,8 @@ MAN3 := $(wildcard lib/man/*.3)
 MAN7 := $(wildcard lib/man/*.7)
 MAN8 := $(wildcard tools/kipc/*.8)
 
-# Laid out as installed, so that the .so links resolve; any warning fails.
+# Laid out as installed, so that the .so links resolve; any warning fails,
+# and so does a function in a version script without a page of its own.
 # man(1), when there, renders each page once more as a reader would see it.
 man-check:
 	@command -v groff >/dev/null || { echo "man-check: groff is not installed" >&2; exit 1; }
@@ -246,7 +247,10 @@ man-check:
 		fi; \
 		if [ -n "$$out" ]; then echo "$$page: $$out"; fail=1; fi; \
 	done; \
-	[ $$fail = 0 ] && echo "man-check: $$n pages, no warnings"; exit $$fail
+	for sym in $$(sed -n 's/^[[:space:]]*\(kipc_[a-z0-9_]*\);$$/\1/p' $(CURDIR)/lib/*.map); do \
+		[ -f man3/$$sym.3 ] || { echo "man-check: $$sym (lib/*.map) has no page lib/man/$$sym.3"; fail=1; }; \
+	done; \
+	[ $$fail = 0 ] && echo "man-check: $$n pages, no warnings, one for every exported function"; exit $$fail
 
 # --- installing ------------------------------------------------------------------
 # Honours DESTDIR and PREFIX (default /usr/local). `make install` is
