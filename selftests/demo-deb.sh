@@ -19,4 +19,22 @@ case "$(LD_TRACE_LOADED_OBJECTS=1 kipc)" in
 *) echo "demo-deb: kipc does not use libkipc.so.1 from $LD_LIBRARY_PATH" >&2; exit 1 ;;
 esac
 
+echo
+echo "== Autoload: unload the module, install it where make install puts it, and let"
+echo "   the first open of /dev/kipc, by an unprivileged user, load it again:"
+rmmod kipc
+kver=$(uname -r)
+mkdir -p "/lib/modules/$kver/updates"
+cp /kipc/kipc.ko "/lib/modules/$kver/updates/"
+depmod
+grep -E 'devname:kipc|char_major_10_246|char-major-10-246' "/lib/modules/$kver/modules.alias"
+# What kmod static-nodes makes at boot from modules.devname, with the mode
+# the udev rule gives it.
+mknod -m 0666 /dev/kipc c 10 246
+ls -l /dev/kipc
+[ ! -d /sys/module/kipc ] || { echo "demo-deb: kipc is still loaded" >&2; exit 1; }
+su -s /bin/sh kipcuser -c "echo \"as \$(id -un):\"; PATH=$PATH LD_LIBRARY_PATH=$LD_LIBRARY_PATH kipc version"
+[ -d /sys/module/kipc ] || { echo "demo-deb: opening /dev/kipc did not load kipc" >&2; exit 1; }
+echo "kipc is loaded again: $(cat /sys/module/kipc/initstate)"
+
 exec sh /kipc/bin/demo.sh
