@@ -50,6 +50,13 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 	echo "ci-package: no PACKAGE_VERSION in dkms.conf" >&2
 	exit 1
 }
+# One version, written in three places.
+make_version=$(sed -n 's/^VERSION := //p' Makefile)
+deb_version=$(dpkg-parsechangelog -S Version)
+[ "$make_version" = "$version" ] && [ "${deb_version%%-*}" = "$version" ] || {
+	echo "ci-package: versions differ: dkms.conf $version, Makefile $make_version, debian/changelog $deb_version" >&2
+	exit 1
+}
 work=$(mktemp -d /tmp/kipc-package.XXXXXX)
 dkms_src=/usr/src/kipc-$version
 dkms_added=''
