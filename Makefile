@@ -274,7 +274,7 @@ DKMS_SRCDIR ?= /usr/src/kipc-$(VERSION)
 # /dev/kipc is 0666 by default: like /dev/shm and /dev/mqueue, the node is
 # only a door, and every object carries its own owner and mode. With
 # KIPC_GROUP=kipc the rule makes it 0660 root:kipc, so that only members of
-# that group reach kipc at all, and a sysusers.d file creates the group.
+# that group can open objects, and a sysusers.d file creates the group.
 KIPC_GROUP ?=
 ifeq ($(KIPC_GROUP),)
 UDEV_PERMS := MODE="0666"
@@ -288,7 +288,9 @@ PUBLIC_HEADERS := lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h
 LIB_FILES := libkipc.so.$(VERSION) libkipc.so.$(SOVERSION) libkipc.so libkipc.a \
 	libkipc-admin.so.$(VERSION) libkipc-admin.so.$(SOVERSION) libkipc-admin.so \
 	libkipc-admin.a
-INSTALLED_MODULE := $(KMODDIR)/kipc.ko
+# Expanded when used: on a first install, kipc.ko (and so KVER) is built
+# only after this file is read.
+INSTALLED_MODULE = $(KMODDIR)/kipc.ko
 INSTALLED_USERSPACE := $(BINDIR)/kipc \
 	$(addprefix $(LIBDIR)/,$(LIB_FILES)) \
 	$(LIBDIR)/pkgconfig/kipc.pc $(LIBDIR)/pkgconfig/kipc-admin.pc \
