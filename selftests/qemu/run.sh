@@ -8,7 +8,7 @@
 #   selftests/qemu/run.sh --kernel VMLINUZ --ko PATH/kipc.ko --root STAGEDIR
 #       --cmd GUEST_SCRIPT [--mode check|demo|bench] [--timeout SECS]
 #       [--append "extra cmdline"] [--insmod-args "param=value ..."]
-#       [--out OUTDIR]
+#       [--out OUTDIR] [--libdir GUESTDIR]
 #
 #   STAGEDIR      copied as-is to /kipc in the guest (bin/, lib/, ...)
 #   GUEST_SCRIPT  path inside the guest, run after insmod, e.g.
@@ -19,6 +19,9 @@
 #   --timeout     hard limit for the whole QEMU run (default 600, bench 1800)
 #   --out         where initramfs and logs go (default build/qemu):
 #                 console.log (ttyS0, kernel console), results.log (ttyS1)
+#   --libdir      the guest's LD_LIBRARY_PATH, a directory under /kipc
+#                 (default /kipc/lib), e.g. /kipc/usr/lib/x86_64-linux-gnu
+#                 for libraries unpacked from .debs
 #
 # Exit status: 0 only if nothing failed, the guest finished, rmmod worked and
 # the kernel reported nothing.
@@ -33,7 +36,7 @@ usage() {
 }
 
 kernel='' ko='' root='' cmd='' mode=check tmo='' append='' insmod_args=''
-out=build/qemu
+out=build/qemu libdir=/kipc/lib
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2 ;;
 	--insmod-args) insmod_args=$2 ;;
 	--out) out=$2 ;;
+	--libdir) libdir=$2 ;;
 	*)
 		echo "run.sh: unknown option '$opt'" >&2
 		usage
@@ -82,6 +86,10 @@ case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 case "$cmd" in /*) ;; *) die "--cmd must be an absolute path inside the guest" ;; esac
 case "$cmd" in
 /kipc/*) [ -e "$root/${cmd#/kipc/}" ] || die "--cmd $cmd: no ${cmd#/kipc/} in $root" ;;
+esac
+case "$libdir" in
+/kipc | /kipc/*) [ -d "$root/${libdir#/kipc}" ] || die "--libdir $libdir: no ${libdir#/kipc/} in $root" ;;
+*) die "--libdir must be a directory under /kipc" ;;
 esac
 # QEMU's -serial file: takes the rest of the argument as the path, but a comma
 # would still be parsed as an option separator.
@@ -140,14 +148,14 @@ is_elf() {
 
 # Every shared library an ELF file in the stage needs, copied to the path the
 # host's loader found it at. ldd prints the whole closure, so one pass per
-# file is enough. Libraries shipped in STAGEDIR/lib (libkipc) are found there
-# through LD_LIBRARY_PATH and need no copy.
+# file is enough. Libraries shipped in the stage (libkipc, in STAGEDIR/lib or
+# --libdir) are found there through LD_LIBRARY_PATH and need no copy.
 copy_libs() {
 	local f line lib missing=0
 	while IFS= read -r -d '' f; do
 		case "$f" in *.ko | *.o | *.a) continue ;; esac
 		is_elf "$f" || continue
-		ldd_out=$(LD_LIBRARY_PATH=$root/lib ldd "$f" 2>&1) || continue
+		ldd_out=$(LD_LIBRARY_PATH=$root${libdir#/kipc} ldd "$f" 2>&1) || continue
 		while IFS= read -r line; do
 			case "$line" in
 			*"=> not found"*)
@@ -200,6 +208,8 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	echo "KIPC_CMD=$(sq "$cmd")"
 	echo "KIPC_MODE=$(sq "$mode")"
 	echo "KIPC_INSMOD_ARGS=$(sq "$insmod_args")"
+	# /init has exported it already; this only changes its value.
+	echo "LD_LIBRARY_PATH=$(sq "$libdir")"
 } >"$stage/etc/kipc-run.conf"
 
 install -m 0755 "$here/init" "$stage/init"
