@@ -10,6 +10,7 @@
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
 #   make man-check     every man page through groff -ww, warnings fail
+#   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
 
 KSERIES ?= 6.12
@@ -54,7 +55,7 @@ SOVERSION := 1
 UAPI := kmod/include/uapi/linux/kipc.h
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
-	style sparse man-check clean stage install uninstall
+	style sparse man-check clean stage install uninstall bench run-bench
 all: modules lib tools selftests
 
 modules:
@@ -129,7 +130,14 @@ TEST_SRCS := $(wildcard selftests/*_test.c)
 TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
 DEMO_BINS := $(B)/selftests/kipc_demo
-selftests: $(TEST_BINS) $(DEMO_BINS)
+# Benchmarks are not *_test: guest-check.sh runs those as tests.
+BENCH_SRCS := $(wildcard selftests/bench/*.c)
+BENCH_BINS := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
+selftests: $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS)
+$(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c lib/kipc.h lib/kipc-admin.h $(UAPI) $(B)/lib/libkipc.so $(B)/lib/libkipc-admin.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
+		-L$(B)/lib -lkipc-admin -lkipc $(NL_LIBS) -lm
 $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
@@ -146,8 +154,9 @@ stage: all
 	rm -rf $(B)/stage
 	mkdir -p $(B)/stage/bin $(B)/stage/lib
 	cp -a $(B)/lib/*.so* $(B)/stage/lib/
-	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(B)/stage/bin/
+	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp kipc.ko $(B)/stage/
 
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
@@ -175,6 +184,22 @@ demo:
 
 run-demo: stage
 	$(QEMU_RUN) --mode demo --cmd /kipc/bin/demo.sh
+
+# Benchmarks: the debug options stay off (run.sh --mode bench). Results
+# land in build/bench/ (bench.log, results.json); BENCH_ARGS go to
+# kipc_bench in the guest, e.g. BENCH_ARGS='-r 3 rtt'.
+BENCH_OUT := $(B)/bench
+BENCH_APPEND ?=
+bench:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-bench
+
+run-bench:
+	$(MAKE) WERROR=1 stage
+	@mkdir -p $(BENCH_OUT)
+	$(QEMU_RUN) --mode bench --out $(BENCH_OUT)/qemu --append '$(BENCH_APPEND)' \
+		--cmd /kipc/bin/guest-bench.sh; \
+	rc=$$?; scripts/bench-report.sh $(BENCH_OUT) || rc=1; exit $$rc
 
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
 style:
