@@ -23,7 +23,9 @@
  * message without queueing it; a receiver that frees a slot moves the first
  * blocked sender's message into the queue. The waker sets the waiter's state
  * under mq->lock, and a waiter decides only under mq->lock, so no wake-up is
- * lost and exactly one task wakes per message.
+ * lost and exactly one task wakes per message. The wake-up itself happens
+ * after mq->lock is dropped (struct kipc_wakeups), so that the woken task
+ * does not spin on the lock its waker still holds.
  *
  * A message that cannot be copied out (EFAULT) goes back to the head of its
  * priority list. A slot freed meanwhile may have been filled, so depth may
@@ -279,35 +281,41 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 	kipc_set_last_pid(&mq->lrpid, task);
 }
 
+/*
+ * Decide for waiter @w; it is woken through @wk once mq->lock is dropped.
+ * From here on @w may go away: only its task is used, with a reference.
+ */
 static void kipc_mq_wake_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
-				int state)
+				int state, struct kipc_wakeups *wk)
 {
 	lockdep_assert_held(&mq->lock);
 	list_del(&w->node);
+	kipc_wake_defer(wk, w->task);
 	w->state = state;
-	/* The waiter cannot leave before we drop mq->lock. */
-	wake_up_process(w->task);
 }
 
 static void kipc_mq_wake_receiver_locked(struct kipc_mq *mq,
-					 struct kipc_mq_waiter *w, int state)
+					 struct kipc_mq_waiter *w, int state,
+					 struct kipc_wakeups *wk)
 {
 	mq->nr_receivers--;
-	kipc_mq_wake_locked(mq, w, state);
+	kipc_mq_wake_locked(mq, w, state, wk);
 }
 
 static void kipc_mq_wake_sender_locked(struct kipc_mq *mq,
-				       struct kipc_mq_waiter *w, int state)
+				       struct kipc_mq_waiter *w, int state,
+				       struct kipc_wakeups *wk)
 {
 	mq->nr_senders--;
-	kipc_mq_wake_locked(mq, w, state);
+	kipc_mq_wake_locked(mq, w, state, wk);
 }
 
 /*
  * Receivers wait only on an empty queue. Give @msg (not queued) to the
  * first one whose buffer it fits, and say whether one took it.
  */
-static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+				    struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w;
 
@@ -317,21 +325,22 @@ static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 			continue;
 		w->msg = msg;
 		kipc_mq_received_locked(mq, 1, w->task);
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY, wk);
 		return true;
 	}
 	return false;
 }
 
 /* A queued message of @len fits none of the receivers: they all learn so. */
-static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len)
+static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
+				   struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w, *tmp;
 
 	lockdep_assert_held(&mq->lock);
 	list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
 		w->toobig = len;
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG, wk);
 	}
 }
 
@@ -340,12 +349,13 @@ static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len)
  * was handed over or queued (the queue owns it then), -EAGAIN when the queue
  * is full, or -EIDRM.
  */
-static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+			       struct kipc_wakeups *wk)
 {
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
-	if (kipc_mq_hand_off_locked(mq, msg)) {
+	if (kipc_mq_hand_off_locked(mq, msg, wk)) {
 		kipc_mq_sent_locked(mq, 1, current);
 		return 0;
 	}
@@ -354,7 +364,7 @@ static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 
 	kipc_mq_insert_locked(mq, msg, false);
 	kipc_mq_sent_locked(mq, 1, current);
-	kipc_mq_too_big_locked(mq, msg->len);
+	kipc_mq_too_big_locked(mq, msg->len, wk);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
 	return 0;
 }
@@ -364,22 +374,23 @@ static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
  * receivers that went to sleep on the empty queue meanwhile, so that
  * receivers only ever wait on an empty queue.
  */
-static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
+static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq,
+					  struct kipc_wakeups *wk)
 {
 	struct kipc_msg *msg;
 
 	lockdep_assert_held(&mq->lock);
 	while (!list_empty(&mq->receivers) && (msg = kipc_mq_head_locked(mq))) {
 		kipc_mq_unqueue_locked(mq, msg);
-		if (kipc_mq_hand_off_locked(mq, msg))
+		if (kipc_mq_hand_off_locked(mq, msg, wk))
 			continue;
 		kipc_mq_insert_locked(mq, msg, true);
-		kipc_mq_too_big_locked(mq, msg->len);
+		kipc_mq_too_big_locked(mq, msg->len, wk);
 	}
 }
 
 /* Slots were freed: move blocked senders' messages into them. */
-static void kipc_mq_refill_locked(struct kipc_mq *mq)
+static void kipc_mq_refill_locked(struct kipc_mq *mq, struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w;
 	__poll_t mask = 0;
@@ -389,7 +400,7 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
 		w = list_first_entry(&mq->senders, struct kipc_mq_waiter, node);
 		kipc_mq_insert_locked(mq, w->msg, false);
 		kipc_mq_sent_locked(mq, 1, w->task);
-		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY, wk);
 		/* An arrival like any other: EPOLLET watchers must hear of it. */
 		mask = EPOLLIN | EPOLLRDNORM;
 	}
@@ -405,7 +416,8 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
  * when the queue is empty.
  */
 static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
-			       const u32 *buflens, u32 max, u32 *toobig)
+			       const u32 *buflens, u32 max, u32 *toobig,
+			       struct kipc_wakeups *wk)
 {
 	struct kipc_msg *msg;
 	u32 n = 0;
@@ -428,7 +440,7 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 	if (!n)
 		return -EAGAIN;
 	kipc_mq_received_locked(mq, n, current);
-	kipc_mq_refill_locked(mq);
+	kipc_mq_refill_locked(mq, wk);
 	return n;
 }
 
@@ -496,16 +508,19 @@ static int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 			    const struct kipc_deadline *dl)
 {
 	struct kipc_mq_waiter w = { .msg = msg };
+	struct kipc_wakeups wk = {};
 	int ret;
 
 	spin_lock(&mq->lock);
-	ret = kipc_mq_send_locked(mq, msg);
+	ret = kipc_mq_send_locked(mq, msg, &wk);
 	if (ret == -EAGAIN) {
+		/* A full queue: nobody was woken. */
 		ret = kipc_mq_wait_locked(mq, &w, true, dl);
 		if (!ret && w.state == KIPC_MQ_REMOVED)
 			ret = -EIDRM;
 	}
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	return ret;
 }
 
@@ -569,10 +584,12 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 			     const struct kipc_deadline *dl, u32 *toobig)
 {
 	struct kipc_mq_waiter w = { .buflen = buflens[0] };
+	struct kipc_wakeups wk = {};
 	int n;
 
 	spin_lock(&mq->lock);
-	n = kipc_mq_take_locked(mq, out, buflens, max, toobig);
+	n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
+	/* An empty queue: nobody was woken. */
 	if (n != -EAGAIN)
 		goto out_unlock;
 
@@ -586,7 +603,7 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		/* Whatever else is there comes along without waiting. */
 		if (max > 1) {
 			int more = kipc_mq_take_locked(mq, out, buflens + 1,
-						       max - 1, toobig);
+						       max - 1, toobig, &wk);
 			if (more > 0)
 				n += more;
 		}
@@ -601,6 +618,7 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 	}
 out_unlock:
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	return n;
 }
 
@@ -610,6 +628,7 @@ out_unlock:
  */
 static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 {
+	struct kipc_wakeups wk = {};
 	struct kipc_msg *msg, *tmp;
 
 	if (list_empty(msgs))
@@ -625,9 +644,10 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 		kipc_mq_insert_locked(mq, msg, true);
 		mq->recvs--;
 	}
-	kipc_mq_feed_receivers_locked(mq);
+	kipc_mq_feed_receivers_locked(mq, &wk);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 }
 
 /*
@@ -861,9 +881,12 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 		if (!n) {
 			ret = kipc_mq_send_one(mq, msg, &dl);
 		} else {
+			struct kipc_wakeups wk = {};
+
 			spin_lock(&mq->lock);
-			ret = kipc_mq_send_locked(mq, msg);
+			ret = kipc_mq_send_locked(mq, msg, &wk);
 			spin_unlock(&mq->lock);
+			kipc_wake_all(&wk);
 		}
 		if (ret) {
 			kipc_msg_free(msg);
@@ -1120,17 +1143,19 @@ static void kipc_mq_remove(struct kipc_object *obj)
 {
 	struct kipc_mq *mq = to_mq(obj);
 	struct kipc_mq_waiter *w, *tmp;
+	struct kipc_wakeups wk = {};
 	LIST_HEAD(msgs);
 
 	spin_lock(&mq->lock);
 	mq->removed = true;
 	kipc_mq_drain_locked(mq, &msgs);
 	list_for_each_entry_safe(w, tmp, &mq->receivers, node)
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_REMOVED);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_REMOVED, &wk);
 	list_for_each_entry_safe(w, tmp, &mq->senders, node)
-		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_REMOVED);
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_REMOVED, &wk);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	kipc_msg_free_list(&msgs);
 }
 
