@@ -851,6 +851,50 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 			    cmd->count * sizeof(struct kipc_mq_vec));
 }
 
+/*
+ * Payload bytes SENDV copies in ahead of one hold of mq->lock. A batch is
+ * queued under one lock hold and its receivers woken once, after it: a
+ * receiver that is woken by the first message then finds the rest already
+ * there, instead of one wake-up per message. The bound keeps what a sender
+ * that waits for room pins small.
+ */
+#define KIPC_MQ_SENDV_BATCH	(64 * 1024)
+
+/*
+ * Send the messages on @batch in order, under one lock hold. Only the first
+ * may wait for room, and only if @may_wait. Returns how many went (the
+ * queue owns them; the rest stay on @batch), or -errno when none did.
+ */
+static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
+			      bool may_wait, const struct kipc_deadline *dl)
+{
+	struct kipc_mq_waiter w = {};
+	struct kipc_wakeups wk = {};
+	struct kipc_msg *msg, *tmp;
+	int n = 0, ret = 0;
+
+	spin_lock(&mq->lock);
+	list_for_each_entry_safe(msg, tmp, batch, node) {
+		list_del(&msg->node);
+		ret = kipc_mq_send_locked(mq, msg, &wk);
+		if (ret == -EAGAIN && may_wait && !n) {
+			/* A full queue: nobody was woken yet. */
+			w.msg = msg;
+			ret = kipc_mq_wait_locked(mq, &w, true, dl);
+			if (!ret && w.state == KIPC_MQ_REMOVED)
+				ret = -EIDRM;
+		}
+		if (ret) {
+			list_add(&msg->node, batch);
+			break;
+		}
+		n++;
+	}
+	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
+	return n ? n : ret;
+}
+
 static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
@@ -858,40 +902,46 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
 	struct kipc_msg *msg;
-	int ret = 0;
-	u32 n;
+	u32 i = 0, n = 0;
+	int ret = 0, sent;
 
 	vec = kipc_mq_vec_begin(ucmd, FMODE_WRITE, &dl);
 	if (IS_ERR(vec))
 		return PTR_ERR(vec);
 
 	/*
-	 * One message at a time: only the first may wait, and the rest go
-	 * while there is room. Copying them all in first would pin up to
-	 * KIPC_MQ_VEC_MAX * max_msgsize bytes for as long as the first waits.
-	 * An error at entry i still reports the i sent before it.
+	 * Only the first message may wait, and the rest go while there is
+	 * room. An error at entry i still reports the i sent before it.
 	 */
-	for (n = 0; n < cmd->count; n++) {
-		msg = kipc_msg_from_user(mq, vec[n].buf, vec[n].len,
-					 vec[n].prio);
-		if (IS_ERR(msg)) {
-			ret = PTR_ERR(msg);
-			break;
-		}
-		if (!n) {
-			ret = kipc_mq_send_one(mq, msg, &dl);
-		} else {
-			struct kipc_wakeups wk = {};
+	while (i < cmd->count && !ret) {
+		size_t bytes = 0;
+		LIST_HEAD(batch);
+		u32 queued = 0;
 
-			spin_lock(&mq->lock);
-			ret = kipc_mq_send_locked(mq, msg, &wk);
-			spin_unlock(&mq->lock);
-			kipc_wake_all(&wk);
+		while (i < cmd->count &&
+		       (!queued || bytes + vec[i].len <= KIPC_MQ_SENDV_BATCH)) {
+			msg = kipc_msg_from_user(mq, vec[i].buf, vec[i].len,
+						 vec[i].prio);
+			if (IS_ERR(msg)) {
+				ret = PTR_ERR(msg);
+				break;
+			}
+			list_add_tail(&msg->node, &batch);
+			bytes += msg->len;
+			queued++;
+			i++;
 		}
-		if (ret) {
-			kipc_msg_free(msg);
+		if (!queued)
+			break;
+		sent = kipc_mq_send_batch(mq, &batch, !n, &dl);
+		kipc_msg_free_list(&batch);
+		if (sent < 0) {
+			ret = sent;
 			break;
 		}
+		n += sent;
+		if (sent < queued)
+			break;
 	}
 	kvfree(vec);
 	if (!n)
