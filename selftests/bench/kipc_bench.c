@@ -238,6 +238,8 @@ struct chan {
 		     unsigned int n);
 	int (*recvv)(struct chan *c, int dir, void *buf, size_t len,
 		     unsigned int n);
+	/* Optional: send on @dir, then receive on the other, in one call. */
+	ssize_t (*sendrecv)(struct chan *c, int dir, void *buf, size_t len);
 	size_t size;		/* largest message */
 	unsigned int depth;	/* messages that may be in flight */
 	int fd[2][2];
@@ -328,6 +330,18 @@ static int kipc_chan_recvv(struct chan *c, int dir, void *buf, size_t len,
 			.buf = (uintptr_t)buf + i * len, .len = len };
 	ret = kipc_mq_receivev(c->fd[dir][0], vec, n, 0);
 	return ret;
+}
+
+static ssize_t kipc_chan_sendrecv(struct chan *c, int dir, void *buf,
+				  size_t len)
+{
+	struct kipc_mq_sendrecv_args a = {
+		.send_buf = buf, .send_len = len,
+		.recv_fd = c->fd[!dir][0], .recv_buf = buf, .recv_len = len,
+		.clockid = CLOCK_MONOTONIC,
+	};
+
+	return kipc_mq_sendrecv(c->fd[dir][0], &a);
 }
 
 /* POSIX message queues. */
@@ -702,6 +716,13 @@ static const struct chan chan_kipcv = {
 	.sendv = kipc_chan_sendv, .recvv = kipc_chan_recvv,
 };
 
+static const struct chan chan_kipcsr = {
+	.name = "kipc-sendrecv", .open = kipc_chan_open,
+	.close = fd_chan_close,
+	.send = kipc_chan_send, .recv = kipc_chan_recv,
+	.sendrecv = kipc_chan_sendrecv,
+};
+
 static const struct chan chan_pmq = {
 	.name = "posix-mq", .open = pmq_chan_open, .close = fd_chan_close,
 	.send = pmq_chan_send, .recv = pmq_chan_recv,
@@ -788,19 +809,32 @@ static double pingpong(const struct chan *tmpl, size_t size, long n)
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (!pid) {
-		for (i = 0; i < warm + n; i++) {
-			if (c.recv(&c, 0, buf, size) < 0 ||
-			    c.send(&c, 1, buf, size) < 0)
+		/* With sendrecv: each reply and the wait for the next ask. */
+		if (c.sendrecv) {
+			if (c.recv(&c, 0, buf, size) < 0)
+				_exit(1);
+			for (i = 1; i < warm + n; i++)
+				if (c.sendrecv(&c, 1, buf, size) < 0)
+					_exit(1);
+		} else {
+			for (i = 1; i < warm + n; i++)
+				if (c.recv(&c, 0, buf, size) < 0 ||
+				    c.send(&c, 1, buf, size) < 0)
+					_exit(1);
+			if (c.recv(&c, 0, buf, size) < 0)
 				_exit(1);
 		}
+		if (c.send(&c, 1, buf, size) < 0)
+			_exit(1);
 		c.close(&c, false);
 		_exit(0);
 	}
 	for (i = 0; i < warm + n; i++) {
 		if (i == warm)
 			t0 = now_ns();
-		if (c.send(&c, 0, buf, size) < 0 ||
-		    c.recv(&c, 1, buf, size) < 0) {
+		if (c.sendrecv ? c.sendrecv(&c, 0, buf, size) < 0 :
+		    (c.send(&c, 0, buf, size) < 0 ||
+		     c.recv(&c, 1, buf, size) < 0)) {
 			bad = 1;
 			kill(pid, SIGKILL);
 			break;
@@ -913,7 +947,7 @@ static void case_rtt(void)
 {
 	static const struct chan *const chans[] = {
 		&chan_kipc, &chan_pmq, &chan_sysv, &chan_pipe, &chan_unix,
-		&chan_futex, NULL,
+		&chan_futex, &chan_kipcsr, NULL,
 	};
 	static const struct { size_t size; long n; const char *name; } sz[] = {
 		{ 64, 3000, "rtt-64B" },
