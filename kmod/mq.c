@@ -282,6 +282,19 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 }
 
 /*
+ * Most queues are never polled: skip the wait queue's lock for them. The
+ * check runs under mq->lock after the change, and ->poll() reads the state
+ * under mq->lock after queueing itself, so a poller either is seen here or
+ * sees the change.
+ */
+static void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask)
+{
+	lockdep_assert_held(&mq->lock);
+	if (wq_has_sleeper(&mq->poll_wq))
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
+}
+
+/*
  * Decide for waiter @w; it is woken through @wk once mq->lock is dropped.
  * From here on @w may go away: only its task is used, with a reference.
  */
@@ -365,7 +378,7 @@ static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	kipc_mq_insert_locked(mq, msg, false);
 	kipc_mq_sent_locked(mq, 1, current);
 	kipc_mq_too_big_locked(mq, msg->len, wk);
-	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
 	return 0;
 }
 
@@ -407,7 +420,7 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq, struct kipc_wakeups *wk)
 	if (mq->depth < mq->max_msgs)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (mask)
-		wake_up_interruptible_poll(&mq->poll_wq, mask);
+		kipc_mq_poll_wake_locked(mq, mask);
 }
 
 /*
@@ -645,7 +658,7 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 		mq->recvs--;
 	}
 	kipc_mq_feed_receivers_locked(mq, &wk);
-	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
 }

@@ -176,7 +176,8 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 		kipc_wake_defer(wk, w->task);
 		w->state = KIPC_SEM_GRANTED;
 	}
-	if (sem->value)
+	/* Checked under sem->lock, which ->poll() takes after queueing. */
+	if (sem->value && wq_has_sleeper(&sem->poll_wq))
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
