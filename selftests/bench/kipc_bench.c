@@ -56,7 +56,8 @@
 #define KIB		1024UL
 
 static bool smoke;
-static int reps = 5;
+static int reps = 9;
+static int scale_reps = 4;
 static long scale_objects = 100000;
 static bool json;
 static int failures;
@@ -141,17 +142,48 @@ static struct result *find_result(const char *name)
 	return NULL;
 }
 
-static double result_of(const char *name, const char *impl)
+
+/*
+ * The ratio a/b as the median over repetitions of the ratio of the two
+ * samples taken side by side: the load on the host changes from one second
+ * to the next, and a ratio of medians taken at different times would carry
+ * that into the result. One sample each: the plain ratio.
+ */
+static double paired_ratio(const struct result *r, int a, int b)
+{
+	double q[MAX_REPS];
+	int k;
+
+	if (r->nsamples < 2)
+		return r->med[a] / r->med[b];
+	for (k = 0; k < r->nsamples; k++)
+		q[k] = r->sample[a][k] / r->sample[b][k];
+	return median(q, r->nsamples);
+}
+
+static int impl_index(const struct result *r, const char *impl)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->impl[i], impl))
+			return i;
+	return -1;
+}
+
+/* The median of @num, or with @den the paired ratio @num/@den. */
+static double result_of(const char *name, const char *num, const char *den)
 {
 	struct result *r = find_result(name);
-	int i;
+	int a, b;
 
 	if (!r)
 		return NAN;
-	for (i = 0; i < r->n; i++)
-		if (!strcmp(r->impl[i], impl))
-			return r->med[i];
-	return NAN;
+	a = impl_index(r, num);
+	b = den ? impl_index(r, den) : -1;
+	if (a < 0 || (den && b < 0))
+		return NAN;
+	return den ? paired_ratio(r, a, b) : r->med[a];
 }
 
 static void print_result(const struct result *r)
@@ -165,7 +197,7 @@ static void print_result(const struct result *r)
 	for (i = 1; i < r->n; i++)
 		printf("bench: %s kipc=%.4g%s %s=%.4g%s ratio=%.3f\n",
 		       r->name, r->med[0], r->unit, r->impl[i], r->med[i],
-		       r->unit, r->med[0] / r->med[i]);
+		       r->unit, paired_ratio(r, 0, i));
 	fflush(stdout);
 }
 
@@ -188,9 +220,9 @@ static void check_sane(const struct result *r)
  */
 typedef double (*sample_fn)(int impl, void *arg);
 
-static struct result *measure(const char *name, const char *unit,
-			      bool lower_better, const char *const *impls,
-			      int n, sample_fn fn, void *arg)
+static struct result *measure_n(const char *name, const char *unit,
+				bool lower_better, const char *const *impls,
+				int n, sample_fn fn, void *arg, int reps)
 {
 	struct result *r;
 	int rep, k, i;
@@ -219,6 +251,13 @@ static struct result *measure(const char *name, const char *unit,
 	print_result(r);
 	check_sane(r);
 	return r;
+}
+
+static struct result *measure(const char *name, const char *unit,
+			      bool lower_better, const char *const *impls,
+			      int n, sample_fn fn, void *arg)
+{
+	return measure_n(name, unit, lower_better, impls, n, fn, arg, reps);
 }
 
 /* --- channels: two directions between a parent and a forked child -------- */
@@ -791,13 +830,20 @@ static int reap(pid_t pid)
 
 /*
  * Round trips of @size bytes: the parent sends on 0 and waits on 1, the
- * child echoes. Returns nanoseconds per round trip.
+ * child echoes. At most @n round trips after a warm-up, and no more than
+ * sample_budget seconds of them, so that a slow peer does not hold the run
+ * up. The parent raises *stop before its last message. Returns nanoseconds
+ * per round trip.
  */
+static double sample_budget = 0.2;
+
 static double pingpong(const struct chan *tmpl, size_t size, long n)
 {
-	long warm = n / 10 + 1, i;
+	long warm = n / 20 + 1 < 50 ? n / 20 + 1 : 50, i;
+	volatile int *stop;
 	struct chan c;
-	double t0 = 0, t;
+	double t0 = 0, t = 0;
+	bool last = false;
 	char *buf;
 	pid_t pid;
 	int bad = 0;
@@ -805,23 +851,22 @@ static double pingpong(const struct chan *tmpl, size_t size, long n)
 	if (chan_setup(&c, tmpl, size, 4))
 		return -1;
 	buf = calloc(1, c.size);
+	stop = mmap(NULL, sizeof(*stop), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stop == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	*stop = 0;
 	pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (!pid) {
 		/* With sendrecv: each reply and the wait for the next ask. */
-		if (c.sendrecv) {
-			if (c.recv(&c, 0, buf, size) < 0)
-				_exit(1);
-			for (i = 1; i < warm + n; i++)
-				if (c.sendrecv(&c, 1, buf, size) < 0)
-					_exit(1);
-		} else {
-			for (i = 1; i < warm + n; i++)
-				if (c.recv(&c, 0, buf, size) < 0 ||
-				    c.send(&c, 1, buf, size) < 0)
-					_exit(1);
-			if (c.recv(&c, 0, buf, size) < 0)
+		if (c.recv(&c, 0, buf, size) < 0)
+			_exit(1);
+		while (!*stop) {
+			if (c.sendrecv ? c.sendrecv(&c, 1, buf, size) < 0 :
+			    (c.send(&c, 1, buf, size) < 0 ||
+			     c.recv(&c, 0, buf, size) < 0))
 				_exit(1);
 		}
 		if (c.send(&c, 1, buf, size) < 0)
@@ -829,9 +874,16 @@ static double pingpong(const struct chan *tmpl, size_t size, long n)
 		c.close(&c, false);
 		_exit(0);
 	}
-	for (i = 0; i < warm + n; i++) {
+	for (i = 0; !last; i++) {
 		if (i == warm)
 			t0 = now_ns();
+		if (i >= warm) {
+			t = now_ns();
+			last = i + 1 >= warm + n ||
+			       t - t0 >= sample_budget * 1e9;
+			if (last)
+				*stop = 1;
+		}
 		if (c.sendrecv ? c.sendrecv(&c, 0, buf, size) < 0 :
 		    (c.send(&c, 0, buf, size) < 0 ||
 		     c.recv(&c, 1, buf, size) < 0)) {
@@ -844,8 +896,9 @@ static double pingpong(const struct chan *tmpl, size_t size, long n)
 	if (reap(pid))
 		bad = 1;
 	c.close(&c, true);
+	munmap((void *)stop, sizeof(*stop));
 	free(buf);
-	return bad ? -1 : (t - t0) / n;
+	return bad ? -1 : (t - t0) / (i - warm);
 }
 
 /*
@@ -857,6 +910,7 @@ static double stream(const struct chan *tmpl, size_t size, unsigned int depth,
 		     long n, unsigned int batch)
 {
 	long warm = n / 10 + batch, i, got;
+	bool stopped = false;
 	struct chan c;
 	double t0 = 0, t;
 	char *buf;
@@ -866,6 +920,8 @@ static double stream(const struct chan *tmpl, size_t size, unsigned int depth,
 	if (chan_setup(&c, tmpl, size, depth))
 		return -1;
 	n = (n + batch - 1) / batch * batch;
+	if (warm > 2000)
+		warm = 2000;
 	warm = (warm + batch - 1) / batch * batch;
 	buf = calloc(batch, c.size);
 	pid = fork();
@@ -886,6 +942,12 @@ static double stream(const struct chan *tmpl, size_t size, unsigned int depth,
 	for (got = 0; got < warm + n; got += r) {
 		if (got >= warm && !t0)
 			t0 = now_ns();
+		/* The time budget is up: the sender dies where it is. */
+		if (t0 && (t = now_ns()) - t0 >= sample_budget * 1e9) {
+			stopped = true;
+			kill(pid, SIGKILL);
+			break;
+		}
 		if (batch > 1) {
 			r = c.recvv(&c, 0, buf, size, batch);
 		} else {
@@ -897,8 +959,9 @@ static double stream(const struct chan *tmpl, size_t size, unsigned int depth,
 			break;
 		}
 	}
-	t = now_ns();
-	if (reap(pid))
+	if (!stopped)
+		t = now_ns();
+	if (reap(pid) && !stopped)
 		bad = 1;
 	c.close(&c, true);
 	free(buf);
@@ -950,9 +1013,9 @@ static void case_rtt(void)
 		&chan_futex, &chan_kipcsr, NULL,
 	};
 	static const struct { size_t size; long n; const char *name; } sz[] = {
-		{ 64, 3000, "rtt-64B" },
-		{ 4 * KIB, 2000, "rtt-4KiB" },
-		{ 64 * KIB, 500, "rtt-64KiB" },
+		{ 64, 20000, "rtt-64B" },
+		{ 4 * KIB, 20000, "rtt-4KiB" },
+		{ 64 * KIB, 5000, "rtt-64KiB" },
 	};
 	const char *names[MAX_IMPLS];
 	int n = chan_names(chans, names);
@@ -976,8 +1039,15 @@ static void case_tput(void)
 	};
 	const char *names[MAX_IMPLS];
 	int n = chan_names(chans, names);
+	/*
+	 * Room for 1024 messages, 64 KiB, a default pipe's buffer, for every
+	 * peer. Under emulation a wake-up of the other vCPU takes about
+	 * 300 us (ftrace), in which kipc-vec64 moves about 300 messages: a
+	 * shallower queue makes producer and consumer take turns instead of
+	 * overlapping.
+	 */
 	struct chan_case cc = {
-		.chans = chans, .size = 64, .depth = 256, .n = iters(20000),
+		.chans = chans, .size = 64, .depth = 1024, .n = iters(1000000),
 		.batch = { [1] = 64 }, .scale = 1e-3,
 	};
 
@@ -992,7 +1062,7 @@ static void case_tput64k(void)
 	const char *names[MAX_IMPLS];
 	int n = chan_names(chans, names);
 	struct chan_case cc = {
-		.chans = chans, .size = 64 * KIB, .depth = 8, .n = iters(1000),
+		.chans = chans, .size = 64 * KIB, .depth = 8, .n = iters(100000),
 		.scale = 64.0 * KIB / 1e6,
 	};
 
@@ -1006,7 +1076,7 @@ static void case_sem(void)
 	};
 	const char *names[MAX_IMPLS];
 	int n = chan_names(chans, names);
-	struct chan_case cc = { .chans = chans, .size = 0, .n = iters(3000) };
+	struct chan_case cc = { .chans = chans, .size = 0, .n = iters(20000) };
 
 	measure("sem-pingpong", "us", true, names, n, pingpong_sample, &cc);
 }
@@ -1187,8 +1257,14 @@ static double open_sample(void)
 
 static double open_scale_sample(int impl, void *arg)
 {
+	long want = impl == 0 ? scale_objects : 10;
+
 	(void)arg;
-	scale_resize(impl == 0 ? scale_objects : 10);
+	if (scale_have != want) {
+		scale_resize(want);
+		/* The name table resizes in a worker: let it finish. */
+		usleep(smoke ? 10000 : 1000000);
+	}
 	return open_sample();
 }
 
@@ -1239,8 +1315,9 @@ static void case_scale(void)
 	 * every sample pair: measure() alternates the two, so the cost of
 	 * going back and forth is paid 2 * reps times. Keep reps small here.
 	 */
-	measure(dname, "ms", true, d, 1, dump_sample, NULL);
-	measure(oname, "us", true, o, 2, open_scale_sample, NULL);
+	measure_n(dname, "ms", true, d, 1, dump_sample, NULL, scale_reps);
+	measure_n(oname, "us", true, o, 2, open_scale_sample, NULL,
+		  scale_reps);
 	scale_resize(0);
 }
 
@@ -1426,9 +1503,7 @@ static void eval_targets(void)
 		struct target *t = &targets[i];
 		const char *res = t->result ? t->result : oname;
 
-		t->measured = result_of(res, t->num);
-		if (t->den)
-			t->measured /= result_of(res, t->den);
+		t->measured = result_of(res, t->num, t->den);
 		t->met = isfinite(t->measured) &&
 			 (t->at_most ? t->measured <= t->limit :
 				       t->measured >= t->limit);
@@ -1508,7 +1583,7 @@ static void print_json(void)
 			printf("%s", j > 1 ? ", " : "");
 			json_str(r->impl[j]);
 			printf(": ");
-			json_num(r->med[0] / r->med[j]);
+			json_num(paired_ratio(r, 0, j));
 		}
 		printf("}, \"samples\": {");
 		for (j = 0; j < r->n && r->nsamples > 1; j++) {
@@ -1607,8 +1682,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (smoke) {
+		sample_budget = 0.02;
 		if (reps > 3)
 			reps = 3;
+		scale_reps = 2;
 		if (scale_objects > 200)
 			scale_objects = 200;
 	}
