@@ -358,27 +358,45 @@ static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
 }
 
 /*
- * Send one message that is already copied in. Returns 0 when the message
- * was handed over or queued (the queue owns it then), -EAGAIN when the queue
- * is full, or -EIDRM.
+ * Hand over or queue one message that is already copied in, without the
+ * send statistics and the poll wake-up, which the caller does once for all
+ * it sends. Returns 1 when the message was queued, 0 when it was handed
+ * over (the queue owns it either way), -EAGAIN when the queue is full, or
+ * -EIDRM.
  */
-static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+static int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 			       struct kipc_wakeups *wk)
 {
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
-	if (kipc_mq_hand_off_locked(mq, msg, wk)) {
-		kipc_mq_sent_locked(mq, 1, current);
+	if (kipc_mq_hand_off_locked(mq, msg, wk))
 		return 0;
-	}
 	if (mq->depth >= mq->max_msgs)
 		return -EAGAIN;
 
 	kipc_mq_insert_locked(mq, msg, false);
-	kipc_mq_sent_locked(mq, 1, current);
 	kipc_mq_too_big_locked(mq, msg->len, wk);
-	kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
+	return 1;
+}
+
+/* What follows sending @n messages, @queued of them into the queue. */
+static void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued)
+{
+	kipc_mq_sent_locked(mq, n, current);
+	if (queued)
+		kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
+}
+
+/* Send one message: 0, -EAGAIN or -EIDRM as kipc_mq_push_locked(). */
+static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+			       struct kipc_wakeups *wk)
+{
+	int ret = kipc_mq_push_locked(mq, msg, wk);
+
+	if (ret < 0)
+		return ret;
+	kipc_mq_pushed_locked(mq, 1, ret);
 	return 0;
 }
 
@@ -884,25 +902,35 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	struct kipc_mq_waiter w = {};
 	struct kipc_wakeups wk = {};
 	struct kipc_msg *msg, *tmp;
-	int n = 0, ret = 0;
+	int n = 0, pushed = 0, ret = 0;
+	bool queued = false;
 
 	spin_lock(&mq->lock);
 	list_for_each_entry_safe(msg, tmp, batch, node) {
 		list_del(&msg->node);
-		ret = kipc_mq_send_locked(mq, msg, &wk);
+		ret = kipc_mq_push_locked(mq, msg, &wk);
 		if (ret == -EAGAIN && may_wait && !n) {
 			/* A full queue: nobody was woken yet. */
 			w.msg = msg;
 			ret = kipc_mq_wait_locked(mq, &w, true, dl);
 			if (!ret && w.state == KIPC_MQ_REMOVED)
 				ret = -EIDRM;
+			/* A waker queued it and counted it. */
+			if (!ret) {
+				n++;
+				continue;
+			}
 		}
-		if (ret) {
+		if (ret < 0) {
 			list_add(&msg->node, batch);
 			break;
 		}
+		queued |= ret;
+		pushed++;
 		n++;
 	}
+	if (pushed)
+		kipc_mq_pushed_locked(mq, pushed, queued);
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
 	return n ? n : ret;
