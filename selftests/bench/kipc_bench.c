@@ -56,8 +56,8 @@
 #define KIB		1024UL
 
 static bool smoke;
-static int reps = 9;
-static int scale_reps = 4;
+static int reps = 15;
+static int scale_reps = 6;
 static long scale_objects = 100000;
 static bool json;
 static int failures;
@@ -835,11 +835,11 @@ static int reap(pid_t pid)
  * up. The parent raises *stop before its last message. Returns nanoseconds
  * per round trip.
  */
-static double sample_budget = 0.2;
+static double sample_budget = 0.1;
 
 static double pingpong(const struct chan *tmpl, size_t size, long n)
 {
-	long warm = n / 20 + 1 < 50 ? n / 20 + 1 : 50, i;
+	long warm = n / 20 + 1 < 10 ? n / 20 + 1 : 10, i;
 	volatile int *stop;
 	struct chan c;
 	double t0 = 0, t = 0;
@@ -920,8 +920,11 @@ static double stream(const struct chan *tmpl, size_t size, unsigned int depth,
 	if (chan_setup(&c, tmpl, size, depth))
 		return -1;
 	n = (n + batch - 1) / batch * batch;
+	/* A warm-up of at most 2000 messages and 1 MiB. */
 	if (warm > 2000)
 		warm = 2000;
+	if (warm * size > KIB * KIB)
+		warm = KIB * KIB / size;
 	warm = (warm + batch - 1) / batch * batch;
 	buf = calloc(batch, c.size);
 	pid = fork();
@@ -1083,7 +1086,7 @@ static void case_sem(void)
 
 /* --- regions ------------------------------------------------------------ */
 
-#define REGION_SIZE	(16 * KIB * KIB)
+#define REGION_SIZE	(8 * KIB * KIB)
 
 /* A region fd of @size bytes: kipc (impl 0) or memfd (impl 1). */
 static int region_fd(int impl, size_t size)
@@ -1112,7 +1115,7 @@ static int region_fd(int impl, size_t size)
 
 /*
  * MB/s writing a fresh region through a shared mapping: the first pass
- * faults every page in, the next three write over resident pages.
+ * faults every page in, the next two write over resident pages.
  */
 static double shm_write_sample(int impl, void *arg)
 {
@@ -1130,12 +1133,12 @@ static double shm_write_sample(int impl, void *arg)
 		return -1;
 	}
 	t0 = now_ns();
-	for (pass = 0; pass < 4; pass++)
+	for (pass = 0; pass < 3; pass++)
 		memset(p, pass + 1, size);
 	t = now_ns();
 	munmap(p, size);
 	close(fd);
-	return 4.0 * size / ((t - t0) / 1e3);
+	return 3.0 * size / ((t - t0) / 1e3);
 }
 
 /* Microseconds for create + map + unmap + destroy of a 64 KiB region. */
@@ -1234,7 +1237,7 @@ static void scale_resize(long want)
  */
 static double open_sample(void)
 {
-	long n = iters(2000), i, j;
+	long n = iters(3000), i, j;
 	int fds[128], k;
 	char name[64];
 	double t0, total = 0;
@@ -1315,7 +1318,7 @@ static void case_scale(void)
 	 * every sample pair: measure() alternates the two, so the cost of
 	 * going back and forth is paid 2 * reps times. Keep reps small here.
 	 */
-	measure_n(dname, "ms", true, d, 1, dump_sample, NULL, scale_reps);
+	measure_n(dname, "ms", true, d, 1, dump_sample, NULL, 3);
 	measure_n(oname, "us", true, o, 2, open_scale_sample, NULL,
 		  scale_reps);
 	scale_resize(0);
