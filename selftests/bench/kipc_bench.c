@@ -161,6 +161,28 @@ static double paired_ratio(const struct result *r, int a, int b)
 	return median(q, r->nsamples);
 }
 
+/*
+ * The ratio a/b of the best samples (least time, most throughput): on a
+ * loaded host the least disturbed sample is the closest to what the code
+ * costs. Shown for information; the verdicts use the medians.
+ */
+static double best_ratio(const struct result *r, int a, int b)
+{
+	double x = r->sample[a][0], y = r->sample[b][0];
+	int k;
+
+	for (k = 1; k < r->nsamples; k++) {
+		if (r->lower_better) {
+			x = fmin(x, r->sample[a][k]);
+			y = fmin(y, r->sample[b][k]);
+		} else {
+			x = fmax(x, r->sample[a][k]);
+			y = fmax(y, r->sample[b][k]);
+		}
+	}
+	return x / y;
+}
+
 static int impl_index(const struct result *r, const char *impl)
 {
 	int i;
@@ -1473,25 +1495,26 @@ struct target {
 	double limit;
 	double measured;
 	bool met;
+	double best;		/* the ratio of the best samples */
 };
 
 static struct target targets[] = {
 	{ "64 B round trip, kipc vs POSIX mq", "rtt-64B", "kipc", "posix-mq",
-	  true, 0.9, 0, false },
+	  true, 0.9, 0, false, 0 },
 	{ "64 B round trip, kipc vs futex floor", "rtt-64B", "kipc", "futex",
-	  true, 1.3, 0, false },
+	  true, 1.3, 0, false, 0 },
 	{ "64 B throughput, vectored 64/call vs POSIX mq", "tput-64B",
-	  "kipc-vec64", "posix-mq", false, 5.0, 0, false },
+	  "kipc-vec64", "posix-mq", false, 5.0, 0, false, 0 },
 	{ "64 KiB throughput vs pipe", "tput-64KiB", "kipc", "pipe", false,
-	  1.0, 0, false },
+	  1.0, 0, false, 0 },
 	{ "semaphore ping-pong vs SysV semop", "sem-pingpong", "kipc",
-	  "sysv-sem", true, 1.0, 0, false },
+	  "sysv-sem", true, 1.0, 0, false, 0 },
 	{ "region write bandwidth vs memfd", "shm-write-bw", "kipc", "memfd",
-	  false, 0.95, 0, false },
+	  false, 0.95, 0, false, 0 },
 	{ "open by name at 100k vs at 10 objects", NULL, "kipc",
-	  "kipc-at-10", true, 1.2, 0, false },
+	  "kipc-at-10", true, 1.2, 0, false, 0 },
 	{ "overhead per queued 64 B message (B)", "mem-per-64B-msg", "kipc",
-	  NULL, true, 64, 0, false },
+	  NULL, true, 64, 0, false, 0 },
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -1506,7 +1529,14 @@ static void eval_targets(void)
 		struct target *t = &targets[i];
 		const char *res = t->result ? t->result : oname;
 
+		struct result *r = find_result(res);
+
 		t->measured = result_of(res, t->num, t->den);
+		t->best = NAN;
+		if (r && t->den && impl_index(r, t->num) >= 0 &&
+		    impl_index(r, t->den) >= 0)
+			t->best = best_ratio(r, impl_index(r, t->num),
+					     impl_index(r, t->den));
 		t->met = isfinite(t->measured) &&
 			 (t->at_most ? t->measured <= t->limit :
 				       t->measured >= t->limit);
@@ -1518,8 +1548,8 @@ static void print_targets(void)
 	unsigned int i;
 
 	printf("KIPC-BENCH-TABLE-BEGIN\n");
-	printf("%-48s %-8s %-10s %s\n", "target", "wanted", "measured",
-	       "verdict");
+	printf("%-48s %-8s %-10s %-8s %s\n", "target", "wanted",
+	       "measured", "verdict", "best-samples");
 	for (i = 0; i < NTARGETS; i++) {
 		const struct target *t = &targets[i];
 		char want[16];
@@ -1529,10 +1559,16 @@ static void print_targets(void)
 		if (isnan(t->measured))
 			printf("%-48s %-8s %-10s %s\n", t->what, want, "-",
 			       "not run");
-		else
+		else if (isnan(t->best))
 			printf("%-48s %-8s %-10.3f %s\n", t->what, want,
 			       t->measured, t->met ? "met" : "MISSED");
+		else
+			printf("%-48s %-8s %-10.3f %-8s %.3f\n", t->what,
+			       want, t->measured, t->met ? "met" : "MISSED",
+			       t->best);
 	}
+	printf("measured: median over the repetitions of the ratio of samples taken\n"
+	       "side by side; best-samples: ratio of the best samples (information)\n");
 	printf("KIPC-BENCH-TABLE-END\n");
 }
 
@@ -1608,6 +1644,8 @@ static void print_json(void)
 		printf(", \"op\": \"%s\", \"limit\": %g, \"measured\": ",
 		       targets[t].at_most ? "<=" : ">=", targets[t].limit);
 		json_num(targets[t].measured);
+		printf(", \"best_samples\": ");
+		json_num(targets[t].best);
 		printf(", \"met\": %s}%s\n",
 		       isnan(targets[t].measured) ? "null" :
 		       targets[t].met ? "true" : "false",
