@@ -10,6 +10,7 @@
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
 #   make man-check     every man page through groff -ww, warnings fail
+#   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
 
 KSERIES ?= 6.12
@@ -57,7 +58,7 @@ UAPI_NL := kmod/include/uapi/linux/kipc_netlink.h
 NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
-	stage-deb demo-deb run-demo-deb spec spec-check \
+	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style sparse man-check clean stage install uninstall
 all: modules lib tools selftests
 
@@ -133,7 +134,14 @@ TEST_SRCS := $(wildcard selftests/*_test.c)
 TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
 DEMO_BINS := $(B)/selftests/kipc_demo
-selftests: $(TEST_BINS) $(DEMO_BINS)
+# Benchmarks are not *_test: guest-check.sh runs those as tests.
+BENCH_SRCS := $(wildcard selftests/bench/*.c)
+BENCH_BINS := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
+selftests: $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS)
+$(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c lib/kipc.h lib/kipc-admin.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so $(B)/lib/libkipc-admin.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
+		-L$(B)/lib -lkipc-admin -lkipc $(NL_LIBS) -lm
 $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
@@ -150,8 +158,9 @@ stage: all
 	rm -rf $(B)/stage
 	mkdir -p $(B)/stage/bin $(B)/stage/lib
 	cp -a $(B)/lib/*.so* $(B)/stage/lib/
-	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(B)/stage/bin/
+	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp kipc.ko $(B)/stage/
 	scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl
 
@@ -211,6 +220,22 @@ run-demo-deb: stage-deb
 		--root $(B)/stage-deb --out $(B)/qemu-deb-$(KSERIES) \
 		--libdir /kipc/usr/lib/$(DEB_MULTIARCH) \
 		--mode demo --cmd /kipc/bin/demo-deb.sh
+
+# Benchmarks: the debug options stay off (run.sh --mode bench). Results
+# land in build/bench/ (bench.log, results.json); BENCH_ARGS go to
+# kipc_bench in the guest, e.g. BENCH_ARGS='-r 3 rtt'.
+BENCH_OUT := $(B)/bench
+BENCH_APPEND ?=
+bench:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-bench
+
+run-bench:
+	$(MAKE) WERROR=1 stage
+	@mkdir -p $(BENCH_OUT)
+	$(QEMU_RUN) --mode bench --out $(BENCH_OUT)/qemu --append '$(BENCH_APPEND)' \
+		--cmd /kipc/bin/guest-bench.sh; \
+	rc=$$?; scripts/bench-report.sh $(BENCH_OUT) || rc=1; exit $$rc
 
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
 style:
