@@ -192,12 +192,14 @@ static int kipc_limits_check_locked(struct kipc_ns *kns,
 
 	lockdep_assert_held(&kipc_lock);
 	if ((objects &&
-	     (u64)kns->objects + objects > READ_ONCE(kipc_max_objects)) ||
-	    bytes > max_bytes || kns->bytes > max_bytes - bytes)
+	     kipc_over_limit(kns->objects, objects,
+			     READ_ONCE(kipc_max_objects))) ||
+	    kipc_over_limit(kns->bytes, bytes, max_bytes))
 		ret = -ENOSPC;
 	else if ((objects &&
-		  uid_objects + objects > READ_ONCE(kipc_uid_max_objects)) ||
-		 bytes > uid_max_bytes || uid_bytes > uid_max_bytes - bytes)
+		  kipc_over_limit(uid_objects, objects,
+				  READ_ONCE(kipc_uid_max_objects))) ||
+		 kipc_over_limit(uid_bytes, bytes, uid_max_bytes))
 		ret = -EMFILE;
 	if (ret && capable(CAP_SYS_RESOURCE))
 		ret = 0;
@@ -452,17 +454,13 @@ out_unlock:
 static int kipc_name_from_user(char *name, u64 uptr)
 {
 	long len;
-	long i;
+	int ret;
 
 	len = strncpy_from_user(name, u64_to_user_ptr(uptr), KIPC_NAME_MAX + 1);
 	if (len < 0)
 		return len;
-	if (len == 0 || len > KIPC_NAME_MAX)
-		return -EINVAL;
-	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
-			return -EINVAL;
-	return len;
+	ret = kipc_name_check(name, len);
+	return ret ? ret : len;
 }
 
 static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
