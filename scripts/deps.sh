@@ -54,7 +54,9 @@ esac
 # host kernel. The guest kernel is a separate, unpacked copy in the cache.
 pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
-	linux-source-6.12 python3-yaml sparse "$headers_meta")
+	linux-source-6.12 python3-yaml sparse "$headers_meta"
+	# the Tier B kernel build (scripts/debug-kernel.sh)
+	flex bison bc libelf-dev)
 
 ksrc_pkg=linux-source-6.12
 ksrc_tarball=/usr/src/linux-source-6.12.tar.xz
