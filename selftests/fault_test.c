@@ -56,21 +56,22 @@ static struct knob knobs[] = {
 	{ .path = DBG "fail_page_alloc/task-filter", .value = "Y" },
 };
 
-static int knob_rw(const char *path, char *buf, size_t len, bool write)
+static int knob_rw(const char *path, char *buf, size_t len, bool wr)
 {
-	int fd = open(path, write ? O_WRONLY : O_RDONLY);
+	int fd = open(path, wr ? O_WRONLY : O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	if (write)
-		n = pwrite(fd, buf, strlen(buf), 0);
+	/* Fresh fds, and no pread(): these files are not seekable. */
+	if (wr)
+		n = write(fd, buf, strlen(buf));
 	else
-		n = pread(fd, buf, len - 1, 0);
+		n = read(fd, buf, len - 1);
 	close(fd);
 	if (n < 0)
 		return -errno;
-	if (!write) {
+	if (!wr) {
 		buf[n] = 0;
 		buf[strcspn(buf, "\n")] = 0;
 	}

@@ -1699,4 +1699,19 @@ static inline ssize_t kipc_check_zero(const char *p, size_t len)
 	return -1;
 }
 
+/*
+ * KIPC_MODE=debug (the runner exports KIPC_MODE): the Tier B kernel of make
+ * check-debug, where KASAN, lockdep, kmemleak and DEBUG_OBJECTS make every
+ * call many times slower. Stress tests divide their budgets by
+ * KIPC_DEBUG_SCALE there, as they run to find reports, not to time things.
+ */
+#define KIPC_DEBUG_SCALE	20
+
+static inline bool kipc_debug_mode(void)
+{
+	const char *mode = getenv("KIPC_MODE");
+
+	return mode && !strcmp(mode, "debug");
+}
+
 #endif /* KIPC_TEST_H */
