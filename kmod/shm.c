@@ -486,6 +486,13 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	file = kipc_shmem_file_setup("kipc-shm", shm->size, 0);
 	if (IS_ERR(file)) {
 		kmem_cache_free(kipc_shm_cache, shm);
+		/*
+		 * The kernel's internal shmem mount has no size or inode
+		 * limit, so its ENOSPC only means that new_inode() found
+		 * no memory; kipc's ENOSPC means a namespace limit.
+		 */
+		if (PTR_ERR(file) == -ENOSPC)
+			return ERR_PTR(-ENOMEM);
 		return ERR_CAST(file);
 	}
 	shm->shm_file = file;
