@@ -311,7 +311,7 @@ static int mq_expect(struct fctx *c, int slot, __u32 first, __u32 n)
 
 	for (i = 0; i < n; i++) {
 		if (_test_cmd_mq_recv(c->fd[slot], buf, sizeof(buf),
-				      KIPC_WAIT_NONBLOCK, &len, &prio))
+				      KIPC_WAIT_NONBLOCK, &len, &prio) < 0)
 			return fail(c, "message %u of %u..%u: %s", first + i,
 				    first, first + n - 1, strerror(errno));
 		if (msg_seq(buf, len, &seq) || seq != first + i)
@@ -319,7 +319,7 @@ static int mq_expect(struct fctx *c, int slot, __u32 first, __u32 n)
 				    seq, len, first + i);
 	}
 	if (_test_cmd_mq_recv(c->fd[slot], buf, sizeof(buf),
-			      KIPC_WAIT_NONBLOCK, &len, &prio) == 0)
+			      KIPC_WAIT_NONBLOCK, &len, &prio) >= 0)
 		return fail(c, "an extra message after %u..%u", first,
 			    first + n - 1);
 	if (errno != EAGAIN)
@@ -411,8 +411,8 @@ static long nl_call(struct fctx *c, __u8 cmd, __u16 flags, bool with_id,
 
 /*
  * One operation: @prepare builds what the call needs, @call is the one
- * call under injection (>= 0 or -errno), @check says whether the state
- * matches what the call returned. Cleanup is common: close, unlink, and the
+ * call under injection (>= 0 on success, else -errno), @check says whether
+ * the state matches what the call returned. Cleanup is common: close, unlink, and the
  * counts are back. @errnos: what a failing call may return besides ENOMEM.
  */
 struct fault_op {
@@ -454,7 +454,7 @@ static long call_version(struct fctx *c)
 
 static int check_version(struct fctx *c, long ret)
 {
-	if (!ret && c->u.version.out_abi_version != KIPC_ABI_VERSION)
+	if (ret >= 0 && c->u.version.out_abi_version != KIPC_ABI_VERSION)
 		return fail(c, "abi version %u", c->u.version.out_abi_version);
 	return 0;
 }
@@ -543,7 +543,7 @@ static long call_info(struct fctx *c)
 
 static int check_info(struct fctx *c, long ret)
 {
-	if (!ret && c->u.info.out_id != c->id)
+	if (ret >= 0 && c->u.info.out_id != c->id)
 		return fail(c, "info: id %llu, want %llu",
 			    (unsigned long long)c->u.info.out_id,
 			    (unsigned long long)c->id);
@@ -608,7 +608,7 @@ static long call_write(struct fctx *c)
 /* After a send of message 2: 0..2 if it went, 0..1 if not. */
 static int check_sent(struct fctx *c, long ret)
 {
-	return mq_expect(c, 0, 0, ret ? 2 : 3);
+	return mq_expect(c, 0, 0, ret < 0 ? 2 : 3);
 }
 
 static long recv_into(struct fctx *c, __u32 len)
@@ -646,7 +646,7 @@ static int check_received(struct fctx *c, long ret)
 {
 	__u32 seq;
 
-	if (ret)
+	if (ret < 0)
 		return mq_expect(c, 0, 0, 3);
 	if (msg_seq(msgbuf[1], c->u.recv.out_len, &seq) || seq)
 		return fail(c, "received the wrong message");
@@ -741,7 +741,7 @@ static long call_getattr(struct fctx *c)
 
 static int check_getattr(struct fctx *c, long ret)
 {
-	if (!ret && c->u.getattr.out_depth != 2)
+	if (ret >= 0 && c->u.getattr.out_depth != 2)
 		return fail(c, "depth %u, want 2", c->u.getattr.out_depth);
 	return mq_expect(c, 0, 0, 2);
 }
@@ -834,12 +834,12 @@ static int shm_expect(struct fctx *c, __u64 size)
 
 static int check_grown(struct fctx *c, long ret)
 {
-	return shm_expect(c, ret ? 4096 : 1 << 20);
+	return shm_expect(c, ret < 0 ? 4096 : 1 << 20);
 }
 
 static int check_shrunk(struct fctx *c, long ret)
 {
-	return shm_expect(c, ret ? 1 << 20 : 4096);
+	return shm_expect(c, ret < 0 ? 1 << 20 : 4096);
 }
 
 static long call_seal(struct fctx *c)
@@ -853,7 +853,7 @@ static int check_sealed(struct fctx *c, long ret)
 
 	if (_test_cmd_shm_seal(c->fd[0], 0, &seals))
 		return fail(c, "seals: %s", strerror(errno));
-	if (seals != (ret ? 0 : KIPC_SEAL_GROW))
+	if (seals != (ret < 0 ? 0 : KIPC_SEAL_GROW))
 		return fail(c, "seals %#x after %ld", seals, ret);
 	return 0;
 }
@@ -865,7 +865,7 @@ static long call_shm_stat(struct fctx *c)
 
 static int check_shm_stat(struct fctx *c, long ret)
 {
-	if (!ret && c->u.shm_stat.out_size != 4096)
+	if (ret >= 0 && c->u.shm_stat.out_size != 4096)
 		return fail(c, "size %llu",
 			    (unsigned long long)c->u.shm_stat.out_size);
 	return 0;
@@ -888,7 +888,7 @@ static int check_mmap(struct fctx *c, long ret)
 
 	if (_test_cmd_shm_stat(c->fd[0], &ss))
 		return fail(c, "shm stat: %s", strerror(errno));
-	if (ss.out_nattch != (ret ? 0U : 1U))
+	if (ss.out_nattch != (ret < 0 ? 0U : 1U))
 		return fail(c, "nattch %u after %ld", ss.out_nattch, ret);
 	return 0;
 }
@@ -931,12 +931,12 @@ static int sem_expect(struct fctx *c, __u32 value, __u64 undo)
 
 static int check_sem_waited(struct fctx *c, long ret)
 {
-	return sem_expect(c, ret ? 2 : 1, 0);
+	return sem_expect(c, ret < 0 ? 2 : 1, 0);
 }
 
 static int check_sem_waited_undo(struct fctx *c, long ret)
 {
-	return sem_expect(c, ret ? 2 : 1, ret ? 0 : 1);
+	return sem_expect(c, ret < 0 ? 2 : 1, ret < 0 ? 0 : 1);
 }
 
 static long call_sem_post(struct fctx *c)
@@ -946,7 +946,7 @@ static long call_sem_post(struct fctx *c)
 
 static int check_sem_posted(struct fctx *c, long ret)
 {
-	return sem_expect(c, ret ? 2 : 3, 0);
+	return sem_expect(c, ret < 0 ? 2 : 3, 0);
 }
 
 static long call_sem_get(struct fctx *c)
@@ -956,7 +956,7 @@ static long call_sem_get(struct fctx *c)
 
 static int check_sem_get(struct fctx *c, long ret)
 {
-	if (!ret && c->u.sem_get.out_value != 2)
+	if (ret >= 0 && c->u.sem_get.out_value != 2)
 		return fail(c, "value %u", c->u.sem_get.out_value);
 	return 0;
 }

@@ -332,7 +332,9 @@ report_re+='Objects remaining|still has objects|={20,}|blocked for more than|'
 report_re+='soft lockup|hard LOCKUP|detected stalls?|Call Trace:'
 # The command line echo contains words like hung_task_panic and whatever
 # --append added; it is not a report.
-benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] '
+# A debug kernel (make check-debug) announces lockdep at boot.
+benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] |'
+benign_re+='RCU lockdep checking is enabled'
 
 scan_src=$(
 	crlf "$console"
