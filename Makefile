@@ -78,7 +78,8 @@ sparse:
 static-check:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(B)
-	@$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules >$(B)/static-check.log 2>&1 || \
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
+		>$(B)/static-check.log 2>&1 || \
 		{ cat $(B)/static-check.log; echo "static-check: the module build failed" >&2; exit 1; }
 	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
 		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
@@ -205,7 +206,7 @@ check:
 run-check:
 	$(MAKE) WERROR=1 stage
 	$(MAKE) WERROR=1 run-unit
-	$(MAKE) static-check
+	$(MAKE) WERROR=1 static-check
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
 
 check-6.1:
