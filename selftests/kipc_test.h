@@ -1714,4 +1714,24 @@ static inline bool kipc_debug_mode(void)
 	return mode && !strcmp(mode, "debug");
 }
 
+/*
+ * And every test gets KIPC_DEBUG_TIMEOUT_SCALE times its time limit there.
+ * This runs after the harness registered the tests (constructors of
+ * priority KSELFTEST_PRIO_TEST and _XFAIL), before main().
+ */
+#define KIPC_DEBUG_TIMEOUT_SCALE	10
+
+static void __attribute__((constructor(KSELFTEST_PRIO_XFAIL + 1)))
+kipc_debug_timeouts(void)
+{
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+
+	if (!kipc_debug_mode())
+		return;
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= KIPC_DEBUG_TIMEOUT_SCALE;
+}
+
 #endif /* KIPC_TEST_H */
