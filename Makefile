@@ -5,6 +5,9 @@
 #
 #   make               build everything
 #   make check         deps, build, run every selftest in a QEMU guest
+#                      (KVER=6.1: on Debian's 6.1 kernel, as check-6.1)
+#   make check-debug   the same on the Tier B debug kernel (KASAN, lockdep,
+#                      kmemleak, UBSAN, KFENCE, fault injection, KUnit)
 #   make demo          deps, build, boot the guest and run the narrated demo
 #   make deps          install what is missing (apt) and fetch the guest kernel
 #   make style         checkpatch --strict over kmod/
@@ -13,6 +16,10 @@
 #   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
 
+# KVER=6.1 is another spelling of KSERIES=6.1.
+ifdef KVER
+KSERIES := $(KVER)
+endif
 KSERIES ?= 6.12
 # The test run must end on its "N passed, N failed" line.
 MAKEFLAGS += --no-print-directory
@@ -59,15 +66,29 @@ NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
-	style sparse man-check clean stage install uninstall
+	style sparse man-check clean stage install uninstall unit run-unit \
+	static-check check-debug run-check-debug
 all: modules lib tools selftests
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+# sparse over the module (C=2 checks every file, built or not), as part of
+# make check: any warning fails. (W=1 is enforced by the build itself:
+# with WERROR=1, as make check sets it, a W=1 warning is an error.)
+static-check:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(B)
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
+		>$(B)/static-check.log 2>&1 || \
+		{ cat $(B)/static-check.log; echo "static-check: the module build failed" >&2; exit 1; }
+	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
+		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
+	@echo "# static-check: sparse (C=2) clean"
 
 # --- libkipc: the data path, libc only ---------------------------------------
 LIBKIPC_SRCS := $(wildcard lib/libkipc*.c)
@@ -152,6 +173,24 @@ $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) 
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
 		-L$(B)/lib -lkipc -lpthread
 
+# --- host-side unit test of the module's pure logic (kmod/kipc_logic.h) ---------
+UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
+unit: $(UNIT_BIN)
+$(UNIT_BIN): selftests/unit/kipc_logic_unit.c selftests/unit/kernel_shim.h \
+	     kmod/kipc_logic.h kmod/tests/kipc_logic_cases.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
+		$(CFLAGS) $(WARNFLAGS) -o $@ $<
+
+# Its TAP goes to a file; only failures and the summary are shown, so that
+# the guest's tally stays the last line of make check.
+run-unit: $(UNIT_BIN)
+	@$(UNIT_BIN) >$(B)/unit.tap; st=$$?; \
+	grep -E '^not ok|^# host unit' $(B)/unit.tap; \
+	if [ $$st != 0 ]; then \
+		p=$$(grep -c '^ok' $(B)/unit.tap); f=$$(grep -c '^not ok' $(B)/unit.tap); \
+		echo "$$p passed, $$f failed, 0 skipped"; exit 1; fi
+
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.
 stage: all
@@ -163,6 +202,8 @@ stage: all
 	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp kipc.ko $(B)/stage/
 	scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl
+	if [ -f kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
+		cp kipc_kunit.ko $(B)/stage/; fi
 
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
 	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)
@@ -179,10 +220,27 @@ check:
 run-check:
 	$(MAKE) spec-check
 	$(MAKE) WERROR=1 stage
+	$(MAKE) WERROR=1 run-unit
+	$(MAKE) WERROR=1 static-check
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
 
 check-6.1:
 	$(MAKE) KSERIES=6.1 check
+
+# Tier B: the whole suite on a debug kernel built from linux-source-6.12
+# (scripts/debug-kernel.sh, cached under $(CACHE)/debug-kernel/ by a hash of
+# scripts/debug-kernel.config). kipc.ko is rebuilt against that tree.
+DEBUG_KDIR = $(shell scripts/debug-kernel.sh --print-dir)
+check-debug:
+	scripts/deps.sh 6.12
+	scripts/debug-kernel.sh >/dev/null
+	$(MAKE) run-check-debug
+
+run-check-debug:
+	$(MAKE) WERROR=1 KDIR=$(DEBUG_KDIR) stage
+	selftests/qemu/run.sh --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
+		--ko $(B)/stage/kipc.ko --root $(B)/stage --out $(B)/qemu-debug \
+		--mode debug --cmd /kipc/bin/guest-check.sh
 
 demo:
 	scripts/deps.sh $(KSERIES)
@@ -245,7 +303,8 @@ style:
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore MACRO_ARG_REUSE \
 		-f $(filter-out $(NL_GENERATED),$(wildcard kmod/*.c) \
-			$(filter-out kmod/compat.h,$(wildcard kmod/*.h)))
+			$(filter-out kmod/compat.h,$(wildcard kmod/*.h))) \
+		kmod/tests/*.c kmod/tests/*.h
 	@# Version checks are the point of the compat header of an
 	@# out-of-tree module, as in wireguard-linux-compat.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
@@ -405,4 +464,5 @@ uninstall-dkms-src:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -f kipc_kunit.ko
 	rm -rf $(B)

@@ -43,6 +43,8 @@
 #include <linux/uidgid.h>
 #include <uapi/linux/kipc.h>
 
+#include "kipc_logic.h"
+
 struct sk_buff;
 struct kipc_object;
 struct kipc_ioctl_op;

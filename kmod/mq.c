@@ -62,15 +62,11 @@ struct kipc_msg {
 };
 
 /*
- * Messages up to 4 KiB, header included, come from kipc's own caches of
- * these sizes (so rmmod reports any that leak); larger ones from kvmalloc().
- * With a 24-byte header, a 64-byte message costs 96 bytes.
+ * Messages up to 4 KiB, header included, come from kipc's own caches of the
+ * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
+ * ones from kvmalloc(). With a 24-byte header, a 64-byte message costs 96
+ * bytes.
  */
-static const unsigned int kipc_msg_sizes[] = {
-	96, 128, 192, 256, 512, 1024, 2048, 4096,
-};
-
-#define KIPC_MSG_CLASSES	ARRAY_SIZE(kipc_msg_sizes)
 
 enum kipc_mq_wait_state {
 	KIPC_MQ_WAITING,
@@ -165,13 +161,10 @@ static struct kipc_mq *file_mq(struct file *file)
 /* The cache for a message of @len bytes, or NULL for kvmalloc(). */
 static struct kmem_cache *kipc_msg_cache(u32 len)
 {
-	size_t size = offsetof(struct kipc_msg, data) + len;
-	unsigned int i;
+	unsigned int class = kipc_msg_class(offsetof(struct kipc_msg, data) +
+					    (u64)len);
 
-	for (i = 0; i < KIPC_MSG_CLASSES; i++)
-		if (size <= kipc_msg_sizes[i])
-			return kipc_msg_caches[i];
-	return NULL;
+	return class < KIPC_MSG_CLASSES ? kipc_msg_caches[class] : NULL;
 }
 
 static struct kipc_msg *kipc_msg_alloc(u32 len)
@@ -239,7 +232,7 @@ static void kipc_mq_insert_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 		list_add(&msg->node, &mq->prio[msg->prio]);
 	else
 		list_add_tail(&msg->node, &mq->prio[msg->prio]);
-	mq->prio_map |= BIT(msg->prio);
+	kipc_prio_map_set(&mq->prio_map, msg->prio);
 	mq->depth++;
 	mq->bytes += msg->len;
 	if (mq->depth > mq->hwm)
@@ -251,7 +244,7 @@ static struct kipc_msg *kipc_mq_head_locked(struct kipc_mq *mq)
 	lockdep_assert_held(&mq->lock);
 	if (!mq->prio_map)
 		return NULL;
-	return list_first_entry(&mq->prio[__fls(mq->prio_map)],
+	return list_first_entry(&mq->prio[kipc_prio_map_top(mq->prio_map)],
 				struct kipc_msg, node);
 }
 
@@ -260,7 +253,7 @@ static void kipc_mq_unqueue_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 	lockdep_assert_held(&mq->lock);
 	list_del(&msg->node);
 	if (list_empty(&mq->prio[msg->prio]))
-		mq->prio_map &= ~BIT(msg->prio);
+		kipc_prio_map_clear(&mq->prio_map, msg->prio);
 	mq->depth--;
 	mq->bytes -= msg->len;
 }
@@ -875,8 +868,9 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 				 cmd->deadline);
 	if (ret)
 		return ERR_PTR(ret);
-	if (!cmd->count || cmd->count > KIPC_MQ_VEC_MAX)
-		return ERR_PTR(-E2BIG);
+	ret = kipc_mq_vec_check(cmd->count);
+	if (ret)
+		return ERR_PTR(ret);
 	/* count is bounded above, so the size cannot overflow. */
 	return vmemdup_user(u64_to_user_ptr(cmd->vec),
 			    cmd->count * sizeof(struct kipc_mq_vec));
@@ -1179,7 +1173,7 @@ static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 	if (!a->max_msgs || a->max_msgs > READ_ONCE(kipc_mq_max_msgs) ||
 	    !a->max_msgsize || a->max_msgsize > READ_ONCE(kipc_mq_max_msgsize))
 		return -EINVAL;
-	*bytes = (u64)a->max_msgs * a->max_msgsize;
+	*bytes = kipc_mq_charge(a->max_msgs, a->max_msgsize);
 	return 0;
 }
 
@@ -1329,7 +1323,7 @@ static int kipc_mq_init(void)
 	 * built with HARDENED_USERCOPY: whitelist them.
 	 */
 	for (i = 0; i < KIPC_MSG_CLASSES; i++) {
-		size = kipc_msg_sizes[i];
+		size = kipc_msg_class_size(i);
 		snprintf(kipc_msg_cache_names[i],
 			 sizeof(kipc_msg_cache_names[i]), "kipc_msg-%u", size);
 		kipc_msg_caches[i] =

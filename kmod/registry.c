@@ -291,12 +291,13 @@ static int kipc_limits_check_locked(struct kipc_ns *kns, kuid_t uid,
 
 	lockdep_assert_held(&kipc_lock);
 	kipc_limits_locked(kns, uid, &li);
-	if ((objects && (u64)kns->objects + objects > li.objects) ||
-	    bytes > li.bytes || kns->bytes > li.bytes - bytes)
+	if ((objects && kipc_over_limit(kns->objects, objects, li.objects)) ||
+	    kipc_over_limit(kns->bytes, bytes, li.bytes))
 		ret = -ENOSPC;
-	else if ((objects && uid_objects + objects > li.this_uid_objects) ||
-		 bytes > li.this_uid_bytes ||
-		 uid_bytes > li.this_uid_bytes - bytes)
+	else if ((objects &&
+		  kipc_over_limit(uid_objects, objects,
+				  li.this_uid_objects)) ||
+		 kipc_over_limit(uid_bytes, bytes, li.this_uid_bytes))
 		ret = -EMFILE;
 	if (ret && capable(CAP_SYS_RESOURCE))
 		ret = 0;
@@ -574,26 +575,19 @@ out_unlock:
 /* A name is 1..KIPC_NAME_MAX printable ASCII bytes, no '/' or space. */
 bool kipc_name_valid(const char *name, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > KIPC_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
-			return false;
-	return true;
+	return !kipc_name_check(name, len);
 }
 
 static int kipc_name_from_user(char *name, u64 uptr)
 {
 	long len;
+	int ret;
 
 	len = strncpy_from_user(name, u64_to_user_ptr(uptr), KIPC_NAME_MAX + 1);
 	if (len < 0)
 		return len;
-	if (!kipc_name_valid(name, len))
-		return -EINVAL;
-	return len;
+	ret = kipc_name_check(name, len);
+	return ret ? ret : len;
 }
 
 static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,

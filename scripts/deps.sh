@@ -59,7 +59,9 @@ esac
 # host kernel. The guest kernel is a separate, unpacked copy in the cache.
 pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
-	linux-source-6.12 python3-yaml python3-jsonschema sparse "$headers_meta")
+	linux-source-6.12 python3-yaml python3-jsonschema sparse "$headers_meta"
+	# the Tier B kernel build (scripts/debug-kernel.sh)
+	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.
 [ -n "$packaging" ] && pkgs+=(dpkg-dev debhelper dh-dkms dkms lintian groff-base man-db)
 

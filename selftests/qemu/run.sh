@@ -6,7 +6,7 @@
 #
 # Usage:
 #   selftests/qemu/run.sh --kernel VMLINUZ --ko PATH/kipc.ko --root STAGEDIR
-#       --cmd GUEST_SCRIPT [--mode check|demo|bench] [--timeout SECS]
+#       --cmd GUEST_SCRIPT [--mode check|debug|demo|bench] [--timeout SECS]
 #       [--append "extra cmdline"] [--insmod-args "param=value ..."]
 #       [--out OUTDIR] [--libdir GUESTDIR]
 #
@@ -14,9 +14,13 @@
 #   GUEST_SCRIPT  path inside the guest, run after insmod, e.g.
 #                 /kipc/bin/guest-check.sh; it sees KIPC_MODE in its env
 #   --mode        check (default): tally TAP, last line "N passed, N failed,
-#                 N skipped"; bench: same, without the debug options on the
-#                 kernel command line; demo: show output, no tally
-#   --timeout     hard limit for the whole QEMU run (default 600, bench 1800)
+#                 N skipped"; debug: as check, for the Tier B kernel (make
+#                 check-debug): tests run their long budgets and kmemleak
+#                 also scans before rmmod; bench: as check, without the
+#                 debug options on the kernel command line; demo: show
+#                 output, no tally
+#   --timeout     hard limit for the whole QEMU run (default 600, bench and
+#                 debug 2400)
 #   --out         where initramfs and logs go (default build/qemu):
 #                 console.log (ttyS0, kernel console), results.log (ttyS1)
 #   --libdir      the guest's LD_LIBRARY_PATH, a directory under /kipc
@@ -77,8 +81,10 @@ die() {
 if [ -z "$kernel" ] || [ -z "$ko" ] || [ -z "$root" ] || [ -z "$cmd" ]; then
 	usage
 fi
-case "$mode" in check | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
-[ -z "$tmo" ] && { [ "$mode" = bench ] && tmo=1800 || tmo=600; }
+case "$mode" in check | debug | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
+if [ -z "$tmo" ]; then
+	case "$mode" in bench | debug) tmo=2400 ;; *) tmo=600 ;; esac
+fi
 case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 [ -f "$kernel" ] || die "no kernel image '$kernel'"
 [ -f "$ko" ] || die "no module '$ko'"
@@ -336,7 +342,9 @@ report_re+='Objects remaining|still has objects|={20,}|blocked for more than|'
 report_re+='soft lockup|hard LOCKUP|detected stalls?|Call Trace:'
 # The command line echo contains words like hung_task_panic and whatever
 # --append added; it is not a report.
-benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] '
+# A debug kernel (make check-debug) announces lockdep at boot.
+benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] |'
+benign_re+='RCU lockdep checking is enabled'
 
 scan_src=$(
 	crlf "$console"
@@ -412,7 +420,7 @@ for f in "${failures[@]}"; do echo "not ok - $f"; done
 # A non-zero script status with nothing else wrong still fails the run; when
 # tests failed, their own lines already say so and the status adds nothing.
 require_results=0
-[ "$mode" = check ] && require_results=1
+case "$mode" in check | debug) require_results=1 ;; esac
 summary=$(printf '%s\n' "$test_part" |
 	awk -v extra_failed=${#failures[@]} -v require_results=$require_results \
 		-f "$here/tap-summary.awk")
