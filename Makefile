@@ -137,11 +137,16 @@ $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
 
+# The tests of the admin tool check it against libkipc-admin too.
+TEST_LIBS :=
+$(B)/selftests/tool_admin_test: TEST_LIBS := -lkipc-admin
+$(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
+
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib -lkipc -lpthread
+		-L$(B)/lib $(TEST_LIBS) -lkipc -lpthread
 
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.
@@ -217,7 +222,7 @@ spec-check:
 # --- man pages ---------------------------------------------------------------------
 MAN3 := $(wildcard lib/man/*.3)
 MAN7 := $(wildcard lib/man/*.7)
-MAN8 := tools/kipc/kipc.8
+MAN8 := $(wildcard tools/kipc/*.8)
 
 # Laid out as installed, so that the .so links resolve; any warning fails.
 # man(1), when there, renders each page once more as a reader would see it.
@@ -256,7 +261,7 @@ INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
 	$(INCLUDEDIR)/kipc-rpc.h \
 	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
 	$(INCLUDEDIR)/linux/kipc_netlink.h \
-	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc \
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) $(BASHCOMPDIR)/kipc \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
 	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7)))
 
@@ -269,8 +274,9 @@ install: all
 	install -m 0644 lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h \
 		$(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/linux/
-	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
-	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
