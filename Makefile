@@ -157,6 +157,7 @@ stage: all
 	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
 	cp kipc.ko $(B)/stage/
+	scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl
 
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
 	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)

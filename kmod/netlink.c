@@ -98,9 +98,7 @@ static int kipc_nl_obj_sel(struct genl_info *info, struct kipc_obj_sel *sel)
 		return 0;
 	}
 	if (!tb[KIPC_A_OBJ_NAME] && !tb[KIPC_A_OBJ_TYPE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, NULL,
-				    "missing attribute: id, or type and name");
-		NL_SET_BAD_ATTR_POLICY(info->extack, NULL, NULL);
+		/* Neither way to name an object: report the id missing. */
 		GENL_REQ_ATTR_CHECK(info, KIPC_A_OBJ_ID);
 		return -EINVAL;
 	}
@@ -587,7 +585,10 @@ void kipc_nl_event(struct kipc_object *obj, u8 event)
 	if (!listeners)
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Sized to fit: listeners' receive buffers are charged truesize. */
+	skb = genlmsg_new(nla_total_size_64bit(sizeof(u64)) +
+			  nla_total_size(obj->name_len + 1) +
+			  4 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &kipc_genl_family, 0, event);
@@ -706,6 +707,9 @@ int kipc_netlink_init(void)
 	kipc_events_enable(true);
 	return 0;
 }
+
+/* Resolving the family by name loads the module, as opening /dev/kipc does. */
+MODULE_ALIAS_GENL_FAMILY(KIPC_GENL_NAME);
 
 void kipc_netlink_exit(void)
 {
