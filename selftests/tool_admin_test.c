@@ -198,8 +198,8 @@ TEST_F(tool_admin, usage_errors_exit_2)
 	tool_usage_fails("kipc: 'objects' given twice\nTry 'kipc limits set help' for more information.\n");
 	tool_run("limits", "set", "bytes", "1X");
 	tool_usage_fails("kipc: invalid size '1X' for 'bytes': a number of bytes, or of K, M or G\nTry 'kipc limits set help' for more information.\n");
-	tool_run("limits", "set", "objects", "-1");
-	tool_usage_fails("kipc: invalid number '-1' for 'objects'\nTry 'kipc limits set help' for more information.\n");
+	tool_run("limits", "set", "objects", "1x");
+	tool_usage_fails("kipc: invalid number '1x' for 'objects'\nTry 'kipc limits set help' for more information.\n");
 	tool_run("limits", "set", "uid", "1000", "uid-objects", "3");
 	tool_usage_fails("kipc: 'uid-objects' and 'uid-bytes' are the namespace's defaults: with 'uid', give 'objects' and 'bytes'\nTry 'kipc limits set help' for more information.\n");
 	tool_run("limits", "set", "uid", "no-such-user", "objects", "3");
@@ -262,7 +262,7 @@ TEST_F(tool_admin, kernel_errors_exit_1)
 
 	obj_name(name, sizeof(name), self->base, 0);
 	tool_run("mq", "show", name);
-	tool_fails("kipc: cannot find queue '%s': No such file or directory\n",
+	tool_fails("kipc: cannot find queue '%s': No such file or directory (no object of this type and name in the caller's IPC namespace)\n",
 		   name);
 
 	/* Past KIPC_LIMIT_OBJECTS_MAX: the policy refuses, and says why. */

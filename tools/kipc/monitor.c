@@ -172,7 +172,16 @@ static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
 				break;
 		}
 		if (pfd[1].revents) {
-			ret = 0;
+			struct signalfd_siginfo si;
+
+			/*
+			 * Take the signal, or unblocking it below would
+			 * deliver it, and its default action would kill us.
+			 */
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				ret = kipc_errno(errno, "cannot read the signal");
+			else
+				ret = 0;
 			break;
 		}
 	}
