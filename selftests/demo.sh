@@ -166,6 +166,7 @@ fi
 cat "$monlog"
 
 say "The same events as JSON lines, for scripts (kipc -J monitor):"
+monlog=/tmp/kipc-monitor.json
 kipc -J monitor > "$monlog" 2>&1 &
 monitor=$!
 i=0
