@@ -719,6 +719,69 @@ TEST_F(tool_admin, monitor_plain_lines)
 }
 
 /*
+ * Events lost to an overrun of the socket's buffer: a warning on standard
+ * error, and the monitor goes on with the events after the loss.
+ */
+TEST_F(tool_admin, monitor_overrun_warns_and_goes_on)
+{
+	char name[KIPC_NAME_MAX + 1], line[1024], id[32];
+	struct tool_lines pend = { .len = 0 };
+	struct tool_obj ev;
+	struct tool_proc p;
+	uint64_t oid;
+	int fd, i, n, sfd;
+
+	need_monitor();
+	fd = monitor_start(_metadata, &p, &pend, self->base,
+			   TOOL_ARGS("monitor", "-J"));
+	ASSERT_LE(0, fd);
+
+	/* Stopped, it reads nothing: 3 events per semaphore overrun it. */
+	ASSERT_EQ(0, kill(p.pid, SIGSTOP));
+	obj_name(name, sizeof(name), self->base, 0);
+	for (i = 0; i < 3000; i++) {
+		sfd = kipc_sem_open(name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+				    0);
+		ASSERT_LE(0, sfd);
+		ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_SEM, name));
+		close(sfd);
+	}
+	ASSERT_EQ(0, kill(p.pid, SIGCONT));
+	/* Take what it prints until it is quiet: it has caught up. */
+	for (i = 0; i < 100000; i++) {
+		n = tool_read_line(fd, &pend, line, sizeof(line), 500);
+		if (n == -ETIMEDOUT)
+			break;
+		ASSERT_LT(0, n);
+		ASSERT_TRUE(tool_json_line(&ev, line)) TH_LOG("%s", line);
+	}
+	/* Some were printed, but fewer than the 9000 that happened. */
+	EXPECT_LT(0, i);
+	EXPECT_GT(9000, i);
+
+	/* An object made after the loss is reported. */
+	ASSERT_EQ(0, make_obj(self->base, 1, KIPC_OBJ_MQ, &oid));
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)oid);
+	for (;;) {
+		n = tool_read_line(fd, &pend, line, sizeof(line),
+				   EV_TIMEOUT_MS);
+		ASSERT_LT(0, n);
+		ASSERT_TRUE(tool_json_line(&ev, line)) TH_LOG("%s", line);
+		if (!strcmp(tool_str(&ev, "id"), id))
+			break;
+	}
+	EXPECT_STREQ("create", tool_str(&ev, "event"));
+
+	ASSERT_EQ(0, kill(p.pid, SIGINT));
+	ASSERT_EQ(0, tool_finish(&p, self->res));
+	close(fd);
+	EXPECT_EQ(0, self->res->status);
+	EXPECT_NE(NULL, strstr(self->res->err,
+			       "kipc: events lost: the receive buffer overran\n"))
+		TH_LOG("stderr: %s", self->res->err);
+}
+
+/*
  * A kernel without the monitor group (before 6.9): exit 1 and say why.
  * Runs under `make check-6.1`; SKIPs where the group exists.
  */
