@@ -55,7 +55,7 @@ int kipc_not_loaded(void)
 {
 	fflush(stdout);
 	fputs("kipc module not loaded (modprobe kipc)\n", stderr);
-	return 1;
+	return KIPC_EXIT_FAILURE;
 }
 
 /* A failure with an errno: "kipc: <what>: <strerror>". */
