@@ -167,11 +167,16 @@ $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
 
+# The tests of the admin tool check it against libkipc-admin too.
+TEST_LIBS :=
+$(B)/selftests/tool_admin_test: TEST_LIBS := -lkipc-admin
+$(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
+
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib -lkipc -lpthread
+		-L$(B)/lib $(TEST_LIBS) -lkipc -lpthread
 
 # --- host-side unit test of the module's pure logic (kmod/kipc_logic.h) ---------
 UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
