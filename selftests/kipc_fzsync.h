@@ -6,7 +6,7 @@
  * MAP_SHARED memory), meet at a barrier at the start and at the end of every
  * iteration. Between the barriers each side makes its racy call. Meeting at
  * a barrier lines the two calls up only roughly, so one side also waits a
- * random number of spins first: for the first KIPC_FZS_SAMPLES iterations
+ * random number of spins first: for the first f->samples iterations
  * none, to measure how long each side's racy section takes and how far apart
  * the two start, and after that a delay drawn uniformly so that B's start
  * falls anywhere from the start of A's section back to the start of B's
@@ -53,7 +53,7 @@ struct kipc_fzs {
 
 	/* A's alone. */
 	double len_a, len_b, diff_ss, ns_per_spin;
-	unsigned long iter, max_iter, overlaps;
+	unsigned long iter, max_iter, overlaps, samples;
 	__u64 deadline;
 	unsigned int seed;
 
@@ -106,6 +106,8 @@ static inline void kipc_fzs_init(struct kipc_fzs *f, unsigned long max_iter,
 
 	memset(f, 0, sizeof(*f));
 	f->max_iter = kipc_fzs_iters(max_iter);
+	/* A slow loop may set fewer before its first iteration. */
+	f->samples = KIPC_FZS_SAMPLES;
 	f->seed = (unsigned int)kipc_fzs_now() ^ (unsigned int)getpid();
 	t0 = kipc_fzs_now();
 	kipc_fzs_spin(100000);
@@ -167,7 +169,7 @@ static inline void kipc_fzs_update(struct kipc_fzs *f)
 		f->diff_ss = kipc_fzs_avg(f->diff_ss, (double)f->a_start -
 					  (double)f->b_start);
 	}
-	if (f->iter < KIPC_FZS_SAMPLES) {
+	if (f->iter < f->samples) {
 		atomic_store(&f->delay, 0);
 		return;
 	}
