@@ -23,6 +23,8 @@
  *    is told KIPC_SEM_RECOVERED;
  *  - send_vs_remove: every send either succeeds before the removal or
  *    fails with EIDRM, and the queue's counters account for every message;
+ *  - seal_vs_mmap: KIPC_SEAL_WRITE and a writable mapping never both
+ *    succeed;
  *  - close_vs_remove: an admin removal racing the last close.
  *
  * rmmod racing an open lives in unload_test.c, which runs last.
@@ -75,6 +77,8 @@ struct race {
 	__u64 b_id;
 	int b_n;
 	__u32 b_seq[8];
+	char *b_map;
+	char *b_map2;
 	char b_why[256];
 };
 
@@ -1313,6 +1317,138 @@ TEST_F_TIMEOUT(race, send_vs_remove, RACE_TIMEOUT)
 					KIPC_WAIT_NONBLOCK, &len, &prio);
 		race_check(r, ret == -1 && errno == EIDRM,
 			   "receive after removal: %d", ret);
+		close(r->objfd);
+	}
+	race_finish(r);
+	ASSERT_EQ(0, race_ns_objects(&self->nl));
+}
+
+/* --- sealing vs writable mappings ---------------------------------------- */
+
+static void seal_vs_mmap_b(struct race *r)
+{
+	char *p, *q;
+
+	r->b_err = 0;
+	r->b_why[0] = 0;
+	switch (r->mode) {
+	case 0:
+		/* A new shared writable mapping. */
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 r->objfd, 0);
+		if (p == MAP_FAILED) {
+			r->b_err = errno;
+			break;
+		}
+		break;
+	case 1:
+		/* A shared read-only mapping made writable afterwards. */
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, r->objfd, 0);
+		if (p == MAP_FAILED) {
+			snprintf(r->b_why, sizeof(r->b_why),
+				 "read-only mmap: %s", strerror(errno));
+			return;
+		}
+		if (mprotect(p, 4096, PROT_READ | PROT_WRITE)) {
+			r->b_err = errno;
+			munmap(p, 4096);
+			return;
+		}
+		break;
+	case 2:
+		/* Move the existing writable mapping: it never stops existing. */
+		q = mremap(r->b_map, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   r->b_map2);
+		if (q == MAP_FAILED) {
+			snprintf(r->b_why, sizeof(r->b_why), "mremap: %s",
+				 strerror(errno));
+			return;
+		}
+		p = q;
+		break;
+	default:
+		return;
+	}
+	if (!r->b_err) {
+		if (kipc_probe(p, true, 0x5a, NULL))
+			snprintf(r->b_why, sizeof(r->b_why),
+				 "cannot write through a writable mapping");
+		r->b_map = p;
+	}
+}
+
+/*
+ * KIPC_SEAL_WRITE against a new shared writable mapping (mode 0), an
+ * mprotect() that makes one (1), and an mremap() that moves one (2): a
+ * seal and a writable mapping never both succeed, and a mapping that
+ * exists throughout always makes the seal fail with EBUSY.
+ */
+TEST_F_TIMEOUT(race, seal_vs_mmap, RACE_TIMEOUT)
+{
+	struct race *r = self->r;
+	int ret, err;
+	char *p;
+
+	race_start(_metadata, r, seal_vs_mmap_b);
+	for (;;) {
+		r->mode = r->f.iter % 3;
+		r->objfd = _test_cmd_shm_create(r->fd, r->name, 4096, &r->id);
+		race_check(r, r->objfd >= 0, "create: %s", strerror(errno));
+		_test_cmd_unlink(r->fd, KIPC_OBJ_SHM, r->name);
+		r->b_map = MAP_FAILED;
+		r->b_map2 = MAP_FAILED;
+		if (r->mode == 2) {
+			r->b_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED, r->objfd, 0);
+			/* Somewhere to move it to. */
+			r->b_map2 = mmap(NULL, 4096, PROT_NONE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			race_check(r, r->b_map != MAP_FAILED &&
+				   r->b_map2 != MAP_FAILED, "mmap: %s",
+				   strerror(errno));
+		}
+		if (!kipc_fzs_start_a(&r->f)) {
+			if (r->b_map != MAP_FAILED)
+				munmap(r->b_map, 4096);
+			if (r->b_map2 != MAP_FAILED)
+				munmap(r->b_map2, 4096);
+			close(r->objfd);
+			break;
+		}
+		ret = _test_cmd_shm_seal(r->objfd, KIPC_SEAL_WRITE, NULL);
+		err = ret ? errno : 0;
+		kipc_fzs_end_a(&r->f);
+
+		race_check(r, !r->b_why[0], "%s", r->b_why);
+		race_check(r, !err || err == EBUSY, "seal: %s", strerror(err));
+		switch (r->mode) {
+		case 0:
+		case 1:
+			race_check(r, !r->b_err || r->b_err == EPERM ||
+				   r->b_err == EACCES, "B: %s",
+				   strerror(r->b_err));
+			race_check(r, !err != !r->b_err,
+				   "seal: %s, writable mapping: %s",
+				   strerror(err), strerror(r->b_err));
+			break;
+		case 2:
+			race_check(r, err == EBUSY,
+				   "sealed under a writable mapping being moved");
+			break;
+		}
+		if (r->b_map != MAP_FAILED && r->b_map != r->b_map2)
+			munmap(r->b_map, 4096);
+		if (r->b_map2 != MAP_FAILED)
+			munmap(r->b_map2, 4096);
+		/* A seal in force keeps new writable mappings out. */
+		if (!err) {
+			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 r->objfd, 0);
+			race_check(r, p == MAP_FAILED && errno == EPERM,
+				   "writable mapping after the seal");
+			if (p != MAP_FAILED)
+				munmap(p, 4096);
+		}
 		close(r->objfd);
 	}
 	race_finish(r);
