@@ -35,6 +35,7 @@
  */
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <linux/userfaultfd.h>
 
 #include "kipc_test.h"
 #include "kipc_fzsync.h"
@@ -1197,7 +1198,7 @@ static void send_vs_remove_b(struct race *r)
 		r->b_err = -kipc_nl_obj_remove(&r->nl, r->id);
 		return;
 	}
-	/* Mode 2: B sends one to a blocked receiver, then removes. */
+	/* Modes 2, 3: B sends one to a blocked receiver, then removes. */
 	seq = 0;
 	if (race_send(r->objfd, &seq, sizeof(seq)))
 		r->b_err = errno;
@@ -1210,9 +1211,11 @@ static void send_vs_remove_b(struct race *r)
 /*
  * Mode 0: A sends 8 numbered messages into a queue of 4 one by one; B
  * receives two, then removes the queue. Mode 1: one SENDV of 8 (at most
- * 4 fit) while B removes. Mode 2: A receives, B sends one and removes. Each send succeeds
- * before the removal or fails with EIDRM, the queue's counters agree with
- * what the callers were told, and what was received came in order.
+ * 4 fit) while B removes. Mode 2: A receives, B sends one and removes.
+ * Mode 3: the same, but A's buffer faults, so the message goes back to
+ * the queue just as the removal comes. Each send succeeds before the
+ * removal or fails with EIDRM, the queue's counters agree with what the
+ * callers were told, and what was received came in order.
  */
 TEST_F_TIMEOUT(race, send_vs_remove, RACE_TIMEOUT)
 {
@@ -1222,12 +1225,16 @@ TEST_F_TIMEOUT(race, send_vs_remove, RACE_TIMEOUT)
 	int sent, i, ret, err = 0;
 	union kipc_attr attr;
 	struct kipc_nl_obj o;
+	void *bad;
 
+	/* A buffer that faults. */
+	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bad);
 	for (i = 0; i < RACE_SENDS; i++)
 		seqs[i] = i;
 	race_start(_metadata, r, send_vs_remove_b);
 	for (;;) {
-		r->mode = r->f.iter % 3;
+		r->mode = r->f.iter % 4;
 		attr = kipc_attr_of(KIPC_OBJ_MQ);
 		attr.mq.max_msgs = 4;
 		r->objfd = _test_cmd_open(r->fd, KIPC_OBJ_MQ, r->name,
@@ -1278,21 +1285,30 @@ TEST_F_TIMEOUT(race, send_vs_remove, RACE_TIMEOUT)
 			if (ret < 0)
 				err = errno;
 			break;
+		case 3:
+			ret = race_recv(r->objfd, bad, sizeof(got));
+			err = ret < 0 ? errno : 0;
+			break;
 		}
 		kipc_fzs_end_a(&r->f);
 
 		race_check(r, !r->b_err, "B: %s", strerror(r->b_err));
-		race_check(r, !err || err == EIDRM,
-			   "%s (EEXIST: a send succeeded after EIDRM)",
-			   strerror(err));
+		if (r->mode == 3)
+			race_check(r, err == EFAULT || err == EIDRM,
+				   "receive into a bad buffer: %s",
+				   strerror(err));
+		else
+			race_check(r, !err || err == EIDRM,
+				   "%s (EEXIST: a send succeeded after EIDRM)",
+				   strerror(err));
 		if (r->mode == 1)
 			race_check(r, (sent > 0 && sent <= 4) ||
 				   (!sent && err == EIDRM),
 				   "SENDV moved %d to a queue of 4 (%s)", sent,
 				   strerror(err));
-		if (r->mode == 2) {
+		if (r->mode >= 2) {
 			sent = r->b_n;
-			race_check(r, err == EIDRM || got == 0,
+			race_check(r, r->mode == 3 || err == EIDRM || got == 0,
 				   "received %u", got);
 		}
 		for (i = 0; r->mode == 0 && i < r->b_n; i++)
@@ -1453,6 +1469,89 @@ TEST_F_TIMEOUT(race, seal_vs_mmap, RACE_TIMEOUT)
 	}
 	race_finish(r);
 	ASSERT_EQ(0, race_ns_objects(&self->nl));
+}
+
+/* --- removal while a failing copy-out holds a message -------------------- */
+
+struct race_stalled_recv {
+	int qfd;
+	void *buf;
+	int ret;
+	int err;
+};
+
+static void *race_stalled_recv_main(void *arg)
+{
+	struct race_stalled_recv *sr = arg;
+
+	sr->ret = race_recv(sr->qfd, sr->buf, sizeof(__u32));
+	sr->err = sr->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+/*
+ * The window of send_vs_remove's mode 3, held open with userfaultfd: a
+ * receiver has taken the message and its copy-out is stalled on a
+ * missing page. The queue is removed, then the page is unmapped and the
+ * fault let go, so the copy fails and the message goes back to a queue
+ * that is gone. Nobody received it: the queue must not count it as
+ * received, and its counters must still say one message was dropped.
+ */
+TEST_F_TIMEOUT(race, remove_during_failed_copy, RACE_TIMEOUT)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	struct uffdio_range wake = { 0 };
+	struct race_stalled_recv sr = { 0 };
+	struct uffd_msg msg;
+	struct kipc_nl_obj o;
+	struct pollfd pfd;
+	pthread_t thread;
+	__u32 seq = 7;
+	int uffd;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	sr.buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sr.buf);
+	reg.range.start = (uintptr_t)sr.buf;
+	reg.range.len = 4096;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	sr.qfd = test_mq_create(self->name, 4, 64);
+	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
+	test_ioctl_mq_send(sr.qfd, &seq, sizeof(seq), 0);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, race_stalled_recv_main,
+				    &sr));
+
+	/* The receiver holds the message, stalled in its copy-out. */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, RACE_WAIT_NS / 1000000));
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0U, test_mq_depth(sr.qfd));
+
+	test_nl_obj_remove(&self->nl, test_obj_id(sr.qfd));
+	ASSERT_EQ(0, munmap(sr.buf, 4096));
+	wake.start = reg.range.start;
+	wake.len = 4096;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WAKE, &wake));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(-1, sr.ret);
+	ASSERT_EQ(EFAULT, sr.err);
+
+	test_nl_stat(&self->nl, test_obj_id(sr.qfd), &o);
+	EXPECT_EQ(1ULL, o.val[KIPC_A_OBJ_MQ_SENDS]);
+	EXPECT_EQ(0ULL, o.val[KIPC_A_OBJ_MQ_RECVS])
+		TH_LOG("a message dropped by the removal counts as received");
+	EXPECT_EQ(0ULL, o.val[KIPC_A_OBJ_MQ_DEPTH]);
+	close(sr.qfd);
+	close(uffd);
 }
 
 /* --- admin removal vs the last close ------------------------------------- */
