@@ -1554,6 +1554,105 @@ TEST_F_TIMEOUT(race, remove_during_failed_copy, RACE_TIMEOUT)
 	close(uffd);
 }
 
+/* --- a create whose last step fails ------------------------------------- */
+
+struct race_stalled_open {
+	int fd;
+	struct kipc_open *cmd;
+	int ret;
+	int err;
+};
+
+static void *race_stalled_open_main(void *arg)
+{
+	struct race_stalled_open *so = arg;
+
+	so->ret = ioctl(so->fd, KIPC_IOC_OPEN, so->cmd);
+	so->err = so->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+/*
+ * A create whose write-back of the struct fails must leave nothing, and
+ * before it fails the object must not be visible: an object becomes
+ * visible only when its creation can no longer fail. userfaultfd holds
+ * the creator in that write-back (the struct's page is write-protected)
+ * while another thread looks the name up; then the page goes and the
+ * write-back fails with EFAULT.
+ */
+TEST_F_TIMEOUT(race, create_respond_fault, RACE_TIMEOUT)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_PAGEFAULT_FLAG_WP,
+	};
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	struct uffdio_writeprotect wp = { 0 };
+	struct uffdio_register reg = { 0 };
+	struct uffdio_range wake = { 0 };
+	struct race_stalled_open so = { 0 };
+	struct uffd_msg msg;
+	struct pollfd pfd;
+	pthread_t thread;
+	int uffd, ofd, err;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	if (ioctl(uffd, UFFDIO_API, &api) ||
+	    !(api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP)) {
+		close(uffd);
+		SKIP(return, "no userfaultfd write-protect faults here");
+	}
+	so.cmd = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, so.cmd);
+	memset(so.cmd, 0, 4096);
+	so.cmd->size = sizeof(*so.cmd);
+	so.cmd->flags = KIPC_NEW;
+	so.cmd->type = KIPC_OBJ_SEM;
+	so.cmd->mode = 0600;
+	so.cmd->name = (uintptr_t)self->name;
+	so.cmd->attr = attr;
+	reg.range.start = (uintptr_t)so.cmd;
+	reg.range.len = 4096;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+
+	so.fd = self->fd;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, race_stalled_open_main,
+				    &so));
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, RACE_WAIT_NS / 1000000));
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_NE(0ULL, msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP);
+
+	/* The creator is in its last step, which is about to fail. */
+	ofd = _test_cmd_open(self->fd, KIPC_OBJ_SEM, self->name, KIPC_RW, 0,
+			     NULL, NULL, NULL);
+	err = ofd < 0 ? errno : 0;
+
+	ASSERT_EQ(0, munmap(so.cmd, 4096));
+	wake.start = reg.range.start;
+	wake.len = 4096;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WAKE, &wake));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(-1, so.ret);
+	ASSERT_EQ(EFAULT, so.err);
+	if (ofd >= 0)
+		close(ofd);
+	EXPECT_EQ(ENOENT, err)
+		TH_LOG("a create that then failed was visible by name");
+	ASSERT_FALSE(test_obj_exists(KIPC_OBJ_SEM, self->name));
+	ASSERT_EQ(0, race_ns_objects(&self->nl));
+	close(uffd);
+}
+
 /* --- admin removal vs the last close ------------------------------------- */
 
 static void close_vs_remove_b(struct race *r)
