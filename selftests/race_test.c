@@ -27,6 +27,11 @@
  *    succeed;
  *  - close_vs_remove: an admin removal racing the last close.
  *
+ * Two windows are too narrow to hit by chance, so userfaultfd holds them
+ * open: remove_during_failed_copy (a removal while a receiver's failing
+ * copy-out holds the message) and create_respond_fault (a lookup while a
+ * create's write-back is about to fail).
+ *
  * rmmod racing an open lives in unload_test.c, which runs last.
  *
  * Each loop is bounded by iterations and by time (8 s, KIPC_RACE_SECS
