@@ -658,6 +658,9 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 	if (list_empty(msgs))
 		return;
 	spin_lock(&mq->lock);
+	/* Nobody received them, whether they go back or go away. */
+	list_for_each_entry(msg, msgs, node)
+		mq->recvs--;
 	if (mq->removed) {
 		spin_unlock(&mq->lock);
 		kipc_msg_free_list(msgs);
@@ -666,7 +669,6 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 	list_for_each_entry_safe_reverse(msg, tmp, msgs, node) {
 		list_del(&msg->node);
 		kipc_mq_insert_locked(mq, msg, true);
-		mq->recvs--;
 	}
 	kipc_mq_feed_receivers_locked(mq, &wk);
 	kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);

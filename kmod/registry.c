@@ -406,19 +406,6 @@ static bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 	return kipc_obj_put_locked(obj);
 }
 
-/* Unlink @obj if its name still resolves to it. */
-static void kipc_obj_unlink(struct kipc_object *obj)
-{
-	bool last = false;
-
-	mutex_lock(&kipc_lock);
-	if (obj->linked)
-		last = kipc_obj_unlink_locked(obj, true);
-	mutex_unlock(&kipc_lock);
-	if (last)
-		kipc_obj_free(obj);
-}
-
 /*
  * Change what @obj is charged, as a region does when it is resized. Growing
  * is checked against the limits as creation is; shrinking always succeeds.
@@ -653,8 +640,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 	const struct kipc_type_ops *ops;
 	struct kipc_object *obj, *new;
 	char name[KIPC_NAME_MAX + 1];
-	struct file *file = NULL;
-	bool created = false;
+	struct file *file;
 	u64 bytes = 0;
 	int fd, len, ret;
 
@@ -703,42 +689,47 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 			ret = PTR_ERR(new);
 			goto out_put_fd;
 		}
-		/* The file exists before the name: publishing cannot fail. */
+		/*
+		 * Everything that can fail happens before the name resolves:
+		 * the file, and telling the caller. Once it resolves, another
+		 * task may open the object, so the call must succeed.
+		 */
 		file = kipc_obj_getfile(new, cmd->flags);
 		if (IS_ERR(file)) {
 			kipc_obj_put(new);
 			ret = PTR_ERR(file);
 			goto out_put_fd;
 		}
-		obj = kipc_publish(new, cmd->flags);
-		if (obj != new) {
+		cmd->out_id = new->id;
+		cmd->out_flags = KIPC_OPEN_OUT_CREATED;
+		ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
+		if (ret) {
 			fput(file);
-			file = NULL;
-			if (IS_ERR(obj)) {
-				ret = PTR_ERR(obj);
-				goto out_put_fd;
-			}
-		} else {
-			created = true;
+			goto out_put_fd;
 		}
-	}
-
-	if (!file) {
-		file = kipc_obj_getfile(obj, cmd->flags);
-		if (IS_ERR(file)) {
-			kipc_obj_put(obj);
-			ret = PTR_ERR(file);
+		obj = kipc_publish(new, cmd->flags);
+		if (obj == new) {
+			fd_install(fd, file);
+			return fd;
+		}
+		/* Another create won the name (open its object), or no room. */
+		fput(file);
+		if (IS_ERR(obj)) {
+			ret = PTR_ERR(obj);
 			goto out_put_fd;
 		}
 	}
 
+	file = kipc_obj_getfile(obj, cmd->flags);
+	if (IS_ERR(file)) {
+		kipc_obj_put(obj);
+		ret = PTR_ERR(file);
+		goto out_put_fd;
+	}
 	cmd->out_id = obj->id;
-	cmd->out_flags = created ? KIPC_OPEN_OUT_CREATED : 0;
+	cmd->out_flags = 0;
 	ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
 	if (ret) {
-		/* Nobody learnt of the object: do not leave it behind. */
-		if (created)
-			kipc_obj_unlink(obj);
 		fput(file);
 		goto out_put_fd;
 	}

@@ -227,11 +227,22 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 		/* Nor may mprotect() make it writable later. */
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
-	/* Fails once KIPC_SEAL_WRITE denied writable mappings. */
-	if (kipc_shm_may_write(vma)) {
-		ret = mapping_map_writable(shm->shm_file->f_mapping);
-		if (ret)
-			return ret;
+	/*
+	 * Fails while a KIPC_SEAL_WRITE denies writable mappings, which
+	 * may have begun after the seals were read above. The sealer may
+	 * yet give up (a pinned page), so decide only once the seal is in
+	 * force, as if it had come first: a writable mapping is refused,
+	 * and a read-only one is made, but may never become writable.
+	 */
+	while (kipc_shm_may_write(vma) &&
+	       (ret = mapping_map_writable(shm->shm_file->f_mapping))) {
+		if (READ_ONCE(shm->seals) & KIPC_SEAL_WRITE) {
+			if (vma->vm_flags & VM_WRITE)
+				return ret;
+			vm_flags_clear(vma, VM_MAYWRITE);
+			break;
+		}
+		cond_resched();
 	}
 
 	map_file = kipc_shm_map_file(shm);
