@@ -19,8 +19,8 @@
 #                 also scans before rmmod; bench: as check, without the
 #                 debug options on the kernel command line; demo: show
 #                 output, no tally
-#   --timeout     hard limit for the whole QEMU run (default 600, bench and
-#                 debug 2400)
+#   --timeout     hard limit for the whole QEMU run (default 1200, bench and
+#                 debug 3600; a loaded host runs the guest slowly)
 #   --out         where initramfs and logs go (default build/qemu):
 #                 console.log (ttyS0, kernel console), results.log (ttyS1)
 #   --libdir      the guest's LD_LIBRARY_PATH, a directory under /kipc
@@ -83,7 +83,7 @@ if [ -z "$kernel" ] || [ -z "$ko" ] || [ -z "$root" ] || [ -z "$cmd" ]; then
 fi
 case "$mode" in check | debug | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
 if [ -z "$tmo" ]; then
-	case "$mode" in bench | debug) tmo=2400 ;; *) tmo=600 ;; esac
+	case "$mode" in bench | debug) tmo=3600 ;; *) tmo=1200 ;; esac
 fi
 case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 [ -f "$kernel" ] || die "no kernel image '$kernel'"
