@@ -42,7 +42,8 @@
 
 #include "kipc_test.h"
 
-#define FZ_SLOTS	24	/* shared fd pool */
+#define FZ_POOL		8	/* fds per pool: other types, mq, shm, sem */
+#define FZ_SLOTS	(4 * FZ_POOL)	/* shared fd pools */
 #define FZ_MAPS		16	/* shared mapping pool */
 #define FZ_IDS		32	/* object ids seen, for netlink */
 #define FZ_NAMES	6	/* names we may create; the last is 255 bytes */
@@ -109,6 +110,9 @@ struct fz_shared {
 	atomic_ulong forks;
 	atomic_ulong kills;
 	atomic_ulong hangs;
+	/* per entry of fz_ioctls[]: calls, and calls that succeeded */
+	atomic_ulong ioc_calls[32];
+	atomic_ulong ioc_ok[32];
 };
 
 static struct {
@@ -229,7 +233,7 @@ static uint64_t fz_ptr(struct fz_rng *r, uint32_t len, bool out)
 	uintptr_t m;
 	uint32_t off;
 
-	switch (fz_below(r, 16)) {
+	switch (fz_below(r, 32)) {
 	case 0: return 0;
 	case 1: return (uintptr_t)(fz.arena + FZ_ARENA);	/* the guard */
 	case 2: return FZ_KERNEL_PTR;
@@ -283,6 +287,12 @@ static int fz_slot_fd(struct fz_rng *r)
 	return atomic_load(&fz.slot[fz_below(r, FZ_SLOTS)]);
 }
 
+/* An fd of the pool of @type (KIPC_OBJ_*; 0: other types), or -1. */
+static int fz_slot_fd_of(struct fz_rng *r, uint32_t type)
+{
+	return atomic_load(&fz.slot[type * FZ_POOL + fz_below(r, FZ_POOL)]);
+}
+
 static int32_t fz_any_fd(struct fz_rng *r)
 {
 	static const int32_t odd[] = { -1, 0, 2, INT32_MAX, INT32_MIN, 1023 };
@@ -291,7 +301,7 @@ static int32_t fz_any_fd(struct fz_rng *r)
 		return fz_pick(r, odd);
 	if (fz_one_in(r, 10))
 		return fz.dev;
-	return fz_slot_fd(r);
+	return fz_one_in(r, 3) ? fz_slot_fd(r) : fz_slot_fd_of(r, KIPC_OBJ_MQ);
 }
 
 /* --- the ioctls -------------------------------------------------------------- */
@@ -577,7 +587,7 @@ static uint64_t fz_value(struct fz_thread *t, const struct fz_ioctl *io,
 
 	switch (f->kind) {
 	case K_SIZE:
-		switch (fz_below(r, 24)) {
+		switch (fz_below(r, 64)) {
 		case 0: return 0;
 		case 1: return 4;
 		case 2: return io->min_size - 1;
@@ -688,12 +698,56 @@ static void fz_note_id(struct fz_thread *t, uint64_t id)
 	atomic_store(&fz.ids[fz_below(&t->rng, FZ_IDS)], id);
 }
 
-static void fz_slot_put(struct fz_thread *t, int fd)
+static void fz_slot_put_in(struct fz_thread *t, uint32_t pool, int fd)
 {
-	int old = atomic_exchange(&fz.slot[fz_below(&t->rng, FZ_SLOTS)], fd);
+	int old = atomic_exchange(&fz.slot[pool * FZ_POOL +
+					   fz_below(&t->rng, FZ_POOL)], fd);
 
 	if (old >= 0)
 		close(old);
+}
+
+static void fz_slot_put(struct fz_thread *t, int fd)
+{
+	fz_slot_put_in(t, 0, fd);
+}
+
+/* A valid open (or creation) of one of the first names, as a fuzzer's seed. */
+static int fz_open_valid(struct fz_thread *t, uint32_t type)
+{
+	struct fz_rng *r = &t->rng;
+	struct kipc_open o = {
+		.size = sizeof(o),
+		.flags = KIPC_RW | KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC,
+		.type = type,
+		.mode = 0600,
+		.name = (uintptr_t)fz.name[fz_below(r, 3)],
+	};
+	int fd;
+
+	if (fz_one_in(r, 3))
+		o.flags |= KIPC_OPEN_NONBLOCK;
+	if (fz_one_in(r, 8))
+		o.flags &= ~(fz_one_in(r, 2) ? KIPC_OPEN_READ : KIPC_OPEN_WRITE);
+	switch (type) {
+	case KIPC_OBJ_MQ:
+		o.attr.mq.max_msgs = 1 + fz_below(r, 16);
+		o.attr.mq.max_msgsize = 1 + fz_below(r, 4096);
+		break;
+	case KIPC_OBJ_SHM:
+		o.attr.shm.size = 1 + fz_below(r, 16 * FZ_PAGE);
+		break;
+	case KIPC_OBJ_SEM:
+		o.attr.sem.value = fz_below(r, 4);
+		break;
+	}
+	fd = ioctl(fz.dev, KIPC_IOC_OPEN, &o);
+	fz_count();
+	if (fd < 0)
+		return -1;
+	fz_note_id(t, o.out_id);
+	fz_slot_put_in(t, type, fd);
+	return fd;
 }
 
 /* One ioctl with a generated struct, on the right kind of fd or not. */
@@ -789,13 +843,30 @@ static void fz_do_ioctl(struct fz_thread *t)
 	if (io->type == 0 && !fz_one_in(r, 10)) {
 		fd = fz.dev;
 	} else {
-		/* A private dup: the slot may be closed and reused meanwhile. */
-		fd = dupfd = dup(fz_slot_fd(r));
+		/*
+		 * Mostly an fd of the type the ioctl is for, made first if
+		 * there is none. A private dup: the slot may be closed and
+		 * reused meanwhile.
+		 */
+		if (io->type && io->type != ~0U && !fz_one_in(r, 8)) {
+			fd = fz_slot_fd_of(r, io->type);
+			if (fd < 0 && fz_one_in(r, 2))
+				fz_open_valid(t, io->type);
+			fd = fz_slot_fd_of(r, io->type);
+		} else if (io->type == ~0U && !fz_one_in(r, 8)) {
+			fd = fz_slot_fd_of(r, 1 + fz_below(r, 3));
+		} else {
+			fd = fz_slot_fd(r);
+		}
+		fd = dupfd = dup(fd);
 		if (fd < 0)
 			fd = fz_one_in(r, 2) ? fz.dev : -1;
 	}
 	ret = ioctl(fd, nr, arg);
 	fz_count();
+	atomic_fetch_add(&fz.sh->ioc_calls[io - fz_ioctls], 1);
+	if (ret >= 0)
+		atomic_fetch_add(&fz.sh->ioc_ok[io - fz_ioctls], 1);
 	if (ret >= 0 && nr == KIPC_IOC_OPEN && fd == fz.dev) {
 		struct kipc_open *o = (struct kipc_open *)p;
 
@@ -803,7 +874,7 @@ static void fz_do_ioctl(struct fz_thread *t)
 		if (fz_one_in(r, 4))
 			close(ret);
 		else
-			fz_slot_put(t, ret);
+			fz_slot_put_in(t, o->type, ret);
 	}
 	if (ret >= 0 && nr == KIPC_IOC_INFO)
 		fz_note_id(t, ((struct kipc_info *)p)->out_id);
@@ -815,7 +886,8 @@ static void fz_do_ioctl(struct fz_thread *t)
 static void fz_do_rw(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
-	int fd = dup(fz_slot_fd(r));
+	int fd = dup(fz_one_in(r, 4) ? fz_slot_fd(r) :
+				       fz_slot_fd_of(r, KIPC_OBJ_MQ));
 	struct stat st;
 	uint32_t len = fz_len(r);
 	ssize_t ret;
@@ -848,7 +920,8 @@ static void fz_do_mmap(struct fz_thread *t)
 	};
 	struct fz_rng *r = &t->rng;
 	size_t pages = 1 + fz_below(r, 16);
-	int fd = dup(fz_slot_fd(r)), flags;
+	int fd = dup(fz_one_in(r, 4) ? fz_slot_fd(r) :
+				       fz_slot_fd_of(r, KIPC_OBJ_SHM)), flags;
 	off_t off = fz_one_in(r, 8) ? (off_t)fz_below(r, 4) * FZ_PAGE : 0;
 	void *p;
 
@@ -956,7 +1029,7 @@ static void fz_do_poll(struct fz_thread *t)
 static void fz_do_fds(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
-	int fd, fds[2];
+	int fd, fds[2], i;
 
 	switch (fz_below(r, 10)) {
 	case 0: case 1: case 2:
@@ -965,9 +1038,10 @@ static void fz_do_fds(struct fz_thread *t)
 			close(fd);
 		break;
 	case 3: case 4: case 5:
-		fd = dup(fz_slot_fd(r));
+		i = fz_below(r, FZ_SLOTS);
+		fd = dup(atomic_load(&fz.slot[i]));
 		if (fd >= 0)
-			fz_slot_put(t, fd);
+			fz_slot_put_in(t, i / FZ_POOL, fd);
 		break;
 	case 6:
 		if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
@@ -1622,6 +1696,12 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 	       calls, (fz_now(CLOCK_MONOTONIC) - start) / 1e9,
 	       atomic_load(&fz.sh->forks), atomic_load(&fz.sh->kills),
 	       (unsigned long long)fz.seed);
+	fflush(stdout);
+	/* How much got past the checks, so that a dull fuzzer shows. */
+	for (i = 0; i < (int)ARRAY_SIZE(fz_ioctls); i++)
+		printf("# fuzz: %-22s %7lu calls, %6lu succeeded\n",
+		       fz_ioctls[i].name, atomic_load(&fz.sh->ioc_calls[i]),
+		       atomic_load(&fz.sh->ioc_ok[i]));
 	fflush(stdout);
 	EXPECT_EQ(0UL, atomic_load(&fz.sh->hangs));
 	if (debug)
