@@ -9,6 +9,7 @@
 #   make deps          install what is missing (apt) and fetch the guest kernel
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
+#   make uapi-holes    pahole: no implicit hole or padding in a uapi struct
 #   make man-check     every man page through groff -ww, warnings fail
 #   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
@@ -59,7 +60,7 @@ NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
-	style sparse man-check clean stage install uninstall
+	style sparse man-check clean stage install uninstall uapi-holes
 all: modules lib tools selftests
 
 modules:
@@ -176,10 +177,16 @@ check:
 	scripts/deps.sh $(KSERIES)
 	$(MAKE) run-check
 
+# The layout check is quick and needs no guest, so it goes first; the
+# guest's tally stays the last line.
 run-check:
 	$(MAKE) spec-check
 	$(MAKE) WERROR=1 stage
+	@scripts/uapi-holes.sh $(UAPI) $(B)/uapi
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
+
+uapi-holes:
+	@scripts/uapi-holes.sh $(UAPI) $(B)/uapi
 
 check-6.1:
 	$(MAKE) KSERIES=6.1 check
