@@ -12,7 +12,9 @@
  * fds and one pool of mappings, and they close, dup, munmap, mremap, fork
  * (and kill -9 the child) and signal each other while the others call into
  * the same objects. Fds of other types (pipe, eventfd, memfd, /dev/null, a
- * netlink socket, /dev/kipc itself) sit in the same pool.
+ * netlink socket, /dev/kipc itself) sit in the same pool. Some children
+ * move to an IPC namespace of their own (as root of a new user namespace),
+ * so admin paths run and namespaces die with objects in them.
  *
  * Environment:
  *   KIPC_FUZZ_SEED     the seed (decimal or 0x...); printed at start
@@ -110,6 +112,7 @@ struct fz_shared {
 	atomic_ulong forks;
 	atomic_ulong kills;
 	atomic_ulong hangs;
+	atomic_ulong newns;
 	/* per entry of fz_ioctls[]: calls, and calls that succeeded */
 	atomic_ulong ioc_calls[32];
 	atomic_ulong ioc_ok[32];
@@ -831,13 +834,15 @@ static void fz_do_ioctl(struct fz_thread *t)
 		break;
 	}
 	/*
-	 * Blocking numbers go only where fz_bound_wait() bounded them; the
-	 * rest never wait.
+	 * A random number that is another real command would read this
+	 * struct with that command's layout: a wait with no deadline, or a
+	 * receive into a pointer that was drawn as a send's source (which
+	 * may be a mapping shorter than the message). Such numbers become
+	 * INFO, whose only output is the struct itself.
 	 */
-	if (nr != io->nr && _IOC_TYPE(nr) == KIPC_TYPE &&
-	    _IOC_DIR(nr) == _IOC_NONE)
+	if (nr != io->nr)
 		for (i = 0; i < (int)ARRAY_SIZE(fz_ioctls); i++)
-			if (fz_ioctls[i].nr == nr && fz_ioctls[i].blocking)
+			if (fz_ioctls[i].nr == nr)
 				nr = KIPC_IOC_INFO;
 
 	if (io->type == 0 && !fz_one_in(r, 10)) {
@@ -1298,6 +1303,14 @@ static void fz_do_fork(struct fz_thread *t)
 		/* The child has only this thread; the others' state is frozen. */
 		fz_rng_init(&t->rng, child_seed, 0);
 		t->child = true;
+		/*
+		 * Now and then in an IPC namespace of its own, where it is
+		 * its user namespace's root: admin paths, and a namespace
+		 * that dies with objects in it.
+		 */
+		if (fz_one_in(&t->rng, 4) &&
+		    !unshare(CLONE_NEWUSER | CLONE_NEWIPC))
+			atomic_fetch_add(&fz.sh->newns, 1);
 		if (t->nl >= 0 && fz_one_in(&t->rng, 2))
 			fz_nl_open(t);
 		fz_run(t, 20 + fz_below(&t->rng, 200));
@@ -1558,6 +1571,95 @@ out_free:
 	return ret;
 }
 
+/* How the worker process ends. */
+enum {
+	FZ_OK,
+	FZ_SETUP_FAILED,
+	FZ_HANG,
+};
+
+/*
+ * The fuzzing proper, in a process of its own: whatever becomes of it (a
+ * crash of the fuzzer itself, a hang), the test process survives to judge,
+ * clean up and check the module.
+ */
+static int fz_worker(void)
+{
+	static struct fz_thread threads[FZ_MAX_THREADS];
+	struct sigaction sa = {};
+	struct timespec ts;
+	int i, ret = FZ_OK;
+
+	fz.arena = fz_map_guarded(FZ_ARENA);
+	if (!fz.arena || fz_setup_names())
+		return FZ_SETUP_FAILED;
+	kipc_fill(fz.arena, FZ_ARENA, (unsigned int)fz.seed);
+	for (i = 0; i < FZ_SLOTS; i++)
+		atomic_store(&fz.slot[i], -1);
+
+	/* Unprivileged, so that the per-uid limits bound what we pin. */
+	if (setgroups(0, NULL) || setresgid(KIPC_GID1, KIPC_GID1, KIPC_GID1) ||
+	    setresuid(KIPC_UID1, KIPC_UID1, KIPC_UID1))
+		return FZ_SETUP_FAILED;
+
+	sa.sa_handler = fz_fault;
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	fz.sa_restart = fz.seed & 1;
+	sa.sa_handler = fz_nop;
+	sa.sa_flags = fz.sa_restart ? SA_RESTART : 0;
+	sigaction(SIGUSR1, &sa, NULL);
+
+	for (i = 0; i < fz.nthreads; i++) {
+		struct fz_thread *t = &threads[i];
+
+		fz_rng_init(&t->rng, fz.seed, i + 1);
+		t->idx = i;
+		t->nl = -1;
+		t->cmd = fz_map_guarded(FZ_PAGE);
+		t->vec = (void *)fz_map_guarded(FZ_VEC_PAGES * FZ_PAGE);
+		t->nlbuf = malloc(FZ_NL_BUF);
+		if (!t->cmd || !t->vec || !t->nlbuf)
+			return FZ_SETUP_FAILED;
+		/* The last entry ends at the guard page. */
+		t->vec = (void *)((char *)t->vec + FZ_VEC_PAGES * FZ_PAGE -
+				  FZ_VEC_MAX * sizeof(*t->vec));
+	}
+	for (i = 0; i < fz.nthreads; i++)
+		if (pthread_create(&fz.tid[i], NULL, fz_thread_main,
+				   &threads[i]))
+			return FZ_SETUP_FAILED;
+	for (i = 0; i < fz.nthreads; i++) {
+		/* Each one stops within its current call once fz.stop is set. */
+		while (!atomic_load(&fz.stop))
+			usleep(100000);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += FZ_HANG_SECS;
+		if (pthread_timedjoin_np(fz.tid[i], NULL, &ts)) {
+			printf("# fuzz: thread %d did not stop: hang\n", i);
+			fflush(stdout);
+			return FZ_HANG;
+		}
+	}
+	for (i = 0; i < fz.nthreads; i++)
+		if (threads[i].nl >= 0)
+			close(threads[i].nl);
+	if (atomic_load(&fz.sh->hangs))
+		ret = FZ_HANG;
+
+	/* How much got past the checks, so that a dull fuzzer shows. */
+	for (i = 0; i < (int)ARRAY_SIZE(fz_ioctls); i++)
+		printf("# fuzz: %-22s %7lu calls, %6lu succeeded\n",
+		       fz_ioctls[i].name, atomic_load(&fz.sh->ioc_calls[i]),
+		       atomic_load(&fz.sh->ioc_ok[i]));
+	fflush(stdout);
+	fz_cleanup();
+	return ret;
+}
+
 FIXTURE(fuzz) {
 	int fd;
 };
@@ -1574,23 +1676,23 @@ FIXTURE_TEARDOWN(fuzz)
 }
 
 /*
- * The harness limit only matters for a hang the watchdog below cannot see
- * (every thread stuck); the budget itself is KIPC_FUZZ_SECS/CALLS.
+ * The harness limit only matters for a hang the watchdog below cannot end
+ * (a worker that cannot be killed); the budget itself is
+ * KIPC_FUZZ_SECS/CALLS.
  */
 TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 {
-	static struct fz_thread threads[FZ_MAX_THREADS];
 	bool debug = getenv("KIPC_MODE") &&
 		     !strcmp(getenv("KIPC_MODE"), "debug");
-	uint64_t start, calls_env = fz_env_u64("KIPC_FUZZ_CALLS", 0);
+	uint64_t start, last_ns, calls_env = fz_env_u64("KIPC_FUZZ_CALLS", 0);
 	unsigned long last = 0, calls;
-	uint64_t last_ns;
-	struct sigaction sa = {};
 	struct kipc_nl nl;
 	struct kipc_nl_msg st;
 	char buf[64], out[64];
 	unsigned int prio;
-	int i, q, ret;
+	int i, q, ret, status = 0;
+	bool hung = false;
+	pid_t pid;
 
 	fz.seed = fz_env_u64("KIPC_FUZZ_SEED", 0);
 	if (!fz.seed)
@@ -1612,57 +1714,18 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 	fz.sh = mmap(NULL, sizeof(*fz.sh), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, fz.sh);
-	fz.arena = fz_map_guarded(FZ_ARENA);
-	ASSERT_NE(NULL, fz.arena);
-	kipc_fill(fz.arena, FZ_ARENA, (unsigned int)fz.seed);
-	ASSERT_EQ(0, fz_setup_names());
 	ret = fz_resolve_family();
 	if (ret)
 		SKIP(return, "no kipc netlink family: %s", strerror(-ret));
-	for (i = 0; i < FZ_SLOTS; i++)
-		atomic_store(&fz.slot[i], -1);
 
-	/* Unprivileged, so that the per-uid limits bound what we pin. */
-	ASSERT_EQ(0, setgroups(0, NULL));
-	ASSERT_EQ(0, setresgid(KIPC_GID1, KIPC_GID1, KIPC_GID1));
-	ASSERT_EQ(0, setresuid(KIPC_UID1, KIPC_UID1, KIPC_UID1));
-
-	sa.sa_handler = fz_fault;
-	sa.sa_flags = SA_NODEFER;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
-	fz.sa_restart = fz.seed & 1;
-	sa.sa_handler = fz_nop;
-	sa.sa_flags = fz.sa_restart ? SA_RESTART : 0;
-	sigaction(SIGUSR1, &sa, NULL);
-
-	for (i = 0; i < fz.nthreads; i++) {
-		struct fz_thread *t = &threads[i];
-
-		fz_rng_init(&t->rng, fz.seed, i + 1);
-		t->idx = i;
-		t->nl = -1;
-		t->cmd = fz_map_guarded(FZ_PAGE);
-		t->vec = (void *)fz_map_guarded(FZ_VEC_PAGES * FZ_PAGE);
-		/* The last entry ends at the guard page. */
-		if (t->vec)
-			t->vec = (void *)((char *)t->vec +
-					  FZ_VEC_PAGES * FZ_PAGE -
-					  FZ_VEC_MAX * sizeof(*t->vec));
-		t->nlbuf = malloc(FZ_NL_BUF);
-		ASSERT_NE(NULL, t->cmd);
-		ASSERT_NE(NULL, t->vec);
-		ASSERT_NE(NULL, t->nlbuf);
-	}
-	for (i = 0; i < fz.nthreads; i++)
-		ASSERT_EQ(0, pthread_create(&fz.tid[i], NULL, fz_thread_main,
-					    &threads[i]));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(fz_worker());
 
 	/* The watchdog: some call must finish every FZ_HANG_SECS. */
 	last_ns = fz_now(CLOCK_MONOTONIC);
-	while (!atomic_load(&fz.stop)) {
+	while (waitpid(pid, &status, WNOHANG) == 0) {
 		usleep(200000);
 		calls = atomic_load(&fz.sh->calls);
 		if (calls != last) {
@@ -1670,50 +1733,40 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 			last_ns = fz_now(CLOCK_MONOTONIC);
 		} else if (fz_now(CLOCK_MONOTONIC) - last_ns >
 			   FZ_HANG_SECS * 1000000000ULL) {
-			TH_LOG("no call finished for %d s at %lu calls: hang (seed 0x%llx)",
-			       FZ_HANG_SECS, calls,
-			       (unsigned long long)fz.seed);
-			ASSERT_TRUE(false);
+			TH_LOG("no call finished for %d s at %lu calls: hang",
+			       FZ_HANG_SECS, calls);
+			hung = true;
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
 		}
 	}
-	for (i = 0; i < fz.nthreads; i++) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += FZ_HANG_SECS;
-		ret = pthread_timedjoin_np(fz.tid[i], NULL, &ts);
-		if (ret)
-			TH_LOG("thread %d did not stop: hang (seed 0x%llx)", i,
-			       (unsigned long long)fz.seed);
-		ASSERT_EQ(0, ret);
-	}
-	for (i = 0; i < fz.nthreads; i++)
-		if (threads[i].nl >= 0)
-			close(threads[i].nl);
 
 	calls = atomic_load(&fz.sh->calls);
-	printf("# fuzz: %lu calls in %.1f s, %lu forks (%lu killed), seed=0x%llx\n",
+	printf("# fuzz: %lu calls in %.1f s, %lu forks (%lu killed, %lu in a new IPC namespace), seed=0x%llx\n",
 	       calls, (fz_now(CLOCK_MONOTONIC) - start) / 1e9,
 	       atomic_load(&fz.sh->forks), atomic_load(&fz.sh->kills),
-	       (unsigned long long)fz.seed);
+	       atomic_load(&fz.sh->newns), (unsigned long long)fz.seed);
 	fflush(stdout);
-	/* How much got past the checks, so that a dull fuzzer shows. */
-	for (i = 0; i < (int)ARRAY_SIZE(fz_ioctls); i++)
-		printf("# fuzz: %-22s %7lu calls, %6lu succeeded\n",
-		       fz_ioctls[i].name, atomic_load(&fz.sh->ioc_calls[i]),
-		       atomic_load(&fz.sh->ioc_ok[i]));
-	fflush(stdout);
-	EXPECT_EQ(0UL, atomic_load(&fz.sh->hangs));
+	EXPECT_FALSE(hung);
+	EXPECT_TRUE(WIFEXITED(status))
+		TH_LOG("the worker died of signal %d (seed 0x%llx)",
+		       WTERMSIG(status), (unsigned long long)fz.seed);
+	if (WIFEXITED(status))
+		EXPECT_EQ(FZ_OK, WEXITSTATUS(status))
+			TH_LOG("the worker failed (%d): %s", WEXITSTATUS(status),
+			       WEXITSTATUS(status) == FZ_HANG ? "hang" : "setup");
 	if (debug)
 		EXPECT_LE(1000000UL, calls);
 
-	fz_cleanup();
+	/*
+	 * Whatever the worker left (a name it made up, or everything if it
+	 * died), removed as an admin would; then nothing may be left.
+	 */
 	ret = fz_sweep();
 	ASSERT_LE(0, ret);
 	if (ret)
-		printf("# fuzz: removed %d objects with made-up names\n", ret);
-
-	/* Nothing of ours is left, in our namespace. */
+		printf("# fuzz: removed %d objects left behind\n", ret);
 	test_nl_open(&nl);
 	for (i = 0; i < 100; i++) {
 		ASSERT_EQ(0, kipc_nl_stats_get(&nl, &st));
