@@ -165,8 +165,12 @@ stage: all
 	cp kipc.ko $(B)/stage/
 	scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl
 
+# GUEST_ENV="NAME=value ...": the kernel hands NAME=value words of its
+# command line (without a dot) to init as its environment, e.g.
+# make check GUEST_ENV=KIPC_FUZZ_SEED=0x1234 replays a fuzzer run.
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
-	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)
+	   --root $(B)/stage --out $(B)/qemu-$(KSERIES) \
+	   $(if $(GUEST_ENV),--append "$(GUEST_ENV)")
 
 deps:
 	scripts/deps.sh $(KSERIES)
