@@ -928,6 +928,9 @@ static void fz_do_mmap(struct fz_thread *t)
 	int fd = dup(fz_one_in(r, 4) ? fz_slot_fd(r) :
 				       fz_slot_fd_of(r, KIPC_OBJ_SHM)), flags;
 	off_t off = fz_one_in(r, 8) ? (off_t)fz_below(r, 4) * FZ_PAGE : 0;
+
+	if (fz_one_in(r, 64))
+		off = fz_one_in(r, 2) ? (off_t)1 << 40 : FZ_PAGE / 2;
 	void *p;
 
 	if (fd < 0)
@@ -960,6 +963,25 @@ static void fz_do_unmap(struct fz_thread *t)
 	addr = m & ~(uintptr_t)(FZ_PAGE - 1);
 	len = ((m & (FZ_PAGE - 1)) + 1) * FZ_PAGE;
 	fz_count();
+	/*
+	 * Split the vma: a page out of the middle, or other protections on
+	 * a part; the mapping stays in the pool, holes and all.
+	 */
+	if (fz_one_in(r, 4) && len > FZ_PAGE) {
+		size_t off = fz_below(r, len / FZ_PAGE) * FZ_PAGE;
+
+		if (fz_one_in(r, 2))
+			munmap((void *)(addr + off), FZ_PAGE);
+		else
+			mprotect((void *)(addr + off), len - off,
+				 fz_one_in(r, 2) ? PROT_READ :
+						   PROT_READ | PROT_WRITE);
+		m = atomic_exchange(&fz.map[i], m);
+		if (m)
+			munmap((void *)(m & ~(uintptr_t)(FZ_PAGE - 1)),
+			       ((m & (FZ_PAGE - 1)) + 1) * FZ_PAGE);
+		return;
+	}
 	if (fz_one_in(r, 3)) {
 		size_t nlen = (1 + fz_below(r, 16)) * FZ_PAGE;
 
