@@ -401,6 +401,63 @@ TEST_F(dfetch, uffd_open)
 	stall_teardown(&s);
 }
 
+static void change_straddle(void *arg)
+{
+	struct kipc_mq_send *cmd = arg;
+
+	/* Only the part before the stalled page can still change. */
+	cmd->len = 1000;
+	cmd->size = 8;
+	cmd->flags = ~0U;
+}
+
+/*
+ * The struct itself straddles into the stalled page: size, flags, buf and
+ * len sit before it, prio and the rest in it. The one copy of the struct
+ * stalls part way; meanwhile flags and len change. A load that spans the
+ * page boundary (len with prio) is redone after the stall, so the copy may
+ * hold the old or the new len, and the old or the new flags: the call must
+ * act on the copy it checked. A 10-byte message of priority 5, or
+ * EMSGSIZE/EOPNOTSUPP with nothing queued; never EINVAL (@size is read
+ * before the copy and must not be read again), never another message.
+ */
+TEST_F(dfetch, uffd_struct_straddles)
+{
+	const size_t head = offsetof(struct kipc_mq_send, prio);
+	char fill[65536], msg[MSGSIZE], buf[MSGSIZE];
+	struct kipc_mq_send *cmd, tail = { .prio = 5 };
+	struct stall s;
+	__u32 len, prio;
+
+	stall_setup_or_skip(&s);
+	memset(msg, 'h', sizeof(msg));
+	memset(fill, 0, sizeof(fill));
+	memcpy(fill, (char *)&tail + head, sizeof(tail) - head);
+	cmd = (struct kipc_mq_send *)(s.page - head);
+	cmd->size = sizeof(*cmd);
+	cmd->flags = KIPC_WAIT_NONBLOCK;
+	cmd->buf = (uintptr_t)msg;
+	cmd->len = 10;
+	s.fd = self->q;
+	s.ioc = KIPC_IOC_MQ_SEND;
+	s.arg = cmd;
+	ASSERT_EQ(0, stall_run(&s, change_straddle, cmd, fill));
+	if (s.ret) {
+		ASSERT_EQ(-1, s.ret);
+		ASSERT_TRUE(s.err == EMSGSIZE || s.err == EOPNOTSUPP)
+			TH_LOG("send: %s", strerror(s.err));
+		TH_LOG("the copy saw the new struct: %s", strerror(s.err));
+	} else {
+		ASSERT_EQ(10, _test_cmd_mq_recv(self->q, buf, sizeof(buf),
+						KIPC_WAIT_NONBLOCK, &len,
+						&prio));
+		EXPECT_EQ(5U, prio);
+		EXPECT_EQ(0, memcmp(buf, msg, 10));
+	}
+	EXPECT_EQ(0U, test_mq_depth(self->q));
+	stall_teardown(&s);
+}
+
 /* --- a thread that flips fields ---------------------------------------------- */
 
 #define FLIPS	3000
