@@ -580,7 +580,8 @@ TEST_F(dfetch, flip_sendv_vec)
 	pthread_t thr;
 
 	memset(src, 'g', sizeof(src));
-	vec[0].buf = vec[1].buf = (uintptr_t)src;
+	vec[0].buf = (uintptr_t)src;
+	vec[1].buf = (uintptr_t)src;
 	ASSERT_EQ(0, pthread_create(&thr, NULL, flip_thread, &f));
 	for (i = 0; i < FLIPS; i++) {
 		ret = ioctl(self->q, KIPC_IOC_MQ_SENDV, &cmd);

@@ -822,9 +822,15 @@ static void fz_do_ioctl(struct fz_thread *t)
 
 	arg = (uintptr_t)p;
 	switch (fz_below(r, 40)) {
-	case 0: arg = 0; break;
-	case 1: arg = FZ_KERNEL_PTR; break;
-	case 2: arg = (uintptr_t)(t->cmd + FZ_PAGE); break;
+	case 0:
+		arg = 0;
+		break;
+	case 1:
+		arg = FZ_KERNEL_PTR;
+		break;
+	case 2:
+		arg = (uintptr_t)(t->cmd + FZ_PAGE);
+		break;
 	case 3: /* a number that is not ours, or another type's */
 		nr = _IO(fz_one_in(r, 2) ? KIPC_TYPE : 'k', fz_below(r, 0x50));
 		break;
@@ -863,7 +869,8 @@ static void fz_do_ioctl(struct fz_thread *t)
 		} else {
 			fd = fz_slot_fd(r);
 		}
-		fd = dupfd = dup(fd);
+		dupfd = dup(fd);
+		fd = dupfd;
 		if (fd < 0)
 			fd = fz_one_in(r, 2) ? fz.dev : -1;
 	}
@@ -1471,14 +1478,35 @@ static int fz_setup_names(void)
 	return mprotect(fz.names, FZ_PAGE, PROT_READ);
 }
 
+static bool fz_nla_ok(const struct nlattr *nla, int rem)
+{
+	return rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= rem;
+}
+
+static const struct nlattr *fz_nla_next(const struct nlattr *nla, int *rem)
+{
+	*rem -= NLA_ALIGN(nla->nla_len);
+	return (const struct nlattr *)((const char *)nla +
+				       NLA_ALIGN(nla->nla_len));
+}
+
+#define fz_nla_data(_nla) \
+	((const struct nlattr *)((const char *)(_nla) + NLA_HDRLEN))
+#define fz_nla_for_each(_pos, _head, _len, _rem)			\
+	for (_pos = (_head), _rem = (_len); fz_nla_ok(_pos, _rem);	\
+	     _pos = fz_nla_next(_pos, &(_rem)))
+
 /* Family id and multicast groups of "kipc", by hand, for the fuzzer. */
 static int fz_resolve_family(void)
 {
-	struct kipc_nl nl;
+	const struct nlattr *a, *g, *e;
 	struct kipc_nl_req req;
+	struct nlmsghdr *nlh;
+	int rem, grem, erem;
+	struct kipc_nl nl;
 	char *buf;
 	ssize_t n;
-	struct nlmsghdr *nlh;
 	int ret;
 
 	ret = kipc_nl_open(&nl);
@@ -1494,44 +1522,24 @@ static int fz_resolve_family(void)
 	n = recv(nl.fd, buf, KIPC_NL_BUF, 0);
 	for (nlh = (struct nlmsghdr *)buf; n > 0 && NLMSG_OK(nlh, n);
 	     nlh = NLMSG_NEXT(nlh, n)) {
-		struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) +
-						     GENL_HDRLEN);
-		int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-
 		if (nlh->nlmsg_type != GENL_ID_CTRL)
 			continue;
-		for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-		       a->nla_len <= len;
-		     len -= NLA_ALIGN(a->nla_len),
-		     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
-			struct nlattr *g;
-			int glen;
-
+		fz_nla_for_each(a, (const struct nlattr *)
+				((char *)NLMSG_DATA(nlh) + GENL_HDRLEN),
+				(int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+				rem) {
 			if ((a->nla_type & NLA_TYPE_MASK) !=
 			    CTRL_ATTR_MCAST_GROUPS)
 				continue;
-			g = (struct nlattr *)((char *)a + NLA_HDRLEN);
-			glen = a->nla_len - NLA_HDRLEN;
-			for (; glen >= NLA_HDRLEN && g->nla_len >= NLA_HDRLEN &&
-			       g->nla_len <= glen && fz.nmcgrp < 4;
-			     glen -= NLA_ALIGN(g->nla_len),
-			     g = (struct nlattr *)((char *)g +
-						   NLA_ALIGN(g->nla_len))) {
-				struct nlattr *e = (struct nlattr *)
-					((char *)g + NLA_HDRLEN);
-				int elen = g->nla_len - NLA_HDRLEN;
-
-				for (; elen >= NLA_HDRLEN &&
-				       e->nla_len >= NLA_HDRLEN &&
-				       e->nla_len <= elen;
-				     elen -= NLA_ALIGN(e->nla_len),
-				     e = (struct nlattr *)((char *)e +
-							   NLA_ALIGN(e->nla_len)))
-					if (e->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+			fz_nla_for_each(g, fz_nla_data(a),
+					a->nla_len - NLA_HDRLEN, grem)
+				fz_nla_for_each(e, fz_nla_data(g),
+						g->nla_len - NLA_HDRLEN, erem)
+					if (e->nla_type ==
+					    CTRL_ATTR_MCAST_GRP_ID &&
+					    fz.nmcgrp < 4)
 						memcpy(&fz.mcgrp[fz.nmcgrp++],
-						       (char *)e + NLA_HDRLEN,
-						       4);
-			}
+						       fz_nla_data(e), 4);
 		}
 	}
 out:

@@ -73,17 +73,25 @@ static long leak_nonzero(const void *p, size_t len)
 
 /* The out field was written: it is no longer the 0xAA fill. */
 #define EXPECT_WRITTEN(_s, _field)					\
-	EXPECT_FALSE(leak_all_aa(&(_s)._field, sizeof((_s)._field)))	\
-		TH_LOG(#_field " was not written")
+	do {								\
+		EXPECT_FALSE(leak_all_aa(&(_s)._field,			\
+					 sizeof((_s)._field)))		\
+			TH_LOG(#_field " was not written");		\
+	} while (0)
 /* A byte range that is no documented field reads 0. */
 #define EXPECT_ZERO(_p, _len)						\
-	EXPECT_EQ(-1, leak_nonzero(_p, _len))				\
-		TH_LOG("non-zero byte at +%ld of " #_p,			\
-		       leak_nonzero(_p, _len))
+	do {								\
+		EXPECT_EQ(-1, leak_nonzero(_p, _len))			\
+			TH_LOG("non-zero byte at +%ld of " #_p,		\
+			       leak_nonzero(_p, _len));			\
+	} while (0)
 /* Nothing beyond the struct the caller declared. */
 #define EXPECT_TAIL(_b, _size)						\
-	EXPECT_TRUE(leak_all_aa((char *)&(_b)->u + (_size), TAIL))	\
-		TH_LOG("the kernel wrote past size")
+	do {								\
+		EXPECT_TRUE(leak_all_aa((char *)&(_b)->u + (_size),	\
+					TAIL))				\
+			TH_LOG("the kernel wrote past size");		\
+	} while (0)
 
 FIXTURE(leak) {
 	int fd;
