@@ -123,6 +123,7 @@ static struct {
 	unsigned long budget;
 	uint64_t end_ns;	/* 0: no time limit */
 	int nthreads;
+	atomic_bool go;
 	atomic_bool stop;
 	int dev;
 	atomic_int slot[FZ_SLOTS];
@@ -1412,6 +1413,9 @@ static void *fz_thread_main(void *arg)
 {
 	struct fz_thread *t = arg;
 
+	/* fz.tid[] must be complete before anyone signals a sibling. */
+	while (!atomic_load(&fz.go))
+		usleep(1000);
 	fz_run(t, ULONG_MAX);
 	return NULL;
 }
@@ -1662,6 +1666,7 @@ static int fz_worker(void)
 		if (pthread_create(&fz.tid[i], NULL, fz_thread_main,
 				   &threads[i]))
 			return FZ_SETUP_FAILED;
+	atomic_store(&fz.go, true);
 	for (i = 0; i < fz.nthreads; i++) {
 		/* Each one stops within its current call once fz.stop is set. */
 		while (!atomic_load(&fz.stop))
