@@ -1118,11 +1118,11 @@ struct fz_nl_attr {
 };
 
 /*
- * Every attribute of the family, by its type. A new attribute needs a line
- * here; an op that takes it needs nothing more, since every op is sent any
- * attribute (mostly its own, see fz_nl_ops[]).
+ * The attribute sets of the family, each attribute with its type. A new
+ * attribute needs a line in its set; every op is sent attributes of its
+ * set (mostly its own, see fz_nl_ops[]), and now and then an unknown one.
  */
-static const struct fz_nl_attr fz_nl_attrs[] = {
+static const struct fz_nl_attr fz_obj_attrs[] = {
 	{ KIPC_A_OBJ_PAD, A_U64 },	{ KIPC_A_OBJ_ID, A_U64 },
 	{ KIPC_A_OBJ_TYPE, A_U32 },	{ KIPC_A_OBJ_NAME, A_STR },
 	{ KIPC_A_OBJ_NS, A_U32 },	{ KIPC_A_OBJ_UID, A_U32 },
@@ -1131,41 +1131,83 @@ static const struct fz_nl_attr fz_nl_attrs[] = {
 	{ KIPC_A_OBJ_MQ_MAX_MSGS, A_U32 },
 	{ KIPC_A_OBJ_SHM_SIZE, A_U64 },	{ KIPC_A_OBJ_SEM_VALUE, A_U32 },
 	{ KIPC_A_OBJ_SEM_OTIME, A_U64 },
+	{ KIPC_A_OBJ_ACTOR_PID, A_U32 },
+	{ KIPC_A_OBJ_ACTOR_UID, A_U32 },
 	{ KIPC_A_OBJ_MAX + 1, A_U32 },	{ 0x7fff, A_NEST },
+};
+
+static const struct fz_nl_attr fz_stats_attrs[] = {
+	{ KIPC_A_STATS_PAD, A_U64 },
 	{ KIPC_A_STATS_ABI_VERSION, A_U32 },
 	{ KIPC_A_STATS_LIMIT_OBJECTS, A_U32 },
 	{ KIPC_A_STATS_LIMIT_BYTES, A_U64 },
-	{ KIPC_A_STATS_LIMIT_UID_OBJECTS, A_U32 },
-	{ KIPC_A_STATS_LIMIT_UID_BYTES, A_U64 },
+	{ KIPC_A_STATS_MAX + 1, A_U64 },
 };
+
+static const struct fz_nl_attr fz_limits_attrs[] = {
+	{ KIPC_A_LIMITS_PAD, A_U64 },	{ KIPC_A_LIMITS_UID, A_U32 },
+	{ KIPC_A_LIMITS_OBJECTS, A_U32 },
+	{ KIPC_A_LIMITS_BYTES, A_U64 },
+	{ KIPC_A_LIMITS_UID_OBJECTS, A_U32 },
+	{ KIPC_A_LIMITS_UID_BYTES, A_U64 },
+	{ KIPC_A_LIMITS_OBJECTS_USED, A_U32 },
+	{ KIPC_A_LIMITS_BYTES_USED, A_U64 },
+	{ KIPC_A_LIMITS_OVERRIDE, A_U32 },
+	{ KIPC_A_LIMITS_RESET, A_FLAG },
+	{ KIPC_A_LIMITS_MAX + 1, A_U32 },
+};
+
+#define FZ_SET(_a)	{ _a, ARRAY_SIZE(_a) }
+
+struct fz_nl_set {
+	const struct fz_nl_attr *a;
+	size_t n;
+};
+
+static const struct fz_nl_set fz_obj_set = FZ_SET(fz_obj_attrs);
+static const struct fz_nl_set fz_stats_set = FZ_SET(fz_stats_attrs);
+static const struct fz_nl_set fz_limits_set = FZ_SET(fz_limits_attrs);
 
 struct fz_nl_op {
 	const char *name;
 	uint8_t cmd;
 	uint16_t nlflags;
-	uint16_t attrs[4];	/* its own attributes, 0-terminated */
+	const struct fz_nl_set *set;
+	uint16_t attrs[8];	/* its own attributes, 0-terminated */
 };
 
 /*
  * Every operation of the family. A new one needs one line: its command,
- * whether it is a dump, and the attributes it reads.
+ * whether it is a dump, its attribute set and the attributes it reads.
+ * (LIMITS_SET is admin-only, so the unprivileged fuzzer only meets its
+ * permission check, which also keeps it from changing the limits under
+ * the other tests.)
  */
 static const struct fz_nl_op fz_nl_ops[] = {
-	{ "obj-get", KIPC_CMD_OBJ_GET, 0, { KIPC_A_OBJ_ID } },
-	{ "obj-dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP,
-	  { KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME } },
-	{ "obj-remove", KIPC_CMD_OBJ_REMOVE, NLM_F_ACK, { KIPC_A_OBJ_ID } },
-	{ "stats-get", KIPC_CMD_STATS_GET, 0, { 0 } },
-	{ "stats-dump", KIPC_CMD_STATS_GET, NLM_F_DUMP, { 0 } },
+	{ "obj-get", KIPC_CMD_OBJ_GET, 0, &fz_obj_set,
+	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME } },
+	{ "obj-dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP, &fz_obj_set,
+	  { KIPC_A_OBJ_TYPE } },
+	{ "obj-remove", KIPC_CMD_OBJ_REMOVE, NLM_F_ACK, &fz_obj_set,
+	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME } },
+	{ "stats-get", KIPC_CMD_STATS_GET, 0, &fz_stats_set, { 0 } },
+	{ "limits-get", KIPC_CMD_LIMITS_GET, 0, &fz_limits_set,
+	  { KIPC_A_LIMITS_UID } },
+	{ "limits-dump", KIPC_CMD_LIMITS_GET, NLM_F_DUMP, &fz_limits_set,
+	  { 0 } },
+	{ "limits-set", KIPC_CMD_LIMITS_SET, NLM_F_ACK, &fz_limits_set,
+	  { KIPC_A_LIMITS_UID, KIPC_A_LIMITS_OBJECTS, KIPC_A_LIMITS_BYTES,
+	    KIPC_A_LIMITS_UID_OBJECTS, KIPC_A_LIMITS_UID_BYTES,
+	    KIPC_A_LIMITS_RESET } },
 };
 
-static uint8_t fz_nl_kind(uint16_t type)
+static uint8_t fz_nl_kind(const struct fz_nl_set *set, uint16_t type)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(fz_nl_attrs); i++)
-		if (fz_nl_attrs[i].type == type)
-			return fz_nl_attrs[i].kind;
+	for (i = 0; i < set->n; i++)
+		if (set->a[i].type == type)
+			return set->a[i].kind;
 	return A_U32;
 }
 
@@ -1185,7 +1227,8 @@ static int fz_nl_put(struct nlmsghdr *nlh, size_t room, uint16_t type,
 }
 
 static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
-			   size_t room, uint16_t type)
+			   size_t room, const struct fz_nl_set *set,
+			   uint16_t type)
 {
 	struct fz_rng *r = &t->rng;
 	char data[KIPC_NAME_MAX + 8];
@@ -1193,9 +1236,10 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 	uint16_t len;
 	const char *s;
 
-	switch (fz_nl_kind(type)) {
+	switch (fz_nl_kind(set, type)) {
 	case A_U64:
-		if (type == KIPC_A_OBJ_ID && !fz_one_in(r, 4))
+		if (set == &fz_obj_set && type == KIPC_A_OBJ_ID &&
+		    !fz_one_in(r, 4))
 			v = atomic_load(&fz.ids[fz_below(r, FZ_IDS)]);
 		else
 			v = fz_u64(r, 1 << 20);
@@ -1215,11 +1259,17 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 			data[len++] = 0;
 		break;
 	case A_NEST:
+	case A_FLAG:
 		len = 0;
 		break;
 	default:
-		v = type == KIPC_A_OBJ_TYPE ? fz_u32(r, KIPC_OBJ_SEM) :
-					      fz_u32(r, 1 << 16);
+		if (set == &fz_obj_set && type == KIPC_A_OBJ_TYPE)
+			v = fz_one_in(r, 4) ? fz_u32(r, KIPC_OBJ_SEM) :
+					      1 + fz_below(r, 3);
+		else if (set == &fz_limits_set && type == KIPC_A_LIMITS_UID)
+			v = fz_one_in(r, 2) ? KIPC_UID1 : fz_u32(r, 1 << 16);
+		else
+			v = fz_u32(r, 1 << 16);
 		memcpy(data, &v, 4);
 		len = 4;
 	}
@@ -1288,12 +1338,13 @@ static void fz_do_netlink(struct fz_thread *t)
 		uint16_t type;
 
 		if (op->attrs[0] && !fz_one_in(r, 3))
-			type = op->attrs[fz_below(r, 4)];
+			type = op->attrs[fz_below(r, ARRAY_SIZE(op->attrs))];
 		else
-			type = fz_nl_attrs[fz_below(r, ARRAY_SIZE(fz_nl_attrs))].type;
+			type = op->set->a[fz_below(r, op->set->n)].type;
 		if (!type)
 			type = op->attrs[0];
-		fz_nl_attr_val(t, nlh, sizeof(req), type);
+		if (type)
+			fz_nl_attr_val(t, nlh, sizeof(req), op->set, type);
 	}
 	/* A length that runs past the message, or short of the header. */
 	if (fz_one_in(r, 30))
