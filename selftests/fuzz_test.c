@@ -1803,6 +1803,7 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 	ret = fz_resolve_family();
 	if (ret)
 		SKIP(return, "no kipc netlink family: %s", strerror(-ret));
+	printf("# fuzz: %d multicast groups to join and leave\n", fz.nmcgrp);
 
 	pid = fork();
 	ASSERT_LE(0, pid);

@@ -449,10 +449,15 @@ TEST_F(leak, netlink_padding)
 	}
 	buf = malloc(KIPC_NL_BUF);
 	ASSERT_NE(NULL, buf);
-	/* The dump, and a stats reply. */
-	for (i = 0; i < 2; i++) {
-		kipc_nl_req_init(&nl, &req, nl.family, i ? 0 : NLM_F_DUMP,
-				 i ? KIPC_CMD_STATS_GET : KIPC_CMD_OBJ_GET,
+	/* The object dump, a stats reply and the limits dump. */
+	for (i = 0; i < 3; i++) {
+		static const __u8 cmds[] = {
+			KIPC_CMD_OBJ_GET, KIPC_CMD_STATS_GET,
+			KIPC_CMD_LIMITS_GET,
+		};
+
+		kipc_nl_req_init(&nl, &req, nl.family,
+				 i == 1 ? 0 : NLM_F_DUMP, cmds[i],
 				 KIPC_GENL_VERSION);
 		ASSERT_EQ(0, kipc_nl_send(&nl, &req));
 		done = false;
