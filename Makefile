@@ -12,6 +12,7 @@
 #   make deps          install what is missing (apt) and fetch the guest kernel
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
+#   make uapi-holes    pahole: no implicit hole or padding in a uapi struct
 #   make man-check     every man page through groff -ww, warnings fail
 #   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
@@ -67,7 +68,7 @@ NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style sparse man-check clean stage install uninstall unit run-unit \
-	static-check check-debug run-check-debug
+	static-check check-debug run-check-debug uapi-holes
 all: modules lib tools selftests
 
 modules:
@@ -210,8 +211,12 @@ stage: all
 	if [ -f kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
 		cp kipc_kunit.ko $(B)/stage/; fi
 
+# GUEST_ENV="NAME=value ...": the kernel hands NAME=value words of its
+# command line (without a dot) to init as its environment, e.g.
+# make check GUEST_ENV=KIPC_FUZZ_SEED=0x1234 replays a fuzzer run.
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
-	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)
+	   --root $(B)/stage --out $(B)/qemu-$(KSERIES) \
+	   $(if $(GUEST_ENV),--append "$(GUEST_ENV)")
 
 deps:
 	scripts/deps.sh $(KSERIES)
@@ -222,12 +227,18 @@ check:
 	scripts/deps.sh $(KSERIES)
 	$(MAKE) run-check
 
+# The layout check is quick and needs no guest, so it goes first; the
+# guest's tally stays the last line.
 run-check:
 	$(MAKE) spec-check
 	$(MAKE) WERROR=1 stage
 	$(MAKE) WERROR=1 run-unit
 	$(MAKE) WERROR=1 static-check
+	@scripts/uapi-holes.sh $(UAPI) $(B)/uapi
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
+
+uapi-holes:
+	@scripts/uapi-holes.sh $(UAPI) $(B)/uapi
 
 check-6.1:
 	$(MAKE) KSERIES=6.1 check

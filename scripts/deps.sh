@@ -57,9 +57,13 @@ esac
 # does not), so apt also drops a kernel into /boot and may run its hooks. That
 # is accepted: the host never boots it, and module code never gets near the
 # host kernel. The guest kernel is a separate, unpacked copy in the cache.
+# pahole (make check's uapi layout check) is built from Debian's dwarves
+# source; in bookworm the package "dwarves" is only a transitional one that
+# depends on it, so the real package is named here.
 pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
-	linux-source-6.12 python3-yaml python3-jsonschema sparse "$headers_meta"
+	linux-source-6.12 python3-yaml python3-jsonschema sparse pahole
+	"$headers_meta"
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.
