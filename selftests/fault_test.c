@@ -1143,19 +1143,21 @@ static int check_stats(struct fctx *c, long ret)
 }
 
 static const struct nl_op nl_ops[] = {
-	{ "OBJ_GET", KIPC_CMD_OBJ_GET, 0, true, prepare_mq, check_got_one },
+	{ "OBJ_GET", KIPC_CMD_OBJ_GET, 0, true, prepare_mq, check_got_one,
+	  NULL },
 	{ "OBJ_GET dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP, false, prepare_three,
-	  check_dumped },
+	  check_dumped, NULL },
 	{ "OBJ_REMOVE", KIPC_CMD_OBJ_REMOVE, 0, true, prepare_mq2,
-	  check_removed },
-	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats },
+	  check_removed, NULL },
+	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats, NULL },
 	{ "OBJ_GET by name", KIPC_CMD_OBJ_GET, 0, false, prepare_mq,
 	  check_got_one, put_mq_name },
 	{ "OBJ_REMOVE by name", KIPC_CMD_OBJ_REMOVE, 0, false, prepare_mq2,
 	  check_removed, put_mq_name },
-	{ "LIMITS_GET", KIPC_CMD_LIMITS_GET, 0, false, none, check_stats },
+	{ "LIMITS_GET", KIPC_CMD_LIMITS_GET, 0, false, none, check_stats,
+	  NULL },
 	{ "LIMITS_GET dump", KIPC_CMD_LIMITS_GET, NLM_F_DUMP, false, none,
-	  ok_only },
+	  ok_only, NULL },
 	{ "LIMITS_SET", KIPC_CMD_LIMITS_SET, 0, false, none, check_limits_set,
 	  put_limits_uid },
 };
