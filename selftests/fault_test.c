@@ -351,7 +351,7 @@ static void nl_drain(struct fctx *c)
  * read, so they are inside the window too). Returns 0 or -errno.
  */
 static long nl_call(struct fctx *c, __u8 cmd, __u16 flags, bool with_id,
-		    __u64 id)
+		    __u64 id, void (*put)(struct fctx *c, struct nlmsghdr *nlh))
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int ret = 0;
@@ -365,6 +365,8 @@ static long nl_call(struct fctx *c, __u8 cmd, __u16 flags, bool with_id,
 	nlreq.genl.version = KIPC_GENL_VERSION;
 	if (with_id)
 		kipc_nl_put_attr(&nlreq.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
+	if (put)
+		put(c, &nlreq.nlh);
 	c->nl_msgs = 0;
 
 	if (sendto(c->nlfd, &nlreq, nlreq.nlh.nlmsg_len, 0,
@@ -1013,7 +1015,76 @@ struct nl_op {
 	bool with_id;
 	int (*prepare)(struct fctx *c);
 	int (*check)(struct fctx *c, long ret);
+	void (*put)(struct fctx *c, struct nlmsghdr *nlh);
 };
+
+/* The first object by type and name instead of by id. */
+static void put_mq_name(struct fctx *c, struct nlmsghdr *nlh)
+{
+	__u32 type = KIPC_OBJ_MQ;
+
+	kipc_nl_put_attr(nlh, KIPC_A_OBJ_TYPE, &type, sizeof(type));
+	kipc_nl_put_attr(nlh, KIPC_A_OBJ_NAME, c->name[0],
+			 strlen(c->name[0]) + 1);
+}
+
+/* An override for a uid that owns nothing here. */
+#define FAULT_UID	54321
+
+static void put_limits_uid(struct fctx *c, struct nlmsghdr *nlh)
+{
+	__u32 uid = FAULT_UID, objects = 7;
+
+	kipc_nl_put_attr(nlh, KIPC_A_LIMITS_UID, &uid, sizeof(uid));
+	kipc_nl_put_attr(nlh, KIPC_A_LIMITS_OBJECTS, &objects,
+			 sizeof(objects));
+}
+
+/*
+ * LIMITS_GET for FAULT_UID: 1 if it has an override, 0 if not; with
+ * @reset, drop the override first. Outside the window, on the check socket.
+ */
+static int limits_uid_override(struct fctx *c, bool reset)
+{
+	struct kipc_nl_req req;
+	struct kipc_nl_msg m;
+	__u32 uid = FAULT_UID;
+	int ret, n = 0;
+
+	if (reset) {
+		kipc_nl_req_init(&c->nl, &req, c->nl.family, NLM_F_ACK,
+				 KIPC_CMD_LIMITS_SET, KIPC_GENL_VERSION);
+		kipc_nl_put_attr(&req.nlh, KIPC_A_LIMITS_UID, &uid,
+				 sizeof(uid));
+		kipc_nl_put_attr(&req.nlh, KIPC_A_LIMITS_RESET, &uid, 0);
+		ret = kipc_nl_send(&c->nl, &req) ?:
+		      kipc_nl_recv(&c->nl, c->nl.family, &m, 1, &n);
+		if (ret)
+			return fail(c, "limits reset: %s", strerror(-ret));
+	}
+	kipc_nl_req_init(&c->nl, &req, c->nl.family, 0, KIPC_CMD_LIMITS_GET,
+			 KIPC_GENL_VERSION);
+	kipc_nl_put_attr(&req.nlh, KIPC_A_LIMITS_UID, &uid, sizeof(uid));
+	ret = kipc_nl_send(&c->nl, &req) ?:
+	      kipc_nl_recv(&c->nl, c->nl.family, &m, 1, &n);
+	if (ret || n != 1)
+		return fail(c, "limits get: %s, %d messages", strerror(-ret), n);
+	return m.has[KIPC_A_LIMITS_OVERRIDE] ? 1 : 0;
+}
+
+/* The override is there exactly if the set succeeded; then it goes again. */
+static int check_limits_set(struct fctx *c, long ret)
+{
+	int over = limits_uid_override(c, false);
+
+	if (over < 0)
+		return over;
+	if (over != !ret && ret != -ENOBUFS)
+		return fail(c, "override %d after %ld", over, ret);
+	if (over && limits_uid_override(c, true) != 0)
+		return fail(c, "override not reset");
+	return 0;
+}
 
 static int prepare_three(struct fctx *c)
 {
@@ -1072,12 +1143,23 @@ static int check_stats(struct fctx *c, long ret)
 }
 
 static const struct nl_op nl_ops[] = {
-	{ "OBJ_GET", KIPC_CMD_OBJ_GET, 0, true, prepare_mq, check_got_one },
+	{ "OBJ_GET", KIPC_CMD_OBJ_GET, 0, true, prepare_mq, check_got_one,
+	  NULL },
 	{ "OBJ_GET dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP, false, prepare_three,
-	  check_dumped },
+	  check_dumped, NULL },
 	{ "OBJ_REMOVE", KIPC_CMD_OBJ_REMOVE, 0, true, prepare_mq2,
-	  check_removed },
-	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats },
+	  check_removed, NULL },
+	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats, NULL },
+	{ "OBJ_GET by name", KIPC_CMD_OBJ_GET, 0, false, prepare_mq,
+	  check_got_one, put_mq_name },
+	{ "OBJ_REMOVE by name", KIPC_CMD_OBJ_REMOVE, 0, false, prepare_mq2,
+	  check_removed, put_mq_name },
+	{ "LIMITS_GET", KIPC_CMD_LIMITS_GET, 0, false, none, check_stats,
+	  NULL },
+	{ "LIMITS_GET dump", KIPC_CMD_LIMITS_GET, NLM_F_DUMP, false, none,
+	  ok_only, NULL },
+	{ "LIMITS_SET", KIPC_CMD_LIMITS_SET, 0, false, none, check_limits_set,
+	  put_limits_uid },
 };
 
 /* --- the driver --------------------------------------------------------------- */
@@ -1142,7 +1224,7 @@ static int run_op(struct fctx *c, const char *name,
 		nth_arm(n);
 		if (nlop)
 			ret = nl_call(c, nlop->cmd, nlop->flags, nlop->with_id,
-				      c->id);
+				      c->id, nlop->put);
 		else
 			ret = call(c);
 		injected = nth_injected();
