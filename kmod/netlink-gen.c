@@ -12,15 +12,6 @@
 #include <linux/kipc.h>
 #include <linux/kipc.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation kipc_a_limits_objects_range = {
-	.max	= 16777216ULL,
-};
-
-static const struct netlink_range_validation kipc_a_limits_uid_objects_range = {
-	.max	= 16777216ULL,
-};
-
 /* KIPC_CMD_OBJ_GET - do */
 static const struct nla_policy kipc_obj_get_do_nl_policy[KIPC_A_OBJ_NAME + 1] = {
 	[KIPC_A_OBJ_ID] = { .type = NLA_U64, },
@@ -48,9 +39,9 @@ static const struct nla_policy kipc_limits_get_nl_policy[KIPC_A_LIMITS_UID + 1] 
 /* KIPC_CMD_LIMITS_SET - do */
 static const struct nla_policy kipc_limits_set_nl_policy[KIPC_A_LIMITS_RESET + 1] = {
 	[KIPC_A_LIMITS_UID] = { .type = NLA_U32, },
-	[KIPC_A_LIMITS_OBJECTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kipc_a_limits_objects_range),
+	[KIPC_A_LIMITS_OBJECTS] = { .type = NLA_U32, },
 	[KIPC_A_LIMITS_BYTES] = { .type = NLA_U64, },
-	[KIPC_A_LIMITS_UID_OBJECTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kipc_a_limits_uid_objects_range),
+	[KIPC_A_LIMITS_UID_OBJECTS] = { .type = NLA_U32, },
 	[KIPC_A_LIMITS_UID_BYTES] = { .type = NLA_U64, },
 	[KIPC_A_LIMITS_RESET] = { .type = NLA_FLAG, },
 };

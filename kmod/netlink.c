@@ -407,11 +407,16 @@ int kipc_nl_limits_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 						      &d));
 }
 
+/* The largest object limit: the spec's bound of objects and uid-objects. */
+#define KIPC_NL_LIMIT_OBJECTS_MAX	16777216U
+
 int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	static const int objects_attrs[] = { KIPC_A_LIMITS_OBJECTS,
+					     KIPC_A_LIMITS_UID_OBJECTS };
 	struct kipc_limits_req req = { .uid = INVALID_UID };
 	struct nlattr **tb = info->attrs;
-	int ret;
+	int i, ret;
 
 	if (tb[KIPC_A_LIMITS_UID]) {
 		ret = kipc_nl_limits_uid(info, &req.uid);
@@ -425,6 +430,19 @@ int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 					    tb[KIPC_A_LIMITS_UID_BYTES],
 					    "per-uid defaults are the namespace's; with a uid give objects and bytes");
 			return -EINVAL;
+		}
+	}
+	/*
+	 * The range is checked here rather than by the policy: 6.1's policy
+	 * ranges take a pointer that ynl-gen-c's const tables do not give.
+	 */
+	for (i = 0; i < ARRAY_SIZE(objects_attrs); i++) {
+		struct nlattr *attr = tb[objects_attrs[i]];
+
+		if (attr && nla_get_u32(attr) > KIPC_NL_LIMIT_OBJECTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "integer out of range");
+			return -ERANGE;
 		}
 	}
 	if (tb[KIPC_A_LIMITS_OBJECTS]) {
