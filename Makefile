@@ -141,7 +141,12 @@ $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) 
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib -lkipc -lpthread
+		-L$(B)/lib $(TEST_LDLIBS) -lkipc -lpthread
+
+# The tests of libkipc-admin (nl_*_test) link it too.
+ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
+$(ADMIN_TEST_BINS): TEST_LDLIBS := -lkipc-admin
+$(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
 
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.
