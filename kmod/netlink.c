@@ -98,9 +98,7 @@ static int kipc_nl_obj_sel(struct genl_info *info, struct kipc_obj_sel *sel)
 		return 0;
 	}
 	if (!tb[KIPC_A_OBJ_NAME] && !tb[KIPC_A_OBJ_TYPE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, NULL,
-				    "missing attribute: id, or type and name");
-		NL_SET_BAD_ATTR_POLICY(info->extack, NULL, NULL);
+		/* Neither way to name an object: report the id missing. */
 		GENL_REQ_ATTR_CHECK(info, KIPC_A_OBJ_ID);
 		return -EINVAL;
 	}
