@@ -416,6 +416,63 @@ TEST_F(mon, namespace_of_subscriber)
 	test_wait_child(pid);
 }
 
+/*
+ * A listener that does not keep up loses events: the read says -ENOBUFS
+ * once, and then goes on with the events after the loss.
+ */
+TEST_F(mon, overrun_enobufs)
+{
+	pid_t pid = test_fork_newipc();
+
+	if (pid == 0) {
+		enum { N = 200 };
+		int i, fd, ret, events = 0, nobufs = 0, small = 1;
+		char n[KIPC_NAME_MAX + 16];
+		struct kipc_admin_event ev;
+		struct kipc_admin *ka;
+		uint64_t last;
+
+		ASSERT_EQ(0, kipc_admin_monitor_open(&ka));
+		/* The smallest buffer the kernel allows. */
+		ASSERT_EQ(0, setsockopt(kipc_admin_monitor_fd(ka), SOL_SOCKET,
+					SO_RCVBUF, &small, sizeof(small)));
+		for (i = 0; i < N; i++) {
+			snprintf(n, sizeof(n), "%s.%d", self->name, i);
+			fd = lib_create(KIPC_OBJ_SEM, n, NULL);
+			ASSERT_LE(0, fd);
+			close(fd);
+			ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_SEM, n));
+		}
+		while ((ret = kipc_admin_monitor_read(ka, &ev, sizeof(ev),
+						      0)) != 0) {
+			if (ret == -ENOBUFS) {
+				nobufs++;
+				continue;
+			}
+			ASSERT_EQ(1, ret);
+			events++;
+		}
+		TH_LOG("%d of %d events read, %d losses", events, 3 * N,
+		       nobufs);
+		ASSERT_LE(1, nobufs);
+		ASSERT_GT(3 * N, events);
+		/* The subscription is still good. */
+		fd = lib_create(KIPC_OBJ_MQ, self->name, &last);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, self->name));
+		close(fd);
+		test_event(ka, KIPC_CMD_OBJ_CREATE_NTF, KIPC_OBJ_MQ, last,
+			   self->name, getpid(), 0);
+		test_event(ka, KIPC_CMD_OBJ_UNLINK_NTF, KIPC_OBJ_MQ, last,
+			   self->name, getpid(), 0);
+		test_event(ka, KIPC_CMD_OBJ_DESTROY_NTF, KIPC_OBJ_MQ, last,
+			   self->name, getpid(), 0);
+		kipc_admin_close(ka);
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
 /* Needs no kernel: the names of the events. */
 TEST(event_names)
 {
