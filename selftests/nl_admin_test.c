@@ -11,6 +11,8 @@
  * and they cannot disturb it. Everything made is unlinked and every limit
  * set is reset before the test ends.
  */
+#include <sys/utsname.h>
+
 #include "kipc_test.h"
 #include "kipc-admin.h"
 
@@ -1025,6 +1027,17 @@ TEST_F(nla, namespace_limits)
 
 /* --- malformed requests, raw --------------------------------------------- */
 
+/* Is the running kernel at least @major.@minor? */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 FIXTURE(nlraw) {
 	struct kipc_nl nl;
 	struct kipc_nl_req req;
@@ -1099,8 +1112,17 @@ TEST_F(nlraw, unknown_attribute)
 	off = raw_next_off();
 	raw_put(KIPC_A_LIMITS_UID, &v, sizeof(v));
 	ASSERT_EQ(-EINVAL, raw_send());
-	ASSERT_STREQ("Unknown attribute type", self->ack.msg);
-	ASSERT_EQ(off, self->ack.offs);
+	/*
+	 * 6.1's genetlink gives a dump's ->start no extack (cb->extack is
+	 * NULL there), so the refusal comes without text; 6.12's does.
+	 */
+	if (kernel_at_least(6, 12)) {
+		ASSERT_STREQ("Unknown attribute type", self->ack.msg);
+		ASSERT_EQ(off, self->ack.offs);
+	} else {
+		TH_LOG("kernel before 6.12: dump start refused without text ('%s')",
+		       self->ack.msg);
+	}
 	/* Without them, both answer. */
 	raw_init(KIPC_CMD_STATS_GET, 0);
 	ASSERT_EQ(0, raw_send());
