@@ -5,13 +5,21 @@
 #
 #   make               build everything
 #   make check         deps, build, run every selftest in a QEMU guest
+#                      (KVER=6.1: on Debian's 6.1 kernel, as check-6.1)
+#   make check-debug   the same on the Tier B debug kernel (KASAN, lockdep,
+#                      kmemleak, UBSAN, KFENCE, fault injection, KUnit)
 #   make demo          deps, build, boot the guest and run the narrated demo
 #   make deps          install what is missing (apt) and fetch the guest kernel
 #   make style         checkpatch --strict over kmod/
 #   make sparse        the module with sparse (C=2)
 #   make man-check     every man page through groff -ww, warnings fail
+#   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
 
+# KVER=6.1 is another spelling of KSERIES=6.1.
+ifdef KVER
+KSERIES := $(KVER)
+endif
 KSERIES ?= 6.12
 # The test run must end on its "N passed, N failed" line.
 MAKEFLAGS += --no-print-directory
@@ -57,15 +65,30 @@ UAPI_NL := kmod/include/uapi/linux/kipc_netlink.h
 NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
-	style sparse man-check clean stage install uninstall spec spec-check
+	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
+	style sparse man-check clean stage install uninstall unit run-unit \
+	static-check check-debug run-check-debug
 all: modules lib tools selftests
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+# sparse over the module (C=2 checks every file, built or not), as part of
+# make check: any warning fails. (W=1 is enforced by the build itself:
+# with WERROR=1, as make check sets it, a W=1 warning is an error.)
+static-check:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(B)
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
+		>$(B)/static-check.log 2>&1 || \
+		{ cat $(B)/static-check.log; echo "static-check: the module build failed" >&2; exit 1; }
+	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
+		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
+	@echo "# static-check: sparse (C=2) clean"
 
 # --- libkipc: the data path, libc only ---------------------------------------
 LIBKIPC_SRCS := $(wildcard lib/libkipc*.c)
@@ -125,28 +148,57 @@ tools: $(B)/tools/kipc
 $(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/kipc.h $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DKIPC_TOOL_VERSION='"$(VERSION)"' $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
-		-L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
+		$(LDFLAGS) -L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
 
 # --- selftests -------------------------------------------------------------------
 TEST_SRCS := $(wildcard selftests/*_test.c)
 TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
 DEMO_BINS := $(B)/selftests/kipc_demo
-selftests: $(TEST_BINS) $(DEMO_BINS)
+# Benchmarks are not *_test: guest-check.sh runs those as tests.
+BENCH_SRCS := $(wildcard selftests/bench/*.c)
+BENCH_BINS := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
+selftests: $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS)
+$(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c lib/kipc.h lib/kipc-admin.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so $(B)/lib/libkipc-admin.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
+		-L$(B)/lib -lkipc-admin -lkipc $(NL_LIBS) -lm
 $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
+
+# The tests of the admin tool check it against libkipc-admin too.
+TEST_LIBS :=
+$(B)/selftests/tool_admin_test: TEST_LIBS := -lkipc-admin
+# The tests of libkipc-admin against the kernel (nl_*_test) link it too.
+ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
+$(ADMIN_TEST_BINS): TEST_LIBS := -lkipc-admin
+$(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
+$(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
 
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib $(TEST_LDLIBS) -lkipc -lpthread
+		-L$(B)/lib $(TEST_LIBS) -lkipc -lpthread
 
-# The tests of libkipc-admin (nl_*_test) link it too.
-ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
-$(ADMIN_TEST_BINS): TEST_LDLIBS := -lkipc-admin
-$(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
+# --- host-side unit test of the module's pure logic (kmod/kipc_logic.h) ---------
+UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
+unit: $(UNIT_BIN)
+$(UNIT_BIN): selftests/unit/kipc_logic_unit.c selftests/unit/kernel_shim.h \
+	     kmod/kipc_logic.h kmod/tests/kipc_logic_cases.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
+		$(CFLAGS) $(WARNFLAGS) -o $@ $<
+
+# Its TAP goes to a file; only failures and the summary are shown, so that
+# the guest's tally stays the last line of make check.
+run-unit: $(UNIT_BIN)
+	@$(UNIT_BIN) >$(B)/unit.tap; st=$$?; \
+	grep -E '^not ok|^# host unit' $(B)/unit.tap; \
+	if [ $$st != 0 ]; then \
+		p=$$(grep -c '^ok' $(B)/unit.tap); f=$$(grep -c '^not ok' $(B)/unit.tap); \
+		echo "$$p passed, $$f failed, 0 skipped"; exit 1; fi
 
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.
@@ -154,10 +206,13 @@ stage: all
 	rm -rf $(B)/stage
 	mkdir -p $(B)/stage/bin $(B)/stage/lib
 	cp -a $(B)/lib/*.so* $(B)/stage/lib/
-	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(B)/stage/bin/
+	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp kipc.ko $(B)/stage/
 	scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl
+	if [ -f kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
+		cp kipc_kunit.ko $(B)/stage/; fi
 
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
 	   --root $(B)/stage --out $(B)/qemu-$(KSERIES)
@@ -174,10 +229,27 @@ check:
 run-check:
 	$(MAKE) spec-check
 	$(MAKE) WERROR=1 stage
+	$(MAKE) WERROR=1 run-unit
+	$(MAKE) WERROR=1 static-check
 	$(QEMU_RUN) --mode check --cmd /kipc/bin/guest-check.sh
 
 check-6.1:
 	$(MAKE) KSERIES=6.1 check
+
+# Tier B: the whole suite on a debug kernel built from linux-source-6.12
+# (scripts/debug-kernel.sh, cached under $(CACHE)/debug-kernel/ by a hash of
+# scripts/debug-kernel.config). kipc.ko is rebuilt against that tree.
+DEBUG_KDIR = $(shell scripts/debug-kernel.sh --print-dir)
+check-debug:
+	scripts/deps.sh 6.12
+	scripts/debug-kernel.sh >/dev/null
+	$(MAKE) run-check-debug
+
+run-check-debug:
+	$(MAKE) WERROR=1 KDIR=$(DEBUG_KDIR) stage
+	selftests/qemu/run.sh --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
+		--ko $(B)/stage/kipc.ko --root $(B)/stage --out $(B)/qemu-debug \
+		--mode debug --cmd /kipc/bin/guest-check.sh
 
 demo:
 	scripts/deps.sh $(KSERIES)
@@ -185,6 +257,52 @@ demo:
 
 run-demo: stage
 	$(QEMU_RUN) --mode demo --cmd /kipc/bin/demo.sh
+
+# The demo once more, but with the library and the tool of the built .debs
+# (DEBDIR, default ..: where dpkg-buildpackage leaves them), unpacked as they
+# would be installed: /kipc/usr/bin/kipc and /kipc/usr/lib/<multiarch>, the
+# loader pointed there by LD_LIBRARY_PATH. Only the module and the demo's
+# own helper come from this tree; build/lib is not in the guest at all.
+DEBDIR ?= ..
+DEB_MULTIARCH = $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+DEB_PKGS := libkipc1 libkipc-admin1 kipc-tools
+stage-deb: modules $(DEMO_BINS)
+	rm -rf $(B)/stage-deb
+	mkdir -p $(B)/stage-deb/bin
+	@for p in $(DEB_PKGS); do \
+		deb=$$(ls -t $(DEBDIR)/$${p}_*.deb 2>/dev/null | head -n1); \
+		[ -n "$$deb" ] || { echo "stage-deb: no $${p}_*.deb in $(DEBDIR)" >&2; exit 1; }; \
+		echo "dpkg-deb -x $$deb $(B)/stage-deb"; \
+		dpkg-deb -x "$$deb" $(B)/stage-deb || exit 1; \
+	done
+	cp $(DEMO_BINS) selftests/demo.sh selftests/demo-deb.sh $(B)/stage-deb/bin/
+	cp kipc.ko $(B)/stage-deb/
+
+demo-deb:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-demo-deb
+
+run-demo-deb: stage-deb
+	selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage-deb/kipc.ko \
+		--root $(B)/stage-deb --out $(B)/qemu-deb-$(KSERIES) \
+		--libdir /kipc/usr/lib/$(DEB_MULTIARCH) \
+		--mode demo --cmd /kipc/bin/demo-deb.sh
+
+# Benchmarks: the debug options stay off (run.sh --mode bench). Results
+# land in build/bench/ (bench.log, results.json); BENCH_ARGS go to
+# kipc_bench in the guest, e.g. BENCH_ARGS='-r 3 rtt'.
+BENCH_OUT := $(B)/bench
+BENCH_APPEND ?=
+bench:
+	scripts/deps.sh $(KSERIES)
+	$(MAKE) run-bench
+
+run-bench:
+	$(MAKE) WERROR=1 stage
+	@mkdir -p $(BENCH_OUT)
+	$(QEMU_RUN) --mode bench --out $(BENCH_OUT)/qemu --append '$(BENCH_APPEND)' \
+		--cmd /kipc/bin/guest-bench.sh; \
+	rc=$$?; scripts/bench-report.sh $(BENCH_OUT) || rc=1; exit $$rc
 
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
 style:
@@ -194,7 +312,8 @@ style:
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore MACRO_ARG_REUSE \
 		-f $(filter-out $(NL_GENERATED),$(wildcard kmod/*.c) \
-			$(filter-out kmod/compat.h,$(wildcard kmod/*.h)))
+			$(filter-out kmod/compat.h,$(wildcard kmod/*.h))) \
+		kmod/tests/*.c kmod/tests/*.h
 	@# Version checks are the point of the compat header of an
 	@# out-of-tree module, as in wireguard-linux-compat.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
@@ -223,9 +342,10 @@ spec-check:
 # --- man pages ---------------------------------------------------------------------
 MAN3 := $(wildcard lib/man/*.3)
 MAN7 := $(wildcard lib/man/*.7)
-MAN8 := tools/kipc/kipc.8
+MAN8 := $(wildcard tools/kipc/*.8)
 
-# Laid out as installed, so that the .so links resolve; any warning fails.
+# Laid out as installed, so that the .so links resolve; any warning fails,
+# and so does a function in a version script without a page of its own.
 # man(1), when there, renders each page once more as a reader would see it.
 man-check:
 	@command -v groff >/dev/null || { echo "man-check: groff is not installed" >&2; exit 1; }
@@ -243,49 +363,115 @@ man-check:
 		fi; \
 		if [ -n "$$out" ]; then echo "$$page: $$out"; fail=1; fi; \
 	done; \
-	[ $$fail = 0 ] && echo "man-check: $$n pages, no warnings"; exit $$fail
+	for sym in $$(sed -n 's/^[[:space:]]*\(kipc_[a-z0-9_]*\);$$/\1/p' $(CURDIR)/lib/*.map); do \
+		[ -f man3/$$sym.3 ] || { echo "man-check: $$sym (lib/*.map) has no page lib/man/$$sym.3"; fail=1; }; \
+	done; \
+	[ $$fail = 0 ] && echo "man-check: $$n pages, no warnings, one for every exported function"; exit $$fail
 
-# Honours DESTDIR and PREFIX. The module goes where DKMS and depmod expect
-# out-of-tree modules; depmod runs only when installing into the live system.
+# --- installing ------------------------------------------------------------------
+# Honours DESTDIR and PREFIX (default /usr/local). `make install` is
+# install-module (kipc.ko for the kernel it was built against, then depmod)
+# plus install-userspace (libraries, headers, .pc files, the tool, man pages,
+# bash completion, the udev rule). depmod, ldconfig and the udev reload run
+# only when installing into the live system, never with DESTDIR.
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-KMODDIR ?= /lib/modules/$(KREL_BUILD)/updates
-KREL_BUILD = $(shell modinfo -F vermagic kipc.ko 2>/dev/null | cut -d' ' -f1)
-INSTALLED := $(KMODDIR)/kipc.ko $(BINDIR)/kipc \
-	$(LIBDIR)/libkipc.so.$(VERSION) $(LIBDIR)/libkipc.so.$(SOVERSION) \
-	$(LIBDIR)/libkipc.so $(LIBDIR)/libkipc.a \
-	$(LIBDIR)/libkipc-admin.so.$(VERSION) \
-	$(LIBDIR)/libkipc-admin.so.$(SOVERSION) $(LIBDIR)/libkipc-admin.so \
-	$(LIBDIR)/libkipc-admin.a $(LIBDIR)/pkgconfig/kipc.pc \
-	$(LIBDIR)/pkgconfig/kipc-admin.pc $(INCLUDEDIR)/kipc.h \
-	$(INCLUDEDIR)/kipc-rpc.h \
-	$(INCLUDEDIR)/kipc-admin.h $(INCLUDEDIR)/linux/kipc.h \
-	$(INCLUDEDIR)/linux/kipc_netlink.h \
-	$(MANDIR)/man8/kipc.8 $(BASHCOMPDIR)/kipc \
-	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
-	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7)))
+# udev and systemd-sysusers read only their own directories, never any under
+# /usr/local, so these two do not follow PREFIX.
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+# Where out-of-tree modules go (DKMS uses updates/dkms); modinfo reads the
+# kernel release from the built module, so KDIR=... installs for that kernel.
+KVER ?= $(or $(shell modinfo -F vermagic kipc.ko 2>/dev/null | cut -d' ' -f1),$(shell uname -r))
+KMODDIR ?= /lib/modules/$(KVER)/updates
+DKMS_SRCDIR ?= /usr/src/kipc-$(VERSION)
 
-install: all
+# /dev/kipc is 0666 by default: like /dev/shm and /dev/mqueue, the node is
+# only a door, and every object carries its own owner and mode. With
+# KIPC_GROUP=kipc the rule makes it 0660 root:kipc, so that only members of
+# that group can open objects, and a sysusers.d file creates the group.
+KIPC_GROUP ?=
+ifeq ($(KIPC_GROUP),)
+UDEV_PERMS := MODE="0666"
+SYSUSERS_CONF :=
+else
+UDEV_PERMS := MODE="0660", GROUP="$(KIPC_GROUP)"
+SYSUSERS_CONF := $(SYSUSERSDIR)/kipc.conf
+endif
+
+PUBLIC_HEADERS := lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h
+LIB_FILES := libkipc.so.$(VERSION) libkipc.so.$(SOVERSION) libkipc.so libkipc.a \
+	libkipc-admin.so.$(VERSION) libkipc-admin.so.$(SOVERSION) libkipc-admin.so \
+	libkipc-admin.a
+# Expanded when used: on a first install, kipc.ko (and so KVER) is built
+# only after this file is read.
+INSTALLED_MODULE = $(KMODDIR)/kipc.ko
+INSTALLED_USERSPACE := $(BINDIR)/kipc \
+	$(addprefix $(LIBDIR)/,$(LIB_FILES)) \
+	$(LIBDIR)/pkgconfig/kipc.pc $(LIBDIR)/pkgconfig/kipc-admin.pc \
+	$(addprefix $(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \
+	$(INCLUDEDIR)/linux/kipc.h $(INCLUDEDIR)/linux/kipc_netlink.h \
+	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
+	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7))) \
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
+	$(BASHCOMPDIR)/kipc $(UDEVRULESDIR)/60-kipc.rules $(SYSUSERS_CONF)
+# What DKMS builds from: everything Kbuild needs, and nothing else.
+DKMS_FILES := Kbuild dkms.conf $(shell find kmod -name '*.[ch]' | LC_ALL=C sort)
+
+.PHONY: install-module install-userspace install-dkms-src \
+	uninstall-module uninstall-userspace uninstall-dkms-src
+install: install-module install-userspace
+
+install-module: modules
 	install -D -m 0644 kipc.ko $(DESTDIR)$(KMODDIR)/kipc.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+$(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
+	@mkdir -p $(@D)
+	@sed 's|@PERMS@|$(UDEV_PERMS)|' $< | cmp -s - $@ || sed 's|@PERMS@|$(UDEV_PERMS)|' $< > $@
+
+install-userspace: lib tools $(B)/dist/60-kipc.rules
 	install -D -m 0755 $(B)/tools/kipc $(DESTDIR)$(BINDIR)/kipc
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
-	cp -P $(B)/lib/libkipc*.so* $(B)/lib/libkipc*.a $(DESTDIR)$(LIBDIR)/
+	cp -P $(addprefix $(B)/lib/,$(LIB_FILES)) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -m 0644 lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h \
-		$(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/linux/
-	install -D -m 0644 tools/kipc/kipc.8 $(DESTDIR)$(MANDIR)/man8/kipc.8
-	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
-	$(if $(DESTDIR),,depmod -a $(KREL_BUILD); ldconfig)
+	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
+	$(if $(SYSUSERS_CONF),sed 's|@GROUP@|$(KIPC_GROUP)|' dist/kipc.sysusers.in | \
+		install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSUSERS_CONF))
+	$(if $(DESTDIR),,ldconfig)
+	$(if $(DESTDIR),,$(if $(SYSUSERS_CONF),systemd-sysusers $(SYSUSERS_CONF) || groupadd -rf $(KIPC_GROUP)))
+	$(if $(DESTDIR),,-udevadm control --reload)
 
-uninstall:
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	$(if $(DESTDIR),,depmod -a $(KREL_BUILD); ldconfig)
+# The source tree `dkms add` expects (and kipc-dkms ships).
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	cp --parents $(DKMS_FILES) $(DESTDIR)$(DKMS_SRCDIR)/
+
+# Everything `make install` put there, and nothing else: directories stay,
+# and so does a group a sysusers.d file created (its files may use it).
+uninstall: uninstall-module uninstall-userspace
+
+uninstall-module:
+	rm -f $(DESTDIR)$(INSTALLED_MODULE)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+uninstall-userspace:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
+	$(if $(DESTDIR),,ldconfig)
+
+uninstall-dkms-src:
+	rm -f $(addprefix $(DESTDIR)$(DKMS_SRCDIR)/,$(DKMS_FILES))
+	-find $(DESTDIR)$(DKMS_SRCDIR) -depth -type d -empty -delete
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -f kipc_kunit.ko
 	rm -rf $(B)

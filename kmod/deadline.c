@@ -18,14 +18,14 @@
 int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
 		       u32 flags, u32 clockid, u64 deadline)
 {
+	int ret;
+
 	memset(dl, 0, sizeof(*dl));
 	dl->nonblock = (file->f_flags & O_NONBLOCK) ||
 		       (flags & KIPC_WAIT_NONBLOCK);
-	if (!(flags & KIPC_WAIT_DEADLINE))
-		return 0;
-	if ((clockid != CLOCK_MONOTONIC && clockid != CLOCK_REALTIME) ||
-	    deadline > KTIME_MAX)
-		return -EINVAL;
+	ret = kipc_deadline_check(flags, clockid, deadline);
+	if (ret <= 0)
+		return ret;
 	dl->timed = true;
 	dl->clockid = clockid;
 	dl->expires = deadline;
@@ -39,7 +39,7 @@ bool kipc_deadline_passed(const struct kipc_deadline *dl)
 	if (!dl->timed)
 		return false;
 	now = dl->clockid == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
-	return ktime_compare(now, dl->expires) >= 0;
+	return kipc_deadline_reached(now, dl->expires);
 }
 
 /*

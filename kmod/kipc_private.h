@@ -36,11 +36,14 @@
 #include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/kipc.h>
+
+#include "kipc_logic.h"
 
 struct sk_buff;
 struct kipc_object;
@@ -367,6 +370,49 @@ static inline void kipc_set_last_pid(struct pid **slot,
 		put_pid(*slot);
 		*slot = get_pid(pid);
 	}
+}
+
+/**
+ * struct kipc_wakeups - waiters to wake once the object's spinlock is dropped
+ * @n: how many are recorded
+ * @task: the tasks, each with a reference
+ *
+ * A waiter woken under the lock it retakes first thing spins on that lock
+ * until the waker drops it; on a virtual machine, where the waker's vCPU
+ * may be preempted by the host right after it kicked the waiter's, that
+ * spin lasts a host time slice (milliseconds, measured). So the wakers
+ * decide under the lock, as before, and wake after dropping it, as
+ * ipc/mqueue.c and ipc/sem.c do with wake_q (not exported to modules). A
+ * deferred wake-up may reach a task that has meanwhile returned and sleeps
+ * elsewhere: a spurious wake-up, which every wait loop tolerates.
+ */
+struct kipc_wakeups {
+	unsigned int n;
+	struct task_struct *task[8];
+};
+
+/* Wake @task after the unlock; when full, now (correct, only slower). */
+static inline void kipc_wake_defer(struct kipc_wakeups *wk,
+				   struct task_struct *task)
+{
+	if (wk->n == ARRAY_SIZE(wk->task)) {
+		wake_up_process(task);
+		return;
+	}
+	get_task_struct(task);
+	wk->task[wk->n++] = task;
+}
+
+/* Call with the lock dropped. */
+static inline void kipc_wake_all(struct kipc_wakeups *wk)
+{
+	unsigned int i;
+
+	for (i = 0; i < wk->n; i++) {
+		wake_up_process(wk->task[i]);
+		put_task_struct(wk->task[i]);
+	}
+	wk->n = 0;
 }
 
 #endif /* __KIPC_PRIVATE_H */

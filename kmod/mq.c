@@ -23,7 +23,9 @@
  * message without queueing it; a receiver that frees a slot moves the first
  * blocked sender's message into the queue. The waker sets the waiter's state
  * under mq->lock, and a waiter decides only under mq->lock, so no wake-up is
- * lost and exactly one task wakes per message.
+ * lost and exactly one task wakes per message. The wake-up itself happens
+ * after mq->lock is dropped (struct kipc_wakeups), so that the woken task
+ * does not spin on the lock its waker still holds.
  *
  * A message that cannot be copied out (EFAULT) goes back to the head of its
  * priority list. A slot freed meanwhile may have been filled, so depth may
@@ -60,15 +62,11 @@ struct kipc_msg {
 };
 
 /*
- * Messages up to 4 KiB, header included, come from kipc's own caches of
- * these sizes (so rmmod reports any that leak); larger ones from kvmalloc().
- * With a 24-byte header, a 64-byte message costs 96 bytes.
+ * Messages up to 4 KiB, header included, come from kipc's own caches of the
+ * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
+ * ones from kvmalloc(). With a 24-byte header, a 64-byte message costs 96
+ * bytes.
  */
-static const unsigned int kipc_msg_sizes[] = {
-	96, 128, 192, 256, 512, 1024, 2048, 4096,
-};
-
-#define KIPC_MSG_CLASSES	ARRAY_SIZE(kipc_msg_sizes)
 
 enum kipc_mq_wait_state {
 	KIPC_MQ_WAITING,
@@ -163,13 +161,10 @@ static struct kipc_mq *file_mq(struct file *file)
 /* The cache for a message of @len bytes, or NULL for kvmalloc(). */
 static struct kmem_cache *kipc_msg_cache(u32 len)
 {
-	size_t size = offsetof(struct kipc_msg, data) + len;
-	unsigned int i;
+	unsigned int class = kipc_msg_class(offsetof(struct kipc_msg, data) +
+					    (u64)len);
 
-	for (i = 0; i < KIPC_MSG_CLASSES; i++)
-		if (size <= kipc_msg_sizes[i])
-			return kipc_msg_caches[i];
-	return NULL;
+	return class < KIPC_MSG_CLASSES ? kipc_msg_caches[class] : NULL;
 }
 
 static struct kipc_msg *kipc_msg_alloc(u32 len)
@@ -237,7 +232,7 @@ static void kipc_mq_insert_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 		list_add(&msg->node, &mq->prio[msg->prio]);
 	else
 		list_add_tail(&msg->node, &mq->prio[msg->prio]);
-	mq->prio_map |= BIT(msg->prio);
+	kipc_prio_map_set(&mq->prio_map, msg->prio);
 	mq->depth++;
 	mq->bytes += msg->len;
 	if (mq->depth > mq->hwm)
@@ -249,7 +244,7 @@ static struct kipc_msg *kipc_mq_head_locked(struct kipc_mq *mq)
 	lockdep_assert_held(&mq->lock);
 	if (!mq->prio_map)
 		return NULL;
-	return list_first_entry(&mq->prio[__fls(mq->prio_map)],
+	return list_first_entry(&mq->prio[kipc_prio_map_top(mq->prio_map)],
 				struct kipc_msg, node);
 }
 
@@ -258,7 +253,7 @@ static void kipc_mq_unqueue_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 	lockdep_assert_held(&mq->lock);
 	list_del(&msg->node);
 	if (list_empty(&mq->prio[msg->prio]))
-		mq->prio_map &= ~BIT(msg->prio);
+		kipc_prio_map_clear(&mq->prio_map, msg->prio);
 	mq->depth--;
 	mq->bytes -= msg->len;
 }
@@ -279,35 +274,54 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 	kipc_set_last_pid(&mq->lrpid, task);
 }
 
+/*
+ * Most queues are never polled: skip the wait queue's lock for them. The
+ * check runs under mq->lock after the change, and ->poll() reads the state
+ * under mq->lock after queueing itself, so a poller either is seen here or
+ * sees the change.
+ */
+static void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask)
+{
+	lockdep_assert_held(&mq->lock);
+	if (wq_has_sleeper(&mq->poll_wq))
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
+}
+
+/*
+ * Decide for waiter @w; it is woken through @wk once mq->lock is dropped.
+ * From here on @w may go away: only its task is used, with a reference.
+ */
 static void kipc_mq_wake_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
-				int state)
+				int state, struct kipc_wakeups *wk)
 {
 	lockdep_assert_held(&mq->lock);
 	list_del(&w->node);
+	kipc_wake_defer(wk, w->task);
 	w->state = state;
-	/* The waiter cannot leave before we drop mq->lock. */
-	wake_up_process(w->task);
 }
 
 static void kipc_mq_wake_receiver_locked(struct kipc_mq *mq,
-					 struct kipc_mq_waiter *w, int state)
+					 struct kipc_mq_waiter *w, int state,
+					 struct kipc_wakeups *wk)
 {
 	mq->nr_receivers--;
-	kipc_mq_wake_locked(mq, w, state);
+	kipc_mq_wake_locked(mq, w, state, wk);
 }
 
 static void kipc_mq_wake_sender_locked(struct kipc_mq *mq,
-				       struct kipc_mq_waiter *w, int state)
+				       struct kipc_mq_waiter *w, int state,
+				       struct kipc_wakeups *wk)
 {
 	mq->nr_senders--;
-	kipc_mq_wake_locked(mq, w, state);
+	kipc_mq_wake_locked(mq, w, state, wk);
 }
 
 /*
  * Receivers wait only on an empty queue. Give @msg (not queued) to the
  * first one whose buffer it fits, and say whether one took it.
  */
-static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+				    struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w;
 
@@ -317,45 +331,65 @@ static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg)
 			continue;
 		w->msg = msg;
 		kipc_mq_received_locked(mq, 1, w->task);
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_READY, wk);
 		return true;
 	}
 	return false;
 }
 
 /* A queued message of @len fits none of the receivers: they all learn so. */
-static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len)
+static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
+				   struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w, *tmp;
 
 	lockdep_assert_held(&mq->lock);
 	list_for_each_entry_safe(w, tmp, &mq->receivers, node) {
 		w->toobig = len;
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_TOOBIG, wk);
 	}
 }
 
 /*
- * Send one message that is already copied in. Returns 0 when the message
- * was handed over or queued (the queue owns it then), -EAGAIN when the queue
- * is full, or -EIDRM.
+ * Hand over or queue one message that is already copied in, without the
+ * send statistics and the poll wake-up, which the caller does once for all
+ * it sends. Returns 1 when the message was queued, 0 when it was handed
+ * over (the queue owns it either way), -EAGAIN when the queue is full, or
+ * -EIDRM.
  */
-static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
+static int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+			       struct kipc_wakeups *wk)
 {
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
-	if (kipc_mq_hand_off_locked(mq, msg)) {
-		kipc_mq_sent_locked(mq, 1, current);
+	if (kipc_mq_hand_off_locked(mq, msg, wk))
 		return 0;
-	}
 	if (mq->depth >= mq->max_msgs)
 		return -EAGAIN;
 
 	kipc_mq_insert_locked(mq, msg, false);
-	kipc_mq_sent_locked(mq, 1, current);
-	kipc_mq_too_big_locked(mq, msg->len);
-	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_too_big_locked(mq, msg->len, wk);
+	return 1;
+}
+
+/* What follows sending @n messages, @queued of them into the queue. */
+static void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued)
+{
+	kipc_mq_sent_locked(mq, n, current);
+	if (queued)
+		kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
+}
+
+/* Send one message: 0, -EAGAIN or -EIDRM as kipc_mq_push_locked(). */
+static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+			       struct kipc_wakeups *wk)
+{
+	int ret = kipc_mq_push_locked(mq, msg, wk);
+
+	if (ret < 0)
+		return ret;
+	kipc_mq_pushed_locked(mq, 1, ret);
 	return 0;
 }
 
@@ -364,22 +398,23 @@ static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg)
  * receivers that went to sleep on the empty queue meanwhile, so that
  * receivers only ever wait on an empty queue.
  */
-static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq)
+static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq,
+					  struct kipc_wakeups *wk)
 {
 	struct kipc_msg *msg;
 
 	lockdep_assert_held(&mq->lock);
 	while (!list_empty(&mq->receivers) && (msg = kipc_mq_head_locked(mq))) {
 		kipc_mq_unqueue_locked(mq, msg);
-		if (kipc_mq_hand_off_locked(mq, msg))
+		if (kipc_mq_hand_off_locked(mq, msg, wk))
 			continue;
 		kipc_mq_insert_locked(mq, msg, true);
-		kipc_mq_too_big_locked(mq, msg->len);
+		kipc_mq_too_big_locked(mq, msg->len, wk);
 	}
 }
 
 /* Slots were freed: move blocked senders' messages into them. */
-static void kipc_mq_refill_locked(struct kipc_mq *mq)
+static void kipc_mq_refill_locked(struct kipc_mq *mq, struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *w;
 	__poll_t mask = 0;
@@ -389,14 +424,14 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
 		w = list_first_entry(&mq->senders, struct kipc_mq_waiter, node);
 		kipc_mq_insert_locked(mq, w->msg, false);
 		kipc_mq_sent_locked(mq, 1, w->task);
-		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY);
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_READY, wk);
 		/* An arrival like any other: EPOLLET watchers must hear of it. */
 		mask = EPOLLIN | EPOLLRDNORM;
 	}
 	if (mq->depth < mq->max_msgs)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (mask)
-		wake_up_interruptible_poll(&mq->poll_wq, mask);
+		kipc_mq_poll_wake_locked(mq, mask);
 }
 
 /*
@@ -405,7 +440,8 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq)
  * when the queue is empty.
  */
 static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
-			       const u32 *buflens, u32 max, u32 *toobig)
+			       const u32 *buflens, u32 max, u32 *toobig,
+			       struct kipc_wakeups *wk)
 {
 	struct kipc_msg *msg;
 	u32 n = 0;
@@ -428,7 +464,7 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 	if (!n)
 		return -EAGAIN;
 	kipc_mq_received_locked(mq, n, current);
-	kipc_mq_refill_locked(mq);
+	kipc_mq_refill_locked(mq, wk);
 	return n;
 }
 
@@ -496,16 +532,19 @@ static int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 			    const struct kipc_deadline *dl)
 {
 	struct kipc_mq_waiter w = { .msg = msg };
+	struct kipc_wakeups wk = {};
 	int ret;
 
 	spin_lock(&mq->lock);
-	ret = kipc_mq_send_locked(mq, msg);
+	ret = kipc_mq_send_locked(mq, msg, &wk);
 	if (ret == -EAGAIN) {
+		/* A full queue: nobody was woken. */
 		ret = kipc_mq_wait_locked(mq, &w, true, dl);
 		if (!ret && w.state == KIPC_MQ_REMOVED)
 			ret = -EIDRM;
 	}
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	return ret;
 }
 
@@ -569,10 +608,12 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 			     const struct kipc_deadline *dl, u32 *toobig)
 {
 	struct kipc_mq_waiter w = { .buflen = buflens[0] };
+	struct kipc_wakeups wk = {};
 	int n;
 
 	spin_lock(&mq->lock);
-	n = kipc_mq_take_locked(mq, out, buflens, max, toobig);
+	n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
+	/* An empty queue: nobody was woken. */
 	if (n != -EAGAIN)
 		goto out_unlock;
 
@@ -586,7 +627,7 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		/* Whatever else is there comes along without waiting. */
 		if (max > 1) {
 			int more = kipc_mq_take_locked(mq, out, buflens + 1,
-						       max - 1, toobig);
+						       max - 1, toobig, &wk);
 			if (more > 0)
 				n += more;
 		}
@@ -601,6 +642,7 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 	}
 out_unlock:
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	return n;
 }
 
@@ -610,11 +652,15 @@ out_unlock:
  */
 static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 {
+	struct kipc_wakeups wk = {};
 	struct kipc_msg *msg, *tmp;
 
 	if (list_empty(msgs))
 		return;
 	spin_lock(&mq->lock);
+	/* Nobody received them, whether they go back or go away. */
+	list_for_each_entry(msg, msgs, node)
+		mq->recvs--;
 	if (mq->removed) {
 		spin_unlock(&mq->lock);
 		kipc_msg_free_list(msgs);
@@ -623,11 +669,11 @@ static void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 	list_for_each_entry_safe_reverse(msg, tmp, msgs, node) {
 		list_del(&msg->node);
 		kipc_mq_insert_locked(mq, msg, true);
-		mq->recvs--;
 	}
-	kipc_mq_feed_receivers_locked(mq);
-	wake_up_interruptible_poll(&mq->poll_wq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_feed_receivers_locked(mq, &wk);
+	kipc_mq_poll_wake_locked(mq, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 }
 
 /*
@@ -824,11 +870,66 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 				 cmd->deadline);
 	if (ret)
 		return ERR_PTR(ret);
-	if (!cmd->count || cmd->count > KIPC_MQ_VEC_MAX)
-		return ERR_PTR(-E2BIG);
+	ret = kipc_mq_vec_check(cmd->count);
+	if (ret)
+		return ERR_PTR(ret);
 	/* count is bounded above, so the size cannot overflow. */
 	return vmemdup_user(u64_to_user_ptr(cmd->vec),
 			    cmd->count * sizeof(struct kipc_mq_vec));
+}
+
+/*
+ * Payload bytes SENDV copies in ahead of one hold of mq->lock. A batch is
+ * queued under one lock hold and its receivers woken once, after it: a
+ * receiver that is woken by the first message then finds the rest already
+ * there, instead of one wake-up per message. The bound keeps what a sender
+ * that waits for room pins small.
+ */
+#define KIPC_MQ_SENDV_BATCH	(64 * 1024)
+
+/*
+ * Send the messages on @batch in order, under one lock hold. Only the first
+ * may wait for room, and only if @may_wait. Returns how many went (the
+ * queue owns them; the rest stay on @batch), or -errno when none did.
+ */
+static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
+			      bool may_wait, const struct kipc_deadline *dl)
+{
+	struct kipc_mq_waiter w = {};
+	struct kipc_wakeups wk = {};
+	struct kipc_msg *msg, *tmp;
+	int n = 0, pushed = 0, ret = 0;
+	bool queued = false;
+
+	spin_lock(&mq->lock);
+	list_for_each_entry_safe(msg, tmp, batch, node) {
+		list_del(&msg->node);
+		ret = kipc_mq_push_locked(mq, msg, &wk);
+		if (ret == -EAGAIN && may_wait && !n) {
+			/* A full queue: nobody was woken yet. */
+			w.msg = msg;
+			ret = kipc_mq_wait_locked(mq, &w, true, dl);
+			if (!ret && w.state == KIPC_MQ_REMOVED)
+				ret = -EIDRM;
+			/* A waker queued it and counted it. */
+			if (!ret) {
+				n++;
+				continue;
+			}
+		}
+		if (ret < 0) {
+			list_add(&msg->node, batch);
+			break;
+		}
+		queued |= ret;
+		pushed++;
+		n++;
+	}
+	if (pushed)
+		kipc_mq_pushed_locked(mq, pushed, queued);
+	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
+	return n ? n : ret;
 }
 
 static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
@@ -838,37 +939,46 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
 	struct kipc_msg *msg;
-	int ret = 0;
-	u32 n;
+	u32 i = 0, n = 0;
+	int ret = 0, sent;
 
 	vec = kipc_mq_vec_begin(ucmd, FMODE_WRITE, &dl);
 	if (IS_ERR(vec))
 		return PTR_ERR(vec);
 
 	/*
-	 * One message at a time: only the first may wait, and the rest go
-	 * while there is room. Copying them all in first would pin up to
-	 * KIPC_MQ_VEC_MAX * max_msgsize bytes for as long as the first waits.
-	 * An error at entry i still reports the i sent before it.
+	 * Only the first message may wait, and the rest go while there is
+	 * room. An error at entry i still reports the i sent before it.
 	 */
-	for (n = 0; n < cmd->count; n++) {
-		msg = kipc_msg_from_user(mq, vec[n].buf, vec[n].len,
-					 vec[n].prio);
-		if (IS_ERR(msg)) {
-			ret = PTR_ERR(msg);
+	while (i < cmd->count && !ret) {
+		size_t bytes = 0;
+		LIST_HEAD(batch);
+		u32 queued = 0;
+
+		while (i < cmd->count &&
+		       (!queued || bytes + vec[i].len <= KIPC_MQ_SENDV_BATCH)) {
+			msg = kipc_msg_from_user(mq, vec[i].buf, vec[i].len,
+						 vec[i].prio);
+			if (IS_ERR(msg)) {
+				ret = PTR_ERR(msg);
+				break;
+			}
+			list_add_tail(&msg->node, &batch);
+			bytes += msg->len;
+			queued++;
+			i++;
+		}
+		if (!queued)
+			break;
+		sent = kipc_mq_send_batch(mq, &batch, !n, &dl);
+		kipc_msg_free_list(&batch);
+		if (sent < 0) {
+			ret = sent;
 			break;
 		}
-		if (!n) {
-			ret = kipc_mq_send_one(mq, msg, &dl);
-		} else {
-			spin_lock(&mq->lock);
-			ret = kipc_mq_send_locked(mq, msg);
-			spin_unlock(&mq->lock);
-		}
-		if (ret) {
-			kipc_msg_free(msg);
+		n += sent;
+		if (sent < queued)
 			break;
-		}
 	}
 	kvfree(vec);
 	if (!n)
@@ -1065,7 +1175,7 @@ static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 	if (!a->max_msgs || a->max_msgs > READ_ONCE(kipc_mq_max_msgs) ||
 	    !a->max_msgsize || a->max_msgsize > READ_ONCE(kipc_mq_max_msgsize))
 		return -EINVAL;
-	*bytes = (u64)a->max_msgs * a->max_msgsize;
+	*bytes = kipc_mq_charge(a->max_msgs, a->max_msgsize);
 	return 0;
 }
 
@@ -1120,17 +1230,19 @@ static void kipc_mq_remove(struct kipc_object *obj)
 {
 	struct kipc_mq *mq = to_mq(obj);
 	struct kipc_mq_waiter *w, *tmp;
+	struct kipc_wakeups wk = {};
 	LIST_HEAD(msgs);
 
 	spin_lock(&mq->lock);
 	mq->removed = true;
 	kipc_mq_drain_locked(mq, &msgs);
 	list_for_each_entry_safe(w, tmp, &mq->receivers, node)
-		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_REMOVED);
+		kipc_mq_wake_receiver_locked(mq, w, KIPC_MQ_REMOVED, &wk);
 	list_for_each_entry_safe(w, tmp, &mq->senders, node)
-		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_REMOVED);
+		kipc_mq_wake_sender_locked(mq, w, KIPC_MQ_REMOVED, &wk);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
 	kipc_msg_free_list(&msgs);
 }
 
@@ -1213,7 +1325,7 @@ static int kipc_mq_init(void)
 	 * built with HARDENED_USERCOPY: whitelist them.
 	 */
 	for (i = 0; i < KIPC_MSG_CLASSES; i++) {
-		size = kipc_msg_sizes[i];
+		size = kipc_msg_class_size(i);
 		snprintf(kipc_msg_cache_names[i],
 			 sizeof(kipc_msg_cache_names[i]), "kipc_msg-%u", size);
 		kipc_msg_caches[i] =

@@ -291,12 +291,13 @@ static int kipc_limits_check_locked(struct kipc_ns *kns, kuid_t uid,
 
 	lockdep_assert_held(&kipc_lock);
 	kipc_limits_locked(kns, uid, &li);
-	if ((objects && (u64)kns->objects + objects > li.objects) ||
-	    bytes > li.bytes || kns->bytes > li.bytes - bytes)
+	if ((objects && kipc_over_limit(kns->objects, objects, li.objects)) ||
+	    kipc_over_limit(kns->bytes, bytes, li.bytes))
 		ret = -ENOSPC;
-	else if ((objects && uid_objects + objects > li.this_uid_objects) ||
-		 bytes > li.this_uid_bytes ||
-		 uid_bytes > li.this_uid_bytes - bytes)
+	else if ((objects &&
+		  kipc_over_limit(uid_objects, objects,
+				  li.this_uid_objects)) ||
+		 kipc_over_limit(uid_bytes, bytes, li.this_uid_bytes))
 		ret = -EMFILE;
 	if (ret && capable(CAP_SYS_RESOURCE))
 		ret = 0;
@@ -403,19 +404,6 @@ static bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 	rhashtable_remove_fast(&kipc_names, &obj->node, kipc_names_params);
 	WRITE_ONCE(obj->linked, false);
 	return kipc_obj_put_locked(obj);
-}
-
-/* Unlink @obj if its name still resolves to it. */
-static void kipc_obj_unlink(struct kipc_object *obj)
-{
-	bool last = false;
-
-	mutex_lock(&kipc_lock);
-	if (obj->linked)
-		last = kipc_obj_unlink_locked(obj, true);
-	mutex_unlock(&kipc_lock);
-	if (last)
-		kipc_obj_free(obj);
 }
 
 /*
@@ -574,26 +562,19 @@ out_unlock:
 /* A name is 1..KIPC_NAME_MAX printable ASCII bytes, no '/' or space. */
 bool kipc_name_valid(const char *name, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > KIPC_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
-			return false;
-	return true;
+	return !kipc_name_check(name, len);
 }
 
 static int kipc_name_from_user(char *name, u64 uptr)
 {
 	long len;
+	int ret;
 
 	len = strncpy_from_user(name, u64_to_user_ptr(uptr), KIPC_NAME_MAX + 1);
 	if (len < 0)
 		return len;
-	if (!kipc_name_valid(name, len))
-		return -EINVAL;
-	return len;
+	ret = kipc_name_check(name, len);
+	return ret ? ret : len;
 }
 
 static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
@@ -659,8 +640,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 	const struct kipc_type_ops *ops;
 	struct kipc_object *obj, *new;
 	char name[KIPC_NAME_MAX + 1];
-	struct file *file = NULL;
-	bool created = false;
+	struct file *file;
 	u64 bytes = 0;
 	int fd, len, ret;
 
@@ -709,42 +689,47 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 			ret = PTR_ERR(new);
 			goto out_put_fd;
 		}
-		/* The file exists before the name: publishing cannot fail. */
+		/*
+		 * Everything that can fail happens before the name resolves:
+		 * the file, and telling the caller. Once it resolves, another
+		 * task may open the object, so the call must succeed.
+		 */
 		file = kipc_obj_getfile(new, cmd->flags);
 		if (IS_ERR(file)) {
 			kipc_obj_put(new);
 			ret = PTR_ERR(file);
 			goto out_put_fd;
 		}
-		obj = kipc_publish(new, cmd->flags);
-		if (obj != new) {
+		cmd->out_id = new->id;
+		cmd->out_flags = KIPC_OPEN_OUT_CREATED;
+		ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
+		if (ret) {
 			fput(file);
-			file = NULL;
-			if (IS_ERR(obj)) {
-				ret = PTR_ERR(obj);
-				goto out_put_fd;
-			}
-		} else {
-			created = true;
+			goto out_put_fd;
 		}
-	}
-
-	if (!file) {
-		file = kipc_obj_getfile(obj, cmd->flags);
-		if (IS_ERR(file)) {
-			kipc_obj_put(obj);
-			ret = PTR_ERR(file);
+		obj = kipc_publish(new, cmd->flags);
+		if (obj == new) {
+			fd_install(fd, file);
+			return fd;
+		}
+		/* Another create won the name (open its object), or no room. */
+		fput(file);
+		if (IS_ERR(obj)) {
+			ret = PTR_ERR(obj);
 			goto out_put_fd;
 		}
 	}
 
+	file = kipc_obj_getfile(obj, cmd->flags);
+	if (IS_ERR(file)) {
+		kipc_obj_put(obj);
+		ret = PTR_ERR(file);
+		goto out_put_fd;
+	}
 	cmd->out_id = obj->id;
-	cmd->out_flags = created ? KIPC_OPEN_OUT_CREATED : 0;
+	cmd->out_flags = 0;
 	ret = kipc_ucmd_respond(ucmd, sizeof(*cmd));
 	if (ret) {
-		/* Nobody learnt of the object: do not leave it behind. */
-		if (created)
-			kipc_obj_unlink(obj);
 		fput(file);
 		goto out_put_fd;
 	}

@@ -14,7 +14,8 @@
  * directly to the waiters at the head of the queue that they satisfy and
  * wakes exactly those, as ipc/sem.c's wake-up queue does: no thundering
  * herd, and no wake-up lost to a waiter that gives up at the same moment,
- * because the waiter decides under the lock whether it was served.
+ * because the waiter decides under the lock whether it was served. The
+ * wake-up itself comes after the lock is dropped (struct kipc_wakeups).
  *
  * Undo
  * ====
@@ -158,7 +159,8 @@ static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
 }
 
 /* Hand units to the waiters at the head of the queue that they satisfy. */
-static void kipc_sem_serve_locked(struct kipc_sem *sem)
+static void kipc_sem_serve_locked(struct kipc_sem *sem,
+				  struct kipc_wakeups *wk)
 {
 	struct kipc_sem_waiter *w, *tmp;
 
@@ -170,11 +172,12 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem)
 						    w->task);
 		list_del(&w->node);
 		sem->nr_waiters--;
+		/* Woken after the unlock; @w may be gone by then. */
+		kipc_wake_defer(wk, w->task);
 		w->state = KIPC_SEM_GRANTED;
-		/* The waiter cannot leave before we drop sem->lock. */
-		wake_up_process(w->task);
 	}
-	if (sem->value)
+	/* Checked under sem->lock, which ->poll() takes after queueing. */
+	if (sem->value && wq_has_sleeper(&sem->poll_wq))
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -230,6 +233,7 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_sem_wait *cmd = ucmd->cmd;
 	struct kipc_sem_undo *undo = NULL;
 	struct kipc_sem_waiter w = {};
+	struct kipc_wakeups wk = {};
 	struct kipc_deadline dl;
 	int ret;
 
@@ -303,7 +307,7 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 	list_del(&w.node);
 	sem->nr_waiters--;
 	/* Leaving the head may let the next ones through. */
-	kipc_sem_serve_locked(sem);
+	kipc_sem_serve_locked(sem, &wk);
 	goto out_unlock;
 
 out_granted:
@@ -318,6 +322,7 @@ out_granted:
 
 out_unlock:
 	spin_unlock(&sem->lock);
+	kipc_wake_all(&wk);
 	return ret;
 }
 
@@ -325,6 +330,7 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem *sem = file_sem(ucmd->file);
 	struct kipc_sem_post *cmd = ucmd->cmd;
+	struct kipc_wakeups wk = {};
 	struct kipc_sem_undo *undo;
 	int ret = 0;
 
@@ -350,9 +356,10 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 	undo = kipc_sem_find_undo_locked(sem, ucmd->file);
 	if (undo)
 		undo->units -= min_t(u64, undo->units, cmd->count);
-	kipc_sem_serve_locked(sem);
+	kipc_sem_serve_locked(sem, &wk);
 out_unlock:
 	spin_unlock(&sem->lock);
+	kipc_wake_all(&wk);
 	return ret;
 }
 
@@ -397,6 +404,7 @@ static __poll_t kipc_sem_poll(struct file *file, poll_table *wait)
 static void kipc_sem_release(struct kipc_object *obj, struct file *file)
 {
 	struct kipc_sem *sem = to_sem(obj);
+	struct kipc_wakeups wk = {};
 	struct kipc_sem_undo *undo;
 	u32 units;
 
@@ -413,9 +421,10 @@ static void kipc_sem_release(struct kipc_object *obj, struct file *file)
 		sem->value += units;
 		sem->recovered += units;
 		sem->recovered_left += units;
-		kipc_sem_serve_locked(sem);
+		kipc_sem_serve_locked(sem, &wk);
 	}
 	spin_unlock(&sem->lock);
+	kipc_wake_all(&wk);
 	kfree(undo);
 }
 
@@ -464,17 +473,19 @@ static void kipc_sem_remove(struct kipc_object *obj)
 {
 	struct kipc_sem *sem = to_sem(obj);
 	struct kipc_sem_waiter *w, *tmp;
+	struct kipc_wakeups wk = {};
 
 	spin_lock(&sem->lock);
 	sem->removed = true;
 	list_for_each_entry_safe(w, tmp, &sem->waiters, node) {
 		list_del(&w->node);
+		kipc_wake_defer(&wk, w->task);
 		w->state = KIPC_SEM_REMOVED;
-		wake_up_process(w->task);
 	}
 	sem->nr_waiters = 0;
 	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
+	kipc_wake_all(&wk);
 }
 
 static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)

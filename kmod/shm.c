@@ -106,11 +106,6 @@ static struct kipc_shm *file_shm(struct file *file)
 	return to_shm(file->private_data);
 }
 
-static u64 kipc_shm_charge(u64 size)
-{
-	return PAGE_ALIGN(size);
-}
-
 /* --- mappings ------------------------------------------------------------ */
 
 static void kipc_shm_attached(struct kipc_shm *shm)
@@ -232,11 +227,22 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 		/* Nor may mprotect() make it writable later. */
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
-	/* Fails once KIPC_SEAL_WRITE denied writable mappings. */
-	if (kipc_shm_may_write(vma)) {
-		ret = mapping_map_writable(shm->shm_file->f_mapping);
-		if (ret)
-			return ret;
+	/*
+	 * Fails while a KIPC_SEAL_WRITE denies writable mappings, which
+	 * may have begun after the seals were read above. The sealer may
+	 * yet give up (a pinned page), so decide only once the seal is in
+	 * force, as if it had come first: a writable mapping is refused,
+	 * and a read-only one is made, but may never become writable.
+	 */
+	while (kipc_shm_may_write(vma) &&
+	       (ret = mapping_map_writable(shm->shm_file->f_mapping))) {
+		if (READ_ONCE(shm->seals) & KIPC_SEAL_WRITE) {
+			if (vma->vm_flags & VM_WRITE)
+				return ret;
+			vm_flags_clear(vma, VM_MAYWRITE);
+			break;
+		}
+		cond_resched();
 	}
 
 	map_file = kipc_shm_map_file(shm);
@@ -275,8 +281,7 @@ static int kipc_shm_resize_ioctl(struct kipc_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	if (!(ucmd->file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (!size || size > READ_ONCE(kipc_shm_max_size) ||
-	    size > MAX_LFS_FILESIZE - PAGE_SIZE)
+	if (!kipc_shm_size_ok(size, READ_ONCE(kipc_shm_max_size)))
 		return -EINVAL;
 
 	mutex_lock(&shm->lock);
@@ -472,8 +477,7 @@ static int kipc_shm_validate(const union kipc_attr *attr, u64 *bytes)
 	if (memchr_inv((const u8 *)attr + sizeof(*a), 0,
 		       sizeof(*attr) - sizeof(*a)))
 		return -EOPNOTSUPP;
-	if (!a->size || a->size > READ_ONCE(kipc_shm_max_size) ||
-	    a->size > MAX_LFS_FILESIZE - PAGE_SIZE)
+	if (!kipc_shm_size_ok(a->size, READ_ONCE(kipc_shm_max_size)))
 		return -EINVAL;
 	*bytes = kipc_shm_charge(a->size);
 	return 0;
@@ -493,6 +497,13 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	file = kipc_shmem_file_setup("kipc-shm", shm->size, 0);
 	if (IS_ERR(file)) {
 		kmem_cache_free(kipc_shm_cache, shm);
+		/*
+		 * The kernel's internal shmem mount has no size or inode
+		 * limit, so its ENOSPC only means that new_inode() found
+		 * no memory; kipc's ENOSPC means a namespace limit.
+		 */
+		if (PTR_ERR(file) == -ENOSPC)
+			return ERR_PTR(-ENOMEM);
 		return ERR_CAST(file);
 	}
 	shm->shm_file = file;

@@ -3,8 +3,11 @@
 #
 # Install and cache everything kipc needs to build and to test in QEMU.
 #
-# Usage: scripts/deps.sh [--print-kdir|--print-kernel|--print-ksrc] [KSERIES]
+# Usage: scripts/deps.sh [--print-kdir|--print-kernel|--print-ksrc]
+#                        [--packaging] [KSERIES]
 #   KSERIES  6.12 (default) or 6.1
+#   --packaging     also what scripts/ci-package.sh needs: debhelper,
+#                   dh-dkms, dkms, lintian, groff and man
 #   --print-kdir    print the kernel headers dir (KDIR for Kbuild)
 #   --print-kernel  print the guest kernel image (vmlinuz) for QEMU
 #   --print-ksrc    print the unpacked linux-source-6.12 tree
@@ -24,11 +27,13 @@ usage() {
 
 print=
 kseries=6.12
+packaging=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--print-kdir) print=kdir ;;
 	--print-kernel) print=kernel ;;
 	--print-ksrc) print=ksrc ;;
+	--packaging) packaging=1 ;;
 	-h | --help) usage ;;
 	6.12 | 6.1) kseries=$1 ;;
 	*)
@@ -54,7 +59,11 @@ esac
 # host kernel. The guest kernel is a separate, unpacked copy in the cache.
 pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
-	linux-source-6.12 python3-yaml python3-jsonschema sparse "$headers_meta")
+	linux-source-6.12 python3-yaml python3-jsonschema sparse "$headers_meta"
+	# the Tier B kernel build (scripts/debug-kernel.sh)
+	flex bison bc libelf-dev)
+# Only for building and checking the packages: make check needs none of it.
+[ -n "$packaging" ] && pkgs+=(dpkg-dev debhelper dh-dkms dkms lintian groff-base man-db)
 
 ksrc_pkg=linux-source-6.12
 ksrc_tarball=/usr/src/linux-source-6.12.tar.xz
@@ -88,7 +97,9 @@ ensure_packages() {
 	# and print nothing for them, which reads as "missing" below.
 	status=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true)
 	for p in "${pkgs[@]}"; do
-		if ! printf '%s\n' "$status" | grep -qxF "$p install ok installed"; then
+		# A here-string, not a pipe: grep -q exits at the first match, and
+		# under pipefail the SIGPIPE of the writer would read as "missing".
+		if ! grep -qxF "$p install ok installed" <<<"$status"; then
 			missing+=("$p")
 		fi
 	done

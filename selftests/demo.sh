@@ -29,6 +29,21 @@ say "The module is loaded and /dev/kipc is the factory device:"
 ls -l /dev/kipc
 kipc version
 
+say "kipc monitor starts in the background: it prints every create, unlink and destroy:"
+monlog=/tmp/kipc-monitor.log
+kipc monitor > "$monlog" 2>&1 &
+monitor=$!
+# Subscribed once it reports a throwaway semaphore (or gone: no monitor group).
+i=0
+while [ ! -s "$monlog" ] && kill -0 $monitor 2>/dev/null; do
+	kipc sem create demo-probe
+	kipc sem rm demo-probe
+	i=$((i + 1))
+	[ $i -lt 100 ] || { echo "demo: kipc monitor printed nothing" >&2; exit 1; }
+	sleep 0.1
+done
+cat "$monlog"
+
 say "Create a message queue, a shared region and a semaphore (named, so they outlive their fds):"
 kipc_demo create
 
@@ -43,6 +58,16 @@ kipc_demo inspect
 
 say "Module statistics for this IPC namespace:"
 kipc stats
+
+say "The limits of this IPC namespace, of every uid by default, and of each uid with objects:"
+kipc limits
+kipc limits set objects 1000 bytes 256M uid-objects 50
+kipc limits set uid kipcuser objects 10 bytes 8M
+echo "# after: kipc limits set objects 1000 bytes 256M uid-objects 50"
+echo "#        kipc limits set uid kipcuser objects 10 bytes 8M"
+kipc limits
+kipc limits reset uid kipcuser
+kipc limits reset
 
 say "A consumer process opens the queue 'jobs' and blocks on it, empty (WAITRECV):"
 kipc_demo consumer jobs 20 &
@@ -129,5 +154,33 @@ kipc shm rm ring
 kipc sem rm slots items mutex
 kipc mq rm results
 kipc stats -o RESOURCE,USED
+
+say "What kipc monitor saw meanwhile (then it is stopped with SIGINT):"
+# Destroys of the last objects may follow their close by a moment.
+sleep 0.5
+if kill -INT $monitor 2>/dev/null; then
+	wait $monitor || { echo "demo: kipc monitor exited with $?" >&2; exit 1; }
+else
+	wait $monitor || :
+fi
+cat "$monlog"
+
+say "The same events as JSON lines, for scripts (kipc -J monitor):"
+monlog=/tmp/kipc-monitor.json
+kipc -J monitor > "$monlog" 2>&1 &
+monitor=$!
+i=0
+while [ ! -s "$monlog" ] && kill -0 $monitor 2>/dev/null; do
+	kipc sem create demo-probe
+	kipc sem rm demo-probe
+	i=$((i + 1))
+	[ $i -lt 100 ] || { echo "demo: kipc monitor printed nothing" >&2; exit 1; }
+	sleep 0.1
+done
+kipc mq create demo-json --max-msgs 1 --max-msgsize 16
+kipc mq rm demo-json
+sleep 0.2
+kill -TERM $monitor 2>/dev/null && wait $monitor || :
+cat "$monlog"
 
 say "Demo done."

@@ -61,6 +61,12 @@ run() {
 	check_nothing_left "$name"
 }
 
+# The KUnit suites first (a SKIP without CONFIG_KUNIT): they need no object.
+if [ -x "$bindir/guest-kunit.sh" ]; then
+	echo "# guest-check: kunit"
+	"$bindir/guest-kunit.sh" || rc=1
+fi
+
 found=
 for t in "$bindir"/*_test; do
 	[ -x "$t" ] || continue

@@ -1785,4 +1785,39 @@ static inline ssize_t kipc_check_zero(const char *p, size_t len)
 	return -1;
 }
 
+/*
+ * KIPC_MODE=debug (the runner exports KIPC_MODE): the Tier B kernel of make
+ * check-debug, where KASAN, lockdep, kmemleak and DEBUG_OBJECTS make every
+ * call many times slower. Stress tests divide their budgets by
+ * KIPC_DEBUG_SCALE there, as they run to find reports, not to time things.
+ */
+#define KIPC_DEBUG_SCALE	20
+
+static inline bool kipc_debug_mode(void)
+{
+	const char *mode = getenv("KIPC_MODE");
+
+	return mode && !strcmp(mode, "debug");
+}
+
+/*
+ * And every test gets KIPC_DEBUG_TIMEOUT_SCALE times its time limit there.
+ * This runs after the harness registered the tests (constructors of
+ * priority KSELFTEST_PRIO_TEST and _XFAIL), before main().
+ */
+#define KIPC_DEBUG_TIMEOUT_SCALE	10
+
+static void __attribute__((constructor(KSELFTEST_PRIO_XFAIL + 1)))
+kipc_debug_timeouts(void)
+{
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+
+	if (!kipc_debug_mode())
+		return;
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= KIPC_DEBUG_TIMEOUT_SCALE;
+}
+
 #endif /* KIPC_TEST_H */

@@ -13,6 +13,7 @@
 #ifndef KIPC_TOOL_H
 #define KIPC_TOOL_H
 
+#include <poll.h>
 #include <sys/mman.h>
 
 #include "kipc_test.h"
@@ -146,6 +147,20 @@ static inline int tool_run_argv(struct tool_res *r, uid_t uid, const void *in,
 									\
 		snprintf(__want, sizeof(__want), _fmt, ##__VA_ARGS__);	\
 		EXPECT_EQ(1, self->res->status);			\
+		EXPECT_STREQ("", self->res->out);			\
+		ASSERT_STREQ(__want, self->res->err);			\
+	} while (0)
+
+/*
+ * A mistake on the command line: exit status 2, this message (which ends
+ * with where the help is), and no output.
+ */
+#define tool_usage_fails(_fmt, ...)					\
+	do {								\
+		char __want[1024];					\
+									\
+		snprintf(__want, sizeof(__want), _fmt, ##__VA_ARGS__);	\
+		EXPECT_EQ(2, self->res->status);			\
 		EXPECT_STREQ("", self->res->out);			\
 		ASSERT_STREQ(__want, self->res->err);			\
 	} while (0)
@@ -287,15 +302,20 @@ static inline bool tool_object(struct tool_json *j, struct tool_obj *o)
 	}
 }
 
-static inline bool tool_json_parse(struct tool_json *j, const char *text)
+/* {"@key": [ {flat object}, ... ]}, and nothing else. */
+static inline bool tool_json_parse_key(struct tool_json *j, const char *text,
+				       const char *key)
 {
+	char want[64];
+
+	snprintf(want, sizeof(want), "\"%s\":", key);
 	j->p = text;
 	j->n = 0;
 	tool_ws(j);
 	if (!tool_lit(j, "{"))
 		return false;
 	tool_ws(j);
-	if (!tool_lit(j, "\"objects\":"))
+	if (!tool_lit(j, want))
 		return false;
 	tool_ws(j);
 	if (!tool_lit(j, "["))
@@ -321,6 +341,105 @@ static inline bool tool_json_parse(struct tool_json *j, const char *text)
 		return false;
 	tool_ws(j);
 	return *j->p == '\0';
+}
+
+static inline bool tool_json_parse(struct tool_json *j, const char *text)
+{
+	return tool_json_parse_key(j, text, "objects");
+}
+
+/* One flat JSON object alone on a line (JSON Lines), as kipc monitor -J. */
+static inline bool tool_json_line(struct tool_obj *o, const char *line)
+{
+	struct tool_json j = { .p = line };
+
+	tool_ws(&j);
+	if (!tool_object(&j, o))
+		return false;
+	tool_ws(&j);
+	return *j.p == '\0';
+}
+
+/*
+ * Start the tool with its standard output on a pipe, to read as it writes
+ * (kipc monitor); standard error goes to a memfd. *@out_fd is the pipe's
+ * reading end. Returns 0 or -errno.
+ */
+static inline int tool_start_pipe(struct tool_proc *p, int *out_fd,
+				  char *const args[])
+{
+	char *argv[32];
+	int pfd[2], i;
+
+	argv[0] = "kipc";
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	p->out_fd = -1;
+	p->err_fd = memfd_create("tool-err", MFD_CLOEXEC);
+	if (p->err_fd < 0)
+		return -errno;
+	p->pid = fork();
+	if (p->pid < 0)
+		return -errno;
+	if (p->pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 ||
+		    dup2(p->err_fd, 2) < 0)
+			_exit(126);
+		execv(tool_path(), argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	*out_fd = pfd[0];
+	return 0;
+}
+
+/*
+ * The next line from @fd into @buf (without its newline), waiting at most
+ * @timeout_ms for it. @pend holds what was read past the last line and must
+ * start out empty. Returns the line's length, -ETIMEDOUT, or -EPIPE at the
+ * end of the stream.
+ */
+struct tool_lines {
+	char buf[4096];
+	size_t len;
+};
+
+static inline int tool_read_line(int fd, struct tool_lines *pend, char *line,
+				 size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char *nl;
+	ssize_t n;
+
+	for (;;) {
+		nl = memchr(pend->buf, '\n', pend->len);
+		if (nl) {
+			size_t len = nl - pend->buf;
+
+			if (len >= size)
+				len = size - 1;
+			memcpy(line, pend->buf, len);
+			line[len] = '\0';
+			pend->len -= nl + 1 - pend->buf;
+			memmove(pend->buf, nl + 1, pend->len);
+			return len;
+		}
+		if (pend->len == sizeof(pend->buf))
+			return -E2BIG;
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return -ETIMEDOUT;
+		n = read(fd, pend->buf + pend->len,
+			 sizeof(pend->buf) - pend->len);
+		if (n <= 0)
+			return -EPIPE;
+		pend->len += n;
+	}
 }
 
 static inline const char *tool_get(const struct tool_obj *o, const char *key)

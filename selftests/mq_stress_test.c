@@ -403,13 +403,18 @@ FIXTURE_TEARDOWN(stress)
 
 TEST_F_TIMEOUT(stress, producers_consumers, 120)
 {
-	const struct stress_cfg *cfg = &variant->cfg;
-	__u32 total = PRODUCERS * cfg->per_producer;
+	struct stress_cfg scaled = variant->cfg;
+	const struct stress_cfg *cfg = &scaled;
+	__u32 total;
 	struct stress_state *st = self->st;
 	pid_t prod[PRODUCERS], cons[CONSUMERS];
 	__u64 id, t0, hwm, sends, recvs;
 	unsigned int i, p, s, missing = 0;
 	int qfd, nbfd;
+
+	if (kipc_debug_mode())
+		scaled.per_producer /= KIPC_DEBUG_SCALE;
+	total = PRODUCERS * cfg->per_producer;
 
 	/* Small, so that it is full or empty much of the time. */
 	qfd = test_mq_create(self->name, 16, sizeof(struct stress_msg));

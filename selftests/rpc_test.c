@@ -855,6 +855,7 @@ TEST_F(rpc, full_reply_queue)
 	int rq, wsvc;
 	struct srv s;
 	size_t len;
+	pid_t pid;
 
 	test_srv_start(self->name, &s);
 	ASSERT_EQ(0, kipc_rpc_client_open(self->name, &opts, &full));
@@ -878,8 +879,30 @@ TEST_F(rpc, full_reply_queue)
 	ASSERT_EQ(1U, test_mq_depth(kipc_rpc_client_reply_fd(full)));
 	ASSERT_EQ(1ULL, test_nl_q(info.out_id, KIPC_A_OBJ_MQ_SENDS));
 
-	/* Reading again: the junk goes, the real reply comes. */
-	test_echo(full, 9, 1, 20);
+	/*
+	 * Reading again: the junk goes, the real reply comes. The server
+	 * holds the reply (OP_GATE) until the junk is gone: a reply that
+	 * finds the queue still full is dropped, as above, and the server
+	 * can be that quick when the client's CPU is taken away from it
+	 * right after its request woke the server.
+	 */
+	pid = test_fork();
+	if (pid == 0) {
+		struct kipc_mq_getattr a;
+		char ch = 'g';
+
+		if (read(s.entered, &ch, 1) != 1)
+			_exit(1);
+		do {
+			usleep(1000);
+			if (kipc_mq_getattr(kipc_rpc_client_reply_fd(full), &a))
+				_exit(1);
+		} while (a.out_depth);
+		_exit(write(s.gate, &ch, 1) == 1 ? 0 : 1);
+	}
+	ASSERT_EQ((ssize_t)(sizeof(struct rpc_msg) + 20),
+		  rpc_echo(_metadata, full, OP_GATE, 9, 1, 20, NULL));
+	test_wait_child(pid);
 	ASSERT_EQ(0U, test_mq_depth(kipc_rpc_client_reply_fd(full)));
 
 	test_srv_stop(c, &s, &r);

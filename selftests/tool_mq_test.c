@@ -2,8 +2,9 @@
 /*
  * The queue commands of the admin tool: `kipc mq create|show|send|recv|rm|
  * destroy` do what they say to the kernel's queues, `kipc mq show -J`
- * reports what the kernel reports, and every failure exits with 1 and says
- * "kipc: WHAT: STRERROR" on standard error, with nothing on standard output.
+ * reports what the kernel reports, and every failure exits with 1 (2 for a
+ * mistake on the command line) and says "kipc: WHAT: STRERROR" on standard
+ * error, with nothing on standard output.
  *
  * The tool runs as a child with its standard streams on memfds, so binary
  * input and output are compared byte for byte. A small strict parser reads
@@ -502,7 +503,7 @@ TEST_F(tool_mq, destroy_refused)
 	close(q);
 }
 
-/* Help at every level exits 0; mistakes exit 1 and point at the help. */
+/* Help at every level exits 0; mistakes exit 2 and point at the help. */
 TEST_F(tool_mq, usage_and_help)
 {
 	static char *const cmds[] = {
@@ -525,17 +526,17 @@ TEST_F(tool_mq, usage_and_help)
 	}
 
 	tool_run("mq", "send", self->name, "x", "--prio", "32");
-	tool_fails("kipc: invalid value '32' for '--prio': a number from 0 to 31\nTry 'kipc mq send help' for more information.\n");
+	tool_usage_fails("kipc: invalid value '32' for '--prio': a number from 0 to 31\nTry 'kipc mq send help' for more information.\n");
 	tool_run("mq", "recv");
-	tool_fails("kipc: 'mq recv' needs a NAME\nTry 'kipc mq recv help' for more information.\n");
+	tool_usage_fails("kipc: 'mq recv' needs a NAME\nTry 'kipc mq recv help' for more information.\n");
 	tool_run("mq", "frob");
-	tool_fails("kipc: unknown command 'frob' for object 'mq'\nTry 'kipc mq help' for more information.\n");
+	tool_usage_fails("kipc: unknown command 'frob' for object 'mq'\nTry 'kipc mq help' for more information.\n");
 	tool_run("mq", "create", self->name, "--mode", "0755");
-	tool_fails("kipc: invalid mode '0755': octal, a subset of 0666\nTry 'kipc mq create help' for more information.\n");
+	tool_usage_fails("kipc: invalid mode '0755': octal, a subset of 0666\nTry 'kipc mq create help' for more information.\n");
 	tool_run("mq", "recv", self->name, "--json");
-	tool_fails("kipc: option '--json' does not apply to 'mq recv'\nTry 'kipc mq recv help' for more information.\n");
+	tool_usage_fails("kipc: option '--json' does not apply to 'mq recv'\nTry 'kipc mq recv help' for more information.\n");
 	tool_run("mq", "show", "id", "x1");
-	tool_fails("kipc: invalid id 'x1'\nTry 'kipc mq show help' for more information.\n");
+	tool_usage_fails("kipc: invalid id 'x1'\nTry 'kipc mq show help' for more information.\n");
 	/* None of them created anything. */
 	EXPECT_EQ(-ENOENT, kipc_mq_open(self->name, KIPC_OPEN_READ, 0, 0, 0));
 }

@@ -3,8 +3,9 @@
  * The region and semaphore commands of the admin tool: `kipc shm create|
  * show|resize|seal|rm|destroy` and `kipc sem create|show|post|wait|rm|
  * destroy` do what they say to the kernel's objects, `show -J` reports what
- * the kernel reports, and every failure exits with 1 and says "kipc: WHAT:
- * STRERROR" on standard error, with nothing on standard output.
+ * the kernel reports, and every failure exits with 1 (2 for a mistake on the
+ * command line) and says "kipc: WHAT: STRERROR" on standard error, with
+ * nothing on standard output.
  *
  * The kernel's own numbers come from libkipc and from raw netlink
  * (kipc_test.h), not from libkipc-admin, which the tool uses.
@@ -310,11 +311,11 @@ TEST_F(tool_ss, shm_resize)
 	EXPECT_EQ(100ULL, st.out_size);
 
 	tool_run("shm", "resize", self->shm, "0");
-	tool_fails("kipc: invalid size '0': a number of bytes above 0, or of K, M or G\nTry 'kipc shm resize help' for more information.\n");
+	tool_usage_fails("kipc: invalid size '0': a number of bytes above 0, or of K, M or G\nTry 'kipc shm resize help' for more information.\n");
 	tool_run("shm", "resize", self->shm, "12Q");
-	tool_fails("kipc: invalid size '12Q': a number of bytes above 0, or of K, M or G\nTry 'kipc shm resize help' for more information.\n");
+	tool_usage_fails("kipc: invalid size '12Q': a number of bytes above 0, or of K, M or G\nTry 'kipc shm resize help' for more information.\n");
 	tool_run("shm", "resize", self->shm);
-	tool_fails("kipc: 'shm resize' needs a NAME and a SIZE\nTry 'kipc shm resize help' for more information.\n");
+	tool_usage_fails("kipc: 'shm resize' needs a NAME and a SIZE\nTry 'kipc shm resize help' for more information.\n");
 
 	ASSERT_EQ(0, kipc_shm_seal(fd, KIPC_SEAL_GROW));
 	tool_run("shm", "resize", self->shm, "8K");
@@ -360,9 +361,9 @@ TEST_F(tool_ss, shm_seal)
 	tool_fails("kipc: cannot seal region '%s': Operation not permitted\n",
 		   self->shm);
 	tool_run("shm", "seal", self->shm, "grow,");
-	tool_fails("kipc: invalid seals 'grow,': a comma-separated list of seal, shrink, grow, write and future-write\nTry 'kipc shm seal help' for more information.\n");
+	tool_usage_fails("kipc: invalid seals 'grow,': a comma-separated list of seal, shrink, grow, write and future-write\nTry 'kipc shm seal help' for more information.\n");
 	tool_run("shm", "seal", self->shm, "all");
-	tool_fails("kipc: invalid seals 'all': a comma-separated list of seal, shrink, grow, write and future-write\nTry 'kipc shm seal help' for more information.\n");
+	tool_usage_fails("kipc: invalid seals 'all': a comma-separated list of seal, shrink, grow, write and future-write\nTry 'kipc shm seal help' for more information.\n");
 	close(fd);
 }
 
@@ -682,7 +683,7 @@ TEST_F(tool_ss, sem_wait_runs_command)
 
 	/* Without "--" a word after N is a mistake, not a command. */
 	tool_run("sem", "wait", self->sem, "1", "true");
-	tool_fails("kipc: unexpected argument 'true' to 'sem wait'; put '--' before a COMMAND\nTry 'kipc sem wait help' for more information.\n");
+	tool_usage_fails("kipc: unexpected argument 'true' to 'sem wait'; put '--' before a COMMAND\nTry 'kipc sem wait help' for more information.\n");
 	EXPECT_EQ(2, kipc_sem_getvalue(fd));
 	close(fd);
 }
@@ -768,7 +769,7 @@ TEST_F(tool_ss, destroy_refused)
 	close(r);
 }
 
-/* Help at every level exits 0; mistakes exit 1 and point at the help. */
+/* Help at every level exits 0; mistakes exit 2 and point at the help. */
 TEST_F(tool_ss, usage_and_help)
 {
 	static const char *const shm_cmds[] = {
@@ -804,21 +805,21 @@ TEST_F(tool_ss, usage_and_help)
 	}
 
 	tool_run("shm", "create", self->shm, "--size", "0");
-	tool_fails("kipc: invalid size '0': a number of bytes above 0, or of K, M or G\nTry 'kipc shm create help' for more information.\n");
+	tool_usage_fails("kipc: invalid size '0': a number of bytes above 0, or of K, M or G\nTry 'kipc shm create help' for more information.\n");
 	tool_run("shm", "create", self->shm, "--value", "1");
-	tool_fails("kipc: option '--value' does not apply to 'shm create'\nTry 'kipc shm create help' for more information.\n");
+	tool_usage_fails("kipc: option '--value' does not apply to 'shm create'\nTry 'kipc shm create help' for more information.\n");
 	tool_run("sem", "create", self->sem, "--value", "2147483648");
-	tool_fails("kipc: invalid value '2147483648' for '--value': a number from 0 to 2147483647\nTry 'kipc sem create help' for more information.\n");
+	tool_usage_fails("kipc: invalid value '2147483648' for '--value': a number from 0 to 2147483647\nTry 'kipc sem create help' for more information.\n");
 	tool_run("sem", "post");
-	tool_fails("kipc: 'sem post' needs a NAME\nTry 'kipc sem post help' for more information.\n");
+	tool_usage_fails("kipc: 'sem post' needs a NAME\nTry 'kipc sem post help' for more information.\n");
 	tool_run("sem", "post", self->sem, "0");
-	tool_fails("kipc: invalid count '0': a number from 1 to 2147483647\nTry 'kipc sem post help' for more information.\n");
+	tool_usage_fails("kipc: invalid count '0': a number from 1 to 2147483647\nTry 'kipc sem post help' for more information.\n");
 	tool_run("sem", "wait", self->sem, "--undo", "--bytes");
-	tool_fails("kipc: option '--bytes' does not apply to 'sem wait'\nTry 'kipc sem wait help' for more information.\n");
+	tool_usage_fails("kipc: option '--bytes' does not apply to 'sem wait'\nTry 'kipc sem wait help' for more information.\n");
 	tool_run("sem", "frob");
-	tool_fails("kipc: unknown command 'frob' for object 'sem'\nTry 'kipc sem help' for more information.\n");
+	tool_usage_fails("kipc: unknown command 'frob' for object 'sem'\nTry 'kipc sem help' for more information.\n");
 	tool_run("shm", "show", "-o", "VALUE");
-	tool_fails("kipc: column 'VALUE' does not apply to 'shm show'\nTry 'kipc shm show help' for more information.\n");
+	tool_usage_fails("kipc: column 'VALUE' does not apply to 'shm show'\nTry 'kipc shm show help' for more information.\n");
 	/* None of them created anything. */
 	EXPECT_EQ(-ENOENT, kipc_shm_open(self->shm, KIPC_OPEN_READ, 0, 0));
 	EXPECT_EQ(-ENOENT, kipc_sem_open(self->sem, KIPC_OPEN_READ, 0, 0));

@@ -7,8 +7,15 @@
  *
  * delete_module() refuses a module in use with EWOULDBLOCK (try_stop_module()
  * in kernel/module/main.c); O_NONBLOCK is what rmmod passes.
+ *
+ * rmmod_vs_open is the race loop of race_test.c that must run here: an
+ * unload racing opens of /dev/kipc, netlink requests, and the last close
+ * or munmap, in the fuzzy-sync style of kipc_fzsync.h.
  */
+#include <pthread.h>
+
 #include "kipc_test.h"
+#include "kipc_fzsync.h"
 
 #define KIPC_MODNAME	"kipc"
 #define KIPC_KO_DEFAULT	"/kipc/kipc.ko"
@@ -281,6 +288,203 @@ TEST_F(unload, reload_works)
 	test_unload();
 	close(nl.fd);
 	test_load();
+}
+
+/* --- rmmod vs open, as a fuzzy-sync race loop ---------------------------- */
+
+struct unload_race {
+	struct kipc_fzs f;
+	unsigned int mode;
+	int objfd;		/* mode 2: the last object fd, B closes it */
+	char *map;		/* mode 3: the last mapping, B unmaps it */
+	const char *name;
+	/* B's results */
+	int dev_fd;
+	int dev_err;
+	int obj_fd;
+	int obj_err;
+	int nl_ret;
+	int nl_ret2;
+};
+
+#define UNLOAD_RACE_ITERS	500
+/* Every unload costs a reload, most of a second under TCG. */
+#define UNLOAD_RACE_SECS	20
+
+static void rmmod_vs_open_b(struct unload_race *u)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	struct kipc_nl_msg m;
+	struct kipc_nl nl;
+
+	u->dev_fd = -1;
+	u->obj_fd = -1;
+	u->dev_err = 0;
+	u->obj_err = 0;
+	switch (u->mode) {
+	case 0:
+		/* Open the factory and make an object through it. */
+		u->dev_fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (u->dev_fd < 0) {
+			u->dev_err = errno;
+			break;
+		}
+		u->obj_fd = _test_cmd_open(u->dev_fd, KIPC_OBJ_SEM, u->name,
+					   KIPC_NEW, 0600, &attr, NULL, NULL);
+		u->obj_err = u->obj_fd < 0 ? errno : 0;
+		_test_cmd_unlink(u->dev_fd, KIPC_OBJ_SEM, u->name);
+		break;
+	case 1:
+		/* Netlink holds nothing: resolve the family and ask. */
+		u->nl_ret = kipc_nl_open(&nl);
+		u->nl_ret2 = 0;
+		if (!u->nl_ret) {
+			u->nl_ret2 = kipc_nl_stats_get(&nl, &m);
+			close(nl.fd);
+		}
+		break;
+	case 2:
+		close(u->objfd);
+		break;
+	case 3:
+		munmap(u->map, 4096);
+		break;
+	}
+}
+
+static void *rmmod_vs_open_thread(void *arg)
+{
+	struct unload_race *u = arg;
+
+	while (kipc_fzs_start_b(&u->f)) {
+		rmmod_vs_open_b(u);
+		kipc_fzs_end_b(&u->f);
+	}
+	return NULL;
+}
+
+#define unload_check(_u, _cond, _fmt, ...)				\
+	do {								\
+		if (!(_cond))						\
+			kipc_fzs_fail(&(_u)->f, "iteration %lu, mode %u: " \
+				      _fmt, (_u)->f.iter, (_u)->mode,	\
+				      ##__VA_ARGS__);			\
+	} while (0)
+
+/*
+ * A unloads while B opens /dev/kipc and creates an object (mode 0), asks
+ * over netlink (1), closes the last object fd (2) or unmaps the last
+ * mapping of a region (3). The unload fails with EWOULDBLOCK or succeeds;
+ * an open that the unload beat fails cleanly with ENOENT or ENODEV, and
+ * an fd that B got keeps the module until B lets go: never both an open
+ * fd and a finished unload. The module is loaded again after each
+ * unload, and at the end.
+ */
+TEST_F_TIMEOUT(unload, rmmod_vs_open, 90)
+{
+	unsigned long unloads = 0;
+	struct unload_race *u;
+	pthread_t thread;
+	int ret, err, i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "races need two CPUs, the guest has one");
+	u = calloc(1, sizeof(*u));
+	ASSERT_NE(NULL, u);
+	u->name = self->name;
+	kipc_fzs_init(&u->f, UNLOAD_RACE_ITERS, UNLOAD_RACE_SECS);
+	u->f.samples = 8;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, rmmod_vs_open_thread, u));
+
+	for (;;) {
+		if (!kipc_loaded()) {
+			ret = kipc_load();
+			unload_check(u, !ret, "reload: %s", strerror(errno));
+			for (i = 0; i < 500; i++) {
+				if (access(KIPC_DEVICE_PATH, F_OK) == 0)
+					break;
+				usleep(2000);
+			}
+			unload_check(u, i < 500, "no %s after a reload",
+				     KIPC_DEVICE_PATH);
+		}
+		u->mode = u->f.iter % 4;
+		u->objfd = -1;
+		u->map = MAP_FAILED;
+		if (u->mode >= 2) {
+			union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SHM);
+			int dfd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+			u->objfd = _test_cmd_open(dfd, KIPC_OBJ_SHM, u->name,
+						  KIPC_NEW, 0600, &attr, NULL,
+						  NULL);
+			unload_check(u, dfd >= 0 && u->objfd >= 0,
+				     "setup: %s", strerror(errno));
+			_test_cmd_unlink(dfd, KIPC_OBJ_SHM, u->name);
+			close(dfd);
+			if (u->mode == 3) {
+				u->map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					      MAP_SHARED, u->objfd, 0);
+				unload_check(u, u->map != MAP_FAILED,
+					     "mmap: %s", strerror(errno));
+				close(u->objfd);
+			}
+		}
+		if (!kipc_fzs_start_a(&u->f)) {
+			if (u->mode == 2)
+				close(u->objfd);
+			if (u->mode == 3)
+				munmap(u->map, 4096);
+			break;
+		}
+		ret = kipc_unload();
+		err = ret ? errno : 0;
+		kipc_fzs_end_a(&u->f);
+
+		unload_check(u, !err || err == EWOULDBLOCK,
+			     "delete_module: %s", strerror(err));
+		unload_check(u, !ret == !kipc_loaded(),
+			     "delete_module said %d, /sys/module disagrees",
+			     ret);
+		if (!ret)
+			unloads++;
+		switch (u->mode) {
+		case 0:
+			unload_check(u, u->dev_fd >= 0 || u->dev_err == ENOENT ||
+				     u->dev_err == ENODEV || u->dev_err == ENXIO,
+				     "open: %s", strerror(u->dev_err));
+			unload_check(u, u->dev_fd < 0 || ret,
+				     "unloaded with /dev/kipc open");
+			unload_check(u, u->dev_fd < 0 || u->obj_fd >= 0,
+				     "create: %s", strerror(u->obj_err));
+			if (u->obj_fd >= 0) {
+				unload_check(u, !_test_cmd_sem_post(u->obj_fd, 1),
+					     "post: %s", strerror(errno));
+				close(u->obj_fd);
+			}
+			if (u->dev_fd >= 0)
+				close(u->dev_fd);
+			break;
+		case 1:
+			unload_check(u, !u->nl_ret || u->nl_ret == -ENOENT,
+				     "family lookup: %s", strerror(-u->nl_ret));
+			unload_check(u, !u->nl_ret2 || u->nl_ret2 == -ENOENT,
+				     "stats: %s", strerror(-u->nl_ret2));
+			break;
+		}
+	}
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	TH_LOG("%lu iterations, %lu unloads, %lu with overlapping windows",
+	       u->f.iter, unloads, u->f.overlaps);
+	ASSERT_FALSE(kipc_fzs_failed(&u->f)) TH_LOG("%s", u->f.why);
+	free(u);
+	if (!kipc_loaded())
+		test_load();
+	/* Nothing of the loop is left in the module that stays. */
+	dev_open();
+	for (i = 0; i < (int)KIPC_NR_TYPES; i++)
+		ASSERT_FALSE(test_obj_exists(kipc_types[i], self->name));
+	dev_close();
 }
 
 TEST_HARNESS_MAIN

@@ -6,19 +6,26 @@
 #
 # Usage:
 #   selftests/qemu/run.sh --kernel VMLINUZ --ko PATH/kipc.ko --root STAGEDIR
-#       --cmd GUEST_SCRIPT [--mode check|demo|bench] [--timeout SECS]
+#       --cmd GUEST_SCRIPT [--mode check|debug|demo|bench] [--timeout SECS]
 #       [--append "extra cmdline"] [--insmod-args "param=value ..."]
-#       [--out OUTDIR]
+#       [--out OUTDIR] [--libdir GUESTDIR]
 #
 #   STAGEDIR      copied as-is to /kipc in the guest (bin/, lib/, ...)
 #   GUEST_SCRIPT  path inside the guest, run after insmod, e.g.
 #                 /kipc/bin/guest-check.sh; it sees KIPC_MODE in its env
 #   --mode        check (default): tally TAP, last line "N passed, N failed,
-#                 N skipped"; bench: same, without the debug options on the
-#                 kernel command line; demo: show output, no tally
-#   --timeout     hard limit for the whole QEMU run (default 600, bench 1800)
+#                 N skipped"; debug: as check, for the Tier B kernel (make
+#                 check-debug): tests run their long budgets and kmemleak
+#                 also scans before rmmod; bench: as check, without the
+#                 debug options on the kernel command line; demo: show
+#                 output, no tally
+#   --timeout     hard limit for the whole QEMU run (default 1200, bench and
+#                 debug 3600; a loaded host runs the guest slowly)
 #   --out         where initramfs and logs go (default build/qemu):
 #                 console.log (ttyS0, kernel console), results.log (ttyS1)
+#   --libdir      the guest's LD_LIBRARY_PATH, a directory under /kipc
+#                 (default /kipc/lib), e.g. /kipc/usr/lib/x86_64-linux-gnu
+#                 for libraries unpacked from .debs
 #
 # Exit status: 0 only if nothing failed, the guest finished, rmmod worked and
 # the kernel reported nothing.
@@ -33,7 +40,7 @@ usage() {
 }
 
 kernel='' ko='' root='' cmd='' mode=check tmo='' append='' insmod_args=''
-out=build/qemu
+out=build/qemu libdir=/kipc/lib
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
@@ -57,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2 ;;
 	--insmod-args) insmod_args=$2 ;;
 	--out) out=$2 ;;
+	--libdir) libdir=$2 ;;
 	*)
 		echo "run.sh: unknown option '$opt'" >&2
 		usage
@@ -73,8 +81,10 @@ die() {
 if [ -z "$kernel" ] || [ -z "$ko" ] || [ -z "$root" ] || [ -z "$cmd" ]; then
 	usage
 fi
-case "$mode" in check | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
-[ -z "$tmo" ] && { [ "$mode" = bench ] && tmo=1800 || tmo=600; }
+case "$mode" in check | debug | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
+if [ -z "$tmo" ]; then
+	case "$mode" in bench | debug) tmo=3600 ;; *) tmo=1200 ;; esac
+fi
 case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 [ -f "$kernel" ] || die "no kernel image '$kernel'"
 [ -f "$ko" ] || die "no module '$ko'"
@@ -82,6 +92,10 @@ case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 case "$cmd" in /*) ;; *) die "--cmd must be an absolute path inside the guest" ;; esac
 case "$cmd" in
 /kipc/*) [ -e "$root/${cmd#/kipc/}" ] || die "--cmd $cmd: no ${cmd#/kipc/} in $root" ;;
+esac
+case "$libdir" in
+/kipc | /kipc/*) [ -d "$root/${libdir#/kipc}" ] || die "--libdir $libdir: no ${libdir#/kipc/} in $root" ;;
+*) die "--libdir must be a directory under /kipc" ;;
 esac
 # QEMU's -serial file: takes the rest of the argument as the path, but a comma
 # would still be parsed as an option separator.
@@ -140,14 +154,14 @@ is_elf() {
 
 # Every shared library an ELF file in the stage needs, copied to the path the
 # host's loader found it at. ldd prints the whole closure, so one pass per
-# file is enough. Libraries shipped in STAGEDIR/lib (libkipc) are found there
-# through LD_LIBRARY_PATH and need no copy.
+# file is enough. Libraries shipped in the stage (libkipc, in STAGEDIR/lib or
+# --libdir) are found there through LD_LIBRARY_PATH and need no copy.
 copy_libs() {
 	local f line lib missing=0
 	while IFS= read -r -d '' f; do
 		case "$f" in *.ko | *.o | *.a) continue ;; esac
 		is_elf "$f" || continue
-		ldd_out=$(LD_LIBRARY_PATH=$root/lib ldd "$f" 2>&1) || continue
+		ldd_out=$(LD_LIBRARY_PATH=$root${libdir#/kipc} ldd "$f" 2>&1) || continue
 		while IFS= read -r line; do
 			case "$line" in
 			*"=> not found"*)
@@ -200,6 +214,8 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	echo "KIPC_CMD=$(sq "$cmd")"
 	echo "KIPC_MODE=$(sq "$mode")"
 	echo "KIPC_INSMOD_ARGS=$(sq "$insmod_args")"
+	# /init has exported it already; this only changes its value.
+	echo "LD_LIBRARY_PATH=$(sq "$libdir")"
 } >"$stage/etc/kipc-run.conf"
 
 install -m 0755 "$here/init" "$stage/init"
@@ -326,7 +342,9 @@ report_re+='Objects remaining|still has objects|={20,}|blocked for more than|'
 report_re+='soft lockup|hard LOCKUP|detected stalls?|Call Trace:'
 # The command line echo contains words like hung_task_panic and whatever
 # --append added; it is not a report.
-benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] '
+# A debug kernel (make check-debug) announces lockdep at boot.
+benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] |'
+benign_re+='RCU lockdep checking is enabled'
 
 scan_src=$(
 	crlf "$console"
@@ -402,7 +420,7 @@ for f in "${failures[@]}"; do echo "not ok - $f"; done
 # A non-zero script status with nothing else wrong still fails the run; when
 # tests failed, their own lines already say so and the status adds nothing.
 require_results=0
-[ "$mode" = check ] && require_results=1
+case "$mode" in check | debug) require_results=1 ;; esac
 summary=$(printf '%s\n' "$test_part" |
 	awk -v extra_failed=${#failures[@]} -v require_results=$require_results \
 		-f "$here/tap-summary.awk")

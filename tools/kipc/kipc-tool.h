@@ -25,6 +25,14 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Exit statuses: 0 success; 1 a failure of the module or the system; 2 a
+ * mistake on the command line (an unknown word, a missing or bad argument),
+ * as grep(1) and iproute2 separate them.
+ */
+#define KIPC_EXIT_FAILURE	1
+#define KIPC_EXIT_USAGE		2
+
 /* What a table-printing command was asked for, from anywhere on the line. */
 struct kipc_output {
 	const char *columns;	/* -o LIST */
@@ -75,6 +83,7 @@ extern struct kipc_args kipc_args;
 #define KIPC_OPTS_SHM_CREATE (1U << 8)	/* --size */
 #define KIPC_OPTS_SEM_CREATE (1U << 9)	/* --value */
 #define KIPC_OPTS_UNDO	(1U << 10)	/* --undo */
+#define KIPC_OPTS_JSON	(1U << 11)	/* -J alone, without a table */
 
 /**
  * struct kipc_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
@@ -117,6 +126,8 @@ extern const struct kipc_cmd kipc_mq_cmds[];
 extern const struct kipc_cmd kipc_shm_cmds[];
 extern const struct kipc_cmd kipc_sem_cmds[];
 extern const struct kipc_cmd kipc_stats_cmd;
+extern const struct kipc_cmd kipc_limits_cmds[];
+extern const struct kipc_cmd kipc_monitor_cmd;
 extern const struct kipc_cmd kipc_version_cmd;
 
 /* kipc.c */
@@ -140,6 +151,7 @@ int kipc_dev_err(int err, const char *fmt, ...)
 int kipc_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kipc_connect(struct kipc_admin **ka);
+int kipc_not_loaded(void);
 char *kipc_user_name(uint32_t uid);
 char *kipc_group_name(uint32_t gid);
 char *kipc_perms(uint32_t mode, bool numeric);

@@ -7,6 +7,7 @@
  * The grammar is iproute2's, with whole words only: a prefix that happens to
  * be unique today would become ambiguous, and break scripts, as soon as a
  * new command shares it. Options go before the object or after the command.
+ * A word the tool does not know is a usage error, which exits with 2.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -37,8 +38,12 @@ static const struct kipc_object kipc_objects[] = {
 	{ "mq", "message queues", kipc_mq_cmds, NULL },
 	{ "shm", "shared memory regions", kipc_shm_cmds, NULL },
 	{ "sem", "semaphores", kipc_sem_cmds, NULL },
+	{ "limits", "show and set the limits of this IPC namespace",
+	  kipc_limits_cmds, NULL },
 	{ "stats", "usage and limits of this IPC namespace", NULL,
 	  &kipc_stats_cmd },
+	{ "monitor", "print create, unlink, remove and destroy events",
+	  NULL, &kipc_monitor_cmd },
 	{ "version", "versions of the tool, the module and its ABI", NULL,
 	  &kipc_version_cmd },
 };
@@ -71,7 +76,8 @@ static const struct kipc_opt {
 	  "columns to print; +LIST adds to the defaults" },
 	{ OPT_OUTPUT_ALL, "output-all", NULL, KIPC_OPTS_TABLE,
 	  "print all columns" },
-	{ 'J', "json", NULL, KIPC_OPTS_TABLE, "use JSON output" },
+	{ 'J', "json", NULL, KIPC_OPTS_TABLE | KIPC_OPTS_JSON,
+	  "use JSON output" },
 	{ 'r', "raw", NULL, KIPC_OPTS_TABLE, "use raw output" },
 	{ 'n', "noheadings", NULL, KIPC_OPTS_TABLE, "do not print headings" },
 	{ 'P', "numeric-perms", NULL, KIPC_OPTS_PERMS,
@@ -493,7 +499,7 @@ int main(int argc, char **argv)
 		return kipc_close_stdout(ret);
 	if (first == argc) {
 		kipc_usage(stderr);
-		return 1;
+		return KIPC_EXIT_USAGE;
 	}
 
 	word = argv[first];

@@ -458,15 +458,12 @@ static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
 struct kipc_list_ctx {
 	struct libscols_table *tb;
 	const struct kipc_columns *cols;
-	unsigned int type;
 };
 
 static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
 {
 	struct kipc_list_ctx *ctx = arg;
 
-	if (ctx->type && obj->type != ctx->type)
-		return 0;
 	return kipc_obj_add_line(ctx->tb, ctx->cols, obj);
 }
 
@@ -474,7 +471,7 @@ static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
 static int kipc_list_table(const struct kipc_list_spec *spec,
 			   const struct kipc_columns *cols)
 {
-	struct kipc_list_ctx ctx = { .cols = cols, .type = spec->type };
+	struct kipc_list_ctx ctx = { .cols = cols };
 	struct kipc_admin *ka;
 	int ret;
 
@@ -485,7 +482,8 @@ static int kipc_list_table(const struct kipc_list_spec *spec,
 		kipc_admin_close(ka);
 		return kipc_errno(-ENOMEM, "cannot make the table");
 	}
-	ret = kipc_admin_list(ka, kipc_list_one, &ctx);
+	/* The kernel keeps to the type (0: all of them). */
+	ret = kipc_admin_list_type(ka, spec->type, kipc_list_one, &ctx);
 	if (ret < 0) {
 		ret = kipc_admin_err(ka, ret, "cannot list objects");
 		scols_unref_table(ctx.tb);

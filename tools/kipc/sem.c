@@ -81,7 +81,7 @@ int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
 		return ret;
 	name = argv[first];
 	if (first + 1 < argc && kipc_sem_count(cmd, argv[first + 1], &count))
-		return 1;
+		return KIPC_EXIT_USAGE;
 
 	fd = kipc_sem_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
@@ -180,7 +180,7 @@ int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	i = first + 1;
 	if (i < argc && isdigit((unsigned char)argv[i][0])) {
 		if (kipc_sem_count(cmd, argv[i], &count))
-			return 1;
+			return KIPC_EXIT_USAGE;
 		i++;
 	}
 	if (i < argc) {

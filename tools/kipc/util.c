@@ -44,7 +44,18 @@ int kipc_usage_err(const char *path, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'kipc %s%shelp' for more information.\n",
 		path ? path : "", path ? " " : "");
-	return 1;
+	return KIPC_EXIT_USAGE;
+}
+
+/*
+ * The module is not loaded: one fixed line, without the "kipc: " prefix, that
+ * scripts can match and that tells the fix.
+ */
+int kipc_not_loaded(void)
+{
+	fflush(stdout);
+	fputs("kipc module not loaded (modprobe kipc)\n", stderr);
+	return KIPC_EXIT_FAILURE;
 }
 
 /* A failure with an errno: "kipc: <what>: <strerror>". */
@@ -68,11 +79,8 @@ int kipc_dev_err(int err, const char *fmt, ...)
 	va_list ap;
 
 	if ((err == -ENOENT || err == ENOENT) &&
-	    access(KIPC_DEVICE_PATH, F_OK)) {
-		kipc_err("the kipc module is not loaded (no %s)",
-			 KIPC_DEVICE_PATH);
-		return 1;
-	}
+	    access(KIPC_DEVICE_PATH, F_OK))
+		return kipc_not_loaded();
 	va_start(ap, fmt);
 	kipc_verr(fmt, ap);
 	va_end(ap);
@@ -103,11 +111,8 @@ int kipc_connect(struct kipc_admin **ka)
 	int ret;
 
 	ret = kipc_admin_open(ka);
-	if (ret == -ENOENT) {
-		kipc_err("the kipc module is not loaded (no Generic Netlink family \"%s\")",
-			 KIPC_GENL_NAME);
-		return 1;
-	}
+	if (ret == -ENOENT)
+		return kipc_not_loaded();
 	if (ret < 0)
 		return kipc_errno(ret, "cannot connect to the kipc netlink family");
 	return 0;

@@ -77,11 +77,8 @@ static int kipc_version_run(const struct kipc_cmd *cmd, int argc,
 	ret = kipc_version(&ver);
 	if (ret == -ENOENT) {
 		/* Without the device, the family tells whether it is loaded. */
-		if (kipc_admin_open(&ka) == -ENOENT) {
-			kipc_err("the kipc module is not loaded (no %s and no Generic Netlink family \"%s\")",
-				 KIPC_DEVICE_PATH, KIPC_GENL_NAME);
-			return 1;
-		}
+		if (kipc_admin_open(&ka) == -ENOENT)
+			return kipc_not_loaded();
 		kipc_admin_close(ka);
 	}
 	if (ret < 0) {
