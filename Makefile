@@ -171,6 +171,10 @@ $(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)
 # The tests of the admin tool check it against libkipc-admin too.
 TEST_LIBS :=
 $(B)/selftests/tool_admin_test: TEST_LIBS := -lkipc-admin
+# The tests of libkipc-admin against the kernel (nl_*_test) link it too.
+ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
+$(ADMIN_TEST_BINS): TEST_LIBS := -lkipc-admin
+$(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
 $(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
 
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so

@@ -167,13 +167,36 @@ static struct kipc_nl_dump_ctx *kipc_nl_dump_ctx(struct netlink_callback *cb)
 	return (struct kipc_nl_dump_ctx *)cb->ctx;
 }
 
-int kipc_nl_limits_dump_start(struct netlink_callback *cb)
+/*
+ * genetlink parses no attributes for a request without a policy, so it
+ * would let unknown ones through: refuse them as a strict policy does.
+ */
+static int kipc_nl_no_attrs(const struct nlmsghdr *nlh,
+			    struct netlink_ext_ack *extack)
+{
+	if (nlmsg_attrlen(nlh, GENL_HDRLEN) <= 0)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, nlmsg_attrdata(nlh, GENL_HDRLEN),
+			    "Unknown attribute type");
+	return -EINVAL;
+}
+
+static void kipc_nl_dump_begin(struct netlink_callback *cb)
 {
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
 
 	ctx->ns = get_ipc_ns(current->nsproxy->ipc_ns);
 	ctx->pos = 0;
 	ctx->type = 0;
+}
+
+int kipc_nl_limits_dump_start(struct netlink_callback *cb)
+{
+	int ret = kipc_nl_no_attrs(cb->nlh, cb->extack);
+
+	if (ret)
+		return ret;
+	kipc_nl_dump_begin(cb);
 	return 0;
 }
 
@@ -182,7 +205,7 @@ int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
 	struct nlattr **attrs = kipc_genl_dump_attrs(cb);
 
-	kipc_nl_limits_dump_start(cb);
+	kipc_nl_dump_begin(cb);
 	if (attrs && attrs[KIPC_A_OBJ_TYPE])
 		ctx->type = nla_get_u32(attrs[KIPC_A_OBJ_TYPE]);
 	return 0;
@@ -236,7 +259,11 @@ int kipc_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct kipc_ns_stats st;
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	ret = kipc_nl_no_attrs(info->nlhdr, info->extack);
+	if (ret)
+		return ret;
 	/* Counts must not include what only a dead namespace held. */
 	kipc_reap();
 	kipc_ns_stats(current->nsproxy->ipc_ns, &st);

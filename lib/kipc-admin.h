@@ -276,11 +276,13 @@ int kipc_admin_stats(struct kipc_admin *ka, struct kipc_admin_stats *st,
  *
  * Finds the object that opening @name as @type would open: objects whose
  * name was unlinked, or which an administrator removed, keep their name while
- * they stay open but are not found. The search is one dump of all objects.
+ * they stay open but are not found. The kernel looks the name up, in one
+ * request (since LIBKIPC_ADMIN_0.3; before, the library searched a dump).
  * Since LIBKIPC_ADMIN_0.2.
  *
  * Return: 0, or -errno: -ENOENT when no such object exists, -EINVAL when
- * @size is smaller than the first version of the structure or @name is NULL.
+ * @size is smaller than the first version of the structure or @name is NULL,
+ * empty, too long or not a valid name, -ERANGE for an unknown @type.
  */
 int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
 		    const char *name, struct kipc_admin_obj *obj, size_t size);
@@ -312,7 +314,8 @@ int kipc_admin_remove(struct kipc_admin *ka, uint64_t id);
  * As kipc_admin_list(), but the kernel filters by type. Since
  * LIBKIPC_ADMIN_0.3.
  *
- * Return: as kipc_admin_list(); -EINVAL for an unknown @type.
+ * Return: as kipc_admin_list(); -ERANGE for an unknown @type (the kernel's
+ * policy gives the range of types).
  */
 int kipc_admin_list_type(struct kipc_admin *ka, unsigned int type,
 			 kipc_admin_obj_cb cb, void *arg);

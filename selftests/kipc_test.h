@@ -497,12 +497,90 @@ static inline void kipc_nl_parse(const struct nlmsghdr *nlh,
 }
 
 /*
- * Read the answer to the last request: every message of @family is parsed
- * into @msgs (at most @max of them; *@count says how many came). Returns 0,
- * or the -errno of an NLMSG_ERROR or of a failed dump.
+ * The extended ACK of an NLMSG_ERROR (NETLINK_EXT_ACK must be on, see
+ * kipc_nl_ext_ack()): the message text, the offset of the offending
+ * attribute in the request, and the type of a missing attribute.
  */
-static inline int kipc_nl_recv(struct kipc_nl *nl, __u16 family,
-			       struct kipc_nl_msg *msgs, int max, int *count)
+struct kipc_nl_ack {
+	int error;
+	char msg[256];		/* NLMSGERR_ATTR_MSG; "" if none */
+	bool has_offs;
+	__u32 offs;		/* NLMSGERR_ATTR_OFFS */
+	bool has_miss_type;
+	__u32 miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
+};
+
+/* Ask for extended ACKs on @nl: 0 or -errno. */
+static inline int kipc_nl_ext_ack(struct kipc_nl *nl)
+{
+	int one = 1;
+
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		       sizeof(one)))
+		return -errno;
+	return 0;
+}
+
+static inline void kipc_nl_parse_ack(const struct nlmsghdr *nlh,
+				     struct kipc_nl_ack *ack)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	const struct nlattr *nla;
+	size_t off;
+	int len;
+
+	memset(ack, 0, sizeof(*ack));
+	ack->error = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* Without NETLINK_CAP_ACK an error quotes the whole request. */
+	off = NLMSG_HDRLEN;
+	if (nlh->nlmsg_flags & NLM_F_CAPPED)
+		off += NLMSG_ALIGN(sizeof(*e));
+	else
+		off += NLMSG_ALIGN(sizeof(e->error) + e->msg.nlmsg_len);
+	if (off >= nlh->nlmsg_len)
+		return;
+	nla = (const struct nlattr *)((const char *)nlh + off);
+	len = (int)(nlh->nlmsg_len - off);
+	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= len) {
+		const char *data = (const char *)nla + NLA_HDRLEN;
+		int dlen = nla->nla_len - NLA_HDRLEN;
+
+		switch (nla->nla_type & NLA_TYPE_MASK) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(ack->msg, sizeof(ack->msg), "%.*s", dlen,
+				 data);
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (dlen == 4) {
+				memcpy(&ack->offs, data, 4);
+				ack->has_offs = true;
+			}
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (dlen == 4) {
+				memcpy(&ack->miss_type, data, 4);
+				ack->has_miss_type = true;
+			}
+			break;
+		}
+		len -= NLA_ALIGN(nla->nla_len);
+		nla = (const struct nlattr *)((const char *)nla +
+					      NLA_ALIGN(nla->nla_len));
+	}
+}
+
+/*
+ * Read the answer to the last request: every message of @family is parsed
+ * into @msgs (at most @max of them; *@count says how many came), and the
+ * final NLMSG_ERROR into @ack when it is not NULL. Returns 0, or the -errno
+ * of an NLMSG_ERROR or of a failed dump.
+ */
+static inline int kipc_nl_recv_ack(struct kipc_nl *nl, __u16 family,
+				   struct kipc_nl_msg *msgs, int max,
+				   int *count, struct kipc_nl_ack *ack)
 {
 	char *buf = malloc(KIPC_NL_BUF);
 	int ret = 0, n_msgs = 0;
@@ -527,6 +605,8 @@ static inline int kipc_nl_recv(struct kipc_nl *nl, __u16 family,
 				const struct nlmsgerr *e = NLMSG_DATA(nlh);
 
 				ret = e->error;
+				if (ack)
+					kipc_nl_parse_ack(nlh, ack);
 				done = true;
 				break;
 			}
@@ -552,6 +632,12 @@ static inline int kipc_nl_recv(struct kipc_nl *nl, __u16 family,
 	if (count)
 		*count = n_msgs;
 	return ret;
+}
+
+static inline int kipc_nl_recv(struct kipc_nl *nl, __u16 family,
+			       struct kipc_nl_msg *msgs, int max, int *count)
+{
+	return kipc_nl_recv_ack(nl, family, msgs, max, count, NULL);
 }
 
 /* Open a socket and resolve the family. 0 or -errno (-ENOENT: no family). */
