@@ -57,6 +57,7 @@ extern unsigned int kipc_max_objects;
 extern unsigned long kipc_max_bytes;
 extern unsigned int kipc_uid_max_objects;
 extern unsigned long kipc_uid_max_bytes;
+extern unsigned int kipc_spin_max_us;
 
 /**
  * struct kipc_type_ops - what differs between object types
@@ -351,6 +352,20 @@ int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
 		       u32 flags, u32 clockid, u64 deadline);
 bool kipc_deadline_passed(const struct kipc_deadline *dl);
 bool kipc_deadline_sleep(const struct kipc_deadline *dl);
+
+/**
+ * struct kipc_spin - a spin before a sleep (deadline.c)
+ * @dl: the call's deadline
+ * @until: when the spin ends, ktime_get_ns()
+ */
+struct kipc_spin {
+	const struct kipc_deadline *dl;
+	u64 until;
+};
+
+void kipc_block_sample(u64 woken_ns);
+bool kipc_spin_begin(struct kipc_spin *spin, const struct kipc_deadline *dl);
+bool kipc_spin_more(struct kipc_spin *spin);
 
 /* netlink.c */
 int kipc_netlink_init(void);

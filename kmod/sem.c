@@ -71,6 +71,7 @@ enum kipc_sem_wait_state {
  * @undo: the record to credit, with KIPC_SEM_UNDO; else NULL
  * @recovered: the units granted included recovered ones
  * @state: enum kipc_sem_wait_state (protected by sem->lock)
+ * @woken_ns: when the waker set @state, ktime_get_ns()
  */
 struct kipc_sem_waiter {
 	struct list_head node;
@@ -79,6 +80,7 @@ struct kipc_sem_waiter {
 	struct kipc_sem_undo *undo;
 	bool recovered;
 	int state;
+	u64 woken_ns;
 };
 
 /**
@@ -174,6 +176,7 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 		sem->nr_waiters--;
 		/* Woken after the unlock; @w may be gone by then. */
 		kipc_wake_defer(wk, w->task);
+		w->woken_ns = ktime_get_ns();
 		w->state = KIPC_SEM_GRANTED;
 	}
 	/* Checked under sem->lock, which ->poll() takes after queueing. */
@@ -224,6 +227,47 @@ static struct kipc_sem_undo *kipc_sem_get_undo(struct kipc_sem *sem,
 	return undo;
 }
 
+/*
+ * Whether a wait for @count units could go now: nobody queued ahead of it
+ * and enough units, or the semaphore gone.
+ */
+static bool kipc_sem_ready_locked(struct kipc_sem *sem, u32 count)
+{
+	lockdep_assert_held(&sem->lock);
+	return sem->removed ||
+	       (list_empty(&sem->waiters) && sem->value >= count);
+}
+
+/*
+ * Before sleeping, wait on the CPU (deadline.c's spin-then-block) for the
+ * units. The peeks are unlocked; the caller decides again under sem->lock.
+ * Called and returns with sem->lock held.
+ */
+static void kipc_sem_spin_locked(struct kipc_sem *sem, u32 count,
+				 const struct kipc_deadline *dl)
+	__must_hold(&sem->lock)
+{
+	struct kipc_spin spin;
+	bool removed, queued;
+	u32 value;
+
+	lockdep_assert_held(&sem->lock);
+	if (!kipc_spin_begin(&spin, dl))
+		return;
+	spin_unlock(&sem->lock);
+	do {
+		/* Racy by design: a hint to stop spinning, decided again. */
+		removed = data_race(READ_ONCE(sem->removed));
+		/* Likewise. */
+		queued = data_race(!list_empty(&sem->waiters));
+		/* Likewise. */
+		value = data_race(READ_ONCE(sem->value));
+		if (removed || (!queued && value >= count))
+			break;
+	} while (kipc_spin_more(&spin));
+	spin_lock(&sem->lock);
+}
+
 #define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
 				 KIPC_SEM_UNDO)
 
@@ -254,6 +298,8 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 	}
 
 	spin_lock(&sem->lock);
+	if (!kipc_sem_ready_locked(sem, cmd->count))
+		kipc_sem_spin_locked(sem, cmd->count, &dl);
 	if (sem->removed) {
 		ret = -EIDRM;
 		goto out_unlock;
@@ -288,8 +334,10 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 		in_time = kipc_deadline_sleep(&dl);
 		spin_lock(&sem->lock);
 
-		if (w.state == KIPC_SEM_GRANTED)
+		if (w.state == KIPC_SEM_GRANTED) {
+			kipc_block_sample(w.woken_ns);
 			goto out_granted;
+		}
 		if (w.state == KIPC_SEM_REMOVED) {
 			ret = -EIDRM;
 			goto out_unlock;
