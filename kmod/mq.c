@@ -83,6 +83,7 @@ enum kipc_mq_wait_state {
  * @buflen: receiver: the size of its buffer
  * @toobig: receiver: with KIPC_MQ_TOOBIG, the length that did not fit
  * @state: enum kipc_mq_wait_state (protected by mq->lock)
+ * @woken_ns: when the waker set @state, ktime_get_ns()
  */
 struct kipc_mq_waiter {
 	struct list_head node;
@@ -91,6 +92,7 @@ struct kipc_mq_waiter {
 	u32 buflen;
 	u32 toobig;
 	int state;
+	u64 woken_ns;
 };
 
 /**
@@ -193,12 +195,57 @@ static void kipc_msg_free(struct kipc_msg *msg)
 		kvfree(msg);
 }
 
+/*
+ * Messages freed together go back to their caches in bulk: one call per
+ * run of the same size class, instead of one per message.
+ */
+#define KIPC_MSG_BULK	16
+
+struct kipc_msg_bin {
+	struct kmem_cache *cache;
+	unsigned int n;
+	void *objs[KIPC_MSG_BULK];
+};
+
+static void kipc_msg_bin_flush(struct kipc_msg_bin *bin)
+{
+	if (bin->n)
+		kmem_cache_free_bulk(bin->cache, bin->n, bin->objs);
+	bin->n = 0;
+}
+
+static void kipc_msg_bin_add(struct kipc_msg_bin *bin, struct kipc_msg *msg)
+{
+	struct kmem_cache *cache = kipc_msg_cache(msg->len);
+
+	if (!cache) {
+		kvfree(msg);
+		return;
+	}
+	if (bin->n && (bin->cache != cache || bin->n == KIPC_MSG_BULK))
+		kipc_msg_bin_flush(bin);
+	bin->cache = cache;
+	bin->objs[bin->n++] = msg;
+}
+
 static void kipc_msg_free_list(struct list_head *list)
 {
+	struct kipc_msg_bin bin = {};
 	struct kipc_msg *msg, *tmp;
 
 	list_for_each_entry_safe(msg, tmp, list, node)
-		kipc_msg_free(msg);
+		kipc_msg_bin_add(&bin, msg);
+	kipc_msg_bin_flush(&bin);
+}
+
+/* Whether a message of @len bytes at @prio may go to @mq: 0 or -errno. */
+static int kipc_msg_check(struct kipc_mq *mq, u32 len, u32 prio)
+{
+	if (len > mq->max_msgsize)
+		return -EMSGSIZE;
+	if (prio > KIPC_MQ_PRIO_MAX)
+		return -EINVAL;
+	return 0;
 }
 
 /* A message copied in from user space: nothing is queued if this fails. */
@@ -206,11 +253,11 @@ static struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf,
 					   u32 len, u32 prio)
 {
 	struct kipc_msg *msg;
+	int ret;
 
-	if (len > mq->max_msgsize)
-		return ERR_PTR(-EMSGSIZE);
-	if (prio > KIPC_MQ_PRIO_MAX)
-		return ERR_PTR(-EINVAL);
+	ret = kipc_msg_check(mq, len, prio);
+	if (ret)
+		return ERR_PTR(ret);
 	msg = kipc_msg_alloc(len);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
@@ -297,6 +344,7 @@ static void kipc_mq_wake_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
 	lockdep_assert_held(&mq->lock);
 	list_del(&w->node);
 	kipc_wake_defer(wk, w->task);
+	w->woken_ns = ktime_get_ns();
 	w->state = state;
 }
 
@@ -471,6 +519,38 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 /* --- waiting ------------------------------------------------------------- */
 
 /*
+ * Before sleeping, wait on the CPU (deadline.c's spin-then-block) for what
+ * would end the wait: a message for a receiver, room for a sender. The
+ * peeks are unlocked, so the caller must look again under mq->lock whenever
+ * the lock was dropped, whatever the peeks saw: the last of them may have
+ * just missed an arrival. Called and returns with mq->lock held. Returns
+ * whether the lock was dropped.
+ */
+static bool kipc_mq_spin_locked(struct kipc_mq *mq, bool sender,
+				const struct kipc_deadline *dl)
+	__must_hold(&mq->lock)
+{
+	struct kipc_spin spin;
+	bool removed;
+	u32 depth;
+
+	lockdep_assert_held(&mq->lock);
+	if (!kipc_spin_begin(&spin, dl))
+		return false;
+	spin_unlock(&mq->lock);
+	do {
+		/* Racy by design: a hint to stop spinning, decided again. */
+		removed = data_race(READ_ONCE(mq->removed));
+		/* Likewise. */
+		depth = data_race(READ_ONCE(mq->depth));
+		if (removed || (sender ? depth < mq->max_msgs : depth))
+			break;
+	} while (kipc_spin_more(&spin));
+	spin_lock(&mq->lock);
+	return true;
+}
+
+/*
  * Sleep on @list until a waker sets w->state, a signal comes or the deadline
  * passes. Called and returns with mq->lock held. On return w is off the list
  * and w->state says whether a waker acted; if none did, the return value is
@@ -506,8 +586,10 @@ static int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
 		in_time = kipc_deadline_sleep(dl);
 		spin_lock(&mq->lock);
 
-		if (w->state != KIPC_MQ_WAITING)
+		if (w->state != KIPC_MQ_WAITING) {
+			kipc_block_sample(w->woken_ns);
 			return 0;
+		}
 		if (signal_pending(current)) {
 			ret = -ERESTARTSYS;
 			break;
@@ -537,6 +619,8 @@ static int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 
 	spin_lock(&mq->lock);
 	ret = kipc_mq_send_locked(mq, msg, &wk);
+	if (ret == -EAGAIN && kipc_mq_spin_locked(mq, true, dl))
+		ret = kipc_mq_send_locked(mq, msg, &wk);
 	if (ret == -EAGAIN) {
 		/* A full queue: nobody was woken. */
 		ret = kipc_mq_wait_locked(mq, &w, true, dl);
@@ -613,6 +697,8 @@ static int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 
 	spin_lock(&mq->lock);
 	n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
+	if (n == -EAGAIN && kipc_mq_spin_locked(mq, false, dl))
+		n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
 	/* An empty queue: nobody was woken. */
 	if (n != -EAGAIN)
 		goto out_unlock;
@@ -905,6 +991,9 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	list_for_each_entry_safe(msg, tmp, batch, node) {
 		list_del(&msg->node);
 		ret = kipc_mq_push_locked(mq, msg, &wk);
+		if (ret == -EAGAIN && may_wait && !n &&
+		    kipc_mq_spin_locked(mq, true, dl))
+			ret = kipc_mq_push_locked(mq, msg, &wk);
 		if (ret == -EAGAIN && may_wait && !n) {
 			/* A full queue: nobody was woken yet. */
 			w.msg = msg;
@@ -932,14 +1021,151 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	return n ? n : ret;
 }
 
+/*
+ * Payloads up to this size are copied in word by word, in one user access
+ * for a whole run of messages, as filldir() and strncpy_from_user() do: a
+ * user access (stac/clac) and a rep movs of its own for each would cost
+ * more than the copy itself. Larger ones take copy_from_user().
+ */
+#define KIPC_MSG_SMALL	256
+
+#define kipc_unsafe_get_loop(dst, src, len, type, label)		\
+	while ((len) >= sizeof(type)) {					\
+		unsafe_get_user(*(type *)(dst),				\
+				(const type __user *)(src), label);	\
+		(dst) += sizeof(type);					\
+		(src) += sizeof(type);					\
+		(len) -= sizeof(type);					\
+	}
+
+/*
+ * Copy the payloads of @vec[0..@run), each at most KIPC_MSG_SMALL bytes,
+ * into the messages @objs. The destinations are fresh objects of a class
+ * that holds each length, so there is nothing for hardened usercopy to
+ * check. Returns how many were copied whole.
+ */
+static u32 kipc_msgs_copy_small(void **objs, const struct kipc_mq_vec *vec,
+				u32 run)
+{
+	const char __user *src;
+	struct kipc_msg *msg;
+	u32 k, len;
+	char *dst;
+
+	for (k = 0; k < run; k++)
+		if (!access_ok(u64_to_user_ptr(vec[k].buf), vec[k].len))
+			break;
+	run = k;
+	if (!run || !user_read_access_begin(u64_to_user_ptr(vec[0].buf),
+					    vec[0].len))
+		return 0;
+	for (k = 0; k < run; k++) {
+		msg = objs[k];
+		dst = msg->data;
+		src = u64_to_user_ptr(vec[k].buf);
+		len = vec[k].len;
+		kipc_unsafe_get_loop(dst, src, len, u64, out);
+		kipc_unsafe_get_loop(dst, src, len, u8, out);
+	}
+out:
+	user_read_access_end();
+	return k;
+}
+
+/* Copy in the payloads of @vec[0..@run) one by one. */
+static u32 kipc_msgs_copy(void **objs, const struct kipc_mq_vec *vec,
+			  u32 run)
+{
+	struct kipc_msg *msg;
+	u32 k;
+
+	for (k = 0; k < run; k++) {
+		msg = objs[k];
+		if (copy_from_user(msg->data, u64_to_user_ptr(vec[k].buf),
+				   vec[k].len))
+			break;
+	}
+	return k;
+}
+
+/*
+ * Copy in the messages of @vec from *@i on, up to KIPC_MQ_SENDV_BATCH
+ * payload bytes (at least one message), onto @batch, allocating each run of
+ * messages of one size class in bulk. Returns 0, or the error of entry *@i,
+ * with the entries before it on @batch.
+ */
+static int kipc_mq_batch_from_user(struct kipc_mq *mq,
+				   const struct kipc_mq_vec *vec, u32 count,
+				   u32 *i, struct list_head *batch)
+{
+	void *objs[KIPC_MSG_BULK];
+	const struct kipc_mq_vec *v;
+	struct kmem_cache *cache;
+	struct kipc_msg *msg;
+	u32 run, k, copied;
+	size_t bytes = 0;
+	bool small;
+	int ret;
+
+	while (*i < count &&
+	       (list_empty(batch) || bytes + vec[*i].len <= KIPC_MQ_SENDV_BATCH)) {
+		v = &vec[*i];
+		ret = kipc_msg_check(mq, v->len, v->prio);
+		if (ret)
+			return ret;
+		cache = kipc_msg_cache(v->len);
+		if (!cache) {
+			msg = kipc_msg_from_user(mq, v->buf, v->len, v->prio);
+			if (IS_ERR(msg))
+				return PTR_ERR(msg);
+			list_add_tail(&msg->node, batch);
+			bytes += msg->len;
+			(*i)++;
+			continue;
+		}
+
+		/* The run of valid entries of this class that fits the batch. */
+		small = v->len <= KIPC_MSG_SMALL;
+		bytes += v->len;
+		for (run = 1; run < KIPC_MSG_BULK && *i + run < count; run++) {
+			const struct kipc_mq_vec *next = &v[run];
+
+			if (kipc_msg_check(mq, next->len, next->prio) ||
+			    kipc_msg_cache(next->len) != cache ||
+			    bytes + next->len > KIPC_MQ_SENDV_BATCH)
+				break;
+			small &= next->len <= KIPC_MSG_SMALL;
+			bytes += next->len;
+		}
+		if (!kmem_cache_alloc_bulk(cache, GFP_KERNEL_ACCOUNT, run, objs))
+			return -ENOMEM;
+		for (k = 0; k < run; k++) {
+			msg = objs[k];
+			msg->len = v[k].len;
+			msg->prio = v[k].prio;
+		}
+		copied = small ? kipc_msgs_copy_small(objs, v, run) :
+				 kipc_msgs_copy(objs, v, run);
+		for (k = 0; k < copied; k++) {
+			msg = objs[k];
+			list_add_tail(&msg->node, batch);
+		}
+		*i += copied;
+		if (copied < run) {
+			kmem_cache_free_bulk(cache, run - copied, objs + copied);
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
 static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_sendv *cmd = ucmd->cmd;
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
-	struct kipc_msg *msg;
-	u32 i = 0, n = 0;
+	u32 i = 0, n = 0, first;
 	int ret = 0, sent;
 
 	vec = kipc_mq_vec_begin(ucmd, FMODE_WRITE, &dl);
@@ -951,24 +1177,11 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	 * room. An error at entry i still reports the i sent before it.
 	 */
 	while (i < cmd->count && !ret) {
-		size_t bytes = 0;
 		LIST_HEAD(batch);
-		u32 queued = 0;
 
-		while (i < cmd->count &&
-		       (!queued || bytes + vec[i].len <= KIPC_MQ_SENDV_BATCH)) {
-			msg = kipc_msg_from_user(mq, vec[i].buf, vec[i].len,
-						 vec[i].prio);
-			if (IS_ERR(msg)) {
-				ret = PTR_ERR(msg);
-				break;
-			}
-			list_add_tail(&msg->node, &batch);
-			bytes += msg->len;
-			queued++;
-			i++;
-		}
-		if (!queued)
+		first = i;
+		ret = kipc_mq_batch_from_user(mq, vec, cmd->count, &i, &batch);
+		if (i == first)
 			break;
 		sent = kipc_mq_send_batch(mq, &batch, !n, &dl);
 		kipc_msg_free_list(&batch);
@@ -977,7 +1190,7 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 			break;
 		}
 		n += sent;
-		if (sent < queued)
+		if (sent < i - first)
 			break;
 	}
 	kvfree(vec);
@@ -989,17 +1202,81 @@ static int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 	return n;
 }
 
+/*
+ * Write the length and priority of the first @count messages on @msgs to
+ * @uvec, in one user access rather than two per message. Returns how many
+ * entries were written whole.
+ */
+static u32 kipc_mq_vec_report(struct kipc_mq_vec __user *uvec,
+			      struct list_head *msgs, u32 count)
+{
+	struct kipc_msg *msg;
+	u32 n = 0;
+
+	if (!count || !user_access_begin(uvec, count * sizeof(*uvec)))
+		return 0;
+	list_for_each_entry(msg, msgs, node) {
+		if (n == count)
+			break;
+		unsafe_put_user(msg->len, &uvec[n].len, out);
+		unsafe_put_user(msg->prio, &uvec[n].prio, out);
+		n++;
+	}
+out:
+	user_access_end();
+	return n;
+}
+
+/*
+ * Deliver @count messages of @msgs, each at most KIPC_MSG_SMALL bytes, to
+ * @vec's buffers and report their lengths and priorities in @uvec, all in
+ * one user access (see KIPC_MSG_SMALL). The sources are whole queued
+ * messages, so there is nothing for hardened usercopy to check. Returns how
+ * many were delivered whole.
+ */
+static u32 kipc_mq_vec_deliver_small(const struct kipc_mq_vec *vec,
+				     struct kipc_mq_vec __user *uvec,
+				     struct list_head *msgs, u32 count)
+{
+	struct kipc_msg *msg;
+	u32 n = 0;
+
+	list_for_each_entry(msg, msgs, node) {
+		if (n == count ||
+		    !access_ok(u64_to_user_ptr(vec[n].buf), msg->len))
+			break;
+		n++;
+	}
+	count = n;
+	n = 0;
+	if (!count || !user_write_access_begin(uvec, count * sizeof(*uvec)))
+		return 0;
+	list_for_each_entry(msg, msgs, node) {
+		if (n == count)
+			break;
+		unsafe_copy_to_user(u64_to_user_ptr(vec[n].buf), msg->data,
+				    msg->len, out);
+		unsafe_put_user(msg->len, &uvec[n].len, out);
+		unsafe_put_user(msg->prio, &uvec[n].prio, out);
+		n++;
+	}
+out:
+	user_write_access_end();
+	return n;
+}
+
 static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_sendv *cmd = ucmd->cmd;
-	struct kipc_mq_vec __user *uvec;
+	struct kipc_msg_bin bin = {};
 	struct kipc_msg *msg, *tmp;
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
 	LIST_HEAD(msgs);
 	u32 *buflens;
 	u32 i, toobig;
+	bool small;
 	int n;
 
 	vec = kipc_mq_vec_begin(ucmd, FMODE_READ, &dl);
@@ -1018,18 +1295,32 @@ static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	if (n < 0)
 		goto out_free_vec;
 
-	uvec = u64_to_user_ptr(cmd->vec);
-	i = 0;
+	small = true;
+	list_for_each_entry(msg, &msgs, node)
+		small &= msg->len <= KIPC_MSG_SMALL;
+	if (small) {
+		i = kipc_mq_vec_deliver_small(vec, u64_to_user_ptr(cmd->vec),
+					      &msgs, n);
+	} else {
+		/* The payloads, then every length and priority at once. */
+		i = 0;
+		list_for_each_entry(msg, &msgs, node) {
+			if (copy_to_user(u64_to_user_ptr(vec[i].buf),
+					 msg->data, msg->len))
+				break;
+			i++;
+		}
+		i = kipc_mq_vec_report(u64_to_user_ptr(cmd->vec), &msgs, i);
+	}
+	n = 0;
 	list_for_each_entry_safe(msg, tmp, &msgs, node) {
-		if (copy_to_user(u64_to_user_ptr(vec[i].buf), msg->data,
-				 msg->len) ||
-		    put_user(msg->len, &uvec[i].len) ||
-		    put_user(msg->prio, &uvec[i].prio))
+		if (n == i)
 			break;
 		list_del(&msg->node);
-		kipc_msg_free(msg);
-		i++;
+		kipc_msg_bin_add(&bin, msg);
+		n++;
 	}
+	kipc_msg_bin_flush(&bin);
 	/* What could not be delivered stays queued. */
 	kipc_mq_put_back(mq, &msgs);
 	n = i ? i : -EFAULT;
