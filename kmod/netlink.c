@@ -507,9 +507,10 @@ int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
  * The IPC namespace of each monitor socket, indexed by its struct sock. An
  * entry holds a reference on the sock, so that its address cannot be reused
  * by another socket while the entry exists, and one on the namespace. Entries
- * of closed sockets are pruned at the next subscription or event, and at
- * exit. (genl's own per-socket private data would do this, but it is not
- * exported to modules.)
+ * of closed sockets are pruned when they close (the unbind hook runs after
+ * netlink_release() has orphaned them), at the next subscription, and at
+ * exit, so a closed monitor no longer keeps its namespace alive. (genl's own
+ * per-socket private data would do this, but it is not exported to modules.)
  */
 static DEFINE_XARRAY(kipc_nl_socks);
 
@@ -521,14 +522,23 @@ static void kipc_nl_sock_drop(unsigned long idx, struct ipc_namespace *ns)
 	sock_put((struct sock *)idx);
 }
 
+/*
+ * Serializes pruning: a sock is only looked at while its entry, and so its
+ * reference, is there, which another pruner could otherwise drop between
+ * the lookup and the look. Taken inside genl's cb_lock (bind and unbind).
+ */
+static DEFINE_MUTEX(kipc_nl_socks_lock);
+
 static void kipc_nl_socks_prune(bool all)
 {
 	struct ipc_namespace *ns;
 	unsigned long idx;
 
+	mutex_lock(&kipc_nl_socks_lock);
 	xa_for_each(&kipc_nl_socks, idx, ns)
 		if (all || sock_flag((struct sock *)idx, SOCK_DEAD))
 			kipc_nl_sock_drop(idx, ns);
+	mutex_unlock(&kipc_nl_socks_lock);
 }
 
 static bool kipc_nl_is_genl(struct file *file)
@@ -594,6 +604,15 @@ static int kipc_nl_monitor_bind(int group)
 	return 0;
 }
 
+/*
+ * A socket left the group: by NETLINK_DROP_MEMBERSHIP, or by closing, in
+ * which case it is already dead and its entry goes.
+ */
+static void kipc_nl_monitor_unbind(int group)
+{
+	kipc_nl_socks_prune(false);
+}
+
 /* netlink_broadcast_filtered(): true drops the event for @dsk. */
 static int kipc_nl_monitor_filter(struct sock *dsk, struct sk_buff *skb,
 				  void *data)
@@ -619,7 +638,6 @@ void kipc_nl_event(struct kipc_object *obj, u8 event)
 	struct net *net;
 	void *hdr;
 
-	kipc_nl_socks_prune(false);
 	rcu_read_lock();
 	for_each_net_rcu(net)
 		if (netlink_has_listeners(net->genl_sock, group)) {
@@ -736,6 +754,7 @@ static struct genl_family kipc_genl_family __ro_after_init = {
 	.mcgrps = kipc_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(kipc_nl_mcgrps),
 	.bind = kipc_nl_monitor_bind,
+	.unbind = kipc_nl_monitor_unbind,
 #endif
 };
 

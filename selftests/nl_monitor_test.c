@@ -512,4 +512,38 @@ TEST(monitor_open_result)
 	kipc_admin_close(ka);
 }
 
+/*
+ * A monitor holds its namespace only while it is open: once closed, the
+ * namespace can die and its names are reaped at once, not only after some
+ * later event or subscription has tidied the closed socket away.
+ */
+TEST_F(mon, closed_monitor_lets_namespace_go)
+{
+	struct kipc_nl nl;
+	__u64 before;
+	pid_t pid;
+
+	test_nl_open(&nl);
+	before = test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS);
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		struct kipc_admin *ka;
+		uint64_t id;
+		int fd;
+
+		ASSERT_EQ(0, kipc_admin_monitor_open(&ka));
+		fd = lib_create(KIPC_OBJ_SEM, self->name, &id);
+		ASSERT_LE(0, fd);
+		close(fd);
+		test_event(ka, KIPC_CMD_OBJ_CREATE_NTF, KIPC_OBJ_SEM, id,
+			   self->name, getpid(), 0);
+		kipc_admin_close(ka);
+		_exit(0);
+	}
+	test_wait_child(pid);
+	/* No event since the close; the name left behind is reaped anyway. */
+	ASSERT_EQ(before, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
+	close(nl.fd);
+}
+
 TEST_HARNESS_MAIN
