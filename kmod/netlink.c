@@ -507,10 +507,11 @@ int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
  * The IPC namespace of each monitor socket, indexed by its struct sock. An
  * entry holds a reference on the sock, so that its address cannot be reused
  * by another socket while the entry exists, and one on the namespace. Entries
- * of closed sockets are pruned when they close (the unbind hook runs after
- * netlink_release() has orphaned them), at the next subscription, and at
- * exit, so a closed monitor no longer keeps its namespace alive. (genl's own
- * per-socket private data would do this, but it is not exported to modules.)
+ * of closed sockets are pruned when a member of the group closes (the unbind
+ * hook runs after netlink_release() has orphaned it), before the reaper looks
+ * for dead namespaces, at the next subscription, and at exit, so a closed
+ * monitor does not keep its namespace alive. (genl's own per-socket private
+ * data would do this, but it is not exported to modules.)
  */
 static DEFINE_XARRAY(kipc_nl_socks);
 
@@ -563,8 +564,8 @@ static int kipc_nl_find_unbound(const void *arg, struct file *file,
 /*
  * A socket of the current task joins the monitor group. Which one is not
  * said, so every generic netlink socket of the task that has no namespace
- * yet gets the task's: they are all the task's own, and only this family's
- * events look at it.
+ * yet, and that no other task shares, gets the task's: they are the task's
+ * own, and only this family's events look at it.
  */
 static int kipc_nl_monitor_bind(int group)
 {
@@ -583,7 +584,13 @@ static int kipc_nl_monitor_bind(int group)
 		file = fget(found - 1);
 		if (!file)
 			continue;
-		if (!kipc_nl_is_genl(file)) {
+		/*
+		 * A socket shared with another task (inherited across fork,
+		 * or passed) may be that task's: it stays unmarked, and so
+		 * hears no events, rather than take this task's namespace.
+		 * One reference is this file table's, one is ours.
+		 */
+		if (!kipc_nl_is_genl(file) || file_count(file) > 2) {
 			fput(file);
 			continue;
 		}
@@ -693,6 +700,16 @@ static void kipc_nl_socks_prune(bool all)
 {
 }
 #endif
+
+/*
+ * Let go of the namespaces of closed monitor sockets. The reaper calls this
+ * before it looks for dead namespaces: a closed socket that had no group of
+ * its own (every genl socket of a subscriber is marked) is not unbound.
+ */
+void kipc_nl_prune(void)
+{
+	kipc_nl_socks_prune(false);
+}
 
 #if !KIPC_HAVE_GENL_SPLIT_OPS
 /*

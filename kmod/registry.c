@@ -951,6 +951,7 @@ static void kipc_reap_locked(void)
 
 void kipc_reap(void)
 {
+	kipc_nl_prune();
 	mutex_lock(&kipc_lock);
 	kipc_reap_locked();
 	mutex_unlock(&kipc_lock);
@@ -960,6 +961,7 @@ static void kipc_reaper_fn(struct work_struct *work)
 {
 	bool again;
 
+	kipc_nl_prune();
 	mutex_lock(&kipc_lock);
 	kipc_reap_locked();
 	again = !list_empty(&kipc_namespaces);

@@ -515,7 +515,9 @@ TEST(monitor_open_result)
 /*
  * A monitor holds its namespace only while it is open: once closed, the
  * namespace can die and its names are reaped at once, not only after some
- * later event or subscription has tidied the closed socket away.
+ * later event or subscription has tidied the closed socket away. The
+ * parent's own netlink socket, which the child inherits and shares when it
+ * subscribes, is not taken for the child's and does not hold it either.
  */
 TEST_F(mon, closed_monitor_lets_namespace_go)
 {
