@@ -497,17 +497,39 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
-	while (n < max && (msg = kipc_mq_head_locked(mq))) {
-		if (msg->len > buflens[n]) {
+	/* From the top priority down, each list's leading run in one cut. */
+	while (n < max && mq->prio_map) {
+		unsigned int p = kipc_prio_map_top(mq->prio_map);
+		struct list_head *head = &mq->prio[p];
+		struct kipc_msg *last = NULL;
+		LIST_HEAD(run);
+		u64 bytes = 0;
+		u32 k = 0;
+
+		list_for_each_entry(msg, head, node) {
+			if (n + k == max || msg->len > buflens[n + k])
+				break;
+			last = msg;
+			bytes += msg->len;
+			k++;
+		}
+		if (!k) {
+			msg = list_first_entry(head, struct kipc_msg, node);
 			if (!n) {
 				*toobig = msg->len;
 				return -EMSGSIZE;
 			}
 			break;
 		}
-		kipc_mq_unqueue_locked(mq, msg);
-		list_add_tail(&msg->node, out);
-		n++;
+		list_cut_position(&run, head, &last->node);
+		list_splice_tail(&run, out);
+		mq->depth -= k;
+		mq->bytes -= bytes;
+		n += k;
+		/* Stopped inside the list: at @max, or at one that is too big. */
+		if (!list_empty(head))
+			break;
+		kipc_prio_map_clear(&mq->prio_map, p);
 	}
 	if (!n)
 		return -EAGAIN;
@@ -1010,6 +1032,48 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
  * may wait for room, and only if @may_wait. Returns how many went (the
  * queue owns them; the rest stay on @batch), or -errno when none did.
  */
+/*
+ * Queue what fits of @batch with nobody waiting to receive: nothing is
+ * handed over and nothing is too big for anyone. A batch of one priority
+ * that fits whole is spliced on at once. Returns how many were queued.
+ */
+static int kipc_mq_queue_batch_locked(struct kipc_mq *mq,
+				      struct list_head *batch)
+{
+	struct kipc_msg *msg;
+	u32 prio, count = 0;
+	bool same = true;
+	u64 bytes = 0;
+
+	lockdep_assert_held(&mq->lock);
+	if (list_empty(batch))
+		return 0;
+	prio = list_first_entry(batch, struct kipc_msg, node)->prio;
+	list_for_each_entry(msg, batch, node) {
+		same &= msg->prio == prio;
+		bytes += msg->len;
+		count++;
+	}
+	if (same && mq->max_msgs - mq->depth >= count) {
+		list_splice_tail_init(batch, &mq->prio[prio]);
+		kipc_prio_map_set(&mq->prio_map, prio);
+		mq->depth += count;
+		mq->bytes += bytes;
+	} else {
+		count = 0;
+		while (mq->depth < mq->max_msgs && !list_empty(batch)) {
+			msg = list_first_entry(batch, struct kipc_msg, node);
+			list_move_tail(&msg->node, &mq->prio[msg->prio]);
+			kipc_prio_map_set(&mq->prio_map, msg->prio);
+			mq->depth++;
+			mq->bytes += msg->len;
+			count++;
+		}
+	}
+	mq->hwm = max(mq->hwm, mq->depth);
+	return count;
+}
+
 static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 			      bool may_wait, const struct kipc_deadline *dl)
 {
@@ -1025,15 +1089,7 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	 * is too big for anyone: what fits goes straight onto the lists.
 	 */
 	if (!mq->removed && list_empty(&mq->receivers)) {
-		while (mq->depth < mq->max_msgs && !list_empty(batch)) {
-			msg = list_first_entry(batch, struct kipc_msg, node);
-			list_move_tail(&msg->node, &mq->prio[msg->prio]);
-			kipc_prio_map_set(&mq->prio_map, msg->prio);
-			mq->depth++;
-			mq->bytes += msg->len;
-			pushed++;
-		}
-		mq->hwm = max(mq->hwm, mq->depth);
+		pushed = kipc_mq_queue_batch_locked(mq, batch);
 		queued = pushed;
 		n = pushed;
 	}
@@ -1323,6 +1379,7 @@ static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_deadline dl;
 	struct kipc_mq_vec *vec;
 	LIST_HEAD(msgs);
+	LIST_HEAD(done);
 	u32 *buflens;
 	u32 i, toobig;
 	bool small;
@@ -1361,15 +1418,17 @@ static int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 		}
 		i = kipc_mq_vec_report(u64_to_user_ptr(cmd->vec), &msgs, i);
 	}
-	n = 0;
-	list_for_each_entry_safe(msg, tmp, &msgs, node) {
-		if (n == i)
-			break;
-		list_del(&msg->node);
-		kipc_msg_bin_add(&bin, msg);
-		n++;
+	/* The first i went out: cut them off and free them, the rest stay. */
+	if (i) {
+		n = 0;
+		list_for_each_entry(msg, &msgs, node)
+			if (++n == i)
+				break;
+		list_cut_position(&done, &msgs, &msg->node);
+		list_for_each_entry_safe(msg, tmp, &done, node)
+			kipc_msg_bin_add(&bin, msg);
+		kipc_msg_bin_flush(&bin);
 	}
-	kipc_msg_bin_flush(&bin);
 	/* What could not be delivered stays queued. */
 	kipc_mq_put_back(mq, &msgs);
 	n = i ? i : -EFAULT;
