@@ -557,6 +557,9 @@ static bool kipc_mq_spin_locked(struct kipc_mq *mq, bool sender,
 	u32 depth;
 
 	lockdep_assert_held(&mq->lock);
+	/* Those asleep already come first: a spin could not win. */
+	if (sender ? mq->nr_senders : mq->nr_receivers)
+		return false;
 	if (!kipc_spin_begin(&spin, dl))
 		return false;
 	spin_unlock(&mq->lock);
@@ -1054,7 +1057,9 @@ static int kipc_mq_queue_batch_locked(struct kipc_mq *mq,
 		bytes += msg->len;
 		count++;
 	}
-	if (same && mq->max_msgs - mq->depth >= count) {
+	/* depth may exceed max_msgs: kipc_mq_put_back() does not bound it. */
+	if (same && mq->depth < mq->max_msgs &&
+	    count <= mq->max_msgs - mq->depth) {
 		list_splice_tail_init(batch, &mq->prio[prio]);
 		kipc_prio_map_set(&mq->prio_map, prio);
 		mq->depth += count;

@@ -553,6 +553,52 @@ TEST_F(vec, sendv_blocks_for_first)
 }
 
 /*
+ * A RECVV that fails puts its messages back even when a blocked sender's
+ * message took the slot it freed: the queue is then over its capacity, and
+ * a SENDV finds it full, as it is, until receives bring it back under.
+ */
+TEST_F(vec, sendv_over_capacity_after_put_back)
+{
+	struct kipc_call c = { .op = KIPC_CALL_SENDV, .count = 1 };
+	struct kipc_call_result r;
+	struct kipc_mq_vec vec[2];
+	struct msgbuf bufs[2];
+	struct kipc_child ch;
+	__u64 id;
+	int qfd;
+
+	qfd = test_mq_create(self->name, 1, MSG);
+	id = test_obj_id(qfd);
+	make_vec(vec, bufs, 1, 0, NULL);
+	ASSERT_EQ(1, _test_cmd_mq_sendv(qfd, vec, 1, 0));
+	make_vec(vec, bufs, 1, 1, NULL);
+	c.msg[0].len = MSG;
+	memcpy(c.msg[0].data, bufs[0].data, MSG);
+	test_call_start(qfd, &c, KIPC_SIG_DEFAULT, &ch);
+	test_nl_mq_wait(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND, 1);
+
+	/* The receive frees the slot, the sender fills it, the copy fails. */
+	make_rvec(vec, bufs, 1, MSG);
+	vec[0].buf = 8;
+	EXPECT_ERRNO(EFAULT, _test_cmd_mq_recvv(qfd, vec, 1, 0));
+	test_call_result(&ch, &r);
+	ASSERT_EQ(1, r.ret);
+	ASSERT_EQ(2U, test_mq_depth(qfd));
+
+	make_vec(vec, bufs, 2, 10, NULL);
+	EXPECT_ERRNO(EAGAIN, _test_cmd_mq_sendv(qfd, vec, 2,
+						KIPC_WAIT_NONBLOCK));
+	EXPECT_ERRNO(EAGAIN, _test_cmd_mq_sendv(qfd, vec, 1,
+						KIPC_WAIT_NONBLOCK));
+	ASSERT_EQ(2U, test_mq_depth(qfd));
+	test_recv_index(qfd, 0, 0);
+	test_recv_index(qfd, 1, 0);
+	ASSERT_EQ(0U, test_mq_depth(qfd));
+	close(qfd);
+	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
+}
+
+/*
  * A vectored receiver blocked on an empty queue takes the first message
  * that arrives, plus whatever else is there by then; nothing is lost.
  */
