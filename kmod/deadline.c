@@ -20,7 +20,8 @@
  * round trip, like the optimistic spinning of kernel mutexes, but bounded
  * by a measured cost rather than by the owner running. The spin ends early
  * for a signal, at the deadline, and as soon as the scheduler wants the CPU
- * (need_resched()); it never happens on one CPU or for a non-blocking call.
+ * (need_resched()); it never happens on one CPU (or for a task allowed only
+ * one), for a non-blocking call, or behind waiters already asleep.
  * kipc.spin_max_us caps it; 0 turns it off.
  */
 #include <linux/fs.h>
@@ -101,7 +102,8 @@ bool kipc_spin_begin(struct kipc_spin *spin, const struct kipc_deadline *dl)
 	u64 budget = min_t(u64, READ_ONCE(kipc_block_ns),
 			   (u64)READ_ONCE(kipc_spin_max_us) * NSEC_PER_USEC);
 
-	if (dl->nonblock || !budget || num_online_cpus() < 2)
+	if (dl->nonblock || !budget || num_online_cpus() < 2 ||
+	    current->nr_cpus_allowed < 2)
 		return false;
 	spin->dl = dl;
 	spin->until = ktime_get_ns() + budget;

@@ -252,7 +252,8 @@ static void kipc_sem_spin_locked(struct kipc_sem *sem, u32 count,
 	u32 value;
 
 	lockdep_assert_held(&sem->lock);
-	if (!kipc_spin_begin(&spin, dl))
+	/* Strict FIFO: with waiters queued, a spin could not win. */
+	if (sem->nr_waiters || !kipc_spin_begin(&spin, dl))
 		return;
 	spin_unlock(&sem->lock);
 	do {
