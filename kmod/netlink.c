@@ -574,10 +574,12 @@ static int kipc_nl_monitor_bind(int group)
 	struct file *file;
 	struct sock *sk;
 	int found, ret;
+	long refs;
 
 	kipc_nl_socks_prune(false);
 	if (!current->files)
 		return -EINVAL;
+	refs = atomic_read(&current->files->count) > 1 ? 3 : 2;
 	while ((found = iterate_fd(current->files, next, kipc_nl_find_unbound,
 				   NULL)) > 0) {
 		next = found;
@@ -588,9 +590,10 @@ static int kipc_nl_monitor_bind(int group)
 		 * A socket shared with another task (inherited across fork,
 		 * or passed) may be that task's: it stays unmarked, and so
 		 * hears no events, rather than take this task's namespace.
-		 * One reference is this file table's, one is ours.
+		 * One reference is this file table's, one is ours, and with
+		 * a shared table the subscribing call's fdget() holds one.
 		 */
-		if (!kipc_nl_is_genl(file) || file_count(file) > 2) {
+		if (!kipc_nl_is_genl(file) || file_count(file) > refs) {
 			fput(file);
 			continue;
 		}

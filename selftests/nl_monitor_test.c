@@ -12,6 +12,8 @@
  * Each test runs in a new IPC namespace and subscribes there, so it hears
  * exactly what it does itself.
  */
+#include <pthread.h>
+
 #include "kipc_test.h"
 #include "kipc-admin.h"
 
@@ -546,6 +548,48 @@ TEST_F(mon, closed_monitor_lets_namespace_go)
 	/* No event since the close; the name left behind is reaped anyway. */
 	ASSERT_EQ(before, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
 	close(nl.fd);
+}
+
+static void *idle_thread(void *arg)
+{
+	char c;
+
+	/* Until the test writes: the process stays multithreaded. */
+	if (read(*(int *)arg, &c, 1) != 1)
+		return NULL;
+	return NULL;
+}
+
+/*
+ * A multithreaded subscriber hears its events: its subscribing call holds
+ * a reference of its own to the socket (the file table is shared), which
+ * must not make the socket look shared with another process.
+ */
+TEST_F(mon, threaded_subscriber)
+{
+	pid_t pid = test_fork_newipc();
+
+	if (pid == 0) {
+		struct kipc_admin *ka;
+		pthread_t thr;
+		uint64_t id;
+		int p[2], fd;
+
+		ASSERT_EQ(0, pipe(p));
+		ASSERT_EQ(0, pthread_create(&thr, NULL, idle_thread, &p[0]));
+		ASSERT_EQ(0, kipc_admin_monitor_open(&ka));
+		fd = lib_create(KIPC_OBJ_SEM, self->name, &id);
+		ASSERT_LE(0, fd);
+		close(fd);
+		test_event(ka, KIPC_CMD_OBJ_CREATE_NTF, KIPC_OBJ_SEM, id,
+			   self->name, getpid(), 0);
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		ASSERT_EQ(0, pthread_join(thr, NULL));
+		kipc_admin_close(ka);
+		ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_SEM, self->name));
+		_exit(0);
+	}
+	test_wait_child(pid);
 }
 
 TEST_HARNESS_MAIN
