@@ -1036,45 +1036,34 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
  * queue owns them; the rest stay on @batch), or -errno when none did.
  */
 /*
- * Queue what fits of @batch with nobody waiting to receive: nothing is
- * handed over and nothing is too big for anyone. A batch of one priority
- * that fits whole is spliced on at once. Returns how many were queued.
+ * With nobody waiting to receive, nothing is handed over and nothing is
+ * too big for anyone: a batch of one priority that fits whole is spliced
+ * onto its list at once. Returns how many were queued, all or none.
  */
-static int kipc_mq_queue_batch_locked(struct kipc_mq *mq,
-				      struct list_head *batch)
+static int kipc_mq_splice_batch_locked(struct kipc_mq *mq,
+				       struct list_head *batch)
 {
 	struct kipc_msg *msg;
 	u32 prio, count = 0;
-	bool same = true;
 	u64 bytes = 0;
 
 	lockdep_assert_held(&mq->lock);
-	if (list_empty(batch))
+	if (mq->removed || !list_empty(&mq->receivers) || list_empty(batch))
 		return 0;
 	prio = list_first_entry(batch, struct kipc_msg, node)->prio;
 	list_for_each_entry(msg, batch, node) {
-		same &= msg->prio == prio;
+		if (msg->prio != prio)
+			return 0;
 		bytes += msg->len;
 		count++;
 	}
 	/* depth may exceed max_msgs: kipc_mq_put_back() does not bound it. */
-	if (same && mq->depth < mq->max_msgs &&
-	    count <= mq->max_msgs - mq->depth) {
-		list_splice_tail_init(batch, &mq->prio[prio]);
-		kipc_prio_map_set(&mq->prio_map, prio);
-		mq->depth += count;
-		mq->bytes += bytes;
-	} else {
-		count = 0;
-		while (mq->depth < mq->max_msgs && !list_empty(batch)) {
-			msg = list_first_entry(batch, struct kipc_msg, node);
-			list_move_tail(&msg->node, &mq->prio[msg->prio]);
-			kipc_prio_map_set(&mq->prio_map, msg->prio);
-			mq->depth++;
-			mq->bytes += msg->len;
-			count++;
-		}
-	}
+	if (mq->depth >= mq->max_msgs || count > mq->max_msgs - mq->depth)
+		return 0;
+	list_splice_tail_init(batch, &mq->prio[prio]);
+	kipc_prio_map_set(&mq->prio_map, prio);
+	mq->depth += count;
+	mq->bytes += bytes;
 	mq->hwm = max(mq->hwm, mq->depth);
 	return count;
 }
@@ -1089,15 +1078,9 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	bool queued = false;
 
 	spin_lock(&mq->lock);
-	/*
-	 * With nobody waiting to receive, nothing is handed over and nothing
-	 * is too big for anyone: what fits goes straight onto the lists.
-	 */
-	if (!mq->removed && list_empty(&mq->receivers)) {
-		pushed = kipc_mq_queue_batch_locked(mq, batch);
-		queued = pushed;
-		n = pushed;
-	}
+	pushed = kipc_mq_splice_batch_locked(mq, batch);
+	queued = pushed;
+	n = pushed;
 	list_for_each_entry_safe(msg, tmp, batch, node) {
 		list_del(&msg->node);
 		ret = kipc_mq_push_locked(mq, msg, &wk);
@@ -1139,15 +1122,6 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
  */
 #define KIPC_MSG_SMALL	256
 
-#define kipc_unsafe_get_loop(dst, src, len, type, label)		\
-	while ((len) >= sizeof(type)) {					\
-		unsafe_get_user(*(type *)(dst),				\
-				(const type __user *)(src), label);	\
-		(dst) += sizeof(type);					\
-		(src) += sizeof(type);					\
-		(len) -= sizeof(type);					\
-	}
-
 /*
  * Copy the payloads of @vec[0..@run), each at most KIPC_MSG_SMALL bytes,
  * into the messages @objs. The destinations are fresh objects of a class
@@ -1174,8 +1148,14 @@ static u32 kipc_msgs_copy_small(void **objs, const struct kipc_mq_vec *vec,
 		dst = msg->data;
 		src = u64_to_user_ptr(vec[k].buf);
 		len = vec[k].len;
-		kipc_unsafe_get_loop(dst, src, len, u64, out);
-		kipc_unsafe_get_loop(dst, src, len, u8, out);
+		for (; len >= sizeof(u64); len -= sizeof(u64)) {
+			unsafe_get_user(*(u64 *)dst, (const u64 __user *)src,
+					out);
+			dst += sizeof(u64);
+			src += sizeof(u64);
+		}
+		for (; len; len--)
+			unsafe_get_user(*dst++, src++, out);
 	}
 out:
 	user_read_access_end();
