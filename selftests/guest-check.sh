@@ -12,6 +12,9 @@
 # After each binary the module must hold no object at all (see
 # check_nothing_left).
 #
+# KIPC_ONLY=a_test,b_test (make run-check GUEST_ENV=KIPC_ONLY=...) runs only
+# those binaries, for a quick loop while working on one area; CI never sets it.
+#
 # Exit status: 0 if every binary exited 0 (or 4, all skipped) and left
 # nothing behind, else 1.
 
@@ -46,8 +49,16 @@ check_nothing_left() {
 	rc=1
 }
 
+# Is $1 one of KIPC_ONLY's binaries (or is KIPC_ONLY unset)?
+wanted() {
+	[ -z "${KIPC_ONLY:-}" ] && return 0
+	case ",$KIPC_ONLY," in *",$1,"*) return 0 ;; esac
+	return 1
+}
+
 run() {
 	name=$1
+	wanted "$name" || return 0
 	echo "# guest-check: $name"
 	"$bindir/$name"
 	st=$?
@@ -62,7 +73,7 @@ run() {
 }
 
 # The KUnit suites first (a SKIP without CONFIG_KUNIT): they need no object.
-if [ -x "$bindir/guest-kunit.sh" ]; then
+if [ -x "$bindir/guest-kunit.sh" ] && wanted kunit; then
 	echo "# guest-check: kunit"
 	"$bindir/guest-kunit.sh" || rc=1
 fi
