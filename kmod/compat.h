@@ -8,6 +8,7 @@
 
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/shmem_fs.h>
 #include <linux/version.h>
@@ -46,6 +47,25 @@ static inline struct file *kipc_shmem_file_setup(const char *name,
 #define kipc_put_ipc_ns put_ipc_ns
 #define kipc_shmem_file_setup shmem_kernel_file_setup
 #endif
+
+/*
+ * vm.memfd_noexec came in 6.3, per pid namespace; 6.6 made a namespace
+ * inherit the strictest value of those above it (pidns_memfd_noexec_scope).
+ * 2 refuses MFD_EXEC.
+ */
+#define KIPC_MEMFD_NOEXEC_ENFORCED	2
+
+static inline int kipc_memfd_noexec_scope(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return pidns_memfd_noexec_scope(task_active_pid_ns(current));
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0) && \
+	defined(CONFIG_SYSCTL) && defined(CONFIG_MEMFD_CREATE)
+	return READ_ONCE(task_active_pid_ns(current)->memfd_noexec_scope);
+#else
+	return 0;
+#endif
+}
 
 /*
  * 6.2 split each genetlink command into do and dump ops with their own

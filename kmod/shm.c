@@ -69,6 +69,7 @@
  * @size: size in bytes (written under @lock, read without it)
  * @seals: KIPC_SEAL_* (written under @lock, read without it)
  * @removed: removed by an administrator (written under @lock)
+ * @exec: created with KIPC_SHM_EXEC (set at creation)
  * @shmem_vm_ops: shmem's vm_ops, which kipc's wrap; set by every mmap()
  *	to the same value
  * @stat_lock: protects the fields below
@@ -85,6 +86,7 @@ struct kipc_shm {
 	u64 size;
 	u32 seals;
 	bool removed;
+	bool exec;
 	const struct vm_operations_struct *shmem_vm_ops;
 
 	spinlock_t stat_lock;	/* protects the mapping statistics */
@@ -219,6 +221,17 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 	/* No shm->lock here: see the locking overview. */
 	if (READ_ONCE(shm->removed))
 		return -EIDRM;
+	/*
+	 * Not executable unless created so, as a memfd with MFD_NOEXEC_SEAL:
+	 * otherwise a region would carry code past a noexec /dev/shm and
+	 * vm.memfd_noexec. EPERM as for a noexec mount; mprotect() to
+	 * PROT_EXEC later gets EACCES.
+	 */
+	if (!shm->exec) {
+		if (vma->vm_flags & VM_EXEC)
+			return -EPERM;
+		vm_flags_clear(vma, VM_MAYEXEC);
+	}
 	if ((READ_ONCE(shm->seals) &
 	     (KIPC_SEAL_WRITE | KIPC_SEAL_FUTURE_WRITE)) &&
 	    (vma->vm_flags & VM_SHARED)) {
@@ -270,6 +283,14 @@ out_unwritable:
 
 /* --- ioctls -------------------------------------------------------------- */
 
+static bool kipc_shm_may_grow(struct kipc_shm *shm)
+{
+	kuid_t uid = current_fsuid();
+
+	return uid_eq(uid, shm->obj.uid) || uid_eq(uid, shm->obj.cuid) ||
+	       ns_capable(shm->obj.ipc_ns->user_ns, CAP_IPC_OWNER);
+}
+
 static int kipc_shm_resize_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_shm *shm = file_shm(ucmd->file);
@@ -296,6 +317,16 @@ static int kipc_shm_resize_ioctl(struct kipc_ucmd *ucmd)
 	}
 	if (size == shm->size) {
 		ret = 0;
+		goto out_unlock;
+	}
+	/*
+	 * Growing charges the creator's quota, so only the owner may do it
+	 * (or CAP_IPC_OWNER, which overrides the permission bits too): any
+	 * other writer could exhaust someone else's limits. Shrinking only
+	 * gives back, as ftruncate() does for any writer.
+	 */
+	if (size > shm->size && !kipc_shm_may_grow(shm)) {
+		ret = -EPERM;
 		goto out_unlock;
 	}
 
@@ -477,8 +508,13 @@ static int kipc_shm_validate(const union kipc_attr *attr, u64 *bytes)
 	if (memchr_inv((const u8 *)attr + sizeof(*a), 0,
 		       sizeof(*attr) - sizeof(*a)))
 		return -EOPNOTSUPP;
+	if ((a->flags & ~KIPC_SHM_FLAGS_ALL) || a->__reserved)
+		return -EOPNOTSUPP;
 	if (!kipc_shm_size_ok(a->size, READ_ONCE(kipc_shm_max_size)))
 		return -EINVAL;
+	if ((a->flags & KIPC_SHM_EXEC) &&
+	    kipc_memfd_noexec_scope() >= KIPC_MEMFD_NOEXEC_ENFORCED)
+		return -EACCES;
 	*bytes = kipc_shm_charge(a->size);
 	return 0;
 }
@@ -492,6 +528,7 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	if (!shm)
 		return ERR_PTR(-ENOMEM);
 	shm->size = attr->shm.size;
+	shm->exec = attr->shm.flags & KIPC_SHM_EXEC;
 	mutex_init(&shm->lock);
 	spin_lock_init(&shm->stat_lock);
 	file = kipc_shmem_file_setup("kipc-shm", shm->size, 0);
@@ -533,6 +570,7 @@ static void kipc_shm_remove(struct kipc_object *obj)
 static void kipc_shm_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 {
 	attr->shm.size = READ_ONCE(to_shm(obj)->size);
+	attr->shm.flags = to_shm(obj)->exec ? KIPC_SHM_EXEC : 0;
 }
 
 static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj)

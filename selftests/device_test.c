@@ -491,8 +491,8 @@ TEST_F(dev, open_attr_tail)
 {
 	static const size_t member_size[] = {
 		[KIPC_OBJ_MQ] = sizeof(struct kipc_mq_attr),
-		[KIPC_OBJ_SHM] = sizeof(struct kipc_shm_attr),
-		/* The sem's own __reserved counts as tail. */
+		/* The region's and the sem's __reserved count as tail. */
+		[KIPC_OBJ_SHM] = offsetofend(struct kipc_shm_attr, flags),
 		[KIPC_OBJ_SEM] = offsetofend(struct kipc_sem_attr, value),
 	};
 	char name[KIPC_NAME_MAX + 1];

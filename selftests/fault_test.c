@@ -27,6 +27,15 @@
  * and touched beforehand, and the netlink client here reads into them
  * instead of malloc()ing as kipc_test.h's does.
  *
+ * Each test runs in two modes (the fixture's variants). "once" fails only
+ * the nth allocation, so a call that gets over a failure (a vmalloc after a
+ * kmalloc, a retry) is never failed again there. "from_nth" fails the nth
+ * and every later allocation of the call as well: fail-nth makes the nth
+ * fail, and failslab and fail_page_alloc (probability 100, interval 1,
+ * times -1, filtered to this task through /proc/thread-self/make-it-fail,
+ * which is set for the call only) fail everything after it. fail-nth
+ * counts before the filter is consulted, so the first n - 1 succeed.
+ *
  * Without /proc/thread-self/fail-nth (a kernel without
  * CONFIG_FAULT_INJECTION, such as Debian's) every test is a SKIP.
  */
@@ -54,6 +63,18 @@ static struct knob knobs[] = {
 	{ .path = DBG "fail_page_alloc/min-order", .value = "0" },
 	{ .path = DBG "fail_page_alloc/verbose", .value = "0" },
 	{ .path = DBG "fail_page_alloc/task-filter", .value = "Y" },
+	/*
+	 * For "from_nth": with the task filter these fail only a task whose
+	 * make-it-fail is set, which is ours during a call in that mode.
+	 */
+	{ .path = DBG "failslab/probability", .value = "100" },
+	{ .path = DBG "failslab/interval", .value = "1" },
+	{ .path = DBG "failslab/times", .value = "-1" },
+	{ .path = DBG "failslab/space", .value = "0" },
+	{ .path = DBG "fail_page_alloc/probability", .value = "100" },
+	{ .path = DBG "fail_page_alloc/interval", .value = "1" },
+	{ .path = DBG "fail_page_alloc/times", .value = "-1" },
+	{ .path = DBG "fail_page_alloc/space", .value = "0" },
 };
 
 static int knob_rw(const char *path, char *buf, size_t len, bool wr)
@@ -113,6 +134,7 @@ static void knobs_restore(void)
 /* --- the injection window -------------------------------------------------- */
 
 static int nth_fd = -1;
+static int mif_fd = -1;		/* make-it-fail, in "from_nth" mode */
 
 static void nth_arm(unsigned int n)
 {
@@ -120,6 +142,13 @@ static void nth_arm(unsigned int n)
 	int len = snprintf(buf, sizeof(buf), "%u", n);
 
 	if (pwrite(nth_fd, buf, len, 0) != len)
+		abort();
+}
+
+/* "from_nth": every allocation after the nth fails too (or no longer). */
+static void mif_set(bool on)
+{
+	if (mif_fd >= 0 && pwrite(mif_fd, on ? "1" : "0", 1, 0) != 1)
 		abort();
 }
 
@@ -1222,11 +1251,13 @@ static int run_op(struct fctx *c, const char *name,
 			nl_drain(c);
 
 		nth_arm(n);
+		mif_set(true);
 		if (nlop)
 			ret = nl_call(c, nlop->cmd, nlop->flags, nlop->with_id,
 				      c->id, nlop->put);
 		else
 			ret = call(c);
+		mif_set(false);
 		injected = nth_injected();
 
 		if (injected) {
@@ -1280,6 +1311,18 @@ FIXTURE(fault) {
 	struct fctx c;
 };
 
+FIXTURE_VARIANT(fault) {
+	bool from_nth;
+};
+
+FIXTURE_VARIANT_ADD(fault, once) {
+	.from_nth = false,
+};
+
+FIXTURE_VARIANT_ADD(fault, from_nth) {
+	.from_nth = true,
+};
+
 FIXTURE_SETUP(fault)
 {
 	struct kipc_nl *nl = &self->c.nl;
@@ -1300,6 +1343,15 @@ FIXTURE_SETUP(fault)
 		SKIP(return, "cannot set up failslab/fail_page_alloc in debugfs (%s): kernel without CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC or CONFIG_FAULT_INJECTION_DEBUG_FS",
 		     strerror(-ret));
 	}
+	if (variant->from_nth) {
+		mif_fd = open("/proc/thread-self/make-it-fail",
+			      O_RDWR | O_CLOEXEC);
+		if (mif_fd < 0) {
+			knobs_restore();
+			SKIP(return, "no /proc/thread-self/make-it-fail: %s",
+			     strerror(errno));
+		}
+	}
 	test_nl_open(nl);
 	self->c.family = nl->family;
 	self->c.nlfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
@@ -1315,6 +1367,11 @@ FIXTURE_SETUP(fault)
 
 FIXTURE_TEARDOWN(fault)
 {
+	if (mif_fd >= 0) {
+		mif_set(false);
+		close(mif_fd);
+		mif_fd = -1;
+	}
 	if (nth_fd >= 0) {
 		nth_arm(0);
 		close(nth_fd);

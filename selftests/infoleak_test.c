@@ -163,7 +163,7 @@ TEST_F(leak, info)
 {
 	static const size_t used[] = {
 		[KIPC_OBJ_MQ] = sizeof(struct kipc_mq_attr),
-		[KIPC_OBJ_SHM] = sizeof(struct kipc_shm_attr),
+		[KIPC_OBJ_SHM] = offsetofend(struct kipc_shm_attr, flags),
 		[KIPC_OBJ_SEM] = offsetofend(struct kipc_sem_attr, value),
 	};
 	struct leakbuf b;

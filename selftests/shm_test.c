@@ -1088,14 +1088,18 @@ TEST_F(shm_limits, resize_emfile)
 		}
 		test_wait_child(p);
 
-		/* The region stays charged to its creator, whoever resizes. */
+		/*
+		 * The region stays charged to its creator, and only its
+		 * owner may grow it: another writer gets EPERM, not the
+		 * creator's EMFILE, and its own quota is untouched.
+		 */
 		p = test_fork_as(KIPC_UID2, KIPC_GID2, KIPC_NO_GROUP);
 		if (p == 0) {
 			int a, b;
 
 			nth(n, 0);
 			a = test_shm_reopen(n, KIPC_OPEN_WRITE);
-			test_err_shm_resize(EMFILE, a, 3 * psz);
+			test_err_shm_resize(EPERM, a, 3 * psz);
 			nth(n, 1);
 			b = test_shm_create(n, 2 * psz, NULL);
 			close(b);
@@ -1106,6 +1110,69 @@ TEST_F(shm_limits, resize_emfile)
 		nth(n, 0);
 		test_ioctl_unlink(KIPC_OBJ_SHM, n);
 		nth(n, 1);
+		test_ioctl_unlink(KIPC_OBJ_SHM, n);
+		ASSERT_EQ(0ULL, test_ns_bytes());
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
+/*
+ * Growing spends the creator's quota, so another user who may write the
+ * region must not: it would fill the creator's limits (a 0666 region is
+ * enough). EPERM, with size and charge unchanged; shrinking stays open to
+ * every writer and gives the bytes back; the owner may grow it again.
+ */
+TEST_F(shm_limits, resize_grow_needs_owner)
+{
+	long psz = self->psz;
+	pid_t pid;
+
+	test_set_param("uid_max_bytes", 8 * psz);
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		char n[KIPC_NAME_MAX + 16];
+		pid_t p;
+
+		nth(n, 0);
+		p = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		if (p == 0) {
+			union kipc_attr attr = { .shm = { .size = 2 * psz } };
+
+			umask(0);
+			close(test_ioctl_open(KIPC_OBJ_SHM, n, KIPC_NEW, 0666,
+					      &attr, NULL, NULL));
+			_exit(0);
+		}
+		test_wait_child(p);
+		ASSERT_EQ((__u64)(2 * psz), test_ns_bytes());
+
+		p = test_fork_as(KIPC_UID2, KIPC_GID2, KIPC_NO_GROUP);
+		if (p == 0) {
+			int a = test_shm_reopen(n, KIPC_RW);
+
+			test_err_shm_resize(EPERM, a, 2 * psz + 1);
+			test_err_shm_resize(EPERM, a, 8 * psz);
+			ASSERT_EQ((__u64)(2 * psz), test_shm_stat(a, out_size));
+			ASSERT_EQ((__u64)(2 * psz), test_ns_bytes());
+			test_ioctl_shm_resize(a, psz);
+			ASSERT_EQ((__u64)psz, test_ns_bytes());
+			close(a);
+			_exit(0);
+		}
+		test_wait_child(p);
+
+		p = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		if (p == 0) {
+			int a = test_shm_reopen(n, KIPC_RW);
+
+			test_ioctl_shm_resize(a, 8 * psz);
+			test_err_shm_resize(EMFILE, a, 8 * psz + 1);
+			ASSERT_EQ((__u64)(8 * psz), test_ns_bytes());
+			close(a);
+			_exit(0);
+		}
+		test_wait_child(p);
 		test_ioctl_unlink(KIPC_OBJ_SHM, n);
 		ASSERT_EQ(0ULL, test_ns_bytes());
 		_exit(0);
@@ -1322,8 +1389,15 @@ TEST_F(shm_perm, open_and_use)
 					  PROT_READ | PROT_WRITE, MAP_SHARED,
 					  0);
 		}
-		if (w) {
+		if (w && variant->uid == KIPC_UID1) {
 			test_ioctl_shm_resize(ofd, 2 * psz);
+		} else if (w) {
+			/* Growing is the owner's; shrinking any writer's. */
+			test_err_shm_resize(EPERM, ofd, 2 * psz);
+			ASSERT_EQ((__u64)psz, test_shm_stat(ofd, out_size));
+			test_ioctl_shm_resize(ofd, psz / 2);
+		}
+		if (w) {
 			ASSERT_EQ(0U, test_shm_seals(ofd));
 			test_ioctl_shm_seal(ofd, KIPC_SEAL_GROW);
 		} else {

@@ -72,7 +72,8 @@
  *    not set.
  *  - EEXIST: KIPC_OPEN_CREATE | KIPC_OPEN_EXCL and the name exists.
  *  - EACCES: the object exists and its mode does not grant the caller the
- *    requested access (CAP_IPC_OWNER overrides).
+ *    requested access (CAP_IPC_OWNER overrides); or a region would be
+ *    created with KIPC_SHM_EXEC where vm.memfd_noexec is 2.
  *  - ENOSPC: creating would pass a limit of the IPC namespace (objects or
  *    bytes). CAP_SYS_RESOURCE may pass it.
  *  - EMFILE: creating would pass the caller's per-uid limit (objects or
@@ -150,7 +151,9 @@
  *
  * Shared memory regions. mmap() of a region fd follows the rules of files:
  * it needs the fd open for reading, and a shared writable mapping needs it
- * open for writing (EACCES). A region removed by an administrator can no
+ * open for writing (EACCES). PROT_EXEC needs a region created with
+ * KIPC_SHM_EXEC (else EPERM; mprotect() to PROT_EXEC gives EACCES). A
+ * region removed by an administrator can no
  * longer be mapped (EIDRM), while existing mappings stay valid until they
  * are unmapped. A shared writable mapping of a region sealed with
  * KIPC_SEAL_WRITE or KIPC_SEAL_FUTURE_WRITE gives EPERM. An access beyond
@@ -159,7 +162,10 @@
  * KIPC_IOC_SHM_RESIZE
  *  - EBADF: the fd is not open for writing.
  *  - EINVAL: @new_size is 0 or above the shm_max_size parameter.
- *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change.
+ *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change,
+ *    or the region would grow and the caller is not its owner or creator
+ *    (nor has CAP_IPC_OWNER): growing charges the creator's limits, so
+ *    only the owner may grow a region; any writer may shrink it.
  *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
  *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
  *    ftruncate(), the caller also gets SIGXFSZ.
@@ -283,10 +289,24 @@ struct kipc_mq_attr {
 /**
  * struct kipc_shm_attr - creation attributes of a shared memory region
  * @size: size in bytes, 1..shm_max_size; the limits are charged whole pages
+ * @flags: KIPC_SHM_*
+ * @__reserved: Must be 0
+ *
+ * A region is not executable unless it is created with KIPC_SHM_EXEC, as a
+ * memfd made with MFD_NOEXEC_SEAL: mmap() with PROT_EXEC fails with EPERM
+ * and mprotect() to PROT_EXEC with EACCES. KIPC_SHM_EXEC is refused with
+ * EACCES where vm.memfd_noexec is 2 (in the caller's pid namespace or one
+ * above it), as MFD_EXEC is.
  */
 struct kipc_shm_attr {
 	__aligned_u64 size;
+	__u32 flags;
+	__u32 __reserved;
 };
+
+/* Mappings of the region may execute (PROT_EXEC). */
+#define KIPC_SHM_EXEC		(1U << 0)
+#define KIPC_SHM_FLAGS_ALL	KIPC_SHM_EXEC
 
 /**
  * struct kipc_sem_attr - creation attributes of a semaphore
