@@ -41,7 +41,13 @@
  * and the removed flag without the lock, as memfd does; what makes that
  * safe against a racing KIPC_SEAL_WRITE is the writable-mapping count
  * above, not the flags. A mapping that races with an admin removal may
- * still be made, and is then just another existing mapping.
+ * still be made, and is then just another existing mapping. Likewise for
+ * KIPC_SEAL_FUTURE_WRITE, which (as memfd's F_SEAL_FUTURE_WRITE) leaves
+ * existing mappings writable: an mmap() that read the seals before the
+ * sealer's WRITE_ONCE() is ordered before the seal, and any mmap() that
+ * begins after the seal ioctl returned reads it (the mutex's release and
+ * whatever told the caller the seal was made order the two). This is
+ * documented in kipc_shm_seal(3).
  * shm->stat_lock (a spinlock) protects the mapping statistics, which
  * vm_ops->open and ->close update.
  */
