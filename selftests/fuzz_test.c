@@ -740,6 +740,11 @@ static int fz_open_valid(struct fz_thread *t, uint32_t type)
 		break;
 	case KIPC_OBJ_SHM:
 		o.attr.shm.size = 1 + fz_below(r, 16 * FZ_PAGE);
+		/* Executable regions, and now and then an unknown flag. */
+		if (fz_one_in(r, 4))
+			o.attr.shm.flags = KIPC_SHM_EXEC;
+		if (fz_one_in(r, 64))
+			o.attr.shm.flags |= 1U << fz_below(r, 32);
 		break;
 	case KIPC_OBJ_SEM:
 		o.attr.sem.value = fz_below(r, 4);
@@ -983,7 +988,8 @@ static void fz_do_unmap(struct fz_thread *t)
 		else
 			mprotect((void *)(addr + off), len - off,
 				 fz_one_in(r, 2) ? PROT_READ :
-						   PROT_READ | PROT_WRITE);
+				 fz_one_in(r, 2) ? PROT_READ | PROT_WRITE :
+						   PROT_READ | PROT_EXEC);
 		m = atomic_exchange(&fz.map[i], m);
 		if (m)
 			munmap((void *)(m & ~(uintptr_t)(FZ_PAGE - 1)),

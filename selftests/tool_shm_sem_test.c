@@ -149,6 +149,36 @@ static int ss_children_of(pid_t parent, pid_t *pids, int max)
 
 /* --- regions ------------------------------------------------------------- */
 
+/* --exec makes an executable region; without it, PROT_EXEC fails. */
+TEST_F(tool_ss, shm_create_exec)
+{
+	struct kipc_info info;
+	void *p;
+	int fd;
+
+	tool_run("shm", "create", self->shm);
+	tool_ok();
+	fd = ss_open_shm(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(fd, &info));
+	EXPECT_EQ(0U, info.out_attr.shm.flags);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, self->page, PROT_READ | PROT_EXEC,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+	tool_run("shm", "rm", self->shm);
+	tool_ok();
+
+	tool_run("shm", "create", self->shm, "--exec");
+	tool_ok();
+	fd = ss_open_shm(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(fd, &info));
+	EXPECT_EQ(KIPC_SHM_EXEC, info.out_attr.shm.flags);
+	p = mmap(NULL, self->page, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));
+	munmap(p, self->page);
+	close(fd);
+}
+
 /* create makes the region it was asked for, and show -J says so. */
 TEST_F(tool_ss, shm_create_matches_kernel)
 {

@@ -65,6 +65,7 @@ struct kipc_args {
 	bool peek;		/* --peek */
 	bool verbose;		/* -v */
 	bool undo;		/* --undo */
+	bool exec;		/* --exec */
 };
 
 extern struct kipc_args kipc_args;
@@ -80,7 +81,7 @@ extern struct kipc_args kipc_args;
 #define KIPC_OPTS_SEND	(1U << 5)	/* -p */
 #define KIPC_OPTS_RECV	(1U << 6)	/* -c --peek -r (the bytes) -v */
 #define KIPC_OPTS_MQ_CREATE (1U << 7)	/* --max-msgs --max-msgsize */
-#define KIPC_OPTS_SHM_CREATE (1U << 8)	/* --size */
+#define KIPC_OPTS_SHM_CREATE (1U << 8)	/* --size --exec */
 #define KIPC_OPTS_SEM_CREATE (1U << 9)	/* --value */
 #define KIPC_OPTS_UNDO	(1U << 10)	/* --undo */
 #define KIPC_OPTS_JSON	(1U << 11)	/* -J alone, without a table */

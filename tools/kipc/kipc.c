@@ -58,6 +58,7 @@ enum {
 	OPT_SIZE,
 	OPT_VALUE,
 	OPT_UNDO,
+	OPT_EXEC,
 };
 
 /*
@@ -90,6 +91,8 @@ static const struct kipc_opt {
 	  "largest message in bytes (default 8192)" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KIPC_OPTS_SHM_CREATE,
 	  "size in bytes or KiB, MiB, GiB (default one page)" },
+	{ OPT_EXEC, "exec", NULL, KIPC_OPTS_SHM_CREATE,
+	  "mappings may execute (PROT_EXEC)" },
 	{ OPT_VALUE, "value", "N", KIPC_OPTS_SEM_CREATE,
 	  "initial value (default 0)" },
 	{ 'm', "mode", "OCTAL", KIPC_OPTS_CREATE,
@@ -137,6 +140,7 @@ static const struct option kipc_longopts[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
 	{ "undo", no_argument, NULL, OPT_UNDO },
+	{ "exec", no_argument, NULL, OPT_EXEC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
@@ -348,6 +352,9 @@ static int kipc_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_UNDO:
 			kipc_args.undo = true;
+			break;
+		case OPT_EXEC:
+			kipc_args.exec = true;
 			break;
 		case 'p':
 			ret = kipc_opt_u32(path, o, optarg, 0, KIPC_MQ_PRIO_MAX,

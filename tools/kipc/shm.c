@@ -81,6 +81,7 @@ int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
+	union kipc_attr attr = { 0 };
 	const char *name;
 	int ret, first, fd;
 	uint64_t size;
@@ -92,7 +93,10 @@ int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	if (kipc_args.excl)
 		flags |= KIPC_OPEN_EXCL;
 	size = kipc_args.size ? kipc_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
-	fd = kipc_shm_open(name, flags, kipc_args.mode, size);
+	attr.shm.size = size;
+	attr.shm.flags = kipc_args.exec ? KIPC_SHM_EXEC : 0;
+	fd = kipc_open(KIPC_OBJ_SHM, name, flags, kipc_args.mode, &attr,
+		       NULL);
 	if (fd < 0)
 		return kipc_dev_err(fd, "cannot create region '%s'", name);
 	/* The name keeps the region alive, as for shm_open(3). */
@@ -109,7 +113,8 @@ void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
 		"the limits, which are charged at once); its bytes read as zero. If\n"
 		"it exists already, succeed without changing it, unless --excl is\n"
 		"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
-		"and the end of its last mapping.\n");
+		"and the end of its last mapping. It is not executable unless\n"
+		"created with --exec.\n");
 	kipc_help_options(out, cmd->opts);
 }
 
