@@ -1259,6 +1259,21 @@ static int run_op(struct fctx *c, const char *name,
 			ret = call(c);
 		mif_set(false);
 		injected = nth_injected();
+		/*
+		 * A dump whose next part found no memory stays started, and
+		 * netlink continues it only on a recvmsg() that finds a
+		 * message queued: with nothing queued it never ends, and the
+		 * socket's next dump gets EBUSY. Close the socket, which ends
+		 * the dump (->done) as a process that gives up would.
+		 */
+		if (nlop && ret < 0) {
+			close(c->nlfd);
+			c->nlfd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					 NETLINK_GENERIC);
+			if (c->nlfd < 0)
+				return fail(c, "%s: netlink socket: %s", name,
+					    strerror(errno));
+		}
 
 		if (injected) {
 			if (ret >= 0) {
