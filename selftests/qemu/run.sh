@@ -346,9 +346,23 @@ report_re+='soft lockup|hard LOCKUP|detected stalls?|Call Trace:'
 benign_re='Command line:|Unknown kernel command line parameters|traps: [^ ]+\[[0-9]+\] |'
 benign_re+='RCU lockdep checking is enabled'
 
+# An allocation that fails prints a notice with a stack trace (warn_alloc:
+# "vmalloc error:", "page allocation failure:"), which is not a defect: in
+# the debug tier fault_test fails every allocation from the nth on, so
+# fallbacks fail too. Such a notice, up to the end of its trace, is left
+# out; anything the failure led to (a leak, a warning, a KASAN report) is
+# reported as usual.
+drop_alloc_notices() {
+	awk '/vmalloc error: |page allocation failure: / { skip = 1; next }
+	     skip && /<\/TASK>/ { skip = 0; next }
+	     !skip'
+}
+
 scan_src=$(
-	crlf "$console"
-	printf '%s\n' "$dmesg_part"
+	{
+		crlf "$console"
+		printf '%s\n' "$dmesg_part"
+	} | drop_alloc_notices
 )
 reports=$(printf '%s\n' "$scan_src" | grep -aE "$report_re" | grep -avE "$benign_re" |
 	awk '!seen[$0]++' || true)
