@@ -25,8 +25,9 @@
  * ==========
  *
  * An object holds one reference for its name while it is linked, and one for
- * every open file description. Mappings of a region hold its file. The last
- * put unpublishes the object (id table, accounting) and frees it.
+ * every open file description (struct kipc_file). Mappings of a region hold
+ * its file. The last put unpublishes the object (id table, accounting) and
+ * frees it.
  */
 #ifndef __KIPC_PRIVATE_H
 #define __KIPC_PRIVATE_H
@@ -143,6 +144,30 @@ struct kipc_object {
 	struct pid *cpid;
 	u64 ctime;
 };
+
+/**
+ * struct kipc_file - an object fd's open file description (its private_data)
+ * @obj: the object; the description holds a reference
+ * @sem_undo: a semaphore's units this description holds under
+ *	KIPC_SEM_UNDO (protected by the semaphore's lock)
+ *
+ * What belongs to one description rather than to the object lives here, so
+ * that finding it never means a search through the object.
+ */
+struct kipc_file {
+	struct kipc_object *obj;
+	u64 sem_undo;
+};
+
+static inline struct kipc_file *kipc_file(struct file *file)
+{
+	return file->private_data;
+}
+
+static inline struct kipc_object *kipc_file_obj(struct file *file)
+{
+	return kipc_file(file)->obj;
+}
 
 /**
  * struct kipc_ucmd - one ioctl call being executed

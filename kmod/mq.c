@@ -155,7 +155,7 @@ static struct kipc_mq *to_mq(struct kipc_object *obj)
 
 static struct kipc_mq *file_mq(struct file *file)
 {
-	return to_mq(file->private_data);
+	return to_mq(kipc_file_obj(file));
 }
 
 /* --- messages ------------------------------------------------------------ */

@@ -614,6 +614,8 @@ static struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
 /* A new file for @obj; the file takes over the caller's reference. */
 static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 {
+	struct kipc_file *kf;
+	struct file *file;
 	char name[16];
 	int oflags;
 
@@ -626,7 +628,14 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 	if (flags & KIPC_OPEN_NONBLOCK)
 		oflags |= O_NONBLOCK;
 	snprintf(name, sizeof(name), "kipc-%s", obj->ops->name);
-	return anon_inode_getfile(name, obj->ops->fops, obj, oflags);
+	kf = kzalloc(sizeof(*kf), GFP_KERNEL_ACCOUNT);
+	if (!kf)
+		return ERR_PTR(-ENOMEM);
+	kf->obj = obj;
+	file = anon_inode_getfile(name, obj->ops->fops, kf, oflags);
+	if (IS_ERR(file))
+		kfree(kf);
+	return file;
 }
 
 #define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \
@@ -775,7 +784,7 @@ int kipc_unlink_ioctl(struct kipc_ucmd *ucmd)
 
 static int kipc_info_ioctl(struct kipc_ucmd *ucmd)
 {
-	struct kipc_object *obj = ucmd->file->private_data;
+	struct kipc_object *obj = kipc_file_obj(ucmd->file);
 	struct user_namespace *uns = current_user_ns();
 	struct kipc_info *cmd = ucmd->cmd;
 
@@ -809,8 +818,7 @@ static const struct kipc_ioctl_op kipc_obj_ioctl_ops[] = {
 
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	const struct kipc_type_ops *ops = ((struct kipc_object *)
-					   file->private_data)->ops;
+	const struct kipc_type_ops *ops = kipc_file_obj(file)->ops;
 
 	if (_IOC_NR(cmd) < ARRAY_SIZE(kipc_obj_ioctl_ops))
 		return kipc_ioctl_dispatch(kipc_obj_ioctl_ops,
@@ -891,11 +899,13 @@ int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 
 int kipc_obj_file_release(struct inode *inode, struct file *file)
 {
-	struct kipc_object *obj = file->private_data;
+	struct kipc_file *kf = kipc_file(file);
+	struct kipc_object *obj = kf->obj;
 
 	if (obj->ops->release)
 		obj->ops->release(obj, file);
 	kipc_obj_put(obj);
+	kfree(kf);
 	return 0;
 }
 

@@ -21,17 +21,22 @@
  * ====
  *
  * A wait with KIPC_SEM_UNDO records what it acquired against the open file
- * description (struct kipc_sem_undo, one per struct file). A post through
- * the same description pays the record back first. When the description is
- * released (->release(), so also at exit and kill -9), the rest is posted
- * back, up to the maximum value; those units are "recovered", and the waits
- * that take them report KIPC_SEM_RECOVERED.
+ * description, in the description itself (struct kipc_file.sem_undo), so a
+ * wait, post, get or release finds its record without a search, and a wait
+ * that takes nothing records nothing. A post through the same description
+ * pays the record back first. When the description is released
+ * (->release(), so also at exit and kill -9), the rest is posted back, up to
+ * the maximum value; those units are "recovered", and the waits that take
+ * them report KIPC_SEM_RECOVERED. The semaphore keeps only the totals, for
+ * netlink: how many descriptions hold units, and how many units.
  *
  * Locking overview
  * ================
  *
- * sem->lock (a spinlock) protects everything below it in struct kipc_sem.
- * It may be taken under kipc_lock (netlink statistics) and nests nothing.
+ * sem->lock (a spinlock) protects everything below it in struct kipc_sem,
+ * and the sem_undo of the semaphore's descriptions (struct kipc_file). It
+ * may be taken under kipc_lock (netlink statistics) and nests nothing.
+ * Nothing under it walks the descriptions.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
@@ -45,18 +50,6 @@
 
 #include "kipc_private.h"
 
-/**
- * struct kipc_sem_undo - what one open file description holds under undo
- * @node: on sem->undos (protected by sem->lock)
- * @file: the description
- * @units: units acquired with KIPC_SEM_UNDO and not yet posted back
- */
-struct kipc_sem_undo {
-	struct list_head node;
-	struct file *file;
-	u64 units;
-};
-
 enum kipc_sem_wait_state {
 	KIPC_SEM_WAITING,
 	KIPC_SEM_GRANTED,	/* a post gave us our units */
@@ -68,7 +61,7 @@ enum kipc_sem_wait_state {
  * @node: on sem->waiters (protected by sem->lock)
  * @task: the blocked task
  * @count: units wanted
- * @undo: the record to credit, with KIPC_SEM_UNDO; else NULL
+ * @undo: the description to credit, with KIPC_SEM_UNDO; else NULL
  * @recovered: the units granted included recovered ones
  * @state: enum kipc_sem_wait_state (protected by sem->lock)
  * @woken_ns: when the waker set @state, ktime_get_ns()
@@ -77,7 +70,7 @@ struct kipc_sem_waiter {
 	struct list_head node;
 	struct task_struct *task;
 	u32 count;
-	struct kipc_sem_undo *undo;
+	struct kipc_file *undo;
 	bool recovered;
 	int state;
 	u64 woken_ns;
@@ -90,7 +83,8 @@ struct kipc_sem_waiter {
  * @value: the count
  * @waiters: blocked waits, oldest first
  * @nr_waiters: length of @waiters
- * @undos: the undo records of the open file descriptions
+ * @undo_holders: open file descriptions whose sem_undo is not 0
+ * @undo_units: the sum of their sem_undo
  * @recovered_left: recovered units not yet taken by a wait
  * @removed: removed by an administrator
  * @poll_wq: poll and epoll waiters
@@ -107,7 +101,8 @@ struct kipc_sem {
 	u32 value;
 	struct list_head waiters;
 	u32 nr_waiters;
-	struct list_head undos;
+	u32 undo_holders;
+	u64 undo_units;
 	u64 recovered_left;
 	bool removed;
 	wait_queue_head_t poll_wq;
@@ -129,7 +124,7 @@ static struct kipc_sem *to_sem(struct kipc_object *obj)
 
 static struct kipc_sem *file_sem(struct file *file)
 {
-	return to_sem(file->private_data);
+	return to_sem(kipc_file_obj(file));
 }
 
 static void kipc_sem_touch_locked(struct kipc_sem *sem,
@@ -140,9 +135,39 @@ static void kipc_sem_touch_locked(struct kipc_sem *sem,
 	kipc_set_last_pid(&sem->lpid, task);
 }
 
+/* Record @count units taken under undo by the description @kf. */
+static void kipc_sem_undo_add_locked(struct kipc_sem *sem,
+				     struct kipc_file *kf, u32 count)
+{
+	lockdep_assert_held(&sem->lock);
+	if (!kf->sem_undo)
+		sem->undo_holders++;
+	kf->sem_undo += count;
+	sem->undo_units += count;
+}
+
+/*
+ * Pay back up to @count units of @kf's record, and return how many it
+ * held of them.
+ */
+static u64 kipc_sem_undo_sub_locked(struct kipc_sem *sem,
+				    struct kipc_file *kf, u64 count)
+{
+	u64 units = min(kf->sem_undo, count);
+
+	lockdep_assert_held(&sem->lock);
+	if (!units)
+		return 0;
+	kf->sem_undo -= units;
+	sem->undo_units -= units;
+	if (!kf->sem_undo)
+		sem->undo_holders--;
+	return units;
+}
+
 /* Take @count units for a wait. Returns whether some were recovered. */
 static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
-				 struct kipc_sem_undo *undo,
+				 struct kipc_file *undo,
 				 struct task_struct *task)
 {
 	bool recovered = false;
@@ -154,7 +179,7 @@ static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
 		recovered = true;
 	}
 	if (undo)
-		undo->units += count;
+		kipc_sem_undo_add_locked(sem, undo, count);
 	sem->waits++;
 	kipc_sem_touch_locked(sem, task);
 	return recovered;
@@ -182,49 +207,6 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 	/* Checked under sem->lock, which ->poll() takes after queueing. */
 	if (sem->value && wq_has_sleeper(&sem->poll_wq))
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
-}
-
-static struct kipc_sem_undo *
-kipc_sem_find_undo_locked(struct kipc_sem *sem, struct file *file)
-{
-	struct kipc_sem_undo *undo;
-
-	lockdep_assert_held(&sem->lock);
-	list_for_each_entry(undo, &sem->undos, node)
-		if (undo->file == file)
-			return undo;
-	return NULL;
-}
-
-/*
- * The undo record of @file, created if needed. The allocation happens
- * before the lock, so a wait never fails for memory once it could proceed.
- */
-static struct kipc_sem_undo *kipc_sem_get_undo(struct kipc_sem *sem,
-					       struct file *file)
-{
-	struct kipc_sem_undo *undo, *new;
-
-	spin_lock(&sem->lock);
-	undo = kipc_sem_find_undo_locked(sem, file);
-	spin_unlock(&sem->lock);
-	if (undo)
-		return undo;
-
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-	if (!new)
-		return ERR_PTR(-ENOMEM);
-	new->file = file;
-	spin_lock(&sem->lock);
-	undo = kipc_sem_find_undo_locked(sem, file);
-	if (!undo) {
-		list_add(&new->node, &sem->undos);
-		undo = new;
-		new = NULL;
-	}
-	spin_unlock(&sem->lock);
-	kfree(new);
-	return undo;
 }
 
 /*
@@ -276,7 +258,7 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem *sem = file_sem(ucmd->file);
 	struct kipc_sem_wait *cmd = ucmd->cmd;
-	struct kipc_sem_undo *undo = NULL;
+	struct kipc_file *undo = NULL;
 	struct kipc_sem_waiter w = {};
 	struct kipc_wakeups wk = {};
 	struct kipc_deadline dl;
@@ -292,11 +274,9 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 				 cmd->deadline);
 	if (ret)
 		return ret;
-	if (cmd->flags & KIPC_SEM_UNDO) {
-		undo = kipc_sem_get_undo(sem, ucmd->file);
-		if (IS_ERR(undo))
-			return PTR_ERR(undo);
-	}
+	/* Credited only with the units, so a failed wait records nothing. */
+	if (cmd->flags & KIPC_SEM_UNDO)
+		undo = kipc_file(ucmd->file);
 
 	spin_lock(&sem->lock);
 	if (!kipc_sem_ready_locked(sem, cmd->count))
@@ -380,7 +360,6 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_sem *sem = file_sem(ucmd->file);
 	struct kipc_sem_post *cmd = ucmd->cmd;
 	struct kipc_wakeups wk = {};
-	struct kipc_sem_undo *undo;
 	int ret = 0;
 
 	if (cmd->flags || cmd->__reserved)
@@ -402,9 +381,7 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 	sem->value += cmd->count;
 	sem->posts++;
 	kipc_sem_touch_locked(sem, current);
-	undo = kipc_sem_find_undo_locked(sem, ucmd->file);
-	if (undo)
-		undo->units -= min_t(u64, undo->units, cmd->count);
+	kipc_sem_undo_sub_locked(sem, kipc_file(ucmd->file), cmd->count);
 	kipc_sem_serve_locked(sem, &wk);
 out_unlock:
 	spin_unlock(&sem->lock);
@@ -416,7 +393,6 @@ static int kipc_sem_get_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem *sem = file_sem(ucmd->file);
 	struct kipc_sem_get *cmd = ucmd->cmd;
-	struct kipc_sem_undo *undo;
 	int ret = 0;
 
 	if (cmd->flags)
@@ -426,8 +402,7 @@ static int kipc_sem_get_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EIDRM;
 	cmd->out_value = sem->value;
 	cmd->out_waiters = sem->nr_waiters;
-	undo = kipc_sem_find_undo_locked(sem, ucmd->file);
-	cmd->out_undo = undo ? undo->units : 0;
+	cmd->out_undo = kipc_file(ucmd->file)->sem_undo;
 	spin_unlock(&sem->lock);
 	if (ret)
 		return ret;
@@ -454,19 +429,13 @@ static void kipc_sem_release(struct kipc_object *obj, struct file *file)
 {
 	struct kipc_sem *sem = to_sem(obj);
 	struct kipc_wakeups wk = {};
-	struct kipc_sem_undo *undo;
+	u64 held;
 	u32 units;
 
 	spin_lock(&sem->lock);
-	undo = kipc_sem_find_undo_locked(sem, file);
-	if (!undo) {
-		spin_unlock(&sem->lock);
-		return;
-	}
-	list_del(&undo->node);
-	if (!sem->removed && undo->units) {
-		units = min_t(u64, undo->units,
-			      KIPC_SEM_VALUE_MAX - sem->value);
+	held = kipc_sem_undo_sub_locked(sem, kipc_file(file), U64_MAX);
+	if (!sem->removed && held) {
+		units = min_t(u64, held, KIPC_SEM_VALUE_MAX - sem->value);
 		sem->value += units;
 		sem->recovered += units;
 		sem->recovered_left += units;
@@ -474,7 +443,6 @@ static void kipc_sem_release(struct kipc_object *obj, struct file *file)
 	}
 	spin_unlock(&sem->lock);
 	kipc_wake_all(&wk);
-	kfree(undo);
 }
 
 /* --- object ops ---------------------------------------------------------- */
@@ -503,7 +471,6 @@ static struct kipc_object *kipc_sem_alloc(const union kipc_attr *attr)
 	spin_lock_init(&sem->lock);
 	sem->value = attr->sem.value;
 	INIT_LIST_HEAD(&sem->waiters);
-	INIT_LIST_HEAD(&sem->undos);
 	init_waitqueue_head(&sem->poll_wq);
 	return &sem->obj;
 }
@@ -513,7 +480,7 @@ static void kipc_sem_free(struct kipc_object *obj)
 	struct kipc_sem *sem = to_sem(obj);
 
 	/* Every description was released, and took its record along. */
-	WARN_ON(!list_empty(&sem->undos));
+	WARN_ON(sem->undo_holders || sem->undo_units);
 	put_pid(sem->lpid);
 	kmem_cache_free(kipc_sem_cache, sem);
 }
@@ -549,9 +516,8 @@ static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 {
 	struct kipc_sem *sem = to_sem(obj);
-	struct kipc_sem_undo *undo;
-	u64 waits, posts, timeouts, recovered, otime, undo_units = 0;
-	u32 value, waiters, undo_holders = 0;
+	u64 waits, posts, timeouts, recovered, otime, undo_units;
+	u32 value, waiters, undo_holders;
 	pid_t lpid;
 
 	spin_lock(&sem->lock);
@@ -563,12 +529,8 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 	recovered = sem->recovered;
 	otime = sem->otime;
 	lpid = pid_vnr(sem->lpid);
-	list_for_each_entry(undo, &sem->undos, node) {
-		if (undo->units) {
-			undo_holders++;
-			undo_units += undo->units;
-		}
-	}
+	undo_holders = sem->undo_holders;
+	undo_units = sem->undo_units;
 	spin_unlock(&sem->lock);
 
 	if (nla_put_u32(skb, KIPC_A_OBJ_SEM_VALUE, value) ||

@@ -109,9 +109,16 @@ static struct kipc_shm *to_shm(struct kipc_object *obj)
 	return container_of(obj, struct kipc_shm, obj);
 }
 
+/* The region of an object fd. */
 static struct kipc_shm *file_shm(struct file *file)
 {
-	return to_shm(file->private_data);
+	return to_shm(kipc_file_obj(file));
+}
+
+/* The region of a mapping, whose file is a map file (kipc_shm_map_file()). */
+static struct kipc_shm *vma_shm(struct vm_area_struct *vma)
+{
+	return to_shm(vma->vm_file->private_data);
 }
 
 /* --- mappings ------------------------------------------------------------ */
@@ -134,7 +141,7 @@ static bool kipc_shm_may_write(struct vm_area_struct *vma)
 /* fork() and vma splits: one more mapping of the same region. */
 static void kipc_shm_vm_open(struct vm_area_struct *vma)
 {
-	struct kipc_shm *shm = file_shm(vma->vm_file);
+	struct kipc_shm *shm = vma_shm(vma);
 
 	/* The original holds a count, so the seal cannot be in force. */
 	if (kipc_shm_may_write(vma))
@@ -144,7 +151,7 @@ static void kipc_shm_vm_open(struct vm_area_struct *vma)
 
 static void kipc_shm_vm_close(struct vm_area_struct *vma)
 {
-	struct kipc_shm *shm = file_shm(vma->vm_file);
+	struct kipc_shm *shm = vma_shm(vma);
 
 	if (kipc_shm_may_write(vma))
 		mapping_unmap_writable(shm->shm_file->f_mapping);
@@ -156,7 +163,7 @@ static void kipc_shm_vm_close(struct vm_area_struct *vma)
 
 static vm_fault_t kipc_shm_fault(struct vm_fault *vmf)
 {
-	struct kipc_shm *shm = file_shm(vmf->vma->vm_file);
+	struct kipc_shm *shm = vma_shm(vmf->vma);
 
 	return READ_ONCE(shm->shmem_vm_ops)->fault(vmf);
 }
@@ -166,7 +173,7 @@ static vm_fault_t kipc_shm_map_pages(struct vm_fault *vmf, pgoff_t start,
 {
 	const struct vm_operations_struct *ops;
 
-	ops = READ_ONCE(file_shm(vmf->vma->vm_file)->shmem_vm_ops);
+	ops = READ_ONCE(vma_shm(vmf->vma)->shmem_vm_ops);
 	if (!ops->map_pages)
 		return 0;
 	return ops->map_pages(vmf, start, end);

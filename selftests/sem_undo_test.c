@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <time.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 
 #include "kipc_test.h"
 
@@ -680,6 +681,224 @@ TEST_F(undo, removed_then_released)
 	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_UNDO_HOLDERS]);
 	close(ofd);
 	ASSERT_EQ(-ENOENT, kipc_nl_obj_stat(&self->nl, id, &st));
+}
+
+/* --- many descriptions that hold nothing --------------------------------- */
+
+/*
+ * Issue 15, point 1: a failed KIPC_SEM_UNDO wait used to leave an empty
+ * record on a per-semaphore list that every post searched with the
+ * semaphore's spinlock held, so any reader could make every post slow:
+ * with 30,000 of them, post + trywait took 87 times as long. A record now
+ * exists only while its description holds units, and is found without a
+ * search.
+ */
+#define LOAD_FDS	20000
+#define LOAD_BATCH_OPS	1000
+#define LOAD_BATCHES	15
+#define LOAD_MAX_RATIO	2
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* One batch of post + trywait on @fd; ns per pair. */
+static __u64 post_trywait_batch(struct __test_metadata *_metadata, int fd)
+{
+	__u64 start = mono_ns();
+	int i;
+
+	for (i = 0; i < LOAD_BATCH_OPS; i++) {
+		ASSERT_EQ(0, _test_cmd_sem_post(fd, 1));
+		ASSERT_EQ(0, _test_cmd_sem_wait(fd, 1, KIPC_WAIT_NONBLOCK,
+						0, 0, NULL));
+	}
+	return (mono_ns() - start) / LOAD_BATCH_OPS;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The median time of post + trywait on @a and on @b, in batches that
+ * alternate between the two, so that both see the same load of the host.
+ */
+static void post_trywait_ns(struct __test_metadata *_metadata, int a, int b,
+			    __u64 *ns_a, __u64 *ns_b)
+{
+	__u64 ta[LOAD_BATCHES], tb[LOAD_BATCHES];
+	int i;
+
+	/* Warm up: the first calls fault in code and data. */
+	post_trywait_batch(_metadata, a);
+	post_trywait_batch(_metadata, b);
+	for (i = 0; i < LOAD_BATCHES; i++) {
+		ta[i] = post_trywait_batch(_metadata, a);
+		tb[i] = post_trywait_batch(_metadata, b);
+	}
+	qsort(ta, LOAD_BATCHES, sizeof(ta[0]), cmp_u64);
+	qsort(tb, LOAD_BATCHES, sizeof(tb[0]), cmp_u64);
+	*ns_a = ta[LOAD_BATCHES / 2];
+	*ns_b = tb[LOAD_BATCHES / 2];
+}
+
+/*
+ * The hostile reader: as nobody, with room for @nfds descriptors (raised
+ * while still root), opens semaphore @name read-only @nfds times and makes
+ * one KIPC_SEM_UNDO | KIPC_WAIT_NONBLOCK wait on each, which must fail with
+ * EAGAIN. It reports (tag = descriptions opened, err = what went wrong) and
+ * keeps them all open; then each byte from @go[0] is an order: 'w' waits with
+ * undo on the last description and reports again, anything else or EOF
+ * (the parent died: the changed credentials cleared the parent-death
+ * signal) exits.
+ */
+static pid_t spawn_undo_loader(struct __test_metadata *_metadata,
+			       const char *name, int nfds, int wfd, int go[2])
+{
+	pid_t pid = kipc_fork_tied();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rlimit rl = { .rlim_cur = nfds + 64,
+				     .rlim_max = nfds + 64 };
+		struct kipc_sem_result r = { 0 };
+		int dev, fd = -1;
+		char c;
+
+		close(go[1]);
+		if (setrlimit(RLIMIT_NOFILE, &rl) ||
+		    kipc_become(65534, 65534, KIPC_NO_GROUP)) {
+			r.err = errno;
+			goto report;
+		}
+		dev = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		if (dev < 0) {
+			r.err = errno;
+			goto report;
+		}
+		for (; r.tag < nfds; r.tag++) {
+			fd = _test_cmd_open(dev, KIPC_OBJ_SEM, name,
+					    KIPC_OPEN_READ, 0, NULL, NULL, NULL);
+			if (fd < 0) {
+				r.err = errno;
+				break;
+			}
+			if (!_test_cmd_sem_wait(fd, 1, KIPC_WAIT_NONBLOCK |
+						KIPC_SEM_UNDO, 0, 0, NULL)) {
+				r.err = EEXIST;	/* it took a unit */
+				break;
+			}
+			if (errno != EAGAIN) {
+				r.err = errno;
+				break;
+			}
+		}
+report:
+		if (write(wfd, &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		while (read(go[0], &c, 1) == 1 && c == 'w') {
+			r.err = 0;
+			if (_test_cmd_sem_wait(fd, 1, KIPC_WAIT_NONBLOCK |
+					       KIPC_SEM_UNDO, 0, 0,
+					       &r.out_flags))
+				r.err = errno;
+			if (write(wfd, &r, sizeof(r)) != sizeof(r))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * LOAD_FDS descriptions of an unprivileged reader, each after a failed
+ * undo wait, leave no record and do not slow the owner's post + trywait
+ * down beyond LOAD_MAX_RATIO times. A second semaphore, timed in
+ * alternating batches, tells the load of the host apart from the reader's.
+ */
+TEST_F_TIMEOUT(undo, failed_waits_do_not_slow_posts, 120)
+{
+	__u64 before, ctl_before, loaded, ctl_loaded, base;
+	union kipc_attr attr = { .sem = { .value = 0 } };
+	char ctl_name[KIPC_NAME_MAX + 1];
+	struct kipc_sem_result r;
+	struct kipc_nl_obj st;
+	int ofd, cfd, go[2], status;
+	__u64 id;
+	pid_t pid;
+
+	test_name(ctl_name, "undo-ctl");
+	umask(022);
+	ofd = test_ioctl_open(KIPC_OBJ_SEM, self->name, KIPC_NEW, 0644, &attr,
+			      &id, NULL);
+	cfd = test_ioctl_open(KIPC_OBJ_SEM, ctl_name, KIPC_NEW, 0600, &attr,
+			      NULL, NULL);
+	_test_cmd_unlink(self->fd, KIPC_OBJ_SEM, ctl_name);
+
+	post_trywait_ns(_metadata, ofd, cfd, &before, &ctl_before);
+
+	ASSERT_EQ(0, pipe(go));
+	pid = spawn_undo_loader(_metadata, self->name, LOAD_FDS,
+				self->pipefd[1], go);
+	close(go[0]);
+	test_sem_read_result(self->pipefd[0], &r);
+	ASSERT_EQ(0, r.err)
+		TH_LOG("reader: %s after %d descriptions", strerror(r.err),
+		       r.tag);
+	ASSERT_EQ(LOAD_FDS, r.tag);
+
+	/* All failed: no description holds anything. */
+	test_nl_stat(&self->nl, id, &st);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_UNDO_HOLDERS]);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_UNDO_UNITS]);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_VALUE]);
+
+	post_trywait_ns(_metadata, ofd, cfd, &loaded, &ctl_loaded);
+	printf("# post+trywait: %llu ns without the reader (control: %llu ns), %llu ns with %d failed undo waits held open (control: %llu ns)\n",
+	       (unsigned long long)before, (unsigned long long)ctl_before,
+	       (unsigned long long)loaded, LOAD_FDS,
+	       (unsigned long long)ctl_loaded);
+	/*
+	 * Against the slower of the semaphore's own time before the load
+	 * and the control's during it: noise on the host may slow either.
+	 */
+	base = before > ctl_loaded ? before : ctl_loaded;
+	EXPECT_GE(LOAD_MAX_RATIO * base, loaded)
+		TH_LOG("post+trywait %llu ns with the reader, %llu ns without",
+		       (unsigned long long)loaded, (unsigned long long)base);
+
+	/* Among all of them, a description that takes a unit holds it... */
+	test_ioctl_sem_post(ofd, 1);
+	ASSERT_EQ(1, write(go[1], "w", 1));
+	test_sem_read_result(self->pipefd[0], &r);
+	ASSERT_EQ(0, r.err);
+	ASSERT_EQ(0U, r.out_flags);
+	test_nl_stat(&self->nl, id, &st);
+	ASSERT_EQ(1ULL, st.val[KIPC_A_OBJ_SEM_UNDO_HOLDERS]);
+	ASSERT_EQ(1ULL, st.val[KIPC_A_OBJ_SEM_UNDO_UNITS]);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_VALUE]);
+
+	/* ...and gives it back, recovered, when the reader goes. */
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	close(go[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	test_nl_stat(&self->nl, id, &st);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_UNDO_HOLDERS]);
+	ASSERT_EQ(0ULL, st.val[KIPC_A_OBJ_SEM_UNDO_UNITS]);
+	ASSERT_EQ(1ULL, st.val[KIPC_A_OBJ_SEM_RECOVERED]);
+	ASSERT_EQ((int)KIPC_SEM_RECOVERED, kipc_sem_wait(ofd, 1, 0));
+	close(cfd);
+	close(ofd);
 }
 
 TEST_HARNESS_MAIN

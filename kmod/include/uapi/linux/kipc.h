@@ -189,7 +189,6 @@
  *  - EINVAL: @count is 0 or above KIPC_SEM_VALUE_MAX; a bad deadline.
  *  - EAGAIN, ETIMEDOUT, EINTR: as for the blocking queue calls.
  *  - EIDRM: the semaphore was removed by an administrator.
- *  - ENOMEM: no memory for the description's undo record.
  *
  * KIPC_IOC_SEM_POST
  *  - EBADF: the fd is not open for writing.
