@@ -370,7 +370,6 @@ bool kipc_spin_more(struct kipc_spin *spin);
 /* netlink.c */
 int kipc_netlink_init(void);
 void kipc_nl_event(struct kipc_object *obj, u8 event);
-void kipc_nl_prune(void);
 void kipc_netlink_exit(void);
 
 /*
