@@ -8,7 +8,10 @@
  * Every request sees only the objects of the caller's IPC namespace. A dump
  * pins that namespace in ->start and walks the id table from where the last
  * part stopped, so objects created or destroyed during a dump never make it
- * repeat or skip the others.
+ * repeat or skip the others. It also pins the requester's user and pid
+ * namespaces and gives every uid, gid and pid in them: its later parts are
+ * filled in the context of whoever reads the socket, which may be another
+ * process in other namespaces.
  *
  * Events go to the "monitor" group, and only to the sockets that asked for
  * them with the monitor-subscribe request: each hears the events of the IPC
@@ -29,10 +32,27 @@
 
 static struct genl_family kipc_genl_family;
 
-static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
-			    u32 portid, u32 seq, int flags)
+/*
+ * The namespaces in which a reply gives uids, gids and pids: the
+ * requester's. A dump captures them at its start, since its later parts
+ * are filled in the context of whoever calls recvmsg().
+ */
+struct kipc_nl_ids {
+	struct user_namespace *user_ns;
+	struct pid_namespace *pid_ns;
+};
+
+static void kipc_nl_ids_current(struct kipc_nl_ids *ids)
 {
-	struct user_namespace *uns = current_user_ns();
+	ids->user_ns = current_user_ns();
+	ids->pid_ns = task_active_pid_ns(current);
+}
+
+static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
+			    const struct kipc_nl_ids *ids, u32 portid, u32 seq,
+			    int flags)
+{
+	struct user_namespace *uns = ids->user_ns;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kipc_genl_family, flags,
@@ -50,13 +70,14 @@ static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
 	    nla_put_u32(skb, KIPC_A_OBJ_CGID,
 			from_kgid_munged(uns, obj->cgid)) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MODE, obj->mode) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_CPID, pid_vnr(obj->cpid)) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_CPID,
+			pid_nr_ns(obj->cpid, ids->pid_ns)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_CTIME, obj->ctime,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_STATE, kipc_obj_state(obj)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_BYTES, obj->bytes,
 			      KIPC_A_OBJ_PAD) ||
-	    obj->ops->fill_nl(skb, obj)) {
+	    obj->ops->fill_nl(skb, obj, ids->pid_ns)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -67,14 +88,15 @@ static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
 struct kipc_nl_get {
 	struct sk_buff *skb;
 	struct genl_info *info;
+	struct kipc_nl_ids ids;
 };
 
 static int kipc_nl_get_one(struct kipc_object *obj, void *arg)
 {
 	struct kipc_nl_get *get = arg;
 
-	return kipc_nl_fill_obj(get->skb, obj, get->info->snd_portid,
-				get->info->snd_seq, 0);
+	return kipc_nl_fill_obj(get->skb, obj, &get->ids,
+				get->info->snd_portid, get->info->snd_seq, 0);
 }
 
 /*
@@ -137,6 +159,7 @@ int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = kipc_nl_obj_sel(info, &sel);
 	if (ret)
 		return ret;
+	kipc_nl_ids_current(&get.ids);
 	get.skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!get.skb)
 		return -ENOMEM;
@@ -151,11 +174,13 @@ int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * A dump's state in cb->ctx: the pinned namespace, where to go on, and the
- * type filter of an object dump (0: all).
+ * A dump's state in cb->ctx: the pinned IPC namespace, the requester's user
+ * and pid namespaces (pinned too), where to go on, and the type filter of
+ * an object dump (0: all).
  */
 struct kipc_nl_dump_ctx {
 	struct ipc_namespace *ns;
+	struct kipc_nl_ids ids;
 	unsigned long pos;
 	u32 type;
 };
@@ -185,6 +210,9 @@ static void kipc_nl_dump_begin(struct netlink_callback *cb)
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
 
 	ctx->ns = get_ipc_ns(current->nsproxy->ipc_ns);
+	kipc_nl_ids_current(&ctx->ids);
+	get_user_ns(ctx->ids.user_ns);
+	get_pid_ns(ctx->ids.pid_ns);
 	ctx->pos = 0;
 	ctx->type = 0;
 }
@@ -212,7 +240,11 @@ int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 
 int kipc_nl_dump_done(struct netlink_callback *cb)
 {
-	kipc_put_ipc_ns(kipc_nl_dump_ctx(cb)->ns);
+	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
+
+	kipc_put_ipc_ns(ctx->ns);
+	put_user_ns(ctx->ids.user_ns);
+	put_pid_ns(ctx->ids.pid_ns);
 	return 0;
 }
 
@@ -228,7 +260,8 @@ static int kipc_nl_dump_one(struct kipc_object *obj, void *arg)
 
 	if (d->type && obj->ops->type != d->type)
 		return 0;
-	return kipc_nl_fill_obj(d->skb, obj, NETLINK_CB(d->cb->skb).portid,
+	return kipc_nl_fill_obj(d->skb, obj, &kipc_nl_dump_ctx(d->cb)->ids,
+				NETLINK_CB(d->cb->skb).portid,
 				d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
 }
 
@@ -321,9 +354,9 @@ int kipc_nl_obj_remove_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 static int kipc_nl_fill_limits(struct sk_buff *skb, struct kipc_limits_info *li,
-			       u32 portid, u32 seq, int flags)
+			       struct user_namespace *uns, u32 portid, u32 seq,
+			       int flags)
 {
-	struct user_namespace *uns = current_user_ns();
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kipc_genl_family, flags,
@@ -399,8 +432,8 @@ int kipc_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = kipc_nl_fill_limits(msg, &li, info->snd_portid, info->snd_seq,
-				  0);
+	ret = kipc_nl_fill_limits(msg, &li, current_user_ns(),
+				  info->snd_portid, info->snd_seq, 0);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -417,7 +450,9 @@ static int kipc_nl_limits_dump_one(struct kipc_limits_info *li, void *arg)
 {
 	struct kipc_nl_limits_dump *d = arg;
 
-	return kipc_nl_fill_limits(d->skb, li, NETLINK_CB(d->cb->skb).portid,
+	return kipc_nl_fill_limits(d->skb, li,
+				   kipc_nl_dump_ctx(d->cb)->ids.user_ns,
+				   NETLINK_CB(d->cb->skb).portid,
 				   d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
 }
 

@@ -546,7 +546,8 @@ static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	spin_unlock(&sem->lock);
 }
 
-static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
+static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
+			    struct pid_namespace *pid_ns)
 {
 	struct kipc_sem *sem = to_sem(obj);
 	struct kipc_sem_undo *undo;
@@ -562,7 +563,7 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 	timeouts = sem->timeouts;
 	recovered = sem->recovered;
 	otime = sem->otime;
-	lpid = pid_vnr(sem->lpid);
+	lpid = pid_nr_ns(sem->lpid, pid_ns);
 	list_for_each_entry(undo, &sem->undos, node) {
 		if (undo->units) {
 			undo_holders++;
