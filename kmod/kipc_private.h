@@ -19,7 +19,9 @@
  * and kipc_lock is never taken under a spinlock. The one mutex that nests
  * the other way is a region's shm->lock: resize recharges the limits with
  * it held (shm->lock, then kipc_lock), so nothing may take shm->lock under
- * kipc_lock; the netlink walk reads a region without it.
+ * kipc_lock; the netlink walk reads a region without it. The monitor's
+ * kipc_nl_subs_lock (a mutex, netlink.c) nests inside kipc_lock: events
+ * are sent under both, and nothing takes kipc_lock under it.
  *
  * References
  * ==========
@@ -36,6 +38,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/ktime.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/refcount.h>
@@ -74,7 +77,8 @@ extern unsigned int kipc_spin_max_us;
  *	with EIDRM; the object is freed when its last reference goes
  * @release: an object fd's open file description is being released; optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
- * @fill_nl: add the type's netlink attributes to an object message
+ * @fill_nl: add the type's netlink attributes to an object message, pids
+ *	in the requester's pid namespace @pid_ns
  * @init: create the type's caches at module load
  * @exit: destroy them at module unload
  */
@@ -90,7 +94,8 @@ struct kipc_type_ops {
 	void (*remove)(struct kipc_object *obj);
 	void (*release)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
-	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj);
+	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj,
+		       struct pid_namespace *pid_ns);
 	int (*init)(void);
 	void (*exit)(void);
 };
@@ -395,7 +400,6 @@ bool kipc_spin_more(struct kipc_spin *spin);
 /* netlink.c */
 int kipc_netlink_init(void);
 void kipc_nl_event(struct kipc_object *obj, u8 event);
-void kipc_nl_prune(void);
 void kipc_netlink_exit(void);
 
 /*

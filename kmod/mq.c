@@ -1645,7 +1645,8 @@ struct kipc_mq_stats {
 	pid_t lspid, lrpid;
 };
 
-static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
+static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
+			   struct pid_namespace *pid_ns)
 {
 	struct kipc_mq *mq = to_mq(obj);
 	struct kipc_mq_stats st;
@@ -1660,8 +1661,8 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 	st.recvs = mq->recvs;
 	st.stime = mq->stime;
 	st.rtime = mq->rtime;
-	st.lspid = pid_vnr(mq->lspid);
-	st.lrpid = pid_vnr(mq->lrpid);
+	st.lspid = pid_nr_ns(mq->lspid, pid_ns);
+	st.lrpid = pid_nr_ns(mq->lrpid, pid_ns);
 	spin_unlock(&mq->lock);
 
 	if (nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGS, mq->max_msgs) ||

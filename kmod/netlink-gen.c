@@ -47,7 +47,7 @@ static const struct nla_policy kipc_limits_set_nl_policy[KIPC_A_LIMITS_RESET + 1
 };
 
 /* Ops table for kipc */
-const struct genl_split_ops kipc_nl_ops[7] = {
+const struct genl_split_ops kipc_nl_ops[8] = {
 	{
 		.cmd		= KIPC_CMD_OBJ_GET,
 		.doit		= kipc_nl_obj_get_doit,
@@ -96,6 +96,11 @@ const struct genl_split_ops kipc_nl_ops[7] = {
 		.policy		= kipc_limits_set_nl_policy,
 		.maxattr	= KIPC_A_LIMITS_RESET,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= KIPC_CMD_MONITOR_SUBSCRIBE,
+		.doit	= kipc_nl_monitor_subscribe_doit,
+		.flags	= GENL_CMD_CAP_DO,
 	},
 };
 

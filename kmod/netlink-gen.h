@@ -14,7 +14,7 @@
 #include <linux/kipc.h>
 
 /* Ops table for kipc */
-extern const struct genl_split_ops kipc_nl_ops[7];
+extern const struct genl_split_ops kipc_nl_ops[8];
 
 int kipc_nl_obj_dump_start(struct netlink_callback *cb);
 int kipc_nl_limits_dump_start(struct netlink_callback *cb);
@@ -27,6 +27,7 @@ int kipc_nl_obj_remove_doit(struct sk_buff *skb, struct genl_info *info);
 int kipc_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info);
 int kipc_nl_limits_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info);
+int kipc_nl_monitor_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	KIPC_NLGRP_MONITOR,

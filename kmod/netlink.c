@@ -8,17 +8,19 @@
  * Every request sees only the objects of the caller's IPC namespace. A dump
  * pins that namespace in ->start and walks the id table from where the last
  * part stopped, so objects created or destroyed during a dump never make it
- * repeat or skip the others.
+ * repeat or skip the others. It also pins the requester's user and pid
+ * namespaces and gives every uid, gid and pid in them: its later parts are
+ * filled in the context of whoever reads the socket, which may be another
+ * process in other namespaces.
  *
- * Events go to the "monitor" group. A listener gets only the events of the
- * IPC namespace it subscribed from: the family's bind hook, which runs in the
- * subscriber's context, records that namespace in the per-socket private
- * data of the subscriber's generic netlink sockets, and each event is sent
- * through a filter that compares it.
+ * Events go to the "monitor" group, and only to the sockets that asked for
+ * them with the monitor-subscribe request: each hears the events of the IPC
+ * namespace it subscribed from, with the actor in its own pid and user
+ * namespaces.
  */
-#include <linux/fdtable.h>
-#include <linux/file.h>
+#include <linux/hashtable.h>
 #include <linux/net.h>
+#include <linux/netlink.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <net/net_namespace.h>
@@ -30,10 +32,27 @@
 
 static struct genl_family kipc_genl_family;
 
-static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
-			    u32 portid, u32 seq, int flags)
+/*
+ * The namespaces in which a reply gives uids, gids and pids: the
+ * requester's. A dump captures them at its start, since its later parts
+ * are filled in the context of whoever calls recvmsg().
+ */
+struct kipc_nl_ids {
+	struct user_namespace *user_ns;
+	struct pid_namespace *pid_ns;
+};
+
+static void kipc_nl_ids_current(struct kipc_nl_ids *ids)
 {
-	struct user_namespace *uns = current_user_ns();
+	ids->user_ns = current_user_ns();
+	ids->pid_ns = task_active_pid_ns(current);
+}
+
+static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
+			    const struct kipc_nl_ids *ids, u32 portid, u32 seq,
+			    int flags)
+{
+	struct user_namespace *uns = ids->user_ns;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kipc_genl_family, flags,
@@ -51,13 +70,14 @@ static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
 	    nla_put_u32(skb, KIPC_A_OBJ_CGID,
 			from_kgid_munged(uns, obj->cgid)) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MODE, obj->mode) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_CPID, pid_vnr(obj->cpid)) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_CPID,
+			pid_nr_ns(obj->cpid, ids->pid_ns)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_CTIME, obj->ctime,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_STATE, kipc_obj_state(obj)) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_BYTES, obj->bytes,
 			      KIPC_A_OBJ_PAD) ||
-	    obj->ops->fill_nl(skb, obj)) {
+	    obj->ops->fill_nl(skb, obj, ids->pid_ns)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -68,14 +88,15 @@ static int kipc_nl_fill_obj(struct sk_buff *skb, struct kipc_object *obj,
 struct kipc_nl_get {
 	struct sk_buff *skb;
 	struct genl_info *info;
+	struct kipc_nl_ids ids;
 };
 
 static int kipc_nl_get_one(struct kipc_object *obj, void *arg)
 {
 	struct kipc_nl_get *get = arg;
 
-	return kipc_nl_fill_obj(get->skb, obj, get->info->snd_portid,
-				get->info->snd_seq, 0);
+	return kipc_nl_fill_obj(get->skb, obj, &get->ids,
+				get->info->snd_portid, get->info->snd_seq, 0);
 }
 
 /*
@@ -138,6 +159,7 @@ int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = kipc_nl_obj_sel(info, &sel);
 	if (ret)
 		return ret;
+	kipc_nl_ids_current(&get.ids);
 	get.skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!get.skb)
 		return -ENOMEM;
@@ -152,11 +174,13 @@ int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * A dump's state in cb->ctx: the pinned namespace, where to go on, and the
- * type filter of an object dump (0: all).
+ * A dump's state in cb->ctx: the pinned IPC namespace, the requester's user
+ * and pid namespaces (pinned too), where to go on, and the type filter of
+ * an object dump (0: all).
  */
 struct kipc_nl_dump_ctx {
 	struct ipc_namespace *ns;
+	struct kipc_nl_ids ids;
 	unsigned long pos;
 	u32 type;
 };
@@ -186,6 +210,9 @@ static void kipc_nl_dump_begin(struct netlink_callback *cb)
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
 
 	ctx->ns = get_ipc_ns(current->nsproxy->ipc_ns);
+	kipc_nl_ids_current(&ctx->ids);
+	get_user_ns(ctx->ids.user_ns);
+	get_pid_ns(ctx->ids.pid_ns);
 	ctx->pos = 0;
 	ctx->type = 0;
 }
@@ -213,7 +240,11 @@ int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 
 int kipc_nl_dump_done(struct netlink_callback *cb)
 {
-	kipc_put_ipc_ns(kipc_nl_dump_ctx(cb)->ns);
+	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
+
+	kipc_put_ipc_ns(ctx->ns);
+	put_user_ns(ctx->ids.user_ns);
+	put_pid_ns(ctx->ids.pid_ns);
 	return 0;
 }
 
@@ -229,7 +260,8 @@ static int kipc_nl_dump_one(struct kipc_object *obj, void *arg)
 
 	if (d->type && obj->ops->type != d->type)
 		return 0;
-	return kipc_nl_fill_obj(d->skb, obj, NETLINK_CB(d->cb->skb).portid,
+	return kipc_nl_fill_obj(d->skb, obj, &kipc_nl_dump_ctx(d->cb)->ids,
+				NETLINK_CB(d->cb->skb).portid,
 				d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
 }
 
@@ -322,9 +354,9 @@ int kipc_nl_obj_remove_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 static int kipc_nl_fill_limits(struct sk_buff *skb, struct kipc_limits_info *li,
-			       u32 portid, u32 seq, int flags)
+			       struct user_namespace *uns, u32 portid, u32 seq,
+			       int flags)
 {
-	struct user_namespace *uns = current_user_ns();
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &kipc_genl_family, flags,
@@ -400,8 +432,8 @@ int kipc_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = kipc_nl_fill_limits(msg, &li, info->snd_portid, info->snd_seq,
-				  0);
+	ret = kipc_nl_fill_limits(msg, &li, current_user_ns(),
+				  info->snd_portid, info->snd_seq, 0);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -418,7 +450,9 @@ static int kipc_nl_limits_dump_one(struct kipc_limits_info *li, void *arg)
 {
 	struct kipc_nl_limits_dump *d = arg;
 
-	return kipc_nl_fill_limits(d->skb, li, NETLINK_CB(d->cb->skb).portid,
+	return kipc_nl_fill_limits(d->skb, li,
+				   kipc_nl_dump_ctx(d->cb)->ids.user_ns,
+				   NETLINK_CB(d->cb->skb).portid,
 				   d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
 }
 
@@ -504,160 +538,283 @@ int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 #if KIPC_HAVE_NL_MONITOR
 /*
- * The IPC namespace of each monitor socket, indexed by its struct sock. An
- * entry holds a reference on the sock, so that its address cannot be reused
- * by another socket while the entry exists, and one on the namespace. Entries
- * of closed sockets are pruned when a member of the group closes (the unbind
- * hook runs after netlink_release() has orphaned it), before the reaper looks
- * for dead namespaces, at the next subscription, and at exit, so a closed
- * monitor does not keep its namespace alive. (genl's own per-socket private
- * data would do this, but it is not exported to modules.)
+ * Monitor subscriptions. A socket subscribes with the monitor-subscribe
+ * request, which names it exactly (NETLINK_CB(skb).sk); joining the group
+ * alone hears nothing. The subscription records the caller's IPC namespace,
+ * whose events the socket hears, and its pid and user namespaces, in which
+ * the actor of each event is given. It holds a reference on the sock, so
+ * that its address is not reused by another socket while it exists, and is
+ * dropped by the NETLINK_URELEASE notifier when the socket is released (its
+ * last file closed), or at module exit.
+ *
+ * Subscribers of one IPC namespace that share a network namespace and see
+ * ids through the same pid and user namespaces form a view: an event is
+ * built once per view, with the actor translated for it, and multicast to
+ * the group in the view's network namespace through a filter that passes
+ * only the view's sockets. (genl's own per-socket private data would do
+ * this, but it is not exported to modules.)
  */
-static DEFINE_XARRAY(kipc_nl_socks);
-
-static void kipc_nl_sock_drop(unsigned long idx, struct ipc_namespace *ns)
-{
-	if (xa_cmpxchg(&kipc_nl_socks, idx, ns, NULL, 0) != ns)
-		return;
-	kipc_put_ipc_ns(ns);
-	sock_put((struct sock *)idx);
-}
 
 /*
- * Serializes pruning: a sock is only looked at while its entry, and so its
- * reference, is there, which another pruner could otherwise drop between
- * the lookup and the look. Taken inside genl's cb_lock (bind and unbind).
+ * A user (kuid, in every namespace) holds at most
+ * KIPC_NL_MONITOR_MAX_PER_USER subscriptions (uapi kipc.h): each pins a
+ * sock and namespaces, and costs every event a message.
  */
-static DEFINE_MUTEX(kipc_nl_socks_lock);
-
-static void kipc_nl_socks_prune(bool all)
-{
-	struct ipc_namespace *ns;
-	unsigned long idx;
-
-	mutex_lock(&kipc_nl_socks_lock);
-	xa_for_each(&kipc_nl_socks, idx, ns)
-		if (all || sock_flag((struct sock *)idx, SOCK_DEAD))
-			kipc_nl_sock_drop(idx, ns);
-	mutex_unlock(&kipc_nl_socks_lock);
-}
-
-static bool kipc_nl_is_genl(struct file *file)
-{
-	struct socket *sock = sock_from_file(file);
-
-	return sock && sock->sk && sock->sk->sk_family == AF_NETLINK &&
-	       sock->sk->sk_protocol == NETLINK_GENERIC;
-}
-
-/* iterate_fd(): the next generic netlink socket without a namespace. */
-static int kipc_nl_find_unbound(const void *arg, struct file *file,
-				unsigned int fd)
-{
-	if (!kipc_nl_is_genl(file))
-		return 0;
-	if (xa_load(&kipc_nl_socks, (unsigned long)sock_from_file(file)->sk))
-		return 0;
-	return fd + 1;
-}
-
-/*
- * A socket of the current task joins the monitor group. Which one is not
- * said, so every generic netlink socket of the task that has no namespace
- * yet, and that no other task shares, gets the task's: they are the task's
- * own, and only this family's events look at it.
+/**
+ * struct kipc_nl_view - the subscribers that get the same event message
+ * @node: in kipc_nl_views, hashed by @ipc_ns
+ * @ipc_ns: whose events they hear (a reference)
+ * @net: the network namespace of their sockets (their socks pin it)
+ * @pid_ns: in which the actor's pid is given (a reference)
+ * @user_ns: in which the actor's uid is given (a reference)
+ * @subs: subscriptions of this view
+ *
+ * All fields are protected by kipc_nl_subs_lock.
  */
-static int kipc_nl_monitor_bind(int group)
-{
-	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
-	unsigned int next = 0;
-	struct file *file;
+struct kipc_nl_view {
+	struct hlist_node node;
+	struct ipc_namespace *ipc_ns;
+	struct net *net;
+	struct pid_namespace *pid_ns;
+	struct user_namespace *user_ns;
+	unsigned int subs;
+};
+
+/**
+ * struct kipc_nl_sub - one subscribed socket
+ * @node: in kipc_nl_ports, hashed by @portid
+ * @sk: the socket (a reference); the index of kipc_nl_socks
+ * @net: its network namespace
+ * @portid: its port id, by which NETLINK_URELEASE names it
+ * @uid: the user charged for it
+ * @view: its view
+ *
+ * All fields are protected by kipc_nl_subs_lock.
+ */
+struct kipc_nl_sub {
+	struct hlist_node node;
 	struct sock *sk;
-	int found, ret;
-	long refs;
+	struct net *net;
+	u32 portid;
+	kuid_t uid;
+	struct kipc_nl_view *view;
+};
 
-	kipc_nl_socks_prune(false);
-	if (!current->files)
-		return -EINVAL;
-	refs = atomic_read(&current->files->count) > 1 ? 3 : 2;
-	while ((found = iterate_fd(current->files, next, kipc_nl_find_unbound,
-				   NULL)) > 0) {
-		next = found;
-		file = fget(found - 1);
-		if (!file)
-			continue;
-		/*
-		 * A socket shared with another task (inherited across fork,
-		 * or passed) may be that task's: it stays unmarked, and so
-		 * hears no events, rather than take this task's namespace.
-		 * One reference is this file table's, one is ours, and with
-		 * a shared table the subscribing call's fdget() holds one.
-		 */
-		if (!kipc_nl_is_genl(file) || file_count(file) > refs) {
-			fput(file);
-			continue;
+/*
+ * Protects the tables below. Taken under kipc_lock by the event path, and
+ * by the subscribe request and the release notifier, which take nothing
+ * under it.
+ */
+static DEFINE_MUTEX(kipc_nl_subs_lock);
+/* sock -> struct kipc_nl_sub (protected by kipc_nl_subs_lock) */
+static DEFINE_XARRAY(kipc_nl_socks);
+/* kuid -> subscriptions, as an xa_mk_value (protected by kipc_nl_subs_lock) */
+static DEFINE_XARRAY(kipc_nl_users);
+static DEFINE_HASHTABLE(kipc_nl_views, 6); /* (protected by kipc_nl_subs_lock) */
+static DEFINE_HASHTABLE(kipc_nl_ports, 6); /* (protected by kipc_nl_subs_lock) */
+
+static struct kipc_nl_view *kipc_nl_view_get(struct net *net)
+{
+	struct ipc_namespace *ipc_ns = current->nsproxy->ipc_ns;
+	struct pid_namespace *pid_ns = task_active_pid_ns(current);
+	struct user_namespace *user_ns = current_user_ns();
+	struct kipc_nl_view *view;
+
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	hash_for_each_possible(kipc_nl_views, view, node, (unsigned long)ipc_ns)
+		if (view->ipc_ns == ipc_ns && view->net == net &&
+		    view->pid_ns == pid_ns && view->user_ns == user_ns) {
+			view->subs++;
+			return view;
 		}
-		sk = sock_from_file(file)->sk;
-		sock_hold(sk);
-		get_ipc_ns(ns);
-		ret = xa_insert(&kipc_nl_socks, (unsigned long)sk, ns,
-				GFP_KERNEL_ACCOUNT);
-		if (ret) {
-			kipc_put_ipc_ns(ns);
-			sock_put(sk);
-		}
-		fput(file);
-		/* -EBUSY: another subscriber of the same socket was first. */
-		if (ret && ret != -EBUSY)
-			return ret;
+	view = kzalloc(sizeof(*view), GFP_KERNEL_ACCOUNT);
+	if (!view)
+		return NULL;
+	view->ipc_ns = get_ipc_ns(ipc_ns);
+	view->net = net;
+	view->pid_ns = get_pid_ns(pid_ns);
+	view->user_ns = get_user_ns(user_ns);
+	view->subs = 1;
+	hash_add(kipc_nl_views, &view->node, (unsigned long)ipc_ns);
+	return view;
+}
+
+static void kipc_nl_view_put(struct kipc_nl_view *view)
+{
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	if (--view->subs)
+		return;
+	hash_del(&view->node);
+	kipc_put_ipc_ns(view->ipc_ns);
+	put_pid_ns(view->pid_ns);
+	put_user_ns(view->user_ns);
+	kfree(view);
+}
+
+/* Charge a subscription to @uid: 0, or -EMFILE beyond the limit. */
+static int kipc_nl_user_charge(kuid_t uid)
+{
+	unsigned long n = 0;
+	void *entry;
+
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	entry = xa_load(&kipc_nl_users, __kuid_val(uid));
+	if (entry)
+		n = xa_to_value(entry);
+	if (n >= KIPC_NL_MONITOR_MAX_PER_USER)
+		return -EMFILE;
+	return xa_err(xa_store(&kipc_nl_users, __kuid_val(uid),
+			       xa_mk_value(n + 1), GFP_KERNEL_ACCOUNT));
+}
+
+static void kipc_nl_user_uncharge(kuid_t uid)
+{
+	unsigned long n;
+
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	n = xa_to_value(xa_load(&kipc_nl_users, __kuid_val(uid)));
+	if (n > 1)
+		xa_store(&kipc_nl_users, __kuid_val(uid), xa_mk_value(n - 1),
+			 GFP_NOWAIT);	/* replaces an entry: never allocates */
+	else
+		xa_erase(&kipc_nl_users, __kuid_val(uid));
+}
+
+static void kipc_nl_sub_free(struct kipc_nl_sub *sub)
+{
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	hash_del(&sub->node);
+	xa_erase(&kipc_nl_socks, (unsigned long)sub->sk);
+	kipc_nl_user_uncharge(sub->uid);
+	kipc_nl_view_put(sub->view);
+	sock_put(sub->sk);
+	kfree(sub);
+}
+
+int kipc_nl_monitor_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sock *sk = NETLINK_CB(skb).sk;
+	struct kipc_nl_sub *sub;
+	int ret;
+
+	ret = kipc_nl_no_attrs(info->nlhdr, info->extack);
+	if (ret)
+		return ret;
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	if (!sub)
+		return -ENOMEM;
+	sub->sk = sk;
+	sub->net = sock_net(sk);
+	sub->portid = NETLINK_CB(skb).portid;
+	sub->uid = current_euid();
+
+	mutex_lock(&kipc_nl_subs_lock);
+	if (xa_load(&kipc_nl_socks, (unsigned long)sk)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket is already subscribed");
+		ret = -EBUSY;
+		goto out_unlock;
 	}
+	ret = kipc_nl_user_charge(sub->uid);
+	if (ret) {
+		if (ret == -EMFILE)
+			NL_SET_ERR_MSG(info->extack,
+				       "too many monitor subscriptions of this user");
+		goto out_unlock;
+	}
+	ret = -ENOMEM;
+	sub->view = kipc_nl_view_get(sub->net);
+	if (!sub->view)
+		goto out_uncharge;
+	ret = xa_insert(&kipc_nl_socks, (unsigned long)sk, sub,
+			GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_view;
+	sock_hold(sk);
+	hash_add(kipc_nl_ports, &sub->node, sub->portid);
+	mutex_unlock(&kipc_nl_subs_lock);
 	return 0;
+
+out_view:
+	kipc_nl_view_put(sub->view);
+out_uncharge:
+	kipc_nl_user_uncharge(sub->uid);
+out_unlock:
+	mutex_unlock(&kipc_nl_subs_lock);
+	kfree(sub);
+	return ret;
 }
 
 /*
- * A socket left the group: by NETLINK_DROP_MEMBERSHIP, or by closing, in
- * which case it is already dead and its entry goes.
+ * A netlink socket was released: drop its subscription. Its port id may
+ * already be another socket's, which is alive; the released one is dead.
  */
-static void kipc_nl_monitor_unbind(int group)
+static int kipc_nl_release_notify(struct notifier_block *nb,
+				  unsigned long state, void *ptr)
 {
-	kipc_nl_socks_prune(false);
+	struct netlink_notify *n = ptr;
+	struct kipc_nl_sub *sub;
+	struct hlist_node *tmp;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	mutex_lock(&kipc_nl_subs_lock);
+	hash_for_each_possible_safe(kipc_nl_ports, sub, tmp, node, n->portid)
+		if (sub->portid == n->portid && net_eq(sub->net, n->net) &&
+		    sock_flag(sub->sk, SOCK_DEAD))
+			kipc_nl_sub_free(sub);
+	mutex_unlock(&kipc_nl_subs_lock);
+	return NOTIFY_DONE;
 }
 
-/* netlink_broadcast_filtered(): true drops the event for @dsk. */
+static struct notifier_block kipc_nl_release_nb = {
+	.notifier_call = kipc_nl_release_notify,
+};
+
+static void kipc_nl_subs_free_all(void)
+{
+	struct kipc_nl_sub *sub;
+	struct hlist_node *tmp;
+	int bkt;
+
+	mutex_lock(&kipc_nl_subs_lock);
+	hash_for_each_safe(kipc_nl_ports, bkt, tmp, sub, node)
+		kipc_nl_sub_free(sub);
+	mutex_unlock(&kipc_nl_subs_lock);
+}
+
+/*
+ * netlink_broadcast_filtered(): true drops the event for @dsk. The sender
+ * holds kipc_nl_subs_lock, so a subscription found here stays.
+ */
 static int kipc_nl_monitor_filter(struct sock *dsk, struct sk_buff *skb,
 				  void *data)
 {
-	return xa_load(&kipc_nl_socks, (unsigned long)dsk) != data;
+	struct kipc_nl_sub *sub = xa_load(&kipc_nl_socks, (unsigned long)dsk);
+
+	return !sub || sub->view != data;
 }
 
 static const struct genl_multicast_group kipc_nl_mcgrps[] = {
 	[KIPC_NLGRP_MONITOR] = { .name = KIPC_MCGRP_MONITOR, },
 };
 
-/*
- * Send @obj's @event to the monitor listeners of its IPC namespace, in every
- * network namespace. Called with kipc_lock held, which orders the events.
- */
-void kipc_nl_event(struct kipc_object *obj, u8 event)
+/* Send @obj's @event to the subscribers of @view, the actor given in it. */
+static void kipc_nl_event_view(struct kipc_object *obj, u8 event,
+			       struct kipc_nl_view *view)
 {
 	u32 group = kipc_genl_family.mcgrp_offset + KIPC_NLGRP_MONITOR;
-	struct user_namespace *uns = obj->ipc_ns->user_ns;
-	struct sk_buff *skb, *tmp;
-	bool listeners = false;
-	bool kthread;
-	struct net *net;
+	struct sk_buff *skb;
+	u32 pid = 0, uid = 0;
 	void *hdr;
 
-	rcu_read_lock();
-	for_each_net_rcu(net)
-		if (netlink_has_listeners(net->genl_sock, group)) {
-			listeners = true;
-			break;
-		}
-	rcu_read_unlock();
-	if (!listeners)
+	lockdep_assert_held(&kipc_nl_subs_lock);
+	if (!netlink_has_listeners(view->net->genl_sock, group))
 		return;
-
+	if (!(current->flags & PF_KTHREAD)) {
+		pid = task_tgid_nr_ns(current, view->pid_ns);
+		uid = from_kuid_munged(view->user_ns, current_euid());
+	}
 	/* Sized to fit: listeners' receive buffers are charged truesize. */
 	skb = genlmsg_new(nla_total_size_64bit(sizeof(u64)) +
 			  nla_total_size(obj->name_len + 1) +
@@ -667,52 +824,69 @@ void kipc_nl_event(struct kipc_object *obj, u8 event)
 	hdr = genlmsg_put(skb, 0, 0, &kipc_genl_family, 0, event);
 	if (!hdr)
 		goto out_free;
-	kthread = current->flags & PF_KTHREAD;
 	if (nla_put_u64_64bit(skb, KIPC_A_OBJ_ID, obj->id, KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_TYPE, obj->ops->type) ||
 	    nla_put_string(skb, KIPC_A_OBJ_NAME, obj->name) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_NS, obj->ipc_ns->ns.inum) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_ACTOR_PID,
-			kthread ? 0 : task_tgid_vnr(current)) ||
-	    nla_put_u32(skb, KIPC_A_OBJ_ACTOR_UID,
-			kthread ? 0 : from_kuid_munged(uns, current_euid())))
+	    nla_put_u32(skb, KIPC_A_OBJ_ACTOR_PID, pid) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_ACTOR_UID, uid))
 		goto out_free;
 	genlmsg_end(skb, hdr);
+	nlmsg_multicast_filtered(view->net->genl_sock, skb, 0, group,
+				 GFP_KERNEL, kipc_nl_monitor_filter, view);
+	return;
 
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (!netlink_has_listeners(net->genl_sock, group))
-			continue;
-		tmp = skb_clone(skb, GFP_ATOMIC);
-		if (!tmp)
-			break;
-		nlmsg_multicast_filtered(net->genl_sock, tmp, 0, group,
-					 GFP_ATOMIC, kipc_nl_monitor_filter,
-					 obj->ipc_ns);
-	}
-	rcu_read_unlock();
 out_free:
 	nlmsg_free(skb);
+}
+
+/*
+ * Send @obj's @event to the subscribers of its IPC namespace. Called with
+ * kipc_lock held, which orders the events.
+ */
+void kipc_nl_event(struct kipc_object *obj, u8 event)
+{
+	struct kipc_nl_view *view;
+
+	mutex_lock(&kipc_nl_subs_lock);
+	hash_for_each_possible(kipc_nl_views, view, node,
+			       (unsigned long)obj->ipc_ns)
+		if (view->ipc_ns == obj->ipc_ns)
+			kipc_nl_event_view(obj, event, view);
+	mutex_unlock(&kipc_nl_subs_lock);
+}
+
+static int kipc_nl_monitor_init(void)
+{
+	return netlink_register_notifier(&kipc_nl_release_nb);
+}
+
+static void kipc_nl_monitor_exit(void)
+{
+	netlink_unregister_notifier(&kipc_nl_release_nb);
+	kipc_nl_subs_free_all();
 }
 #else
 void kipc_nl_event(struct kipc_object *obj, u8 event)
 {
 }
 
-static void kipc_nl_socks_prune(bool all)
+int kipc_nl_monitor_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "no monitor on this kernel: it needs Linux 6.9 or later");
+	return -EOPNOTSUPP;
+}
+
+static int kipc_nl_monitor_init(void)
+{
+	return 0;
+}
+
+static void kipc_nl_monitor_exit(void)
 {
 }
 #endif
-
-/*
- * Let go of the namespaces of closed monitor sockets. The reaper calls this
- * before it looks for dead namespaces: a closed socket that had no group of
- * its own (every genl socket of a subscriber is marked) is not unbound.
- */
-void kipc_nl_prune(void)
-{
-	kipc_nl_socks_prune(false);
-}
 
 #if !KIPC_HAVE_GENL_SPLIT_OPS
 /*
@@ -773,8 +947,6 @@ static struct genl_family kipc_genl_family __ro_after_init = {
 #if KIPC_HAVE_NL_MONITOR
 	.mcgrps = kipc_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(kipc_nl_mcgrps),
-	.bind = kipc_nl_monitor_bind,
-	.unbind = kipc_nl_monitor_unbind,
 #endif
 };
 
@@ -785,9 +957,14 @@ int kipc_netlink_init(void)
 #if !KIPC_HAVE_GENL_SPLIT_OPS
 	kipc_genl_family.n_ops = kipc_nl_compat_build();
 #endif
-	ret = genl_register_family(&kipc_genl_family);
+	ret = kipc_nl_monitor_init();
 	if (ret)
 		return ret;
+	ret = genl_register_family(&kipc_genl_family);
+	if (ret) {
+		kipc_nl_monitor_exit();
+		return ret;
+	}
 	kipc_events_enable(true);
 	return 0;
 }
@@ -799,5 +976,5 @@ void kipc_netlink_exit(void)
 {
 	kipc_events_enable(false);
 	genl_unregister_family(&kipc_genl_family);
-	kipc_nl_socks_prune(true);
+	kipc_nl_monitor_exit();
 }

@@ -961,7 +961,6 @@ static void kipc_reap_locked(void)
 
 void kipc_reap(void)
 {
-	kipc_nl_prune();
 	mutex_lock(&kipc_lock);
 	kipc_reap_locked();
 	mutex_unlock(&kipc_lock);
@@ -971,7 +970,6 @@ static void kipc_reaper_fn(struct work_struct *work)
 {
 	bool again;
 
-	kipc_nl_prune();
 	mutex_lock(&kipc_lock);
 	kipc_reap_locked();
 	again = !list_empty(&kipc_namespaces);

@@ -513,7 +513,8 @@ static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	spin_unlock(&sem->lock);
 }
 
-static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
+static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
+			    struct pid_namespace *pid_ns)
 {
 	struct kipc_sem *sem = to_sem(obj);
 	u64 waits, posts, timeouts, recovered, otime, undo_units;
@@ -528,7 +529,7 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
 	timeouts = sem->timeouts;
 	recovered = sem->recovered;
 	otime = sem->otime;
-	lpid = pid_vnr(sem->lpid);
+	lpid = pid_nr_ns(sem->lpid, pid_ns);
 	undo_holders = sem->undo_holders;
 	undo_units = sem->undo_units;
 	spin_unlock(&sem->lock);

@@ -461,7 +461,7 @@ out_unlock:
  * @swapped: pages in swap
  * @atime: last mapping
  * @dtime: last unmapping
- * @lpid: last mapper, in the caller's pid namespace
+ * @lpid: last mapper, in the pid namespace asked for
  */
 struct kipc_shm_stats {
 	u64 size;
@@ -474,7 +474,8 @@ struct kipc_shm_stats {
 	pid_t lpid;
 };
 
-static void kipc_shm_get_stats(struct kipc_shm *shm, struct kipc_shm_stats *st)
+static void kipc_shm_get_stats(struct kipc_shm *shm, struct kipc_shm_stats *st,
+			       struct pid_namespace *pid_ns)
 {
 	struct inode *inode = file_inode(shm->shm_file);
 
@@ -487,7 +488,7 @@ static void kipc_shm_get_stats(struct kipc_shm *shm, struct kipc_shm_stats *st)
 	st->nattch = shm->nattch;
 	st->atime = shm->atime;
 	st->dtime = shm->dtime;
-	st->lpid = pid_vnr(shm->lpid);
+	st->lpid = pid_nr_ns(shm->lpid, pid_ns);
 	spin_unlock(&shm->stat_lock);
 }
 
@@ -499,7 +500,7 @@ static int kipc_shm_stat_ioctl(struct kipc_ucmd *ucmd)
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	kipc_shm_get_stats(shm, &st);
+	kipc_shm_get_stats(shm, &st, task_active_pid_ns(current));
 	cmd->out_size = st.size;
 	cmd->out_nattch = st.nattch;
 	cmd->out_seals = st.seals;
@@ -586,11 +587,12 @@ static void kipc_shm_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	attr->shm.flags = to_shm(obj)->exec ? KIPC_SHM_EXEC : 0;
 }
 
-static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj)
+static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
+			    struct pid_namespace *pid_ns)
 {
 	struct kipc_shm_stats st;
 
-	kipc_shm_get_stats(to_shm(obj), &st);
+	kipc_shm_get_stats(to_shm(obj), &st, pid_ns);
 	if (nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_SIZE, st.size,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_SHM_NATTCH, st.nattch) ||

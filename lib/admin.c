@@ -1055,8 +1055,10 @@ out:
 
 KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 {
+	struct kipc_admin_req req = { .cmd = KIPC_CMD_MONITOR_SUBSCRIBE };
 	int saved_errno = errno;
 	struct kipc_admin *ka;
+	struct nl_msg *msg;
 	int ret, grp;
 
 	ret = kipc_admin_open(&ka);
@@ -1069,6 +1071,19 @@ KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 						 kipc_admin_nlerr(grp);
 		goto out_close;
 	}
+	/*
+	 * Subscribe this socket, then join: a member hears only once it is
+	 * subscribed, and no event can then come before the ACK.
+	 */
+	msg = kipc_admin_msg(ka, KIPC_CMD_MONITOR_SUBSCRIBE, NLM_F_ACK);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	ret = kipc_admin_talk(ka, msg, &req);
+	nlmsg_free(msg);
+	if (ret < 0)
+		goto out_close;
 	if (setsockopt(nl_socket_get_fd(ka->sk), SOL_NETLINK,
 		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
 		ret = -errno;

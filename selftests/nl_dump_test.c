@@ -377,4 +377,158 @@ TEST_F(nld, dump_10000_while_changing)
 	test_wait_child(pid);
 }
 
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -errno;
+}
+
+#define IDS_OBJS	300
+
+/* The u32 attribute @type of a family message, or ~0U if absent. */
+static __u32 nl_attr_u32(const struct nlmsghdr *nlh, int type)
+{
+	const struct nlattr *nla;
+	int len;
+
+	nla = (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	for (; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= len;
+	     len -= NLA_ALIGN(nla->nla_len),
+	     nla = (const void *)((const char *)nla + NLA_ALIGN(nla->nla_len)))
+		if ((nla->nla_type & NLA_TYPE_MASK) == type &&
+		    nla->nla_len == NLA_HDRLEN + 4)
+			return *(const __u32 *)((const char *)nla + NLA_HDRLEN);
+	return ~0U;
+}
+
+/*
+ * A dump is filled part by part as its socket is read, by whoever reads
+ * it; its ids must be those of the process that asked for it. A process in
+ * a new user namespace (uid and gid 0 inside, KIPC_UID1 and KIPC_GID1
+ * outside), pid namespace (pid 1) and IPC namespace makes 300 semaphores,
+ * posts each, starts a dump and passes the socket to the test, which reads
+ * it from the initial namespaces: every object, in every part, shows uid,
+ * gid, cuid and cgid 0 and cpid and lpid 1.
+ */
+TEST_F(nld, dump_ids_of_requester)
+{
+	int sv[2], sk, ret = 0, count = 0, parts = 0;
+	pid_t pid;
+	struct kipc_nl gnl;
+	char *buf;
+	bool done = false;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (pid == 0) {
+		char map[64];
+		pid_t g;
+
+		close(sv[0]);
+		/* setuid() made it undumpable: its /proc files are root's. */
+		ASSERT_EQ(0, prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
+		if (unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC)) {
+			ret = -errno;
+			ASSERT_EQ((ssize_t)sizeof(ret),
+				  write(sv[1], &ret, sizeof(ret)));
+			_exit(0);
+		}
+		snprintf(map, sizeof(map), "0 %d 1", KIPC_UID1);
+		ASSERT_EQ(0, write_file("/proc/self/uid_map", map));
+		ASSERT_EQ(0, write_file("/proc/self/setgroups", "deny"));
+		snprintf(map, sizeof(map), "0 %d 1", KIPC_GID1);
+		ASSERT_EQ(0, write_file("/proc/self/gid_map", map));
+		ASSERT_EQ((ssize_t)sizeof(ret), write(sv[1], &ret, sizeof(ret)));
+		g = fork();
+		ASSERT_LE(0, g);
+		if (g == 0) {
+			union kipc_attr a = kipc_attr_of(KIPC_OBJ_SEM);
+			char nm[KIPC_NAME_MAX + 16];
+			struct kipc_nl nl;
+			struct kipc_nl_req req;
+			int i, fd;
+
+			ASSERT_EQ(1, getpid());
+			for (i = 0; i < IDS_OBJS; i++) {
+				snprintf(nm, sizeof(nm), "%s.s%d", self->name,
+					 i);
+				fd = kipc_open(KIPC_OBJ_SEM, nm, KIPC_NEW, 0600,
+					       &a, NULL);
+				ASSERT_LE(0, fd);
+				ASSERT_EQ(0, kipc_sem_post(fd, 1));
+				close(fd);
+			}
+			test_nl_open(&nl);
+			kipc_nl_req_init(&nl, &req, nl.family, NLM_F_DUMP,
+					 KIPC_CMD_OBJ_GET, KIPC_GENL_VERSION);
+			ASSERT_EQ(0, kipc_nl_send(&nl, &req));
+			/* The first part is filled now, the rest when read. */
+			ASSERT_EQ(0, kipc_send_fd(sv[1], nl.fd));
+			ASSERT_EQ((ssize_t)sizeof(nl),
+				  write(sv[1], &nl, sizeof(nl)));
+			_exit(0);
+		}
+		test_wait_child(g);
+		_exit(0);
+	}
+	close(sv[1]);
+	ASSERT_EQ((ssize_t)sizeof(ret), read(sv[0], &ret, sizeof(ret)));
+	if (ret) {
+		test_wait_child(pid);
+		SKIP(return, "cannot make a user, pid and IPC namespace: %s",
+		     strerror(-ret));
+	}
+	sk = kipc_recv_fd(sv[0]);
+	ASSERT_LE(0, sk);
+	ASSERT_EQ((ssize_t)sizeof(gnl), read(sv[0], &gnl, sizeof(gnl)));
+	test_wait_child(pid);
+	gnl.fd = sk;
+
+	buf = malloc(KIPC_NL_BUF);
+	ASSERT_NE(NULL, buf);
+	while (!done) {
+		struct nlmsghdr *nlh;
+		struct kipc_nl_msg m;
+		ssize_t n;
+
+		n = recv(sk, buf, KIPC_NL_BUF, 0);
+		ASSERT_LT(0, n);
+		parts++;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			ASSERT_EQ(gnl.seq, nlh->nlmsg_seq);
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			ASSERT_EQ(gnl.family, nlh->nlmsg_type);
+			kipc_nl_parse(nlh, &m);
+			ASSERT_TRUE(m.has[KIPC_A_OBJ_UID]);
+			ASSERT_EQ(0U, m.val[KIPC_A_OBJ_UID])
+				TH_LOG("object %d, part %d", count, parts);
+			ASSERT_EQ(0U, m.val[KIPC_A_OBJ_GID]);
+			ASSERT_EQ(0U, m.val[KIPC_A_OBJ_CUID]);
+			ASSERT_EQ(0U, m.val[KIPC_A_OBJ_CGID]);
+			ASSERT_EQ(1U, m.val[KIPC_A_OBJ_CPID])
+				TH_LOG("object %d, part %d", count, parts);
+			ASSERT_EQ(1U, nl_attr_u32(nlh, KIPC_A_OBJ_SEM_LPID));
+			count++;
+		}
+	}
+	free(buf);
+	TH_LOG("%d objects in %d parts", count, parts);
+	ASSERT_EQ(IDS_OBJS, count);
+	ASSERT_LE(3, parts);
+	close(sk);
+	close(sv[0]);
+}
+
 TEST_HARNESS_MAIN

@@ -24,15 +24,22 @@ FIXTURE(mon) {
 	__u32 ns;
 };
 
+static int mon_group(struct kipc_nl *nl);
+
 FIXTURE_SETUP(mon)
 {
 	struct kipc_admin *ka;
-	int ret;
+	struct kipc_nl nl;
+	int grp;
 
-	ret = kipc_admin_monitor_open(&ka);
-	if (ret == -EOPNOTSUPP)
+	/* The group, not the library, says whether there is a monitor. */
+	test_nl_open(&nl);
+	grp = mon_group(&nl);
+	close(nl.fd);
+	if (grp == -ENOENT)
 		SKIP(return, "no monitor group: the kernel (< 6.9) cannot filter events per namespace");
-	ASSERT_EQ(0, ret);
+	ASSERT_LT(0, grp);
+	ASSERT_EQ(0, kipc_admin_monitor_open(&ka));
 	kipc_admin_close(ka);
 	test_name(self->name, "m");
 }
@@ -590,6 +597,491 @@ TEST_F(mon, threaded_subscriber)
 		_exit(0);
 	}
 	test_wait_child(pid);
+}
+
+/* --- the subscribe request, on raw sockets ------------------------------ */
+
+/*
+ * The monitor group's id for a raw socket: > 0, -ENOENT without the group
+ * (a kernel before 6.9), or another -errno.
+ */
+static int mon_group(struct kipc_nl *nl)
+{
+	struct kipc_nl_req req;
+	struct nlmsghdr *nlh;
+	int ret = -ENOENT;
+	char *buf;
+	ssize_t n;
+
+	kipc_nl_req_init(nl, &req, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	kipc_nl_put_attr(&req.nlh, CTRL_ATTR_FAMILY_NAME, KIPC_GENL_NAME,
+			 sizeof(KIPC_GENL_NAME));
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	buf = malloc(KIPC_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	n = recv(nl->fd, buf, KIPC_NL_BUF, 0);
+	if (n < 0) {
+		free(buf);
+		return -errno;
+	}
+	ret = -ENOENT;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+	     nlh = NLMSG_NEXT(nlh, n)) {
+		const struct nlattr *nla, *grp, *a;
+		int len, glen, alen;
+
+		if (nlh->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		nla = (const struct nlattr *)((char *)NLMSG_DATA(nlh) +
+					      GENL_HDRLEN);
+		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+		for (; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+		       nla->nla_len <= len;
+		     len -= NLA_ALIGN(nla->nla_len),
+		     nla = (const void *)((const char *)nla +
+					  NLA_ALIGN(nla->nla_len))) {
+			if ((nla->nla_type & NLA_TYPE_MASK) !=
+			    CTRL_ATTR_MCAST_GROUPS)
+				continue;
+			grp = (const void *)((const char *)nla + NLA_HDRLEN);
+			glen = nla->nla_len - NLA_HDRLEN;
+			for (; glen >= NLA_HDRLEN && grp->nla_len >= NLA_HDRLEN &&
+			       grp->nla_len <= glen;
+			     glen -= NLA_ALIGN(grp->nla_len),
+			     grp = (const void *)((const char *)grp +
+						  NLA_ALIGN(grp->nla_len))) {
+				bool ours = false;
+				__u32 id = 0;
+
+				a = (const void *)((const char *)grp +
+						   NLA_HDRLEN);
+				alen = grp->nla_len - NLA_HDRLEN;
+				for (; alen >= NLA_HDRLEN &&
+				       a->nla_len >= NLA_HDRLEN &&
+				       a->nla_len <= alen;
+				     alen -= NLA_ALIGN(a->nla_len),
+				     a = (const void *)((const char *)a +
+							NLA_ALIGN(a->nla_len))) {
+					const char *d = (const char *)a +
+							NLA_HDRLEN;
+
+					if (a->nla_type ==
+					    CTRL_ATTR_MCAST_GRP_NAME)
+						ours = !strcmp(d,
+							KIPC_MCGRP_MONITOR);
+					if (a->nla_type ==
+					    CTRL_ATTR_MCAST_GRP_ID)
+						memcpy(&id, d, sizeof(id));
+				}
+				if (ours)
+					ret = id;
+			}
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+/* Send monitor-subscribe on @nl's socket: 0, or the kernel's -errno. */
+static int mon_subscribe(struct kipc_nl *nl)
+{
+	struct kipc_nl_req req;
+	int ret;
+
+	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK,
+			 KIPC_CMD_MONITOR_SUBSCRIBE, KIPC_GENL_VERSION);
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
+}
+
+static int mon_join(int fd, int grp)
+{
+	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+			  sizeof(grp)) ? -errno : 0;
+}
+
+struct mon_ev {
+	__u8 cmd;
+	__u64 id;
+	__u32 actor_pid;
+	__u32 actor_uid;
+	bool has_pid, has_uid;
+};
+
+/*
+ * The next event of the family on @fd within @ms: 1 and *@ev, 0 if none
+ * came, or -errno.
+ */
+static int mon_recv(int fd, __u16 family, struct mon_ev *ev, int ms)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct nlmsghdr *nlh;
+	ssize_t n;
+
+	for (;;) {
+		int r = poll(&pfd, 1, ms);
+
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			const struct genlmsghdr *genl = NLMSG_DATA(nlh);
+			const struct nlattr *nla;
+			int len;
+
+			if (nlh->nlmsg_type != family)
+				continue;
+			memset(ev, 0, sizeof(*ev));
+			ev->cmd = genl->cmd;
+			nla = (const void *)((const char *)genl + GENL_HDRLEN);
+			len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			for (; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+			       nla->nla_len <= len;
+			     len -= NLA_ALIGN(nla->nla_len),
+			     nla = (const void *)((const char *)nla +
+						  NLA_ALIGN(nla->nla_len))) {
+				const char *d = (const char *)nla + NLA_HDRLEN;
+
+				switch (nla->nla_type & NLA_TYPE_MASK) {
+				case KIPC_A_OBJ_ID:
+					memcpy(&ev->id, d, 8);
+					break;
+				case KIPC_A_OBJ_ACTOR_PID:
+					memcpy(&ev->actor_pid, d, 4);
+					ev->has_pid = true;
+					break;
+				case KIPC_A_OBJ_ACTOR_UID:
+					memcpy(&ev->actor_uid, d, 4);
+					ev->has_uid = true;
+					break;
+				}
+			}
+			return 1;
+		}
+	}
+}
+
+/*
+ * A raw socket of the family that joined the monitor group; with @sub, also
+ * subscribed. SKIPs the test on a kernel without the group.
+ */
+#define mon_open(_nl, _sub)						\
+	({								\
+		int __grp;						\
+		test_nl_open(_nl);					\
+		__grp = mon_group(_nl);					\
+		if (__grp == -ENOENT)					\
+			SKIP(return, "no monitor group on this kernel (< 6.9)"); \
+		ASSERT_LT(0, __grp);					\
+		if (_sub)						\
+			ASSERT_EQ(0, mon_subscribe(_nl));		\
+		ASSERT_EQ(0, mon_join((_nl)->fd, __grp));		\
+	})
+
+/* The next event on @fd is @cmd of @id. */
+#define mon_expect(_fd, _family, _cmd, _id)				\
+	({								\
+		struct mon_ev __e;					\
+		ASSERT_EQ(1, mon_recv(_fd, _family, &__e, EV_WAIT_MS));	\
+		ASSERT_EQ((__u8)(_cmd), __e.cmd);			\
+		ASSERT_EQ((__u64)(_id), __e.id);			\
+		__e;							\
+	})
+
+/*
+ * The request subscribes exactly the socket that sent it: a second socket
+ * of the same process that only joined the group hears nothing, and does
+ * not keep the namespace alive once the subscriber's process is gone (it
+ * is passed to the parent, which outlives the namespace).
+ */
+TEST_F(mon, subscribe_marks_only_the_asker)
+{
+	struct kipc_nl nl, other;
+	int sv[2], fd, ofd;
+	struct mon_ev ev;
+	__u64 before;
+	pid_t pid;
+
+	test_nl_open(&nl);
+	before = test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		struct kipc_nl a, b;
+		uint64_t id;
+
+		mon_open(&b, false);
+		mon_open(&a, true);
+		ASSERT_EQ(0, kipc_send_fd(sv[1], b.fd));
+		fd = lib_create(KIPC_OBJ_SEM, self->name, &id);
+		ASSERT_LE(0, fd);
+		close(fd);
+		/* The name stays: only the namespace's death reaps it. */
+		mon_expect(a.fd, a.family, KIPC_CMD_OBJ_CREATE_NTF, id);
+		ASSERT_EQ(0, mon_recv(a.fd, a.family, &ev, 200));
+		ASSERT_EQ(0, mon_recv(b.fd, b.family, &ev, 200));
+		_exit(0);
+	}
+	close(sv[1]);
+	ofd = kipc_recv_fd(sv[0]);
+	ASSERT_LE(0, ofd);
+	test_wait_child(pid);
+	other = nl;
+	other.fd = ofd;
+	/* The unsubscribed socket heard nothing, and pins nothing. */
+	ASSERT_EQ(0, mon_recv(ofd, nl.family, &ev, 200));
+	ASSERT_EQ(before, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
+	/* It is a plain socket still: it can subscribe now, here. */
+	ASSERT_EQ(0, mon_subscribe(&other));
+	close(ofd);
+	close(sv[0]);
+	close(nl.fd);
+}
+
+/* A dup()ed subscriber is the same socket: it hears after the original goes. */
+TEST_F(mon, dup_subscriber_hears)
+{
+	pid_t pid = test_fork_newipc();
+
+	if (pid == 0) {
+		struct kipc_nl a;
+		uint64_t id;
+		int dfd, fd;
+
+		mon_open(&a, true);
+		dfd = dup(a.fd);
+		ASSERT_LE(0, dfd);
+		close(a.fd);
+		fd = lib_create(KIPC_OBJ_MQ, self->name, &id);
+		ASSERT_LE(0, fd);
+		close(fd);
+		mon_expect(dfd, a.family, KIPC_CMD_OBJ_CREATE_NTF, id);
+		ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, self->name));
+		mon_expect(dfd, a.family, KIPC_CMD_OBJ_UNLINK_NTF, id);
+		mon_expect(dfd, a.family, KIPC_CMD_OBJ_DESTROY_NTF, id);
+		close(dfd);
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
+/*
+ * The request itself: a second subscribe of the same socket is EBUSY, an
+ * attribute is refused (EINVAL), and on a kernel without the group the
+ * request says EOPNOTSUPP.
+ */
+TEST(subscribe_request)
+{
+	struct kipc_nl nl;
+	struct kipc_nl_req req;
+	__u64 id = 1;
+	int ret;
+
+	test_nl_open(&nl);
+	if (mon_group(&nl) == -ENOENT) {
+		ASSERT_EQ(-EOPNOTSUPP, mon_subscribe(&nl));
+		close(nl.fd);
+		SKIP(return, "no monitor group on this kernel (< 6.9)");
+	}
+	kipc_nl_req_init(&nl, &req, nl.family, NLM_F_ACK,
+			 KIPC_CMD_MONITOR_SUBSCRIBE, KIPC_GENL_VERSION);
+	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
+	ASSERT_EQ(0, kipc_nl_send(&nl, &req));
+	ASSERT_EQ(-EINVAL, kipc_nl_recv(&nl, nl.family, NULL, 0, NULL));
+	ret = mon_subscribe(&nl);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(-EBUSY, mon_subscribe(&nl));
+	close(nl.fd);
+}
+
+#define MON_MAX_PER_USER	64
+
+/*
+ * A user holds at most 64 subscriptions (EMFILE beyond), in every
+ * namespace together; closing a subscriber gives its slot back at once.
+ */
+TEST_F(mon, per_user_limit_and_release)
+{
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct kipc_nl nl[MON_MAX_PER_USER + 1];
+		struct kipc_nl more;
+		int i;
+
+		ASSERT_EQ(0, setegid(KIPC_GID1));
+		ASSERT_EQ(0, seteuid(KIPC_UID1));
+		for (i = 0; i < MON_MAX_PER_USER; i++) {
+			/* Half in another IPC namespace: the same user. */
+			if (i == MON_MAX_PER_USER / 2) {
+				ASSERT_EQ(0, seteuid(0));
+				ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+				ASSERT_EQ(0, seteuid(KIPC_UID1));
+			}
+			mon_open(&nl[i], true);
+		}
+		test_nl_open(&more);
+		ASSERT_EQ(-EMFILE, mon_subscribe(&more));
+		/* Closing one frees its slot, with nothing else happening. */
+		close(nl[3].fd);
+		ASSERT_EQ(0, mon_subscribe(&more));
+		/* And the limit holds again. */
+		test_nl_open(&nl[3]);
+		ASSERT_EQ(-EMFILE, mon_subscribe(&nl[3]));
+		close(more.fd);
+		for (i = 0; i < MON_MAX_PER_USER; i++)
+			close(nl[i].fd);
+		_exit(0);
+	}
+	test_wait_child(pid);
+	/* Another user is not charged for the first one's. */
+	pid = test_fork_as(KIPC_UID2, KIPC_GID2, KIPC_NO_GROUP);
+	if (pid == 0) {
+		struct kipc_nl nl;
+
+		mon_open(&nl, true);
+		close(nl.fd);
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -errno;
+}
+
+/*
+ * Enter a new user namespace in which this process, KIPC_UID1 outside, is
+ * uid 0, and a new pid namespace for its children. 0, or -errno of
+ * unshare() (the kernel may forbid unprivileged user namespaces).
+ */
+static int enter_user_pid_ns(struct __test_metadata *_metadata)
+{
+	char map[64];
+
+	/* setuid() made it undumpable: its /proc files would be root's. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
+	    unshare(CLONE_NEWUSER | CLONE_NEWPID))
+		return -errno;
+	snprintf(map, sizeof(map), "0 %d 1", KIPC_UID1);
+	EXPECT_EQ(0, write_file("/proc/self/uid_map", map));
+	EXPECT_EQ(0, write_file("/proc/self/setgroups", "deny"));
+	snprintf(map, sizeof(map), "0 %d 1", KIPC_GID1);
+	EXPECT_EQ(0, write_file("/proc/self/gid_map", map));
+	return _metadata->exit_code ? -EINVAL : 0;
+}
+
+static __u32 overflow_uid(void)
+{
+	unsigned int v = 65534;
+	FILE *f = fopen("/proc/sys/kernel/overflowuid", "re");
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 65534;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * A listener in a new pid and user namespace (a container sharing the IPC
+ * namespace) sees a host actor as pid 0 and the overflow uid, and an actor
+ * of its own namespaces with its own ids: never a host pid.
+ */
+TEST_F(mon, actor_in_listener_namespaces)
+{
+	int ready[2], go[2], res[2];
+	pid_t pid, lpid;
+	uint64_t id;
+	char x = 0;
+	int fd, ret;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	lpid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (lpid == 0) {
+		ret = enter_user_pid_ns(_metadata);
+		ASSERT_EQ((ssize_t)sizeof(ret), write(res[1], &ret, sizeof(ret)));
+		if (ret)
+			_exit(0);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct kipc_admin_event ev;
+			struct kipc_admin *ka;
+			uint64_t own;
+			char n[KIPC_NAME_MAX + 16];
+
+			ASSERT_EQ(1, getpid());
+			ASSERT_EQ(0U, getuid());
+			ASSERT_EQ(0, kipc_admin_monitor_open(&ka));
+			ASSERT_EQ(1, write(ready[1], &x, 1));
+			ASSERT_EQ(1, read(go[0], &x, 1));
+			/* The host's create, by root with a host pid. */
+			ASSERT_EQ(1, kipc_admin_monitor_read(ka, &ev,
+							     sizeof(ev),
+							     EV_WAIT_MS));
+			ASSERT_EQ((__u32)KIPC_CMD_OBJ_CREATE_NTF, ev.event);
+			ASSERT_EQ(0U, ev.actor_pid);
+			ASSERT_EQ(overflow_uid(), ev.actor_uid);
+			/* Its own create: pid 1, uid 0, as it sees itself. */
+			snprintf(n, sizeof(n), "%s.own", self->name);
+			fd = lib_create(KIPC_OBJ_SEM, n, &own);
+			ASSERT_LE(0, fd);
+			ASSERT_EQ(1, kipc_admin_monitor_read(ka, &ev,
+							     sizeof(ev),
+							     EV_WAIT_MS));
+			ASSERT_EQ(own, ev.id);
+			ASSERT_EQ(1U, ev.actor_pid);
+			ASSERT_EQ(0U, ev.actor_uid);
+			close(fd);
+			kipc_admin_close(ka);
+			_exit(0);
+		}
+		test_wait_child(pid);
+		_exit(0);
+	}
+	/* Only the children write: a child that failed ends the reads. */
+	close(ready[1]);
+	close(res[1]);
+	close(go[0]);
+	ASSERT_EQ((ssize_t)sizeof(ret), read(res[0], &ret, sizeof(ret)));
+	if (ret) {
+		test_wait_child(lpid);
+		SKIP(return, "cannot make a user and pid namespace: %s",
+		     strerror(-ret));
+	}
+	ASSERT_EQ(1, read(ready[0], &x, 1));
+	fd = lib_create(KIPC_OBJ_SEM, self->name, &id);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(go[1], &x, 1));
+	test_wait_child(lpid);
+	close(fd);
+	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_SEM, self->name));
 }
 
 TEST_HARNESS_MAIN

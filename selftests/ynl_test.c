@@ -36,6 +36,22 @@ static void ynl_cmd(char *cmd, size_t size, const char *args,
 		 YNL_DIR, YNL_DIR, YNL_DIR, YNL_DIR, args, path);
 }
 
+/*
+ * The shell command that runs @code (Python, without single quotes) with
+ * the CLI's library and interpreter, stdout into @path: for what the CLI
+ * cannot do in one run, such as a request followed by a wait for events.
+ */
+static void ynl_py_cmd(char *cmd, size_t size, const char *code,
+		       const char *path)
+{
+	snprintf(cmd, size,
+		 "PYTHONHOME=%s/py %s/py/bin/python3 -S -c '"
+		 "import sys, json, time; sys.path.insert(0, \"%s\"); "
+		 "from lib import YnlFamily; "
+		 "y = YnlFamily(\"%s/specs/kipc.yaml\", \"\"); %s' > %s",
+		 YNL_DIR, YNL_DIR, YNL_DIR, YNL_DIR, code, path);
+}
+
 /* @path's contents, NUL-terminated and malloc'd, logged; NULL on error. */
 static char *ynl_slurp(const char *path, const char *args)
 {
@@ -279,14 +295,18 @@ TEST_F(ynl, remove_by_name)
 }
 
 /*
- * The CLI subscribes, sleeps, then prints what arrived. Objects are made and
- * destroyed until it exits, so some fall inside its window whatever its
- * start-up time under emulation; each must show its create, unlink and
- * destroy, in that order.
+ * A listener joins the group and subscribes its socket with
+ * monitor-subscribe (the CLI's library: the CLI cannot send a request and
+ * then wait; it binds the socket to join, so joining comes first),
+ * sleeps, then prints what arrived. Objects are made and destroyed until it
+ * exits, so some fall inside its window whatever its start-up time under
+ * emulation; each must show its create, unlink and destroy, in that order.
  */
 TEST_F(ynl, monitor)
 {
-	const char *args = "--subscribe monitor --sleep 5";
+	const char *args = "y.ntf_subscribe(\"monitor\"); "
+			   "y.do(\"monitor-subscribe\", {}); time.sleep(5); "
+			   "y.check_ntf(); print(json.dumps(y.async_msg_queue))";
 	char name[64], cmd[2048], path[64], obj[1024], *out, *p;
 	const char *ev[] = { "obj-create-ntf", "obj-unlink-ntf",
 			     "obj-destroy-ntf" };
@@ -297,7 +317,7 @@ TEST_F(ynl, monitor)
 		SKIP(return, "kernel before 6.9: kipc offers no monitor group");
 	snprintf(name, sizeof(name), "ynl.%d.mon", getpid());
 	snprintf(path, sizeof(path), "/tmp/ynl-mon.%d", getpid());
-	ynl_cmd(cmd, sizeof(cmd), args, path);
+	ynl_py_cmd(cmd, sizeof(cmd), args, path);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -368,6 +388,52 @@ TEST_F(ynl, monitor)
 		p += strlen(key);
 	}
 	EXPECT_LE(3, seen) TH_LOG("no whole create/unlink/destroy cycle seen");
+	free(out);
+}
+
+/*
+ * Joining the group alone (the CLI's --subscribe) subscribes no socket: the
+ * kernel cannot tell which socket of the process joined, so it hears
+ * nothing, while objects come and go.
+ */
+TEST_F(ynl, monitor_join_alone_hears_nothing)
+{
+	const char *args = "--subscribe monitor --sleep 3";
+	char name[64], cmd[2048], path[64], *out;
+	int st, i, fd;
+	pid_t pid;
+
+	if (!kernel_has_monitor())
+		SKIP(return, "kernel before 6.9: kipc offers no monitor group");
+	snprintf(name, sizeof(name), "ynl.%d.join", getpid());
+	snprintf(path, sizeof(path), "/tmp/ynl-join.%d", getpid());
+	ynl_cmd(cmd, sizeof(cmd), args, path);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		fd = kipc_sem_open(name, KIPC_OPEN_CREATE | KIPC_OPEN_READ,
+				   0600, 0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_SEM, name));
+		close(fd);
+		usleep(200000);
+	}
+	if (i == 300) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	out = ynl_slurp(path, args);
+	ASSERT_NE(NULL, out);
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_EQ(NULL, strstr(out, "obj-create-ntf"));
+	EXPECT_EQ(NULL, strstr(out, name));
+	EXPECT_STREQ("[]\n", out);
 	free(out);
 }
 

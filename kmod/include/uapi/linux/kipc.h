@@ -780,7 +780,25 @@ struct kipc_sem_get {
  * caller and see only the caller's IPC namespace. Its commands, attributes
  * and multicast group are generated from kmod/netlink/specs/kipc.yaml, which
  * documents each of them.
+ *
+ * Monitor events (Linux 6.9 and later) reach a socket only once it has sent
+ * KIPC_CMD_MONITOR_SUBSCRIBE and joined the "monitor" group; joining alone
+ * hears nothing. The request subscribes the socket that sends it, for the
+ * sender's IPC namespace, and gives the actor of each event in the sender's
+ * pid and user namespaces (actor-pid 0 when not visible there, actor-uid the
+ * overflow uid when not mapped). It lasts until the socket's last file
+ * descriptor is closed. Errnos of KIPC_CMD_MONITOR_SUBSCRIBE:
+ *
+ *  - EBUSY: the socket is already subscribed.
+ *  - EMFILE: the caller's euid (its kuid: one count across every namespace,
+ *    root included) already has KIPC_NL_MONITOR_MAX_PER_USER subscribed
+ *    sockets open.
+ *  - EINVAL: the request carries an attribute (it takes none).
+ *  - EOPNOTSUPP: the kernel is older than 6.9; the module has no monitor.
+ *  - ENOMEM: the kernel could not allocate memory.
  */
+#define KIPC_NL_MONITOR_MAX_PER_USER	64
+
 #include <linux/kipc_netlink.h>
 
 #endif /* _UAPI_LINUX_KIPC_H */
