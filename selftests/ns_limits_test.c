@@ -430,4 +430,45 @@ TEST_F(nsl, fifty_namespaces_share_byte_limit)
 	close(sv[1]);
 }
 
+/*
+ * A charge walks every namespace above the object's, so the tree is at most
+ * 32 namespaces deep below the initial one: an object 33 deep is refused
+ * (ENOSPC), whether the namespaces between are new to kipc or known.
+ */
+TEST_F(nsl, depth_is_bounded)
+{
+	char n[KIPC_NAME_MAX + 16];
+	int level, fd;
+	pid_t pid = 0;
+
+	nth(n, 0);
+	for (level = 0; level < 33; level++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid)
+			break;
+		ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+	}
+	if (level == 33) {
+		test_refused_sem(ENOSPC, n);
+		_exit(0);
+	}
+	test_wait_child(pid);
+	if (level == 32) {
+		fd = create_sem(n);
+		ASSERT_LE(0, fd) TH_LOG("32 deep: %s", strerror(-fd));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+			test_refused_sem(ENOSPC, n);
+			_exit(0);
+		}
+		test_wait_child(pid);
+		close(fd);
+	}
+	if (level)
+		_exit(0);
+}
+
 TEST_HARNESS_MAIN
