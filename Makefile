@@ -263,6 +263,7 @@ run-check-debug:
 	$(MAKE) WERROR=1 KDIR=$(DEBUG_KDIR) stage
 	selftests/qemu/run.sh --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
 		--ko $(B)/stage/kipc.ko --root $(B)/stage --out $(B)/qemu-debug \
+		$(if $(GUEST_ENV),--append "$(GUEST_ENV)") \
 		--mode debug --cmd /kipc/bin/guest-check.sh
 
 demo:

@@ -73,11 +73,14 @@
  *  - EEXIST: KIPC_OPEN_CREATE | KIPC_OPEN_EXCL and the name exists.
  *  - EACCES: the object exists and its mode does not grant the caller the
  *    requested access (CAP_IPC_OWNER overrides).
- *  - ENOSPC: creating would pass a limit of the IPC namespace (objects or
- *    bytes). CAP_SYS_RESOURCE may pass it.
- *  - EMFILE: creating would pass the caller's per-uid limit (objects or
- *    bytes), or the process has no free file descriptor.
- *    CAP_SYS_RESOURCE may pass the per-uid limit.
+ *  - ENOSPC: creating would pass a limit of the IPC namespace or of one
+ *    above it (objects or bytes), or the namespace is nested more than 32
+ *    deep. CAP_SYS_RESOURCE in the initial user namespace may pass a limit.
+ *  - EMFILE: creating would pass a per-uid limit (objects or bytes) of the
+ *    caller in its IPC namespace, or of the uid charged in one above it
+ *    (the owner of the user namespace on the way), or the process has no
+ *    free file descriptor. CAP_SYS_RESOURCE in the initial user namespace
+ *    may pass the per-uid limits.
  *  - ENFILE: the system has no free file.
  *
  * KIPC_IOC_UNLINK
@@ -160,7 +163,9 @@
  *  - EBADF: the fd is not open for writing.
  *  - EINVAL: @new_size is 0 or above the shm_max_size parameter.
  *  - EPERM: a KIPC_SEAL_GROW or KIPC_SEAL_SHRINK seal forbids the change.
- *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
+ *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit,
+ *    at the region's namespace or one above it, where it was charged at
+ *    creation; nothing is charged unless every level allows it.
  *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
  *    ftruncate(), the caller also gets SIGXFSZ.
  *  - and the other errnos of ftruncate(2), such as an LSM's EACCES.
