@@ -176,6 +176,9 @@ ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
 $(ADMIN_TEST_BINS): TEST_LIBS := -lkipc-admin
 $(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
 $(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
+# Limits across namespaces are set and read through libkipc-admin.
+$(B)/selftests/ns_limits_test: TEST_LIBS := -lkipc-admin
+$(B)/selftests/ns_limits_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
 
 $(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
 	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }

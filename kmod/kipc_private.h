@@ -112,7 +112,8 @@ struct kipc_ns;
  * @id: unique for the life of the module; the id table's index
  * @ops: the type
  * @ipc_ns: the creator's IPC namespace (a reference is held)
- * @kns: accounting of @ipc_ns, set when published (protected by kipc_lock)
+ * @kns: accounting of @ipc_ns, set when published; it and the namespaces
+ *	above it are what @bytes is charged to (protected by kipc_lock)
  * @name: NUL-terminated name, kept after unlink
  * @name_len: strlen(@name)
  * @node: name table linkage (protected by kipc_lock)
@@ -120,6 +121,9 @@ struct kipc_ns;
  * @published: in the id table and charged (protected by kipc_lock)
  * @removed: removed by an administrator (protected by kipc_lock)
  * @bytes: bytes charged to the limits (protected by kipc_lock)
+ * @charged_uids: the uid charged at @kns and at each namespace above it,
+ *	nearest first, when one of them is not @cuid; else NULL (protected by
+ *	kipc_lock)
  * @uid: owner
  * @gid: owner group
  * @cuid: creator
@@ -141,6 +145,7 @@ struct kipc_object {
 	bool published;
 	bool removed;
 	u64 bytes;
+	kuid_t *charged_uids;
 	kuid_t uid;
 	kgid_t gid;
 	kuid_t cuid;

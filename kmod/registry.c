@@ -83,7 +83,8 @@ struct kipc_uid_limit {
  * @per_type: objects by type
  * @objects: all objects
  * @bytes: all charged bytes
- * @uids: struct kipc_uid_usage indexed by kuid value
+ * @uids: struct kipc_uid_usage indexed by kuid value: what is charged here
+ *	to each uid
  * @lim_set: KIPC_LIM_* bits: the limits below that an admin set; the others
  *	follow the module parameters
  * @lim_objects: object limit of the namespace
@@ -92,11 +93,24 @@ struct kipc_uid_limit {
  * @lim_uid_bytes: byte limit of a uid without an override
  * @uid_limits: struct kipc_uid_limit indexed by kuid value: the overrides
  * @pinned: a reference on @ipc_ns is held, because limits are set
+ * @parent: the accounting of the namespace above, fixed when this one is
+ *	made (kipc_ns_attach_locked()); NULL for the initial IPC namespace,
+ *	the root. Its @children counts this one, which keeps it
+ * @children: how many namespaces have this one as @parent; while there are
+ *	any, one more reference on @ipc_ns is held
+ * @depth: 0 for the root, else @parent's depth + 1
+ * @tree_objects: objects charged here: of this namespace and of every
+ *	namespace below it, checked against @lim_objects
+ * @tree_bytes: bytes charged here, likewise, checked against @lim_bytes
  *
- * Exists while the namespace has objects or set limits. Set limits pin the
- * namespace, so that they cannot pass to a new namespace that reuses its
- * address; the reaper drops them when nothing else holds the namespace.
- * Everything is protected by kipc_lock.
+ * @per_type, @objects and @bytes count the objects of this namespace alone;
+ * @uids, @tree_objects and @tree_bytes what is charged here, which includes
+ * every namespace below (see kipc_charge_locked()).
+ *
+ * Exists while the namespace has objects, set limits or children. Set
+ * limits pin the namespace, so that they cannot pass to a new namespace
+ * that reuses its address; the reaper drops them when nothing else holds
+ * the namespace. Everything is protected by kipc_lock.
  */
 struct kipc_ns {
 	struct list_head node;
@@ -112,6 +126,11 @@ struct kipc_ns {
 	u64 lim_uid_bytes;
 	struct xarray uid_limits;
 	bool pinned;
+	struct kipc_ns *parent;
+	u32 children;
+	u32 depth;
+	u32 tree_objects;
+	u64 tree_bytes;
 };
 
 struct kipc_key {
@@ -207,20 +226,163 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 	kns->ipc_ns = ipc_ns;
 	xa_init(&kns->uids);
 	xa_init(&kns->uid_limits);
-	list_add(&kns->node, &kipc_namespaces);
+	/*
+	 * At the tail: a parent is made before its children and outlives
+	 * them, so ancestors come first. kipc_ns_put_locked() frees a
+	 * namespace's ancestors with it, which a walk of the list with
+	 * list_for_each_entry_safe() (the reaper's) has then already passed.
+	 */
+	list_add_tail(&kns->node, &kipc_namespaces);
 	schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
 	return kns;
 }
 
+/*
+ * Free @kns if nothing keeps it any more; a freed namespace no longer keeps
+ * its parent, which may go in turn.
+ */
 static void kipc_ns_put_locked(struct kipc_ns *kns)
 {
+	struct kipc_ns *parent;
+
 	lockdep_assert_held(&kipc_lock);
-	if (kns->objects || kns->pinned)
-		return;
-	WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits));
-	xa_destroy(&kns->uids);
-	list_del(&kns->node);
-	kfree(kns);
+	while (kns && !kns->objects && !kns->pinned && !kns->children) {
+		WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits));
+		xa_destroy(&kns->uids);
+		list_del(&kns->node);
+		parent = kns->parent;
+		kfree(kns);
+		kns = parent;
+		if (kns && !--kns->children)
+			kipc_put_ipc_ns(kns->ipc_ns);
+	}
+}
+
+/*
+ * The accounting tree
+ * ===================
+ *
+ * Every IPC namespace kipc knows has a parent, fixed when kipc first meets
+ * it: the IPC namespace of the nearest ancestor process (real_parent) whose
+ * IPC namespace differs, else the initial IPC namespace, the root. An object
+ * is charged to its own namespace and to every namespace above it, so each
+ * namespace's limits bind the whole subtree below it, and the root's
+ * limits bind everything. Deeper than KIPC_NS_DEPTH_MAX levels, creation
+ * fails with ENOSPC, so that a charge walks a bounded chain.
+ */
+#define KIPC_NS_DEPTH_MAX	32
+
+/* The IPC namespace of init_task: the root (init_ipc_ns, unexported on 6.1). */
+static struct ipc_namespace *kipc_root_ipc_ns(void)
+{
+	return init_task.nsproxy->ipc_ns;
+}
+
+/**
+ * struct kipc_ns_path - the caller's IPC namespace and those above it
+ * @n: how many of @ns are set
+ * @ns: the caller's namespace first, then each differing namespace of its
+ *	ancestor processes, nearest first, ending with the root unless the
+ *	chain is longer; each with a reference
+ */
+struct kipc_ns_path {
+	unsigned int n;
+	struct ipc_namespace *ns[KIPC_NS_DEPTH_MAX + 2];
+};
+
+/*
+ * Read the IPC namespaces of current's ancestors, as yama walks real_parent,
+ * under RCU only; kipc_lock is not held, so a long process chain stalls no
+ * one else. A namespace met again further up is skipped, so the result is
+ * never a cycle.
+ */
+static void kipc_ns_path_walk(struct kipc_ns_path *path)
+{
+	struct ipc_namespace *root = kipc_root_ipc_ns(), *ns;
+	struct task_struct *t = current;
+	unsigned int i;
+
+	path->n = 0;
+	path->ns[path->n++] = get_ipc_ns(current->nsproxy->ipc_ns);
+	rcu_read_lock();
+	while (path->ns[path->n - 1] != root &&
+	       path->n < ARRAY_SIZE(path->ns) && t->pid) {
+		t = rcu_dereference(t->real_parent);
+		task_lock(t);
+		ns = t->nsproxy ? t->nsproxy->ipc_ns : NULL;
+		for (i = 0; ns && i < path->n; i++)
+			if (path->ns[i] == ns)
+				ns = NULL;
+		if (ns)
+			path->ns[path->n++] = get_ipc_ns(ns);
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	if (path->ns[path->n - 1] != root && path->n < ARRAY_SIZE(path->ns))
+		path->ns[path->n++] = get_ipc_ns(root);
+}
+
+static void kipc_ns_path_put(struct kipc_ns_path *path)
+{
+	while (path->n)
+		kipc_put_ipc_ns(path->ns[--path->n]);
+}
+
+/*
+ * The accounting of @ipc_ns, the caller's namespace, made with its
+ * ancestors if it is new, from @path (read by kipc_ns_path_walk() without
+ * kipc_lock). ERR_PTR(-EAGAIN) if it is new and @path is empty: drop the
+ * lock, walk, and call again.
+ */
+static struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
+					     const struct kipc_ns_path *path)
+{
+	struct ipc_namespace *root = kipc_root_ipc_ns();
+	struct kipc_ns *kns, *parent = NULL;
+	unsigned int i, top;
+
+	lockdep_assert_held(&kipc_lock);
+	kns = kipc_ns_find_locked(ipc_ns);
+	if (kns)
+		return kns;
+	if (ipc_ns == root) {
+		kns = kipc_ns_get_locked(ipc_ns);
+		return kns ?: ERR_PTR(-ENOMEM);
+	}
+	if (!path->n)
+		return ERR_PTR(-EAGAIN);
+	if (WARN_ON(path->ns[0] != ipc_ns))
+		return ERR_PTR(-EINVAL);
+	/* The nearest namespace above that is known, or the root. */
+	for (top = 1; top < path->n; top++) {
+		parent = kipc_ns_find_locked(path->ns[top]);
+		if (parent || path->ns[top] == root)
+			break;
+	}
+	if (top == path->n)
+		return ERR_PTR(-ENOSPC);
+	if (!parent) {
+		parent = kipc_ns_get_locked(root);
+		if (!parent)
+			return ERR_PTR(-ENOMEM);
+	}
+	if (parent->depth + top > KIPC_NS_DEPTH_MAX) {
+		kipc_ns_put_locked(parent);
+		return ERR_PTR(-ENOSPC);
+	}
+	for (i = top; i-- > 0;) {
+		kns = kipc_ns_get_locked(path->ns[i]);
+		if (!kns) {
+			kipc_ns_put_locked(parent);
+			return ERR_PTR(-ENOMEM);
+		}
+		kns->parent = parent;
+		kns->depth = parent->depth + 1;
+		if (!parent->children++)
+			get_ipc_ns(parent->ipc_ns);
+		parent = kns;
+	}
+	return kns;
 }
 
 static void kipc_limits_default(struct kipc_limits_info *li);
@@ -274,83 +436,188 @@ static void kipc_limits_locked(struct kipc_ns *kns, kuid_t uid,
 }
 
 /*
- * May @objects more objects and @bytes more bytes be charged to @kns and to
- * the uid whose usage is @use (NULL: none yet)? Namespace limits give ENOSPC
- * and per-uid limits EMFILE, as mq_open() does for queues_max and
- * RLIMIT_MSGQUEUE. Memory is global, so only CAP_SYS_RESOURCE in the initial
- * user namespace may pass them.
+ * May @objects more objects and @bytes more bytes be charged to @kns, with
+ * everything charged to it from the namespaces below, and to @uid there?
+ * Namespace limits give ENOSPC and per-uid limits EMFILE, as mq_open() does
+ * for queues_max and RLIMIT_MSGQUEUE.
  */
 static int kipc_limits_check_locked(struct kipc_ns *kns, kuid_t uid,
-				    struct kipc_uid_usage *use, u32 objects,
-				    u64 bytes)
+				    u32 objects, u64 bytes)
 {
+	struct kipc_uid_usage *use = xa_load(&kns->uids, __kuid_val(uid));
 	u64 uid_objects = use ? use->objects : 0;
 	u64 uid_bytes = use ? use->bytes : 0;
 	struct kipc_limits_info li;
-	int ret = 0;
 
 	lockdep_assert_held(&kipc_lock);
 	kipc_limits_locked(kns, uid, &li);
-	if ((objects && kipc_over_limit(kns->objects, objects, li.objects)) ||
-	    kipc_over_limit(kns->bytes, bytes, li.bytes))
-		ret = -ENOSPC;
-	else if ((objects &&
-		  kipc_over_limit(uid_objects, objects,
-				  li.this_uid_objects)) ||
-		 kipc_over_limit(uid_bytes, bytes, li.this_uid_bytes))
-		ret = -EMFILE;
+	if ((objects &&
+	     kipc_over_limit(kns->tree_objects, objects, li.objects)) ||
+	    kipc_over_limit(kns->tree_bytes, bytes, li.bytes))
+		return -ENOSPC;
+	if ((objects &&
+	     kipc_over_limit(uid_objects, objects, li.this_uid_objects)) ||
+	    kipc_over_limit(uid_bytes, bytes, li.this_uid_bytes))
+		return -EMFILE;
+	return 0;
+}
+
+/* The uid @obj is charged to at the @level-th namespace above its own. */
+static kuid_t kipc_obj_charged_uid(struct kipc_object *obj,
+				   unsigned int level)
+{
+	return obj->charged_uids ? obj->charged_uids[level] : obj->cuid;
+}
+
+/*
+ * The uid charged at a namespace owned by @to for @uid, a creator in the
+ * user namespace @from: as ucounts charges, the owner of the child user
+ * namespace on the way up from @from to @to (a user namespace made by
+ * nobody charges nobody above it), or @uid itself when @from is @to or @to
+ * is not above @from.
+ */
+static kuid_t kipc_level_uid(struct user_namespace *from, kuid_t uid,
+			     struct user_namespace *to)
+{
+	struct user_namespace *ns;
+	kuid_t owner = uid;
+
+	for (ns = from; ns; ns = ns->parent) {
+		if (ns == to)
+			return owner;
+		owner = ns->owner;
+	}
+	return uid;
+}
+
+/*
+ * Check @objects and @bytes more for @obj at its namespace and every one
+ * above. Memory is global, so only CAP_SYS_RESOURCE in the initial user
+ * namespace may pass any of them; a capability in a child user namespace
+ * does not lift an ancestor's limit.
+ */
+static int kipc_limits_check_tree_locked(struct kipc_object *obj,
+					 struct kipc_ns *kns, u32 objects,
+					 u64 bytes)
+{
+	unsigned int level;
+	int ret = 0;
+
+	lockdep_assert_held(&kipc_lock);
+	for (level = 0; kns && !ret; kns = kns->parent, level++)
+		ret = kipc_limits_check_locked(kns,
+					       kipc_obj_charged_uid(obj, level),
+					       objects, bytes);
 	if (ret && capable(CAP_SYS_RESOURCE))
 		ret = 0;
 	return ret;
 }
 
-/* Charge a new object to its namespace and its creator. */
+/* Forget @uid's entry in @kns if nothing is charged to it. */
+static void kipc_uid_usage_drop_locked(struct kipc_ns *kns, kuid_t uid)
+{
+	struct kipc_uid_usage *use = xa_load(&kns->uids, __kuid_val(uid));
+
+	if (use && !use->objects) {
+		xa_erase(&kns->uids, __kuid_val(uid));
+		kfree(use);
+	}
+}
+
+/*
+ * Charge a new object to its namespace and every one above, each to the
+ * uid it charges there: the creator in its own namespace, the owner of the
+ * user namespace on the way up above it (kipc_level_uid()). What was
+ * charged is kept in the object, so that uncharging and recharging walk
+ * the same chain whatever changes later. All or nothing.
+ */
 static int kipc_charge_locked(struct kipc_ns *kns, struct kipc_object *obj)
 {
-	unsigned long uid = __kuid_val(obj->cuid);
+	struct user_namespace *from = current_user_ns();
+	kuid_t uids[KIPC_NS_DEPTH_MAX + 1];
 	struct kipc_uid_usage *use;
+	unsigned int level, n;
+	bool differ = false;
+	struct kipc_ns *k;
 	int ret;
 
 	lockdep_assert_held(&kipc_lock);
-	use = xa_load(&kns->uids, uid);
-	ret = kipc_limits_check_locked(kns, obj->cuid, use, 1, obj->bytes);
-	if (ret)
-		return ret;
-	if (!use) {
-		use = kzalloc(sizeof(*use), GFP_KERNEL_ACCOUNT);
-		if (!use)
+	for (k = kns, n = 0; k; k = k->parent, n++) {
+		uids[n] = n ? kipc_level_uid(from, obj->cuid,
+					     k->ipc_ns->user_ns) : obj->cuid;
+		differ |= !uid_eq(uids[n], obj->cuid);
+	}
+	if (differ) {
+		obj->charged_uids = kmemdup(uids, n * sizeof(*uids),
+					    GFP_KERNEL_ACCOUNT);
+		if (!obj->charged_uids)
 			return -ENOMEM;
-		ret = xa_err(xa_store(&kns->uids, uid, use, GFP_KERNEL_ACCOUNT));
+	}
+	ret = kipc_limits_check_tree_locked(obj, kns, 1, obj->bytes);
+	if (ret)
+		goto out_free;
+	/* Every entry first, so that a failure leaves nothing charged. */
+	for (k = kns, level = 0; k; k = k->parent, level++) {
+		use = xa_load(&k->uids, __kuid_val(uids[level]));
+		if (use)
+			continue;
+		use = kzalloc(sizeof(*use), GFP_KERNEL_ACCOUNT);
+		if (!use) {
+			ret = -ENOMEM;
+			goto out_drop;
+		}
+		ret = xa_err(xa_store(&k->uids, __kuid_val(uids[level]), use,
+				      GFP_KERNEL_ACCOUNT));
 		if (ret) {
 			kfree(use);
-			return ret;
+			goto out_drop;
 		}
 	}
-	use->objects++;
-	use->bytes += obj->bytes;
+	for (k = kns, level = 0; k; k = k->parent, level++) {
+		use = xa_load(&k->uids, __kuid_val(uids[level]));
+		use->objects++;
+		use->bytes += obj->bytes;
+		k->tree_objects++;
+		k->tree_bytes += obj->bytes;
+	}
 	kns->objects++;
 	kns->bytes += obj->bytes;
 	kns->per_type[obj->ops->type]++;
 	return 0;
+
+out_drop:
+	for (k = kns, level = 0; k; k = k->parent, level++)
+		kipc_uid_usage_drop_locked(k, uids[level]);
+out_free:
+	kfree(obj->charged_uids);
+	obj->charged_uids = NULL;
+	return ret;
 }
 
 static void kipc_uncharge_locked(struct kipc_ns *kns, struct kipc_object *obj)
 {
-	unsigned long uid = __kuid_val(obj->cuid);
-	struct kipc_uid_usage *use = xa_load(&kns->uids, uid);
+	struct kipc_uid_usage *use;
+	unsigned int level;
+	struct kipc_ns *k;
+	kuid_t uid;
 
 	lockdep_assert_held(&kipc_lock);
-	if (!WARN_ON(!use)) {
-		use->objects--;
-		use->bytes -= obj->bytes;
-		if (!use->objects) {
-			xa_erase(&kns->uids, uid);
-			kfree(use);
+	for (k = kns, level = 0; k; k = k->parent, level++) {
+		uid = kipc_obj_charged_uid(obj, level);
+		use = xa_load(&k->uids, __kuid_val(uid));
+		if (!WARN_ON(!use)) {
+			use->objects--;
+			use->bytes -= obj->bytes;
+			kipc_uid_usage_drop_locked(k, uid);
 		}
+		k->tree_objects--;
+		k->tree_bytes -= obj->bytes;
 	}
 	kns->objects--;
 	kns->bytes -= obj->bytes;
 	kns->per_type[obj->ops->type]--;
+	kfree(obj->charged_uids);
+	obj->charged_uids = NULL;
 }
 
 static void kipc_obj_free(struct kipc_object *obj)
@@ -407,30 +674,37 @@ static bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 }
 
 /*
- * Change what @obj is charged, as a region does when it is resized. Growing
- * is checked against the limits as creation is; shrinking always succeeds.
+ * Change what @obj is charged, as a region does when it is resized: at the
+ * namespaces and uids it was charged to at creation. Growing is checked
+ * against the limits at every level as creation is, all or nothing;
+ * shrinking always succeeds.
  */
 int kipc_obj_recharge(struct kipc_object *obj, u64 bytes)
 {
 	struct kipc_uid_usage *use;
-	struct kipc_ns *kns;
+	unsigned int level;
+	struct kipc_ns *k;
 	int ret = 0;
 
 	mutex_lock(&kipc_lock);
-	kns = obj->kns;
-	use = xa_load(&kns->uids, __kuid_val(obj->cuid));
-	if (WARN_ON(!obj->published || !use)) {
+	if (WARN_ON(!obj->published)) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
 	if (bytes > obj->bytes) {
-		ret = kipc_limits_check_locked(kns, obj->cuid, use, 0,
-					       bytes - obj->bytes);
+		ret = kipc_limits_check_tree_locked(obj, obj->kns, 0,
+						    bytes - obj->bytes);
 		if (ret)
 			goto out_unlock;
 	}
-	kns->bytes = kns->bytes - obj->bytes + bytes;
-	use->bytes = use->bytes - obj->bytes + bytes;
+	for (k = obj->kns, level = 0; k; k = k->parent, level++) {
+		use = xa_load(&k->uids,
+			      __kuid_val(kipc_obj_charged_uid(obj, level)));
+		if (!WARN_ON(!use))
+			use->bytes = use->bytes - obj->bytes + bytes;
+		k->tree_bytes = k->tree_bytes - obj->bytes + bytes;
+	}
+	obj->kns->bytes = obj->kns->bytes - obj->bytes + bytes;
 	obj->bytes = bytes;
 out_unlock:
 	mutex_unlock(&kipc_lock);
@@ -510,10 +784,12 @@ static struct kipc_object *kipc_open_existing_locked(struct kipc_object *obj,
  */
 static struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags)
 {
+	struct kipc_ns_path path = { .n = 0 };
 	struct kipc_object *obj;
 	struct kipc_ns *kns;
 	int ret;
 
+again:
 	mutex_lock(&kipc_lock);
 	obj = kipc_lookup_locked(new->ipc_ns, new->ops->type, new->name,
 				 new->name_len);
@@ -522,9 +798,14 @@ static struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags)
 		goto out_unlock;
 	}
 
-	kns = kipc_ns_get_locked(new->ipc_ns);
-	if (!kns) {
-		obj = ERR_PTR(-ENOMEM);
+	kns = kipc_ns_attach_locked(new->ipc_ns, &path);
+	if (kns == ERR_PTR(-EAGAIN)) {
+		mutex_unlock(&kipc_lock);
+		kipc_ns_path_walk(&path);
+		goto again;
+	}
+	if (IS_ERR(kns)) {
+		obj = ERR_CAST(kns);
 		goto out_unlock;
 	}
 	ret = kipc_charge_locked(kns, new);
@@ -556,6 +837,7 @@ out_put_kns:
 	obj = ERR_PTR(ret);
 out_unlock:
 	mutex_unlock(&kipc_lock);
+	kipc_ns_path_put(&path);
 	return obj;
 }
 
@@ -942,7 +1224,8 @@ static void kipc_reap_locked(void)
 	list_for_each_entry_safe(kns, next, &kipc_namespaces, node) {
 		ns = kns->ipc_ns;
 		pinned = kns->pinned;
-		if (refcount_read(&ns->ns.count) != kns->objects + pinned)
+		if (refcount_read(&ns->ns.count) !=
+		    kns->objects + pinned + !!kns->children)
 			continue;
 		/*
 		 * Unless pinned, kns goes with the last object: only @ns is
@@ -1034,8 +1317,8 @@ void kipc_limits_get(struct ipc_namespace *ns, struct kipc_limits_info *li)
 		goto out_unlock;
 	}
 	kipc_limits_locked(kns, li->uid, li);
-	li->objects_used = kns->objects;
-	li->bytes_used = kns->bytes;
+	li->objects_used = kns->tree_objects;
+	li->bytes_used = kns->tree_bytes;
 	use = xa_load(&kns->uids, __kuid_val(li->uid));
 	if (li->has_uid && use) {
 		li->uid_objects_used = use->objects;
@@ -1052,15 +1335,22 @@ out_unlock:
  */
 int kipc_limits_set(struct ipc_namespace *ns, const struct kipc_limits_req *req)
 {
+	struct kipc_ns_path path = { .n = 0 };
 	struct kipc_uid_limit *ul = NULL;
 	unsigned long uid = __kuid_val(req->uid);
 	struct kipc_ns *kns;
 	int ret = 0;
 
+again:
 	mutex_lock(&kipc_lock);
-	kns = kipc_ns_get_locked(ns);
-	if (!kns) {
-		ret = -ENOMEM;
+	kns = kipc_ns_attach_locked(ns, &path);
+	if (kns == ERR_PTR(-EAGAIN)) {
+		mutex_unlock(&kipc_lock);
+		kipc_ns_path_walk(&path);
+		goto again;
+	}
+	if (IS_ERR(kns)) {
+		ret = PTR_ERR(kns);
 		goto out_unlock;
 	}
 	if (req->has_uid) {
@@ -1115,6 +1405,7 @@ out_put:
 	}
 out_unlock:
 	mutex_unlock(&kipc_lock);
+	kipc_ns_path_put(&path);
 	return ret;
 }
 
@@ -1149,8 +1440,8 @@ int kipc_limits_walk(struct ipc_namespace *ns, unsigned long *pos,
 		li.has_uid = true;
 		li.uid = KUIDT_INIT(uid);
 		kipc_limits_locked(kns, li.uid, &li);
-		li.objects_used = kns->objects;
-		li.bytes_used = kns->bytes;
+		li.objects_used = kns->tree_objects;
+		li.bytes_used = kns->tree_bytes;
 		use = xa_load(&kns->uids, uid);
 		li.uid_objects_used = use ? use->objects : 0;
 		li.uid_bytes_used = use ? use->bytes : 0;
@@ -1248,8 +1539,12 @@ void kipc_registry_exit(void)
 	}
 	mutex_lock(&kipc_lock);
 	while (!list_empty(&kipc_namespaces)) {
-		kns = list_first_entry(&kipc_namespaces, struct kipc_ns, node);
-		if (WARN_ON(!kns->pinned || kns->objects))
+		/* The others are the parents of pinned ones, and go with them. */
+		list_for_each_entry(kns, &kipc_namespaces, node)
+			if (kns->pinned)
+				break;
+		if (WARN_ON(list_entry_is_head(kns, &kipc_namespaces, node) ||
+			    kns->objects))
 			break;
 		kipc_ns_unpin_locked(kns);
 	}

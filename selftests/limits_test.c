@@ -4,7 +4,9 @@
  * namespace (objects, bytes) the error is ENOSPC, per uid within a namespace
  * EMFILE; CAP_SYS_RESOURCE may exceed both. Each test works in a fresh IPC
  * namespace so that its counts start at zero, and the parameters are put
- * back afterwards by the parent, whatever the test did.
+ * back afterwards by the parent, whatever the test did. The parameters are
+ * also the limits of the initial namespace, which bind the fresh one from
+ * above (ns_limits_test covers that).
  */
 #include "kipc_test.h"
 
@@ -23,12 +25,23 @@ FIXTURE(limits) {
 
 FIXTURE_SETUP(limits)
 {
+	struct kipc_nl_msg msg;
+	struct kipc_nl nl;
 	unsigned int i;
 
 	for (i = 0; i < NR_PARAMS; i++)
 		self->saved[i] = test_param(limit_params[i]);
 	self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
+	/*
+	 * The parameters are also the limits of the initial namespace, which
+	 * bind every namespace below it, so what earlier tests left in their
+	 * dead namespaces counts until reaped: asking for the statistics
+	 * reaps it.
+	 */
+	test_nl_open(&nl);
+	ASSERT_EQ(0, kipc_nl_stats_get(&nl, &msg));
+	close(nl.fd);
 	self->psz = sysconf(_SC_PAGESIZE);
 	test_name(self->name, "lim");
 }
@@ -380,28 +393,53 @@ TEST_F(limits, no_cap_sys_resource_emfile)
 	test_wait_child(pid);
 }
 
-/* The namespace limits are per namespace: a full one leaves others be. */
-TEST_F(limits, per_namespace)
+/*
+ * The parameters are also the limits of the initial namespace, and those
+ * bind the namespaces below it together: of two sibling namespaces, each
+ * below its own max_objects of 2, the second cannot pass 2 for both.
+ */
+TEST_F(limits, siblings_share_parent_limit)
 {
+	int held[2], go[2];
 	pid_t pid[2];
-	int i;
+	char c = 0;
 
-	test_set_param("max_objects", 1);
-	for (i = 0; i < 2; i++) {
-		pid[i] = test_fork_newipc();
-		if (pid[i] == 0) {
-			char n[KIPC_NAME_MAX + 16];
+	test_set_param("max_objects", 2);
+	ASSERT_EQ(0, pipe(held));
+	ASSERT_EQ(0, pipe(go));
+	pid[0] = test_fork_newipc();
+	if (pid[0] == 0) {
+		char n[KIPC_NAME_MAX + 16];
+		int fd;
 
-			test_become(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
-			nth(n, 0);
-			close(test_ioctl_create(KIPC_OBJ_SEM, n, 0600, NULL));
-			nth(n, 1);
-			test_err_open(ENOSPC, KIPC_OBJ_SEM, n, KIPC_NEW, 0600,
-				      &(union kipc_attr){ .sem = { 0 } });
-			_exit(0);
-		}
-		test_wait_child(pid[i]);
+		close(go[1]);
+		test_become(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		nth(n, 0);
+		fd = test_ioctl_create(KIPC_OBJ_SEM, n, 0600, NULL);
+		ASSERT_EQ(1, write(held[1], &c, 1));
+		ASSERT_EQ(0, (int)read(go[0], &c, 1));
+		close(fd);
+		_exit(0);
 	}
+	close(go[0]);
+	ASSERT_EQ(1, read(held[0], &c, 1));
+	pid[1] = test_fork_newipc();
+	if (pid[1] == 0) {
+		char n[KIPC_NAME_MAX + 16];
+
+		test_become(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		nth(n, 0);
+		close(test_ioctl_create(KIPC_OBJ_SEM, n, 0600, NULL));
+		nth(n, 1);
+		test_err_open(ENOSPC, KIPC_OBJ_SEM, n, KIPC_NEW, 0600,
+			      &(union kipc_attr){ .sem = { 0 } });
+		_exit(0);
+	}
+	test_wait_child(pid[1]);
+	close(go[1]);
+	test_wait_child(pid[0]);
+	close(held[0]);
+	close(held[1]);
 }
 
 /*

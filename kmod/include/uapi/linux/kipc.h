@@ -74,11 +74,14 @@
  *  - EACCES: the object exists and its mode does not grant the caller the
  *    requested access (CAP_IPC_OWNER overrides); or a region would be
  *    created with KIPC_SHM_EXEC where vm.memfd_noexec is 2.
- *  - ENOSPC: creating would pass a limit of the IPC namespace (objects or
- *    bytes). CAP_SYS_RESOURCE may pass it.
- *  - EMFILE: creating would pass the caller's per-uid limit (objects or
- *    bytes), or the process has no free file descriptor.
- *    CAP_SYS_RESOURCE may pass the per-uid limit.
+ *  - ENOSPC: creating would pass a limit of the IPC namespace or of one
+ *    above it (objects or bytes), or the namespace is nested more than 32
+ *    deep. CAP_SYS_RESOURCE in the initial user namespace may pass a limit.
+ *  - EMFILE: creating would pass a per-uid limit (objects or bytes) of the
+ *    caller in its IPC namespace, or of the uid charged in one above it
+ *    (the owner of the user namespace on the way), or the process has no
+ *    free file descriptor. CAP_SYS_RESOURCE in the initial user namespace
+ *    may pass the per-uid limits.
  *  - ENFILE: the system has no free file.
  *
  * KIPC_IOC_UNLINK
@@ -166,7 +169,9 @@
  *    or the region would grow and the caller is not its owner or creator
  *    (nor has CAP_IPC_OWNER): growing charges the creator's limits, so
  *    only the owner may grow a region; any writer may shrink it.
- *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit.
+ *  - ENOSPC, EMFILE: growing would pass a namespace or per-uid byte limit,
+ *    at the region's namespace or one above it, where it was charged at
+ *    creation; nothing is charged unless every level allows it.
  *  - EFBIG: growing would pass the caller's RLIMIT_FSIZE; as with
  *    ftruncate(), the caller also gets SIGXFSZ.
  *  - and the other errnos of ftruncate(2), such as an LSM's EACCES.
