@@ -800,6 +800,104 @@ static inline int kipc_nl_obj_remove(struct kipc_nl *nl, __u64 id)
 	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
 }
 
+/*
+ * The monitor group's id for a raw socket: > 0, -ENOENT without the group
+ * (a kernel before 6.9), or another -errno.
+ */
+static inline int kipc_nl_monitor_group(struct kipc_nl *nl)
+{
+	struct kipc_nl_req req;
+	struct nlmsghdr *nlh;
+	int ret = -ENOENT;
+	char *buf;
+	ssize_t n;
+
+	kipc_nl_req_init(nl, &req, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	kipc_nl_put_attr(&req.nlh, CTRL_ATTR_FAMILY_NAME, KIPC_GENL_NAME,
+			 sizeof(KIPC_GENL_NAME));
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	buf = malloc(KIPC_NL_BUF);
+	if (!buf)
+		return -ENOMEM;
+	n = recv(nl->fd, buf, KIPC_NL_BUF, 0);
+	if (n < 0) {
+		free(buf);
+		return -errno;
+	}
+	ret = -ENOENT;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+	     nlh = NLMSG_NEXT(nlh, n)) {
+		const struct nlattr *nla, *grp, *a;
+		int len, glen, alen;
+
+		if (nlh->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		nla = (const struct nlattr *)((char *)NLMSG_DATA(nlh) +
+					      GENL_HDRLEN);
+		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+		for (; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+		       nla->nla_len <= len;
+		     len -= NLA_ALIGN(nla->nla_len),
+		     nla = (const void *)((const char *)nla +
+					  NLA_ALIGN(nla->nla_len))) {
+			if ((nla->nla_type & NLA_TYPE_MASK) !=
+			    CTRL_ATTR_MCAST_GROUPS)
+				continue;
+			grp = (const void *)((const char *)nla + NLA_HDRLEN);
+			glen = nla->nla_len - NLA_HDRLEN;
+			for (; glen >= NLA_HDRLEN && grp->nla_len >= NLA_HDRLEN &&
+			       grp->nla_len <= glen;
+			     glen -= NLA_ALIGN(grp->nla_len),
+			     grp = (const void *)((const char *)grp +
+						  NLA_ALIGN(grp->nla_len))) {
+				bool ours = false;
+				__u32 id = 0;
+
+				a = (const void *)((const char *)grp +
+						   NLA_HDRLEN);
+				alen = grp->nla_len - NLA_HDRLEN;
+				for (; alen >= NLA_HDRLEN &&
+				       a->nla_len >= NLA_HDRLEN &&
+				       a->nla_len <= alen;
+				     alen -= NLA_ALIGN(a->nla_len),
+				     a = (const void *)((const char *)a +
+							NLA_ALIGN(a->nla_len))) {
+					const char *d = (const char *)a +
+							NLA_HDRLEN;
+
+					if (a->nla_type ==
+					    CTRL_ATTR_MCAST_GRP_NAME)
+						ours = !strcmp(d,
+							KIPC_MCGRP_MONITOR);
+					if (a->nla_type ==
+					    CTRL_ATTR_MCAST_GRP_ID)
+						memcpy(&id, d, sizeof(id));
+				}
+				if (ours)
+					ret = id;
+			}
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+/* Send monitor-subscribe on @nl's socket: 0, or the kernel's -errno. */
+static inline int kipc_nl_monitor_subscribe(struct kipc_nl *nl)
+{
+	struct kipc_nl_req req;
+	int ret;
+
+	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK,
+			 KIPC_CMD_MONITOR_SUBSCRIBE, KIPC_GENL_VERSION);
+	ret = kipc_nl_send(nl, &req);
+	if (ret)
+		return ret;
+	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
+}
+
 /* --- message queues ---------------------------------------------------- */
 
 /*

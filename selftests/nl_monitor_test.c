@@ -24,8 +24,6 @@ FIXTURE(mon) {
 	__u32 ns;
 };
 
-static int mon_group(struct kipc_nl *nl);
-
 FIXTURE_SETUP(mon)
 {
 	struct kipc_admin *ka;
@@ -34,7 +32,7 @@ FIXTURE_SETUP(mon)
 
 	/* The group, not the library, says whether there is a monitor. */
 	test_nl_open(&nl);
-	grp = mon_group(&nl);
+	grp = kipc_nl_monitor_group(&nl);
 	close(nl.fd);
 	if (grp == -ENOENT)
 		SKIP(return, "no monitor group: the kernel (< 6.9) cannot filter events per namespace");
@@ -601,104 +599,6 @@ TEST_F(mon, threaded_subscriber)
 
 /* --- the subscribe request, on raw sockets ------------------------------ */
 
-/*
- * The monitor group's id for a raw socket: > 0, -ENOENT without the group
- * (a kernel before 6.9), or another -errno.
- */
-static int mon_group(struct kipc_nl *nl)
-{
-	struct kipc_nl_req req;
-	struct nlmsghdr *nlh;
-	int ret = -ENOENT;
-	char *buf;
-	ssize_t n;
-
-	kipc_nl_req_init(nl, &req, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
-	kipc_nl_put_attr(&req.nlh, CTRL_ATTR_FAMILY_NAME, KIPC_GENL_NAME,
-			 sizeof(KIPC_GENL_NAME));
-	ret = kipc_nl_send(nl, &req);
-	if (ret)
-		return ret;
-	buf = malloc(KIPC_NL_BUF);
-	if (!buf)
-		return -ENOMEM;
-	n = recv(nl->fd, buf, KIPC_NL_BUF, 0);
-	if (n < 0) {
-		free(buf);
-		return -errno;
-	}
-	ret = -ENOENT;
-	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
-	     nlh = NLMSG_NEXT(nlh, n)) {
-		const struct nlattr *nla, *grp, *a;
-		int len, glen, alen;
-
-		if (nlh->nlmsg_type != GENL_ID_CTRL)
-			continue;
-		nla = (const struct nlattr *)((char *)NLMSG_DATA(nlh) +
-					      GENL_HDRLEN);
-		len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
-		for (; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-		       nla->nla_len <= len;
-		     len -= NLA_ALIGN(nla->nla_len),
-		     nla = (const void *)((const char *)nla +
-					  NLA_ALIGN(nla->nla_len))) {
-			if ((nla->nla_type & NLA_TYPE_MASK) !=
-			    CTRL_ATTR_MCAST_GROUPS)
-				continue;
-			grp = (const void *)((const char *)nla + NLA_HDRLEN);
-			glen = nla->nla_len - NLA_HDRLEN;
-			for (; glen >= NLA_HDRLEN && grp->nla_len >= NLA_HDRLEN &&
-			       grp->nla_len <= glen;
-			     glen -= NLA_ALIGN(grp->nla_len),
-			     grp = (const void *)((const char *)grp +
-						  NLA_ALIGN(grp->nla_len))) {
-				bool ours = false;
-				__u32 id = 0;
-
-				a = (const void *)((const char *)grp +
-						   NLA_HDRLEN);
-				alen = grp->nla_len - NLA_HDRLEN;
-				for (; alen >= NLA_HDRLEN &&
-				       a->nla_len >= NLA_HDRLEN &&
-				       a->nla_len <= alen;
-				     alen -= NLA_ALIGN(a->nla_len),
-				     a = (const void *)((const char *)a +
-							NLA_ALIGN(a->nla_len))) {
-					const char *d = (const char *)a +
-							NLA_HDRLEN;
-
-					if (a->nla_type ==
-					    CTRL_ATTR_MCAST_GRP_NAME)
-						ours = !strcmp(d,
-							KIPC_MCGRP_MONITOR);
-					if (a->nla_type ==
-					    CTRL_ATTR_MCAST_GRP_ID)
-						memcpy(&id, d, sizeof(id));
-				}
-				if (ours)
-					ret = id;
-			}
-		}
-	}
-	free(buf);
-	return ret;
-}
-
-/* Send monitor-subscribe on @nl's socket: 0, or the kernel's -errno. */
-static int mon_subscribe(struct kipc_nl *nl)
-{
-	struct kipc_nl_req req;
-	int ret;
-
-	kipc_nl_req_init(nl, &req, nl->family, NLM_F_ACK,
-			 KIPC_CMD_MONITOR_SUBSCRIBE, KIPC_GENL_VERSION);
-	ret = kipc_nl_send(nl, &req);
-	if (ret)
-		return ret;
-	return kipc_nl_recv(nl, nl->family, NULL, 0, NULL);
-}
-
 static int mon_join(int fd, int grp)
 {
 	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
@@ -780,12 +680,12 @@ static int mon_recv(int fd, __u16 family, struct mon_ev *ev, int ms)
 	({								\
 		int __grp;						\
 		test_nl_open(_nl);					\
-		__grp = mon_group(_nl);					\
+		__grp = kipc_nl_monitor_group(_nl);			\
 		if (__grp == -ENOENT)					\
 			SKIP(return, "no monitor group on this kernel (< 6.9)"); \
 		ASSERT_LT(0, __grp);					\
 		if (_sub)						\
-			ASSERT_EQ(0, mon_subscribe(_nl));		\
+			ASSERT_EQ(0, kipc_nl_monitor_subscribe(_nl));	\
 		ASSERT_EQ(0, mon_join((_nl)->fd, __grp));		\
 	})
 
@@ -843,7 +743,7 @@ TEST_F(mon, subscribe_marks_only_the_asker)
 	ASSERT_EQ(0, mon_recv(ofd, nl.family, &ev, 200));
 	ASSERT_EQ(before, test_nl_stats_attr(&nl, KIPC_A_STATS_OBJECTS));
 	/* It is a plain socket still: it can subscribe now, here. */
-	ASSERT_EQ(0, mon_subscribe(&other));
+	ASSERT_EQ(0, kipc_nl_monitor_subscribe(&other));
 	close(ofd);
 	close(sv[0]);
 	close(nl.fd);
@@ -889,8 +789,8 @@ TEST(subscribe_request)
 	int ret;
 
 	test_nl_open(&nl);
-	if (mon_group(&nl) == -ENOENT) {
-		ASSERT_EQ(-EOPNOTSUPP, mon_subscribe(&nl));
+	if (kipc_nl_monitor_group(&nl) == -ENOENT) {
+		ASSERT_EQ(-EOPNOTSUPP, kipc_nl_monitor_subscribe(&nl));
 		close(nl.fd);
 		SKIP(return, "no monitor group on this kernel (< 6.9)");
 	}
@@ -899,9 +799,9 @@ TEST(subscribe_request)
 	kipc_nl_put_attr(&req.nlh, KIPC_A_OBJ_ID, &id, sizeof(id));
 	ASSERT_EQ(0, kipc_nl_send(&nl, &req));
 	ASSERT_EQ(-EINVAL, kipc_nl_recv(&nl, nl.family, NULL, 0, NULL));
-	ret = mon_subscribe(&nl);
+	ret = kipc_nl_monitor_subscribe(&nl);
 	ASSERT_EQ(0, ret);
-	ASSERT_EQ(-EBUSY, mon_subscribe(&nl));
+	ASSERT_EQ(-EBUSY, kipc_nl_monitor_subscribe(&nl));
 	close(nl.fd);
 }
 
@@ -934,13 +834,13 @@ TEST_F(mon, per_user_limit_and_release)
 			mon_open(&nl[i], true);
 		}
 		test_nl_open(&more);
-		ASSERT_EQ(-EMFILE, mon_subscribe(&more));
+		ASSERT_EQ(-EMFILE, kipc_nl_monitor_subscribe(&more));
 		/* Closing one frees its slot, with nothing else happening. */
 		close(nl[3].fd);
-		ASSERT_EQ(0, mon_subscribe(&more));
+		ASSERT_EQ(0, kipc_nl_monitor_subscribe(&more));
 		/* And the limit holds again. */
 		test_nl_open(&nl[3]);
-		ASSERT_EQ(-EMFILE, mon_subscribe(&nl[3]));
+		ASSERT_EQ(-EMFILE, kipc_nl_monitor_subscribe(&nl[3]));
 		close(more.fd);
 		for (i = 0; i < MON_MAX_PER_USER; i++)
 			close(nl[i].fd);

@@ -290,6 +290,35 @@ TEST_F(unload, reload_works)
 	test_load();
 }
 
+/*
+ * A subscribed monitor socket does not pin the module either: the unload
+ * drops its subscription, the socket closes cleanly afterwards, and after
+ * a reload a new socket subscribes as before.
+ */
+TEST_F(unload, monitor_subscriber_does_not_pin)
+{
+	struct kipc_nl nl, again;
+	int grp;
+
+	test_nl_open(&nl);
+	grp = kipc_nl_monitor_group(&nl);
+	if (grp == -ENOENT) {
+		close(nl.fd);
+		SKIP(return, "no monitor group on this kernel (< 6.9)");
+	}
+	ASSERT_LT(0, grp);
+	ASSERT_EQ(0, kipc_nl_monitor_subscribe(&nl));
+	ASSERT_EQ(0, setsockopt(nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
+	test_unload();
+	close(nl.fd);
+	test_load();
+	test_nl_open(&again);
+	ASSERT_EQ(0, kipc_nl_monitor_subscribe(&again));
+	ASSERT_EQ(-EBUSY, kipc_nl_monitor_subscribe(&again));
+	close(again.fd);
+}
+
 /* --- rmmod vs open, as a fuzzy-sync race loop ---------------------------- */
 
 struct unload_race {
