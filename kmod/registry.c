@@ -217,8 +217,11 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 {
 	struct kipc_ns *kns = kipc_ns_find_locked(ipc_ns);
 
-	if (kns)
+	/* Only a task in the namespace creates or sets limits there. */
+	if (kns) {
+		WARN_ON_ONCE(kns->reaped);
 		return kns;
+	}
 	kns = kzalloc(sizeof(*kns), GFP_KERNEL_ACCOUNT);
 	if (!kns)
 		return NULL;
