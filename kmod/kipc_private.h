@@ -8,8 +8,14 @@
  * kipc_lock (a mutex, registry.c) is the one registry lock. It protects:
  *  - the name table (an rhashtable keyed by namespace, type and name);
  *  - the id table (an xarray indexed by object id);
- *  - the per-namespace accounting (struct kipc_ns and its per-uid entries);
+ *  - the namespace table (an rhashtable keyed by IPC namespace);
+ *  - the per-namespace accounting (struct kipc_ns and its per-uid entries)
+ *    and each namespace's object index (an xarray indexed by object id);
  *  - kipc_object.linked and kipc_object.published.
+ *
+ * kipc_reap_lock (a mutex, registry.c) lets one reaper run at a time. It is
+ * taken outside kipc_lock; the reaper drops and retakes kipc_lock between
+ * batches of a dead namespace's objects.
  *
  * An object's refcount only drops to zero with kipc_lock held
  * (refcount_dec_and_mutex_lock), so any object found in the name or id table

@@ -3,8 +3,11 @@
  * kipc: the object registry.
  *
  * Names resolve through one rhashtable keyed by (IPC namespace, type, name);
- * ids through one xarray. Both, and all accounting, are protected by
- * kipc_lock; see the locking overview in kipc_private.h.
+ * ids through one xarray. A namespace's accounting is found through a
+ * second rhashtable keyed by the namespace, and indexes that namespace's
+ * objects by id, so that reaping and dumping one namespace touch only its
+ * objects. All of it is protected by kipc_lock; see the locking overview in
+ * kipc_private.h.
  *
  * An object is created unpublished, with everything it needs, and only then
  * charged and inserted into both tables in one critical section, so a name
@@ -30,7 +33,8 @@
 
 static DEFINE_MUTEX(kipc_lock);
 static DEFINE_XARRAY(kipc_ids);		/* (protected by kipc_lock) */
-static LIST_HEAD(kipc_namespaces);	/* (protected by kipc_lock) */
+/* The namespaces not reaped yet (protected by kipc_lock) */
+static LIST_HEAD(kipc_namespaces);
 static u32 kipc_nr_objects;		/* (protected by kipc_lock) */
 static atomic64_t kipc_next_id = ATOMIC64_INIT(0);
 static bool kipc_events_on;		/* (protected by kipc_lock) */
@@ -77,7 +81,7 @@ struct kipc_uid_limit {
 
 /**
  * struct kipc_ns - accounting and limits of one IPC namespace
- * @node: on kipc_namespaces
+ * @node: on kipc_namespaces until reaped
  * @ipc_ns: the namespace; referenced here only while @pinned, else the
  *	objects hold references
  * @per_type: objects by type
@@ -102,6 +106,11 @@ struct kipc_uid_limit {
  * @tree_objects: objects charged here: of this namespace and of every
  *	namespace below it, checked against @lim_objects
  * @tree_bytes: bytes charged here, likewise, checked against @lim_bytes
+ * @hnode: on kipc_ns_table, keyed by @ipc_ns, while the kipc_ns exists
+ * @objs: the published objects of @ipc_ns, indexed by id
+ * @reaped: @ipc_ns was found dead and its names are (being) dropped; the
+ *	reaper never looks at it again
+ * @reaping: a reaper works on it with kipc_lock dropped: keep it
  *
  * @per_type, @objects and @bytes count the objects of this namespace alone;
  * @uids, @tree_objects and @tree_bytes what is charged here, which includes
@@ -131,6 +140,11 @@ struct kipc_ns {
 	u32 depth;
 	u32 tree_objects;
 	u64 tree_bytes;
+	/* Lookup, object index and reaping. */
+	struct rhash_head hnode;
+	struct xarray objs;
+	bool reaped;
+	bool reaping;
 };
 
 struct kipc_key {
@@ -197,15 +211,19 @@ static const struct kipc_type_ops *kipc_type_get(u32 type)
 	return kipc_types[type];
 }
 
+static const struct rhashtable_params kipc_ns_params = {
+	.key_len = sizeof(struct ipc_namespace *),
+	.key_offset = offsetof(struct kipc_ns, ipc_ns),
+	.head_offset = offsetof(struct kipc_ns, hnode),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable kipc_ns_table;	/* (protected by kipc_lock) */
+
 static struct kipc_ns *kipc_ns_find_locked(struct ipc_namespace *ipc_ns)
 {
-	struct kipc_ns *kns;
-
 	lockdep_assert_held(&kipc_lock);
-	list_for_each_entry(kns, &kipc_namespaces, node)
-		if (kns->ipc_ns == ipc_ns)
-			return kns;
-	return NULL;
+	return rhashtable_lookup_fast(&kipc_ns_table, &ipc_ns, kipc_ns_params);
 }
 
 /* How often the reaper looks for dead namespaces while any has objects. */
@@ -218,20 +236,24 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 {
 	struct kipc_ns *kns = kipc_ns_find_locked(ipc_ns);
 
-	if (kns)
+	/* Only a task in the namespace creates or sets limits there. */
+	if (kns) {
+		WARN_ON_ONCE(kns->reaped);
 		return kns;
+	}
 	kns = kzalloc(sizeof(*kns), GFP_KERNEL_ACCOUNT);
 	if (!kns)
 		return NULL;
 	kns->ipc_ns = ipc_ns;
 	xa_init(&kns->uids);
 	xa_init(&kns->uid_limits);
-	/*
-	 * At the tail: a parent is made before its children and outlives
-	 * them, so ancestors come first. kipc_ns_put_locked() frees a
-	 * namespace's ancestors with it, which a walk of the list with
-	 * list_for_each_entry_safe() (the reaper's) has then already passed.
-	 */
+	xa_init(&kns->objs);
+	if (rhashtable_insert_fast(&kipc_ns_table, &kns->hnode,
+				   kipc_ns_params)) {
+		kfree(kns);
+		return NULL;
+	}
+	/* At the tail: a parent is made before its children and outlives them. */
 	list_add_tail(&kns->node, &kipc_namespaces);
 	schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
 	return kns;
@@ -246,9 +268,13 @@ static void kipc_ns_put_locked(struct kipc_ns *kns)
 	struct kipc_ns *parent;
 
 	lockdep_assert_held(&kipc_lock);
-	while (kns && !kns->objects && !kns->pinned && !kns->children) {
-		WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits));
+	while (kns && !kns->objects && !kns->pinned && !kns->children &&
+	       !kns->reaping) {
+		WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits) ||
+			!xa_empty(&kns->objs));
 		xa_destroy(&kns->uids);
+		rhashtable_remove_fast(&kipc_ns_table, &kns->hnode,
+				       kipc_ns_params);
 		list_del(&kns->node);
 		parent = kns->parent;
 		kfree(kns);
@@ -637,6 +663,7 @@ static void kipc_obj_unpublish_locked(struct kipc_object *obj)
 		return;
 	kipc_event_locked(obj, KIPC_CMD_OBJ_DESTROY_NTF);
 	xa_erase(&kipc_ids, obj->id);
+	xa_erase(&obj->kns->objs, obj->id);
 	kipc_uncharge_locked(obj->kns, obj);
 	kipc_ns_put_locked(obj->kns);
 	kipc_nr_objects--;
@@ -814,10 +841,13 @@ again:
 	ret = xa_insert(&kipc_ids, new->id, new, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto out_uncharge;
+	ret = xa_insert(&kns->objs, new->id, new, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_erase;
 	ret = rhashtable_insert_fast(&kipc_names, &new->node,
 				     kipc_names_params);
 	if (ret)
-		goto out_erase;
+		goto out_erase_kns;
 
 	new->kns = kns;
 	new->published = true;
@@ -828,6 +858,8 @@ again:
 	obj = new;
 	goto out_unlock;
 
+out_erase_kns:
+	xa_erase(&kns->objs, new->id);
 out_erase:
 	xa_erase(&kipc_ids, new->id);
 out_uncharge:
@@ -1210,54 +1242,124 @@ u32 kipc_total_objects(void)
  * the reaper unlinks its names, as mqueue's names die with their namespace.
  * An object still open or mapped elsewhere (an fd passed out) lives on,
  * unlinked, until its last user goes. Nothing can take a new reference to
- * such a namespace, so the test cannot go stale under kipc_lock.
+ * such a namespace, so the test cannot go stale under kipc_lock, and a
+ * namespace found dead stays dead: it is reaped once, taken off
+ * kipc_namespaces, and never looked at again. A pass costs a reference
+ * count read per namespace not reaped yet, and visits only the objects of
+ * the namespaces that died since the last pass, through their own index.
  */
-static void kipc_reap_locked(void)
+
+/*
+ * Reapers run one at a time, so that a caller that asked for a reap returns
+ * only once every namespace found dead before it is done. Taken outside
+ * kipc_lock.
+ */
+static DEFINE_MUTEX(kipc_reap_lock);
+
+/* Objects unlinked per hold of kipc_lock while a namespace is reaped. */
+#define KIPC_REAP_BATCH		32
+
+/*
+ * Every reference to @kns's namespace is one of its objects', the pin's or
+ * the one its children hold.
+ */
+static bool kipc_ns_dead_locked(struct kipc_ns *kns)
+{
+	lockdep_assert_held(&kipc_lock);
+	return refcount_read(&kns->ipc_ns->ns.count) ==
+	       kns->objects + kns->pinned + !!kns->children;
+}
+
+/*
+ * Unlink the names of the dead @kns, in batches: kipc_lock is dropped
+ * between them, so that opens in live namespaces do not wait behind a
+ * namespace with many objects. @kns->reaping keeps @kns, and the reaper's
+ * reference keeps its namespace, so that its address cannot be reused while
+ * @kns is in kipc_ns_table. No new object can appear in a dead namespace,
+ * and the walk resumes at the last id seen.
+ */
+static void kipc_reap_ns_locked(struct kipc_ns *kns)
+{
+	struct kipc_object *obj, *freed[KIPC_REAP_BATCH];
+	unsigned int i, n = 0;
+	unsigned long id = 0;
+
+	lockdep_assert_held(&kipc_lock);
+	WARN_ON(!kns->reaping);
+	obj = xa_find(&kns->objs, &id, ULONG_MAX, XA_PRESENT);
+	while (obj) {
+		n = 0;
+		for (i = 0; obj && i < KIPC_REAP_BATCH; i++) {
+			if (obj->linked && kipc_obj_unlink_locked(obj, true))
+				freed[n++] = obj;
+			obj = xa_find_after(&kns->objs, &id, ULONG_MAX,
+					    XA_PRESENT);
+		}
+		if (!obj)
+			break;
+		mutex_unlock(&kipc_lock);
+		while (n)
+			kipc_obj_free(freed[--n]);
+		cond_resched();
+		mutex_lock(&kipc_lock);
+		/* Resume at @id: its object may have gone meanwhile. */
+		obj = xa_find(&kns->objs, &id, ULONG_MAX, XA_PRESENT);
+	}
+	if (n) {
+		mutex_unlock(&kipc_lock);
+		while (n)
+			kipc_obj_free(freed[--n]);
+		mutex_lock(&kipc_lock);
+	}
+}
+
+/* Reap the namespaces that died since the last pass. True if any is left. */
+static bool kipc_reap_pass(void)
 {
 	struct kipc_ns *kns, *next;
 	struct ipc_namespace *ns;
-	struct kipc_object *obj;
-	unsigned long id;
-	bool pinned;
+	LIST_HEAD(dead);
+	bool again;
 
-	lockdep_assert_held(&kipc_lock);
+	mutex_lock(&kipc_reap_lock);
+	mutex_lock(&kipc_lock);
 	list_for_each_entry_safe(kns, next, &kipc_namespaces, node) {
-		ns = kns->ipc_ns;
-		pinned = kns->pinned;
-		if (refcount_read(&ns->ns.count) !=
-		    kns->objects + pinned + !!kns->children)
+		if (!kipc_ns_dead_locked(kns))
 			continue;
-		/*
-		 * Unless pinned, kns goes with the last object: only @ns is
-		 * used below. A pinned kns stays until it is unpinned.
-		 */
-		xa_for_each(&kipc_ids, id, obj) {
-			if (obj->ipc_ns != ns || !obj->linked)
-				continue;
-			if (kipc_obj_unlink_locked(obj, true))
-				kipc_obj_free(obj);
-		}
-		if (pinned)
-			kipc_ns_unpin_locked(kns);
+		get_ipc_ns(kns->ipc_ns);
+		kns->reaped = true;
+		kns->reaping = true;
+		list_move(&kns->node, &dead);
 	}
+	while (!list_empty(&dead)) {
+		kns = list_first_entry(&dead, struct kipc_ns, node);
+		list_del_init(&kns->node);
+		kipc_reap_ns_locked(kns);
+		ns = kns->ipc_ns;
+		kns->reaping = false;
+		/* Unless pinned, kns goes with its last object. */
+		if (kns->pinned)
+			kipc_ns_unpin_locked(kns);
+		else
+			kipc_ns_put_locked(kns);
+		mutex_unlock(&kipc_lock);
+		kipc_put_ipc_ns(ns);
+		mutex_lock(&kipc_lock);
+	}
+	again = !list_empty(&kipc_namespaces);
+	mutex_unlock(&kipc_lock);
+	mutex_unlock(&kipc_reap_lock);
+	return again;
 }
 
 void kipc_reap(void)
 {
-	mutex_lock(&kipc_lock);
-	kipc_reap_locked();
-	mutex_unlock(&kipc_lock);
+	kipc_reap_pass();
 }
 
 static void kipc_reaper_fn(struct work_struct *work)
 {
-	bool again;
-
-	mutex_lock(&kipc_lock);
-	kipc_reap_locked();
-	again = !list_empty(&kipc_namespaces);
-	mutex_unlock(&kipc_lock);
-	if (again)
+	if (kipc_reap_pass())
 		schedule_delayed_work(&kipc_reaper, KIPC_REAP_INTERVAL);
 }
 
@@ -1462,21 +1564,24 @@ int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 		   kipc_obj_visit_t fn, void *arg)
 {
 	struct kipc_object *obj;
+	struct kipc_ns *kns;
 	unsigned long id;
 	int ret = 0;
 
 	mutex_lock(&kipc_lock);
+	kns = kipc_ns_find_locked(ns);
+	if (!kns)
+		goto out_end;
 	id = *pos;
-	for (obj = xa_find(&kipc_ids, &id, ULONG_MAX, XA_PRESENT); obj;
-	     obj = xa_find_after(&kipc_ids, &id, ULONG_MAX, XA_PRESENT)) {
-		if (obj->ipc_ns != ns)
-			continue;
+	for (obj = xa_find(&kns->objs, &id, ULONG_MAX, XA_PRESENT); obj;
+	     obj = xa_find_after(&kns->objs, &id, ULONG_MAX, XA_PRESENT)) {
 		ret = fn(obj, arg);
 		if (ret) {
 			*pos = id;
 			goto out_unlock;
 		}
 	}
+out_end:
 	*pos = ULONG_MAX;
 out_unlock:
 	mutex_unlock(&kipc_lock);
@@ -1491,6 +1596,9 @@ int kipc_registry_init(void)
 	ret = rhashtable_init(&kipc_names, &kipc_names_params);
 	if (ret)
 		return ret;
+	ret = rhashtable_init(&kipc_ns_table, &kipc_ns_params);
+	if (ret)
+		goto out_names;
 	for (t = 1; t < ARRAY_SIZE(kipc_types); t++) {
 		ret = kipc_types[t]->init();
 		if (ret)
@@ -1501,6 +1609,8 @@ int kipc_registry_init(void)
 out_exit_types:
 	while (--t >= 1)
 		kipc_types[t]->exit();
+	rhashtable_destroy(&kipc_ns_table);
+out_names:
 	rhashtable_destroy(&kipc_names);
 	return ret;
 }
@@ -1550,6 +1660,7 @@ void kipc_registry_exit(void)
 	}
 	mutex_unlock(&kipc_lock);
 	xa_destroy(&kipc_ids);
+	rhashtable_destroy(&kipc_ns_table);
 	rhashtable_destroy(&kipc_names);
 	for (t = 1; t < ARRAY_SIZE(kipc_types); t++)
 		kipc_types[t]->exit();
