@@ -260,6 +260,17 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 }
 
 /*
+ * Whether @xa holds an entry. A store that failed for memory may leave
+ * empty nodes behind, which xa_empty() counts and xa_destroy() frees.
+ */
+static bool kipc_xa_any(struct xarray *xa)
+{
+	unsigned long index = 0;
+
+	return xa_find(xa, &index, ULONG_MAX, XA_PRESENT);
+}
+
+/*
  * Free @kns if nothing keeps it any more; a freed namespace no longer keeps
  * its parent, which may go in turn.
  */
@@ -270,9 +281,12 @@ static void kipc_ns_put_locked(struct kipc_ns *kns)
 	lockdep_assert_held(&kipc_lock);
 	while (kns && !kns->objects && !kns->pinned && !kns->children &&
 	       !kns->reaping) {
-		WARN_ON(!xa_empty(&kns->uids) || !xa_empty(&kns->uid_limits) ||
-			!xa_empty(&kns->objs));
+		WARN_ON(kipc_xa_any(&kns->uids) ||
+			kipc_xa_any(&kns->uid_limits) ||
+			kipc_xa_any(&kns->objs));
 		xa_destroy(&kns->uids);
+		xa_destroy(&kns->uid_limits);
+		xa_destroy(&kns->objs);
 		rhashtable_remove_fast(&kipc_ns_table, &kns->hnode,
 				       kipc_ns_params);
 		list_del(&kns->node);
