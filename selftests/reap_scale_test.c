@@ -7,7 +7,8 @@
  * opens by name in the other namespaces. Open-by-name latency is measured
  * with and without such a load, in interleaved rounds so that a busy host
  * weighs on both alike, and the medians must stay within 1.5x. The opens
- * are scheduled at a fixed period and each one's latency counts from its
+ * are scheduled at a fixed period (four times an idle open, at least
+ * 0.5 ms) and each one's latency counts from its
  * scheduled time, as a client's would: issued back to back instead, one
  * open would wait out a long hold and the rest would slip into the gap
  * after it, leaving the median untouched however long the lock is held.
@@ -43,7 +44,9 @@
 #define SCALE_ROUNDS		8	/* idle and loaded blocks, alternating */
 #define SCALE_PER_ROUND		250	/* opens measured per block */
 #define SCALE_BLOCK_NS		(5 * 1000000000LL)	/* a block's budget */
-#define SCALE_PERIOD_NS		500000	/* between two scheduled opens */
+#define SCALE_PERIOD_NS		500000	/* least period of scheduled opens */
+#define SCALE_PERIOD_FACTOR	4	/* period >= this x an idle open */
+#define SCALE_CALIBRATE		64	/* opens timed to choose the period */
 #define SCALE_LOAD_OBJS		4	/* objects in the load's namespace */
 #define SCALE_LOAD_PAUSE_US	2000	/* between two rounds of the load */
 #define SCALE_MAX_RATIO		1.5
@@ -67,6 +70,7 @@ FIXTURE(scale) {
 	pid_t holder, load;
 	int holder_go[2];
 	struct scale_ctl *ctl;
+	long long period;	/* between two scheduled opens, ns */
 };
 
 /* The size @env says, else @def. */
@@ -360,7 +364,7 @@ static int scale_measure(struct __test_metadata *_metadata,
 		do {
 			ctl[n] = c;
 			v[n++] = end - (slot > begin ? slot : begin);
-			slot += SCALE_PERIOD_NS;
+			slot += self->period;
 			k++;
 		} while (k < SCALE_PER_ROUND && slot < end);
 		if (end - start > SCALE_BLOCK_NS)
@@ -389,6 +393,29 @@ TEST_F_TIMEOUT(scale, open_latency_under_stats_load, 300)
 		       self->nr_dead, self->nr_live,
 		       (scale_now() - t) / 1000);
 	close(nl.fd);
+
+	/*
+	 * The period: at least SCALE_PERIOD_FACTOR times an idle open, so
+	 * that the opens keep up with their schedule when nothing holds the
+	 * lock (a debug kernel's open takes most of a millisecond). Were the
+	 * period shorter than an open, every latency would be a queue's and
+	 * any slowdown would grow without bound.
+	 */
+	scale_set_load(_metadata, self->ctl, LOAD_PAUSE);
+	for (r = 0; r < SCALE_CALIBRATE; r++) {
+		int ofd;
+
+		t = scale_now();
+		ofd = _test_cmd_open(self->fd, KIPC_OBJ_SEM, self->target,
+				     KIPC_RW, 0, NULL, NULL, NULL);
+		idle[r] = scale_now() - t;
+		ASSERT_LE(0, ofd);
+		close(ofd);
+	}
+	self->period = SCALE_PERIOD_FACTOR * scale_median(idle, r);
+	if (self->period < SCALE_PERIOD_NS)
+		self->period = SCALE_PERIOD_NS;
+	ksft_print_msg("opens scheduled every %lld us\n", self->period / 1000);
 
 	for (r = 0; r < SCALE_ROUNDS; r++) {
 		scale_set_load(_metadata, self->ctl, LOAD_PAUSE);
