@@ -236,22 +236,52 @@ static inline int kipc_param_read(const char *param, unsigned long long *val)
 	return 0;
 }
 
-static inline int kipc_param_write(const char *param, unsigned long long val)
+/* Write @s to @path in one write(): 0, or -errno (-EIO if it fell short). */
+static inline int kipc_write_file(const char *path, const char *s)
 {
-	char path[128], buf[64];
+	size_t len = strlen(s);
 	ssize_t n;
-	int fd, len;
+	int fd;
 
-	snprintf(path, sizeof(path), KIPC_PARAM_DIR "%s", param);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(buf, sizeof(buf), "%llu\n", val);
-	n = write(fd, buf, len);
+	n = write(fd, s, len);
 	close(fd);
-	if (n != len)
+	if (n != (ssize_t)len)
 		return n < 0 ? -errno : -EIO;
 	return 0;
+}
+
+static inline int kipc_param_write(const char *param, unsigned long long val)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), KIPC_PARAM_DIR "%s", param);
+	snprintf(buf, sizeof(buf), "%llu\n", val);
+	return kipc_write_file(path, buf);
+}
+
+/*
+ * In a user namespace this process just unshared, map @uid and @gid inside
+ * to its uid and gid outside (setgroups denied first, as an unprivileged
+ * process must): 0, or -errno.
+ */
+static inline int kipc_userns_map(uid_t uid, uid_t out_uid, gid_t gid,
+				  gid_t out_gid)
+{
+	char map[64];
+	int ret;
+
+	ret = kipc_write_file("/proc/self/setgroups", "deny");
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "%u %u 1", uid, out_uid);
+	ret = kipc_write_file("/proc/self/uid_map", map);
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "%u %u 1", gid, out_gid);
+	return kipc_write_file("/proc/self/gid_map", map);
 }
 
 #define test_param(_param)						\

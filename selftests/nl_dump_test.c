@@ -377,18 +377,6 @@ TEST_F(nld, dump_10000_while_changing)
 	test_wait_child(pid);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -errno;
-}
-
 #define IDS_OBJS	300
 
 /* The u32 attribute @type of a family message, or ~0U if absent. */
@@ -429,7 +417,6 @@ TEST_F(nld, dump_ids_of_requester)
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
 	if (pid == 0) {
-		char map[64];
 		pid_t g;
 
 		close(sv[0]);
@@ -441,11 +428,7 @@ TEST_F(nld, dump_ids_of_requester)
 				  write(sv[1], &ret, sizeof(ret)));
 			_exit(0);
 		}
-		snprintf(map, sizeof(map), "0 %d 1", KIPC_UID1);
-		ASSERT_EQ(0, write_file("/proc/self/uid_map", map));
-		ASSERT_EQ(0, write_file("/proc/self/setgroups", "deny"));
-		snprintf(map, sizeof(map), "0 %d 1", KIPC_GID1);
-		ASSERT_EQ(0, write_file("/proc/self/gid_map", map));
+		ASSERT_EQ(0, kipc_userns_map(0, KIPC_UID1, 0, KIPC_GID1));
 		ASSERT_EQ((ssize_t)sizeof(ret), write(sv[1], &ret, sizeof(ret)));
 		g = fork();
 		ASSERT_LE(0, g);

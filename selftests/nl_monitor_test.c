@@ -859,18 +859,6 @@ TEST_F(mon, per_user_limit_and_release)
 	test_wait_child(pid);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -errno;
-}
-
 /*
  * Enter a new user namespace in which this process, KIPC_UID1 outside, is
  * uid 0, and a new pid namespace for its children. 0, or -errno of
@@ -878,17 +866,11 @@ static int write_file(const char *path, const char *s)
  */
 static int enter_user_pid_ns(struct __test_metadata *_metadata)
 {
-	char map[64];
-
 	/* setuid() made it undumpable: its /proc files would be root's. */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
 	    unshare(CLONE_NEWUSER | CLONE_NEWPID))
 		return -errno;
-	snprintf(map, sizeof(map), "0 %d 1", KIPC_UID1);
-	EXPECT_EQ(0, write_file("/proc/self/uid_map", map));
-	EXPECT_EQ(0, write_file("/proc/self/setgroups", "deny"));
-	snprintf(map, sizeof(map), "0 %d 1", KIPC_GID1);
-	EXPECT_EQ(0, write_file("/proc/self/gid_map", map));
+	EXPECT_EQ(0, kipc_userns_map(0, KIPC_UID1, 0, KIPC_GID1));
 	return _metadata->exit_code ? -EINVAL : 0;
 }
 

@@ -94,18 +94,6 @@ static int nobody_used(struct kipc_admin_limits *l)
 	return ret;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 /*
  * Unshare a user and an IPC namespace as an unprivileged user does, and
  * map the caller's ids to themselves, so that it can nest another.
@@ -114,8 +102,6 @@ static int enter_user_ipc_ns(void)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	char map[64];
-	int ret;
 
 	/*
 	 * Having changed uid, the process is not dumpable, so its /proc files
@@ -125,16 +111,7 @@ static int enter_user_ipc_ns(void)
 		return -errno;
 	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC))
 		return -errno;
-	ret = write_file("/proc/self/setgroups", "deny");
-	if (ret)
-		return ret - 1000;
-	snprintf(map, sizeof(map), "%u %u 1", uid, uid);
-	ret = write_file("/proc/self/uid_map", map);
-	if (ret)
-		return ret - 2000;
-	snprintf(map, sizeof(map), "%u %u 1", gid, gid);
-	ret = write_file("/proc/self/gid_map", map);
-	return ret ? ret - 3000 : 0;
+	return kipc_userns_map(uid, uid, gid, gid);
 }
 #define test_enter_user_ipc_ns() ASSERT_EQ(0, enter_user_ipc_ns())
 
