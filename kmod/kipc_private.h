@@ -29,6 +29,17 @@
  * kipc_nl_subs_lock (a mutex, netlink.c) nests inside kipc_lock: events
  * are sent under both, and nothing takes kipc_lock under it.
  *
+ * The wait layer (wait.c) has no lock of its own. A blocked task's struct
+ * kipc_waiter and the struct kipc_waitq it is on belong to one object and
+ * are protected by that object's spinlock (mq->lock, sem->lock), which
+ * wait.c is handed: the queue's list and count, and each waiter's node,
+ * state and woken_ns, with the rest of the type's waiter around it
+ * (struct kipc_mq_waiter, struct kipc_sem_waiter). The waker writes a
+ * waiter's state and the waiter reads it only under that lock; the task is
+ * woken after the lock is dropped (struct kipc_wakeups), which wait.c
+ * explains is safe. The spin before a sleep peeks at the object without
+ * the lock, as a hint only.
+ *
  * References
  * ==========
  *
@@ -47,6 +58,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/spinlock_types.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -67,7 +79,6 @@ extern unsigned int kipc_max_objects;
 extern unsigned long kipc_max_bytes;
 extern unsigned int kipc_uid_max_objects;
 extern unsigned long kipc_uid_max_bytes;
-extern unsigned int kipc_spin_max_us;
 
 /**
  * struct kipc_type_ops - what differs between object types
@@ -374,6 +385,11 @@ int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 		   kipc_obj_visit_t fn, void *arg);
 
+/* --- the wait layer (wait.c) ---------------------------------------------- */
+
+/* Every KIPC_WAIT_* flag: what a call that may block accepts. */
+#define KIPC_WAIT_FLAGS		(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)
+
 /**
  * struct kipc_deadline - when a blocking call gives up
  * @nonblock: never wait
@@ -388,44 +404,55 @@ struct kipc_deadline {
 	ktime_t expires;
 };
 
-/* deadline.c */
-int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
-		       u32 flags, u32 clockid, u64 deadline);
-bool kipc_deadline_passed(const struct kipc_deadline *dl);
-bool kipc_deadline_sleep(const struct kipc_deadline *dl);
-
 /**
- * struct kipc_spin - a spin before a sleep (deadline.c)
- * @dl: the call's deadline
- * @until: when the spin ends, ktime_get_ns()
+ * enum kipc_waiter_state - what a waker did for a waiter
+ * @KIPC_WAITER_WAITING: nothing yet; the waiter is queued
+ * @KIPC_WAITER_DONE: the waker did the waiter's work (handed it a message,
+ *	queued its message, granted its units)
+ * @KIPC_WAITER_TOOBIG: queue receiver: the next message does not fit
+ * @KIPC_WAITER_REMOVED: the object was removed
  */
-struct kipc_spin {
-	const struct kipc_deadline *dl;
-	u64 until;
+enum kipc_waiter_state {
+	KIPC_WAITER_WAITING,
+	KIPC_WAITER_DONE,
+	KIPC_WAITER_TOOBIG,
+	KIPC_WAITER_REMOVED,
 };
 
-void kipc_block_sample(u64 woken_ns);
-bool kipc_spin_begin(struct kipc_spin *spin, const struct kipc_deadline *dl);
-bool kipc_spin_more(struct kipc_spin *spin);
-
-/* netlink.c */
-int kipc_netlink_init(void);
-void kipc_nl_event(struct kipc_object *obj, u8 event);
-void kipc_netlink_exit(void);
-
-/*
- * Remember @task's process in *@slot (a "last pid" statistic), taking a
- * reference only when it changes; the caller's lock protects *@slot.
+/**
+ * struct kipc_waiter - a blocked task, on its stack
+ * @node: on its struct kipc_waitq (protected by the object's lock)
+ * @task: the blocked task
+ * @state: what a waker did (protected by the object's lock)
+ * @woken_ns: when the waker set @state, ktime_get_ns() (protected by the
+ *	object's lock)
+ *
+ * Embedded in a type's own waiter (struct kipc_mq_waiter, struct
+ * kipc_sem_waiter), whose other fields the object's lock protects as well.
  */
-static inline void kipc_set_last_pid(struct pid **slot,
-				     struct task_struct *task)
-{
-	struct pid *pid = task_tgid(task);
+struct kipc_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	enum kipc_waiter_state state;
+	u64 woken_ns;
+};
 
-	if (*slot != pid) {
-		put_pid(*slot);
-		*slot = get_pid(pid);
-	}
+/**
+ * struct kipc_waitq - the blocked tasks of one kind on one object, FIFO
+ * @list: the struct kipc_waiter, oldest first
+ * @nr: length of @list
+ *
+ * The object's lock (mq->lock, sem->lock) protects both.
+ */
+struct kipc_waitq {
+	struct list_head list;
+	u32 nr;
+};
+
+static inline void kipc_waitq_init(struct kipc_waitq *q)
+{
+	INIT_LIST_HEAD(&q->list);
+	q->nr = 0;
 }
 
 /**
@@ -440,7 +467,8 @@ static inline void kipc_set_last_pid(struct pid **slot,
  * decide under the lock, as before, and wake after dropping it, as
  * ipc/mqueue.c and ipc/sem.c do with wake_q (not exported to modules). A
  * deferred wake-up may reach a task that has meanwhile returned and sleeps
- * elsewhere: a spurious wake-up, which every wait loop tolerates.
+ * elsewhere: a spurious wake-up, which every wait loop tolerates. Why no
+ * wake-up is lost is in wait.c.
  */
 struct kipc_wakeups {
 	unsigned int n;
@@ -469,6 +497,42 @@ static inline void kipc_wake_all(struct kipc_wakeups *wk)
 		put_task_struct(wk->task[i]);
 	}
 	wk->n = 0;
+}
+
+int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
+		       u32 flags, u32 clockid, u64 deadline);
+bool kipc_deadline_passed(const struct kipc_deadline *dl);
+/* Peeks, without the object's lock, at whether a spinning wait would end. */
+typedef bool (*kipc_spin_done_t)(const void *arg);
+bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
+		      const struct kipc_deadline *dl, kipc_spin_done_t done,
+		      const void *arg);
+int kipc_wait_check(const struct kipc_deadline *dl);
+int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
+		     struct kipc_waitq *q, const struct kipc_deadline *dl);
+void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
+			     enum kipc_waiter_state state,
+			     struct kipc_wakeups *wk);
+void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
+
+/* netlink.c */
+int kipc_netlink_init(void);
+void kipc_nl_event(struct kipc_object *obj, u8 event);
+void kipc_netlink_exit(void);
+
+/*
+ * Remember @task's process in *@slot (a "last pid" statistic), taking a
+ * reference only when it changes; the caller's lock protects *@slot.
+ */
+static inline void kipc_set_last_pid(struct pid **slot,
+				     struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
 }
 
 #endif /* __KIPC_PRIVATE_H */

@@ -67,10 +67,6 @@ unsigned long kipc_uid_max_bytes = 256UL << 20;
 module_param_named(uid_max_bytes, kipc_uid_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(uid_max_bytes, "Default byte limit of one uid in a namespace (default 256 MiB)");
 
-unsigned int kipc_spin_max_us = 100;
-module_param_named(spin_max_us, kipc_spin_max_us, uint, 0644);
-MODULE_PARM_DESC(spin_max_us, "Longest spin of a blocking wait before it sleeps, in us; 0 never spins (default 100)");
-
 int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len)
 {
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,

@@ -50,30 +50,20 @@
 
 #include "kipc_private.h"
 
-enum kipc_sem_wait_state {
-	KIPC_SEM_WAITING,
-	KIPC_SEM_GRANTED,	/* a post gave us our units */
-	KIPC_SEM_REMOVED,	/* the semaphore was removed */
-};
-
 /**
  * struct kipc_sem_waiter - a blocked wait, on its stack
- * @node: on sem->waiters (protected by sem->lock)
- * @task: the blocked task
+ * @w: the waiter, on sem->waiters; KIPC_WAITER_DONE when a post granted
+ *	its units (wait.c)
  * @count: units wanted
  * @undo: the description to credit, with KIPC_SEM_UNDO; else NULL
- * @recovered: the units granted included recovered ones
- * @state: enum kipc_sem_wait_state (protected by sem->lock)
- * @woken_ns: when the waker set @state, ktime_get_ns()
+ * @recovered: the units granted included recovered ones (protected by
+ *	sem->lock)
  */
 struct kipc_sem_waiter {
-	struct list_head node;
-	struct task_struct *task;
+	struct kipc_waiter w;
 	u32 count;
 	struct kipc_file *undo;
 	bool recovered;
-	int state;
-	u64 woken_ns;
 };
 
 /**
@@ -81,8 +71,7 @@ struct kipc_sem_waiter {
  * @obj: the common object
  * @lock: protects every field below
  * @value: the count
- * @waiters: blocked waits, oldest first
- * @nr_waiters: length of @waiters
+ * @waiters: blocked waits, oldest first (struct kipc_sem_waiter)
  * @undo_holders: open file descriptions whose sem_undo is not 0
  * @undo_units: the sum of their sem_undo
  * @recovered_left: recovered units not yet taken by a wait
@@ -99,8 +88,7 @@ struct kipc_sem {
 	struct kipc_object obj;
 	spinlock_t lock;	/* see the locking overview */
 	u32 value;
-	struct list_head waiters;
-	u32 nr_waiters;
+	struct kipc_waitq waiters;
 	u32 undo_holders;
 	u64 undo_units;
 	u64 recovered_left;
@@ -189,20 +177,16 @@ static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
 static void kipc_sem_serve_locked(struct kipc_sem *sem,
 				  struct kipc_wakeups *wk)
 {
-	struct kipc_sem_waiter *w, *tmp;
+	struct kipc_sem_waiter *sw, *tmp;
 
 	lockdep_assert_held(&sem->lock);
-	list_for_each_entry_safe(w, tmp, &sem->waiters, node) {
-		if (w->count > sem->value)
+	list_for_each_entry_safe(sw, tmp, &sem->waiters.list, w.node) {
+		if (sw->count > sem->value)
 			break;
-		w->recovered = kipc_sem_take_locked(sem, w->count, w->undo,
-						    w->task);
-		list_del(&w->node);
-		sem->nr_waiters--;
-		/* Woken after the unlock; @w may be gone by then. */
-		kipc_wake_defer(wk, w->task);
-		w->woken_ns = ktime_get_ns();
-		w->state = KIPC_SEM_GRANTED;
+		sw->recovered = kipc_sem_take_locked(sem, sw->count, sw->undo,
+						     sw->w.task);
+		kipc_waiter_wake_locked(&sem->waiters, &sw->w,
+					KIPC_WAITER_DONE, wk);
 	}
 	/* Checked under sem->lock, which ->poll() takes after queueing. */
 	if (sem->value && wq_has_sleeper(&sem->poll_wq))
@@ -217,49 +201,44 @@ static bool kipc_sem_ready_locked(struct kipc_sem *sem, u32 count)
 {
 	lockdep_assert_held(&sem->lock);
 	return sem->removed ||
-	       (list_empty(&sem->waiters) && sem->value >= count);
+	       (list_empty(&sem->waiters.list) && sem->value >= count);
 }
 
+/* What a wait spins for (kipc_spin_locked()). */
+struct kipc_sem_spin {
+	struct kipc_sem *sem;
+	u32 count;
+};
+
 /*
- * Before sleeping, wait on the CPU (deadline.c's spin-then-block) for the
- * units. The peeks are unlocked; the caller decides again under sem->lock.
- * Called and returns with sem->lock held.
+ * Whether the wait could go now, by unlocked peeks: the caller decides
+ * again under sem->lock.
  */
-static void kipc_sem_spin_locked(struct kipc_sem *sem, u32 count,
-				 const struct kipc_deadline *dl)
-	__must_hold(&sem->lock)
+static bool kipc_sem_spin_done(const void *arg)
 {
-	struct kipc_spin spin;
+	const struct kipc_sem_spin *spin = arg;
+	struct kipc_sem *sem = spin->sem;
 	bool removed, queued;
 	u32 value;
 
-	lockdep_assert_held(&sem->lock);
-	/* Strict FIFO: with waiters queued, a spin could not win. */
-	if (sem->nr_waiters || !kipc_spin_begin(&spin, dl))
-		return;
-	spin_unlock(&sem->lock);
-	do {
-		/* Racy by design: a hint to stop spinning, decided again. */
-		removed = data_race(READ_ONCE(sem->removed));
-		/* Likewise. */
-		queued = data_race(!list_empty(&sem->waiters));
-		/* Likewise. */
-		value = data_race(READ_ONCE(sem->value));
-		if (removed || (!queued && value >= count))
-			break;
-	} while (kipc_spin_more(&spin));
-	spin_lock(&sem->lock);
+	/* Racy by design: a hint to stop spinning, decided again. */
+	removed = data_race(READ_ONCE(sem->removed));
+	/* Likewise. */
+	queued = data_race(!list_empty(&sem->waiters.list));
+	/* Likewise. */
+	value = data_race(READ_ONCE(sem->value));
+	return removed || (!queued && value >= spin->count);
 }
 
-#define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
-				 KIPC_SEM_UNDO)
+#define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_FLAGS | KIPC_SEM_UNDO)
 
 static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem *sem = file_sem(ucmd->file);
 	struct kipc_sem_wait *cmd = ucmd->cmd;
 	struct kipc_file *undo = NULL;
-	struct kipc_sem_waiter w = {};
+	struct kipc_sem_spin spin = { .sem = sem, .count = cmd->count };
+	struct kipc_sem_waiter sw = {};
 	struct kipc_wakeups wk = {};
 	struct kipc_deadline dl;
 	int ret;
@@ -279,69 +258,44 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 		undo = kipc_file(ucmd->file);
 
 	spin_lock(&sem->lock);
+	/* Strict FIFO: with waiters asleep, a spin could not win. */
 	if (!kipc_sem_ready_locked(sem, cmd->count))
-		kipc_sem_spin_locked(sem, cmd->count, &dl);
+		kipc_spin_locked(&sem->lock, &sem->waiters, &dl,
+				 kipc_sem_spin_done, &spin);
 	if (sem->removed) {
 		ret = -EIDRM;
 		goto out_unlock;
 	}
 	/* Strict FIFO: nobody overtakes a queued waiter. */
-	if (list_empty(&sem->waiters) && sem->value >= cmd->count) {
-		w.recovered = kipc_sem_take_locked(sem, cmd->count, undo,
-						   current);
+	if (list_empty(&sem->waiters.list) && sem->value >= cmd->count) {
+		sw.recovered = kipc_sem_take_locked(sem, cmd->count, undo,
+						    current);
 		goto out_granted;
 	}
-	if (dl.nonblock) {
-		ret = -EAGAIN;
-		goto out_unlock;
-	}
-	if (kipc_deadline_passed(&dl)) {
+	ret = kipc_wait_check(&dl);
+	if (ret == -ETIMEDOUT)
 		sem->timeouts++;
-		ret = -ETIMEDOUT;
+	if (ret)
+		goto out_unlock;
+
+	sw.count = cmd->count;
+	sw.undo = undo;
+	ret = kipc_wait_locked(&sem->lock, &sw.w, &sem->waiters, &dl);
+	if (!ret) {
+		if (sw.w.state == KIPC_WAITER_DONE)
+			goto out_granted;
+		ret = -EIDRM;
 		goto out_unlock;
 	}
-
-	w.task = current;
-	w.count = cmd->count;
-	w.undo = undo;
-	w.state = KIPC_SEM_WAITING;
-	list_add_tail(&w.node, &sem->waiters);
-	sem->nr_waiters++;
-	for (;;) {
-		bool in_time;
-
-		__set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&sem->lock);
-		in_time = kipc_deadline_sleep(&dl);
-		spin_lock(&sem->lock);
-
-		if (w.state == KIPC_SEM_GRANTED) {
-			kipc_block_sample(w.woken_ns);
-			goto out_granted;
-		}
-		if (w.state == KIPC_SEM_REMOVED) {
-			ret = -EIDRM;
-			goto out_unlock;
-		}
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		if (!in_time) {
-			sem->timeouts++;
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
-	list_del(&w.node);
-	sem->nr_waiters--;
+	if (ret == -ETIMEDOUT)
+		sem->timeouts++;
 	/* Leaving the head may let the next ones through. */
 	kipc_sem_serve_locked(sem, &wk);
 	goto out_unlock;
 
 out_granted:
 	spin_unlock(&sem->lock);
-	cmd->out_flags = w.recovered ? KIPC_SEM_RECOVERED : 0;
+	cmd->out_flags = sw.recovered ? KIPC_SEM_RECOVERED : 0;
 	/*
 	 * The units are ours now. Failing to report them would lose them, so
 	 * a fault here still succeeds; the wait itself did happen.
@@ -401,7 +355,7 @@ static int kipc_sem_get_ioctl(struct kipc_ucmd *ucmd)
 	if (sem->removed)
 		ret = -EIDRM;
 	cmd->out_value = sem->value;
-	cmd->out_waiters = sem->nr_waiters;
+	cmd->out_waiters = sem->waiters.nr;
 	cmd->out_undo = kipc_file(ucmd->file)->sem_undo;
 	spin_unlock(&sem->lock);
 	if (ret)
@@ -470,7 +424,7 @@ static struct kipc_object *kipc_sem_alloc(const union kipc_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&sem->lock);
 	sem->value = attr->sem.value;
-	INIT_LIST_HEAD(&sem->waiters);
+	kipc_waitq_init(&sem->waiters);
 	init_waitqueue_head(&sem->poll_wq);
 	return &sem->obj;
 }
@@ -488,17 +442,11 @@ static void kipc_sem_free(struct kipc_object *obj)
 static void kipc_sem_remove(struct kipc_object *obj)
 {
 	struct kipc_sem *sem = to_sem(obj);
-	struct kipc_sem_waiter *w, *tmp;
 	struct kipc_wakeups wk = {};
 
 	spin_lock(&sem->lock);
 	sem->removed = true;
-	list_for_each_entry_safe(w, tmp, &sem->waiters, node) {
-		list_del(&w->node);
-		kipc_wake_defer(&wk, w->task);
-		w->state = KIPC_SEM_REMOVED;
-	}
-	sem->nr_waiters = 0;
+	kipc_waitq_remove_locked(&sem->waiters, &wk);
 	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
 	kipc_wake_all(&wk);
@@ -523,7 +471,7 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 
 	spin_lock(&sem->lock);
 	value = sem->value;
-	waiters = sem->nr_waiters;
+	waiters = sem->waiters.nr;
 	waits = sem->waits;
 	posts = sem->posts;
 	timeouts = sem->timeouts;

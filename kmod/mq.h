@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kipc: what the message queue's files share (mq.c, mq_queue.c,
+ * mq_vec.c, mq_msg.c).
+ *
+ * The files form layers, each calling only those below it:
+ *
+ *	mq.c		the object type: its ioctls, read/write, poll, peek,
+ *			creation, removal and statistics
+ *	mq_vec.c	the vectored calls (SENDV, RECVV) and their user-copy
+ *			fast paths
+ *	mq_queue.c	the queue proper under mq->lock, its waiting and
+ *			hand-over, and sending and receiving one call's worth
+ *	mq_msg.c	messages: allocation, size-class caches, copy-in
+ *
+ * and all of them on wait.c (the wait layer). mq.c holds the locking
+ * overview.
+ */
+#ifndef __KIPC_MQ_H
+#define __KIPC_MQ_H
+
+#include <linux/list.h>
+#include <linux/poll.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "kipc_private.h"
+
+/**
+ * struct kipc_msg - one queued message
+ * @node: on its priority list, or on a local list while in flight
+ * @len: payload length
+ * @prio: priority
+ * @data: payload
+ */
+struct kipc_msg {
+	struct list_head node;
+	u32 len;
+	u32 prio;
+	char data[];
+};
+
+/**
+ * struct kipc_mq_waiter - a blocked sender or receiver, on its stack
+ * @w: the waiter, on mq->senders or mq->receivers (wait.c); its state is
+ *	KIPC_WAITER_DONE when the waker did its work (queued the sender's
+ *	message, handed the receiver one), KIPC_WAITER_TOOBIG for a receiver
+ *	the next message does not fit
+ * @msg: sender: the message to queue; receiver: the message handed over
+ *	(protected by mq->lock)
+ * @buflen: receiver: the size of its buffer
+ * @toobig: receiver: with KIPC_WAITER_TOOBIG, the length that did not fit
+ *	(protected by mq->lock)
+ */
+struct kipc_mq_waiter {
+	struct kipc_waiter w;
+	struct kipc_msg *msg;
+	u32 buflen;
+	u32 toobig;
+};
+
+/**
+ * struct kipc_mq - a message queue
+ * @obj: the common object
+ * @max_msgs: capacity in messages, fixed at creation
+ * @max_msgsize: largest message in bytes, fixed at creation
+ * @lock: see the locking overview
+ * @prio: one FIFO of messages per priority (protected by @lock)
+ * @prio_map: bit p set when @prio[p] is not empty (protected by @lock)
+ * @depth: messages queued (protected by @lock)
+ * @bytes: payload bytes queued (protected by @lock)
+ * @senders: blocked senders, FIFO (struct kipc_mq_waiter; protected by
+ *	@lock)
+ * @receivers: blocked receivers, FIFO (likewise); receivers wait only on an
+ *	empty queue
+ * @removed: removed by an administrator (protected by @lock)
+ * @poll_wq: poll and epoll waiters
+ * @hwm: highest @depth seen (protected by @lock)
+ * @sends: messages sent (protected by @lock)
+ * @recvs: messages received (protected by @lock)
+ * @lspid: last sender (protected by @lock)
+ * @lrpid: last receiver (protected by @lock)
+ * @stime: time of the last send, ns since the epoch (protected by @lock)
+ * @rtime: time of the last receive (protected by @lock)
+ */
+struct kipc_mq {
+	struct kipc_object obj;
+	u32 max_msgs;
+	u32 max_msgsize;
+
+	spinlock_t lock;	/* see the locking overview */
+	struct list_head prio[KIPC_MQ_PRIO_MAX + 1];
+	u32 prio_map;
+	u32 depth;
+	u64 bytes;
+	struct kipc_waitq senders;
+	struct kipc_waitq receivers;
+	bool removed;
+	wait_queue_head_t poll_wq;
+
+	u32 hwm;
+	u64 sends;
+	u64 recvs;
+	struct pid *lspid;
+	struct pid *lrpid;
+	u64 stime;
+	u64 rtime;
+};
+
+static inline struct kipc_mq *to_mq(struct kipc_object *obj)
+{
+	return container_of(obj, struct kipc_mq, obj);
+}
+
+static inline struct kipc_mq *file_mq(struct file *file)
+{
+	return to_mq(kipc_file_obj(file));
+}
+
+/* mq_msg.c */
+/*
+ * Messages freed together go back to their caches in bulk: one call per
+ * run of the same size class, instead of one per message.
+ */
+#define KIPC_MSG_BULK	32
+
+struct kipc_msg_bin {
+	struct kmem_cache *cache;
+	unsigned int n;
+	void *objs[KIPC_MSG_BULK];
+};
+
+struct kmem_cache *kipc_msg_cache(u32 len);
+struct kipc_msg *kipc_msg_alloc(u32 len);
+void kipc_msg_free(struct kipc_msg *msg);
+void kipc_msg_bin_flush(struct kipc_msg_bin *bin);
+void kipc_msg_bin_add(struct kipc_msg_bin *bin, struct kipc_msg *msg);
+void kipc_msg_free_list(struct list_head *list);
+int kipc_msg_check(struct kipc_mq *mq, u32 len, u32 prio);
+struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf, u32 len,
+				    u32 prio);
+int kipc_msg_init(void);
+void kipc_msg_exit(void);
+
+/* mq_queue.c */
+void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask);
+int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+			struct kipc_wakeups *wk);
+void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued);
+bool kipc_mq_spin_locked(struct kipc_mq *mq, bool sender,
+			 const struct kipc_deadline *dl);
+int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
+			bool sender, const struct kipc_deadline *dl);
+int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
+		     const struct kipc_deadline *dl);
+int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
+		      const u32 *buflens, u32 max,
+		      const struct kipc_deadline *dl, u32 *toobig);
+void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs);
+int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,
+		    void __user *ubuf, struct kipc_ucmd *ucmd, size_t size);
+
+/* mq_vec.c */
+int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd);
+int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd);
+
+#endif /* __KIPC_MQ_H */

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kipc: the wait layer, what every blocking call shares (queues and
+ * semaphores alike).
+ *
+ * Deadlines
+ * =========
+ *
+ * Every call that may block takes the same three things: O_NONBLOCK on the
+ * fd or KIPC_WAIT_NONBLOCK, and an optional absolute deadline on
+ * CLOCK_MONOTONIC or CLOCK_REALTIME. Absolute deadlines make restarting
+ * after a signal (-ERESTARTSYS) safe: the restarted call waits no longer.
+ *
+ * Waiters and wakers
+ * ==================
+ *
+ * A blocked task is a struct kipc_waiter on its own stack, queued in FIFO
+ * order on a struct kipc_waitq of its object, as ipc/mqueue.c and ipc/sem.c
+ * queue theirs. The object's spinlock (mq->lock, sem->lock) protects the
+ * queue and every waiter's @node and @state; the wait layer takes no lock
+ * of its own, it is handed the object's. The task that makes progress
+ * possible does the waiter's work for it under that lock (hands it a
+ * message, queues its message, grants its units) and then sets its state
+ * with kipc_waiter_wake_locked(). The waiter decides only under the same
+ * lock, from its state, so no wake-up is lost and none is shared: exactly
+ * one task wakes for each thing that happened.
+ *
+ * The wake-up itself comes after the lock is dropped (struct
+ * kipc_wakeups). That is safe without any barrier of kipc's own: the
+ * waiter sets TASK_INTERRUPTIBLE before it drops the lock and sleeps, and
+ * wake_up_process() orders against that state (see the comment above
+ * try_to_wake_up()), so a wake-up that comes before the schedule() makes
+ * it return at once, and one that comes after wakes the sleeper. The
+ * deferred waker holds a task reference, not the waiter: once the state is
+ * set the waiter may return and its stack go away.
+ *
+ * Spin-then-block
+ * ===============
+ *
+ * A waiter that goes to sleep pays, when its waker comes, the wake-up
+ * latency: the time from the waker's decision to the waiter running again.
+ * kipc measures it on every wake-up (kipc_block_sample()) and keeps a
+ * running mean. Before sleeping, a waiter first waits on its CPU, with its
+ * lock dropped, for at most that long: if what it waits for comes within
+ * the spin, it has saved the wake-up and its waker, finding nobody asleep,
+ * saves waking it; if not, it has spent at most what the sleep cost anyway,
+ * so it is never more than twice as slow as the better choice made in
+ * hindsight (the 2-competitive rule of spin-then-block). This is what lets
+ * a request/reply pair on two CPUs trade messages without a scheduler round
+ * trip, like the optimistic spinning of kernel mutexes, but bounded by a
+ * measured cost rather than by the owner running. The spin ends early for
+ * a signal, at the deadline, and as soon as the scheduler wants the CPU
+ * (need_resched()); it never happens on one CPU (or for a task allowed only
+ * one), for a non-blocking call, or behind waiters already asleep.
+ * kipc.spin_max_us caps it; 0 turns it off.
+ */
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "kipc_private.h"
+
+static unsigned int kipc_spin_max_us = 100;
+module_param_named(spin_max_us, kipc_spin_max_us, uint, 0644);
+MODULE_PARM_DESC(spin_max_us, "Longest spin of a blocking wait before it sleeps, in us; 0 never spins (default 100)");
+
+/* --- deadlines ------------------------------------------------------------ */
+
+/**
+ * kipc_deadline_init() - read a blocking call's wait flags and deadline
+ * @dl: the deadline to set up
+ * @file: the fd the call came through, for its O_NONBLOCK
+ * @flags: the call's KIPC_WAIT_* bits
+ * @clockid: the call's clock, with KIPC_WAIT_DEADLINE
+ * @deadline: the call's absolute deadline in ns, with KIPC_WAIT_DEADLINE
+ *
+ * Return: 0, or -EINVAL for a bad clock or deadline.
+ */
+int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
+		       u32 flags, u32 clockid, u64 deadline)
+{
+	int ret;
+
+	memset(dl, 0, sizeof(*dl));
+	dl->nonblock = (file->f_flags & O_NONBLOCK) ||
+		       (flags & KIPC_WAIT_NONBLOCK);
+	ret = kipc_deadline_check(flags, clockid, deadline);
+	if (ret <= 0)
+		return ret;
+	dl->timed = true;
+	dl->clockid = clockid;
+	dl->expires = deadline;
+	return 0;
+}
+
+/**
+ * kipc_deadline_passed() - whether a call's deadline has passed
+ * @dl: the call's deadline
+ *
+ * Return: true once a timed call's deadline has passed; never for an
+ * untimed one.
+ */
+bool kipc_deadline_passed(const struct kipc_deadline *dl)
+{
+	ktime_t now;
+
+	if (!dl->timed)
+		return false;
+	now = dl->clockid == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+	return kipc_deadline_reached(now, dl->expires);
+}
+
+/*
+ * Sleep until woken or until the deadline passes. The caller has set the
+ * task state and dropped its lock. Returns false once the deadline passed.
+ */
+static bool kipc_deadline_sleep(const struct kipc_deadline *dl)
+{
+	ktime_t expires = dl->expires;
+
+	if (!dl->timed) {
+		schedule();
+		return true;
+	}
+	return schedule_hrtimeout_range_clock(&expires, 0, HRTIMER_MODE_ABS,
+					      dl->clockid) != 0;
+}
+
+/* --- the cost of a sleep ---------------------------------------------------- */
+
+/*
+ * The running mean of wake-up latencies in ns, with weight 1/8 for each new
+ * sample. Updated without a lock: a lost update loses one sample.
+ */
+static unsigned long kipc_block_ns;
+
+/* Called by a waiter just woken; @woken_ns is when its waker decided. */
+static void kipc_block_sample(u64 woken_ns)
+{
+	u64 now = ktime_get_ns();
+	unsigned long mean, d;
+
+	if (!woken_ns || now <= woken_ns)
+		return;
+	d = min_t(u64, now - woken_ns, NSEC_PER_SEC);
+	mean = READ_ONCE(kipc_block_ns);
+	WRITE_ONCE(kipc_block_ns, mean - mean / 8 + d / 8);
+}
+
+/* --- spin-then-block ------------------------------------------------------ */
+
+/**
+ * kipc_spin_locked() - before sleeping, wait on the CPU for a while
+ * @lock: the object's spinlock, held
+ * @sleepers: the queue the caller would sleep on
+ * @dl: the call's deadline
+ * @done: peeks, without @lock, at whether the wait would end now
+ * @arg: the argument of @done
+ *
+ * Spins, with @lock dropped, until @done says so or the spin ends (see
+ * "Spin-then-block" above). @done reads the object without its lock, so
+ * its answer is only a hint to stop spinning: the caller must decide again
+ * under @lock whenever it was dropped, whatever @done saw, since the last
+ * peek may have just missed the change. Does not spin at all behind
+ * waiters already asleep on @sleepers: they come first, so a spin could
+ * not win.
+ *
+ * Context: called and returns with @lock held.
+ * Return: whether @lock was dropped.
+ */
+bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
+		      const struct kipc_deadline *dl, kipc_spin_done_t done,
+		      const void *arg)
+	__must_hold(lock)
+{
+	u64 budget, until;
+
+	lockdep_assert_held(lock);
+	/* Those asleep already come first: a spin could not win. */
+	if (sleepers->nr)
+		return false;
+	budget = min_t(u64, READ_ONCE(kipc_block_ns),
+		       (u64)READ_ONCE(kipc_spin_max_us) * NSEC_PER_USEC);
+	if (dl->nonblock || !budget || num_online_cpus() < 2 ||
+	    current->nr_cpus_allowed < 2)
+		return false;
+	until = ktime_get_ns() + budget;
+	spin_unlock(lock);
+	while (!done(arg)) {
+		if (need_resched() || signal_pending(current) ||
+		    ktime_get_ns() >= until || kipc_deadline_passed(dl))
+			break;
+		cpu_relax();
+	}
+	spin_lock(lock);
+	return true;
+}
+
+/* --- sleeping and waking -------------------------------------------------- */
+
+/**
+ * kipc_wait_check() - whether a blocking call may sleep at all
+ * @dl: the call's deadline
+ *
+ * Return: 0, -EAGAIN for a non-blocking call, or -ETIMEDOUT once the
+ * deadline has passed.
+ */
+int kipc_wait_check(const struct kipc_deadline *dl)
+{
+	if (dl->nonblock)
+		return -EAGAIN;
+	if (kipc_deadline_passed(dl))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/**
+ * kipc_wait_locked() - queue a waiter and sleep until a waker acts
+ * @lock: the object's spinlock, held
+ * @w: the waiter, on the caller's stack
+ * @q: the queue to wait on, protected by @lock
+ * @dl: the call's deadline
+ *
+ * Queues @w at the tail of @q and sleeps until a waker sets @w's state
+ * (kipc_waiter_wake_locked()), a signal comes or the deadline passes. The
+ * caller has checked kipc_wait_check() first.
+ *
+ * Context: called and returns with @lock held; sleeps with it dropped.
+ * Return: 0 when a waker acted, with @w off @q and its state saying what
+ * the waker did; else -ERESTARTSYS or -ETIMEDOUT, with @w taken off @q
+ * here and its state still KIPC_WAITER_WAITING.
+ */
+int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
+		     struct kipc_waitq *q, const struct kipc_deadline *dl)
+	__must_hold(lock)
+{
+	int ret;
+
+	lockdep_assert_held(lock);
+	w->task = current;
+	w->state = KIPC_WAITER_WAITING;
+	list_add_tail(&w->node, &q->list);
+	q->nr++;
+
+	for (;;) {
+		bool in_time;
+
+		/*
+		 * Set before the unlock: a waker that decides under @lock
+		 * and wakes after the unlock then either finds the task
+		 * still running, and the schedule() below returns at once,
+		 * or wakes it from it. Either way the wake-up is not lost.
+		 */
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(lock);
+		in_time = kipc_deadline_sleep(dl);
+		spin_lock(lock);
+
+		/* Decided under @lock, like the waker's side. */
+		if (w->state != KIPC_WAITER_WAITING) {
+			kipc_block_sample(w->woken_ns);
+			return 0;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!in_time) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w->node);
+	q->nr--;
+	return ret;
+}
+
+/**
+ * kipc_waiter_wake_locked() - decide for a waiter, to wake it after unlock
+ * @q: the queue @w is on
+ * @w: the waiter whose work the caller has done
+ * @state: what the caller did for it
+ * @wk: where to record its task, to wake once the object's lock is dropped
+ *
+ * Takes @w off @q and sets its state. From here on @w may go away (its
+ * task may return as soon as it sees the state, or time out and find it):
+ * only its task is used, with a reference.
+ *
+ * Context: under the lock that protects @q.
+ */
+void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
+			     enum kipc_waiter_state state,
+			     struct kipc_wakeups *wk)
+{
+	list_del(&w->node);
+	q->nr--;
+	/* Woken after the unlock; @w may be gone by then. */
+	kipc_wake_defer(wk, w->task);
+	w->woken_ns = ktime_get_ns();
+	w->state = state;
+}
+
+/**
+ * kipc_waitq_remove_locked() - wake every waiter of a removed object
+ * @q: the queue
+ * @wk: where to record the tasks, to wake once the object's lock is dropped
+ *
+ * Each waiter returns -EIDRM.
+ *
+ * Context: under the lock that protects @q.
+ */
+void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk)
+{
+	struct kipc_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &q->list, node)
+		kipc_waiter_wake_locked(q, w, KIPC_WAITER_REMOVED, wk);
+}
