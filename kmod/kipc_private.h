@@ -387,7 +387,11 @@ int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 
 /* --- the wait layer (wait.c) ---------------------------------------------- */
 
-/* Every KIPC_WAIT_* flag: what a call that may block accepts. */
+/*
+ * Every KIPC_WAIT_* flag: what a call that may block accepts, besides its
+ * own flags (KIPC_SEM_UNDO for a semaphore wait; see the uapi header for
+ * why that one shares the KIPC_WAIT_* bit space).
+ */
 #define KIPC_WAIT_FLAGS		(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)
 
 /**

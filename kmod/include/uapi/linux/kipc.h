@@ -438,7 +438,10 @@ struct kipc_info {
 };
 #define KIPC_IOC_INFO		_IO(KIPC_TYPE, KIPC_CMD_INFO)
 
-/* Flags shared by every call that may block. */
+/*
+ * Flags shared by every call that may block. A call's own flags share its
+ * flags word (see KIPC_SEM_UNDO for how their bits are allocated).
+ */
 #define KIPC_WAIT_NONBLOCK	(1U << 0)	/* EAGAIN instead of waiting */
 #define KIPC_WAIT_DEADLINE	(1U << 1)	/* @clockid and @deadline are set */
 
@@ -715,6 +718,16 @@ struct kipc_shm_stat {
  * (the last fd closes, also at exit or kill -9), what it still holds is
  * posted back, and the waits that receive those units report
  * KIPC_SEM_RECOVERED, as EOWNERDEAD reports a dead robust mutex owner.
+ *
+ * KIPC_SEM_UNDO is a flag of this one call, but it shares the flags word,
+ * and so the bit space, with the KIPC_WAIT_* flags of every blocking call.
+ * It cannot move out of it: programs built since pass bit 2, and the
+ * kernel would have to go on taking bit 2 as KIPC_SEM_UNDO for them, so
+ * the bit would stay taken in the KIPC_WAIT_* space whatever the new value.
+ * Instead the bits are allocated from one sequence: a new KIPC_WAIT_* flag,
+ * or a new flag of one call, takes the next bit above every flag of every
+ * blocking call (bit 3 is the next), so no call's own flag ever collides
+ * with a wait flag.
  */
 #define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
 
