@@ -197,11 +197,17 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
  * Whether a wait for @count units could go now: nobody queued ahead of it
  * and enough units, or the semaphore gone.
  */
+static bool kipc_sem_ready(struct kipc_sem *sem, u32 count)
+{
+	return READ_ONCE(sem->removed) ||
+	       (list_empty(&sem->waiters.list) &&
+		READ_ONCE(sem->value) >= count);
+}
+
 static bool kipc_sem_ready_locked(struct kipc_sem *sem, u32 count)
 {
 	lockdep_assert_held(&sem->lock);
-	return sem->removed ||
-	       (list_empty(&sem->waiters.list) && sem->value >= count);
+	return kipc_sem_ready(sem, count);
 }
 
 /* What a wait spins for (kipc_spin_locked()). */
@@ -210,24 +216,13 @@ struct kipc_sem_spin {
 	u32 count;
 };
 
-/*
- * Whether the wait could go now, by unlocked peeks: the caller decides
- * again under sem->lock.
- */
+/* Whether the wait could go now: the caller decides again under sem->lock. */
 static bool kipc_sem_spin_done(const void *arg)
 {
 	const struct kipc_sem_spin *spin = arg;
-	struct kipc_sem *sem = spin->sem;
-	bool removed, queued;
-	u32 value;
 
 	/* Racy by design: a hint to stop spinning, decided again. */
-	removed = data_race(READ_ONCE(sem->removed));
-	/* Likewise. */
-	queued = data_race(!list_empty(&sem->waiters.list));
-	/* Likewise. */
-	value = data_race(READ_ONCE(sem->value));
-	return removed || (!queued && value >= spin->count);
+	return data_race(kipc_sem_ready(spin->sem, spin->count));
 }
 
 #define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_FLAGS | KIPC_SEM_UNDO)
