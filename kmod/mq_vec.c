@@ -354,58 +354,37 @@ int kipc_mq_sendv_ioctl(struct kipc_ucmd *ucmd)
 
 /*
  * Write the length and priority of the first @count messages on @msgs to
- * @uvec, in one user access rather than two per message. Returns how many
- * entries were written whole.
+ * @uvec, in one user access rather than two per message. With @vec, also
+ * deliver their payloads, each at most KIPC_MSG_SMALL bytes, to @vec's
+ * buffers in the same user access (see KIPC_MSG_SMALL); the sources are
+ * whole queued messages, so there is nothing for hardened usercopy to
+ * check. Returns how many entries were written whole.
  */
-static u32 kipc_mq_vec_report(struct kipc_mq_vec __user *uvec,
+static u32 kipc_mq_vec_report(const struct kipc_mq_vec *vec,
+			      struct kipc_mq_vec __user *uvec,
 			      struct list_head *msgs, u32 count)
 {
 	struct kipc_msg *msg;
 	u32 n = 0;
 
-	if (!count || !user_access_begin(uvec, count * sizeof(*uvec)))
-		return 0;
-	list_for_each_entry(msg, msgs, node) {
-		if (n == count)
-			break;
-		unsafe_put_user(msg->len, &uvec[n].len, out);
-		unsafe_put_user(msg->prio, &uvec[n].prio, out);
-		n++;
+	if (vec) {
+		list_for_each_entry(msg, msgs, node) {
+			if (n == count ||
+			    !access_ok(u64_to_user_ptr(vec[n].buf), msg->len))
+				break;
+			n++;
+		}
+		count = n;
+		n = 0;
 	}
-out:
-	user_access_end();
-	return n;
-}
-
-/*
- * Deliver @count messages of @msgs, each at most KIPC_MSG_SMALL bytes, to
- * @vec's buffers and report their lengths and priorities in @uvec, all in
- * one user access (see KIPC_MSG_SMALL). The sources are whole queued
- * messages, so there is nothing for hardened usercopy to check. Returns how
- * many were delivered whole.
- */
-static u32 kipc_mq_vec_deliver_small(const struct kipc_mq_vec *vec,
-				     struct kipc_mq_vec __user *uvec,
-				     struct list_head *msgs, u32 count)
-{
-	struct kipc_msg *msg;
-	u32 n = 0;
-
-	list_for_each_entry(msg, msgs, node) {
-		if (n == count ||
-		    !access_ok(u64_to_user_ptr(vec[n].buf), msg->len))
-			break;
-		n++;
-	}
-	count = n;
-	n = 0;
 	if (!count || !user_write_access_begin(uvec, count * sizeof(*uvec)))
 		return 0;
 	list_for_each_entry(msg, msgs, node) {
 		if (n == count)
 			break;
-		unsafe_copy_to_user(u64_to_user_ptr(vec[n].buf), msg->data,
-				    msg->len, out);
+		if (vec)
+			unsafe_copy_to_user(u64_to_user_ptr(vec[n].buf),
+					    msg->data, msg->len, out);
 		unsafe_put_user(msg->len, &uvec[n].len, out);
 		unsafe_put_user(msg->prio, &uvec[n].prio, out);
 		n++;
@@ -457,8 +436,8 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	list_for_each_entry(msg, &msgs, node)
 		small &= msg->len <= KIPC_MSG_SMALL;
 	if (small) {
-		i = kipc_mq_vec_deliver_small(vec, u64_to_user_ptr(cmd->vec),
-					      &msgs, n);
+		i = kipc_mq_vec_report(vec, u64_to_user_ptr(cmd->vec), &msgs,
+				       n);
 	} else {
 		/* The payloads, then every length and priority at once. */
 		i = 0;
@@ -468,7 +447,8 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 				break;
 			i++;
 		}
-		i = kipc_mq_vec_report(u64_to_user_ptr(cmd->vec), &msgs, i);
+		i = kipc_mq_vec_report(NULL, u64_to_user_ptr(cmd->vec), &msgs,
+				       i);
 	}
 	/* The first i went out: cut them off and free them, the rest stay. */
 	if (i) {
