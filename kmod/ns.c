@@ -858,27 +858,23 @@ out_unlock:
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 		   kipc_obj_visit_t fn, void *arg)
 {
-	struct kipc_object *obj;
+	struct kipc_object *obj = NULL;
+	unsigned long id = *pos;
 	struct kipc_ns *kns;
-	unsigned long id;
 	int ret = 0;
 
 	mutex_lock(&kipc_lock);
 	kns = kipc_ns_find_locked(ns);
-	if (!kns)
-		goto out_end;
-	id = *pos;
-	for (obj = xa_find(&kns->objs, &id, ULONG_MAX, XA_PRESENT); obj;
+	if (kns)
+		obj = xa_find(&kns->objs, &id, ULONG_MAX, XA_PRESENT);
+	for (; obj;
 	     obj = xa_find_after(&kns->objs, &id, ULONG_MAX, XA_PRESENT)) {
 		ret = fn(obj, arg);
-		if (ret) {
-			*pos = id;
-			goto out_unlock;
-		}
+		if (ret)
+			break;
 	}
-out_end:
-	*pos = ULONG_MAX;
-out_unlock:
+	/* Where the walk stopped, or the end. */
+	*pos = obj ? id : ULONG_MAX;
 	mutex_unlock(&kipc_lock);
 	return ret;
 }
