@@ -2,18 +2,59 @@
 /*
  * kipc: private declarations shared by the module's files.
  *
+ * Files
+ * =====
+ *
+ *  main.c      module load and unload, the object types, /dev/kipc and its
+ *              version ioctl
+ *  ioctl.c     ioctl dispatch; open and unlink on /dev/kipc; an object fd's
+ *              info ioctl and release
+ *  registry.c  names, ids and references: create, publish, open, unlink,
+ *              put, remove, visit; the event hook
+ *  ns.c        IPC namespace accounting and limits, kipc_lock
+ *  reap.c      the reaper: the names of dead namespaces
+ *  mq.c, shm.c, sem.c   the object types (struct kipc_type_ops)
+ *  deadline.c  deadlines and the spin before a sleep
+ *  netlink.c   the Generic Netlink family and the monitor
+ *  netlink-gen.c  its generated policies and ops table
+ *
+ * Calls between files go one way, down this graph (scripts/kmod-calls.sh
+ * prints it from the objects and fails on a cycle):
+ *
+ *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
+ *  netlink.c -> registry.c ns.c reap.c
+ *  mq.c, sem.c -> ioctl.c deadline.c
+ *  shm.c   -> ioctl.c registry.c ns.c
+ *  ioctl.c -> registry.c
+ *  reap.c  -> registry.c ns.c
+ *  registry.c -> ns.c
+ *  deadline.c -> main.c
+ *
+ * The last is the module parameter kipc_spin_max_us, defined in main.c and
+ * read by deadline.c; it moves to the file that reads it with the wait
+ * layer, and until then it closes the one cycle: main.c -> mq.c, sem.c ->
+ * deadline.c -> main.c.
+ *
+ * Upward calls go through what the upper file registers: the types' ops
+ * (main.c gives them to kipc_registry_init()), the registry's event hook
+ * (netlink.c sets it with kipc_events_set()), the reaper's work (main.c
+ * gives it to kipc_ns_init()), the file operations of object fds and the
+ * generated netlink ops table.
+ *
  * Locking overview
  * ================
  *
- * kipc_lock (a mutex, registry.c) is the one registry lock. It protects:
+ * kipc_lock (a mutex, ns.c) is the one registry lock, taken by registry.c,
+ * ns.c and reap.c. It protects:
  *  - the name table (an rhashtable keyed by namespace, type and name);
  *  - the id table (an xarray indexed by object id);
  *  - the namespace table (an rhashtable keyed by IPC namespace);
  *  - the per-namespace accounting (struct kipc_ns and its per-uid entries)
  *    and each namespace's object index (an xarray indexed by object id);
- *  - kipc_object.linked and kipc_object.published.
+ *  - kipc_object.linked and kipc_object.published;
+ *  - the registry's event hook.
  *
- * kipc_reap_lock (a mutex, registry.c) lets one reaper run at a time. It is
+ * kipc_reap_lock (a mutex, reap.c) lets one reaper run at a time. It is
  * taken outside kipc_lock; the reaper drops and retakes kipc_lock between
  * batches of a dead namespace's objects.
  *
@@ -54,6 +95,8 @@
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
 #include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -62,6 +105,8 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/kipc.h>
 
@@ -71,14 +116,14 @@ struct sk_buff;
 struct kipc_object;
 struct kipc_ioctl_op;
 
-/* Module parameters (main.c): attribute ceilings and default limits. */
+/*
+ * Module parameters read outside the file that defines them: the attribute
+ * ceilings (mq.c, shm.c), which KIPC_IOC_VERSION reports (main.c), and the
+ * longest spin (main.c), which deadline.c reads.
+ */
 extern unsigned int kipc_mq_max_msgs;
 extern unsigned int kipc_mq_max_msgsize;
 extern unsigned long kipc_shm_max_size;
-extern unsigned int kipc_max_objects;
-extern unsigned long kipc_max_bytes;
-extern unsigned int kipc_uid_max_objects;
-extern unsigned long kipc_uid_max_bytes;
 
 /**
  * struct kipc_type_ops - what differs between object types
@@ -87,6 +132,8 @@ extern unsigned long kipc_uid_max_bytes;
  * @fops: file operations of the object fd; .owner pins the module
  * @ioctl_ops: the type's own ioctls, indexed by _IOC_NR()
  * @n_ioctl_ops: size of @ioctl_ops
+ * @attr_size: size of the type's member of union kipc_attr; the open path
+ *	checks that the bytes after it are zero before @validate
  * @validate: check creation attributes and say how many bytes to charge
  * @alloc: allocate a new object with its type state, or an ERR_PTR
  * @free: free the object and its type state; may sleep
@@ -105,6 +152,7 @@ struct kipc_type_ops {
 	const struct file_operations *fops;
 	const struct kipc_ioctl_op *ioctl_ops;
 	size_t n_ioctl_ops;
+	size_t attr_size;
 	int (*validate)(const union kipc_attr *attr, u64 *bytes);
 	struct kipc_object *(*alloc)(const union kipc_attr *attr);
 	void (*free)(struct kipc_object *obj);
@@ -254,23 +302,15 @@ union kipc_ucmd_buffer {
 	struct kipc_sem_get sem_get;
 };
 
-/* main.c */
+/* ioctl.c */
+int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len);
 long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd,
 			 unsigned long arg);
-int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len);
-
-/* registry.c */
-int kipc_registry_init(void);
-void kipc_registry_exit(void);
-void kipc_obj_put(struct kipc_object *obj);
 int kipc_open_ioctl(struct kipc_ucmd *ucmd);
 int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
-int kipc_obj_file_release(struct inode *inode, struct file *file);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-u32 kipc_total_objects(void);
-void kipc_reap(void);
-bool kipc_name_valid(const char *name, size_t len);
+int kipc_obj_file_release(struct inode *inode, struct file *file);
 
 /**
  * struct kipc_obj_sel - which object a netlink request means
@@ -284,13 +324,140 @@ struct kipc_obj_sel {
 	const char *name;
 };
 
+/*
+ * A function called for each object of a walk or for the one selected,
+ * under kipc_lock: 0 to go on, or a negative errno to stop.
+ */
+typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
+
+/* An event hook: @event (KIPC_CMD_OBJ_*_NTF) for @obj, under kipc_lock. */
+typedef void (*kipc_event_fn)(struct kipc_object *obj, u8 event);
+
+/* registry.c */
+int kipc_registry_init(const struct kipc_type_ops *const *types, u32 nr_types);
+void kipc_registry_exit(void);
+void kipc_events_set(kipc_event_fn fn);
+const struct kipc_type_ops *kipc_type_get(u32 type);
+struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
+				    const union kipc_attr *attr,
+				    const char *name, u32 len,
+				    umode_t mode, u64 bytes);
+struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags);
+struct kipc_object *kipc_obj_open(struct ipc_namespace *ns, u32 type,
+				  const char *name, u32 len, u32 flags);
+int kipc_obj_unlink(struct ipc_namespace *ns, u32 type, const char *name,
+		    u32 len);
+bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce);
+void kipc_obj_put(struct kipc_object *obj);
+void kipc_obj_free(struct kipc_object *obj);
+u32 kipc_obj_state(struct kipc_object *obj);
 int kipc_obj_remove(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 		    const struct cred *opener, bool admin);
-u32 kipc_obj_state(struct kipc_object *obj);
-int kipc_obj_recharge(struct kipc_object *obj, u64 bytes);
+int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
+		   kipc_obj_visit_t fn, void *arg);
+u32 kipc_total_objects(void);
+
+/*
+ * The registry lock (ns.c, the lowest file that takes it): see the locking
+ * overview above.
+ */
+extern struct mutex kipc_lock;
+
+/* The namespaces not reaped yet, on kipc_ns.node (protected by kipc_lock) */
+extern struct list_head kipc_namespaces;
+
+/**
+ * struct kipc_ns - accounting and limits of one IPC namespace
+ * @node: on kipc_namespaces until reaped
+ * @ipc_ns: the namespace; referenced here only while @pinned, else the
+ *	objects hold references
+ * @per_type: objects by type
+ * @objects: all objects
+ * @bytes: all charged bytes
+ * @uids: struct kipc_uid_usage indexed by kuid value: what is charged here
+ *	to each uid
+ * @lim_set: KIPC_LIM_* bits: the limits below that an admin set; the others
+ *	follow the module parameters
+ * @lim_objects: object limit of the namespace
+ * @lim_bytes: byte limit of the namespace
+ * @lim_uid_objects: object limit of a uid without an override
+ * @lim_uid_bytes: byte limit of a uid without an override
+ * @uid_limits: struct kipc_uid_limit indexed by kuid value: the overrides
+ * @pinned: a reference on @ipc_ns is held, because limits are set
+ * @parent: the accounting of the namespace above, fixed when this one is
+ *	made (kipc_ns_attach_locked()); NULL for the initial IPC namespace,
+ *	the root. Its @children counts this one, which keeps it
+ * @children: how many namespaces have this one as @parent; while there are
+ *	any, one more reference on @ipc_ns is held
+ * @depth: 0 for the root, else @parent's depth + 1
+ * @tree_objects: objects charged here: of this namespace and of every
+ *	namespace below it, checked against @lim_objects
+ * @tree_bytes: bytes charged here, likewise, checked against @lim_bytes
+ * @hnode: on kipc_ns_table, keyed by @ipc_ns, while the kipc_ns exists
+ * @objs: the published objects of @ipc_ns, indexed by id
+ * @reaped: @ipc_ns was found dead and its names are (being) dropped; the
+ *	reaper never looks at it again
+ * @reaping: a reaper works on it with kipc_lock dropped: keep it
+ *
+ * @per_type, @objects and @bytes count the objects of this namespace alone;
+ * @uids, @tree_objects and @tree_bytes what is charged here, which includes
+ * every namespace below (see kipc_ns_add_locked()).
+ *
+ * Exists while the namespace has objects, set limits or children. Set
+ * limits pin the namespace, so that they cannot pass to a new namespace
+ * that reuses its address; the reaper drops them when nothing else holds
+ * the namespace. Everything is protected by kipc_lock.
+ */
+struct kipc_ns {
+	struct list_head node;
+	struct ipc_namespace *ipc_ns;
+	u32 per_type[KIPC_OBJ_SEM + 1];
+	u32 objects;
+	u64 bytes;
+	struct xarray uids;
+	u32 lim_set;
+	u32 lim_objects;
+	u64 lim_bytes;
+	u32 lim_uid_objects;
+	u64 lim_uid_bytes;
+	struct xarray uid_limits;
+	bool pinned;
+	struct kipc_ns *parent;
+	u32 children;
+	u32 depth;
+	u32 tree_objects;
+	u64 tree_bytes;
+	/* Lookup, object index and reaping. */
+	struct rhash_head hnode;
+	struct xarray objs;
+	bool reaped;
+	bool reaping;
+};
+
+/* The deepest an accounting tree goes below its root (ns.c). */
+#define KIPC_NS_DEPTH_MAX	32
+
+/**
+ * struct kipc_ns_path - the caller's IPC namespace and those above it
+ * @n: how many of @ns are set
+ * @ns: the caller's namespace first, then each differing namespace of its
+ *	ancestor processes, nearest first, ending with the root unless the
+ *	chain is longer; each with a reference
+ */
+struct kipc_ns_path {
+	unsigned int n;
+	struct ipc_namespace *ns[KIPC_NS_DEPTH_MAX + 2];
+};
 
 /**
  * struct kipc_ns_stats - one namespace's usage and limits, for netlink
+ * @per_type: its objects by type
+ * @objects: its objects
+ * @bytes: bytes charged for its objects
+ * @limit_objects: object limit in force
+ * @limit_bytes: byte limit in force
+ * @limit_uid_objects: object limit of a uid without an override
+ * @limit_uid_bytes: byte limit of a uid without an override
  */
 struct kipc_ns_stats {
 	u32 per_type[KIPC_OBJ_SEM + 1];
@@ -301,8 +468,6 @@ struct kipc_ns_stats {
 	u32 limit_uid_objects;
 	u64 limit_uid_bytes;
 };
-
-void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
 
 /* Which limits are set, in struct kipc_limits_req and in a namespace. */
 #define KIPC_LIM_OBJECTS	BIT(0)
@@ -366,24 +531,33 @@ struct kipc_limits_req {
 	u64 uid_bytes;
 };
 
+/* ns.c */
+int kipc_ns_init(work_func_t reaper);
+void kipc_ns_stop_reaper(void);
+void kipc_ns_exit(void);
+void kipc_ns_reap_later(void);
+void kipc_ns_path_walk(struct kipc_ns_path *path);
+void kipc_ns_path_put(struct kipc_ns_path *path);
+struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
+				      const struct kipc_ns_path *path);
+void kipc_ns_put_locked(struct kipc_ns *kns);
+void kipc_ns_unpin_locked(struct kipc_ns *kns);
+int kipc_ns_add_locked(struct kipc_ns *kns, struct kipc_object *obj);
+void kipc_ns_del_locked(struct kipc_object *obj);
+int kipc_obj_recharge(struct kipc_object *obj, u64 bytes);
+void kipc_ns_stats(struct ipc_namespace *ns, struct kipc_ns_stats *st);
 void kipc_limits_get(struct ipc_namespace *ns, struct kipc_limits_info *li);
 int kipc_limits_set(struct ipc_namespace *ns,
 		    const struct kipc_limits_req *req);
 int kipc_limits_walk(struct ipc_namespace *ns, unsigned long *pos,
 		     int (*fn)(struct kipc_limits_info *li, void *arg),
 		     void *arg);
-void kipc_events_enable(bool on);
-
-/*
- * Walk the objects of one namespace in id order, starting at *pos, under
- * kipc_lock. @fn returns 0 to go on, or a negative errno to stop; *pos is left
- * at the object that stopped the walk so that the walk can resume there.
- */
-typedef int (*kipc_obj_visit_t)(struct kipc_object *obj, void *arg);
 int kipc_walk_objs(struct ipc_namespace *ns, unsigned long *pos,
 		   kipc_obj_visit_t fn, void *arg);
-int kipc_obj_visit(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
-		   kipc_obj_visit_t fn, void *arg);
+
+/* reap.c */
+void kipc_reap(void);
+void kipc_reaper_fn(struct work_struct *work);
 
 /* --- the wait layer (wait.c) ---------------------------------------------- */
 
@@ -521,7 +695,6 @@ void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
 
 /* netlink.c */
 int kipc_netlink_init(void);
-void kipc_nl_event(struct kipc_object *obj, u8 event);
 void kipc_netlink_exit(void);
 
 /*

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kipc: the /dev/kipc factory device, ioctl dispatch and module parameters.
+ * kipc: module load and unload, the object types, and the /dev/kipc device.
  *
  * /dev/kipc works like /dev/kvm: it holds no state of its own, and its ioctls
- * create or open named objects and hand back a new file descriptor per object.
+ * create or open named objects and hand back a new file descriptor per object
+ * (ioctl.c). This file is the top of the module: it wires the others
+ * together, and none of them calls into it.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
@@ -23,88 +25,6 @@
  */
 #define KIPC_MINOR	246
 
-unsigned int kipc_mq_max_msgs = 65536;
-module_param_named(mq_max_msgs, kipc_mq_max_msgs, uint, 0644);
-MODULE_PARM_DESC(mq_max_msgs, "Largest max_msgs of a new queue (default 65536)");
-
-/*
- * A message is one allocation and its length comes back as an int, so the
- * ceiling itself has one: 64 MiB, far above any sane message.
- */
-#define KIPC_MQ_MSGSIZE_CEILING	(64U << 20)
-
-static int kipc_set_msgsize(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, KIPC_MQ_MSGSIZE_CEILING);
-}
-
-static const struct kernel_param_ops kipc_msgsize_ops = {
-	.set = kipc_set_msgsize,
-	.get = param_get_uint,
-};
-
-unsigned int kipc_mq_max_msgsize = 1 << 20;
-module_param_cb(mq_max_msgsize, &kipc_msgsize_ops, &kipc_mq_max_msgsize, 0644);
-MODULE_PARM_DESC(mq_max_msgsize, "Largest max_msgsize of a new queue in bytes, 1..64 MiB (default 1 MiB)");
-
-unsigned long kipc_shm_max_size = 1UL << 30;
-module_param_named(shm_max_size, kipc_shm_max_size, ulong, 0644);
-MODULE_PARM_DESC(shm_max_size, "Largest size of a new region in bytes (default 1 GiB)");
-
-unsigned int kipc_max_objects = 65536;
-module_param_named(max_objects, kipc_max_objects, uint, 0644);
-MODULE_PARM_DESC(max_objects, "Default object limit of an IPC namespace (default 65536)");
-
-unsigned long kipc_max_bytes = 1UL << 30;
-module_param_named(max_bytes, kipc_max_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_bytes, "Default byte limit of an IPC namespace (default 1 GiB)");
-
-unsigned int kipc_uid_max_objects = 16384;
-module_param_named(uid_max_objects, kipc_uid_max_objects, uint, 0644);
-MODULE_PARM_DESC(uid_max_objects, "Default object limit of one uid in a namespace (default 16384)");
-
-unsigned long kipc_uid_max_bytes = 256UL << 20;
-module_param_named(uid_max_bytes, kipc_uid_max_bytes, ulong, 0644);
-MODULE_PARM_DESC(uid_max_bytes, "Default byte limit of one uid in a namespace (default 256 MiB)");
-
-int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len)
-{
-	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
-			 min_t(size_t, ucmd->user_size, len)))
-		return -EFAULT;
-	return 0;
-}
-
-long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
-			 struct file *file, unsigned int cmd, unsigned long arg)
-{
-	const struct kipc_ioctl_op *op;
-	union kipc_ucmd_buffer buf;
-	struct kipc_ucmd ucmd = {};
-	unsigned int nr = _IOC_NR(cmd);
-	int ret;
-
-	if (_IOC_TYPE(cmd) != KIPC_TYPE || nr >= nops)
-		return -ENOTTY;
-	op = &ops[nr];
-	if (!op->execute || op->ioctl_num != cmd)
-		return -ENOTTY;
-
-	ucmd.file = file;
-	ucmd.ubuffer = (void __user *)arg;
-	ret = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
-	if (ret)
-		return ret;
-	if (ucmd.user_size < op->min_size)
-		return -EINVAL;
-
-	ucmd.cmd = &buf;
-	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
-				    ucmd.user_size);
-	if (ret)
-		return ret;
-	return op->execute(&ucmd);
-}
 
 static int kipc_version_ioctl(struct kipc_ucmd *ucmd)
 {
@@ -155,13 +75,52 @@ static struct miscdevice kipc_misc = {
 	.mode = 0666,
 };
 
+/* The object types, indexed by KIPC_OBJ_*. */
+static const struct kipc_type_ops *const kipc_types[] = {
+	[KIPC_OBJ_MQ] = &kipc_mq_ops,
+	[KIPC_OBJ_SHM] = &kipc_shm_ops,
+	[KIPC_OBJ_SEM] = &kipc_sem_ops,
+};
+
+static int kipc_types_init(void)
+{
+	int ret;
+	u32 t;
+
+	for (t = 1; t < ARRAY_SIZE(kipc_types); t++) {
+		ret = kipc_types[t]->init();
+		if (ret)
+			goto out_exit;
+	}
+	return 0;
+
+out_exit:
+	while (--t >= 1)
+		kipc_types[t]->exit();
+	return ret;
+}
+
+static void kipc_types_exit(void)
+{
+	u32 t;
+
+	for (t = 1; t < ARRAY_SIZE(kipc_types); t++)
+		kipc_types[t]->exit();
+}
+
 static int __init kipc_init(void)
 {
 	int ret;
 
-	ret = kipc_registry_init();
+	ret = kipc_types_init();
 	if (ret)
 		return ret;
+	ret = kipc_ns_init(kipc_reaper_fn);
+	if (ret)
+		goto out_types;
+	ret = kipc_registry_init(kipc_types, ARRAY_SIZE(kipc_types));
+	if (ret)
+		goto out_ns;
 	ret = kipc_netlink_init();
 	if (ret)
 		goto out_registry;
@@ -184,7 +143,13 @@ static int __init kipc_init(void)
 out_netlink:
 	kipc_netlink_exit();
 out_registry:
+	/* A limit set over netlink meanwhile may have started the reaper. */
+	kipc_ns_stop_reaper();
 	kipc_registry_exit();
+out_ns:
+	kipc_ns_exit();
+out_types:
+	kipc_types_exit();
 	return ret;
 }
 
@@ -192,7 +157,10 @@ static void __exit kipc_exit(void)
 {
 	misc_deregister(&kipc_misc);
 	kipc_netlink_exit();
+	kipc_ns_stop_reaper();
 	kipc_registry_exit();
+	kipc_ns_exit();
+	kipc_types_exit();
 }
 
 module_init(kipc_init);

@@ -38,6 +38,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -371,13 +372,34 @@ static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
 
 /* --- object ops ---------------------------------------------------------- */
 
+unsigned int kipc_mq_max_msgs = 65536;
+module_param_named(mq_max_msgs, kipc_mq_max_msgs, uint, 0644);
+MODULE_PARM_DESC(mq_max_msgs, "Largest max_msgs of a new queue (default 65536)");
+
+/*
+ * A message is one allocation and its length comes back as an int, so the
+ * ceiling itself has one: 64 MiB, far above any sane message.
+ */
+#define KIPC_MQ_MSGSIZE_CEILING	(64U << 20)
+
+static int kipc_set_msgsize(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, KIPC_MQ_MSGSIZE_CEILING);
+}
+
+static const struct kernel_param_ops kipc_msgsize_ops = {
+	.set = kipc_set_msgsize,
+	.get = param_get_uint,
+};
+
+unsigned int kipc_mq_max_msgsize = 1 << 20;
+module_param_cb(mq_max_msgsize, &kipc_msgsize_ops, &kipc_mq_max_msgsize, 0644);
+MODULE_PARM_DESC(mq_max_msgsize, "Largest max_msgsize of a new queue in bytes, 1..64 MiB (default 1 MiB)");
+
 static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 {
 	const struct kipc_mq_attr *a = &attr->mq;
 
-	if (memchr_inv((const u8 *)attr + sizeof(*a), 0,
-		       sizeof(*attr) - sizeof(*a)))
-		return -EOPNOTSUPP;
 	if (!a->max_msgs || a->max_msgs > READ_ONCE(kipc_mq_max_msgs) ||
 	    !a->max_msgsize || a->max_msgsize > READ_ONCE(kipc_mq_max_msgsize))
 		return -EINVAL;
@@ -559,6 +581,7 @@ const struct kipc_type_ops kipc_mq_ops = {
 	.fops = &kipc_mq_fops,
 	.ioctl_ops = kipc_mq_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_mq_ioctl_ops),
+	.attr_size = sizeof(struct kipc_mq_attr),
 	.validate = kipc_mq_validate,
 	.alloc = kipc_mq_alloc,
 	.free = kipc_mq_free,

@@ -127,7 +127,7 @@ static int kipc_nl_obj_sel(struct genl_info *info, struct kipc_obj_sel *sel)
 	    GENL_REQ_ATTR_CHECK(info, KIPC_A_OBJ_NAME))
 		return -EINVAL;
 	name = nla_data(tb[KIPC_A_OBJ_NAME]);
-	if (!kipc_name_valid(name, strlen(name))) {
+	if (!!kipc_name_check(name, strlen(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KIPC_A_OBJ_NAME],
 				    "a name is 1 to 255 printable bytes without '/' or space");
 		return -EINVAL;
@@ -149,6 +149,13 @@ static void kipc_nl_no_obj(struct genl_info *info)
 				    "no object of this type and name in the caller's IPC namespace");
 }
 
+/**
+ * kipc_nl_obj_get_doit() - KIPC_CMD_OBJ_GET: one object, by id or by name
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 once the reply is sent, or a negative errno.
+ */
 int kipc_nl_obj_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
@@ -217,6 +224,12 @@ static void kipc_nl_dump_begin(struct netlink_callback *cb)
 	ctx->type = 0;
 }
 
+/**
+ * kipc_nl_limits_dump_start() - start a KIPC_CMD_LIMITS_GET dump
+ * @cb: the dump; pins the caller's namespaces in it
+ *
+ * Return: 0, or -EINVAL for an attribute.
+ */
 int kipc_nl_limits_dump_start(struct netlink_callback *cb)
 {
 	int ret = kipc_nl_no_attrs(cb->nlh, cb->extack);
@@ -227,6 +240,12 @@ int kipc_nl_limits_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/**
+ * kipc_nl_obj_dump_start() - start a KIPC_CMD_OBJ_GET dump
+ * @cb: the dump; pins the caller's namespaces in it, with the type filter
+ *
+ * Return: 0.
+ */
 int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 {
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
@@ -238,6 +257,12 @@ int kipc_nl_obj_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/**
+ * kipc_nl_dump_done() - end a dump: drop what its start pinned
+ * @cb: the dump
+ *
+ * Return: 0.
+ */
 int kipc_nl_dump_done(struct netlink_callback *cb)
 {
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
@@ -275,6 +300,13 @@ static int kipc_nl_dump_ret(struct sk_buff *skb, int ret)
 	return skb->len;
 }
 
+/**
+ * kipc_nl_obj_get_dumpit() - the next part of a KIPC_CMD_OBJ_GET dump
+ * @skb: the part to fill
+ * @cb: the dump
+ *
+ * Return: the length filled, 0 at the end, or a negative errno.
+ */
 int kipc_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
@@ -286,6 +318,13 @@ int kipc_nl_obj_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 						    kipc_nl_dump_one, &d));
 }
 
+/**
+ * kipc_nl_stats_get_doit() - KIPC_CMD_STATS_GET: counts and limits
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 once the reply is sent, or a negative errno.
+ */
 int kipc_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kipc_ns_stats st;
@@ -330,6 +369,13 @@ out_free:
 	return -EMSGSIZE;
 }
 
+/**
+ * kipc_nl_obj_remove_doit() - KIPC_CMD_OBJ_REMOVE: admin removal
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or a negative errno (-ENOENT, -EPERM...).
+ */
 int kipc_nl_obj_remove_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
@@ -415,6 +461,13 @@ static int kipc_nl_limits_uid(struct genl_info *info, kuid_t *uid)
 	return 0;
 }
 
+/**
+ * kipc_nl_limits_get_doit() - KIPC_CMD_LIMITS_GET: the namespace's limits
+ * @skb: the request
+ * @info: its attributes, with an optional uid
+ *
+ * Return: 0 once the reply is sent, or a negative errno.
+ */
 int kipc_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kipc_limits_info li = { .uid = INVALID_UID };
@@ -456,6 +509,13 @@ static int kipc_nl_limits_dump_one(struct kipc_limits_info *li, void *arg)
 				   d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
 }
 
+/**
+ * kipc_nl_limits_get_dumpit() - the next part of a KIPC_CMD_LIMITS_GET dump
+ * @skb: the part to fill
+ * @cb: the dump
+ *
+ * Return: the length filled, 0 at the end, or a negative errno.
+ */
 int kipc_nl_limits_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
@@ -471,6 +531,13 @@ int kipc_nl_limits_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 /* The largest object limit: the spec's bound of objects and uid-objects. */
 #define KIPC_NL_LIMIT_OBJECTS_MAX	16777216U
 
+/**
+ * kipc_nl_limits_set_doit() - KIPC_CMD_LIMITS_SET: set or reset limits
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or a negative errno.
+ */
 int kipc_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	static const int objects_attrs[] = { KIPC_A_LIMITS_OBJECTS,
@@ -691,6 +758,13 @@ static void kipc_nl_sub_free(struct kipc_nl_sub *sub)
 	kfree(sub);
 }
 
+/**
+ * kipc_nl_monitor_subscribe_doit() - KIPC_CMD_MONITOR_SUBSCRIBE
+ * @skb: the request, whose socket subscribes
+ * @info: its attributes
+ *
+ * Return: 0, or a negative errno (-EOPNOTSUPP without a monitor group).
+ */
 int kipc_nl_monitor_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sock *sk = NETLINK_CB(skb).sk;
@@ -841,10 +915,11 @@ out_free:
 }
 
 /*
- * Send @obj's @event to the subscribers of its IPC namespace. Called with
- * kipc_lock held, which orders the events.
+ * Send @obj's @event to the subscribers of its IPC namespace. The registry
+ * calls it through its event hook (kipc_events_set()), with kipc_lock held,
+ * which orders the events.
  */
-void kipc_nl_event(struct kipc_object *obj, u8 event)
+static void kipc_nl_event(struct kipc_object *obj, u8 event)
 {
 	struct kipc_nl_view *view;
 
@@ -867,10 +942,16 @@ static void kipc_nl_monitor_exit(void)
 	kipc_nl_subs_free_all();
 }
 #else
-void kipc_nl_event(struct kipc_object *obj, u8 event)
-{
-}
+/* No monitor group: the registry's events go nowhere. */
+#define kipc_nl_event NULL
 
+/**
+ * kipc_nl_monitor_subscribe_doit() - KIPC_CMD_MONITOR_SUBSCRIBE
+ * @skb: the request, whose socket subscribes
+ * @info: its attributes
+ *
+ * Return: 0, or a negative errno (-EOPNOTSUPP without a monitor group).
+ */
 int kipc_nl_monitor_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	NL_SET_ERR_MSG(info->extack,
@@ -950,6 +1031,11 @@ static struct genl_family kipc_genl_family __ro_after_init = {
 #endif
 };
 
+/**
+ * kipc_netlink_init() - register the family, and hook the registry's events
+ *
+ * Return: 0 or a negative errno.
+ */
 int kipc_netlink_init(void)
 {
 	int ret;
@@ -965,16 +1051,19 @@ int kipc_netlink_init(void)
 		kipc_nl_monitor_exit();
 		return ret;
 	}
-	kipc_events_enable(true);
+	kipc_events_set(kipc_nl_event);
 	return 0;
 }
 
 /* Resolving the family by name loads the module, as opening /dev/kipc does. */
 MODULE_ALIAS_GENL_FAMILY(KIPC_GENL_NAME);
 
+/**
+ * kipc_netlink_exit() - unhook the events, and unregister the family
+ */
 void kipc_netlink_exit(void)
 {
-	kipc_events_enable(false);
+	kipc_events_set(NULL);
 	genl_unregister_family(&kipc_genl_family);
 	kipc_nl_monitor_exit();
 }

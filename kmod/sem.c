@@ -400,9 +400,7 @@ static int kipc_sem_validate(const union kipc_attr *attr, u64 *bytes)
 {
 	const struct kipc_sem_attr *a = &attr->sem;
 
-	if (a->__reserved ||
-	    memchr_inv((const u8 *)attr + sizeof(*a), 0,
-		       sizeof(*attr) - sizeof(*a)))
+	if (a->__reserved)
 		return -EOPNOTSUPP;
 	if (a->value > KIPC_SEM_VALUE_MAX)
 		return -EINVAL;
@@ -532,6 +530,7 @@ const struct kipc_type_ops kipc_sem_ops = {
 	.fops = &kipc_sem_fops,
 	.ioctl_ops = kipc_sem_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_sem_ioctl_ops),
+	.attr_size = sizeof(struct kipc_sem_attr),
 	.validate = kipc_sem_validate,
 	.alloc = kipc_sem_alloc,
 	.free = kipc_sem_free,

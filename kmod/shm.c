@@ -56,6 +56,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/pid.h>
@@ -66,6 +67,10 @@
 
 #include "compat.h"
 #include "kipc_private.h"
+
+unsigned long kipc_shm_max_size = 1UL << 30;
+module_param_named(shm_max_size, kipc_shm_max_size, ulong, 0644);
+MODULE_PARM_DESC(shm_max_size, "Largest size of a new region in bytes (default 1 GiB)");
 
 /**
  * struct kipc_shm - a shared memory region
@@ -519,9 +524,6 @@ static int kipc_shm_validate(const union kipc_attr *attr, u64 *bytes)
 {
 	const struct kipc_shm_attr *a = &attr->shm;
 
-	if (memchr_inv((const u8 *)attr + sizeof(*a), 0,
-		       sizeof(*attr) - sizeof(*a)))
-		return -EOPNOTSUPP;
 	if ((a->flags & ~KIPC_SHM_FLAGS_ALL) || a->__reserved)
 		return -EOPNOTSUPP;
 	if (!kipc_shm_size_ok(a->size, READ_ONCE(kipc_shm_max_size)))
@@ -645,6 +647,7 @@ const struct kipc_type_ops kipc_shm_ops = {
 	.fops = &kipc_shm_fops,
 	.ioctl_ops = kipc_shm_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_shm_ioctl_ops),
+	.attr_size = sizeof(struct kipc_shm_attr),
 	.validate = kipc_shm_validate,
 	.alloc = kipc_shm_alloc,
 	.free = kipc_shm_free,
