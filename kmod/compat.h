@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kipc: what newer kernels have and 6.1, the oldest kipc supports, lacks.
- * Each shim is the newer kernel's own definition, for the older one only.
+ * Each shim is the newer kernel's own definition, for the older one only,
+ * and is gated on the release whose API it stands in for; the note above it
+ * names the commit or release.
  */
 #ifndef __KIPC_COMPAT_H
 #define __KIPC_COMPAT_H
@@ -15,7 +17,10 @@
 #include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
-/* 6.3 made vm_flags writable only through helpers (per-VMA locking). */
+/*
+ * 6.3 made vm_flags writable only through helpers (per-VMA locking):
+ * "mm: introduce vma->vm_flags wrapper functions".
+ */
 static inline void vm_flags_clear(struct vm_area_struct *vma,
 				  vm_flags_t flags)
 {
@@ -24,10 +29,13 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 #endif
 
 /*
- * Before 6.12 neither put_ipc_ns() nor shmem_kernel_file_setup() is
- * exported. The namespace's own proc_ns_operations put is put_ipc_ns(),
- * and a region's shmem file then gets the memfd kind of inode (LSMs see
- * it) instead of SysV shm's private one.
+ * 6.1 exports neither put_ipc_ns() nor shmem_kernel_file_setup(); 6.12 does
+ * (checked in the Module.symvers of both). The release in between that
+ * exported them is not pinned down, so the gate is the first release known
+ * to have both: the fallbacks work on any release. The namespace's own
+ * proc_ns_operations put is put_ipc_ns(), and a region's shmem file then
+ * gets the memfd kind of inode (LSMs see it) instead of SysV shm's private
+ * one.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 static inline void kipc_put_ipc_ns(struct ipc_namespace *ns)
@@ -49,9 +57,11 @@ static inline struct file *kipc_shmem_file_setup(const char *name,
 #endif
 
 /*
- * vm.memfd_noexec came in 6.3, per pid namespace; 6.6 made a namespace
- * inherit the strictest value of those above it (pidns_memfd_noexec_scope).
- * 2 refuses MFD_EXEC.
+ * vm.memfd_noexec came in 6.3, per pid namespace ("mm/memfd: add
+ * MFD_NOEXEC_SEAL and MFD_EXEC"). 6.6 made a namespace inherit the strictest
+ * value of those above it, read through pidns_memfd_noexec_scope() ("memfd:
+ * replace ratcheting feature from vm.memfd_noexec with hierarchy"). 2
+ * refuses MFD_EXEC.
  */
 #define KIPC_MEMFD_NOEXEC_ENFORCED	2
 
@@ -71,9 +81,19 @@ static inline int kipc_memfd_noexec_scope(void)
  * 6.2 split each genetlink command into do and dump ops with their own
  * policies (genl_split_ops), which is what ynl-gen-c generates; 6.1 takes one
  * genl_ops per command, which netlink.c assembles from the split table.
+ * "genetlink: introduce split op representation".
  */
 #define KIPC_HAVE_GENL_SPLIT_OPS \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+
+/*
+ * 6.6 gave dumps a struct genl_info, genl_info_dump(cb), in place of the
+ * attrs of struct genl_dumpit_info: the series "genetlink: provide struct
+ * genl_info to dumps",
+ * https://lore.kernel.org/r/20230814214723.2924989-1-kuba@kernel.org
+ */
+#define KIPC_HAVE_GENL_INFO_DUMP \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
 
 #if !KIPC_HAVE_GENL_SPLIT_OPS
 /* The fields of 6.2's struct genl_split_ops that ynl-gen-c fills in. */
@@ -87,24 +107,26 @@ struct genl_split_ops {
 	u8 cmd;
 	u8 flags;
 };
-
-/* The request's attributes, as 6.6's genl_info_dump(cb)->attrs. */
-static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
-{
-	return genl_dumpit_info(cb)->attrs;
-}
-#else
-static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
-{
-	return genl_info_dump(cb)->attrs;
-}
 #endif
 
+/* The request's attributes of a dump. */
+static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if KIPC_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
 /*
- * The monitor group needs per-socket private data, the family's bind hook
- * and filtered multicast (6.9), to send each listener only its own IPC
- * namespace's events. Without them there is no monitor group at all, rather
- * than one that leaks other namespaces' events.
+ * The monitor group needs filtered multicast, nlmsg_multicast_filtered(), to
+ * send each listener only its own IPC namespace's events: 971b4ad88293
+ * ("genetlink: introduce helpers to do filtered multicast"), in 6.8. The
+ * group is offered from 6.9, the release the uapi header, the netlink spec,
+ * the tool's messages and the tests name; it was never built on 6.8.
+ * Below the gate there is no monitor group at all, rather than one that
+ * leaks other namespaces' events.
  */
 #define KIPC_HAVE_NL_MONITOR \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))

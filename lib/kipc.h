@@ -3,8 +3,20 @@
  * libkipc: the data path of kipc.
  *
  * Every function returns a value >= 0 on success or a negative errno on
- * failure. None of them sets errno or prints. Object handles are plain file
- * descriptors: poll them, pass them over SCM_RIGHTS, close them with close().
+ * failure. None of them sets errno or prints: errno is as the caller left
+ * it. Object handles are plain file descriptors: poll them, pass them over
+ * SCM_RIGHTS, close them with close().
+ *
+ * The structures the kernel fills in only ever grow at their end. The
+ * functions that fill one take its size as the caller was built with it
+ * (the *_sized functions, since LIBKIPC_0.2; the inline wrappers without
+ * the suffix pass sizeof), so a program built against an older, shorter
+ * structure keeps working with a newer library, and the reverse. A size
+ * smaller than the first version of the structure gives -EINVAL, and the
+ * structure is not touched.
+ *
+ * In every timed call, a NULL deadline (absolute or relative) waits for
+ * ever, as the call without a deadline does.
  */
 #ifndef LIBKIPC_H
 #define LIBKIPC_H
@@ -21,12 +33,19 @@ extern "C" {
 /* Flags for the open functions: the KIPC_OPEN_* bits of <linux/kipc.h>. */
 
 /**
- * kipc_version - ask the loaded module what it is and supports
+ * kipc_version_sized - ask the loaded module what it is and supports
  * @ver: filled in on success
+ * @size: sizeof(*@ver) as the caller knows it
  *
  * Return: 0, or -errno (-ENOENT when /dev/kipc does not exist).
  */
-int kipc_version(struct kipc_version *ver);
+int kipc_version_sized(struct kipc_version *ver, size_t size);
+
+/* kipc_version - kipc_version_sized() for the caller's struct kipc_version */
+static inline int kipc_version(struct kipc_version *ver)
+{
+	return kipc_version_sized(ver, sizeof(*ver));
+}
 
 /**
  * kipc_mq_open - open or create a message queue
@@ -79,11 +98,18 @@ int kipc_open(unsigned int type, const char *name, unsigned int flags,
 int kipc_unlink(unsigned int type, const char *name);
 
 /**
- * kipc_info - describe the object behind a file descriptor
+ * kipc_info_sized - describe the object behind a file descriptor
+ * @size: sizeof(*@info) as the caller knows it
  *
  * Return: 0, or -errno.
  */
-int kipc_info(int fd, struct kipc_info *info);
+int kipc_info_sized(int fd, struct kipc_info *info, size_t size);
+
+/* kipc_info - kipc_info_sized() for the caller's struct kipc_info */
+static inline int kipc_info(int fd, struct kipc_info *info)
+{
+	return kipc_info_sized(fd, info, sizeof(*info));
+}
 
 /*
  * Message queues. Every call honours O_NONBLOCK on the fd (-EAGAIN), and a
@@ -111,6 +137,7 @@ int kipc_mq_timedsend(int fd, const void *buf, size_t len, unsigned int prio,
 
 /**
  * kipc_mq_send_timeout - kipc_mq_send() waiting at most @rel
+ * @rel: on CLOCK_MONOTONIC; NULL waits for ever
  *
  * Return: 0, or -errno (-ETIMEDOUT).
  */
@@ -128,6 +155,7 @@ ssize_t kipc_mq_receive(int fd, void *buf, size_t len, unsigned int *prio);
 
 /**
  * kipc_mq_timedreceive - kipc_mq_receive() with an absolute deadline
+ * @abs: the deadline on @clockid; NULL waits for ever
  *
  * Return: the message's length, or -errno (-ETIMEDOUT).
  */
@@ -137,6 +165,7 @@ ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
 
 /**
  * kipc_mq_receive_timeout - kipc_mq_receive() waiting at most @rel
+ * @rel: on CLOCK_MONOTONIC; NULL waits for ever
  *
  * Return: the message's length, or -errno (-ETIMEDOUT).
  */
@@ -180,6 +209,9 @@ int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec, unsigned int count,
  * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
  * @deadline: one absolute deadline for both halves; NULL waits for ever
  * @sent: if not NULL, set to whether the send happened, also on failure
+ *
+ * The library reads the whole structure and has no size to tell a shorter
+ * one by, so it never grows: a new field would come with a new function.
  */
 struct kipc_mq_sendrecv_args {
 	const void *send_buf;
@@ -217,11 +249,18 @@ ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf, size_t len,
 		     unsigned int *prio);
 
 /**
- * kipc_mq_getattr - capacity and current depth of a queue
+ * kipc_mq_getattr_sized - capacity and current depth of a queue
+ * @size: sizeof(*@attr) as the caller knows it
  *
  * Return: 0, or -errno.
  */
-int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr);
+int kipc_mq_getattr_sized(int fd, struct kipc_mq_getattr *attr, size_t size);
+
+/* kipc_mq_getattr - kipc_mq_getattr_sized() for the caller's structure */
+static inline int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr)
+{
+	return kipc_mq_getattr_sized(fd, attr, sizeof(*attr));
+}
 
 /*
  * Shared memory regions.
@@ -268,11 +307,19 @@ int kipc_shm_seal(int fd, unsigned int seals);
 int kipc_shm_get_seals(int fd);
 
 /**
- * kipc_shm_stat - size, mappings, resident and swapped pages, seals, times
+ * kipc_shm_stat_sized - size, mappings, resident and swapped pages, seals,
+ *	times
+ * @size: sizeof(*@st) as the caller knows it
  *
  * Return: 0, or -errno.
  */
-int kipc_shm_stat(int fd, struct kipc_shm_stat *st);
+int kipc_shm_stat_sized(int fd, struct kipc_shm_stat *st, size_t size);
+
+/* kipc_shm_stat - kipc_shm_stat_sized() for the caller's structure */
+static inline int kipc_shm_stat(int fd, struct kipc_shm_stat *st)
+{
+	return kipc_shm_stat_sized(fd, st, sizeof(*st));
+}
 
 /*
  * Semaphores. The wait calls return KIPC_SEM_RECOVERED (1) instead of 0
@@ -297,6 +344,7 @@ int kipc_sem_trywait(int fd, unsigned int count, unsigned int flags);
 
 /**
  * kipc_sem_timedwait - kipc_sem_wait() with an absolute deadline on @clockid
+ * @abs: the deadline; NULL waits for ever
  *
  * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
  */
@@ -305,6 +353,7 @@ int kipc_sem_timedwait(int fd, unsigned int count, unsigned int flags,
 
 /**
  * kipc_sem_wait_timeout - kipc_sem_wait() waiting at most @rel
+ * @rel: on CLOCK_MONOTONIC; NULL waits for ever
  *
  * Return: 0 or KIPC_SEM_RECOVERED, or -errno (-ETIMEDOUT).
  */
@@ -326,11 +375,19 @@ int kipc_sem_post(int fd, unsigned int count);
 int kipc_sem_getvalue(int fd);
 
 /**
- * kipc_sem_get - value, waiters, and what this description holds under undo
+ * kipc_sem_get_sized - value, waiters, and what this description holds under
+ *	undo
+ * @size: sizeof(*@st) as the caller knows it
  *
  * Return: 0, or -errno.
  */
-int kipc_sem_get(int fd, struct kipc_sem_get *st);
+int kipc_sem_get_sized(int fd, struct kipc_sem_get *st, size_t size);
+
+/* kipc_sem_get - kipc_sem_get_sized() for the caller's struct kipc_sem_get */
+static inline int kipc_sem_get(int fd, struct kipc_sem_get *st)
+{
+	return kipc_sem_get_sized(fd, st, sizeof(*st));
+}
 
 /**
  * kipc_type_name - "mq", "shm" or "sem"; NULL for an unknown type

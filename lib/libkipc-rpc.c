@@ -31,8 +31,7 @@
 #include <unistd.h>
 
 #include "kipc-rpc.h"
-
-#define KIPC_EXPORT __attribute__((visibility("default")))
+#include "libkipc-private.h"
 
 _Static_assert(sizeof(struct kipc_rpc_hdr) == 16, "wire header is 16 bytes");
 _Static_assert(sizeof(struct kipc_rpc_reply_to) == 8, "reply-to is 8 bytes");
@@ -151,6 +150,7 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 				     const struct kipc_rpc_client_opts *opts,
 				     struct kipc_rpc_client **out)
 {
+	KIPC_KEEP_ERRNO;
 	mode_t mode = KIPC_RPC_DEFAULT_MODE;
 	uint32_t max_msgs = KIPC_RPC_DEFAULT_MSGS;
 	struct kipc_mq_getattr attr;
@@ -221,6 +221,7 @@ out_free:
 
 KIPC_EXPORT void kipc_rpc_client_close(struct kipc_rpc_client *c)
 {
+	KIPC_KEEP_ERRNO;
 	struct kipc_info info;
 	struct kipc_mq_vec vec;
 
@@ -571,6 +572,7 @@ static void kipc_rpc_server_free(struct kipc_rpc_server *s)
 KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
 			       void *ctx)
 {
+	KIPC_KEEP_ERRNO;
 	struct kipc_mq_getattr attr;
 	struct kipc_rpc_server *s;
 	ssize_t n, stop = 0;

@@ -5,19 +5,59 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "kipc.h"
+#include "libkipc-private.h"
 
-#define KIPC_EXPORT __attribute__((visibility("default")))
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+/*
+ * The first version of each structure the kernel fills in: the kernel's
+ * smallest accepted @size, and all that a LIBKIPC_0.1 caller (whose
+ * functions took no size) has room for. These never change as the
+ * structures grow.
+ */
+#define KIPC_VERSION_SIZE_VER0	offsetofend(struct kipc_version, out_shm_max_size)
+#define KIPC_INFO_SIZE_VER0	offsetofend(struct kipc_info, out_name)
+#define KIPC_MQ_GETATTR_SIZE_VER0 \
+	offsetofend(struct kipc_mq_getattr, out_bytes)
+#define KIPC_SHM_STAT_SIZE_VER0	offsetofend(struct kipc_shm_stat, out_state)
+#define KIPC_SEM_GET_SIZE_VER0	offsetofend(struct kipc_sem_get, out_undo)
+
+/*
+ * LIBKIPC_0.1's function @sym is @impl: kipc.h now makes @sym an inline
+ * that passes the caller's size, and binaries linked before keep calling
+ * this one, with structures of the first version's size.
+ */
+#define KIPC_SYMVER_0_1(impl, sym) \
+	__asm__(".symver " #impl ", " #sym "@@LIBKIPC_0.1")
+
+/*
+ * Prepare a caller's structure of @size bytes, of which the first version
+ * had @size0, for an ioctl that fills it in: zero it all (the kernel wants
+ * zeroes in any tail it does not know) and set its size. Nothing beyond
+ * @size is touched, and nothing at all when @size is too small.
+ */
+static int kipc_out_init(void *st, size_t size, size_t size0)
+{
+	if (size < size0 || size > UINT32_MAX)
+		return -EINVAL;
+	memset(st, 0, size);
+	*(__u32 *)st = size;
+	return 0;
+}
 
 /* The factory is opened per call: it holds no state, and a library that
  * keeps a hidden fd would leak it into every fork/exec of its user. */
 static int kipc_dev_ioctl(unsigned long cmd, void *arg)
 {
+	KIPC_KEEP_ERRNO;
 	int fd, ret;
 
 	fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
@@ -30,11 +70,17 @@ static int kipc_dev_ioctl(unsigned long cmd, void *arg)
 	return ret;
 }
 
-KIPC_EXPORT int kipc_version(struct kipc_version *ver)
+KIPC_EXPORT int kipc_version_sized(struct kipc_version *ver, size_t size)
 {
-	memset(ver, 0, sizeof(*ver));
-	ver->size = sizeof(*ver);
-	return kipc_dev_ioctl(KIPC_IOC_VERSION, ver);
+	int ret = kipc_out_init(ver, size, KIPC_VERSION_SIZE_VER0);
+
+	return ret ? ret : kipc_dev_ioctl(KIPC_IOC_VERSION, ver);
+}
+
+KIPC_SYMVER_0_1(kipc_version_0_1, kipc_version);
+KIPC_EXPORT int kipc_version_0_1(struct kipc_version *ver)
+{
+	return kipc_version_sized(ver, KIPC_VERSION_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_open(unsigned int type, const char *name,
@@ -96,20 +142,25 @@ KIPC_EXPORT int kipc_unlink(unsigned int type, const char *name)
 	return kipc_dev_ioctl(KIPC_IOC_UNLINK, &op);
 }
 
-KIPC_EXPORT int kipc_info(int fd, struct kipc_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	if (ioctl(fd, KIPC_IOC_INFO, info) < 0)
-		return -errno;
-	return 0;
-}
-
 static int kipc_fd_ioctl(int fd, unsigned long cmd, void *arg)
 {
+	KIPC_KEEP_ERRNO;
 	int ret = ioctl(fd, cmd, arg);
 
 	return ret < 0 ? -errno : ret;
+}
+
+KIPC_EXPORT int kipc_info_sized(int fd, struct kipc_info *info, size_t size)
+{
+	int ret = kipc_out_init(info, size, KIPC_INFO_SIZE_VER0);
+
+	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_INFO, info);
+}
+
+KIPC_SYMVER_0_1(kipc_info_0_1, kipc_info);
+KIPC_EXPORT int kipc_info_0_1(int fd, struct kipc_info *info)
+{
+	return kipc_info_sized(fd, info, KIPC_INFO_SIZE_VER0);
 }
 
 /* An absolute deadline in nanoseconds, as the ioctls take it. */
@@ -141,21 +192,31 @@ static int kipc_set_deadline(__u32 *flags, __u32 *op_clockid,
 	return 0;
 }
 
-static int kipc_relative(const struct timespec *rel, struct timespec *abs)
+/*
+ * The deadline @rel from now on CLOCK_MONOTONIC: *@abs points to it, in
+ * @buf. A NULL @rel is no deadline, as a NULL absolute one is in every
+ * timed call: *@abs is NULL then.
+ */
+static int kipc_relative(const struct timespec *rel, struct timespec *buf,
+			 const struct timespec **abs)
 {
+	*abs = NULL;
+	if (!rel)
+		return 0;
 	if (rel->tv_sec < 0 || rel->tv_nsec < 0 || rel->tv_nsec >= 1000000000L)
 		return -EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, abs);
-	if (abs->tv_sec > LONG_MAX - rel->tv_sec - 1) {
-		abs->tv_sec = LONG_MAX;
-		abs->tv_nsec = 0;
+	*abs = buf;
+	clock_gettime(CLOCK_MONOTONIC, buf);
+	if (buf->tv_sec > LONG_MAX - rel->tv_sec - 1) {
+		buf->tv_sec = LONG_MAX;
+		buf->tv_nsec = 0;
 		return 0;
 	}
-	abs->tv_sec += rel->tv_sec;
-	abs->tv_nsec += rel->tv_nsec;
-	if (abs->tv_nsec >= 1000000000L) {
-		abs->tv_sec++;
-		abs->tv_nsec -= 1000000000L;
+	buf->tv_sec += rel->tv_sec;
+	buf->tv_nsec += rel->tv_nsec;
+	if (buf->tv_nsec >= 1000000000L) {
+		buf->tv_sec++;
+		buf->tv_nsec -= 1000000000L;
 	}
 	return 0;
 }
@@ -191,12 +252,13 @@ KIPC_EXPORT int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
 				     unsigned int prio,
 				     const struct timespec *rel)
 {
-	struct timespec abs;
-	int ret = kipc_relative(rel, &abs);
+	const struct timespec *abs;
+	struct timespec ts;
+	int ret = kipc_relative(rel, &ts, &abs);
 
 	if (ret)
 		return ret;
-	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, abs);
 }
 
 KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
@@ -230,12 +292,13 @@ KIPC_EXPORT ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
 					    unsigned int *prio,
 					    const struct timespec *rel)
 {
-	struct timespec abs;
-	int ret = kipc_relative(rel, &abs);
+	const struct timespec *abs;
+	struct timespec ts;
+	int ret = kipc_relative(rel, &ts, &abs);
 
 	if (ret)
 		return ret;
-	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, &abs);
+	return kipc_mq_timedreceive(fd, buf, len, prio, CLOCK_MONOTONIC, abs);
 }
 
 KIPC_EXPORT int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec,
@@ -310,22 +373,37 @@ KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,
 	return ret;
 }
 
-KIPC_EXPORT int kipc_mq_getattr(int fd, struct kipc_mq_getattr *attr)
+KIPC_EXPORT int kipc_mq_getattr_sized(int fd, struct kipc_mq_getattr *attr,
+				      size_t size)
 {
-	memset(attr, 0, sizeof(*attr));
-	attr->size = sizeof(*attr);
-	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
+	int ret = kipc_out_init(attr, size, KIPC_MQ_GETATTR_SIZE_VER0);
+
+	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
 }
 
-KIPC_EXPORT int kipc_shm_stat(int fd, struct kipc_shm_stat *st)
+KIPC_SYMVER_0_1(kipc_mq_getattr_0_1, kipc_mq_getattr);
+KIPC_EXPORT int kipc_mq_getattr_0_1(int fd, struct kipc_mq_getattr *attr)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	return kipc_fd_ioctl(fd, KIPC_IOC_SHM_STAT, st);
+	return kipc_mq_getattr_sized(fd, attr, KIPC_MQ_GETATTR_SIZE_VER0);
+}
+
+KIPC_EXPORT int kipc_shm_stat_sized(int fd, struct kipc_shm_stat *st,
+				    size_t size)
+{
+	int ret = kipc_out_init(st, size, KIPC_SHM_STAT_SIZE_VER0);
+
+	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_SHM_STAT, st);
+}
+
+KIPC_SYMVER_0_1(kipc_shm_stat_0_1, kipc_shm_stat);
+KIPC_EXPORT int kipc_shm_stat_0_1(int fd, struct kipc_shm_stat *st)
+{
+	return kipc_shm_stat_sized(fd, st, KIPC_SHM_STAT_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_shm_map(int fd, int prot, void **addr, size_t *len)
 {
+	KIPC_KEEP_ERRNO;
 	struct kipc_shm_stat st;
 	void *p;
 	int ret;
@@ -345,6 +423,8 @@ KIPC_EXPORT int kipc_shm_map(int fd, int prot, void **addr, size_t *len)
 
 KIPC_EXPORT int kipc_shm_unmap(void *addr, size_t len)
 {
+	KIPC_KEEP_ERRNO;
+
 	return munmap(addr, len) ? -errno : 0;
 }
 
@@ -414,8 +494,6 @@ KIPC_EXPORT int kipc_sem_timedwait(int fd, unsigned int count,
 				   unsigned int flags, clockid_t clockid,
 				   const struct timespec *abs)
 {
-	if (!abs)
-		return -EINVAL;
 	return kipc_sem_do_wait(fd, count, flags, clockid, abs);
 }
 
@@ -423,12 +501,13 @@ KIPC_EXPORT int kipc_sem_wait_timeout(int fd, unsigned int count,
 				      unsigned int flags,
 				      const struct timespec *rel)
 {
-	struct timespec abs;
-	int ret = kipc_relative(rel, &abs);
+	const struct timespec *abs;
+	struct timespec ts;
+	int ret = kipc_relative(rel, &ts, &abs);
 
 	if (ret)
 		return ret;
-	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, &abs);
+	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, abs);
 }
 
 KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
@@ -441,11 +520,18 @@ KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
 	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_POST, &op);
 }
 
-KIPC_EXPORT int kipc_sem_get(int fd, struct kipc_sem_get *st)
+KIPC_EXPORT int kipc_sem_get_sized(int fd, struct kipc_sem_get *st,
+				   size_t size)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	return kipc_fd_ioctl(fd, KIPC_IOC_SEM_GET, st);
+	int ret = kipc_out_init(st, size, KIPC_SEM_GET_SIZE_VER0);
+
+	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_SEM_GET, st);
+}
+
+KIPC_SYMVER_0_1(kipc_sem_get_0_1, kipc_sem_get);
+KIPC_EXPORT int kipc_sem_get_0_1(int fd, struct kipc_sem_get *st)
+{
+	return kipc_sem_get_sized(fd, st, KIPC_SEM_GET_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_sem_getvalue(int fd)
