@@ -201,6 +201,65 @@ static void kipc_admin_set_present(uint64_t *present, struct nlattr **tb,
 			present[i / 64] |= 1ULL << (i % 64);
 }
 
+/**
+ * struct kipc_admin_field - where a reply's attribute is stored
+ * @off: offset of its field in the library's structure
+ * @size: size of the field
+ */
+struct kipc_admin_field {
+	uint16_t off;
+	uint16_t size;
+};
+
+/* The field @member of @type, which must be of C type @ctype. */
+#define KIPC_ADMIN_FIELD(type, member, ctype) {				\
+	.off = offsetof(type, member) +					\
+	       0 * sizeof(char[__builtin_types_compatible_p(		\
+			__typeof__(((type *)0)->member), ctype) ? 1 : -1]), \
+	.size = sizeof(((type *)0)->member),				\
+}
+
+/* The policies and fields of the replies, from the netlink spec. */
+#include "admin-gen.h"
+
+/*
+ * Store the attributes of @tb that @policy knows into the fields of @dst
+ * that @fields gives, after kipc_admin_parse() checked their sizes. The
+ * caller zeroed @dst: an attribute that did not come leaves its field 0.
+ */
+static void kipc_admin_fill(void *dst, struct nlattr **tb, int maxtype,
+			    const struct nla_policy *policy,
+			    const struct kipc_admin_field *fields)
+{
+	int i;
+
+	for (i = 0; i <= maxtype; i++) {
+		char *field = (char *)dst + fields[i].off;
+		uint32_t u32;
+		uint64_t u64;
+
+		if (!tb[i])
+			continue;
+		switch (policy[i].type) {
+		case NLA_U32:
+			u32 = nla_get_u32(tb[i]);
+			memcpy(field, &u32, sizeof(u32));
+			break;
+		case NLA_U64:
+			u64 = nla_get_u64(tb[i]);
+			memcpy(field, &u64, sizeof(u64));
+			break;
+		case NLA_FLAG:
+			u32 = 1;
+			memcpy(field, &u32, sizeof(u32));
+			break;
+		case NLA_STRING:
+			nla_strlcpy(field, tb[i], fields[i].size);
+			break;
+		}
+	}
+}
+
 /*
  * Keep the NLMSGERR_ATTR_MSG of an error or NLMSG_DONE message. Its TLVs
  * follow @hdrlen bytes of payload: the nlmsgerr (plus the echoed request
@@ -455,64 +514,6 @@ KIPC_ADMIN_EXPORT const char *kipc_admin_errmsg(const struct kipc_admin *ka)
 	return ka->errmsg[0] ? ka->errmsg : NULL;
 }
 
-static const struct nla_policy kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
-	[KIPC_A_OBJ_ID]			= { .type = NLA_U64 },
-	[KIPC_A_OBJ_TYPE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_NAME]		= { .type = NLA_STRING,
-					    .maxlen = KIPC_NAME_MAX + 1 },
-	[KIPC_A_OBJ_NS]			= { .type = NLA_U32 },
-	[KIPC_A_OBJ_UID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_GID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CUID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CGID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MODE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_STATE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_MAX_MSGS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_MAX_MSGSIZE]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_SIZE]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_VALUE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_DEPTH]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_HWM]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_SENDS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_RECVS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_WAIT_SEND]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_WAIT_RECV]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_LSPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_LRPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_STIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_RTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_NATTCH]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_RESIDENT]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_SWAPPED]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_SEALS]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_LPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_ATIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_DTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_WAITERS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_WAITS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_POSTS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_TIMEOUTS]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_UNDO_HOLDERS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_UNDO_UNITS]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_RECOVERED]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_LPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_OTIME]		= { .type = NLA_U64 },
-};
-
-static uint32_t kipc_admin_u32(struct nlattr **tb, int attr)
-{
-	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
-}
-
-static uint64_t kipc_admin_u64(struct nlattr **tb, int attr)
-{
-	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
-}
-
 static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 				   struct kipc_admin_obj *obj)
 {
@@ -529,51 +530,8 @@ static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 	memset(obj, 0, sizeof(*obj));
 	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX,
 			       kipc_admin_obj_policy);
-	obj->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
-	obj->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
-	nla_strlcpy(obj->name, tb[KIPC_A_OBJ_NAME], sizeof(obj->name));
-	obj->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
-	obj->uid = kipc_admin_u32(tb, KIPC_A_OBJ_UID);
-	obj->gid = kipc_admin_u32(tb, KIPC_A_OBJ_GID);
-	obj->cuid = kipc_admin_u32(tb, KIPC_A_OBJ_CUID);
-	obj->cgid = kipc_admin_u32(tb, KIPC_A_OBJ_CGID);
-	obj->mode = kipc_admin_u32(tb, KIPC_A_OBJ_MODE);
-	obj->cpid = kipc_admin_u32(tb, KIPC_A_OBJ_CPID);
-	obj->ctime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_CTIME);
-	obj->state = kipc_admin_u32(tb, KIPC_A_OBJ_STATE);
-	obj->bytes = kipc_admin_u64(tb, KIPC_A_OBJ_BYTES);
-	obj->mq_max_msgs = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGS);
-	obj->mq_max_msgsize = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGSIZE);
-	obj->shm_size = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SIZE);
-	obj->sem_value = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_VALUE);
-	obj->mq_depth = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_DEPTH);
-	obj->mq_hwm = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_HWM);
-	obj->mq_bytes = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_BYTES);
-	obj->mq_sends = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_SENDS);
-	obj->mq_recvs = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RECVS);
-	obj->mq_wait_send = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_SEND);
-	obj->mq_wait_recv = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_RECV);
-	obj->mq_lspid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LSPID);
-	obj->mq_lrpid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LRPID);
-	obj->mq_stime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_STIME);
-	obj->mq_rtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RTIME);
-	obj->shm_nattch = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_NATTCH);
-	obj->shm_seals = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_SEALS);
-	obj->shm_resident = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_RESIDENT);
-	obj->shm_swapped = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SWAPPED);
-	obj->shm_atime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_ATIME);
-	obj->shm_dtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_DTIME);
-	obj->shm_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_LPID);
-	obj->sem_waiters = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_WAITERS);
-	obj->sem_waits = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_WAITS);
-	obj->sem_posts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_POSTS);
-	obj->sem_timeouts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_TIMEOUTS);
-	obj->sem_undo_units = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_UNDO_UNITS);
-	obj->sem_recovered = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_RECOVERED);
-	obj->sem_otime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_OTIME);
-	obj->sem_undo_holders =
-		kipc_admin_u32(tb, KIPC_A_OBJ_SEM_UNDO_HOLDERS);
-	obj->sem_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_LPID);
+	kipc_admin_fill(obj, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy,
+			kipc_admin_obj_fields);
 	return 0;
 }
 
@@ -782,21 +740,6 @@ KIPC_ADMIN_EXPORT int kipc_admin_remove_name(struct kipc_admin *ka,
 	return kipc_admin_remove_sel(ka, 0, type, name);
 }
 
-static const struct nla_policy
-kipc_admin_stats_policy[KIPC_A_STATS_MAX + 1] = {
-	[KIPC_A_STATS_ABI_VERSION]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_OBJECTS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_MQS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_SHMS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_SEMS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_NS_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_NS_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_STATS_LIMIT_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_LIMIT_BYTES]	= { .type = NLA_U64 },
-	[KIPC_A_STATS_LIMIT_UID_OBJECTS] = { .type = NLA_U32 },
-	[KIPC_A_STATS_LIMIT_UID_BYTES]	= { .type = NLA_U64 },
-};
-
 struct kipc_admin_stats_arg {
 	struct kipc_admin_stats st;
 	bool found;
@@ -819,18 +762,8 @@ static int kipc_admin_stats_one(struct nlmsghdr *nlh, void *arg)
 	memset(st, 0, sizeof(*st));
 	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
 			       kipc_admin_stats_policy);
-	st->abi_version = kipc_admin_u32(tb, KIPC_A_STATS_ABI_VERSION);
-	st->objects = kipc_admin_u32(tb, KIPC_A_STATS_OBJECTS);
-	st->mqs = kipc_admin_u32(tb, KIPC_A_STATS_MQS);
-	st->shms = kipc_admin_u32(tb, KIPC_A_STATS_SHMS);
-	st->sems = kipc_admin_u32(tb, KIPC_A_STATS_SEMS);
-	st->ns_objects = kipc_admin_u32(tb, KIPC_A_STATS_NS_OBJECTS);
-	st->ns_bytes = kipc_admin_u64(tb, KIPC_A_STATS_NS_BYTES);
-	st->limit_objects = kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_OBJECTS);
-	st->limit_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_BYTES);
-	st->limit_uid_objects =
-		kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_UID_OBJECTS);
-	st->limit_uid_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_UID_BYTES);
+	kipc_admin_fill(st, tb, KIPC_A_STATS_MAX, kipc_admin_stats_policy,
+			kipc_admin_stats_fields);
 	sa->found = true;
 	return 0;
 }
@@ -867,18 +800,6 @@ out:
 	return ret;
 }
 
-static const struct nla_policy
-kipc_admin_limits_policy[KIPC_A_LIMITS_MAX + 1] = {
-	[KIPC_A_LIMITS_UID]		= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_OBJECTS]		= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_UID_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_UID_BYTES]	= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_OBJECTS_USED]	= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_BYTES_USED]	= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_OVERRIDE]	= { .type = NLA_FLAG },
-};
-
 static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh,
 				      struct kipc_admin_limits *lim)
 {
@@ -892,14 +813,8 @@ static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh,
 	memset(lim, 0, sizeof(*lim));
 	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
 			       kipc_admin_limits_policy);
-	lim->uid = kipc_admin_u32(tb, KIPC_A_LIMITS_UID);
-	lim->objects = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS);
-	lim->bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES);
-	lim->uid_objects = kipc_admin_u32(tb, KIPC_A_LIMITS_UID_OBJECTS);
-	lim->uid_bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_UID_BYTES);
-	lim->objects_used = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS_USED);
-	lim->bytes_used = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES_USED);
-	lim->override = !!tb[KIPC_A_LIMITS_OVERRIDE];
+	kipc_admin_fill(lim, tb, KIPC_A_LIMITS_MAX, kipc_admin_limits_policy,
+			kipc_admin_limits_fields);
 	return 0;
 }
 
@@ -1105,16 +1020,6 @@ KIPC_ADMIN_EXPORT int kipc_admin_monitor_fd(const struct kipc_admin *ka)
 	return ka->monitor ? nl_socket_get_fd(ka->sk) : -EINVAL;
 }
 
-static const struct nla_policy kipc_admin_event_policy[KIPC_A_OBJ_MAX + 1] = {
-	[KIPC_A_OBJ_ID]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_TYPE]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_NAME]	= { .type = NLA_STRING,
-				    .maxlen = KIPC_NAME_MAX + 1 },
-	[KIPC_A_OBJ_NS]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_ACTOR_PID]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_ACTOR_UID]	= { .type = NLA_U32 },
-};
-
 /* One datagram of the monitor socket as an event; 0 if it is not one. */
 static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 				  size_t len, struct kipc_admin_event *ev)
@@ -1138,12 +1043,8 @@ static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 		return -EPROTO;
 	memset(ev, 0, sizeof(*ev));
 	ev->event = genl->cmd;
-	ev->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
-	ev->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
-	ev->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
-	ev->actor_pid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_PID);
-	ev->actor_uid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_UID);
-	nla_strlcpy(ev->name, tb[KIPC_A_OBJ_NAME], sizeof(ev->name));
+	kipc_admin_fill(ev, tb, KIPC_A_OBJ_MAX, kipc_admin_event_policy,
+			kipc_admin_event_fields);
 	return 1;
 }
 
