@@ -176,6 +176,11 @@ int kipc_unlink_names(unsigned int type, const char *noun, int argc,
  *	0 when it applies to all
  * @size: its cells are sizes in bytes, human-readable (and JSON strings)
  *	unless --bytes is given; @json applies with --bytes
+ * @fmt: for an object's column, makes the text of its cell from @obj's field
+ *	at @field; NULL is an empty cell, or out of memory if it sets *@oom
+ * @attr: for an object's column, KIPC_A_OBJ_* of its field: the cell is
+ *	empty when the module did not report it; 0 to leave it to @fmt
+ * @off: for an object's column, the offset of its field in @obj
  */
 struct kipc_column {
 	const char *name;
@@ -185,6 +190,10 @@ struct kipc_column {
 	const char *help;
 	unsigned int scope;
 	bool size;
+	char *(*fmt)(const struct kipc_admin_obj *obj, const void *field,
+		     bool *oom);
+	unsigned int attr;
+	size_t off;
 };
 
 #define KIPC_COLUMNS_MAX	64
