@@ -221,41 +221,54 @@ struct libscols_table *kipc_table_new(const char *name,
 				      const struct kipc_columns *c);
 int kipc_table_print(struct libscols_table *tb);
 
+/**
+ * struct kipc_list_spec - what one list, show or destroy command works on
+ * @type: KIPC_OBJ_* to keep, or 0 for all
+ * @what: the objects, in words
+ * @noun: one object in a word, for messages; NULL when @type is 0
+ * @defaults: default columns
+ * @removal: for destroy's help, what an admin removal does to its users
+ */
+struct kipc_list_spec {
+	unsigned int type;
+	const char *what;
+	const char *noun;
+	const char *defaults;
+	const char *removal;
+};
+
+/* For destroy's help: what removal does to a queue or a semaphore. */
+#define KIPC_REMOVAL_WAKES						\
+	"every task blocked on it wakes with EIDRM (\"Identifier\n"	\
+	"removed\"), and every later call on an fd still open to it fails\n" \
+	"with EIDRM. It is freed when its last fd is closed."
+
+/* objects.c: list, show and destroy of a type of object, over netlink */
+int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_list_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_show_help(const struct kipc_cmd *cmd, FILE *out);
+int kipc_destroy_run(const struct kipc_cmd *cmd, int argc, char **argv);
+void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out);
+
+/* The list command of a type, or of all of them (@_spec's type 0). */
+#define KIPC_LIST_CMD(_path, _summary, _spec) {	\
+	.name = "list",					\
+	.path = _path,					\
+	.summary = _summary,				\
+	.opts = KIPC_OPTS_ALL,				\
+	.run = kipc_list_run,				\
+	.help = kipc_list_help,				\
+	.data = _spec,					\
+}
+
 /* objects.c, for anyone that prints objects */
 extern const struct kipc_column kipc_obj_columns[];
 extern const size_t kipc_obj_ncolumns;
 int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 		      const struct kipc_admin_obj *obj);
 
-/* mq.c: the commands of `kipc mq` that use the data path, libkipc */
-int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out);
-
-/* shm.c: the commands of `kipc shm` that use the data path */
-int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out);
+/* shm.c */
 char *kipc_shm_seals(uint32_t seals);
-
-/* sem.c: the commands of `kipc sem` that use the data path */
-int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out);
-int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv);
-void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out);
 
 #endif /* KIPC_TOOL_H */

@@ -3,7 +3,8 @@
  * kipc mq create, send, recv and rm: the commands that use a queue the way
  * a program does, through libkipc and /dev/kipc, so that scripts can too.
  * Queues are found by name here, as an open finds them; `mq show` and
- * `mq destroy` (objects.c) go through netlink instead.
+ * `mq destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc mq`, with those too, ends this file.
  *
  * A message is bytes, not a string. `mq send` takes it from its argument or,
  * whole, from standard input; `mq recv` prints it as a line of text, or with
@@ -29,7 +30,7 @@ static int kipc_mq_open_existing(const char *name, unsigned int flags)
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
@@ -51,7 +52,7 @@ int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -64,7 +65,7 @@ void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- rm -------------------------------------------------------------------- */
 
-int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
@@ -74,7 +75,7 @@ int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
 }
 
-void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -112,7 +113,7 @@ static ssize_t kipc_read_stdin(char *buf, size_t max)
 	}
 }
 
-int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	const char *name, *msg;
@@ -168,7 +169,7 @@ out_close:
 	return ret;
 }
 
-void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS] [ MESSAGE | - ]\n\n",
 		cmd->path);
@@ -221,7 +222,7 @@ static void kipc_print_msg(const void *buf, size_t len, unsigned int prio)
 	kipc_print_text(buf, len);
 }
 
-int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	struct timespec abs;
@@ -287,7 +288,7 @@ out_close:
 	return ret;
 }
 
-void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -301,3 +302,76 @@ void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
 		"Messages received before a failure are printed.\n");
 	kipc_help_options(out, cmd->opts);
 }
+
+/* --- the commands of `kipc mq` ------------------------------------------- */
+
+static const struct kipc_list_spec kipc_list_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.noun = "queue",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+	.removal = KIPC_REMOVAL_WAKES,
+};
+
+static const struct kipc_list_spec kipc_show_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.noun = "queue",
+	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
+		    "WAITRECV,LSPID,LRPID,STATE",
+};
+
+const struct kipc_cmd kipc_mq_cmds[] = {
+	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
+	{
+		.name = "show",
+		.path = "mq show",
+		.summary = "show queues with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_mq,
+	},
+	{
+		.name = "create",
+		.path = "mq create",
+		.summary = "create a queue",
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_MQ_CREATE,
+		.run = kipc_mq_create_run,
+		.help = kipc_mq_create_help,
+	},
+	{
+		.name = "send",
+		.path = "mq send",
+		.summary = "send a message",
+		.opts = KIPC_OPTS_SEND | KIPC_OPTS_WAIT,
+		.run = kipc_mq_send_run,
+		.help = kipc_mq_send_help,
+	},
+	{
+		.name = "recv",
+		.path = "mq recv",
+		.summary = "receive messages and print them",
+		.opts = KIPC_OPTS_RECV | KIPC_OPTS_WAIT,
+		.run = kipc_mq_recv_run,
+		.help = kipc_mq_recv_help,
+	},
+	{
+		.name = "rm",
+		.path = "mq rm",
+		.summary = "unlink queue names; open fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_mq_rm_run,
+		.help = kipc_mq_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "mq destroy",
+		.summary = "remove a queue now, waking its waiters with EIDRM",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_mq,
+	},
+	{ }
+};

@@ -5,8 +5,8 @@
  * show` for their statistics; and `kipc mq|shm|sem destroy`, the admin
  * removal. All of them go through netlink, libkipc-admin.
  *
- * The commands of the typed objects, these and those of the data path (in a
- * file per type), make up the command tables at the end of this file.
+ * The command table of each type, these commands and those of the data path,
+ * is in the type's file (mq.c, shm.c, sem.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -369,22 +369,6 @@ int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 	return 0;
 }
 
-/**
- * struct kipc_list_spec - what one list, show or destroy command works on
- * @type: KIPC_OBJ_* to keep, or 0 for all
- * @what: the objects, in words
- * @noun: one object in a word, for messages; NULL when @type is 0
- * @defaults: default columns
- * @removal: for destroy's help, what an admin removal does to its users
- */
-struct kipc_list_spec {
-	unsigned int type;
-	const char *what;
-	const char *noun;
-	const char *defaults;
-	const char *removal;
-};
-
 static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
 {
 	return spec->type ? TYPE_BIT(spec->type) : ALL_TYPES;
@@ -429,7 +413,7 @@ static int kipc_list_table(const struct kipc_list_spec *spec,
 	return kipc_table_print(ctx.tb);
 }
 
-static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	const struct kipc_list_spec *spec = cmd->data;
 	struct kipc_columns cols = {
@@ -448,7 +432,7 @@ static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_list_table(spec, &cols);
 }
 
-static void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
+void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	const struct kipc_list_spec *spec = cmd->data;
 
@@ -525,7 +509,7 @@ static int kipc_obj_lookup(struct kipc_admin *ka,
 	return 0;
 }
 
-static int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	const struct kipc_list_spec *spec = cmd->data;
 	struct kipc_columns cols = {
@@ -565,7 +549,7 @@ static int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_table_print(tb);
 }
 
-static void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
+void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	const struct kipc_list_spec *spec = cmd->data;
 
@@ -581,7 +565,7 @@ static void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
 			  spec->defaults, kipc_list_scope(spec));
 }
 
-static int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
+int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
 			    char **argv)
 {
 	const struct kipc_list_spec *spec = cmd->data;
@@ -610,7 +594,7 @@ static int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
 	return ret;
 }
 
-static void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
+void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	const struct kipc_list_spec *spec = cmd->data;
 
@@ -634,239 +618,6 @@ static const struct kipc_list_spec kipc_list_all = {
 	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
 };
 
-/* For destroy's help: what removal does to a queue or a semaphore. */
-#define KIPC_REMOVAL_WAKES						\
-	"every task blocked on it wakes with EIDRM (\"Identifier\n"	\
-	"removed\"), and every later call on an fd still open to it fails\n" \
-	"with EIDRM. It is freed when its last fd is closed."
-
-static const struct kipc_list_spec kipc_list_mq = {
-	.type = KIPC_OBJ_MQ,
-	.what = "message queues",
-	.noun = "queue",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
-};
-
-static const struct kipc_list_spec kipc_show_mq = {
-	.type = KIPC_OBJ_MQ,
-	.what = "message queues",
-	.noun = "queue",
-	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
-		    "WAITRECV,LSPID,LRPID,STATE",
-};
-
-static const struct kipc_list_spec kipc_list_shm = {
-	.type = KIPC_OBJ_SHM,
-	.what = "shared memory regions",
-	.noun = "region",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
-	.removal = "new mappings, resizes and seals fail with EIDRM\n"
-		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
-		   "they are unmapped. It is freed when its last fd and mapping are gone.",
-};
-
-/* lsipc -m's columns, plus what a kipc region adds. */
-static const struct kipc_list_spec kipc_show_shm = {
-	.type = KIPC_OBJ_SHM,
-	.what = "shared memory regions",
-	.noun = "region",
-	.defaults = "ID,NAME,SIZE,RSS,SWAP,NATTCH,SEALS,CPID,LPID,ATIME,"
-		    "DTIME,CTIME,STATE",
-};
-
-static const struct kipc_list_spec kipc_list_sem = {
-	.type = KIPC_OBJ_SEM,
-	.what = "semaphores",
-	.noun = "semaphore",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
-};
-
-static const struct kipc_list_spec kipc_show_sem = {
-	.type = KIPC_OBJ_SEM,
-	.what = "semaphores",
-	.noun = "semaphore",
-	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
-		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
-};
-
-#define KIPC_LIST_CMD(_path, _summary, _spec) {	\
-	.name = "list",					\
-	.path = _path,					\
-	.summary = _summary,				\
-	.opts = KIPC_OPTS_ALL,				\
-	.run = kipc_list_run,				\
-	.help = kipc_list_help,				\
-	.data = _spec,					\
-}
-
 const struct kipc_cmd kipc_list_cmd =
 	KIPC_LIST_CMD("list", "list all objects of this IPC namespace",
 		      &kipc_list_all);
-
-const struct kipc_cmd kipc_mq_cmds[] = {
-	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
-	{
-		.name = "show",
-		.path = "mq show",
-		.summary = "show queues with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_mq,
-	},
-	{
-		.name = "create",
-		.path = "mq create",
-		.summary = "create a queue",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_MQ_CREATE,
-		.run = kipc_mq_create_run,
-		.help = kipc_mq_create_help,
-	},
-	{
-		.name = "send",
-		.path = "mq send",
-		.summary = "send a message",
-		.opts = KIPC_OPTS_SEND | KIPC_OPTS_WAIT,
-		.run = kipc_mq_send_run,
-		.help = kipc_mq_send_help,
-	},
-	{
-		.name = "recv",
-		.path = "mq recv",
-		.summary = "receive messages and print them",
-		.opts = KIPC_OPTS_RECV | KIPC_OPTS_WAIT,
-		.run = kipc_mq_recv_run,
-		.help = kipc_mq_recv_help,
-	},
-	{
-		.name = "rm",
-		.path = "mq rm",
-		.summary = "unlink queue names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_mq_rm_run,
-		.help = kipc_mq_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "mq destroy",
-		.summary = "remove a queue now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_mq,
-	},
-	{ }
-};
-
-const struct kipc_cmd kipc_shm_cmds[] = {
-	KIPC_LIST_CMD("shm list", "list the shared memory regions",
-		      &kipc_list_shm),
-	{
-		.name = "show",
-		.path = "shm show",
-		.summary = "show regions with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_shm,
-	},
-	{
-		.name = "create",
-		.path = "shm create",
-		.summary = "create a region",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SHM_CREATE,
-		.run = kipc_shm_create_run,
-		.help = kipc_shm_create_help,
-	},
-	{
-		.name = "resize",
-		.path = "shm resize",
-		.summary = "grow or shrink a region",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_resize_run,
-		.help = kipc_shm_resize_help,
-	},
-	{
-		.name = "seal",
-		.path = "shm seal",
-		.summary = "add seals to a region, for good",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_seal_run,
-		.help = kipc_shm_seal_help,
-	},
-	{
-		.name = "rm",
-		.path = "shm rm",
-		.summary = "unlink region names; mappings and fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_rm_run,
-		.help = kipc_shm_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "shm destroy",
-		.summary = "remove a region now; it can no longer be mapped",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_shm,
-	},
-	{ }
-};
-
-const struct kipc_cmd kipc_sem_cmds[] = {
-	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
-	{
-		.name = "show",
-		.path = "sem show",
-		.summary = "show semaphores with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_sem,
-	},
-	{
-		.name = "create",
-		.path = "sem create",
-		.summary = "create a semaphore",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SEM_CREATE,
-		.run = kipc_sem_create_run,
-		.help = kipc_sem_create_help,
-	},
-	{
-		.name = "post",
-		.path = "sem post",
-		.summary = "add units, waking the waiters they satisfy",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_post_run,
-		.help = kipc_sem_post_help,
-	},
-	{
-		.name = "wait",
-		.path = "sem wait",
-		.summary = "take units, or hold them while a command runs",
-		.opts = KIPC_OPTS_WAIT | KIPC_OPTS_UNDO,
-		.run = kipc_sem_wait_run,
-		.help = kipc_sem_wait_help,
-	},
-	{
-		.name = "rm",
-		.path = "sem rm",
-		.summary = "unlink semaphore names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_rm_run,
-		.help = kipc_sem_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "sem destroy",
-		.summary = "remove a semaphore now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_sem,
-	},
-	{ }
-};

@@ -3,7 +3,8 @@
  * kipc sem create, post, wait and rm: the commands that use a semaphore the
  * way a program does, through libkipc and /dev/kipc, so that scripts can
  * too. Semaphores are found by name here, as an open finds them; `sem show`
- * and `sem destroy` (objects.c) go through netlink instead.
+ * and `sem destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc sem`, with those too, ends this file.
  *
  * `sem wait NAME -- COMMAND` holds the units while COMMAND runs, as flock(1)
  * holds a lock: without it, --undo would be of no use to a shell, since
@@ -34,7 +35,7 @@ static int kipc_sem_count(const struct kipc_cmd *cmd, const char *arg,
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
@@ -55,7 +56,7 @@ int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -70,7 +71,7 @@ void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- post ------------------------------------------------------------------ */
 
-int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	const char *name;
 	int ret, first, fd;
@@ -93,7 +94,7 @@ int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [N]\n\n", cmd->path);
 	fprintf(out,
@@ -157,7 +158,7 @@ static int kipc_sem_hold(int fd, const char *name, uint32_t count,
 	return status;
 }
 
-int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	unsigned int oflags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
 	char **command = NULL;
@@ -214,7 +215,7 @@ out_close:
 	return ret;
 }
 
-void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [N] [OPTIONS] [-- COMMAND [ARG]...]\n\n",
 		cmd->path);
@@ -237,7 +238,7 @@ void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- rm -------------------------------------------------------------------- */
 
-int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
@@ -247,7 +248,7 @@ int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
 }
 
-void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -258,3 +259,76 @@ void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
 		"destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n");
 	kipc_help_options(out, cmd->opts);
 }
+
+/* --- the commands of `kipc sem` ------------------------------------------- */
+
+static const struct kipc_list_spec kipc_list_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.noun = "semaphore",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
+	.removal = KIPC_REMOVAL_WAKES,
+};
+
+static const struct kipc_list_spec kipc_show_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.noun = "semaphore",
+	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
+		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
+};
+
+const struct kipc_cmd kipc_sem_cmds[] = {
+	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
+	{
+		.name = "show",
+		.path = "sem show",
+		.summary = "show semaphores with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_sem,
+	},
+	{
+		.name = "create",
+		.path = "sem create",
+		.summary = "create a semaphore",
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SEM_CREATE,
+		.run = kipc_sem_create_run,
+		.help = kipc_sem_create_help,
+	},
+	{
+		.name = "post",
+		.path = "sem post",
+		.summary = "add units, waking the waiters they satisfy",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_sem_post_run,
+		.help = kipc_sem_post_help,
+	},
+	{
+		.name = "wait",
+		.path = "sem wait",
+		.summary = "take units, or hold them while a command runs",
+		.opts = KIPC_OPTS_WAIT | KIPC_OPTS_UNDO,
+		.run = kipc_sem_wait_run,
+		.help = kipc_sem_wait_help,
+	},
+	{
+		.name = "rm",
+		.path = "sem rm",
+		.summary = "unlink semaphore names; open fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_sem_rm_run,
+		.help = kipc_sem_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "sem destroy",
+		.summary = "remove a semaphore now, waking its waiters with EIDRM",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_sem,
+	},
+	{ }
+};

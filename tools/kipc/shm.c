@@ -3,7 +3,8 @@
  * kipc shm create, resize, seal and rm: the commands that change a region
  * the way a program does, through libkipc and /dev/kipc, with the caller's
  * permissions. Regions are found by name here, as an open finds them;
- * `shm show` and `shm destroy` (objects.c) go through netlink instead.
+ * `shm show` and `shm destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc shm`, with those too, ends this file.
  *
  * A shell cannot map a region, so there is no command to read or write its
  * bytes; a region is for programs, and these commands set it up for them.
@@ -77,7 +78,7 @@ static bool kipc_parse_seals(const char *list, uint32_t *seals)
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
@@ -104,7 +105,7 @@ int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -120,7 +121,7 @@ void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- resize ---------------------------------------------------------------- */
 
-int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
@@ -146,7 +147,7 @@ int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME SIZE\n\n", cmd->path);
 	fprintf(out,
@@ -161,7 +162,7 @@ void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- seal ------------------------------------------------------------------ */
 
-int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
@@ -187,7 +188,7 @@ int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME SEAL[,SEAL...]\n\n", cmd->path);
 	fprintf(out,
@@ -207,7 +208,7 @@ void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
 
 /* --- rm -------------------------------------------------------------------- */
 
-int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
@@ -217,7 +218,7 @@ int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	return kipc_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
 }
 
-void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -229,3 +230,80 @@ void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
 		"the creator or CAP_SYS_ADMIN may unlink.\n");
 	kipc_help_options(out, cmd->opts);
 }
+
+/* --- the commands of `kipc shm` ------------------------------------------- */
+
+static const struct kipc_list_spec kipc_list_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.noun = "region",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
+	.removal = "new mappings, resizes and seals fail with EIDRM\n"
+		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
+		   "they are unmapped. It is freed when its last fd and mapping are gone.",
+};
+
+/* lsipc -m's columns, plus what a kipc region adds. */
+static const struct kipc_list_spec kipc_show_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.noun = "region",
+	.defaults = "ID,NAME,SIZE,RSS,SWAP,NATTCH,SEALS,CPID,LPID,ATIME,"
+		    "DTIME,CTIME,STATE",
+};
+
+const struct kipc_cmd kipc_shm_cmds[] = {
+	KIPC_LIST_CMD("shm list", "list the shared memory regions",
+		      &kipc_list_shm),
+	{
+		.name = "show",
+		.path = "shm show",
+		.summary = "show regions with their statistics",
+		.opts = KIPC_OPTS_ALL,
+		.run = kipc_show_run,
+		.help = kipc_show_help,
+		.data = &kipc_show_shm,
+	},
+	{
+		.name = "create",
+		.path = "shm create",
+		.summary = "create a region",
+		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SHM_CREATE,
+		.run = kipc_shm_create_run,
+		.help = kipc_shm_create_help,
+	},
+	{
+		.name = "resize",
+		.path = "shm resize",
+		.summary = "grow or shrink a region",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_resize_run,
+		.help = kipc_shm_resize_help,
+	},
+	{
+		.name = "seal",
+		.path = "shm seal",
+		.summary = "add seals to a region, for good",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_seal_run,
+		.help = kipc_shm_seal_help,
+	},
+	{
+		.name = "rm",
+		.path = "shm rm",
+		.summary = "unlink region names; mappings and fds keep working",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_shm_rm_run,
+		.help = kipc_shm_rm_help,
+	},
+	{
+		.name = "destroy",
+		.path = "shm destroy",
+		.summary = "remove a region now; it can no longer be mapped",
+		.opts = KIPC_OPTS_NONE,
+		.run = kipc_destroy_run,
+		.help = kipc_destroy_help,
+		.data = &kipc_list_shm,
+	},
+	{ }
+};
