@@ -119,35 +119,42 @@ static const struct kipc_opt {
 	{ 'V', "version", NULL, 0, "display the tool's version and exit" },
 };
 
-static const struct option kipc_longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "json", no_argument, NULL, 'J' },
-	{ "raw", no_argument, NULL, 'r' },
-	{ "noheadings", no_argument, NULL, 'n' },
-	{ "numeric-perms", no_argument, NULL, 'P' },
-	{ "bytes", no_argument, NULL, 'b' },
-	{ "max-msgs", required_argument, NULL, OPT_MAX_MSGS },
-	{ "max-msgsize", required_argument, NULL, OPT_MAX_MSGSIZE },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "value", required_argument, NULL, OPT_VALUE },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "excl", no_argument, NULL, OPT_EXCL },
-	{ "prio", required_argument, NULL, 'p' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "peek", no_argument, NULL, OPT_PEEK },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
-	{ "undo", no_argument, NULL, OPT_UNDO },
-	{ "exec", no_argument, NULL, OPT_EXEC },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ }
-};
+/* getopt's tables, from kipc_opts: an option with two entries is one. */
+static struct option kipc_longopts[ARRAY_SIZE(kipc_opts) + 1];
+/* '+' (maybe), ':', then a letter and maybe a ':' for each option, NUL. */
+static char kipc_shortopts[2 + 2 * ARRAY_SIZE(kipc_opts) + 1];
 
-/* ':' first: report missing arguments ourselves, with our own prefix. */
-#define KIPC_SHORTOPTS ":o:JrnPbm:p:c:vt:hV"
+/*
+ * Fill kipc_longopts and kipc_shortopts, from the second character on of the
+ * latter: the first is left to kipc_getopt(). ':' first: report missing
+ * arguments ourselves, with our own prefix.
+ */
+static void kipc_getopt_tables(void)
+{
+	char *sp = kipc_shortopts + 1;
+	size_t i, j, n = 0;
+
+	*sp++ = ':';
+	for (i = 0; i < ARRAY_SIZE(kipc_opts); i++) {
+		const struct kipc_opt *o = &kipc_opts[i];
+
+		for (j = 0; j < n; j++)
+			if (kipc_longopts[j].val == o->val)
+				break;
+		if (j < n)
+			continue;
+		kipc_longopts[n++] = (struct option){
+			.name = o->name,
+			.has_arg = o->arg ? required_argument : no_argument,
+			.val = o->val,
+		};
+		if (o->val >= 0x100)
+			continue;
+		*sp++ = o->val;
+		if (o->arg)
+			*sp++ = ':';
+	}
+}
 
 /* The entry of @val for a command taking @allowed, else its first entry. */
 static const struct kipc_opt *kipc_opt_find(int val, unsigned int allowed)
@@ -269,12 +276,15 @@ static void kipc_object_help(const struct kipc_object *obj, FILE *out)
 static int kipc_getopt(const char *path, unsigned int allowed,
 		       bool stop_at_word, int argc, char **argv, int *first)
 {
-	char shortopts[sizeof(KIPC_SHORTOPTS) + 1];
+	const char *shortopts;
 	const struct kipc_opt *o;
 	int c, ret;
 
-	snprintf(shortopts, sizeof(shortopts), "%s%s",
-		 stop_at_word ? "+" : "", KIPC_SHORTOPTS);
+	if (!kipc_longopts[0].name)
+		kipc_getopt_tables();
+	/* '+': stop at the first word rather than permute. */
+	kipc_shortopts[0] = '+';
+	shortopts = kipc_shortopts + !stop_at_word;
 	opterr = 0;
 	/* 0, not 1: a full restart of GNU getopt for each command line. */
 	optind = 0;
