@@ -20,39 +20,39 @@
 #include "kipc-tool.h"
 
 /* Open @name for @flags (KIPC_OPEN_READ or _WRITE), as --nonblock says. */
-static int kipc_mq_open_existing(const char *name, unsigned int flags)
+static int kt_mq_open_existing(const char *name, unsigned int flags)
 {
 	flags |= KIPC_OPEN_CLOEXEC;
-	if (kipc_args.nonblock)
+	if (kt_args.nonblock)
 		flags |= KIPC_OPEN_NONBLOCK;
 	return kipc_mq_open(name, flags, 0, 0, 0);
 }
 
 /* --- create ---------------------------------------------------------------- */
 
-static int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
 	const char *name;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_mq_open(name, flags, kipc_args.mode,
-			  kipc_args.max_msgs, kipc_args.max_msgsize);
+	fd = kipc_mq_open(name, flags, kt_args.mode,
+			  kt_args.max_msgs, kt_args.max_msgsize);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create queue '%s'", name);
+		return kt_dev_err(fd, "cannot create queue '%s'", name);
 	/* The name keeps the queue alive, as for mq_open(3). */
 	close(fd);
 	return 0;
 }
 
-static void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_mq_create_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -60,22 +60,22 @@ static void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
 		"by the caller. If it exists already, succeed without changing it,\n"
 		"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
 		"'kipc mq destroy'; its capacity is charged to the limits at once.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- rm -------------------------------------------------------------------- */
 
-static int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	return kipc_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
+	return kt_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
 }
 
-static void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_mq_rm_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -85,7 +85,7 @@ static void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
 		"until they close it; then it is freed. To also stop them, use\n"
 		"'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
 		"may unlink.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- send ------------------------------------------------------------------ */
@@ -94,7 +94,7 @@ static void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
  * All of standard input, up to @max bytes; one byte more gives -EMSGSIZE,
  * as the kernel would. Returns the length, or -errno.
  */
-static ssize_t kipc_read_stdin(char *buf, size_t max)
+static ssize_t kt_read_stdin(char *buf, size_t max)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -113,7 +113,7 @@ static ssize_t kipc_read_stdin(char *buf, size_t max)
 	}
 }
 
-static int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_send_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	const char *name, *msg;
@@ -122,32 +122,32 @@ static int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	ssize_t len;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	/* The clock starts with the command, not with the send. */
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	name = argv[first];
 	msg = first + 1 < argc ? argv[first + 1] : "-";
 
-	fd = kipc_mq_open_existing(name, KIPC_OPEN_WRITE);
+	fd = kt_mq_open_existing(name, KIPC_OPEN_WRITE);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	if (!strcmp(msg, "-")) {
 		ret = kipc_mq_getattr(fd, &attr);
 		if (ret < 0) {
-			ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+			ret = kt_errno(ret, "cannot send to queue '%s'", name);
 			goto out_close;
 		}
 		buf = malloc((size_t)attr.out_max_msgsize + 1);
 		if (!buf) {
-			ret = kipc_errno(-ENOMEM, "cannot read the message");
+			ret = kt_errno(-ENOMEM, "cannot read the message");
 			goto out_close;
 		}
-		len = kipc_read_stdin(buf, attr.out_max_msgsize);
+		len = kt_read_stdin(buf, attr.out_max_msgsize);
 		if (len < 0) {
-			ret = kipc_errno(len, "cannot read the message from standard input");
+			ret = kt_errno(len, "cannot read the message from standard input");
 			goto out_free;
 		}
 		msg = buf;
@@ -155,13 +155,13 @@ static int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 		len = strlen(msg);
 	}
 
-	if (kipc_args.timed)
-		ret = kipc_mq_timedsend(fd, msg, len, kipc_args.prio,
+	if (kt_args.timed)
+		ret = kipc_mq_timedsend(fd, msg, len, kt_args.prio,
 					CLOCK_MONOTONIC, &abs);
 	else
-		ret = kipc_mq_send(fd, msg, len, kipc_args.prio);
+		ret = kipc_mq_send(fd, msg, len, kt_args.prio);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+		ret = kt_errno(ret, "cannot send to queue '%s'", name);
 out_free:
 	free(buf);
 out_close:
@@ -169,7 +169,7 @@ out_close:
 	return ret;
 }
 
-static void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_mq_send_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS] [ MESSAGE | - ]\n\n",
 		cmd->path);
@@ -179,7 +179,7 @@ static void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
 		"is '-' or missing (binary data is fine). While the queue is full,\n"
 		"wait for room, for at most --timeout milliseconds. Put '--' before\n"
 		"a MESSAGE that starts with '-'.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- recv ------------------------------------------------------------------ */
@@ -190,7 +190,7 @@ static void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
  * line is a message and the text is unambiguous. One final newline is left
  * out, so that `echo text | kipc mq send q` comes back as "text".
  */
-static void kipc_print_text(const unsigned char *p, size_t len)
+static void kt_print_text(const unsigned char *p, size_t len)
 {
 	size_t i;
 
@@ -206,23 +206,23 @@ static void kipc_print_text(const unsigned char *p, size_t len)
 	putchar('\n');
 }
 
-static void kipc_print_msg(const void *buf, size_t len, unsigned int prio)
+static void kt_print_msg(const void *buf, size_t len, unsigned int prio)
 {
-	if (kipc_output.raw) {
+	if (kt_output.raw) {
 		/* Standard output gets the bytes and nothing else. */
-		if (kipc_args.verbose) {
+		if (kt_args.verbose) {
 			fflush(stdout);
 			fprintf(stderr, "prio %u, %zu bytes\n", prio, len);
 		}
 		fwrite(buf, 1, len, stdout);
 		return;
 	}
-	if (kipc_args.verbose)
+	if (kt_args.verbose)
 		printf("prio %u: ", prio);
-	kipc_print_text(buf, len);
+	kt_print_text(buf, len);
 }
 
-static int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_recv_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	struct timespec abs;
@@ -234,53 +234,53 @@ static int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	ssize_t n;
 	void *buf;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	name = argv[first];
 
-	fd = kipc_mq_open_existing(name, KIPC_OPEN_READ);
+	fd = kt_mq_open_existing(name, KIPC_OPEN_READ);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	ret = kipc_mq_getattr(fd, &attr);
 	if (ret < 0) {
-		ret = kipc_errno(ret, "cannot receive from queue '%s'", name);
+		ret = kt_errno(ret, "cannot receive from queue '%s'", name);
 		goto out_close;
 	}
 	/* Every message fits: none is longer than max_msgsize. */
 	size = attr.out_max_msgsize ? attr.out_max_msgsize : 1;
 	buf = malloc(size);
 	if (!buf) {
-		ret = kipc_errno(-ENOMEM, "cannot receive from queue '%s'",
-				 name);
+		ret = kt_errno(-ENOMEM, "cannot receive from queue '%s'",
+			       name);
 		goto out_close;
 	}
 
 	ret = 0;
-	for (i = 0; i < kipc_args.count; i++) {
-		if (kipc_args.peek) {
+	for (i = 0; i < kt_args.count; i++) {
+		if (kt_args.peek) {
 			n = kipc_mq_peek(fd, i, buf, size, &prio);
 			/* ENOENT would read as "no such queue". */
 			if (n == -ENOENT) {
-				ret = kipc_errno(-ENOMSG, "cannot peek at message %u of queue '%s'",
-						 i, name);
+				ret = kt_errno(-ENOMSG, "cannot peek at message %u of queue '%s'",
+					       i, name);
 				break;
 			}
-		} else if (kipc_args.timed) {
+		} else if (kt_args.timed) {
 			n = kipc_mq_timedreceive(fd, buf, size, &prio,
 						 CLOCK_MONOTONIC, &abs);
 		} else {
 			n = kipc_mq_receive(fd, buf, size, &prio);
 		}
 		if (n < 0) {
-			ret = kipc_errno(n, "cannot %s queue '%s'",
-					 kipc_args.peek ? "peek at" :
-					 "receive from", name);
+			ret = kt_errno(n, "cannot %s queue '%s'",
+				       kt_args.peek ? "peek at" :
+				       "receive from", name);
 			break;
 		}
-		kipc_print_msg(buf, n, prio);
+		kt_print_msg(buf, n, prio);
 	}
 	free(buf);
 out_close:
@@ -288,7 +288,7 @@ out_close:
 	return ret;
 }
 
-static void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_mq_recv_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -300,20 +300,20 @@ static void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
 		"--timeout milliseconds from the start of the command. With --peek,\n"
 		"copy the first N messages without removing them; that never waits.\n"
 		"Messages received before a failure are printed.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- the commands of `kipc mq` ------------------------------------------- */
 
-static const struct kipc_list_spec kipc_list_mq = {
+static const struct kt_list_spec kt_list_mq = {
 	.type = KIPC_OBJ_MQ,
 	.what = "message queues",
 	.noun = "queue",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
+	.removal = KT_REMOVAL_WAKES,
 };
 
-static const struct kipc_list_spec kipc_show_mq = {
+static const struct kt_list_spec kt_show_mq = {
 	.type = KIPC_OBJ_MQ,
 	.what = "message queues",
 	.noun = "queue",
@@ -321,57 +321,57 @@ static const struct kipc_list_spec kipc_show_mq = {
 		    "WAITRECV,LSPID,LRPID,STATE",
 };
 
-const struct kipc_cmd kipc_mq_cmds[] = {
-	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
+const struct kt_cmd kt_mq_cmds[] = {
+	KT_LIST_CMD("mq list", "list the message queues", &kt_list_mq),
 	{
 		.name = "show",
 		.path = "mq show",
 		.summary = "show queues with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_mq,
+		.opts = KT_OPTS_ALL,
+		.run = kt_show_run,
+		.help = kt_show_help,
+		.data = &kt_show_mq,
 	},
 	{
 		.name = "create",
 		.path = "mq create",
 		.summary = "create a queue",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_MQ_CREATE,
-		.run = kipc_mq_create_run,
-		.help = kipc_mq_create_help,
+		.opts = KT_OPTS_CREATE | KT_OPTS_MQ_CREATE,
+		.run = kt_mq_create_run,
+		.help = kt_mq_create_help,
 	},
 	{
 		.name = "send",
 		.path = "mq send",
 		.summary = "send a message",
-		.opts = KIPC_OPTS_SEND | KIPC_OPTS_WAIT,
-		.run = kipc_mq_send_run,
-		.help = kipc_mq_send_help,
+		.opts = KT_OPTS_SEND | KT_OPTS_WAIT,
+		.run = kt_mq_send_run,
+		.help = kt_mq_send_help,
 	},
 	{
 		.name = "recv",
 		.path = "mq recv",
 		.summary = "receive messages and print them",
-		.opts = KIPC_OPTS_RECV | KIPC_OPTS_WAIT,
-		.run = kipc_mq_recv_run,
-		.help = kipc_mq_recv_help,
+		.opts = KT_OPTS_RECV | KT_OPTS_WAIT,
+		.run = kt_mq_recv_run,
+		.help = kt_mq_recv_help,
 	},
 	{
 		.name = "rm",
 		.path = "mq rm",
 		.summary = "unlink queue names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_mq_rm_run,
-		.help = kipc_mq_rm_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_mq_rm_run,
+		.help = kt_mq_rm_help,
 	},
 	{
 		.name = "destroy",
 		.path = "mq destroy",
 		.summary = "remove a queue now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_mq,
+		.opts = KT_OPTS_NONE,
+		.run = kt_destroy_run,
+		.help = kt_destroy_help,
+		.data = &kt_list_mq,
 	},
 	{ }
 };

@@ -22,7 +22,7 @@
 #define ALL_TYPES	(TYPE_BIT(KIPC_OBJ_MQ) | TYPE_BIT(KIPC_OBJ_SHM) | \
 			 TYPE_BIT(KIPC_OBJ_SEM))
 
-static char *kipc_obj_state(uint32_t state)
+static char *kt_obj_state(uint32_t state)
 {
 	uint32_t rest = state & ~(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED);
 	const char *word;
@@ -48,13 +48,13 @@ static char *kipc_obj_state(uint32_t state)
  * which the column's attribute says was reported. NULL is an empty cell, or
  * out of memory when they set *@oom.
  */
-static char *kipc_obj_oom(char *s, bool *oom)
+static char *kt_obj_oom(char *s, bool *oom)
 {
 	*oom = !s;
 	return s;
 }
 
-static uint32_t kipc_obj_get_u32(const void *f)
+static uint32_t kt_obj_get_u32(const void *f)
 {
 	uint32_t v;
 
@@ -62,7 +62,7 @@ static uint32_t kipc_obj_get_u32(const void *f)
 	return v;
 }
 
-static uint64_t kipc_obj_get_u64(const void *f)
+static uint64_t kt_obj_get_u64(const void *f)
 {
 	uint64_t v;
 
@@ -70,31 +70,31 @@ static uint64_t kipc_obj_get_u64(const void *f)
 	return v;
 }
 
-static char *kipc_obj_fmt_u32(const struct kipc_admin_obj *obj,
-			      const void *f, bool *oom)
+static char *kt_obj_fmt_u32(const struct kipc_admin_obj *obj,
+			    const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_u64(kipc_obj_get_u32(f)), oom);
+	return kt_obj_oom(kt_u64(kt_obj_get_u32(f)), oom);
 }
 
-static char *kipc_obj_fmt_u64(const struct kipc_admin_obj *obj,
-			      const void *f, bool *oom)
+static char *kt_obj_fmt_u64(const struct kipc_admin_obj *obj,
+			    const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_u64(kipc_obj_get_u64(f)), oom);
+	return kt_obj_oom(kt_u64(kt_obj_get_u64(f)), oom);
 }
 
-static char *kipc_obj_fmt_name(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_name(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(strdup(f), oom);
+	return kt_obj_oom(strdup(f), oom);
 }
 
-static char *kipc_obj_fmt_type(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_type(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
-	uint32_t type = kipc_obj_get_u32(f);
+	uint32_t type = kt_obj_get_u32(f);
 	const char *name = kipc_type_name(type);
 	char *s;
 
@@ -103,83 +103,83 @@ static char *kipc_obj_fmt_type(const struct kipc_admin_obj *obj,
 		s = strdup(name);
 	else if (asprintf(&s, "%" PRIu32, type) < 0)
 		s = NULL;
-	return kipc_obj_oom(s, oom);
+	return kt_obj_oom(s, oom);
 }
 
-static char *kipc_obj_fmt_user(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_user(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_user_name(kipc_obj_get_u32(f)), oom);
+	return kt_obj_oom(kt_user_name(kt_obj_get_u32(f)), oom);
 }
 
-static char *kipc_obj_fmt_group(const struct kipc_admin_obj *obj,
-				const void *f, bool *oom)
+static char *kt_obj_fmt_group(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_group_name(kipc_obj_get_u32(f)), oom);
+	return kt_obj_oom(kt_group_name(kt_obj_get_u32(f)), oom);
 }
 
-static char *kipc_obj_fmt_perms(const struct kipc_admin_obj *obj,
-				const void *f, bool *oom)
+static char *kt_obj_fmt_perms(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_perms(kipc_obj_get_u32(f),
-				       kipc_output.numeric_perms), oom);
+	return kt_obj_oom(kt_perms(kt_obj_get_u32(f),
+				   kt_output.numeric_perms), oom);
 }
 
-static char *kipc_obj_fmt_state(const struct kipc_admin_obj *obj,
-				const void *f, bool *oom)
+static char *kt_obj_fmt_state(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_obj_state(kipc_obj_get_u32(f)), oom);
+	return kt_obj_oom(kt_obj_state(kt_obj_get_u32(f)), oom);
 }
 
-static char *kipc_obj_fmt_seals(const struct kipc_admin_obj *obj,
-				const void *f, bool *oom)
+static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_shm_seals(kipc_obj_get_u32(f)), oom);
+	return kt_obj_oom(kt_shm_seals(kt_obj_get_u32(f)), oom);
 }
 
-static char *kipc_obj_fmt_time(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_time(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_time(kipc_obj_get_u64(f)), oom);
+	return kt_obj_oom(kt_time(kt_obj_get_u64(f)), oom);
 }
 
 /* The time of the last event, or an empty cell (null) for a 0: never. */
-static char *kipc_obj_fmt_last(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_last(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
-	if (!kipc_obj_get_u64(f))
+	if (!kt_obj_get_u64(f))
 		return NULL;
-	return kipc_obj_fmt_time(obj, f, oom);
+	return kt_obj_fmt_time(obj, f, oom);
 }
 
-static char *kipc_obj_fmt_size(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_size(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
 	(void)obj;
-	return kipc_obj_oom(kipc_size(kipc_obj_get_u64(f)), oom);
+	return kt_obj_oom(kt_size(kt_obj_get_u64(f)), oom);
 }
 
 /* A number of pages, as a size in bytes with this machine's page size. */
-static char *kipc_obj_fmt_pages(const struct kipc_admin_obj *obj,
-				const void *f, bool *oom)
+static char *kt_obj_fmt_pages(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	static uint64_t page_size;
 
 	(void)obj;
 	if (!page_size)
 		page_size = sysconf(_SC_PAGESIZE);
-	return kipc_obj_oom(kipc_size(kipc_obj_get_u64(f) * page_size), oom);
+	return kt_obj_oom(kt_size(kt_obj_get_u64(f) * page_size), oom);
 }
 
 /* The last pid of a region, or of a semaphore: two fields, one column. */
-static char *kipc_obj_fmt_lpid(const struct kipc_admin_obj *obj,
-			       const void *f, bool *oom)
+static char *kt_obj_fmt_lpid(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
 {
 	unsigned int attr = KIPC_A_OBJ_SEM_LPID;
 	uint32_t pid = obj->sem_lpid;
@@ -191,16 +191,16 @@ static char *kipc_obj_fmt_lpid(const struct kipc_admin_obj *obj,
 	}
 	if (!kipc_admin_obj_has(obj, attr))
 		return NULL;
-	return kipc_obj_oom(kipc_u64(pid), oom);
+	return kt_obj_oom(kt_u64(pid), oom);
 }
 
 /*
  * The cells of a column: attribute @_attr of the object, in @member of
  * struct kipc_admin_obj, whose C type must be @ctype, formatted by
- * kipc_obj_fmt_@f.
+ * kt_obj_fmt_@f.
  */
 #define FIELD(f, _attr, member, ctype)					\
-	.fmt = kipc_obj_fmt_##f,					\
+	.fmt = kt_obj_fmt_##f,					\
 	.attr = _attr,							\
 	.off = offsetof(struct kipc_admin_obj, member) +		\
 	       0 * sizeof(char[__builtin_types_compatible_p(		\
@@ -227,7 +227,7 @@ static char *kipc_obj_fmt_lpid(const struct kipc_admin_obj *obj,
  * terminal and moves a long name onto a line of its own. An over-wide line
  * is easier to read, and `less -S` handles it.
  */
-const struct kipc_column kipc_obj_columns[] = {
+const struct kt_column kt_obj_columns[] = {
 	{ "TYPE", 4, 0, STR, "object type: mq, shm or sem", 0, false,
 	  U32(type, KIPC_A_OBJ_TYPE, type) },
 	{ "ID", 4, RIGHT, NUM, "object id, unique while the module is loaded",
@@ -325,18 +325,18 @@ const struct kipc_column kipc_obj_columns[] = {
 	/* Two fields: the formatter picks one by the object's type. */
 	{ "LPID", 5, RIGHT, NUM,
 	  "last pid to map (shm), or to wait or post (sem)", SHM | SEM, false,
-	  .fmt = kipc_obj_fmt_lpid },
+	  .fmt = kt_obj_fmt_lpid },
 };
 
-const size_t kipc_obj_ncolumns = ARRAY_SIZE(kipc_obj_columns);
+const size_t kt_obj_ncolumns = ARRAY_SIZE(kt_obj_columns);
 
 /*
  * The text of one cell, or NULL for an empty one: an attribute the module
  * did not report, or that does not belong to the object's type. *@oom is
  * set when NULL means out of memory instead.
  */
-static char *kipc_obj_cell(const struct kipc_column *col,
-			   const struct kipc_admin_obj *obj, bool *oom)
+static char *kt_obj_cell(const struct kt_column *col,
+			 const struct kipc_admin_obj *obj, bool *oom)
 {
 	*oom = false;
 	if (col->attr && !kipc_admin_obj_has(obj, col->attr))
@@ -345,8 +345,8 @@ static char *kipc_obj_cell(const struct kipc_column *col,
 }
 
 /* Add @obj as a line of @tb. Returns 0 or -ENOMEM. */
-int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
-		      const struct kipc_admin_obj *obj)
+int kt_obj_add_line(struct libscols_table *tb, const struct kt_columns *c,
+		    const struct kipc_admin_obj *obj)
 {
 	struct libscols_line *ln;
 	size_t i;
@@ -358,7 +358,7 @@ int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 		bool oom;
 		char *s;
 
-		s = kipc_obj_cell(&c->cols[c->sel[i]], obj, &oom);
+		s = kt_obj_cell(&c->cols[c->sel[i]], obj, &oom);
 		if (oom)
 			return -ENOMEM;
 		if (s && scols_line_refer_data(ln, i, s)) {
@@ -369,94 +369,94 @@ int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
 	return 0;
 }
 
-static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
+static unsigned int kt_list_scope(const struct kt_list_spec *spec)
 {
 	return spec->type ? TYPE_BIT(spec->type) : ALL_TYPES;
 }
 
-struct kipc_list_ctx {
+struct kt_list_ctx {
 	struct libscols_table *tb;
-	const struct kipc_columns *cols;
+	const struct kt_columns *cols;
 };
 
-static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
+static int kt_list_one(const struct kipc_admin_obj *obj, void *arg)
 {
-	struct kipc_list_ctx *ctx = arg;
+	struct kt_list_ctx *ctx = arg;
 
-	return kipc_obj_add_line(ctx->tb, ctx->cols, obj);
+	return kt_obj_add_line(ctx->tb, ctx->cols, obj);
 }
 
 /* Print every object of @spec's type with @cols. Returns an exit status. */
-static int kipc_list_table(const struct kipc_list_spec *spec,
-			   const struct kipc_columns *cols)
+static int kt_list_table(const struct kt_list_spec *spec,
+			 const struct kt_columns *cols)
 {
-	struct kipc_list_ctx ctx = { .cols = cols };
+	struct kt_list_ctx ctx = { .cols = cols };
 	struct kipc_admin *ka;
 	int ret;
 
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ctx.tb = kipc_table_new("objects", cols);
+	ctx.tb = kt_table_new("objects", cols);
 	if (!ctx.tb) {
 		kipc_admin_close(ka);
-		return kipc_errno(-ENOMEM, "cannot make the table");
+		return kt_errno(-ENOMEM, "cannot make the table");
 	}
 	/* The kernel keeps to the type (0: all of them). */
-	ret = kipc_admin_list_type(ka, spec->type, kipc_list_one, &ctx);
+	ret = kipc_admin_list_type(ka, spec->type, kt_list_one, &ctx);
 	if (ret < 0) {
-		ret = kipc_admin_err(ka, ret, "cannot list objects");
+		ret = kt_admin_err(ka, ret, "cannot list objects");
 		scols_unref_table(ctx.tb);
 		kipc_admin_close(ka);
 		return ret;
 	}
 	kipc_admin_close(ka);
-	return kipc_table_print(ctx.tb);
+	return kt_table_print(ctx.tb);
 }
 
-int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kt_list_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
-	struct kipc_columns cols = {
-		.cols = kipc_obj_columns,
-		.ncols = kipc_obj_ncolumns,
+	const struct kt_list_spec *spec = cmd->data;
+	struct kt_columns cols = {
+		.cols = kt_obj_columns,
+		.ncols = kt_obj_ncolumns,
 	};
 	int ret;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
+	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, spec->defaults,
-				  kipc_list_scope(spec));
+	ret = kt_columns_select(&cols, cmd, spec->defaults,
+				kt_list_scope(spec));
 	if (ret)
 		return ret;
-	return kipc_list_table(spec, &cols);
+	return kt_list_table(spec, &cols);
 }
 
-void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_list_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS]\n\n", cmd->path);
 	fprintf(out, "List the %s of the caller's IPC namespace.\n",
 		spec->what);
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
-			  spec->defaults, kipc_list_scope(spec));
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_obj_columns, kt_obj_ncolumns,
+			spec->defaults, kt_list_scope(spec));
 }
 
 /**
- * struct kipc_obj_sel - which object a command names: { NAME | id ID }
+ * struct kt_obj_sel - which object a command names: { NAME | id ID }
  * @name: the NAME, or NULL for id ID
  * @id: the ID
  */
-struct kipc_obj_sel {
+struct kt_obj_sel {
 	const char *name;
 	uint64_t id;
 };
 
 /* Parse @nwords (1 or 2) @words. Returns 0, or an exit status. */
-static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
-			      char **words, struct kipc_obj_sel *sel)
+static int kt_obj_sel_parse(const struct kt_cmd *cmd, int nwords,
+			    char **words, struct kt_obj_sel *sel)
 {
 	char *end;
 
@@ -466,12 +466,12 @@ static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
 		return 0;
 	}
 	if (strcmp(words[0], "id"))
-		return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
-				      words[1], cmd->path);
+		return kt_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
+				    words[1], cmd->path);
 	errno = 0;
 	sel->id = strtoull(words[1], &end, 10);
 	if (!isdigit((unsigned char)words[1][0]) || *end || errno)
-		return kipc_usage_err(cmd->path, "invalid id '%s'", words[1]);
+		return kt_usage_err(cmd->path, "invalid id '%s'", words[1]);
 	return 0;
 }
 
@@ -480,10 +480,10 @@ static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
  * would find it, so an unlinked or removed object is reached by id only.
  * Returns 0, or an exit status after saying why not.
  */
-static int kipc_obj_lookup(struct kipc_admin *ka,
-			   const struct kipc_list_spec *spec,
-			   const struct kipc_obj_sel *sel,
-			   struct kipc_admin_obj *obj)
+static int kt_obj_lookup(struct kipc_admin *ka,
+			 const struct kt_list_spec *spec,
+			 const struct kt_obj_sel *sel,
+			 struct kipc_admin_obj *obj)
 {
 	const char *type;
 	int ret;
@@ -492,66 +492,66 @@ static int kipc_obj_lookup(struct kipc_admin *ka,
 		ret = kipc_admin_find(ka, spec->type, sel->name, obj,
 				      sizeof(*obj));
 		if (ret < 0)
-			return kipc_admin_err(ka, ret, "cannot find %s '%s'",
-					      spec->noun, sel->name);
+			return kt_admin_err(ka, ret, "cannot find %s '%s'",
+					    spec->noun, sel->name);
 		return 0;
 	}
 	ret = kipc_admin_get(ka, sel->id, obj, sizeof(*obj));
 	if (ret < 0)
-		return kipc_admin_err(ka, ret, "cannot find %s with id %" PRIu64,
-				      spec->noun, sel->id);
+		return kt_admin_err(ka, ret, "cannot find %s with id %" PRIu64,
+				    spec->noun, sel->id);
 	if (obj->type != spec->type) {
 		type = kipc_type_name(obj->type);
-		kipc_err("object %" PRIu64 " is not a %s (its type is %s)",
-			 sel->id, spec->noun, type ? type : "unknown");
+		kt_err("object %" PRIu64 " is not a %s (its type is %s)",
+		       sel->id, spec->noun, type ? type : "unknown");
 		return 1;
 	}
 	return 0;
 }
 
-int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kt_show_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
-	struct kipc_columns cols = {
-		.cols = kipc_obj_columns,
-		.ncols = kipc_obj_ncolumns,
+	const struct kt_list_spec *spec = cmd->data;
+	struct kt_columns cols = {
+		.cols = kt_obj_columns,
+		.ncols = kt_obj_ncolumns,
 	};
 	struct kipc_admin_obj obj;
 	struct libscols_table *tb;
-	struct kipc_obj_sel sel;
+	struct kt_obj_sel sel;
 	struct kipc_admin *ka;
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
+	ret = kt_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, spec->defaults,
-				  kipc_list_scope(spec));
+	ret = kt_columns_select(&cols, cmd, spec->defaults,
+				kt_list_scope(spec));
 	if (ret)
 		return ret;
 	if (first == argc)
-		return kipc_list_table(spec, &cols);
-	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+		return kt_list_table(spec, &cols);
+	ret = kt_obj_sel_parse(cmd, argc - first, argv + first, &sel);
 	if (ret)
 		return ret;
 
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	ret = kt_obj_lookup(ka, spec, &sel, &obj);
 	kipc_admin_close(ka);
 	if (ret)
 		return ret;
-	tb = kipc_table_new("objects", &cols);
-	if (!tb || kipc_obj_add_line(tb, &cols, &obj)) {
+	tb = kt_table_new("objects", &cols);
+	if (!tb || kt_obj_add_line(tb, &cols, &obj)) {
 		scols_unref_table(tb);
-		return kipc_errno(-ENOMEM, "cannot make the table");
+		return kt_errno(-ENOMEM, "cannot make the table");
 	}
-	return kipc_table_print(tb);
+	return kt_table_print(tb);
 }
 
-void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_show_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS] [ NAME | id ID ]\n\n",
 		cmd->path);
@@ -560,43 +560,43 @@ void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
 		"or only the %s called NAME (found as opening NAME would find it),\n"
 		"or the one with id ID (which finds unlinked and removed ones too).\n",
 		spec->what, spec->noun);
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
-			  spec->defaults, kipc_list_scope(spec));
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_obj_columns, kt_obj_ncolumns,
+			spec->defaults, kt_list_scope(spec));
 }
 
-int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
+int kt_destroy_run(const struct kt_cmd *cmd, int argc,
 			    char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 	struct kipc_admin_obj obj;
-	struct kipc_obj_sel sel;
+	struct kt_obj_sel sel;
 	struct kipc_admin *ka;
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME, or id ID",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME, or id ID",
+			  &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+	ret = kt_obj_sel_parse(cmd, argc - first, argv + first, &sel);
 	if (ret)
 		return ret;
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	ret = kt_obj_lookup(ka, spec, &sel, &obj);
 	if (!ret) {
 		ret = kipc_admin_remove(ka, obj.id);
 		if (ret < 0)
-			ret = kipc_admin_err(ka, ret, "cannot destroy %s '%s'",
-					     spec->noun, obj.name);
+			ret = kt_admin_err(ka, ret, "cannot destroy %s '%s'",
+					   spec->noun, obj.name);
 	}
 	kipc_admin_close(ka);
 	return ret;
 }
 
-void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_destroy_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc %s { NAME | id ID }\n\n", cmd->path);
 	fprintf(out,
@@ -609,15 +609,15 @@ void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
 		"the users of the %s alone, use 'kipc %s rm'.\n",
 		spec->noun, spec->removal, spec->noun, spec->noun,
 		kipc_type_name(spec->type));
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
-static const struct kipc_list_spec kipc_list_all = {
+static const struct kt_list_spec kt_list_all = {
 	.type = 0,
 	.what = "objects (queues, regions, semaphores)",
 	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
 };
 
-const struct kipc_cmd kipc_list_cmd =
-	KIPC_LIST_CMD("list", "list all objects of this IPC namespace",
-		      &kipc_list_all);
+const struct kt_cmd kt_list_cmd =
+	KT_LIST_CMD("list", "list all objects of this IPC namespace",
+		    &kt_list_all);

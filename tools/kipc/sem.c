@@ -24,39 +24,39 @@
 #include "kipc-tool.h"
 
 /* The units N of `post NAME [N]` and `wait NAME [N]`. */
-static int kipc_sem_count(const struct kipc_cmd *cmd, const char *arg,
-			  uint32_t *count)
+static int kt_sem_count(const struct kt_cmd *cmd, const char *arg,
+			uint32_t *count)
 {
-	if (kipc_parse_u32(arg, 10, 1, KIPC_SEM_VALUE_MAX, count))
+	if (kt_parse_u32(arg, 10, 1, KIPC_SEM_VALUE_MAX, count))
 		return 0;
-	return kipc_usage_err(cmd->path, "invalid count '%s': a number from 1 to %u",
-			      arg, KIPC_SEM_VALUE_MAX);
+	return kt_usage_err(cmd->path, "invalid count '%s': a number from 1 to %u",
+			    arg, KIPC_SEM_VALUE_MAX);
 }
 
 /* --- create ---------------------------------------------------------------- */
 
-static int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
 	const char *name;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_sem_open(name, flags, kipc_args.mode, kipc_args.value);
+	fd = kipc_sem_open(name, flags, kt_args.mode, kt_args.value);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create semaphore '%s'", name);
+		return kt_dev_err(fd, "cannot create semaphore '%s'", name);
 	/* The name keeps the semaphore alive, as for sem_open(3). */
 	close(fd);
 	return 0;
 }
 
-static void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_sem_create_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -66,35 +66,35 @@ static void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
 		"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
 		"destroy'. A semaphore of value 1 is a lock.\n",
 		KIPC_SEM_VALUE_MAX);
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- post ------------------------------------------------------------------ */
 
-static int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_post_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name;
 	int ret, first, fd;
 	uint32_t count = 1;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (first + 1 < argc && kipc_sem_count(cmd, argv[first + 1], &count))
-		return KIPC_EXIT_USAGE;
+	if (first + 1 < argc && kt_sem_count(cmd, argv[first + 1], &count))
+		return KT_EXIT_USAGE;
 
 	fd = kipc_sem_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
+		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot post to semaphore '%s'", name);
+		ret = kt_errno(ret, "cannot post to semaphore '%s'", name);
 	close(fd);
 	return ret;
 }
 
-static void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_sem_post_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [N]\n\n", cmd->path);
 	fprintf(out,
@@ -103,7 +103,7 @@ static void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
 		"fails with EOVERFLOW and changes nothing. It needs write\n"
 		"permission.\n",
 		KIPC_SEM_VALUE_MAX);
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- wait ------------------------------------------------------------------ */
@@ -114,8 +114,8 @@ static void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
  * ends the command and kipc still gives the units back. Returns the
  * command's exit status, or 128 + the signal that killed it.
  */
-static int kipc_sem_hold(int fd, const char *name, uint32_t count,
-			 char **argv)
+static int kt_sem_hold(int fd, const char *name, uint32_t count,
+		       char **argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	struct sigaction old_int, old_quit;
@@ -133,11 +133,11 @@ static int kipc_sem_hold(int fd, const char *name, uint32_t count,
 		sigaction(SIGQUIT, &old_quit, NULL);
 		execvp(argv[0], argv);
 		ret = errno;
-		kipc_errno(-ret, "cannot run '%s'", argv[0]);
+		kt_errno(-ret, "cannot run '%s'", argv[0]);
 		_exit(ret == ENOENT ? 127 : 126);
 	}
 	if (pid < 0) {
-		status = kipc_errno(-errno, "cannot run '%s'", argv[0]);
+		status = kt_errno(-errno, "cannot run '%s'", argv[0]);
 	} else {
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
@@ -151,14 +151,14 @@ static int kipc_sem_hold(int fd, const char *name, uint32_t count,
 
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0) {
-		kipc_errno(ret, "cannot post to semaphore '%s'", name);
+		kt_errno(ret, "cannot post to semaphore '%s'", name);
 		if (!status)
 			status = 1;
 	}
 	return status;
 }
 
-static int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int oflags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
 	char **command = NULL;
@@ -169,25 +169,25 @@ static int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	int ret, first, fd, i;
 	bool dashdash;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	flags = kipc_args.undo ? KIPC_SEM_UNDO : 0;
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	flags = kt_args.undo ? KIPC_SEM_UNDO : 0;
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	/* GNU getopt moves a "--" to just before the words it ended. */
 	dashdash = !strcmp(argv[first - 1], "--");
 	name = argv[first];
 	i = first + 1;
 	if (i < argc && isdigit((unsigned char)argv[i][0])) {
-		if (kipc_sem_count(cmd, argv[i], &count))
-			return KIPC_EXIT_USAGE;
+		if (kt_sem_count(cmd, argv[i], &count))
+			return KT_EXIT_USAGE;
 		i++;
 	}
 	if (i < argc) {
 		if (!dashdash)
-			return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
-					      argv[i], cmd->path);
+			return kt_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
+					    argv[i], cmd->path);
 		command = argv + i;
 		/* Giving the units back needs write permission. */
 		oflags |= KIPC_OPEN_WRITE;
@@ -195,27 +195,27 @@ static int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 
 	fd = kipc_sem_open(name, oflags, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
-	if (kipc_args.nonblock)
+		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
+	if (kt_args.nonblock)
 		ret = kipc_sem_trywait(fd, count, flags);
-	else if (kipc_args.timed)
+	else if (kt_args.timed)
 		ret = kipc_sem_timedwait(fd, count, flags, CLOCK_MONOTONIC,
 					 &abs);
 	else
 		ret = kipc_sem_wait(fd, count, flags);
 	if (ret < 0) {
-		ret = kipc_errno(ret, "cannot wait on semaphore '%s'", name);
+		ret = kt_errno(ret, "cannot wait on semaphore '%s'", name);
 		goto out_close;
 	}
 	if (ret == KIPC_SEM_RECOVERED)
 		printf("recovered\n");
-	ret = command ? kipc_sem_hold(fd, name, count, command) : 0;
+	ret = command ? kt_sem_hold(fd, name, count, command) : 0;
 out_close:
 	close(fd);
 	return ret;
 }
 
-static void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_sem_wait_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [N] [OPTIONS] [-- COMMAND [ARG]...]\n\n",
 		cmd->path);
@@ -233,22 +233,22 @@ static void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
 		"even by SIGKILL, the kernel gives them back, and the wait that\n"
 		"takes them next reports them recovered. Without a COMMAND, kipc\n"
 		"exits at once, so --undo gives the units back at once.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- rm -------------------------------------------------------------------- */
 
-static int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	return kipc_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
+	return kt_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
 }
 
-static void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_sem_rm_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -257,20 +257,20 @@ static void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
 		"again at once, but those that have it open keep using it until\n"
 		"they close it; then it is freed. To also stop them, use 'kipc sem\n"
 		"destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- the commands of `kipc sem` ------------------------------------------- */
 
-static const struct kipc_list_spec kipc_list_sem = {
+static const struct kt_list_spec kt_list_sem = {
 	.type = KIPC_OBJ_SEM,
 	.what = "semaphores",
 	.noun = "semaphore",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
+	.removal = KT_REMOVAL_WAKES,
 };
 
-static const struct kipc_list_spec kipc_show_sem = {
+static const struct kt_list_spec kt_show_sem = {
 	.type = KIPC_OBJ_SEM,
 	.what = "semaphores",
 	.noun = "semaphore",
@@ -278,57 +278,57 @@ static const struct kipc_list_spec kipc_show_sem = {
 		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
 };
 
-const struct kipc_cmd kipc_sem_cmds[] = {
-	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
+const struct kt_cmd kt_sem_cmds[] = {
+	KT_LIST_CMD("sem list", "list the semaphores", &kt_list_sem),
 	{
 		.name = "show",
 		.path = "sem show",
 		.summary = "show semaphores with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_sem,
+		.opts = KT_OPTS_ALL,
+		.run = kt_show_run,
+		.help = kt_show_help,
+		.data = &kt_show_sem,
 	},
 	{
 		.name = "create",
 		.path = "sem create",
 		.summary = "create a semaphore",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SEM_CREATE,
-		.run = kipc_sem_create_run,
-		.help = kipc_sem_create_help,
+		.opts = KT_OPTS_CREATE | KT_OPTS_SEM_CREATE,
+		.run = kt_sem_create_run,
+		.help = kt_sem_create_help,
 	},
 	{
 		.name = "post",
 		.path = "sem post",
 		.summary = "add units, waking the waiters they satisfy",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_post_run,
-		.help = kipc_sem_post_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_sem_post_run,
+		.help = kt_sem_post_help,
 	},
 	{
 		.name = "wait",
 		.path = "sem wait",
 		.summary = "take units, or hold them while a command runs",
-		.opts = KIPC_OPTS_WAIT | KIPC_OPTS_UNDO,
-		.run = kipc_sem_wait_run,
-		.help = kipc_sem_wait_help,
+		.opts = KT_OPTS_WAIT | KT_OPTS_UNDO,
+		.run = kt_sem_wait_run,
+		.help = kt_sem_wait_help,
 	},
 	{
 		.name = "rm",
 		.path = "sem rm",
 		.summary = "unlink semaphore names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_rm_run,
-		.help = kipc_sem_rm_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_sem_rm_run,
+		.help = kt_sem_rm_help,
 	},
 	{
 		.name = "destroy",
 		.path = "sem destroy",
 		.summary = "remove a semaphore now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_sem,
+		.opts = KT_OPTS_NONE,
+		.run = kt_destroy_run,
+		.help = kt_destroy_help,
+		.data = &kt_list_sem,
 	},
 	{ }
 };

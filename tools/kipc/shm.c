@@ -22,7 +22,7 @@
 static const struct {
 	uint32_t bit;
 	const char *name;
-} kipc_seal_names[] = {
+} kt_seal_names[] = {
 	{ KIPC_SEAL_SEAL, "seal" },
 	{ KIPC_SEAL_SHRINK, "shrink" },
 	{ KIPC_SEAL_GROW, "grow" },
@@ -34,17 +34,17 @@ static const struct {
  * @seals as "seal,grow,write", or "" for none. Bits a newer module added
  * show as a number rather than not at all. Returns NULL when out of memory.
  */
-char *kipc_shm_seals(uint32_t seals)
+char *kt_shm_seals(uint32_t seals)
 {
 	char buf[128] = "";
 	size_t i, len = 0;
 
-	for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++) {
-		if (!(seals & kipc_seal_names[i].bit))
+	for (i = 0; i < ARRAY_SIZE(kt_seal_names); i++) {
+		if (!(seals & kt_seal_names[i].bit))
 			continue;
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
-				len ? "," : "", kipc_seal_names[i].name);
-		seals &= ~kipc_seal_names[i].bit;
+				len ? "," : "", kt_seal_names[i].name);
+		seals &= ~kt_seal_names[i].bit;
 	}
 	if (seals)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
@@ -53,7 +53,7 @@ char *kipc_shm_seals(uint32_t seals)
 }
 
 /* "grow,write" into KIPC_SEAL_* bits. Returns false on an unknown word. */
-static bool kipc_parse_seals(const char *list, uint32_t *seals)
+static bool kt_parse_seals(const char *list, uint32_t *seals)
 {
 	const char *p = list;
 	size_t i;
@@ -62,13 +62,13 @@ static bool kipc_parse_seals(const char *list, uint32_t *seals)
 	while (*p) {
 		size_t len = strcspn(p, ",");
 
-		for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++)
-			if (strlen(kipc_seal_names[i].name) == len &&
-			    !strncmp(kipc_seal_names[i].name, p, len))
+		for (i = 0; i < ARRAY_SIZE(kt_seal_names); i++)
+			if (strlen(kt_seal_names[i].name) == len &&
+			    !strncmp(kt_seal_names[i].name, p, len))
 				break;
-		if (i == ARRAY_SIZE(kipc_seal_names))
+		if (i == ARRAY_SIZE(kt_seal_names))
 			return false;
-		*seals |= kipc_seal_names[i].bit;
+		*seals |= kt_seal_names[i].bit;
 		p += len;
 		if (*p == ',' && *++p == '\0')
 			return false;
@@ -78,7 +78,7 @@ static bool kipc_parse_seals(const char *list, uint32_t *seals)
 
 /* --- create ---------------------------------------------------------------- */
 
-static int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
@@ -87,25 +87,25 @@ static int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv
 	int ret, first, fd;
 	uint64_t size;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	size = kipc_args.size ? kipc_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
+	size = kt_args.size ? kt_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
 	attr.shm.size = size;
-	attr.shm.flags = kipc_args.exec ? KIPC_SHM_EXEC : 0;
-	fd = kipc_open(KIPC_OBJ_SHM, name, flags, kipc_args.mode, &attr,
+	attr.shm.flags = kt_args.exec ? KIPC_SHM_EXEC : 0;
+	fd = kipc_open(KIPC_OBJ_SHM, name, flags, kt_args.mode, &attr,
 		       NULL);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create region '%s'", name);
+		return kt_dev_err(fd, "cannot create region '%s'", name);
 	/* The name keeps the region alive, as for shm_open(3). */
 	close(fd);
 	return 0;
 }
 
-static void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_shm_create_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
@@ -116,38 +116,38 @@ static void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
 		"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
 		"and the end of its last mapping. It is not executable unless\n"
 		"created with --exec.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- resize ---------------------------------------------------------------- */
 
-static int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_resize_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
 	uint64_t size;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and a SIZE",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 2, 2, "a NAME and a SIZE",
+			  &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
 	arg = argv[first + 1];
-	if (!kipc_parse_size(arg, &size) || !size)
-		return kipc_usage_err(cmd->path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
-				      arg);
+	if (!kt_parse_size(arg, &size) || !size)
+		return kt_usage_err(cmd->path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
+				    arg);
 
 	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open region '%s'", name);
+		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_resize(fd, size);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot resize region '%s'", name);
+		ret = kt_errno(ret, "cannot resize region '%s'", name);
 	close(fd);
 	return ret;
 }
 
-static void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_shm_resize_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME SIZE\n\n", cmd->path);
 	fprintf(out,
@@ -157,38 +157,38 @@ static void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
 		"The limits are charged or credited whole pages at once. The\n"
 		"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
 		"permission.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- seal ------------------------------------------------------------------ */
 
-static int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_seal_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
 	uint32_t seals;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and SEALS",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 2, 2, "a NAME and SEALS",
+			  &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
 	arg = argv[first + 1];
-	if (!kipc_parse_seals(arg, &seals))
-		return kipc_usage_err(cmd->path, "invalid seals '%s': a comma-separated list of seal, shrink, grow, write and future-write",
-				      arg);
+	if (!kt_parse_seals(arg, &seals))
+		return kt_usage_err(cmd->path, "invalid seals '%s': a comma-separated list of seal, shrink, grow, write and future-write",
+				    arg);
 
 	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open region '%s'", name);
+		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_seal(fd, seals);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot seal region '%s'", name);
+		ret = kt_errno(ret, "cannot seal region '%s'", name);
 	close(fd);
 	return ret;
 }
 
-static void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_shm_seal_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME SEAL[,SEAL...]\n\n", cmd->path);
 	fprintf(out,
@@ -203,22 +203,22 @@ static void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
 		"               while one exists\n"
 		" future-write  no new shared writable mapping; those that exist\n"
 		"               keep writing\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- rm -------------------------------------------------------------------- */
 
-static int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	return kipc_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
+	return kt_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
 }
 
-static void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_shm_rm_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
 	fprintf(out,
@@ -228,12 +228,12 @@ static void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
 		"working; the region is freed when the last of them is gone. To\n"
 		"also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
 		"the creator or CAP_SYS_ADMIN may unlink.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
 /* --- the commands of `kipc shm` ------------------------------------------- */
 
-static const struct kipc_list_spec kipc_list_shm = {
+static const struct kt_list_spec kt_list_shm = {
 	.type = KIPC_OBJ_SHM,
 	.what = "shared memory regions",
 	.noun = "region",
@@ -244,7 +244,7 @@ static const struct kipc_list_spec kipc_list_shm = {
 };
 
 /* lsipc -m's columns, plus what a kipc region adds. */
-static const struct kipc_list_spec kipc_show_shm = {
+static const struct kt_list_spec kt_show_shm = {
 	.type = KIPC_OBJ_SHM,
 	.what = "shared memory regions",
 	.noun = "region",
@@ -252,58 +252,58 @@ static const struct kipc_list_spec kipc_show_shm = {
 		    "DTIME,CTIME,STATE",
 };
 
-const struct kipc_cmd kipc_shm_cmds[] = {
-	KIPC_LIST_CMD("shm list", "list the shared memory regions",
-		      &kipc_list_shm),
+const struct kt_cmd kt_shm_cmds[] = {
+	KT_LIST_CMD("shm list", "list the shared memory regions",
+		    &kt_list_shm),
 	{
 		.name = "show",
 		.path = "shm show",
 		.summary = "show regions with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_shm,
+		.opts = KT_OPTS_ALL,
+		.run = kt_show_run,
+		.help = kt_show_help,
+		.data = &kt_show_shm,
 	},
 	{
 		.name = "create",
 		.path = "shm create",
 		.summary = "create a region",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SHM_CREATE,
-		.run = kipc_shm_create_run,
-		.help = kipc_shm_create_help,
+		.opts = KT_OPTS_CREATE | KT_OPTS_SHM_CREATE,
+		.run = kt_shm_create_run,
+		.help = kt_shm_create_help,
 	},
 	{
 		.name = "resize",
 		.path = "shm resize",
 		.summary = "grow or shrink a region",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_resize_run,
-		.help = kipc_shm_resize_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_shm_resize_run,
+		.help = kt_shm_resize_help,
 	},
 	{
 		.name = "seal",
 		.path = "shm seal",
 		.summary = "add seals to a region, for good",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_seal_run,
-		.help = kipc_shm_seal_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_shm_seal_run,
+		.help = kt_shm_seal_help,
 	},
 	{
 		.name = "rm",
 		.path = "shm rm",
 		.summary = "unlink region names; mappings and fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_rm_run,
-		.help = kipc_shm_rm_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_shm_rm_run,
+		.help = kt_shm_rm_help,
 	},
 	{
 		.name = "destroy",
 		.path = "shm destroy",
 		.summary = "remove a region now; it can no longer be mapped",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_shm,
+		.opts = KT_OPTS_NONE,
+		.run = kt_destroy_run,
+		.help = kt_destroy_help,
+		.data = &kt_list_shm,
 	},
 	{ }
 };
