@@ -95,6 +95,8 @@ extern struct kt_args kt_args;
  * @run: does it; argv[0] is the command word. Returns the exit status.
  * @help: prints its usage, options and anything else it takes
  * @data: private to @run and @help
+ * @usage: for kt_cmd_help(), the words that follow @path
+ * @doc: for kt_cmd_help(), what the command does, lines of text
  */
 struct kt_cmd {
 	const char *name;
@@ -104,6 +106,8 @@ struct kt_cmd {
 	int (*run)(const struct kt_cmd *cmd, int argc, char **argv);
 	void (*help)(const struct kt_cmd *cmd, FILE *out);
 	const void *data;
+	const char *usage;
+	const char *doc;
 };
 
 /**
@@ -140,6 +144,7 @@ int kt_cmd_args(const struct kt_cmd *cmd, int argc, char **argv,
 		int min, int max, const char *what, int *first);
 int kt_cmd_no_args(const struct kt_cmd *cmd, int argc, char **argv);
 void kt_help_options(FILE *out, unsigned int opts);
+void kt_cmd_help(const struct kt_cmd *cmd, FILE *out);
 
 /* util.c */
 void kt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -161,8 +166,8 @@ char *kt_u64(uint64_t v);
 char *kt_size(uint64_t bytes);
 bool kt_parse_size(const char *arg, uint64_t *out);
 void kt_timeout_deadline(struct timespec *abs);
-int kt_unlink_names(unsigned int type, const char *noun, int argc,
-		    char **argv, int first);
+int kt_rm_run(const struct kt_cmd *cmd, int argc, char **argv);
+void kt_rm_help(const struct kt_cmd *cmd, FILE *out);
 
 /**
  * struct kt_column - a column a table can show
@@ -222,12 +227,13 @@ struct libscols_table *kt_table_new(const char *name,
 int kt_table_print(struct libscols_table *tb);
 
 /**
- * struct kt_list_spec - what one list, show or destroy command works on
+ * struct kt_list_spec - what one list, show, rm or destroy command works on
  * @type: KIPC_OBJ_* to keep, or 0 for all
  * @what: the objects, in words
  * @noun: one object in a word, for messages; NULL when @type is 0
  * @defaults: default columns
  * @removal: for destroy's help, what an admin removal does to its users
+ * @unlink: for rm's help, what unlinking a name does
  */
 struct kt_list_spec {
 	unsigned int type;
@@ -235,6 +241,7 @@ struct kt_list_spec {
 	const char *noun;
 	const char *defaults;
 	const char *removal;
+	const char *unlink;
 };
 
 /* For destroy's help: what removal does to a queue or a semaphore. */
@@ -251,16 +258,39 @@ void kt_show_help(const struct kt_cmd *cmd, FILE *out);
 int kt_destroy_run(const struct kt_cmd *cmd, int argc, char **argv);
 void kt_destroy_help(const struct kt_cmd *cmd, FILE *out);
 
-/* The list command of a type, or of all of them (@_spec's type 0). */
-#define KT_LIST_CMD(_path, _summary, _spec) {		\
-	.name = "list",					\
-	.path = _path,					\
-	.summary = _summary,				\
-	.opts = KT_OPTS_ALL,				\
-	.run = kt_list_run,				\
-	.help = kt_list_help,				\
-	.data = _spec,					\
+/* A command of a type's table, run by @fn_run and helped by @fn_help. */
+#define KT_CMD(_name, _path, _summary, _opts, fn, _data) {		\
+	.name = _name,							\
+	.path = _path,							\
+	.summary = _summary,						\
+	.opts = _opts,							\
+	.run = fn##_run,						\
+	.help = fn##_help,						\
+	.data = _data,							\
 }
+
+/* A command whose help is @usage, fn_doc and its options. */
+#define KT_DOC_CMD(_name, _path, _summary, _opts, fn, _usage) {	\
+	.name = _name,							\
+	.path = _path,							\
+	.summary = _summary,						\
+	.opts = _opts,							\
+	.run = fn##_run,						\
+	.help = kt_cmd_help,						\
+	.usage = _usage,						\
+	.doc = fn##_doc,						\
+}
+
+/* The commands every type has, for @type (mq, shm or sem) and @spec. */
+#define KT_LIST_CMD(type, summary, spec)				\
+	KT_CMD("list", type " list", summary, KT_OPTS_ALL, kt_list, spec)
+#define KT_SHOW_CMD(type, summary, spec)				\
+	KT_CMD("show", type " show", summary, KT_OPTS_ALL, kt_show, spec)
+#define KT_RM_CMD(type, summary, spec)					\
+	KT_CMD("rm", type " rm", summary, KT_OPTS_NONE, kt_rm, spec)
+#define KT_DESTROY_CMD(type, summary, spec)				\
+	KT_CMD("destroy", type " destroy", summary, KT_OPTS_NONE,	\
+	       kt_destroy, spec)
 
 /* objects.c, for anyone that prints objects */
 extern const struct kt_column kt_obj_columns[];

@@ -222,6 +222,14 @@ void kt_help_options(FILE *out, unsigned int opts)
 	}
 }
 
+/* The help of a command with a @usage and a @doc. */
+void kt_cmd_help(const struct kt_cmd *cmd, FILE *out)
+{
+	fprintf(out, "Usage: kipc %s %s\n\n", cmd->path, cmd->usage);
+	fputs(cmd->doc, out);
+	kt_help_options(out, cmd->opts);
+}
+
 static void kt_usage(FILE *out)
 {
 	size_t i;

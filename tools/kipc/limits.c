@@ -464,16 +464,11 @@ static int kt_limits_reset_run(const struct kt_cmd *cmd, int argc,
 	return ret;
 }
 
-static void kt_limits_reset_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s [ uid UID ]\n\n", cmd->path);
-	fprintf(out,
-		"Drop the limits set for the caller's IPC namespace, which goes back to\n"
-		"the module parameters (max_objects, max_bytes, ...); with uid UID, drop\n"
-		"that uid's override, which goes back to the namespace's per-uid\n"
-		"defaults. Needs CAP_NET_ADMIN.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_limits_reset_doc[] =
+	"Drop the limits set for the caller's IPC namespace, which goes back to\n"
+	"the module parameters (max_objects, max_bytes, ...); with uid UID, drop\n"
+	"that uid's override, which goes back to the namespace's per-uid\n"
+	"defaults. Needs CAP_NET_ADMIN.\n";
 
 const struct kt_cmd kt_limits_cmds[] = {
 	{
@@ -498,7 +493,9 @@ const struct kt_cmd kt_limits_cmds[] = {
 		.summary = "drop the limits set, of the namespace or of one uid",
 		.opts = KT_OPTS_NONE,
 		.run = kt_limits_reset_run,
-		.help = kt_limits_reset_help,
+		.help = kt_cmd_help,
+		.usage = "[ uid UID ]",
+		.doc = kt_limits_reset_doc,
 	},
 	{ }
 };

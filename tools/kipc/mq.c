@@ -52,41 +52,11 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-static void kt_mq_create_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the message queue NAME in the caller's IPC namespace, owned\n"
-		"by the caller. If it exists already, succeed without changing it,\n"
-		"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
-		"'kipc mq destroy'; its capacity is charged to the limits at once.\n");
-	kt_help_options(out, cmd->opts);
-}
-
-/* --- rm -------------------------------------------------------------------- */
-
-static int kt_mq_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
-
-	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kt_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
-}
-
-static void kt_mq_rm_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of message queues, as mq_unlink(3) does: a queue\n"
-		"can no longer be opened by its name, and the name can be created\n"
-		"again at once, but those that have the queue open keep using it\n"
-		"until they close it; then it is freed. To also stop them, use\n"
-		"'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
-		"may unlink.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_mq_create_doc[] =
+	"Create the message queue NAME in the caller's IPC namespace, owned\n"
+	"by the caller. If it exists already, succeed without changing it,\n"
+	"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
+	"'kipc mq destroy'; its capacity is charged to the limits at once.\n";
 
 /* --- send ------------------------------------------------------------------ */
 
@@ -169,18 +139,12 @@ out_close:
 	return ret;
 }
 
-static void kt_mq_send_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS] [ MESSAGE | - ]\n\n",
-		cmd->path);
-	fprintf(out,
-		"Send one message to the queue NAME: the bytes of MESSAGE, without a\n"
-		"terminating NUL or newline, or all of standard input when MESSAGE\n"
-		"is '-' or missing (binary data is fine). While the queue is full,\n"
-		"wait for room, for at most --timeout milliseconds. Put '--' before\n"
-		"a MESSAGE that starts with '-'.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_mq_send_doc[] =
+	"Send one message to the queue NAME: the bytes of MESSAGE, without a\n"
+	"terminating NUL or newline, or all of standard input when MESSAGE\n"
+	"is '-' or missing (binary data is fine). While the queue is full,\n"
+	"wait for room, for at most --timeout milliseconds. Put '--' before\n"
+	"a MESSAGE that starts with '-'.\n";
 
 /* --- recv ------------------------------------------------------------------ */
 
@@ -288,20 +252,15 @@ out_close:
 	return ret;
 }
 
-static void kt_mq_recv_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Receive a message from the queue NAME, the oldest of the highest\n"
-		"priority, and print it as a line: control characters show as \\xNN,\n"
-		"and one newline at its end is left out. With --raw, write its bytes\n"
-		"exactly as they are instead, and nothing else (with --count, one\n"
-		"after the other). While the queue is empty, wait, for at most\n"
-		"--timeout milliseconds from the start of the command. With --peek,\n"
-		"copy the first N messages without removing them; that never waits.\n"
-		"Messages received before a failure are printed.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_mq_recv_doc[] =
+	"Receive a message from the queue NAME, the oldest of the highest\n"
+	"priority, and print it as a line: control characters show as \\xNN,\n"
+	"and one newline at its end is left out. With --raw, write its bytes\n"
+	"exactly as they are instead, and nothing else (with --count, one\n"
+	"after the other). While the queue is empty, wait, for at most\n"
+	"--timeout milliseconds from the start of the command. With --peek,\n"
+	"copy the first N messages without removing them; that never waits.\n"
+	"Messages received before a failure are printed.\n";
 
 /* --- the commands of `kipc mq` ------------------------------------------- */
 
@@ -310,6 +269,12 @@ static const struct kt_list_spec kt_list_mq = {
 	.what = "message queues",
 	.noun = "queue",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+	.unlink = "Unlink the names of message queues, as mq_unlink(3) does: a queue\n"
+		  "can no longer be opened by its name, and the name can be created\n"
+		  "again at once, but those that have the queue open keep using it\n"
+		  "until they close it; then it is freed. To also stop them, use\n"
+		  "'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
+		  "may unlink.\n",
 	.removal = KT_REMOVAL_WAKES,
 };
 
@@ -322,56 +287,24 @@ static const struct kt_list_spec kt_show_mq = {
 };
 
 const struct kt_cmd kt_mq_cmds[] = {
-	KT_LIST_CMD("mq list", "list the message queues", &kt_list_mq),
-	{
-		.name = "show",
-		.path = "mq show",
-		.summary = "show queues with their statistics",
-		.opts = KT_OPTS_ALL,
-		.run = kt_show_run,
-		.help = kt_show_help,
-		.data = &kt_show_mq,
-	},
-	{
-		.name = "create",
-		.path = "mq create",
-		.summary = "create a queue",
-		.opts = KT_OPTS_CREATE | KT_OPTS_MQ_CREATE,
-		.run = kt_mq_create_run,
-		.help = kt_mq_create_help,
-	},
-	{
-		.name = "send",
-		.path = "mq send",
-		.summary = "send a message",
-		.opts = KT_OPTS_SEND | KT_OPTS_WAIT,
-		.run = kt_mq_send_run,
-		.help = kt_mq_send_help,
-	},
-	{
-		.name = "recv",
-		.path = "mq recv",
-		.summary = "receive messages and print them",
-		.opts = KT_OPTS_RECV | KT_OPTS_WAIT,
-		.run = kt_mq_recv_run,
-		.help = kt_mq_recv_help,
-	},
-	{
-		.name = "rm",
-		.path = "mq rm",
-		.summary = "unlink queue names; open fds keep working",
-		.opts = KT_OPTS_NONE,
-		.run = kt_mq_rm_run,
-		.help = kt_mq_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "mq destroy",
-		.summary = "remove a queue now, waking its waiters with EIDRM",
-		.opts = KT_OPTS_NONE,
-		.run = kt_destroy_run,
-		.help = kt_destroy_help,
-		.data = &kt_list_mq,
-	},
+	KT_LIST_CMD("mq", "list the message queues", &kt_list_mq),
+	KT_SHOW_CMD("mq", "show queues with their statistics", &kt_show_mq),
+	KT_DOC_CMD("create", "mq create",
+		   "create a queue",
+		   KT_OPTS_CREATE | KT_OPTS_MQ_CREATE, kt_mq_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("send", "mq send",
+		   "send a message",
+		   KT_OPTS_SEND | KT_OPTS_WAIT, kt_mq_send,
+		   "NAME [OPTIONS] [ MESSAGE | - ]"),
+	KT_DOC_CMD("recv", "mq recv",
+		   "receive messages and print them",
+		   KT_OPTS_RECV | KT_OPTS_WAIT, kt_mq_recv,
+		   "NAME [OPTIONS]"),
+	KT_RM_CMD("mq", "unlink queue names; open fds keep working",
+		  &kt_list_mq),
+	KT_DESTROY_CMD("mq",
+		       "remove a queue now, waking its waiters with EIDRM",
+		       &kt_list_mq),
 	{ }
 };

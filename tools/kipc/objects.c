@@ -619,5 +619,5 @@ static const struct kt_list_spec kt_list_all = {
 };
 
 const struct kt_cmd kt_list_cmd =
-	KT_LIST_CMD("list", "list all objects of this IPC namespace",
-		    &kt_list_all);
+	KT_CMD("list", "list", "list all objects of this IPC namespace",
+	       KT_OPTS_ALL, kt_list, &kt_list_all);

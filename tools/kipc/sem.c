@@ -215,50 +215,20 @@ out_close:
 	return ret;
 }
 
-static void kt_sem_wait_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [N] [OPTIONS] [-- COMMAND [ARG]...]\n\n",
-		cmd->path);
-	fprintf(out,
-		"Take N units (default 1) from the semaphore NAME, waiting while its\n"
-		"value is lower or others wait before us: waiters are served in the\n"
-		"order they came. Wait for at most --timeout milliseconds from the\n"
-		"start of the command. Print \"recovered\" when the units include ones\n"
-		"that a holder left when it died (see --undo).\n"
-		"\n"
-		"With a COMMAND, hold the units while it runs, then post them back\n"
-		"and exit with its status, as flock(1) does; that needs write\n"
-		"permission too. With --undo, the units are recorded against kipc's\n"
-		"open description of the semaphore, and if kipc dies holding them,\n"
-		"even by SIGKILL, the kernel gives them back, and the wait that\n"
-		"takes them next reports them recovered. Without a COMMAND, kipc\n"
-		"exits at once, so --undo gives the units back at once.\n");
-	kt_help_options(out, cmd->opts);
-}
-
-/* --- rm -------------------------------------------------------------------- */
-
-static int kt_sem_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
-
-	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kt_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
-}
-
-static void kt_sem_rm_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of semaphores, as sem_unlink(3) does: a semaphore\n"
-		"can no longer be opened by its name, and the name can be created\n"
-		"again at once, but those that have it open keep using it until\n"
-		"they close it; then it is freed. To also stop them, use 'kipc sem\n"
-		"destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_sem_wait_doc[] =
+	"Take N units (default 1) from the semaphore NAME, waiting while its\n"
+	"value is lower or others wait before us: waiters are served in the\n"
+	"order they came. Wait for at most --timeout milliseconds from the\n"
+	"start of the command. Print \"recovered\" when the units include ones\n"
+	"that a holder left when it died (see --undo).\n"
+	"\n"
+	"With a COMMAND, hold the units while it runs, then post them back\n"
+	"and exit with its status, as flock(1) does; that needs write\n"
+	"permission too. With --undo, the units are recorded against kipc's\n"
+	"open description of the semaphore, and if kipc dies holding them,\n"
+	"even by SIGKILL, the kernel gives them back, and the wait that\n"
+	"takes them next reports them recovered. Without a COMMAND, kipc\n"
+	"exits at once, so --undo gives the units back at once.\n";
 
 /* --- the commands of `kipc sem` ------------------------------------------- */
 
@@ -267,6 +237,11 @@ static const struct kt_list_spec kt_list_sem = {
 	.what = "semaphores",
 	.noun = "semaphore",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
+	.unlink = "Unlink the names of semaphores, as sem_unlink(3) does: a semaphore\n"
+		  "can no longer be opened by its name, and the name can be created\n"
+		  "again at once, but those that have it open keep using it until\n"
+		  "they close it; then it is freed. To also stop them, use 'kipc sem\n"
+		  "destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n",
 	.removal = KT_REMOVAL_WAKES,
 };
 
@@ -279,56 +254,21 @@ static const struct kt_list_spec kt_show_sem = {
 };
 
 const struct kt_cmd kt_sem_cmds[] = {
-	KT_LIST_CMD("sem list", "list the semaphores", &kt_list_sem),
-	{
-		.name = "show",
-		.path = "sem show",
-		.summary = "show semaphores with their statistics",
-		.opts = KT_OPTS_ALL,
-		.run = kt_show_run,
-		.help = kt_show_help,
-		.data = &kt_show_sem,
-	},
-	{
-		.name = "create",
-		.path = "sem create",
-		.summary = "create a semaphore",
-		.opts = KT_OPTS_CREATE | KT_OPTS_SEM_CREATE,
-		.run = kt_sem_create_run,
-		.help = kt_sem_create_help,
-	},
-	{
-		.name = "post",
-		.path = "sem post",
-		.summary = "add units, waking the waiters they satisfy",
-		.opts = KT_OPTS_NONE,
-		.run = kt_sem_post_run,
-		.help = kt_sem_post_help,
-	},
-	{
-		.name = "wait",
-		.path = "sem wait",
-		.summary = "take units, or hold them while a command runs",
-		.opts = KT_OPTS_WAIT | KT_OPTS_UNDO,
-		.run = kt_sem_wait_run,
-		.help = kt_sem_wait_help,
-	},
-	{
-		.name = "rm",
-		.path = "sem rm",
-		.summary = "unlink semaphore names; open fds keep working",
-		.opts = KT_OPTS_NONE,
-		.run = kt_sem_rm_run,
-		.help = kt_sem_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "sem destroy",
-		.summary = "remove a semaphore now, waking its waiters with EIDRM",
-		.opts = KT_OPTS_NONE,
-		.run = kt_destroy_run,
-		.help = kt_destroy_help,
-		.data = &kt_list_sem,
-	},
+	KT_LIST_CMD("sem", "list the semaphores", &kt_list_sem),
+	KT_SHOW_CMD("sem", "show semaphores with their statistics",
+		    &kt_show_sem),
+	KT_CMD("create", "sem create", "create a semaphore",
+	       KT_OPTS_CREATE | KT_OPTS_SEM_CREATE, kt_sem_create, NULL),
+	KT_CMD("post", "sem post", "add units, waking the waiters they satisfy",
+	       KT_OPTS_NONE, kt_sem_post, NULL),
+	KT_DOC_CMD("wait", "sem wait",
+		   "take units, or hold them while a command runs",
+		   KT_OPTS_WAIT | KT_OPTS_UNDO, kt_sem_wait,
+		   "NAME [N] [OPTIONS] [-- COMMAND [ARG]...]"),
+	KT_RM_CMD("sem", "unlink semaphore names; open fds keep working",
+		  &kt_list_sem),
+	KT_DESTROY_CMD("sem",
+		       "remove a semaphore now, waking its waiters with EIDRM",
+		       &kt_list_sem),
 	{ }
 };

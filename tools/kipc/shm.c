@@ -105,19 +105,14 @@ static int kt_shm_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-static void kt_shm_create_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the shared memory region NAME in the caller's IPC namespace,\n"
-		"owned by the caller, of --size bytes (rounded up to whole pages for\n"
-		"the limits, which are charged at once); its bytes read as zero. If\n"
-		"it exists already, succeed without changing it, unless --excl is\n"
-		"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
-		"and the end of its last mapping. It is not executable unless\n"
-		"created with --exec.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_shm_create_doc[] =
+	"Create the shared memory region NAME in the caller's IPC namespace,\n"
+	"owned by the caller, of --size bytes (rounded up to whole pages for\n"
+	"the limits, which are charged at once); its bytes read as zero. If\n"
+	"it exists already, succeed without changing it, unless --excl is\n"
+	"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
+	"and the end of its last mapping. It is not executable unless\n"
+	"created with --exec.\n";
 
 /* --- resize ---------------------------------------------------------------- */
 
@@ -147,18 +142,13 @@ static int kt_shm_resize_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-static void kt_shm_resize_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME SIZE\n\n", cmd->path);
-	fprintf(out,
-		"Grow or shrink the region NAME to SIZE bytes (N, or N followed by\n"
-		"K, M or G), as ftruncate(2) does a file: new bytes read as zero,\n"
-		"and a mapping beyond the new end raises SIGBUS when it is touched.\n"
-		"The limits are charged or credited whole pages at once. The\n"
-		"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
-		"permission.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_shm_resize_doc[] =
+	"Grow or shrink the region NAME to SIZE bytes (N, or N followed by\n"
+	"K, M or G), as ftruncate(2) does a file: new bytes read as zero,\n"
+	"and a mapping beyond the new end raises SIGBUS when it is touched.\n"
+	"The limits are charged or credited whole pages at once. The\n"
+	"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
+	"permission.\n";
 
 /* --- seal ------------------------------------------------------------------ */
 
@@ -188,48 +178,18 @@ static int kt_shm_seal_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-static void kt_shm_seal_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME SEAL[,SEAL...]\n\n", cmd->path);
-	fprintf(out,
-		"Add seals to the region NAME, as memfd's F_ADD_SEALS does; a seal\n"
-		"stays for the life of the region. It needs write permission.\n"
-		"\n"
-		"Seals:\n"
-		" seal          no more seals\n"
-		" shrink        the size may not shrink\n"
-		" grow          the size may not grow\n"
-		" write         no shared writable mapping at all; fails with EBUSY\n"
-		"               while one exists\n"
-		" future-write  no new shared writable mapping; those that exist\n"
-		"               keep writing\n");
-	kt_help_options(out, cmd->opts);
-}
-
-/* --- rm -------------------------------------------------------------------- */
-
-static int kt_shm_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
-
-	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kt_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
-}
-
-static void kt_shm_rm_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of shared memory regions, as shm_unlink(3) does:\n"
-		"a region can no longer be opened by its name, and the name can be\n"
-		"created again at once, but its open fds and its mappings keep\n"
-		"working; the region is freed when the last of them is gone. To\n"
-		"also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
-		"the creator or CAP_SYS_ADMIN may unlink.\n");
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_shm_seal_doc[] =
+	"Add seals to the region NAME, as memfd's F_ADD_SEALS does; a seal\n"
+	"stays for the life of the region. It needs write permission.\n"
+	"\n"
+	"Seals:\n"
+	" seal          no more seals\n"
+	" shrink        the size may not shrink\n"
+	" grow          the size may not grow\n"
+	" write         no shared writable mapping at all; fails with EBUSY\n"
+	"               while one exists\n"
+	" future-write  no new shared writable mapping; those that exist\n"
+	"               keep writing\n";
 
 /* --- the commands of `kipc shm` ------------------------------------------- */
 
@@ -238,6 +198,12 @@ static const struct kt_list_spec kt_list_shm = {
 	.what = "shared memory regions",
 	.noun = "region",
 	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
+	.unlink = "Unlink the names of shared memory regions, as shm_unlink(3) does:\n"
+		  "a region can no longer be opened by its name, and the name can be\n"
+		  "created again at once, but its open fds and its mappings keep\n"
+		  "working; the region is freed when the last of them is gone. To\n"
+		  "also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
+		  "the creator or CAP_SYS_ADMIN may unlink.\n",
 	.removal = "new mappings, resizes and seals fail with EIDRM\n"
 		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
 		   "they are unmapped. It is freed when its last fd and mapping are gone.",
@@ -253,57 +219,23 @@ static const struct kt_list_spec kt_show_shm = {
 };
 
 const struct kt_cmd kt_shm_cmds[] = {
-	KT_LIST_CMD("shm list", "list the shared memory regions",
-		    &kt_list_shm),
-	{
-		.name = "show",
-		.path = "shm show",
-		.summary = "show regions with their statistics",
-		.opts = KT_OPTS_ALL,
-		.run = kt_show_run,
-		.help = kt_show_help,
-		.data = &kt_show_shm,
-	},
-	{
-		.name = "create",
-		.path = "shm create",
-		.summary = "create a region",
-		.opts = KT_OPTS_CREATE | KT_OPTS_SHM_CREATE,
-		.run = kt_shm_create_run,
-		.help = kt_shm_create_help,
-	},
-	{
-		.name = "resize",
-		.path = "shm resize",
-		.summary = "grow or shrink a region",
-		.opts = KT_OPTS_NONE,
-		.run = kt_shm_resize_run,
-		.help = kt_shm_resize_help,
-	},
-	{
-		.name = "seal",
-		.path = "shm seal",
-		.summary = "add seals to a region, for good",
-		.opts = KT_OPTS_NONE,
-		.run = kt_shm_seal_run,
-		.help = kt_shm_seal_help,
-	},
-	{
-		.name = "rm",
-		.path = "shm rm",
-		.summary = "unlink region names; mappings and fds keep working",
-		.opts = KT_OPTS_NONE,
-		.run = kt_shm_rm_run,
-		.help = kt_shm_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "shm destroy",
-		.summary = "remove a region now; it can no longer be mapped",
-		.opts = KT_OPTS_NONE,
-		.run = kt_destroy_run,
-		.help = kt_destroy_help,
-		.data = &kt_list_shm,
-	},
+	KT_LIST_CMD("shm", "list the shared memory regions", &kt_list_shm),
+	KT_SHOW_CMD("shm", "show regions with their statistics", &kt_show_shm),
+	KT_DOC_CMD("create", "shm create",
+		   "create a region",
+		   KT_OPTS_CREATE | KT_OPTS_SHM_CREATE, kt_shm_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("resize", "shm resize",
+		   "grow or shrink a region",
+		   KT_OPTS_NONE, kt_shm_resize,
+		   "NAME SIZE"),
+	KT_DOC_CMD("seal", "shm seal",
+		   "add seals to a region, for good",
+		   KT_OPTS_NONE, kt_shm_seal,
+		   "NAME SEAL[,SEAL...]"),
+	KT_RM_CMD("shm", "unlink region names; mappings and fds keep working",
+		  &kt_list_shm),
+	KT_DESTROY_CMD("shm", "remove a region now; it can no longer be mapped",
+		       &kt_list_shm),
 	{ }
 };

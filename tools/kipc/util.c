@@ -317,20 +317,33 @@ void kt_timeout_deadline(struct timespec *abs)
 }
 
 /*
- * Unlink the names argv[first..] of objects of @type, as rm(1) removes
- * files: every name is tried, and any failure fails the whole. Returns the
- * exit status.
+ * `kipc mq|shm|sem rm NAME...`: unlink each name, through /dev/kipc as a
+ * program would, as rm(1) removes files: every name is tried, and any
+ * failure fails the whole. cmd->data is the type's
+ * struct kt_list_spec.
  */
-int kt_unlink_names(unsigned int type, const char *noun, int argc,
-		    char **argv, int first)
+int kt_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	int i, ret, status = 0;
+	const struct kt_list_spec *spec = cmd->data;
+	int i, ret, first, status = 0;
 
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
 	for (i = first; i < argc; i++) {
-		ret = kipc_unlink(type, argv[i]);
+		ret = kipc_unlink(spec->type, argv[i]);
 		if (ret < 0)
 			status = kt_dev_err(ret, "cannot unlink %s '%s'",
-					    noun, argv[i]);
+					    spec->noun, argv[i]);
 	}
 	return status;
+}
+
+void kt_rm_help(const struct kt_cmd *cmd, FILE *out)
+{
+	const struct kt_list_spec *spec = cmd->data;
+
+	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
+	fputs(spec->unlink, out);
+	kt_help_options(out, cmd->opts);
 }
