@@ -514,10 +514,10 @@ KIPC_ADMIN_EXPORT const char *kipc_admin_errmsg(const struct kipc_admin *ka)
 	return ka->errmsg[0] ? ka->errmsg : NULL;
 }
 
-static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
-				   struct kipc_admin_obj *obj)
+static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh, void *buf)
 {
 	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
+	struct kipc_admin_obj *obj = buf;
 	int ret;
 
 	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy);
@@ -535,6 +535,42 @@ static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
 	return 0;
 }
 
+static int kipc_admin_stats_from_msg(struct nlmsghdr *nlh, void *buf)
+{
+	struct nlattr *tb[KIPC_A_STATS_MAX + 1];
+	struct kipc_admin_stats *st = buf;
+	int ret;
+
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_STATS_MAX,
+			       kipc_admin_stats_policy);
+	if (ret < 0)
+		return ret;
+	memset(st, 0, sizeof(*st));
+	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
+			       kipc_admin_stats_policy);
+	kipc_admin_fill(st, tb, KIPC_A_STATS_MAX, kipc_admin_stats_policy,
+			kipc_admin_stats_fields);
+	return 0;
+}
+
+static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh, void *buf)
+{
+	struct nlattr *tb[KIPC_A_LIMITS_MAX + 1];
+	struct kipc_admin_limits *lim = buf;
+	int ret;
+
+	ret = kipc_admin_parse(nlh, tb, KIPC_A_LIMITS_MAX,
+			       kipc_admin_limits_policy);
+	if (ret < 0)
+		return ret;
+	memset(lim, 0, sizeof(*lim));
+	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
+			       kipc_admin_limits_policy);
+	kipc_admin_fill(lim, tb, KIPC_A_LIMITS_MAX, kipc_admin_limits_policy,
+			kipc_admin_limits_fields);
+	return 0;
+}
+
 /*
  * Copy the library's structure into a caller's of @size bytes: a shorter one
  * gets the fields it knows, a longer one zeroes beyond ours (and @present
@@ -549,6 +585,84 @@ static void kipc_admin_copy_out(void *dst, size_t size, const void *src,
 		memcpy(dst, src, srcsize);
 		memset((char *)dst + srcsize, 0, size - srcsize);
 	}
+}
+
+/*
+ * Send request @cmd with @flags and the attributes that @put (if any) adds
+ * from @put_arg, and read its replies with @req. Returns 0 or -errno, with
+ * errno as it was.
+ */
+static int kipc_admin_request(struct kipc_admin *ka, uint8_t cmd, int flags,
+			      int (*put)(struct nl_msg *msg,
+					 const void *put_arg),
+			      const void *put_arg, struct kipc_admin_req *req)
+{
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	req->cmd = cmd;
+	msg = kipc_admin_msg(ka, cmd, flags);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = put ? put(msg, put_arg) : 0;
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, req);
+	nlmsg_free(msg);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+/**
+ * struct kipc_admin_one - the one reply of a request that is not a dump
+ * @from_msg: parses the reply into @buf
+ * @buf: the library's structure
+ * @found: the reply came; a second one is a protocol error
+ */
+struct kipc_admin_one {
+	int (*from_msg)(struct nlmsghdr *nlh, void *buf);
+	void *buf;
+	bool found;
+};
+
+static int kipc_admin_one_parse(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_one *one = arg;
+	int ret;
+
+	if (one->found)
+		return -EPROTO;
+	ret = one->from_msg(nlh, one->buf);
+	if (ret < 0)
+		return ret;
+	one->found = true;
+	return 0;
+}
+
+/* Request @cmd, which has one reply, parsed by @from_msg into @buf. */
+static int kipc_admin_get_one(struct kipc_admin *ka, uint8_t cmd,
+			      int (*put)(struct nl_msg *msg,
+					 const void *put_arg),
+			      const void *put_arg,
+			      int (*from_msg)(struct nlmsghdr *nlh, void *buf),
+			      void *buf)
+{
+	struct kipc_admin_one one = { .from_msg = from_msg, .buf = buf };
+	struct kipc_admin_req req = {
+		.parse = kipc_admin_one_parse,
+		.arg = &one,
+	};
+	int ret;
+
+	ret = kipc_admin_request(ka, cmd, NLM_F_ACK, put, put_arg, &req);
+	if (!ret && !one.found)
+		ret = -EPROTO;
+	return ret;
 }
 
 struct kipc_admin_list_arg {
@@ -576,115 +690,74 @@ KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
 	return kipc_admin_list_type(ka, 0, cb, arg);
 }
 
+/* Put the type a dump keeps to, when there is one. */
+static int kipc_admin_put_type(struct nl_msg *msg, const void *arg)
+{
+	const unsigned int *type = arg;
+
+	return *type ? nla_put_u32(msg, KIPC_A_OBJ_TYPE, *type) : 0;
+}
+
 KIPC_ADMIN_EXPORT int kipc_admin_list_type(struct kipc_admin *ka,
 					   unsigned int type,
 					   kipc_admin_obj_cb cb, void *arg)
 {
 	struct kipc_admin_list_arg la = { .cb = cb, .arg = arg };
 	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_OBJ_GET,
 		.parse = kipc_admin_list_one,
 		.arg = &la,
 	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
 	int ret;
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = type ? nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) : 0;
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret)
-		ret = la.count;
-out:
-	errno = saved_errno;
-	return ret;
+	ret = kipc_admin_request(ka, KIPC_CMD_OBJ_GET, NLM_F_DUMP,
+				 kipc_admin_put_type, &type, &req);
+	return ret ? ret : la.count;
 }
 
-struct kipc_admin_get_arg {
-	struct kipc_admin_obj obj;
-	bool found;
+/* What selects an object: an id, or (with a name) a type and a name. */
+struct kipc_admin_sel {
+	uint64_t id;
+	unsigned int type;
+	const char *name;
 };
 
-static int kipc_admin_get_one(struct nlmsghdr *nlh, void *arg)
+static int kipc_admin_put_sel(struct nl_msg *msg, const void *arg)
 {
-	struct kipc_admin_get_arg *ga = arg;
-	int ret;
+	const struct kipc_admin_sel *sel = arg;
 
-	if (ga->found)
-		return -EPROTO;
-	ret = kipc_admin_obj_from_msg(nlh, &ga->obj);
-	if (ret < 0)
-		return ret;
-	ga->found = true;
-	return 0;
+	if (!sel->name)
+		return nla_put_u64(msg, KIPC_A_OBJ_ID, sel->id);
+	return nla_put_u32(msg, KIPC_A_OBJ_TYPE, sel->type) ?:
+	       nla_put_string(msg, KIPC_A_OBJ_NAME, sel->name);
 }
 
-/* Put the attributes that select an object: an id, or a type and a name. */
-static int kipc_admin_put_sel(struct nl_msg *msg, uint64_t id,
-			      unsigned int type, const char *name)
-{
-	int ret;
-
-	if (!name)
-		ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
-	else
-		ret = nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) ?:
-		      nla_put_string(msg, KIPC_A_OBJ_NAME, name);
-	return ret < 0 ? kipc_admin_nlerr(ret) : 0;
-}
-
-static int kipc_admin_get_sel(struct kipc_admin *ka, uint64_t id,
-			      unsigned int type, const char *name,
+static int kipc_admin_get_sel(struct kipc_admin *ka,
+			      const struct kipc_admin_sel *sel,
 			      struct kipc_admin_obj *obj, size_t size)
 {
-	struct kipc_admin_get_arg ga = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_OBJ_GET,
-		.parse = kipc_admin_get_one,
-		.arg = &ga,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
+	struct kipc_admin_obj o;
 	int ret;
 
 	if (size < KIPC_ADMIN_OBJ_SIZE_VER0)
 		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_put_sel(msg, id, type, name);
-	if (ret < 0)
-		goto out_free;
-	ret = kipc_admin_talk(ka, msg, &req);
-	if (!ret && !ga.found)
+	ret = kipc_admin_get_one(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_sel, sel,
+				 kipc_admin_obj_from_msg, &o);
+	if (!ret && !sel->name && o.id != sel->id)
 		ret = -EPROTO;
-	if (!ret && !name && ga.obj.id != id)
-		ret = -EPROTO;
-	if (!ret && name && (ga.obj.type != type || strcmp(ga.obj.name, name)))
+	if (!ret && sel->name &&
+	    (o.type != sel->type || strcmp(o.name, sel->name)))
 		ret = -EPROTO;
 	if (!ret)
-		kipc_admin_copy_out(obj, size, &ga.obj, sizeof(ga.obj));
-out_free:
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
+		kipc_admin_copy_out(obj, size, &o, sizeof(o));
 	return ret;
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
 				     struct kipc_admin_obj *obj, size_t size)
 {
-	return kipc_admin_get_sel(ka, id, 0, NULL, obj, size);
+	struct kipc_admin_sel sel = { .id = id };
+
+	return kipc_admin_get_sel(ka, &sel, obj, size);
 }
 
 /* Names the kernel would refuse anyway, refused without asking it. */
@@ -697,185 +770,80 @@ KIPC_ADMIN_EXPORT int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
 				      const char *name,
 				      struct kipc_admin_obj *obj, size_t size)
 {
+	struct kipc_admin_sel sel = { .type = type, .name = name };
+
 	if (size < KIPC_ADMIN_OBJ_SIZE_VER0 || !kipc_admin_name_ok(name))
 		return -EINVAL;
 	/* The kernel looks the name up as an open would. */
-	return kipc_admin_get_sel(ka, 0, type, name, obj, size);
+	return kipc_admin_get_sel(ka, &sel, obj, size);
 }
 
-static int kipc_admin_remove_sel(struct kipc_admin *ka, uint64_t id,
-				 unsigned int type, const char *name)
+static int kipc_admin_remove_sel(struct kipc_admin *ka,
+				 const struct kipc_admin_sel *sel)
 {
 	/* The kernel answers with an ACK or an error, and nothing else. */
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_OBJ_REMOVE };
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
+	struct kipc_admin_req req = { .parse = NULL };
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_REMOVE, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_put_sel(msg, id, type, name);
-	if (!ret)
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_request(ka, KIPC_CMD_OBJ_REMOVE, NLM_F_ACK,
+				  kipc_admin_put_sel, sel, &req);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
 {
-	return kipc_admin_remove_sel(ka, id, 0, NULL);
+	struct kipc_admin_sel sel = { .id = id };
+
+	return kipc_admin_remove_sel(ka, &sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_remove_name(struct kipc_admin *ka,
 					     unsigned int type,
 					     const char *name)
 {
+	struct kipc_admin_sel sel = { .type = type, .name = name };
+
 	if (!kipc_admin_name_ok(name))
 		return -EINVAL;
-	return kipc_admin_remove_sel(ka, 0, type, name);
-}
-
-struct kipc_admin_stats_arg {
-	struct kipc_admin_stats st;
-	bool found;
-};
-
-static int kipc_admin_stats_one(struct nlmsghdr *nlh, void *arg)
-{
-	struct kipc_admin_stats_arg *sa = arg;
-	struct kipc_admin_stats *st = &sa->st;
-	struct nlattr *tb[KIPC_A_STATS_MAX + 1];
-	int ret;
-
-	if (sa->found)
-		return -EPROTO;
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	if (ret < 0)
-		return ret;
-
-	memset(st, 0, sizeof(*st));
-	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	kipc_admin_fill(st, tb, KIPC_A_STATS_MAX, kipc_admin_stats_policy,
-			kipc_admin_stats_fields);
-	sa->found = true;
-	return 0;
+	return kipc_admin_remove_sel(ka, &sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_stats(struct kipc_admin *ka,
 				       struct kipc_admin_stats *st,
 				       size_t size)
 {
-	struct kipc_admin_stats_arg sa = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_STATS_GET,
-		.parse = kipc_admin_stats_one,
-		.arg = &sa,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
+	struct kipc_admin_stats s;
 	int ret;
 
 	if (size < KIPC_ADMIN_STATS_SIZE_VER0)
 		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_STATS_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret && !sa.found)
-		ret = -EPROTO;
+	ret = kipc_admin_get_one(ka, KIPC_CMD_STATS_GET, NULL, NULL,
+				 kipc_admin_stats_from_msg, &s);
 	if (!ret)
-		kipc_admin_copy_out(st, size, &sa.st, sizeof(sa.st));
-out:
-	errno = saved_errno;
+		kipc_admin_copy_out(st, size, &s, sizeof(s));
 	return ret;
 }
 
-static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh,
-				      struct kipc_admin_limits *lim)
+/* Put the uid whose limits are asked for. */
+static int kipc_admin_put_uid(struct nl_msg *msg, const void *arg)
 {
-	struct nlattr *tb[KIPC_A_LIMITS_MAX + 1];
-	int ret;
+	const uint32_t *uid = arg;
 
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	if (ret < 0)
-		return ret;
-	memset(lim, 0, sizeof(*lim));
-	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	kipc_admin_fill(lim, tb, KIPC_A_LIMITS_MAX, kipc_admin_limits_policy,
-			kipc_admin_limits_fields);
-	return 0;
-}
-
-struct kipc_admin_limits_arg {
-	struct kipc_admin_limits lim;
-	bool found;
-	kipc_admin_limits_cb cb;
-	void *arg;
-	int count;
-};
-
-static int kipc_admin_limits_one(struct nlmsghdr *nlh, void *arg)
-{
-	struct kipc_admin_limits_arg *la = arg;
-	int ret;
-
-	if (la->found && !la->cb)
-		return -EPROTO;
-	ret = kipc_admin_limits_from_msg(nlh, &la->lim);
-	if (ret < 0)
-		return ret;
-	la->found = true;
-	if (!la->cb)
-		return 0;
-	la->count++;
-	return la->cb(&la->lim, la->arg);
+	return nla_put_u32(msg, KIPC_A_LIMITS_UID, *uid);
 }
 
 static int kipc_admin_limits_req(struct kipc_admin *ka, bool has_uid,
 				 uint32_t uid, struct kipc_admin_limits *lim,
 				 size_t size)
 {
-	struct kipc_admin_limits_arg la = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_LIMITS_GET,
-		.parse = kipc_admin_limits_one,
-		.arg = &la,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
+	struct kipc_admin_limits l;
 	int ret;
 
 	if (size < KIPC_ADMIN_LIMITS_SIZE_VER0)
 		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = has_uid ? nla_put_u32(msg, KIPC_A_LIMITS_UID, uid) : 0;
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret && !la.found)
-		ret = -EPROTO;
+	ret = kipc_admin_get_one(ka, KIPC_CMD_LIMITS_GET,
+				 has_uid ? kipc_admin_put_uid : NULL, &uid,
+				 kipc_admin_limits_from_msg, &l);
 	if (!ret)
-		kipc_admin_copy_out(lim, size, &la.lim, sizeof(la.lim));
-out:
-	errno = saved_errno;
+		kipc_admin_copy_out(lim, size, &l, sizeof(l));
 	return ret;
 }
 
@@ -894,32 +862,39 @@ KIPC_ADMIN_EXPORT int kipc_admin_limits_get_uid(struct kipc_admin *ka,
 	return kipc_admin_limits_req(ka, true, uid, lim, size);
 }
 
+struct kipc_admin_limits_arg {
+	kipc_admin_limits_cb cb;
+	void *arg;
+	int count;
+};
+
+static int kipc_admin_limits_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_limits_arg *la = arg;
+	struct kipc_admin_limits lim;
+	int ret;
+
+	ret = kipc_admin_limits_from_msg(nlh, &lim);
+	if (ret < 0)
+		return ret;
+	la->count++;
+	return la->cb(&lim, la->arg);
+}
+
 KIPC_ADMIN_EXPORT int kipc_admin_limits_list(struct kipc_admin *ka,
 					     kipc_admin_limits_cb cb,
 					     void *arg)
 {
 	struct kipc_admin_limits_arg la = { .cb = cb, .arg = arg };
 	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_LIMITS_GET,
 		.parse = kipc_admin_limits_one,
 		.arg = &la,
 	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
 	int ret;
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret)
-		ret = la.count;
-out:
-	errno = saved_errno;
-	return ret;
+	ret = kipc_admin_request(ka, KIPC_CMD_LIMITS_GET, NLM_F_DUMP, NULL,
+				 NULL, &req);
+	return ret ? ret : la.count;
 }
 
 #define KIPC_ADMIN_LIMIT_ALL \
@@ -927,24 +902,19 @@ out:
 	 KIPC_ADMIN_LIMIT_UID_OBJECTS | KIPC_ADMIN_LIMIT_UID_BYTES | \
 	 KIPC_ADMIN_LIMIT_UID | KIPC_ADMIN_LIMIT_RESET)
 
-KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
-					    unsigned int what,
-					    const struct kipc_admin_limits *lim)
+/* What kipc_admin_limits_set() sets. */
+struct kipc_admin_limits_put {
+	unsigned int what;
+	const struct kipc_admin_limits *lim;
+};
+
+static int kipc_admin_put_limits(struct nl_msg *msg, const void *arg)
 {
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_LIMITS_SET };
-	int saved_errno = errno;
-	struct nl_msg *msg;
+	const struct kipc_admin_limits_put *lp = arg;
+	const struct kipc_admin_limits *lim = lp->lim;
+	unsigned int what = lp->what;
 	int ret = 0;
 
-	/* The kernel says the same, but a caller's mistake is found here. */
-	if (!lim || (what & ~KIPC_ADMIN_LIMIT_ALL) ||
-	    !(what & ~KIPC_ADMIN_LIMIT_UID))
-		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_SET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	if (what & KIPC_ADMIN_LIMIT_UID)
 		ret = nla_put_u32(msg, KIPC_A_LIMITS_UID, lim->uid);
 	if (!ret && (what & KIPC_ADMIN_LIMIT_OBJECTS))
@@ -958,22 +928,29 @@ KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
 		ret = nla_put_u64(msg, KIPC_A_LIMITS_UID_BYTES, lim->uid_bytes);
 	if (!ret && (what & KIPC_ADMIN_LIMIT_RESET))
 		ret = nla_put_flag(msg, KIPC_A_LIMITS_RESET);
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
 	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
+					    unsigned int what,
+					    const struct kipc_admin_limits *lim)
+{
+	struct kipc_admin_limits_put lp = { .what = what, .lim = lim };
+	struct kipc_admin_req req = { .parse = NULL };
+
+	/* The kernel says the same, but a caller's mistake is found here. */
+	if (!lim || (what & ~KIPC_ADMIN_LIMIT_ALL) ||
+	    !(what & ~KIPC_ADMIN_LIMIT_UID))
+		return -EINVAL;
+	return kipc_admin_request(ka, KIPC_CMD_LIMITS_SET, NLM_F_ACK,
+				  kipc_admin_put_limits, &lp, &req);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 {
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_MONITOR_SUBSCRIBE };
+	struct kipc_admin_req req = { .parse = NULL };
 	int saved_errno = errno;
 	struct kipc_admin *ka;
-	struct nl_msg *msg;
 	int ret, grp;
 
 	ret = kipc_admin_open(&ka);
@@ -990,13 +967,8 @@ KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 	 * Subscribe this socket, then join: a member hears only once it is
 	 * subscribed, and no event can then come before the ACK.
 	 */
-	msg = kipc_admin_msg(ka, KIPC_CMD_MONITOR_SUBSCRIBE, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
+	ret = kipc_admin_request(ka, KIPC_CMD_MONITOR_SUBSCRIBE, NLM_F_ACK,
+				 NULL, NULL, &req);
 	if (ret < 0)
 		goto out_close;
 	if (setsockopt(nl_socket_get_fd(ka->sk), SOL_NETLINK,
