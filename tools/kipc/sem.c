@@ -56,18 +56,16 @@ static int kt_sem_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-static void kt_sem_create_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the counting semaphore NAME in the caller's IPC namespace,\n"
-		"owned by the caller, with the value --value (0 to %u). If it\n"
-		"exists already, succeed without changing it, unless --excl is\n"
-		"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
-		"destroy'. A semaphore of value 1 is a lock.\n",
-		KIPC_SEM_VALUE_MAX);
-	kt_help_options(out, cmd->opts);
-}
+/* The help of create and post gives the largest value as a number. */
+_Static_assert(KIPC_SEM_VALUE_MAX == 2147483647U,
+	       "the help of sem create and sem post says 2147483647");
+
+static const char kt_sem_create_doc[] =
+	"Create the counting semaphore NAME in the caller's IPC namespace,\n"
+	"owned by the caller, with the value --value (0 to 2147483647). If it\n"
+	"exists already, succeed without changing it, unless --excl is\n"
+	"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
+	"destroy'. A semaphore of value 1 is a lock.\n";
 
 /* --- post ------------------------------------------------------------------ */
 
@@ -94,17 +92,11 @@ static int kt_sem_post_run(const struct kt_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
-static void kt_sem_post_help(const struct kt_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [N]\n\n", cmd->path);
-	fprintf(out,
-		"Add N units (default 1) to the semaphore NAME, and wake the\n"
-		"waiters they satisfy, oldest first. A value that would pass %u\n"
-		"fails with EOVERFLOW and changes nothing. It needs write\n"
-		"permission.\n",
-		KIPC_SEM_VALUE_MAX);
-	kt_help_options(out, cmd->opts);
-}
+static const char kt_sem_post_doc[] =
+	"Add N units (default 1) to the semaphore NAME, and wake the\n"
+	"waiters they satisfy, oldest first. A value that would pass 2147483647\n"
+	"fails with EOVERFLOW and changes nothing. It needs write\n"
+	"permission.\n";
 
 /* --- wait ------------------------------------------------------------------ */
 
@@ -257,10 +249,14 @@ const struct kt_cmd kt_sem_cmds[] = {
 	KT_LIST_CMD("sem", "list the semaphores", &kt_list_sem),
 	KT_SHOW_CMD("sem", "show semaphores with their statistics",
 		    &kt_show_sem),
-	KT_CMD("create", "sem create", "create a semaphore",
-	       KT_OPTS_CREATE | KT_OPTS_SEM_CREATE, kt_sem_create, NULL),
-	KT_CMD("post", "sem post", "add units, waking the waiters they satisfy",
-	       KT_OPTS_NONE, kt_sem_post, NULL),
+	KT_DOC_CMD("create", "sem create",
+		   "create a semaphore",
+		   KT_OPTS_CREATE | KT_OPTS_SEM_CREATE, kt_sem_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("post", "sem post",
+		   "add units, waking the waiters they satisfy",
+		   KT_OPTS_NONE, kt_sem_post,
+		   "NAME [N]"),
 	KT_DOC_CMD("wait", "sem wait",
 		   "take units, or hold them while a command runs",
 		   KT_OPTS_WAIT | KT_OPTS_UNDO, kt_sem_wait,
