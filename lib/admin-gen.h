@@ -4,8 +4,8 @@
 /*
  * The replies libkipc-admin reads: the policy of each, and for each
  * attribute the field of the structure that stores it. Included once, by
- * lib/admin.c, which defines struct kipc_admin_field and
- * KIPC_ADMIN_FIELD() first.
+ * lib/admin.c, which defines struct kipc_admin_field,
+ * KIPC_ADMIN_FIELD() and struct kipc_admin_reply first.
  */
 
 /* KIPC_CMD_OBJ_GET reply */
@@ -149,6 +149,15 @@ kipc_admin_obj_fields[KIPC_A_OBJ_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_obj, sem_otime_ns, uint64_t),
 };
 
+static const struct kipc_admin_reply kipc_admin_obj_reply = {
+	.maxtype = KIPC_A_OBJ_MAX,
+	.policy = kipc_admin_obj_policy,
+	.fields = kipc_admin_obj_fields,
+	.size = sizeof(struct kipc_admin_obj),
+	.present = true,
+	.named = true,
+};
+
 /* KIPC_CMD_STATS_GET reply */
 static const struct nla_policy
 kipc_admin_stats_policy[KIPC_A_STATS_MAX + 1] = {
@@ -191,6 +200,15 @@ kipc_admin_stats_fields[KIPC_A_STATS_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_stats, limit_uid_bytes, uint64_t),
 };
 
+static const struct kipc_admin_reply kipc_admin_stats_reply = {
+	.maxtype = KIPC_A_STATS_MAX,
+	.policy = kipc_admin_stats_policy,
+	.fields = kipc_admin_stats_fields,
+	.size = sizeof(struct kipc_admin_stats),
+	.present = true,
+	.named = false,
+};
+
 /* KIPC_CMD_LIMITS_GET reply */
 static const struct nla_policy
 kipc_admin_limits_policy[KIPC_A_LIMITS_MAX + 1] = {
@@ -224,6 +242,15 @@ kipc_admin_limits_fields[KIPC_A_LIMITS_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_limits, override, uint32_t),
 };
 
+static const struct kipc_admin_reply kipc_admin_limits_reply = {
+	.maxtype = KIPC_A_LIMITS_MAX,
+	.policy = kipc_admin_limits_policy,
+	.fields = kipc_admin_limits_fields,
+	.size = sizeof(struct kipc_admin_limits),
+	.present = true,
+	.named = false,
+};
+
 /* KIPC_CMD_OBJ_CREATE_NTF event */
 static const struct nla_policy
 kipc_admin_event_policy[KIPC_A_OBJ_MAX + 1] = {
@@ -249,4 +276,13 @@ kipc_admin_event_fields[KIPC_A_OBJ_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_event, actor_pid, uint32_t),
 	[KIPC_A_OBJ_ACTOR_UID] =
 		KIPC_ADMIN_FIELD(struct kipc_admin_event, actor_uid, uint32_t),
+};
+
+static const struct kipc_admin_reply kipc_admin_event_reply = {
+	.maxtype = KIPC_A_OBJ_MAX,
+	.policy = kipc_admin_event_policy,
+	.fields = kipc_admin_event_fields,
+	.size = sizeof(struct kipc_admin_event),
+	.present = false,
+	.named = true,
 };

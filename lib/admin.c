@@ -219,8 +219,34 @@ struct kipc_admin_field {
 	.size = sizeof(((type *)0)->member),				\
 }
 
-/* The policies and fields of the replies, from the netlink spec. */
+/**
+ * struct kipc_admin_reply - how to read one kind of reply
+ * @maxtype: its attribute set's highest attribute
+ * @policy: its attributes, as libnl checks them
+ * @fields: where each attribute is stored
+ * @size: the size of the library's structure that stores them
+ * @present: the structure starts with its @present words
+ * @named: a message of the obj set that names an object, which is a
+ *	protocol error without its id, type and name
+ */
+struct kipc_admin_reply {
+	int maxtype;
+	const struct nla_policy *policy;
+	const struct kipc_admin_field *fields;
+	size_t size;
+	bool present;
+	bool named;
+};
+
+/* The replies' policies, fields and the above, from the netlink spec. */
 #include "admin-gen.h"
+
+/* The most attributes of any set, as @present has room for. */
+#define KIPC_ADMIN_ATTR_MAX	(64 * KIPC_ADMIN_PRESENT_WORDS - 1)
+_Static_assert(KIPC_A_OBJ_MAX <= KIPC_ADMIN_ATTR_MAX &&
+	       KIPC_A_STATS_MAX <= KIPC_ADMIN_ATTR_MAX &&
+	       KIPC_A_LIMITS_MAX <= KIPC_ADMIN_ATTR_MAX,
+	       "an attribute set outgrew the present words");
 
 /*
  * Store the attributes of @tb that @policy knows into the fields of @dst
@@ -514,60 +540,24 @@ KIPC_ADMIN_EXPORT const char *kipc_admin_errmsg(const struct kipc_admin *ka)
 	return ka->errmsg[0] ? ka->errmsg : NULL;
 }
 
-static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh, void *buf)
+/* Parse a reply of kind @r into @buf, the library's structure. */
+static int kipc_admin_from_msg(struct nlmsghdr *nlh,
+			       const struct kipc_admin_reply *r, void *buf)
 {
-	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
-	struct kipc_admin_obj *obj = buf;
+	struct nlattr *tb[KIPC_ADMIN_ATTR_MAX + 1];
 	int ret;
 
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy);
+	ret = kipc_admin_parse(nlh, tb, r->maxtype, r->policy);
 	if (ret < 0)
 		return ret;
 	/* Without these there is nothing to name the object by. */
-	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
+	if (r->named && (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] ||
+			 !tb[KIPC_A_OBJ_NAME]))
 		return -EPROTO;
-
-	memset(obj, 0, sizeof(*obj));
-	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX,
-			       kipc_admin_obj_policy);
-	kipc_admin_fill(obj, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy,
-			kipc_admin_obj_fields);
-	return 0;
-}
-
-static int kipc_admin_stats_from_msg(struct nlmsghdr *nlh, void *buf)
-{
-	struct nlattr *tb[KIPC_A_STATS_MAX + 1];
-	struct kipc_admin_stats *st = buf;
-	int ret;
-
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	if (ret < 0)
-		return ret;
-	memset(st, 0, sizeof(*st));
-	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	kipc_admin_fill(st, tb, KIPC_A_STATS_MAX, kipc_admin_stats_policy,
-			kipc_admin_stats_fields);
-	return 0;
-}
-
-static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh, void *buf)
-{
-	struct nlattr *tb[KIPC_A_LIMITS_MAX + 1];
-	struct kipc_admin_limits *lim = buf;
-	int ret;
-
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	if (ret < 0)
-		return ret;
-	memset(lim, 0, sizeof(*lim));
-	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	kipc_admin_fill(lim, tb, KIPC_A_LIMITS_MAX, kipc_admin_limits_policy,
-			kipc_admin_limits_fields);
+	memset(buf, 0, r->size);
+	if (r->present)
+		kipc_admin_set_present(buf, tb, r->maxtype, r->policy);
+	kipc_admin_fill(buf, tb, r->maxtype, r->policy, r->fields);
 	return 0;
 }
 
@@ -620,12 +610,12 @@ out:
 
 /**
  * struct kipc_admin_one - the one reply of a request that is not a dump
- * @from_msg: parses the reply into @buf
- * @buf: the library's structure
+ * @reply: the kind of reply
+ * @buf: the library's structure for it
  * @found: the reply came; a second one is a protocol error
  */
 struct kipc_admin_one {
-	int (*from_msg)(struct nlmsghdr *nlh, void *buf);
+	const struct kipc_admin_reply *reply;
 	void *buf;
 	bool found;
 };
@@ -637,51 +627,97 @@ static int kipc_admin_one_parse(struct nlmsghdr *nlh, void *arg)
 
 	if (one->found)
 		return -EPROTO;
-	ret = one->from_msg(nlh, one->buf);
+	ret = kipc_admin_from_msg(nlh, one->reply, one->buf);
 	if (ret < 0)
 		return ret;
 	one->found = true;
 	return 0;
 }
 
-/* Request @cmd, which has one reply, parsed by @from_msg into @buf. */
+/*
+ * Request @cmd, which has one reply, of kind @reply, and copy it into the
+ * caller's structure @out of @size bytes, at least @minsize, once @check (if
+ * any) found it to be the one asked for by @put_arg.
+ */
 static int kipc_admin_get_one(struct kipc_admin *ka, uint8_t cmd,
 			      int (*put)(struct nl_msg *msg,
 					 const void *put_arg),
 			      const void *put_arg,
-			      int (*from_msg)(struct nlmsghdr *nlh, void *buf),
-			      void *buf)
+			      const struct kipc_admin_reply *reply,
+			      size_t minsize, void *out, size_t size,
+			      int (*check)(const void *buf,
+					   const void *put_arg))
 {
-	struct kipc_admin_one one = { .from_msg = from_msg, .buf = buf };
+	union {
+		struct kipc_admin_obj obj;
+		struct kipc_admin_stats st;
+		struct kipc_admin_limits lim;
+	} u;
+	struct kipc_admin_one one = { .reply = reply, .buf = &u };
 	struct kipc_admin_req req = {
 		.parse = kipc_admin_one_parse,
 		.arg = &one,
 	};
 	int ret;
 
+	if (size < minsize)
+		return -EINVAL;
 	ret = kipc_admin_request(ka, cmd, NLM_F_ACK, put, put_arg, &req);
 	if (!ret && !one.found)
 		ret = -EPROTO;
+	if (!ret && check)
+		ret = check(&u, put_arg);
+	if (!ret)
+		kipc_admin_copy_out(out, size, &u, reply->size);
 	return ret;
 }
 
-struct kipc_admin_list_arg {
-	kipc_admin_obj_cb cb;
+/**
+ * struct kipc_admin_walk - a dump, each reply passed to a caller's callback
+ * @reply: the kind of its replies
+ * @obj_cb: the callback of a dump of objects
+ * @limits_cb: the callback of a dump of limits
+ * @arg: passed to the callback
+ * @count: replies passed so far
+ */
+struct kipc_admin_walk {
+	const struct kipc_admin_reply *reply;
+	kipc_admin_obj_cb obj_cb;
+	kipc_admin_limits_cb limits_cb;
 	void *arg;
 	int count;
 };
 
-static int kipc_admin_list_one(struct nlmsghdr *nlh, void *arg)
+static int kipc_admin_walk_one(struct nlmsghdr *nlh, void *arg)
 {
-	struct kipc_admin_list_arg *la = arg;
-	struct kipc_admin_obj obj;
+	struct kipc_admin_walk *w = arg;
+	union {
+		struct kipc_admin_obj obj;
+		struct kipc_admin_limits lim;
+	} u;
 	int ret;
 
-	ret = kipc_admin_obj_from_msg(nlh, &obj);
+	ret = kipc_admin_from_msg(nlh, w->reply, &u);
 	if (ret < 0)
 		return ret;
-	la->count++;
-	return la->cb(&obj, la->arg);
+	w->count++;
+	return w->obj_cb ? w->obj_cb(&u.obj, w->arg) :
+			   w->limits_cb(&u.lim, w->arg);
+}
+
+/* Dump @cmd through @w. Returns the replies passed, or -errno. */
+static int kipc_admin_walk(struct kipc_admin *ka, uint8_t cmd,
+			   int (*put)(struct nl_msg *msg, const void *put_arg),
+			   const void *put_arg, struct kipc_admin_walk *w)
+{
+	struct kipc_admin_req req = {
+		.parse = kipc_admin_walk_one,
+		.arg = w,
+	};
+	int ret;
+
+	ret = kipc_admin_request(ka, cmd, NLM_F_DUMP, put, put_arg, &req);
+	return ret ? ret : w->count;
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
@@ -702,16 +738,14 @@ KIPC_ADMIN_EXPORT int kipc_admin_list_type(struct kipc_admin *ka,
 					   unsigned int type,
 					   kipc_admin_obj_cb cb, void *arg)
 {
-	struct kipc_admin_list_arg la = { .cb = cb, .arg = arg };
-	struct kipc_admin_req req = {
-		.parse = kipc_admin_list_one,
-		.arg = &la,
+	struct kipc_admin_walk w = {
+		.reply = &kipc_admin_obj_reply,
+		.obj_cb = cb,
+		.arg = arg,
 	};
-	int ret;
 
-	ret = kipc_admin_request(ka, KIPC_CMD_OBJ_GET, NLM_F_DUMP,
-				 kipc_admin_put_type, &type, &req);
-	return ret ? ret : la.count;
+	return kipc_admin_walk(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_type,
+			       &type, &w);
 }
 
 /* What selects an object: an id, or (with a name) a type and a name. */
@@ -731,25 +765,27 @@ static int kipc_admin_put_sel(struct nl_msg *msg, const void *arg)
 	       nla_put_string(msg, KIPC_A_OBJ_NAME, sel->name);
 }
 
+/* The object that came is the one @arg selected. */
+static int kipc_admin_check_sel(const void *buf, const void *arg)
+{
+	const struct kipc_admin_obj *obj = buf;
+	const struct kipc_admin_sel *sel = arg;
+
+	if (!sel->name)
+		return obj->id == sel->id ? 0 : -EPROTO;
+	if (obj->type != sel->type || strcmp(obj->name, sel->name))
+		return -EPROTO;
+	return 0;
+}
+
 static int kipc_admin_get_sel(struct kipc_admin *ka,
 			      const struct kipc_admin_sel *sel,
 			      struct kipc_admin_obj *obj, size_t size)
 {
-	struct kipc_admin_obj o;
-	int ret;
-
-	if (size < KIPC_ADMIN_OBJ_SIZE_VER0)
-		return -EINVAL;
-	ret = kipc_admin_get_one(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_sel, sel,
-				 kipc_admin_obj_from_msg, &o);
-	if (!ret && !sel->name && o.id != sel->id)
-		ret = -EPROTO;
-	if (!ret && sel->name &&
-	    (o.type != sel->type || strcmp(o.name, sel->name)))
-		ret = -EPROTO;
-	if (!ret)
-		kipc_admin_copy_out(obj, size, &o, sizeof(o));
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_sel, sel,
+				  &kipc_admin_obj_reply,
+				  KIPC_ADMIN_OBJ_SIZE_VER0, obj, size,
+				  kipc_admin_check_sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
@@ -810,16 +846,9 @@ KIPC_ADMIN_EXPORT int kipc_admin_stats(struct kipc_admin *ka,
 				       struct kipc_admin_stats *st,
 				       size_t size)
 {
-	struct kipc_admin_stats s;
-	int ret;
-
-	if (size < KIPC_ADMIN_STATS_SIZE_VER0)
-		return -EINVAL;
-	ret = kipc_admin_get_one(ka, KIPC_CMD_STATS_GET, NULL, NULL,
-				 kipc_admin_stats_from_msg, &s);
-	if (!ret)
-		kipc_admin_copy_out(st, size, &s, sizeof(s));
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_STATS_GET, NULL, NULL,
+				  &kipc_admin_stats_reply,
+				  KIPC_ADMIN_STATS_SIZE_VER0, st, size, NULL);
 }
 
 /* Put the uid whose limits are asked for. */
@@ -834,17 +863,10 @@ static int kipc_admin_limits_req(struct kipc_admin *ka, bool has_uid,
 				 uint32_t uid, struct kipc_admin_limits *lim,
 				 size_t size)
 {
-	struct kipc_admin_limits l;
-	int ret;
-
-	if (size < KIPC_ADMIN_LIMITS_SIZE_VER0)
-		return -EINVAL;
-	ret = kipc_admin_get_one(ka, KIPC_CMD_LIMITS_GET,
-				 has_uid ? kipc_admin_put_uid : NULL, &uid,
-				 kipc_admin_limits_from_msg, &l);
-	if (!ret)
-		kipc_admin_copy_out(lim, size, &l, sizeof(l));
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_LIMITS_GET,
+				  has_uid ? kipc_admin_put_uid : NULL, &uid,
+				  &kipc_admin_limits_reply,
+				  KIPC_ADMIN_LIMITS_SIZE_VER0, lim, size, NULL);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_limits_get(struct kipc_admin *ka,
@@ -862,39 +884,17 @@ KIPC_ADMIN_EXPORT int kipc_admin_limits_get_uid(struct kipc_admin *ka,
 	return kipc_admin_limits_req(ka, true, uid, lim, size);
 }
 
-struct kipc_admin_limits_arg {
-	kipc_admin_limits_cb cb;
-	void *arg;
-	int count;
-};
-
-static int kipc_admin_limits_one(struct nlmsghdr *nlh, void *arg)
-{
-	struct kipc_admin_limits_arg *la = arg;
-	struct kipc_admin_limits lim;
-	int ret;
-
-	ret = kipc_admin_limits_from_msg(nlh, &lim);
-	if (ret < 0)
-		return ret;
-	la->count++;
-	return la->cb(&lim, la->arg);
-}
-
 KIPC_ADMIN_EXPORT int kipc_admin_limits_list(struct kipc_admin *ka,
 					     kipc_admin_limits_cb cb,
 					     void *arg)
 {
-	struct kipc_admin_limits_arg la = { .cb = cb, .arg = arg };
-	struct kipc_admin_req req = {
-		.parse = kipc_admin_limits_one,
-		.arg = &la,
+	struct kipc_admin_walk w = {
+		.reply = &kipc_admin_limits_reply,
+		.limits_cb = cb,
+		.arg = arg,
 	};
-	int ret;
 
-	ret = kipc_admin_request(ka, KIPC_CMD_LIMITS_GET, NLM_F_DUMP, NULL,
-				 NULL, &req);
-	return ret ? ret : la.count;
+	return kipc_admin_walk(ka, KIPC_CMD_LIMITS_GET, NULL, NULL, &w);
 }
 
 #define KIPC_ADMIN_LIMIT_ALL \
@@ -997,7 +997,6 @@ static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 				  size_t len, struct kipc_admin_event *ev)
 {
 	struct nlmsghdr *nlh = buf;
-	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
 	struct genlmsghdr *genl;
 	int ret;
 
@@ -1007,16 +1006,10 @@ static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 	genl = nlmsg_data(nlh);
 	if (!kipc_admin_event_name(genl->cmd))
 		return 0;
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX,
-			       kipc_admin_event_policy);
+	ret = kipc_admin_from_msg(nlh, &kipc_admin_event_reply, ev);
 	if (ret < 0)
 		return ret;
-	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
-		return -EPROTO;
-	memset(ev, 0, sizeof(*ev));
 	ev->event = genl->cmd;
-	kipc_admin_fill(ev, tb, KIPC_A_OBJ_MAX, kipc_admin_event_policy,
-			kipc_admin_event_fields);
 	return 1;
 }
 

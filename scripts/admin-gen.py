@@ -22,13 +22,16 @@ import sys
 
 import yaml
 
-# (table name, structure, operation, which message of it)
+# (table name, structure, operation, which message of it, whether the
+# structure starts with the @present words)
 REPLIES = [
-    ("obj", "kipc_admin_obj", "obj-get", "do-reply"),
-    ("stats", "kipc_admin_stats", "stats-get", "do-reply"),
-    ("limits", "kipc_admin_limits", "limits-get", "do-reply"),
-    ("event", "kipc_admin_event", "obj-create-ntf", "event"),
+    ("obj", "kipc_admin_obj", "obj-get", "do-reply", True),
+    ("stats", "kipc_admin_stats", "stats-get", "do-reply", True),
+    ("limits", "kipc_admin_limits", "limits-get", "do-reply", True),
+    ("event", "kipc_admin_event", "obj-create-ntf", "event", False),
 ]
+# A message with these attributes names an object, and needs all three.
+NAMED = ["id", "type", "name"]
 
 NLA = {"u32": "NLA_U32", "u64": "NLA_U64", "string": "NLA_STRING",
        "flag": "NLA_FLAG"}
@@ -75,10 +78,10 @@ def main():
     w("/*")
     w(" * The replies libkipc-admin reads: the policy of each, and for each")
     w(" * attribute the field of the structure that stores it. Included once, by")
-    w(" * lib/admin.c, which defines struct kipc_admin_field and")
-    w(" * KIPC_ADMIN_FIELD() first.")
+    w(" * lib/admin.c, which defines struct kipc_admin_field,")
+    w(" * KIPC_ADMIN_FIELD() and struct kipc_admin_reply first.")
     w(" */")
-    for table, struct, opname, which in REPLIES:
+    for table, struct, opname, which, present in REPLIES:
         op = ops[opname]
         aset = sets[op["attribute-set"]]
         prefix = c_upper(aset["name-prefix"])
@@ -106,6 +109,17 @@ def main():
             w("\t[%s%s] =" % (prefix, c_upper(a["name"])))
             w("\t\tKIPC_ADMIN_FIELD(struct %s, %s, %s)," %
               (struct, field_name(a), c_type(a)))
+        w("};")
+        w("")
+        w("static const struct kipc_admin_reply kipc_admin_%s_reply = {" % table)
+        w("\t.maxtype = %s," % amax)
+        w("\t.policy = kipc_admin_%s_policy," % table)
+        w("\t.fields = kipc_admin_%s_fields," % table)
+        w("\t.size = sizeof(struct %s)," % struct)
+        w("\t.present = %s," % ("true" if present else "false"))
+        names = message_attrs(op, which)
+        w("\t.named = %s," % ("true" if all(n in names for n in NAMED)
+                               else "false"))
         w("};")
 
     with open(out_path, "w") as f:
