@@ -241,6 +241,12 @@ struct kipc_admin_reply {
 /* The replies' policies, fields and the above, from the netlink spec. */
 #include "admin-gen.h"
 
+/* kipc_admin_from_msg() finds @present at the start of the structure. */
+_Static_assert(offsetof(struct kipc_admin_obj, present) == 0 &&
+	       offsetof(struct kipc_admin_stats, present) == 0 &&
+	       offsetof(struct kipc_admin_limits, present) == 0,
+	       "@present starts the structure");
+
 /* The most attributes of any set, as @present has room for. */
 #define KIPC_ADMIN_ATTR_MAX	(64 * KIPC_ADMIN_PRESENT_WORDS - 1)
 _Static_assert(KIPC_A_OBJ_MAX <= KIPC_ADMIN_ATTR_MAX &&
