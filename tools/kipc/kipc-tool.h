@@ -225,6 +225,14 @@ void kt_help_columns(FILE *out, const struct kt_column *cols,
 struct libscols_table *kt_table_new(const char *name,
 				    const struct kt_columns *c);
 int kt_table_print(struct libscols_table *tb);
+/*
+ * The text of cell @col (an index into the command's columns) of the line of
+ * @rec; NULL for an empty cell, or, with *@oom set, for out of memory.
+ */
+typedef char *(*kt_cell_fn)(int col, const void *rec, bool *oom);
+/* Add a line of @rec's cells to @tb. Returns 0 or -ENOMEM. */
+int kt_table_add_line(struct libscols_table *tb, const struct kt_columns *c,
+		      kt_cell_fn cell, const void *rec);
 
 /**
  * struct kt_list_spec - what one list, show, rm or destroy command works on

@@ -137,30 +137,27 @@ static char *kt_limits_cell(int col, enum kt_limits_scope scope,
 	return s;
 }
 
+/* A line of limits: whose they are, and the limits. */
+struct kt_limits_rec {
+	enum kt_limits_scope scope;
+	const struct kipc_admin_limits *lim;
+};
+
+static char *kt_limits_rec_cell(int col, const void *rec, bool *oom)
+{
+	const struct kt_limits_rec *r = rec;
+
+	return kt_limits_cell(col, r->scope, r->lim, oom);
+}
+
 static int kt_limits_add_line(struct libscols_table *tb,
 			      const struct kt_columns *c,
 			      enum kt_limits_scope scope,
 			      const struct kipc_admin_limits *lim)
 {
-	struct libscols_line *ln;
-	size_t i;
+	struct kt_limits_rec r = { .scope = scope, .lim = lim };
 
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom;
-		char *s;
-
-		s = kt_limits_cell(c->sel[i], scope, lim, &oom);
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return kt_table_add_line(tb, c, kt_limits_rec_cell, &r);
 }
 
 struct kt_limits_ctx {

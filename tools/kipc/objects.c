@@ -335,10 +335,11 @@ const size_t kt_obj_ncolumns = ARRAY_SIZE(kt_obj_columns);
  * did not report, or that does not belong to the object's type. *@oom is
  * set when NULL means out of memory instead.
  */
-static char *kt_obj_cell(const struct kt_column *col,
-			 const struct kipc_admin_obj *obj, bool *oom)
+static char *kt_obj_cell(int i, const void *rec, bool *oom)
 {
-	*oom = false;
+	const struct kt_column *col = &kt_obj_columns[i];
+	const struct kipc_admin_obj *obj = rec;
+
 	if (col->attr && !kipc_admin_obj_has(obj, col->attr))
 		return NULL;
 	return col->fmt(obj, (const char *)obj + col->off, oom);
@@ -348,25 +349,7 @@ static char *kt_obj_cell(const struct kt_column *col,
 int kt_obj_add_line(struct libscols_table *tb, const struct kt_columns *c,
 		    const struct kipc_admin_obj *obj)
 {
-	struct libscols_line *ln;
-	size_t i;
-
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom;
-		char *s;
-
-		s = kt_obj_cell(&c->cols[c->sel[i]], obj, &oom);
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return kt_table_add_line(tb, c, kt_obj_cell, obj);
 }
 
 static unsigned int kt_list_scope(const struct kt_list_spec *spec)

@@ -111,45 +111,44 @@ static char *kt_stats_value(const struct kipc_admin_stats *st, int attr,
 	return s;
 }
 
+/* A line of the table: one resource, and the statistics. */
+struct kt_stats_rec {
+	const struct kt_stats_row *row;
+	const struct kipc_admin_stats *st;
+};
+
+static char *kt_stats_cell(int col, const void *rec, bool *oom)
+{
+	const struct kt_stats_rec *r = rec;
+	char *s = NULL;
+
+	switch (col) {
+	case COL_RESOURCE:
+		s = strdup(r->row->resource);
+		*oom = !s;
+		break;
+	case COL_DESCRIPTION:
+		s = strdup(r->row->description);
+		*oom = !s;
+		break;
+	case COL_USED:
+		s = kt_stats_value(r->st, r->row->used, oom);
+		break;
+	case COL_LIMIT:
+		s = kt_stats_value(r->st, r->row->limit, oom);
+		break;
+	}
+	return s;
+}
+
 static int kt_stats_add_line(struct libscols_table *tb,
 			     const struct kt_columns *c,
 			     const struct kt_stats_row *row,
 			     const struct kipc_admin_stats *st)
 {
-	struct libscols_line *ln;
-	size_t i;
+	struct kt_stats_rec r = { .row = row, .st = st };
 
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom = false;
-		char *s = NULL;
-
-		switch (c->sel[i]) {
-		case COL_RESOURCE:
-			s = strdup(row->resource);
-			oom = !s;
-			break;
-		case COL_DESCRIPTION:
-			s = strdup(row->description);
-			oom = !s;
-			break;
-		case COL_USED:
-			s = kt_stats_value(st, row->used, &oom);
-			break;
-		case COL_LIMIT:
-			s = kt_stats_value(st, row->limit, &oom);
-			break;
-		}
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return kt_table_add_line(tb, c, kt_stats_cell, &r);
 }
 
 static int kt_stats_run(const struct kt_cmd *cmd, int argc, char **argv)

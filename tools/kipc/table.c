@@ -4,6 +4,7 @@
  * does it.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -155,5 +156,29 @@ int kt_table_print(struct libscols_table *tb)
 	scols_unref_table(tb);
 	if (ret)
 		return kt_errno(ret, "cannot print the table");
+	return 0;
+}
+
+int kt_table_add_line(struct libscols_table *tb, const struct kt_columns *c,
+		      kt_cell_fn cell, const void *rec)
+{
+	struct libscols_line *ln;
+	size_t i;
+
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (i = 0; i < c->nsel; i++) {
+		bool oom = false;
+		char *s;
+
+		s = cell(c->sel[i], rec, &oom);
+		if (oom)
+			return -ENOMEM;
+		if (s && scols_line_refer_data(ln, i, s)) {
+			free(s);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
