@@ -63,7 +63,7 @@ SOVERSION := 1
 UAPI := kmod/include/uapi/linux/kipc.h
 # Generated from the netlink spec by `make spec`; included by $(UAPI).
 UAPI_NL := kmod/include/uapi/linux/kipc_netlink.h
-NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c
+NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c lib/admin-gen.h
 
 .PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
@@ -104,7 +104,7 @@ $(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h lib/kipc-rpc.h $(UAPI) $(UAPI_
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/kipc.h $(UAPI) $(UAPI_NL)
+$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/admin-gen.h lib/kipc.h $(UAPI) $(UAPI_NL)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -346,6 +346,7 @@ spec:
 	scripts/ynl-gen.sh $(KSRC) $(B)/ynl
 	cp $(B)/ynl/kipc_netlink.h $(UAPI_NL)
 	cp $(B)/ynl/netlink-gen.h $(B)/ynl/netlink-gen.c kmod/
+	cp $(B)/ynl/admin-gen.h lib/
 
 spec-check:
 	@scripts/ynl-gen.sh $(KSRC) $(B)/ynl

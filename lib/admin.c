@@ -201,6 +201,97 @@ static void kipc_admin_set_present(uint64_t *present, struct nlattr **tb,
 			present[i / 64] |= 1ULL << (i % 64);
 }
 
+/**
+ * struct kipc_admin_field - where a reply's attribute is stored
+ * @off: offset of its field in the library's structure
+ * @size: size of the field
+ */
+struct kipc_admin_field {
+	uint16_t off;
+	uint16_t size;
+};
+
+/* The field @member of @type, which must be of C type @ctype. */
+#define KIPC_ADMIN_FIELD(type, member, ctype) {				\
+	.off = offsetof(type, member) +					\
+	       0 * sizeof(char[__builtin_types_compatible_p(		\
+			__typeof__(((type *)0)->member), ctype) ? 1 : -1]), \
+	.size = sizeof(((type *)0)->member),				\
+}
+
+/**
+ * struct kipc_admin_reply - how to read one kind of reply
+ * @maxtype: its attribute set's highest attribute
+ * @policy: its attributes, as libnl checks them
+ * @fields: where each attribute is stored
+ * @size: the size of the library's structure that stores them
+ * @present: the structure starts with its @present words
+ * @named: a message of the obj set that names an object, which is a
+ *	protocol error without its id, type and name
+ */
+struct kipc_admin_reply {
+	int maxtype;
+	const struct nla_policy *policy;
+	const struct kipc_admin_field *fields;
+	size_t size;
+	bool present;
+	bool named;
+};
+
+/* The replies' policies, fields and the above, from the netlink spec. */
+#include "admin-gen.h"
+
+/* kipc_admin_from_msg() finds @present at the start of the structure. */
+_Static_assert(offsetof(struct kipc_admin_obj, present) == 0 &&
+	       offsetof(struct kipc_admin_stats, present) == 0 &&
+	       offsetof(struct kipc_admin_limits, present) == 0,
+	       "@present starts the structure");
+
+/* The most attributes of any set, as @present has room for. */
+#define KIPC_ADMIN_ATTR_MAX	(64 * KIPC_ADMIN_PRESENT_WORDS - 1)
+_Static_assert(KIPC_A_OBJ_MAX <= KIPC_ADMIN_ATTR_MAX &&
+	       KIPC_A_STATS_MAX <= KIPC_ADMIN_ATTR_MAX &&
+	       KIPC_A_LIMITS_MAX <= KIPC_ADMIN_ATTR_MAX,
+	       "an attribute set outgrew the present words");
+
+/*
+ * Store the attributes of @tb that @policy knows into the fields of @dst
+ * that @fields gives, after kipc_admin_parse() checked their sizes. The
+ * caller zeroed @dst: an attribute that did not come leaves its field 0.
+ */
+static void kipc_admin_fill(void *dst, struct nlattr **tb, int maxtype,
+			    const struct nla_policy *policy,
+			    const struct kipc_admin_field *fields)
+{
+	int i;
+
+	for (i = 0; i <= maxtype; i++) {
+		char *field = (char *)dst + fields[i].off;
+		uint32_t u32;
+		uint64_t u64;
+
+		if (!tb[i])
+			continue;
+		switch (policy[i].type) {
+		case NLA_U32:
+			u32 = nla_get_u32(tb[i]);
+			memcpy(field, &u32, sizeof(u32));
+			break;
+		case NLA_U64:
+			u64 = nla_get_u64(tb[i]);
+			memcpy(field, &u64, sizeof(u64));
+			break;
+		case NLA_FLAG:
+			u32 = 1;
+			memcpy(field, &u32, sizeof(u32));
+			break;
+		case NLA_STRING:
+			nla_strlcpy(field, tb[i], fields[i].size);
+			break;
+		}
+	}
+}
+
 /*
  * Keep the NLMSGERR_ATTR_MSG of an error or NLMSG_DONE message. Its TLVs
  * follow @hdrlen bytes of payload: the nlmsgerr (plus the echoed request
@@ -455,125 +546,24 @@ KIPC_ADMIN_EXPORT const char *kipc_admin_errmsg(const struct kipc_admin *ka)
 	return ka->errmsg[0] ? ka->errmsg : NULL;
 }
 
-static const struct nla_policy kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
-	[KIPC_A_OBJ_ID]			= { .type = NLA_U64 },
-	[KIPC_A_OBJ_TYPE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_NAME]		= { .type = NLA_STRING,
-					    .maxlen = KIPC_NAME_MAX + 1 },
-	[KIPC_A_OBJ_NS]			= { .type = NLA_U32 },
-	[KIPC_A_OBJ_UID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_GID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CUID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CGID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MODE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_CTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_STATE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_MAX_MSGS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_MAX_MSGSIZE]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_SIZE]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_VALUE]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_DEPTH]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_HWM]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_SENDS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_RECVS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_WAIT_SEND]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_WAIT_RECV]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_LSPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_LRPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_MQ_STIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_MQ_RTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_NATTCH]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_RESIDENT]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_SWAPPED]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_SEALS]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_LPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SHM_ATIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SHM_DTIME]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_WAITERS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_WAITS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_POSTS]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_TIMEOUTS]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_UNDO_HOLDERS]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_UNDO_UNITS]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_RECOVERED]	= { .type = NLA_U64 },
-	[KIPC_A_OBJ_SEM_LPID]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_SEM_OTIME]		= { .type = NLA_U64 },
-};
-
-static uint32_t kipc_admin_u32(struct nlattr **tb, int attr)
+/* Parse a reply of kind @r into @buf, the library's structure. */
+static int kipc_admin_from_msg(struct nlmsghdr *nlh,
+			       const struct kipc_admin_reply *r, void *buf)
 {
-	return tb[attr] ? nla_get_u32(tb[attr]) : 0;
-}
-
-static uint64_t kipc_admin_u64(struct nlattr **tb, int attr)
-{
-	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
-}
-
-static int kipc_admin_obj_from_msg(struct nlmsghdr *nlh,
-				   struct kipc_admin_obj *obj)
-{
-	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
+	struct nlattr *tb[KIPC_ADMIN_ATTR_MAX + 1];
 	int ret;
 
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX, kipc_admin_obj_policy);
+	ret = kipc_admin_parse(nlh, tb, r->maxtype, r->policy);
 	if (ret < 0)
 		return ret;
 	/* Without these there is nothing to name the object by. */
-	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
+	if (r->named && (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] ||
+			 !tb[KIPC_A_OBJ_NAME]))
 		return -EPROTO;
-
-	memset(obj, 0, sizeof(*obj));
-	kipc_admin_set_present(obj->present, tb, KIPC_A_OBJ_MAX,
-			       kipc_admin_obj_policy);
-	obj->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
-	obj->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
-	nla_strlcpy(obj->name, tb[KIPC_A_OBJ_NAME], sizeof(obj->name));
-	obj->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
-	obj->uid = kipc_admin_u32(tb, KIPC_A_OBJ_UID);
-	obj->gid = kipc_admin_u32(tb, KIPC_A_OBJ_GID);
-	obj->cuid = kipc_admin_u32(tb, KIPC_A_OBJ_CUID);
-	obj->cgid = kipc_admin_u32(tb, KIPC_A_OBJ_CGID);
-	obj->mode = kipc_admin_u32(tb, KIPC_A_OBJ_MODE);
-	obj->cpid = kipc_admin_u32(tb, KIPC_A_OBJ_CPID);
-	obj->ctime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_CTIME);
-	obj->state = kipc_admin_u32(tb, KIPC_A_OBJ_STATE);
-	obj->bytes = kipc_admin_u64(tb, KIPC_A_OBJ_BYTES);
-	obj->mq_max_msgs = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGS);
-	obj->mq_max_msgsize = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_MAX_MSGSIZE);
-	obj->shm_size = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SIZE);
-	obj->sem_value = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_VALUE);
-	obj->mq_depth = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_DEPTH);
-	obj->mq_hwm = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_HWM);
-	obj->mq_bytes = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_BYTES);
-	obj->mq_sends = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_SENDS);
-	obj->mq_recvs = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RECVS);
-	obj->mq_wait_send = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_SEND);
-	obj->mq_wait_recv = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_WAIT_RECV);
-	obj->mq_lspid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LSPID);
-	obj->mq_lrpid = kipc_admin_u32(tb, KIPC_A_OBJ_MQ_LRPID);
-	obj->mq_stime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_STIME);
-	obj->mq_rtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_MQ_RTIME);
-	obj->shm_nattch = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_NATTCH);
-	obj->shm_seals = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_SEALS);
-	obj->shm_resident = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_RESIDENT);
-	obj->shm_swapped = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_SWAPPED);
-	obj->shm_atime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_ATIME);
-	obj->shm_dtime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SHM_DTIME);
-	obj->shm_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SHM_LPID);
-	obj->sem_waiters = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_WAITERS);
-	obj->sem_waits = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_WAITS);
-	obj->sem_posts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_POSTS);
-	obj->sem_timeouts = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_TIMEOUTS);
-	obj->sem_undo_units = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_UNDO_UNITS);
-	obj->sem_recovered = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_RECOVERED);
-	obj->sem_otime_ns = kipc_admin_u64(tb, KIPC_A_OBJ_SEM_OTIME);
-	obj->sem_undo_holders =
-		kipc_admin_u32(tb, KIPC_A_OBJ_SEM_UNDO_HOLDERS);
-	obj->sem_lpid = kipc_admin_u32(tb, KIPC_A_OBJ_SEM_LPID);
+	memset(buf, 0, r->size);
+	if (r->present)
+		kipc_admin_set_present(buf, tb, r->maxtype, r->policy);
+	kipc_admin_fill(buf, tb, r->maxtype, r->policy, r->fields);
 	return 0;
 }
 
@@ -593,23 +583,147 @@ static void kipc_admin_copy_out(void *dst, size_t size, const void *src,
 	}
 }
 
-struct kipc_admin_list_arg {
-	kipc_admin_obj_cb cb;
+/*
+ * Send request @cmd with @flags and the attributes that @put (if any) adds
+ * from @put_arg, and read its replies with @req. Returns 0 or -errno, with
+ * errno as it was.
+ */
+static int kipc_admin_request(struct kipc_admin *ka, uint8_t cmd, int flags,
+			      int (*put)(struct nl_msg *msg,
+					 const void *put_arg),
+			      const void *put_arg, struct kipc_admin_req *req)
+{
+	int saved_errno = errno;
+	struct nl_msg *msg;
+	int ret;
+
+	req->cmd = cmd;
+	msg = kipc_admin_msg(ka, cmd, flags);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = put ? put(msg, put_arg) : 0;
+	if (ret < 0)
+		ret = kipc_admin_nlerr(ret);
+	else
+		ret = kipc_admin_talk(ka, msg, req);
+	nlmsg_free(msg);
+out:
+	errno = saved_errno;
+	return ret;
+}
+
+/**
+ * struct kipc_admin_one - the one reply of a request that is not a dump
+ * @reply: the kind of reply
+ * @buf: the library's structure for it
+ * @found: the reply came; a second one is a protocol error
+ */
+struct kipc_admin_one {
+	const struct kipc_admin_reply *reply;
+	void *buf;
+	bool found;
+};
+
+static int kipc_admin_one_parse(struct nlmsghdr *nlh, void *arg)
+{
+	struct kipc_admin_one *one = arg;
+	int ret;
+
+	if (one->found)
+		return -EPROTO;
+	ret = kipc_admin_from_msg(nlh, one->reply, one->buf);
+	if (ret < 0)
+		return ret;
+	one->found = true;
+	return 0;
+}
+
+/*
+ * Request @cmd, which has one reply, of kind @reply, and copy it into the
+ * caller's structure @out of @size bytes, at least @minsize, once @check (if
+ * any) found it to be the one asked for by @put_arg.
+ */
+static int kipc_admin_get_one(struct kipc_admin *ka, uint8_t cmd,
+			      int (*put)(struct nl_msg *msg,
+					 const void *put_arg),
+			      const void *put_arg,
+			      const struct kipc_admin_reply *reply,
+			      size_t minsize, void *out, size_t size,
+			      int (*check)(const void *buf,
+					   const void *put_arg))
+{
+	union {
+		struct kipc_admin_obj obj;
+		struct kipc_admin_stats st;
+		struct kipc_admin_limits lim;
+	} u;
+	struct kipc_admin_one one = { .reply = reply, .buf = &u };
+	struct kipc_admin_req req = {
+		.parse = kipc_admin_one_parse,
+		.arg = &one,
+	};
+	int ret;
+
+	if (size < minsize)
+		return -EINVAL;
+	ret = kipc_admin_request(ka, cmd, NLM_F_ACK, put, put_arg, &req);
+	if (!ret && !one.found)
+		ret = -EPROTO;
+	if (!ret && check)
+		ret = check(&u, put_arg);
+	if (!ret)
+		kipc_admin_copy_out(out, size, &u, reply->size);
+	return ret;
+}
+
+/**
+ * struct kipc_admin_walk - a dump, each reply passed to a caller's callback
+ * @reply: the kind of its replies
+ * @obj_cb: the callback of a dump of objects
+ * @limits_cb: the callback of a dump of limits
+ * @arg: passed to the callback
+ * @count: replies passed so far
+ */
+struct kipc_admin_walk {
+	const struct kipc_admin_reply *reply;
+	kipc_admin_obj_cb obj_cb;
+	kipc_admin_limits_cb limits_cb;
 	void *arg;
 	int count;
 };
 
-static int kipc_admin_list_one(struct nlmsghdr *nlh, void *arg)
+static int kipc_admin_walk_one(struct nlmsghdr *nlh, void *arg)
 {
-	struct kipc_admin_list_arg *la = arg;
-	struct kipc_admin_obj obj;
+	struct kipc_admin_walk *w = arg;
+	union {
+		struct kipc_admin_obj obj;
+		struct kipc_admin_limits lim;
+	} u;
 	int ret;
 
-	ret = kipc_admin_obj_from_msg(nlh, &obj);
+	ret = kipc_admin_from_msg(nlh, w->reply, &u);
 	if (ret < 0)
 		return ret;
-	la->count++;
-	return la->cb(&obj, la->arg);
+	w->count++;
+	return w->obj_cb ? w->obj_cb(&u.obj, w->arg) :
+			   w->limits_cb(&u.lim, w->arg);
+}
+
+/* Dump @cmd through @w. Returns the replies passed, or -errno. */
+static int kipc_admin_walk(struct kipc_admin *ka, uint8_t cmd,
+			   int (*put)(struct nl_msg *msg, const void *put_arg),
+			   const void *put_arg, struct kipc_admin_walk *w)
+{
+	struct kipc_admin_req req = {
+		.parse = kipc_admin_walk_one,
+		.arg = w,
+	};
+	int ret;
+
+	ret = kipc_admin_request(ka, cmd, NLM_F_DUMP, put, put_arg, &req);
+	return ret ? ret : w->count;
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
@@ -618,115 +732,74 @@ KIPC_ADMIN_EXPORT int kipc_admin_list(struct kipc_admin *ka,
 	return kipc_admin_list_type(ka, 0, cb, arg);
 }
 
+/* Put the type a dump keeps to, when there is one. */
+static int kipc_admin_put_type(struct nl_msg *msg, const void *arg)
+{
+	const unsigned int *type = arg;
+
+	return *type ? nla_put_u32(msg, KIPC_A_OBJ_TYPE, *type) : 0;
+}
+
 KIPC_ADMIN_EXPORT int kipc_admin_list_type(struct kipc_admin *ka,
 					   unsigned int type,
 					   kipc_admin_obj_cb cb, void *arg)
 {
-	struct kipc_admin_list_arg la = { .cb = cb, .arg = arg };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_OBJ_GET,
-		.parse = kipc_admin_list_one,
-		.arg = &la,
+	struct kipc_admin_walk w = {
+		.reply = &kipc_admin_obj_reply,
+		.obj_cb = cb,
+		.arg = arg,
 	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = type ? nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) : 0;
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret)
-		ret = la.count;
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_walk(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_type,
+			       &type, &w);
 }
 
-struct kipc_admin_get_arg {
-	struct kipc_admin_obj obj;
-	bool found;
+/* What selects an object: an id, or (with a name) a type and a name. */
+struct kipc_admin_sel {
+	uint64_t id;
+	unsigned int type;
+	const char *name;
 };
 
-static int kipc_admin_get_one(struct nlmsghdr *nlh, void *arg)
+static int kipc_admin_put_sel(struct nl_msg *msg, const void *arg)
 {
-	struct kipc_admin_get_arg *ga = arg;
-	int ret;
+	const struct kipc_admin_sel *sel = arg;
 
-	if (ga->found)
+	if (!sel->name)
+		return nla_put_u64(msg, KIPC_A_OBJ_ID, sel->id);
+	return nla_put_u32(msg, KIPC_A_OBJ_TYPE, sel->type) ?:
+	       nla_put_string(msg, KIPC_A_OBJ_NAME, sel->name);
+}
+
+/* The object that came is the one @arg selected. */
+static int kipc_admin_check_sel(const void *buf, const void *arg)
+{
+	const struct kipc_admin_obj *obj = buf;
+	const struct kipc_admin_sel *sel = arg;
+
+	if (!sel->name)
+		return obj->id == sel->id ? 0 : -EPROTO;
+	if (obj->type != sel->type || strcmp(obj->name, sel->name))
 		return -EPROTO;
-	ret = kipc_admin_obj_from_msg(nlh, &ga->obj);
-	if (ret < 0)
-		return ret;
-	ga->found = true;
 	return 0;
 }
 
-/* Put the attributes that select an object: an id, or a type and a name. */
-static int kipc_admin_put_sel(struct nl_msg *msg, uint64_t id,
-			      unsigned int type, const char *name)
-{
-	int ret;
-
-	if (!name)
-		ret = nla_put_u64(msg, KIPC_A_OBJ_ID, id);
-	else
-		ret = nla_put_u32(msg, KIPC_A_OBJ_TYPE, type) ?:
-		      nla_put_string(msg, KIPC_A_OBJ_NAME, name);
-	return ret < 0 ? kipc_admin_nlerr(ret) : 0;
-}
-
-static int kipc_admin_get_sel(struct kipc_admin *ka, uint64_t id,
-			      unsigned int type, const char *name,
+static int kipc_admin_get_sel(struct kipc_admin *ka,
+			      const struct kipc_admin_sel *sel,
 			      struct kipc_admin_obj *obj, size_t size)
 {
-	struct kipc_admin_get_arg ga = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_OBJ_GET,
-		.parse = kipc_admin_get_one,
-		.arg = &ga,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
-
-	if (size < KIPC_ADMIN_OBJ_SIZE_VER0)
-		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_put_sel(msg, id, type, name);
-	if (ret < 0)
-		goto out_free;
-	ret = kipc_admin_talk(ka, msg, &req);
-	if (!ret && !ga.found)
-		ret = -EPROTO;
-	if (!ret && !name && ga.obj.id != id)
-		ret = -EPROTO;
-	if (!ret && name && (ga.obj.type != type || strcmp(ga.obj.name, name)))
-		ret = -EPROTO;
-	if (!ret)
-		kipc_admin_copy_out(obj, size, &ga.obj, sizeof(ga.obj));
-out_free:
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_OBJ_GET, kipc_admin_put_sel, sel,
+				  &kipc_admin_obj_reply,
+				  KIPC_ADMIN_OBJ_SIZE_VER0, obj, size,
+				  kipc_admin_check_sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_get(struct kipc_admin *ka, uint64_t id,
 				     struct kipc_admin_obj *obj, size_t size)
 {
-	return kipc_admin_get_sel(ka, id, 0, NULL, obj, size);
+	struct kipc_admin_sel sel = { .id = id };
+
+	return kipc_admin_get_sel(ka, &sel, obj, size);
 }
 
 /* Names the kernel would refuse anyway, refused without asking it. */
@@ -739,229 +812,67 @@ KIPC_ADMIN_EXPORT int kipc_admin_find(struct kipc_admin *ka, unsigned int type,
 				      const char *name,
 				      struct kipc_admin_obj *obj, size_t size)
 {
+	struct kipc_admin_sel sel = { .type = type, .name = name };
+
 	if (size < KIPC_ADMIN_OBJ_SIZE_VER0 || !kipc_admin_name_ok(name))
 		return -EINVAL;
 	/* The kernel looks the name up as an open would. */
-	return kipc_admin_get_sel(ka, 0, type, name, obj, size);
+	return kipc_admin_get_sel(ka, &sel, obj, size);
 }
 
-static int kipc_admin_remove_sel(struct kipc_admin *ka, uint64_t id,
-				 unsigned int type, const char *name)
+static int kipc_admin_remove_sel(struct kipc_admin *ka,
+				 const struct kipc_admin_sel *sel)
 {
 	/* The kernel answers with an ACK or an error, and nothing else. */
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_OBJ_REMOVE };
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
+	struct kipc_admin_req req = { .parse = NULL };
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_OBJ_REMOVE, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_put_sel(msg, id, type, name);
-	if (!ret)
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_request(ka, KIPC_CMD_OBJ_REMOVE, NLM_F_ACK,
+				  kipc_admin_put_sel, sel, &req);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_remove(struct kipc_admin *ka, uint64_t id)
 {
-	return kipc_admin_remove_sel(ka, id, 0, NULL);
+	struct kipc_admin_sel sel = { .id = id };
+
+	return kipc_admin_remove_sel(ka, &sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_remove_name(struct kipc_admin *ka,
 					     unsigned int type,
 					     const char *name)
 {
+	struct kipc_admin_sel sel = { .type = type, .name = name };
+
 	if (!kipc_admin_name_ok(name))
 		return -EINVAL;
-	return kipc_admin_remove_sel(ka, 0, type, name);
-}
-
-static const struct nla_policy
-kipc_admin_stats_policy[KIPC_A_STATS_MAX + 1] = {
-	[KIPC_A_STATS_ABI_VERSION]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_OBJECTS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_MQS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_SHMS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_SEMS]		= { .type = NLA_U32 },
-	[KIPC_A_STATS_NS_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_NS_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_STATS_LIMIT_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_STATS_LIMIT_BYTES]	= { .type = NLA_U64 },
-	[KIPC_A_STATS_LIMIT_UID_OBJECTS] = { .type = NLA_U32 },
-	[KIPC_A_STATS_LIMIT_UID_BYTES]	= { .type = NLA_U64 },
-};
-
-struct kipc_admin_stats_arg {
-	struct kipc_admin_stats st;
-	bool found;
-};
-
-static int kipc_admin_stats_one(struct nlmsghdr *nlh, void *arg)
-{
-	struct kipc_admin_stats_arg *sa = arg;
-	struct kipc_admin_stats *st = &sa->st;
-	struct nlattr *tb[KIPC_A_STATS_MAX + 1];
-	int ret;
-
-	if (sa->found)
-		return -EPROTO;
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	if (ret < 0)
-		return ret;
-
-	memset(st, 0, sizeof(*st));
-	kipc_admin_set_present(st->present, tb, KIPC_A_STATS_MAX,
-			       kipc_admin_stats_policy);
-	st->abi_version = kipc_admin_u32(tb, KIPC_A_STATS_ABI_VERSION);
-	st->objects = kipc_admin_u32(tb, KIPC_A_STATS_OBJECTS);
-	st->mqs = kipc_admin_u32(tb, KIPC_A_STATS_MQS);
-	st->shms = kipc_admin_u32(tb, KIPC_A_STATS_SHMS);
-	st->sems = kipc_admin_u32(tb, KIPC_A_STATS_SEMS);
-	st->ns_objects = kipc_admin_u32(tb, KIPC_A_STATS_NS_OBJECTS);
-	st->ns_bytes = kipc_admin_u64(tb, KIPC_A_STATS_NS_BYTES);
-	st->limit_objects = kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_OBJECTS);
-	st->limit_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_BYTES);
-	st->limit_uid_objects =
-		kipc_admin_u32(tb, KIPC_A_STATS_LIMIT_UID_OBJECTS);
-	st->limit_uid_bytes = kipc_admin_u64(tb, KIPC_A_STATS_LIMIT_UID_BYTES);
-	sa->found = true;
-	return 0;
+	return kipc_admin_remove_sel(ka, &sel);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_stats(struct kipc_admin *ka,
 				       struct kipc_admin_stats *st,
 				       size_t size)
 {
-	struct kipc_admin_stats_arg sa = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_STATS_GET,
-		.parse = kipc_admin_stats_one,
-		.arg = &sa,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
-
-	if (size < KIPC_ADMIN_STATS_SIZE_VER0)
-		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_STATS_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret && !sa.found)
-		ret = -EPROTO;
-	if (!ret)
-		kipc_admin_copy_out(st, size, &sa.st, sizeof(sa.st));
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_STATS_GET, NULL, NULL,
+				  &kipc_admin_stats_reply,
+				  KIPC_ADMIN_STATS_SIZE_VER0, st, size, NULL);
 }
 
-static const struct nla_policy
-kipc_admin_limits_policy[KIPC_A_LIMITS_MAX + 1] = {
-	[KIPC_A_LIMITS_UID]		= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_OBJECTS]		= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_BYTES]		= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_UID_OBJECTS]	= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_UID_BYTES]	= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_OBJECTS_USED]	= { .type = NLA_U32 },
-	[KIPC_A_LIMITS_BYTES_USED]	= { .type = NLA_U64 },
-	[KIPC_A_LIMITS_OVERRIDE]	= { .type = NLA_FLAG },
-};
-
-static int kipc_admin_limits_from_msg(struct nlmsghdr *nlh,
-				      struct kipc_admin_limits *lim)
+/* Put the uid whose limits are asked for. */
+static int kipc_admin_put_uid(struct nl_msg *msg, const void *arg)
 {
-	struct nlattr *tb[KIPC_A_LIMITS_MAX + 1];
-	int ret;
+	const uint32_t *uid = arg;
 
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	if (ret < 0)
-		return ret;
-	memset(lim, 0, sizeof(*lim));
-	kipc_admin_set_present(lim->present, tb, KIPC_A_LIMITS_MAX,
-			       kipc_admin_limits_policy);
-	lim->uid = kipc_admin_u32(tb, KIPC_A_LIMITS_UID);
-	lim->objects = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS);
-	lim->bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES);
-	lim->uid_objects = kipc_admin_u32(tb, KIPC_A_LIMITS_UID_OBJECTS);
-	lim->uid_bytes = kipc_admin_u64(tb, KIPC_A_LIMITS_UID_BYTES);
-	lim->objects_used = kipc_admin_u32(tb, KIPC_A_LIMITS_OBJECTS_USED);
-	lim->bytes_used = kipc_admin_u64(tb, KIPC_A_LIMITS_BYTES_USED);
-	lim->override = !!tb[KIPC_A_LIMITS_OVERRIDE];
-	return 0;
-}
-
-struct kipc_admin_limits_arg {
-	struct kipc_admin_limits lim;
-	bool found;
-	kipc_admin_limits_cb cb;
-	void *arg;
-	int count;
-};
-
-static int kipc_admin_limits_one(struct nlmsghdr *nlh, void *arg)
-{
-	struct kipc_admin_limits_arg *la = arg;
-	int ret;
-
-	if (la->found && !la->cb)
-		return -EPROTO;
-	ret = kipc_admin_limits_from_msg(nlh, &la->lim);
-	if (ret < 0)
-		return ret;
-	la->found = true;
-	if (!la->cb)
-		return 0;
-	la->count++;
-	return la->cb(&la->lim, la->arg);
+	return nla_put_u32(msg, KIPC_A_LIMITS_UID, *uid);
 }
 
 static int kipc_admin_limits_req(struct kipc_admin *ka, bool has_uid,
 				 uint32_t uid, struct kipc_admin_limits *lim,
 				 size_t size)
 {
-	struct kipc_admin_limits_arg la = { .found = false };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_LIMITS_GET,
-		.parse = kipc_admin_limits_one,
-		.arg = &la,
-	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
-
-	if (size < KIPC_ADMIN_LIMITS_SIZE_VER0)
-		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = has_uid ? nla_put_u32(msg, KIPC_A_LIMITS_UID, uid) : 0;
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret && !la.found)
-		ret = -EPROTO;
-	if (!ret)
-		kipc_admin_copy_out(lim, size, &la.lim, sizeof(la.lim));
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_get_one(ka, KIPC_CMD_LIMITS_GET,
+				  has_uid ? kipc_admin_put_uid : NULL, &uid,
+				  &kipc_admin_limits_reply,
+				  KIPC_ADMIN_LIMITS_SIZE_VER0, lim, size, NULL);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_limits_get(struct kipc_admin *ka,
@@ -983,28 +894,13 @@ KIPC_ADMIN_EXPORT int kipc_admin_limits_list(struct kipc_admin *ka,
 					     kipc_admin_limits_cb cb,
 					     void *arg)
 {
-	struct kipc_admin_limits_arg la = { .cb = cb, .arg = arg };
-	struct kipc_admin_req req = {
-		.cmd = KIPC_CMD_LIMITS_GET,
-		.parse = kipc_admin_limits_one,
-		.arg = &la,
+	struct kipc_admin_walk w = {
+		.reply = &kipc_admin_limits_reply,
+		.limits_cb = cb,
+		.arg = arg,
 	};
-	int saved_errno = errno;
-	struct nl_msg *msg;
-	int ret;
 
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_GET, NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-	if (!ret)
-		ret = la.count;
-out:
-	errno = saved_errno;
-	return ret;
+	return kipc_admin_walk(ka, KIPC_CMD_LIMITS_GET, NULL, NULL, &w);
 }
 
 #define KIPC_ADMIN_LIMIT_ALL \
@@ -1012,24 +908,19 @@ out:
 	 KIPC_ADMIN_LIMIT_UID_OBJECTS | KIPC_ADMIN_LIMIT_UID_BYTES | \
 	 KIPC_ADMIN_LIMIT_UID | KIPC_ADMIN_LIMIT_RESET)
 
-KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
-					    unsigned int what,
-					    const struct kipc_admin_limits *lim)
+/* What kipc_admin_limits_set() sets. */
+struct kipc_admin_limits_put {
+	unsigned int what;
+	const struct kipc_admin_limits *lim;
+};
+
+static int kipc_admin_put_limits(struct nl_msg *msg, const void *arg)
 {
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_LIMITS_SET };
-	int saved_errno = errno;
-	struct nl_msg *msg;
+	const struct kipc_admin_limits_put *lp = arg;
+	const struct kipc_admin_limits *lim = lp->lim;
+	unsigned int what = lp->what;
 	int ret = 0;
 
-	/* The kernel says the same, but a caller's mistake is found here. */
-	if (!lim || (what & ~KIPC_ADMIN_LIMIT_ALL) ||
-	    !(what & ~KIPC_ADMIN_LIMIT_UID))
-		return -EINVAL;
-	msg = kipc_admin_msg(ka, KIPC_CMD_LIMITS_SET, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	if (what & KIPC_ADMIN_LIMIT_UID)
 		ret = nla_put_u32(msg, KIPC_A_LIMITS_UID, lim->uid);
 	if (!ret && (what & KIPC_ADMIN_LIMIT_OBJECTS))
@@ -1043,22 +934,29 @@ KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
 		ret = nla_put_u64(msg, KIPC_A_LIMITS_UID_BYTES, lim->uid_bytes);
 	if (!ret && (what & KIPC_ADMIN_LIMIT_RESET))
 		ret = nla_put_flag(msg, KIPC_A_LIMITS_RESET);
-	if (ret < 0)
-		ret = kipc_admin_nlerr(ret);
-	else
-		ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
-out:
-	errno = saved_errno;
 	return ret;
+}
+
+KIPC_ADMIN_EXPORT int kipc_admin_limits_set(struct kipc_admin *ka,
+					    unsigned int what,
+					    const struct kipc_admin_limits *lim)
+{
+	struct kipc_admin_limits_put lp = { .what = what, .lim = lim };
+	struct kipc_admin_req req = { .parse = NULL };
+
+	/* The kernel says the same, but a caller's mistake is found here. */
+	if (!lim || (what & ~KIPC_ADMIN_LIMIT_ALL) ||
+	    !(what & ~KIPC_ADMIN_LIMIT_UID))
+		return -EINVAL;
+	return kipc_admin_request(ka, KIPC_CMD_LIMITS_SET, NLM_F_ACK,
+				  kipc_admin_put_limits, &lp, &req);
 }
 
 KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 {
-	struct kipc_admin_req req = { .cmd = KIPC_CMD_MONITOR_SUBSCRIBE };
+	struct kipc_admin_req req = { .parse = NULL };
 	int saved_errno = errno;
 	struct kipc_admin *ka;
-	struct nl_msg *msg;
 	int ret, grp;
 
 	ret = kipc_admin_open(&ka);
@@ -1075,13 +973,8 @@ KIPC_ADMIN_EXPORT int kipc_admin_monitor_open(struct kipc_admin **out)
 	 * Subscribe this socket, then join: a member hears only once it is
 	 * subscribed, and no event can then come before the ACK.
 	 */
-	msg = kipc_admin_msg(ka, KIPC_CMD_MONITOR_SUBSCRIBE, NLM_F_ACK);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
-	ret = kipc_admin_talk(ka, msg, &req);
-	nlmsg_free(msg);
+	ret = kipc_admin_request(ka, KIPC_CMD_MONITOR_SUBSCRIBE, NLM_F_ACK,
+				 NULL, NULL, &req);
 	if (ret < 0)
 		goto out_close;
 	if (setsockopt(nl_socket_get_fd(ka->sk), SOL_NETLINK,
@@ -1105,22 +998,11 @@ KIPC_ADMIN_EXPORT int kipc_admin_monitor_fd(const struct kipc_admin *ka)
 	return ka->monitor ? nl_socket_get_fd(ka->sk) : -EINVAL;
 }
 
-static const struct nla_policy kipc_admin_event_policy[KIPC_A_OBJ_MAX + 1] = {
-	[KIPC_A_OBJ_ID]		= { .type = NLA_U64 },
-	[KIPC_A_OBJ_TYPE]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_NAME]	= { .type = NLA_STRING,
-				    .maxlen = KIPC_NAME_MAX + 1 },
-	[KIPC_A_OBJ_NS]		= { .type = NLA_U32 },
-	[KIPC_A_OBJ_ACTOR_PID]	= { .type = NLA_U32 },
-	[KIPC_A_OBJ_ACTOR_UID]	= { .type = NLA_U32 },
-};
-
 /* One datagram of the monitor socket as an event; 0 if it is not one. */
 static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 				  size_t len, struct kipc_admin_event *ev)
 {
 	struct nlmsghdr *nlh = buf;
-	struct nlattr *tb[KIPC_A_OBJ_MAX + 1];
 	struct genlmsghdr *genl;
 	int ret;
 
@@ -1130,20 +1012,10 @@ static int kipc_admin_event_parse(struct kipc_admin *ka, void *buf,
 	genl = nlmsg_data(nlh);
 	if (!kipc_admin_event_name(genl->cmd))
 		return 0;
-	ret = kipc_admin_parse(nlh, tb, KIPC_A_OBJ_MAX,
-			       kipc_admin_event_policy);
+	ret = kipc_admin_from_msg(nlh, &kipc_admin_event_reply, ev);
 	if (ret < 0)
 		return ret;
-	if (!tb[KIPC_A_OBJ_ID] || !tb[KIPC_A_OBJ_TYPE] || !tb[KIPC_A_OBJ_NAME])
-		return -EPROTO;
-	memset(ev, 0, sizeof(*ev));
 	ev->event = genl->cmd;
-	ev->id = kipc_admin_u64(tb, KIPC_A_OBJ_ID);
-	ev->type = kipc_admin_u32(tb, KIPC_A_OBJ_TYPE);
-	ev->ns = kipc_admin_u32(tb, KIPC_A_OBJ_NS);
-	ev->actor_pid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_PID);
-	ev->actor_uid = kipc_admin_u32(tb, KIPC_A_OBJ_ACTOR_UID);
-	nla_strlcpy(ev->name, tb[KIPC_A_OBJ_NAME], sizeof(ev->name));
 	return 1;
 }
 

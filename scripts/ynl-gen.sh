@@ -8,7 +8,8 @@
 #   scripts/ynl-gen.sh KSRC OUTDIR
 #
 # writes OUTDIR/kipc_netlink.h (uapi), OUTDIR/netlink-gen.h and
-# OUTDIR/netlink-gen.c (kernel). The generator wants the spec under
+# OUTDIR/netlink-gen.c (kernel), and OUTDIR/admin-gen.h (libkipc-admin's
+# reply tables, with scripts/admin-gen.py). The generator wants the spec under
 # <root>/<dir>/specs/ with the schema in <root>/<dir>/ and a MAINTAINERS
 # file at <root>, as in a kernel tree, so the spec is laid out that way in a
 # scratch tree first; the files it names in their headers are the repo's.
@@ -37,3 +38,4 @@ spec=$tree/kmod/netlink/specs/kipc.yaml
 "$py" "$gen" --mode uapi --header --spec "$spec" -o "$out/kipc_netlink.h"
 "$py" "$gen" --mode kernel --header --spec "$spec" -o "$out/netlink-gen.h"
 "$py" "$gen" --mode kernel --source --spec "$spec" -o "$out/netlink-gen.c"
+"$py" "$here/scripts/admin-gen.py" "$spec" "$out/admin-gen.h"

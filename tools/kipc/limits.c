@@ -32,7 +32,7 @@ enum {
 	COL_SET,
 };
 
-static const struct kipc_column kipc_limits_columns[] = {
+static const struct kt_column kt_limits_columns[] = {
 	[COL_SCOPE]	   = { "SCOPE", 11, 0, SCOLS_JSON_STRING,
 			       "namespace, uid-default (of every uid without an override) or uid" },
 	[COL_UID]	   = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -51,80 +51,80 @@ static const struct kipc_column kipc_limits_columns[] = {
 			       "yes: set by an administrator; no: inherited" },
 };
 
-#define KIPC_LIMITS_DEFAULTS \
+#define KT_LIMITS_DEFAULTS \
 	"SCOPE,UID,USER,OBJECTS,OBJECTS-USED,BYTES,BYTES-USED,SET"
 
 /* Which line of the table a struct kipc_admin_limits makes. */
-enum kipc_limits_scope {
-	KIPC_SCOPE_NS,
-	KIPC_SCOPE_UID_DEFAULT,
-	KIPC_SCOPE_UID,
+enum kt_limits_scope {
+	KT_SCOPE_NS,
+	KT_SCOPE_UID_DEFAULT,
+	KT_SCOPE_UID,
 };
 
-static const char *const kipc_scope_names[] = {
-	[KIPC_SCOPE_NS] = "namespace",
-	[KIPC_SCOPE_UID_DEFAULT] = "uid-default",
-	[KIPC_SCOPE_UID] = "uid",
+static const char *const kt_scope_names[] = {
+	[KT_SCOPE_NS] = "namespace",
+	[KT_SCOPE_UID_DEFAULT] = "uid-default",
+	[KT_SCOPE_UID] = "uid",
 };
 
 /* The number in @v when the kernel reported @attr, else NULL (empty). */
-static char *kipc_limits_num(const struct kipc_admin_limits *lim, int attr,
-			     uint64_t v, bool size, bool *oom)
+static char *kt_limits_num(const struct kipc_admin_limits *lim, int attr,
+			   uint64_t v, bool size, bool *oom)
 {
 	char *s;
 
 	if (!kipc_admin_limits_has(lim, attr))
 		return NULL;
-	s = size ? kipc_size(v) : kipc_u64(v);
+	s = size ? kt_size(v) : kt_u64(v);
 	*oom = !s;
 	return s;
 }
 
-static char *kipc_limits_cell(int col, enum kipc_limits_scope scope,
-			      const struct kipc_admin_limits *lim, bool *oom)
+static char *kt_limits_cell(int col, enum kt_limits_scope scope,
+			    const struct kipc_admin_limits *lim, bool *oom)
 {
-	bool def = scope == KIPC_SCOPE_UID_DEFAULT;
+	bool def = scope == KT_SCOPE_UID_DEFAULT;
 	char *s = NULL;
 
 	*oom = false;
 	switch (col) {
 	case COL_SCOPE:
-		s = strdup(kipc_scope_names[scope]);
+		s = strdup(kt_scope_names[scope]);
 		break;
 	case COL_UID:
-		if (scope != KIPC_SCOPE_UID)
+		if (scope != KT_SCOPE_UID)
 			return NULL;
-		return kipc_limits_num(lim, KIPC_A_LIMITS_UID, lim->uid, false,
-				       oom);
+		return kt_limits_num(lim, KIPC_A_LIMITS_UID, lim->uid, false,
+				     oom);
 	case COL_USER:
-		if (scope != KIPC_SCOPE_UID ||
+		if (scope != KT_SCOPE_UID ||
 		    !kipc_admin_limits_has(lim, KIPC_A_LIMITS_UID))
 			return NULL;
-		s = kipc_user_name(lim->uid);
+		s = kt_user_name(lim->uid);
 		break;
 	case COL_OBJECTS:
 		if (def)
-			return kipc_limits_num(lim, KIPC_A_LIMITS_UID_OBJECTS,
-					       lim->uid_objects, false, oom);
-		return kipc_limits_num(lim, KIPC_A_LIMITS_OBJECTS,
-				       lim->objects, false, oom);
+			return kt_limits_num(lim, KIPC_A_LIMITS_UID_OBJECTS,
+					     lim->uid_objects, false, oom);
+		return kt_limits_num(lim, KIPC_A_LIMITS_OBJECTS,
+				     lim->objects, false, oom);
 	case COL_OBJECTS_USED:
 		/* The defaults are limits only: nothing is charged to them. */
 		if (def)
 			return NULL;
-		return kipc_limits_num(lim, KIPC_A_LIMITS_OBJECTS_USED,
-				       lim->objects_used, false, oom);
+		return kt_limits_num(lim, KIPC_A_LIMITS_OBJECTS_USED,
+				     lim->objects_used, false, oom);
 	case COL_BYTES:
 		if (def)
-			return kipc_limits_num(lim, KIPC_A_LIMITS_UID_BYTES,
-					       lim->uid_bytes, true, oom);
-		return kipc_limits_num(lim, KIPC_A_LIMITS_BYTES, lim->bytes,
-				       true, oom);
+			return kt_limits_num(lim, KIPC_A_LIMITS_UID_BYTES,
+					     lim->uid_bytes, true, oom);
+		return kt_limits_num(lim, KIPC_A_LIMITS_BYTES, lim->bytes,
+				     true, oom);
 	case COL_BYTES_USED:
 		if (def)
 			return NULL;
-		return kipc_limits_num(lim, KIPC_A_LIMITS_BYTES_USED,
-				       lim->bytes_used, true, oom);
+		return kt_limits_num(lim, KIPC_A_LIMITS_BYTES_USED,
+				     lim->bytes_used, true, oom);
 	case COL_SET:
 		/* A flag: absent means inherited. */
 		s = strdup(kipc_admin_limits_has(lim, KIPC_A_LIMITS_OVERRIDE) &&
@@ -137,54 +137,51 @@ static char *kipc_limits_cell(int col, enum kipc_limits_scope scope,
 	return s;
 }
 
-static int kipc_limits_add_line(struct libscols_table *tb,
-				const struct kipc_columns *c,
-				enum kipc_limits_scope scope,
-				const struct kipc_admin_limits *lim)
-{
-	struct libscols_line *ln;
-	size_t i;
-
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom;
-		char *s;
-
-		s = kipc_limits_cell(c->sel[i], scope, lim, &oom);
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-struct kipc_limits_ctx {
-	struct libscols_table *tb;
-	const struct kipc_columns *cols;
+/* A line of limits: whose they are, and the limits. */
+struct kt_limits_rec {
+	enum kt_limits_scope scope;
+	const struct kipc_admin_limits *lim;
 };
 
-static int kipc_limits_one_uid(const struct kipc_admin_limits *lim, void *arg)
+static char *kt_limits_rec_cell(int col, const void *rec, bool *oom)
 {
-	struct kipc_limits_ctx *ctx = arg;
+	const struct kt_limits_rec *r = rec;
 
-	return kipc_limits_add_line(ctx->tb, ctx->cols, KIPC_SCOPE_UID, lim);
+	return kt_limits_cell(col, r->scope, r->lim, oom);
+}
+
+static int kt_limits_add_line(struct libscols_table *tb,
+			      const struct kt_columns *c,
+			      enum kt_limits_scope scope,
+			      const struct kipc_admin_limits *lim)
+{
+	struct kt_limits_rec r = { .scope = scope, .lim = lim };
+
+	return kt_table_add_line(tb, c, kt_limits_rec_cell, &r);
+}
+
+struct kt_limits_ctx {
+	struct libscols_table *tb;
+	const struct kt_columns *cols;
+};
+
+static int kt_limits_one_uid(const struct kipc_admin_limits *lim, void *arg)
+{
+	struct kt_limits_ctx *ctx = arg;
+
+	return kt_limits_add_line(ctx->tb, ctx->cols, KT_SCOPE_UID, lim);
 }
 
 /*
  * A UID: a number, or a user name (looked up here; the kernel takes
  * numbers). Returns 0, or an exit status.
  */
-static int kipc_limits_parse_uid(const struct kipc_cmd *cmd, const char *arg,
-				 uint32_t *uid)
+static int kt_limits_parse_uid(const struct kt_cmd *cmd, const char *arg,
+			       uint32_t *uid)
 {
 	struct passwd *pw;
 
-	if (kipc_parse_u32(arg, 10, 0, UINT32_MAX - 1, uid))
+	if (kt_parse_u32(arg, 10, 0, UINT32_MAX - 1, uid))
 		return 0;
 	if (!isdigit((unsigned char)arg[0])) {
 		pw = getpwnam(arg);
@@ -193,13 +190,13 @@ static int kipc_limits_parse_uid(const struct kipc_cmd *cmd, const char *arg,
 			return 0;
 		}
 	}
-	return kipc_usage_err(cmd->path, "invalid uid '%s': a number, or a user name",
-			      arg);
+	return kt_usage_err(cmd->path, "invalid uid '%s': a number, or a user name",
+			    arg);
 }
 
 /* `uid UID` as the words @words, or none. Returns -1 to go on, or a status. */
-static int kipc_limits_uid_words(const struct kipc_cmd *cmd, int nwords,
-				 char **words, bool *has_uid, uint32_t *uid)
+static int kt_limits_uid_words(const struct kt_cmd *cmd, int nwords,
+			       char **words, bool *has_uid, uint32_t *uid)
 {
 	int ret;
 
@@ -207,90 +204,90 @@ static int kipc_limits_uid_words(const struct kipc_cmd *cmd, int nwords,
 	if (!nwords)
 		return -1;
 	if (strcmp(words[0], "uid"))
-		return kipc_usage_err(cmd->path, "unknown argument '%s' to '%s'",
-				      words[0], cmd->path);
+		return kt_usage_err(cmd->path, "unknown argument '%s' to '%s'",
+				    words[0], cmd->path);
 	if (nwords < 2)
-		return kipc_usage_err(cmd->path, "'uid' needs a UID");
-	ret = kipc_limits_parse_uid(cmd, words[1], uid);
+		return kt_usage_err(cmd->path, "'uid' needs a UID");
+	ret = kt_limits_parse_uid(cmd, words[1], uid);
 	if (ret)
 		return ret;
 	*has_uid = true;
 	return -1;
 }
 
-static int kipc_limits_show_run(const struct kipc_cmd *cmd, int argc,
-				char **argv)
+static int kt_limits_show_run(const struct kt_cmd *cmd, int argc,
+			      char **argv)
 {
-	struct kipc_columns cols = {
-		.cols = kipc_limits_columns,
-		.ncols = ARRAY_SIZE(kipc_limits_columns),
+	struct kt_columns cols = {
+		.cols = kt_limits_columns,
+		.ncols = ARRAY_SIZE(kt_limits_columns),
 	};
-	struct kipc_limits_ctx ctx = { .cols = &cols };
+	struct kt_limits_ctx ctx = { .cols = &cols };
 	struct kipc_admin_limits lim;
 	struct kipc_admin *ka;
 	int ret, first;
 	bool has_uid;
 	uint32_t uid;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
+	ret = kt_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_limits_uid_words(cmd, argc - first, argv + first, &has_uid,
-				    &uid);
+	ret = kt_limits_uid_words(cmd, argc - first, argv + first, &has_uid,
+				  &uid);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, KIPC_LIMITS_DEFAULTS, ~0U);
+	ret = kt_columns_select(&cols, cmd, KT_LIMITS_DEFAULTS, ~0U);
 	if (ret)
 		return ret;
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ctx.tb = kipc_table_new("limits", &cols);
+	ctx.tb = kt_table_new("limits", &cols);
 	if (!ctx.tb) {
 		kipc_admin_close(ka);
-		return kipc_errno(-ENOMEM, "cannot make the table");
+		return kt_errno(-ENOMEM, "cannot make the table");
 	}
 
 	if (has_uid) {
 		ret = kipc_admin_limits_get_uid(ka, uid, &lim, sizeof(lim));
 		if (ret < 0) {
-			ret = kipc_admin_err(ka, ret,
-					     "cannot get the limits of uid %" PRIu32,
-					     uid);
+			ret = kt_admin_err(ka, ret,
+					   "cannot get the limits of uid %" PRIu32,
+					   uid);
 			goto out;
 		}
-		if (kipc_limits_add_line(ctx.tb, &cols, KIPC_SCOPE_UID, &lim))
+		if (kt_limits_add_line(ctx.tb, &cols, KT_SCOPE_UID, &lim))
 			goto out_oom;
 	} else {
 		ret = kipc_admin_limits_get(ka, &lim, sizeof(lim));
 		if (ret < 0) {
-			ret = kipc_admin_err(ka, ret, "cannot get the limits");
+			ret = kt_admin_err(ka, ret, "cannot get the limits");
 			goto out;
 		}
-		if (kipc_limits_add_line(ctx.tb, &cols, KIPC_SCOPE_NS, &lim) ||
-		    kipc_limits_add_line(ctx.tb, &cols, KIPC_SCOPE_UID_DEFAULT,
-					 &lim))
+		if (kt_limits_add_line(ctx.tb, &cols, KT_SCOPE_NS, &lim) ||
+		    kt_limits_add_line(ctx.tb, &cols, KT_SCOPE_UID_DEFAULT,
+				       &lim))
 			goto out_oom;
-		ret = kipc_admin_limits_list(ka, kipc_limits_one_uid, &ctx);
+		ret = kipc_admin_limits_list(ka, kt_limits_one_uid, &ctx);
 		if (ret == -ENOMEM)
 			goto out_oom;
 		if (ret < 0) {
-			ret = kipc_admin_err(ka, ret,
-					     "cannot list the limits of the uids");
+			ret = kt_admin_err(ka, ret,
+					   "cannot list the limits of the uids");
 			goto out;
 		}
 	}
 	kipc_admin_close(ka);
-	return kipc_table_print(ctx.tb);
+	return kt_table_print(ctx.tb);
 
 out_oom:
-	ret = kipc_errno(-ENOMEM, "cannot make the table");
+	ret = kt_errno(-ENOMEM, "cannot make the table");
 out:
 	scols_unref_table(ctx.tb);
 	kipc_admin_close(ka);
 	return ret;
 }
 
-static void kipc_limits_show_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_limits_show_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS] [ uid UID ]\n\n",
 		cmd->path);
@@ -301,33 +298,33 @@ static void kipc_limits_show_help(const struct kipc_cmd *cmd, FILE *out)
 		"with its limits in force and its usage. With uid UID, only that uid.\n"
 		"UID is a number or a user name. Going over a namespace limit fails\n"
 		"with ENOSPC, over a uid's with EMFILE; CAP_SYS_RESOURCE may pass both.\n");
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_limits_columns,
-			  ARRAY_SIZE(kipc_limits_columns), KIPC_LIMITS_DEFAULTS,
-			  ~0U);
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_limits_columns,
+			ARRAY_SIZE(kt_limits_columns), KT_LIMITS_DEFAULTS,
+			~0U);
 }
 
 /**
- * struct kipc_limits_key - one keyword of `kipc limits set`
+ * struct kt_limits_key - one keyword of `kipc limits set`
  * @word: the keyword
  * @what: the KIPC_ADMIN_LIMIT_* bit it sets
  * @size: its value is a size (N[K|M|G]), else a count
  * @ns_only: not with `uid UID`
  */
-static const struct kipc_limits_key {
+static const struct kt_limits_key {
 	const char *word;
 	unsigned int what;
 	bool size;
 	bool ns_only;
-} kipc_limits_keys[] = {
+} kt_limits_keys[] = {
 	{ "objects", KIPC_ADMIN_LIMIT_OBJECTS, false, false },
 	{ "bytes", KIPC_ADMIN_LIMIT_BYTES, true, false },
 	{ "uid-objects", KIPC_ADMIN_LIMIT_UID_OBJECTS, false, true },
 	{ "uid-bytes", KIPC_ADMIN_LIMIT_UID_BYTES, true, true },
 };
 
-static int kipc_limits_set_run(const struct kipc_cmd *cmd, int argc,
-			       char **argv)
+static int kt_limits_set_run(const struct kt_cmd *cmd, int argc,
+			     char **argv)
 {
 	struct kipc_admin_limits lim = { 0 };
 	unsigned int what = 0;
@@ -336,44 +333,44 @@ static int kipc_limits_set_run(const struct kipc_cmd *cmd, int argc,
 	uint32_t uid;
 	size_t k;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a limit to set",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a limit to set",
+			  &first);
 	if (ret >= 0)
 		return ret;
 	for (i = first; i < argc; i += 2) {
-		const struct kipc_limits_key *key = NULL;
+		const struct kt_limits_key *key = NULL;
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "uid")) {
 			if (what & KIPC_ADMIN_LIMIT_UID)
-				return kipc_usage_err(cmd->path, "'uid' given twice");
+				return kt_usage_err(cmd->path, "'uid' given twice");
 			if (!val)
-				return kipc_usage_err(cmd->path, "'uid' needs a UID");
-			ret = kipc_limits_parse_uid(cmd, val, &uid);
+				return kt_usage_err(cmd->path, "'uid' needs a UID");
+			ret = kt_limits_parse_uid(cmd, val, &uid);
 			if (ret)
 				return ret;
 			lim.uid = uid;
 			what |= KIPC_ADMIN_LIMIT_UID;
 			continue;
 		}
-		for (k = 0; k < ARRAY_SIZE(kipc_limits_keys); k++)
-			if (!strcmp(argv[i], kipc_limits_keys[k].word))
-				key = &kipc_limits_keys[k];
+		for (k = 0; k < ARRAY_SIZE(kt_limits_keys); k++)
+			if (!strcmp(argv[i], kt_limits_keys[k].word))
+				key = &kt_limits_keys[k];
 		if (!key)
-			return kipc_usage_err(cmd->path, "unknown limit '%s'",
-					      argv[i]);
+			return kt_usage_err(cmd->path, "unknown limit '%s'",
+					    argv[i]);
 		if (what & key->what)
-			return kipc_usage_err(cmd->path, "'%s' given twice",
-					      key->word);
+			return kt_usage_err(cmd->path, "'%s' given twice",
+					    key->word);
 		if (!val)
-			return kipc_usage_err(cmd->path, "'%s' needs a value",
-					      key->word);
+			return kt_usage_err(cmd->path, "'%s' needs a value",
+					    key->word);
 		if (key->size) {
 			uint64_t v;
 
-			if (!kipc_parse_size(val, &v))
-				return kipc_usage_err(cmd->path, "invalid size '%s' for '%s': a number of bytes, or of K, M or G",
-						      val, key->word);
+			if (!kt_parse_size(val, &v))
+				return kt_usage_err(cmd->path, "invalid size '%s' for '%s': a number of bytes, or of K, M or G",
+						    val, key->word);
 			if (key->what == KIPC_ADMIN_LIMIT_BYTES)
 				lim.bytes = v;
 			else
@@ -381,9 +378,9 @@ static int kipc_limits_set_run(const struct kipc_cmd *cmd, int argc,
 		} else {
 			uint32_t v;
 
-			if (!kipc_parse_u32(val, 10, 0, UINT32_MAX, &v))
-				return kipc_usage_err(cmd->path, "invalid number '%s' for '%s'",
-						      val, key->word);
+			if (!kt_parse_u32(val, 10, 0, UINT32_MAX, &v))
+				return kt_usage_err(cmd->path, "invalid number '%s' for '%s'",
+						    val, key->word);
 			if (key->what == KIPC_ADMIN_LIMIT_OBJECTS)
 				lim.objects = v;
 			else
@@ -392,29 +389,29 @@ static int kipc_limits_set_run(const struct kipc_cmd *cmd, int argc,
 		what |= key->what;
 	}
 	if (!(what & ~KIPC_ADMIN_LIMIT_UID))
-		return kipc_usage_err(cmd->path, "'%s' needs a limit to set",
-				      cmd->path);
+		return kt_usage_err(cmd->path, "'%s' needs a limit to set",
+				    cmd->path);
 	if ((what & KIPC_ADMIN_LIMIT_UID) &&
 	    (what & (KIPC_ADMIN_LIMIT_UID_OBJECTS |
 		     KIPC_ADMIN_LIMIT_UID_BYTES)))
-		return kipc_usage_err(cmd->path, "'uid-objects' and 'uid-bytes' are the namespace's defaults: with 'uid', give 'objects' and 'bytes'");
+		return kt_usage_err(cmd->path, "'uid-objects' and 'uid-bytes' are the namespace's defaults: with 'uid', give 'objects' and 'bytes'");
 
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
 	ret = kipc_admin_limits_set(ka, what, &lim);
 	if (ret < 0) {
 		if (what & KIPC_ADMIN_LIMIT_UID)
-			ret = kipc_admin_err(ka, ret,
-					     "cannot set the limits of uid %" PRIu32,
-					     lim.uid);
+			ret = kt_admin_err(ka, ret,
+					   "cannot set the limits of uid %" PRIu32,
+					   lim.uid);
 		else
-			ret = kipc_admin_err(ka, ret, "cannot set the limits");
+			ret = kt_admin_err(ka, ret, "cannot set the limits");
 	}
 	kipc_admin_close(ka);
 	return ret;
 }
 
-static void kipc_limits_set_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_limits_set_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out,
 		"Usage: kipc %s [ objects N ] [ bytes SIZE ] [ uid-objects N ]\n"
@@ -428,11 +425,11 @@ static void kipc_limits_set_help(const struct kipc_cmd *cmd, FILE *out)
 		"number of bytes, or of K, M or G (powers of 1024). The new limits\n"
 		"apply from the next creation or resize on; nothing that exists is\n"
 		"taken away. Needs CAP_NET_ADMIN.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
-static int kipc_limits_reset_run(const struct kipc_cmd *cmd, int argc,
-				 char **argv)
+static int kt_limits_reset_run(const struct kt_cmd *cmd, int argc,
+			       char **argv)
 {
 	struct kipc_admin_limits lim = { 0 };
 	unsigned int what = KIPC_ADMIN_LIMIT_RESET;
@@ -440,65 +437,62 @@ static int kipc_limits_reset_run(const struct kipc_cmd *cmd, int argc,
 	int ret, first;
 	bool has_uid;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
+	ret = kt_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_limits_uid_words(cmd, argc - first, argv + first, &has_uid,
-				    &lim.uid);
+	ret = kt_limits_uid_words(cmd, argc - first, argv + first, &has_uid,
+				  &lim.uid);
 	if (ret >= 0)
 		return ret;
 	if (has_uid)
 		what |= KIPC_ADMIN_LIMIT_UID;
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
 	ret = kipc_admin_limits_set(ka, what, &lim);
 	if (ret < 0) {
 		if (has_uid)
-			ret = kipc_admin_err(ka, ret,
-					     "cannot reset the limits of uid %" PRIu32,
-					     lim.uid);
+			ret = kt_admin_err(ka, ret,
+					   "cannot reset the limits of uid %" PRIu32,
+					   lim.uid);
 		else
-			ret = kipc_admin_err(ka, ret, "cannot reset the limits");
+			ret = kt_admin_err(ka, ret, "cannot reset the limits");
 	}
 	kipc_admin_close(ka);
 	return ret;
 }
 
-static void kipc_limits_reset_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s [ uid UID ]\n\n", cmd->path);
-	fprintf(out,
-		"Drop the limits set for the caller's IPC namespace, which goes back to\n"
-		"the module parameters (max_objects, max_bytes, ...); with uid UID, drop\n"
-		"that uid's override, which goes back to the namespace's per-uid\n"
-		"defaults. Needs CAP_NET_ADMIN.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_limits_reset_doc[] =
+	"Drop the limits set for the caller's IPC namespace, which goes back to\n"
+	"the module parameters (max_objects, max_bytes, ...); with uid UID, drop\n"
+	"that uid's override, which goes back to the namespace's per-uid\n"
+	"defaults. Needs CAP_NET_ADMIN.\n";
 
-const struct kipc_cmd kipc_limits_cmds[] = {
+const struct kt_cmd kt_limits_cmds[] = {
 	{
 		.name = "show",
 		.path = "limits show",
 		.summary = "show the limits and their usage",
-		.opts = KIPC_OPTS_TABLE | KIPC_OPTS_BYTES,
-		.run = kipc_limits_show_run,
-		.help = kipc_limits_show_help,
+		.opts = KT_OPTS_TABLE | KT_OPTS_BYTES,
+		.run = kt_limits_show_run,
+		.help = kt_limits_show_help,
 	},
 	{
 		.name = "set",
 		.path = "limits set",
 		.summary = "set limits of the namespace, or of one uid",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_limits_set_run,
-		.help = kipc_limits_set_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_limits_set_run,
+		.help = kt_limits_set_help,
 	},
 	{
 		.name = "reset",
 		.path = "limits reset",
 		.summary = "drop the limits set, of the namespace or of one uid",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_limits_reset_run,
-		.help = kipc_limits_reset_help,
+		.opts = KT_OPTS_NONE,
+		.run = kt_limits_reset_run,
+		.help = kt_cmd_help,
+		.usage = "[ uid UID ]",
+		.doc = kt_limits_reset_doc,
 	},
 	{ }
 };

@@ -23,7 +23,7 @@
 #include "kipc-tool.h"
 
 /* When the event was read, in local time with microseconds. */
-static void kipc_monitor_time(char *buf, size_t size)
+static void kt_monitor_time(char *buf, size_t size)
 {
 	struct timespec ts;
 	char date[32], zone[8];
@@ -41,7 +41,7 @@ static void kipc_monitor_time(char *buf, size_t size)
 }
 
 /* A JSON string: names are printable ASCII, but may hold '"' and '\'. */
-static void kipc_json_string(const char *s)
+static void kt_json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -55,13 +55,13 @@ static void kipc_json_string(const char *s)
 	putchar('"');
 }
 
-static void kipc_monitor_print(const struct kipc_admin_event *ev)
+static void kt_monitor_print(const struct kipc_admin_event *ev)
 {
 	const char *event = kipc_admin_event_name(ev->event);
 	const char *type = kipc_type_name(ev->type);
 	char when[64], evnum[16], typenum[16];
 
-	kipc_monitor_time(when, sizeof(when));
+	kt_monitor_time(when, sizeof(when));
 	/* What a newer module may add: shown as a number, not dropped. */
 	if (!event) {
 		snprintf(evnum, sizeof(evnum), "%" PRIu32, ev->event);
@@ -71,10 +71,10 @@ static void kipc_monitor_print(const struct kipc_admin_event *ev)
 		snprintf(typenum, sizeof(typenum), "%" PRIu32, ev->type);
 		type = typenum;
 	}
-	if (kipc_output.json) {
+	if (kt_output.json) {
 		printf("{\"time\": \"%s\", \"event\": \"%s\", \"type\": \"%s\", \"id\": %" PRIu64 ", \"name\": ",
 		       when, event, type, ev->id);
-		kipc_json_string(ev->name);
+		kt_json_string(ev->name);
 		printf(", \"ns\": %" PRIu32 ", \"pid\": %" PRIu32
 		       ", \"uid\": %" PRIu32 "}\n",
 		       ev->ns, ev->actor_pid, ev->actor_uid);
@@ -87,7 +87,7 @@ static void kipc_monitor_print(const struct kipc_admin_event *ev)
 }
 
 /* Read and print every event waiting. Returns 0, or an exit status. */
-static int kipc_monitor_drain(struct kipc_admin *ka)
+static int kt_monitor_drain(struct kipc_admin *ka)
 {
 	struct kipc_admin_event ev;
 	int ret;
@@ -98,34 +98,34 @@ static int kipc_monitor_drain(struct kipc_admin *ka)
 			return 0;
 		if (ret == -ENOBUFS) {
 			/* The socket's buffer overran: say so, and go on. */
-			kipc_err("events lost: the receive buffer overran");
+			kt_err("events lost: the receive buffer overran");
 			continue;
 		}
 		if (ret == -EINTR)
 			continue;
 		if (ret < 0)
-			return kipc_admin_err(ka, ret, "cannot read events");
-		kipc_monitor_print(&ev);
+			return kt_admin_err(ka, ret, "cannot read events");
+		kt_monitor_print(&ev);
 		if (ferror(stdout))
-			return kipc_errno(-EIO, "write error");
+			return kt_errno(-EIO, "write error");
 	}
 }
 
-static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
-			    char **argv)
+static int kt_monitor_run(const struct kt_cmd *cmd, int argc,
+			  char **argv)
 {
 	struct kipc_admin *ka;
 	struct pollfd pfd[2];
 	sigset_t mask, old;
 	int ret, sfd;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
+	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
-	if (kipc_output.raw || kipc_output.columns || kipc_output.all ||
-	    kipc_output.noheadings)
-		return kipc_usage_err(cmd->path, "'%s' takes no table option but '--json'",
-				      cmd->path);
+	if (kt_output.raw || kt_output.columns || kt_output.all ||
+	    kt_output.noheadings)
+		return kt_usage_err(cmd->path, "'%s' takes no table option but '--json'",
+				    cmd->path);
 
 	/* Each event reaches a pipe as soon as it is printed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -134,24 +134,24 @@ static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &mask, &old))
-		return kipc_errno(errno, "cannot block signals");
+		return kt_errno(errno, "cannot block signals");
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0)
-		return kipc_errno(errno, "cannot make a signalfd");
+		return kt_errno(errno, "cannot make a signalfd");
 
 	ret = kipc_admin_monitor_open(&ka);
 	if (ret == -ENOENT) {
 		close(sfd);
-		return kipc_not_loaded();
+		return kt_not_loaded();
 	}
 	if (ret == -EOPNOTSUPP) {
 		close(sfd);
-		kipc_err("cannot monitor: this kernel offers no kipc monitor group (it needs Linux 6.9 or later)");
+		kt_err("cannot monitor: this kernel offers no kipc monitor group (it needs Linux 6.9 or later)");
 		return 1;
 	}
 	if (ret < 0) {
 		close(sfd);
-		return kipc_errno(ret, "cannot subscribe to the kipc monitor group");
+		return kt_errno(ret, "cannot subscribe to the kipc monitor group");
 	}
 
 	pfd[0].fd = kipc_admin_monitor_fd(ka);
@@ -162,12 +162,12 @@ static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = kipc_errno(errno, "cannot wait for events");
+			ret = kt_errno(errno, "cannot wait for events");
 			break;
 		}
 		/* Events first: those that came before the signal are shown. */
 		if (pfd[0].revents) {
-			ret = kipc_monitor_drain(ka);
+			ret = kt_monitor_drain(ka);
 			if (ret)
 				break;
 		}
@@ -179,7 +179,7 @@ static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
 			 * deliver it, and its default action would kill us.
 			 */
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				ret = kipc_errno(errno, "cannot read the signal");
+				ret = kt_errno(errno, "cannot read the signal");
 			else
 				ret = 0;
 			break;
@@ -191,7 +191,7 @@ static int kipc_monitor_run(const struct kipc_cmd *cmd, int argc,
 	return ret;
 }
 
-static void kipc_monitor_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_monitor_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc [-J] %s\n\n", cmd->path);
 	fprintf(out,
@@ -208,14 +208,14 @@ static void kipc_monitor_help(const struct kipc_cmd *cmd, FILE *out)
 		"one JSON object with the keys time, event, type, id, name, ns, pid\n"
 		"and uid. When events are lost because kipc could not keep up, it\n"
 		"says so on standard error and goes on. Needs Linux 6.9 or later.\n");
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
-const struct kipc_cmd kipc_monitor_cmd = {
+const struct kt_cmd kt_monitor_cmd = {
 	.name = "monitor",
 	.path = "monitor",
 	.summary = "print create, unlink, remove and destroy events",
-	.opts = KIPC_OPTS_JSON,
-	.run = kipc_monitor_run,
-	.help = kipc_monitor_help,
+	.opts = KT_OPTS_JSON,
+	.run = kt_monitor_run,
+	.help = kt_monitor_help,
 };

@@ -3,7 +3,8 @@
  * kipc mq create, send, recv and rm: the commands that use a queue the way
  * a program does, through libkipc and /dev/kipc, so that scripts can too.
  * Queues are found by name here, as an open finds them; `mq show` and
- * `mq destroy` (objects.c) go through netlink instead.
+ * `mq destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc mq`, with those too, ends this file.
  *
  * A message is bytes, not a string. `mq send` takes it from its argument or,
  * whole, from standard input; `mq recv` prints it as a line of text, or with
@@ -19,73 +20,43 @@
 #include "kipc-tool.h"
 
 /* Open @name for @flags (KIPC_OPEN_READ or _WRITE), as --nonblock says. */
-static int kipc_mq_open_existing(const char *name, unsigned int flags)
+static int kt_mq_open_existing(const char *name, unsigned int flags)
 {
 	flags |= KIPC_OPEN_CLOEXEC;
-	if (kipc_args.nonblock)
+	if (kt_args.nonblock)
 		flags |= KIPC_OPEN_NONBLOCK;
 	return kipc_mq_open(name, flags, 0, 0, 0);
 }
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_mq_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
 	const char *name;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_mq_open(name, flags, kipc_args.mode,
-			  kipc_args.max_msgs, kipc_args.max_msgsize);
+	fd = kipc_mq_open(name, flags, kt_args.mode,
+			  kt_args.max_msgs, kt_args.max_msgsize);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create queue '%s'", name);
+		return kt_dev_err(fd, "cannot create queue '%s'", name);
 	/* The name keeps the queue alive, as for mq_open(3). */
 	close(fd);
 	return 0;
 }
 
-void kipc_mq_create_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the message queue NAME in the caller's IPC namespace, owned\n"
-		"by the caller. If it exists already, succeed without changing it,\n"
-		"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
-		"'kipc mq destroy'; its capacity is charged to the limits at once.\n");
-	kipc_help_options(out, cmd->opts);
-}
-
-/* --- rm -------------------------------------------------------------------- */
-
-int kipc_mq_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
-
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kipc_unlink_names(KIPC_OBJ_MQ, "queue", argc, argv, first);
-}
-
-void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of message queues, as mq_unlink(3) does: a queue\n"
-		"can no longer be opened by its name, and the name can be created\n"
-		"again at once, but those that have the queue open keep using it\n"
-		"until they close it; then it is freed. To also stop them, use\n"
-		"'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
-		"may unlink.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_mq_create_doc[] =
+	"Create the message queue NAME in the caller's IPC namespace, owned\n"
+	"by the caller. If it exists already, succeed without changing it,\n"
+	"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
+	"'kipc mq destroy'; its capacity is charged to the limits at once.\n";
 
 /* --- send ------------------------------------------------------------------ */
 
@@ -93,7 +64,7 @@ void kipc_mq_rm_help(const struct kipc_cmd *cmd, FILE *out)
  * All of standard input, up to @max bytes; one byte more gives -EMSGSIZE,
  * as the kernel would. Returns the length, or -errno.
  */
-static ssize_t kipc_read_stdin(char *buf, size_t max)
+static ssize_t kt_read_stdin(char *buf, size_t max)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -112,7 +83,7 @@ static ssize_t kipc_read_stdin(char *buf, size_t max)
 	}
 }
 
-int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_send_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	const char *name, *msg;
@@ -121,32 +92,32 @@ int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	ssize_t len;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	/* The clock starts with the command, not with the send. */
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	name = argv[first];
 	msg = first + 1 < argc ? argv[first + 1] : "-";
 
-	fd = kipc_mq_open_existing(name, KIPC_OPEN_WRITE);
+	fd = kt_mq_open_existing(name, KIPC_OPEN_WRITE);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	if (!strcmp(msg, "-")) {
 		ret = kipc_mq_getattr(fd, &attr);
 		if (ret < 0) {
-			ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+			ret = kt_errno(ret, "cannot send to queue '%s'", name);
 			goto out_close;
 		}
 		buf = malloc((size_t)attr.out_max_msgsize + 1);
 		if (!buf) {
-			ret = kipc_errno(-ENOMEM, "cannot read the message");
+			ret = kt_errno(-ENOMEM, "cannot read the message");
 			goto out_close;
 		}
-		len = kipc_read_stdin(buf, attr.out_max_msgsize);
+		len = kt_read_stdin(buf, attr.out_max_msgsize);
 		if (len < 0) {
-			ret = kipc_errno(len, "cannot read the message from standard input");
+			ret = kt_errno(len, "cannot read the message from standard input");
 			goto out_free;
 		}
 		msg = buf;
@@ -154,13 +125,13 @@ int kipc_mq_send_run(const struct kipc_cmd *cmd, int argc, char **argv)
 		len = strlen(msg);
 	}
 
-	if (kipc_args.timed)
-		ret = kipc_mq_timedsend(fd, msg, len, kipc_args.prio,
+	if (kt_args.timed)
+		ret = kipc_mq_timedsend(fd, msg, len, kt_args.prio,
 					CLOCK_MONOTONIC, &abs);
 	else
-		ret = kipc_mq_send(fd, msg, len, kipc_args.prio);
+		ret = kipc_mq_send(fd, msg, len, kt_args.prio);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot send to queue '%s'", name);
+		ret = kt_errno(ret, "cannot send to queue '%s'", name);
 out_free:
 	free(buf);
 out_close:
@@ -168,18 +139,12 @@ out_close:
 	return ret;
 }
 
-void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS] [ MESSAGE | - ]\n\n",
-		cmd->path);
-	fprintf(out,
-		"Send one message to the queue NAME: the bytes of MESSAGE, without a\n"
-		"terminating NUL or newline, or all of standard input when MESSAGE\n"
-		"is '-' or missing (binary data is fine). While the queue is full,\n"
-		"wait for room, for at most --timeout milliseconds. Put '--' before\n"
-		"a MESSAGE that starts with '-'.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_mq_send_doc[] =
+	"Send one message to the queue NAME: the bytes of MESSAGE, without a\n"
+	"terminating NUL or newline, or all of standard input when MESSAGE\n"
+	"is '-' or missing (binary data is fine). While the queue is full,\n"
+	"wait for room, for at most --timeout milliseconds. Put '--' before\n"
+	"a MESSAGE that starts with '-'.\n";
 
 /* --- recv ------------------------------------------------------------------ */
 
@@ -189,7 +154,7 @@ void kipc_mq_send_help(const struct kipc_cmd *cmd, FILE *out)
  * line is a message and the text is unambiguous. One final newline is left
  * out, so that `echo text | kipc mq send q` comes back as "text".
  */
-static void kipc_print_text(const unsigned char *p, size_t len)
+static void kt_print_text(const unsigned char *p, size_t len)
 {
 	size_t i;
 
@@ -205,23 +170,23 @@ static void kipc_print_text(const unsigned char *p, size_t len)
 	putchar('\n');
 }
 
-static void kipc_print_msg(const void *buf, size_t len, unsigned int prio)
+static void kt_print_msg(const void *buf, size_t len, unsigned int prio)
 {
-	if (kipc_output.raw) {
+	if (kt_output.raw) {
 		/* Standard output gets the bytes and nothing else. */
-		if (kipc_args.verbose) {
+		if (kt_args.verbose) {
 			fflush(stdout);
 			fprintf(stderr, "prio %u, %zu bytes\n", prio, len);
 		}
 		fwrite(buf, 1, len, stdout);
 		return;
 	}
-	if (kipc_args.verbose)
+	if (kt_args.verbose)
 		printf("prio %u: ", prio);
-	kipc_print_text(buf, len);
+	kt_print_text(buf, len);
 }
 
-int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_mq_recv_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	struct kipc_mq_getattr attr;
 	struct timespec abs;
@@ -233,53 +198,53 @@ int kipc_mq_recv_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	ssize_t n;
 	void *buf;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	name = argv[first];
 
-	fd = kipc_mq_open_existing(name, KIPC_OPEN_READ);
+	fd = kt_mq_open_existing(name, KIPC_OPEN_READ);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open queue '%s'", name);
+		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	ret = kipc_mq_getattr(fd, &attr);
 	if (ret < 0) {
-		ret = kipc_errno(ret, "cannot receive from queue '%s'", name);
+		ret = kt_errno(ret, "cannot receive from queue '%s'", name);
 		goto out_close;
 	}
 	/* Every message fits: none is longer than max_msgsize. */
 	size = attr.out_max_msgsize ? attr.out_max_msgsize : 1;
 	buf = malloc(size);
 	if (!buf) {
-		ret = kipc_errno(-ENOMEM, "cannot receive from queue '%s'",
-				 name);
+		ret = kt_errno(-ENOMEM, "cannot receive from queue '%s'",
+			       name);
 		goto out_close;
 	}
 
 	ret = 0;
-	for (i = 0; i < kipc_args.count; i++) {
-		if (kipc_args.peek) {
+	for (i = 0; i < kt_args.count; i++) {
+		if (kt_args.peek) {
 			n = kipc_mq_peek(fd, i, buf, size, &prio);
 			/* ENOENT would read as "no such queue". */
 			if (n == -ENOENT) {
-				ret = kipc_errno(-ENOMSG, "cannot peek at message %u of queue '%s'",
-						 i, name);
+				ret = kt_errno(-ENOMSG, "cannot peek at message %u of queue '%s'",
+					       i, name);
 				break;
 			}
-		} else if (kipc_args.timed) {
+		} else if (kt_args.timed) {
 			n = kipc_mq_timedreceive(fd, buf, size, &prio,
 						 CLOCK_MONOTONIC, &abs);
 		} else {
 			n = kipc_mq_receive(fd, buf, size, &prio);
 		}
 		if (n < 0) {
-			ret = kipc_errno(n, "cannot %s queue '%s'",
-					 kipc_args.peek ? "peek at" :
-					 "receive from", name);
+			ret = kt_errno(n, "cannot %s queue '%s'",
+				       kt_args.peek ? "peek at" :
+				       "receive from", name);
 			break;
 		}
-		kipc_print_msg(buf, n, prio);
+		kt_print_msg(buf, n, prio);
 	}
 	free(buf);
 out_close:
@@ -287,17 +252,59 @@ out_close:
 	return ret;
 }
 
-void kipc_mq_recv_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Receive a message from the queue NAME, the oldest of the highest\n"
-		"priority, and print it as a line: control characters show as \\xNN,\n"
-		"and one newline at its end is left out. With --raw, write its bytes\n"
-		"exactly as they are instead, and nothing else (with --count, one\n"
-		"after the other). While the queue is empty, wait, for at most\n"
-		"--timeout milliseconds from the start of the command. With --peek,\n"
-		"copy the first N messages without removing them; that never waits.\n"
-		"Messages received before a failure are printed.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_mq_recv_doc[] =
+	"Receive a message from the queue NAME, the oldest of the highest\n"
+	"priority, and print it as a line: control characters show as \\xNN,\n"
+	"and one newline at its end is left out. With --raw, write its bytes\n"
+	"exactly as they are instead, and nothing else (with --count, one\n"
+	"after the other). While the queue is empty, wait, for at most\n"
+	"--timeout milliseconds from the start of the command. With --peek,\n"
+	"copy the first N messages without removing them; that never waits.\n"
+	"Messages received before a failure are printed.\n";
+
+/* --- the commands of `kipc mq` ------------------------------------------- */
+
+static const struct kt_list_spec kt_list_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.noun = "queue",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
+	.unlink = "Unlink the names of message queues, as mq_unlink(3) does: a queue\n"
+		  "can no longer be opened by its name, and the name can be created\n"
+		  "again at once, but those that have the queue open keep using it\n"
+		  "until they close it; then it is freed. To also stop them, use\n"
+		  "'kipc mq destroy'. Only the owner, the creator or CAP_SYS_ADMIN\n"
+		  "may unlink.\n",
+	.removal = KT_REMOVAL_WAKES,
+};
+
+static const struct kt_list_spec kt_show_mq = {
+	.type = KIPC_OBJ_MQ,
+	.what = "message queues",
+	.noun = "queue",
+	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
+		    "WAITRECV,LSPID,LRPID,STATE",
+};
+
+const struct kt_cmd kt_mq_cmds[] = {
+	KT_LIST_CMD("mq", "list the message queues", &kt_list_mq),
+	KT_SHOW_CMD("mq", "show queues with their statistics", &kt_show_mq),
+	KT_DOC_CMD("create", "mq create",
+		   "create a queue",
+		   KT_OPTS_CREATE | KT_OPTS_MQ_CREATE, kt_mq_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("send", "mq send",
+		   "send a message",
+		   KT_OPTS_SEND | KT_OPTS_WAIT, kt_mq_send,
+		   "NAME [OPTIONS] [ MESSAGE | - ]"),
+	KT_DOC_CMD("recv", "mq recv",
+		   "receive messages and print them",
+		   KT_OPTS_RECV | KT_OPTS_WAIT, kt_mq_recv,
+		   "NAME [OPTIONS]"),
+	KT_RM_CMD("mq", "unlink queue names; open fds keep working",
+		  &kt_list_mq),
+	KT_DESTROY_CMD("mq",
+		       "remove a queue now, waking its waiters with EIDRM",
+		       &kt_list_mq),
+	{ }
+};

@@ -5,8 +5,8 @@
  * show` for their statistics; and `kipc mq|shm|sem destroy`, the admin
  * removal. All of them go through netlink, libkipc-admin.
  *
- * The commands of the typed objects, these and those of the data path (in a
- * file per type), make up the command tables at the end of this file.
+ * The command table of each type, these commands and those of the data path,
+ * is in the type's file (mq.c, shm.c, sem.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,165 +22,7 @@
 #define ALL_TYPES	(TYPE_BIT(KIPC_OBJ_MQ) | TYPE_BIT(KIPC_OBJ_SHM) | \
 			 TYPE_BIT(KIPC_OBJ_SEM))
 
-enum {
-	COL_TYPE,
-	COL_ID,
-	COL_NAME,
-	COL_OWNER,
-	COL_GROUP,
-	COL_PERMS,
-	COL_NS,
-	COL_UID,
-	COL_GID,
-	COL_CUID,
-	COL_CGID,
-	COL_CPID,
-	COL_CTIME,
-	COL_STATE,
-	COL_BYTES,
-	COL_MAXMSGS,
-	COL_MSGSIZE,
-	COL_MSGS,
-	COL_USEDBYTES,
-	COL_HWM,
-	COL_SEND,
-	COL_RECV,
-	COL_WAITSEND,
-	COL_WAITRECV,
-	COL_LSPID,
-	COL_LRPID,
-	COL_STIME,
-	COL_RTIME,
-	COL_SIZE,
-	COL_RSS,
-	COL_SWAP,
-	COL_NATTCH,
-	COL_SEALS,
-	COL_ATIME,
-	COL_DTIME,
-	COL_VALUE,
-	COL_NCOUNT,
-	COL_WAITS,
-	COL_POSTS,
-	COL_TIMEOUTS,
-	COL_UNDOHOLDERS,
-	COL_UNDOUNITS,
-	COL_RECOVERED,
-	COL_OTIME,
-	COL_LPID,
-};
-
-/*
- * Width hints are absolute, not shares of the terminal: given a share,
- * libsmartcols squeezes a column to it when the table is wider than the
- * terminal and moves a long name onto a line of its own. An over-wide line
- * is easier to read, and `less -S` handles it.
- */
-#define NUM	SCOLS_JSON_NUMBER
-#define STR	SCOLS_JSON_STRING
-#define RIGHT	SCOLS_FL_RIGHT
-#define SHM	TYPE_BIT(KIPC_OBJ_SHM)
-#define SEM	TYPE_BIT(KIPC_OBJ_SEM)
-
-const struct kipc_column kipc_obj_columns[] = {
-	[COL_TYPE]	= { "TYPE", 4, 0, STR,
-			    "object type: mq, shm or sem" },
-	[COL_ID]	= { "ID", 4, RIGHT, NUM,
-			    "object id, unique while the module is loaded" },
-	[COL_NAME]	= { "NAME", 4, 0, STR, "object name" },
-	[COL_OWNER]	= { "OWNER", 5, 0, STR,
-			    "owner: user name, or uid" },
-	[COL_GROUP]	= { "GROUP", 5, 0, STR,
-			    "group: group name, or gid" },
-	[COL_PERMS]	= { "PERMS", 9, 0, STR, "permissions" },
-	[COL_NS]	= { "NS", 10, RIGHT, NUM,
-			    "IPC namespace (inode number)" },
-	[COL_UID]	= { "UID", 5, RIGHT, NUM, "owner uid" },
-	[COL_GID]	= { "GID", 5, RIGHT, NUM, "owner gid" },
-	[COL_CUID]	= { "CUID", 5, RIGHT, NUM, "creator uid" },
-	[COL_CGID]	= { "CGID", 5, RIGHT, NUM, "creator gid" },
-	[COL_CPID]	= { "CPID", 5, RIGHT, NUM,
-			    "creator pid (in this PID namespace)" },
-	[COL_CTIME]	= { "CTIME", 24, 0, STR, "creation time" },
-	[COL_STATE]	= { "STATE", 8, 0, STR,
-			    "linked, unlinked (name gone, still open) or removed" },
-	[COL_BYTES]	= { "BYTES", 6, RIGHT, NUM,
-			    "bytes charged to the limits" },
-	[COL_MAXMSGS]	= { "MAXMSGS", 7, RIGHT, NUM,
-			    "queue capacity, in messages",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_MSGSIZE]	= { "MSGSIZE", 7, RIGHT, NUM,
-			    "largest message of a queue, in bytes",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_MSGS]	= { "MSGS", 4, RIGHT, NUM, "messages queued now",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_USEDBYTES]	= { "USEDBYTES", 9, RIGHT, NUM,
-			    "payload bytes queued now", TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_HWM]	= { "HWM", 3, RIGHT, NUM,
-			    "most messages ever queued at once",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_SEND]	= { "SEND", 4, RIGHT, NUM,
-			    "messages sent (a count, not lsipc's time)",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_RECV]	= { "RECV", 4, RIGHT, NUM, "messages received",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_WAITSEND]	= { "WAITSEND", 8, RIGHT, NUM,
-			    "senders blocked on a full queue now",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_WAITRECV]	= { "WAITRECV", 8, RIGHT, NUM,
-			    "receivers blocked on an empty queue now",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_LSPID]	= { "LSPID", 5, RIGHT, NUM,
-			    "last sender's pid; 0: none, or not visible",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_LRPID]	= { "LRPID", 5, RIGHT, NUM,
-			    "last receiver's pid; 0: none, or not visible",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_STIME]	= { "STIME", 24, 0, STR, "time of the last send",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_RTIME]	= { "RTIME", 24, 0, STR, "time of the last receive",
-			    TYPE_BIT(KIPC_OBJ_MQ) },
-	[COL_SIZE]	= { "SIZE", 5, RIGHT, NUM, "region size",
-			    SHM, true },
-	[COL_RSS]	= { "RSS", 5, RIGHT, NUM,
-			    "region memory resident now", SHM, true },
-	[COL_SWAP]	= { "SWAP", 5, RIGHT, NUM,
-			    "region memory swapped out now", SHM, true },
-	[COL_NATTCH]	= { "NATTCH", 6, RIGHT, NUM,
-			    "mappings of the region now, in all processes",
-			    SHM },
-	[COL_SEALS]	= { "SEALS", 5, 0, STR,
-			    "seals: seal, shrink, grow, write, future-write",
-			    SHM },
-	[COL_ATIME]	= { "ATIME", 24, 0, STR,
-			    "time of the last mapping", SHM },
-	[COL_DTIME]	= { "DTIME", 24, 0, STR,
-			    "time of the last unmapping", SHM },
-	[COL_VALUE]	= { "VALUE", 5, RIGHT, NUM, "semaphore value", SEM },
-	[COL_NCOUNT]	= { "NCOUNT", 6, RIGHT, NUM,
-			    "tasks waiting on the semaphore now", SEM },
-	[COL_WAITS]	= { "WAITS", 5, RIGHT, NUM, "successful waits", SEM },
-	[COL_POSTS]	= { "POSTS", 5, RIGHT, NUM, "posts", SEM },
-	[COL_TIMEOUTS]	= { "TIMEOUTS", 8, RIGHT, NUM,
-			    "waits that timed out", SEM },
-	[COL_UNDOHOLDERS] = { "UNDOHOLDERS", 11, RIGHT, NUM,
-			      "open descriptions holding units under undo",
-			      SEM },
-	[COL_UNDOUNITS]	= { "UNDOUNITS", 9, RIGHT, NUM,
-			    "units held under undo now", SEM },
-	[COL_RECOVERED]	= { "RECOVERED", 9, RIGHT, NUM,
-			    "units undo gave back after their holders died",
-			    SEM },
-	[COL_OTIME]	= { "OTIME", 24, 0, STR,
-			    "time of the last wait or post", SEM },
-	[COL_LPID]	= { "LPID", 5, RIGHT, NUM,
-			    "last pid to map (shm), or to wait or post (sem)",
-			    SHM | SEM },
-};
-
-const size_t kipc_obj_ncolumns = ARRAY_SIZE(kipc_obj_columns);
-
-static char *kipc_obj_state(uint32_t state)
+static char *kt_obj_state(uint32_t state)
 {
 	uint32_t rest = state & ~(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED);
 	const char *word;
@@ -201,343 +43,403 @@ static char *kipc_obj_state(uint32_t state)
 	return s;
 }
 
-static char *kipc_obj_u32(const struct kipc_admin_obj *obj, int attr,
-			  uint32_t v)
+/*
+ * The formatters of the cells: each makes the text of the field @f of @obj,
+ * which the column's attribute says was reported. NULL is an empty cell, or
+ * out of memory when they set *@oom.
+ */
+static char *kt_obj_oom(char *s, bool *oom)
 {
-	return kipc_admin_obj_has(obj, attr) ? kipc_u64(v) : NULL;
-}
-
-static char *kipc_obj_u64(const struct kipc_admin_obj *obj, int attr,
-			  uint64_t v)
-{
-	return kipc_admin_obj_has(obj, attr) ? kipc_u64(v) : NULL;
-}
-
-/* A time, or an empty cell (null) for never, which a time of 0 means. */
-static char *kipc_obj_time(const struct kipc_admin_obj *obj, int attr,
-			   uint64_t ns, bool *oom)
-{
-	char *s;
-
-	if (!kipc_admin_obj_has(obj, attr) || !ns)
-		return NULL;
-	s = kipc_time(ns);
 	*oom = !s;
 	return s;
 }
 
-/* A size in bytes, or in pages of this machine's size. */
-static char *kipc_obj_size(const struct kipc_admin_obj *obj, int attr,
-			   uint64_t v, bool pages, bool *oom)
+static uint32_t kt_obj_get_u32(const void *f)
+{
+	uint32_t v;
+
+	memcpy(&v, f, sizeof(v));
+	return v;
+}
+
+static uint64_t kt_obj_get_u64(const void *f)
+{
+	uint64_t v;
+
+	memcpy(&v, f, sizeof(v));
+	return v;
+}
+
+static char *kt_obj_fmt_u32(const struct kipc_admin_obj *obj,
+			    const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_u64(kt_obj_get_u32(f)), oom);
+}
+
+static char *kt_obj_fmt_u64(const struct kipc_admin_obj *obj,
+			    const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_u64(kt_obj_get_u64(f)), oom);
+}
+
+static char *kt_obj_fmt_name(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(strdup(f), oom);
+}
+
+static char *kt_obj_fmt_type(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	uint32_t type = kt_obj_get_u32(f);
+	const char *name = kipc_type_name(type);
+	char *s;
+
+	(void)obj;
+	if (name)
+		s = strdup(name);
+	else if (asprintf(&s, "%" PRIu32, type) < 0)
+		s = NULL;
+	return kt_obj_oom(s, oom);
+}
+
+static char *kt_obj_fmt_user(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_user_name(kt_obj_get_u32(f)), oom);
+}
+
+static char *kt_obj_fmt_group(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_group_name(kt_obj_get_u32(f)), oom);
+}
+
+static char *kt_obj_fmt_perms(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_perms(kt_obj_get_u32(f),
+				   kt_output.numeric_perms), oom);
+}
+
+static char *kt_obj_fmt_state(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_obj_state(kt_obj_get_u32(f)), oom);
+}
+
+static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_shm_seals(kt_obj_get_u32(f)), oom);
+}
+
+static char *kt_obj_fmt_time(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_time(kt_obj_get_u64(f)), oom);
+}
+
+/* The time of the last event, or an empty cell (null) for a 0: never. */
+static char *kt_obj_fmt_last(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	if (!kt_obj_get_u64(f))
+		return NULL;
+	return kt_obj_fmt_time(obj, f, oom);
+}
+
+static char *kt_obj_fmt_size(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	(void)obj;
+	return kt_obj_oom(kt_size(kt_obj_get_u64(f)), oom);
+}
+
+/* A number of pages, as a size in bytes with this machine's page size. */
+static char *kt_obj_fmt_pages(const struct kipc_admin_obj *obj,
+			      const void *f, bool *oom)
 {
 	static uint64_t page_size;
-	char *s;
 
+	(void)obj;
+	if (!page_size)
+		page_size = sysconf(_SC_PAGESIZE);
+	return kt_obj_oom(kt_size(kt_obj_get_u64(f) * page_size), oom);
+}
+
+/* The last pid of a region, or of a semaphore: two fields, one column. */
+static char *kt_obj_fmt_lpid(const struct kipc_admin_obj *obj,
+			     const void *f, bool *oom)
+{
+	unsigned int attr = KIPC_A_OBJ_SEM_LPID;
+	uint32_t pid = obj->sem_lpid;
+
+	(void)f;
+	if (obj->type == KIPC_OBJ_SHM) {
+		attr = KIPC_A_OBJ_SHM_LPID;
+		pid = obj->shm_lpid;
+	}
 	if (!kipc_admin_obj_has(obj, attr))
 		return NULL;
-	if (pages) {
-		if (!page_size)
-			page_size = sysconf(_SC_PAGESIZE);
-		v *= page_size;
-	}
-	s = kipc_size(v);
-	*oom = !s;
-	return s;
+	return kt_obj_oom(kt_u64(pid), oom);
 }
+
+/*
+ * The cells of a column: attribute @_attr of the object, in @member of
+ * struct kipc_admin_obj, whose C type must be @ctype, formatted by
+ * kt_obj_fmt_@f.
+ */
+#define FIELD(f, _attr, member, ctype)					\
+	.fmt = kt_obj_fmt_##f,					\
+	.attr = _attr,							\
+	.off = offsetof(struct kipc_admin_obj, member) +		\
+	       0 * sizeof(char[__builtin_types_compatible_p(		\
+			__typeof__(((struct kipc_admin_obj *)0)->member), \
+			ctype) ? 1 : -1])
+#define U32(f, attr, member)	FIELD(f, attr, member, uint32_t)
+#define U64(f, attr, member)	FIELD(f, attr, member, uint64_t)
+
+#define NUM	SCOLS_JSON_NUMBER
+#define STR	SCOLS_JSON_STRING
+#define RIGHT	SCOLS_FL_RIGHT
+#define MQ	TYPE_BIT(KIPC_OBJ_MQ)
+#define SHM	TYPE_BIT(KIPC_OBJ_SHM)
+#define SEM	TYPE_BIT(KIPC_OBJ_SEM)
+
+/*
+ * The columns, in the order of the help and of --output-all, one row each:
+ * name, width hint, flags, JSON type, help, the types it applies to (0: all)
+ * and whether it is a size; then the format of its cells and the field they
+ * show. A new statistic of the netlink spec is one row here.
+ *
+ * Width hints are absolute, not shares of the terminal: given a share,
+ * libsmartcols squeezes a column to it when the table is wider than the
+ * terminal and moves a long name onto a line of its own. An over-wide line
+ * is easier to read, and `less -S` handles it.
+ */
+const struct kt_column kt_obj_columns[] = {
+	{ "TYPE", 4, 0, STR, "object type: mq, shm or sem", 0, false,
+	  U32(type, KIPC_A_OBJ_TYPE, type) },
+	{ "ID", 4, RIGHT, NUM, "object id, unique while the module is loaded",
+	  0, false, U64(u64, KIPC_A_OBJ_ID, id) },
+	{ "NAME", 4, 0, STR, "object name", 0, false,
+	  FIELD(name, KIPC_A_OBJ_NAME, name, char[KIPC_NAME_MAX + 1]) },
+	{ "OWNER", 5, 0, STR, "owner: user name, or uid", 0, false,
+	  U32(user, KIPC_A_OBJ_UID, uid) },
+	{ "GROUP", 5, 0, STR, "group: group name, or gid", 0, false,
+	  U32(group, KIPC_A_OBJ_GID, gid) },
+	{ "PERMS", 9, 0, STR, "permissions", 0, false,
+	  U32(perms, KIPC_A_OBJ_MODE, mode) },
+	{ "NS", 10, RIGHT, NUM, "IPC namespace (inode number)", 0, false,
+	  U32(u32, KIPC_A_OBJ_NS, ns) },
+	{ "UID", 5, RIGHT, NUM, "owner uid", 0, false,
+	  U32(u32, KIPC_A_OBJ_UID, uid) },
+	{ "GID", 5, RIGHT, NUM, "owner gid", 0, false,
+	  U32(u32, KIPC_A_OBJ_GID, gid) },
+	{ "CUID", 5, RIGHT, NUM, "creator uid", 0, false,
+	  U32(u32, KIPC_A_OBJ_CUID, cuid) },
+	{ "CGID", 5, RIGHT, NUM, "creator gid", 0, false,
+	  U32(u32, KIPC_A_OBJ_CGID, cgid) },
+	{ "CPID", 5, RIGHT, NUM, "creator pid (in this PID namespace)", 0,
+	  false, U32(u32, KIPC_A_OBJ_CPID, cpid) },
+	{ "CTIME", 24, 0, STR, "creation time", 0, false,
+	  U64(time, KIPC_A_OBJ_CTIME, ctime_ns) },
+	{ "STATE", 8, 0, STR,
+	  "linked, unlinked (name gone, still open) or removed", 0, false,
+	  U32(state, KIPC_A_OBJ_STATE, state) },
+	{ "BYTES", 6, RIGHT, NUM, "bytes charged to the limits", 0, false,
+	  U64(u64, KIPC_A_OBJ_BYTES, bytes) },
+	{ "MAXMSGS", 7, RIGHT, NUM, "queue capacity, in messages", MQ, false,
+	  U32(u32, KIPC_A_OBJ_MQ_MAX_MSGS, mq_max_msgs) },
+	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
+	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
+	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,
+	  U32(u32, KIPC_A_OBJ_MQ_DEPTH, mq_depth) },
+	{ "USEDBYTES", 9, RIGHT, NUM, "payload bytes queued now", MQ, false,
+	  U64(u64, KIPC_A_OBJ_MQ_BYTES, mq_bytes) },
+	{ "HWM", 3, RIGHT, NUM, "most messages ever queued at once", MQ,
+	  false, U32(u32, KIPC_A_OBJ_MQ_HWM, mq_hwm) },
+	{ "SEND", 4, RIGHT, NUM, "messages sent (a count, not lsipc's time)",
+	  MQ, false, U64(u64, KIPC_A_OBJ_MQ_SENDS, mq_sends) },
+	{ "RECV", 4, RIGHT, NUM, "messages received", MQ, false,
+	  U64(u64, KIPC_A_OBJ_MQ_RECVS, mq_recvs) },
+	{ "WAITSEND", 8, RIGHT, NUM, "senders blocked on a full queue now",
+	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_WAIT_SEND, mq_wait_send) },
+	{ "WAITRECV", 8, RIGHT, NUM,
+	  "receivers blocked on an empty queue now", MQ, false,
+	  U32(u32, KIPC_A_OBJ_MQ_WAIT_RECV, mq_wait_recv) },
+	{ "LSPID", 5, RIGHT, NUM, "last sender's pid; 0: none, or not visible",
+	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_LSPID, mq_lspid) },
+	{ "LRPID", 5, RIGHT, NUM,
+	  "last receiver's pid; 0: none, or not visible", MQ, false,
+	  U32(u32, KIPC_A_OBJ_MQ_LRPID, mq_lrpid) },
+	{ "STIME", 24, 0, STR, "time of the last send", MQ, false,
+	  U64(last, KIPC_A_OBJ_MQ_STIME, mq_stime_ns) },
+	{ "RTIME", 24, 0, STR, "time of the last receive", MQ, false,
+	  U64(last, KIPC_A_OBJ_MQ_RTIME, mq_rtime_ns) },
+	{ "SIZE", 5, RIGHT, NUM, "region size", SHM, true,
+	  U64(size, KIPC_A_OBJ_SHM_SIZE, shm_size) },
+	{ "RSS", 5, RIGHT, NUM, "region memory resident now", SHM, true,
+	  U64(pages, KIPC_A_OBJ_SHM_RESIDENT, shm_resident) },
+	{ "SWAP", 5, RIGHT, NUM, "region memory swapped out now", SHM, true,
+	  U64(pages, KIPC_A_OBJ_SHM_SWAPPED, shm_swapped) },
+	{ "NATTCH", 6, RIGHT, NUM,
+	  "mappings of the region now, in all processes", SHM, false,
+	  U32(u32, KIPC_A_OBJ_SHM_NATTCH, shm_nattch) },
+	{ "SEALS", 5, 0, STR, "seals: seal, shrink, grow, write, future-write",
+	  SHM, false, U32(seals, KIPC_A_OBJ_SHM_SEALS, shm_seals) },
+	{ "ATIME", 24, 0, STR, "time of the last mapping", SHM, false,
+	  U64(last, KIPC_A_OBJ_SHM_ATIME, shm_atime_ns) },
+	{ "DTIME", 24, 0, STR, "time of the last unmapping", SHM, false,
+	  U64(last, KIPC_A_OBJ_SHM_DTIME, shm_dtime_ns) },
+	{ "VALUE", 5, RIGHT, NUM, "semaphore value", SEM, false,
+	  U32(u32, KIPC_A_OBJ_SEM_VALUE, sem_value) },
+	{ "NCOUNT", 6, RIGHT, NUM, "tasks waiting on the semaphore now", SEM,
+	  false, U32(u32, KIPC_A_OBJ_SEM_WAITERS, sem_waiters) },
+	{ "WAITS", 5, RIGHT, NUM, "successful waits", SEM, false,
+	  U64(u64, KIPC_A_OBJ_SEM_WAITS, sem_waits) },
+	{ "POSTS", 5, RIGHT, NUM, "posts", SEM, false,
+	  U64(u64, KIPC_A_OBJ_SEM_POSTS, sem_posts) },
+	{ "TIMEOUTS", 8, RIGHT, NUM, "waits that timed out", SEM, false,
+	  U64(u64, KIPC_A_OBJ_SEM_TIMEOUTS, sem_timeouts) },
+	{ "UNDOHOLDERS", 11, RIGHT, NUM,
+	  "open descriptions holding units under undo", SEM, false,
+	  U32(u32, KIPC_A_OBJ_SEM_UNDO_HOLDERS, sem_undo_holders) },
+	{ "UNDOUNITS", 9, RIGHT, NUM, "units held under undo now", SEM, false,
+	  U64(u64, KIPC_A_OBJ_SEM_UNDO_UNITS, sem_undo_units) },
+	{ "RECOVERED", 9, RIGHT, NUM,
+	  "units undo gave back after their holders died", SEM, false,
+	  U64(u64, KIPC_A_OBJ_SEM_RECOVERED, sem_recovered) },
+	{ "OTIME", 24, 0, STR, "time of the last wait or post", SEM, false,
+	  U64(last, KIPC_A_OBJ_SEM_OTIME, sem_otime_ns) },
+	/* Two fields: the formatter picks one by the object's type. */
+	{ "LPID", 5, RIGHT, NUM,
+	  "last pid to map (shm), or to wait or post (sem)", SHM | SEM, false,
+	  .fmt = kt_obj_fmt_lpid },
+};
+
+const size_t kt_obj_ncolumns = ARRAY_SIZE(kt_obj_columns);
 
 /*
  * The text of one cell, or NULL for an empty one: an attribute the module
  * did not report, or that does not belong to the object's type. *@oom is
  * set when NULL means out of memory instead.
  */
-static char *kipc_obj_cell(int col, const struct kipc_admin_obj *obj,
-			   bool *oom)
+static char *kt_obj_cell(int i, const void *rec, bool *oom)
 {
-	const char *type;
-	char *s = NULL;
+	const struct kt_column *col = &kt_obj_columns[i];
+	const struct kipc_admin_obj *obj = rec;
 
-	*oom = false;
-	switch (col) {
-	case COL_TYPE:
-		type = kipc_type_name(obj->type);
-		if (type)
-			s = strdup(type);
-		else if (asprintf(&s, "%" PRIu32, obj->type) < 0)
-			s = NULL;
-		break;
-	case COL_ID:
-		s = kipc_u64(obj->id);
-		break;
-	case COL_NAME:
-		s = strdup(obj->name);
-		break;
-	case COL_OWNER:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_UID))
-			return NULL;
-		s = kipc_user_name(obj->uid);
-		break;
-	case COL_GROUP:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_GID))
-			return NULL;
-		s = kipc_group_name(obj->gid);
-		break;
-	case COL_PERMS:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MODE))
-			return NULL;
-		s = kipc_perms(obj->mode, kipc_output.numeric_perms);
-		break;
-	case COL_NS:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_NS, obj->ns);
-	case COL_UID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_UID, obj->uid);
-	case COL_GID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_GID, obj->gid);
-	case COL_CUID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_CUID, obj->cuid);
-	case COL_CGID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_CGID, obj->cgid);
-	case COL_CPID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_CPID, obj->cpid);
-	case COL_CTIME:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_CTIME))
-			return NULL;
-		s = kipc_time(obj->ctime_ns);
-		break;
-	case COL_STATE:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_STATE))
-			return NULL;
-		s = kipc_obj_state(obj->state);
-		break;
-	case COL_BYTES:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_BYTES, obj->bytes);
-	case COL_MAXMSGS:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_MAX_MSGS,
-				    obj->mq_max_msgs);
-	case COL_MSGSIZE:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_MAX_MSGSIZE,
-				    obj->mq_max_msgsize);
-	case COL_MSGS:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_DEPTH, obj->mq_depth);
-	case COL_USEDBYTES:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_BYTES, obj->mq_bytes);
-	case COL_HWM:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_HWM, obj->mq_hwm);
-	case COL_SEND:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_SENDS, obj->mq_sends);
-	case COL_RECV:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_MQ_RECVS, obj->mq_recvs);
-	case COL_WAITSEND:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_WAIT_SEND,
-				    obj->mq_wait_send);
-	case COL_WAITRECV:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_WAIT_RECV,
-				    obj->mq_wait_recv);
-	case COL_LSPID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_LSPID, obj->mq_lspid);
-	case COL_LRPID:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_MQ_LRPID, obj->mq_lrpid);
-	case COL_STIME:
-		/* Never is an empty cell (null), as a time of 0 means. */
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MQ_STIME) ||
-		    !obj->mq_stime_ns)
-			return NULL;
-		s = kipc_time(obj->mq_stime_ns);
-		break;
-	case COL_RTIME:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_MQ_RTIME) ||
-		    !obj->mq_rtime_ns)
-			return NULL;
-		s = kipc_time(obj->mq_rtime_ns);
-		break;
-	case COL_SIZE:
-		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_SIZE, obj->shm_size,
-				     false, oom);
-	case COL_RSS:
-		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_RESIDENT,
-				     obj->shm_resident, true, oom);
-	case COL_SWAP:
-		return kipc_obj_size(obj, KIPC_A_OBJ_SHM_SWAPPED,
-				     obj->shm_swapped, true, oom);
-	case COL_NATTCH:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_SHM_NATTCH,
-				    obj->shm_nattch);
-	case COL_SEALS:
-		if (!kipc_admin_obj_has(obj, KIPC_A_OBJ_SHM_SEALS))
-			return NULL;
-		s = kipc_shm_seals(obj->shm_seals);
-		break;
-	case COL_ATIME:
-		return kipc_obj_time(obj, KIPC_A_OBJ_SHM_ATIME,
-				     obj->shm_atime_ns, oom);
-	case COL_DTIME:
-		return kipc_obj_time(obj, KIPC_A_OBJ_SHM_DTIME,
-				     obj->shm_dtime_ns, oom);
-	case COL_VALUE:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_VALUE, obj->sem_value);
-	case COL_NCOUNT:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_WAITERS,
-				    obj->sem_waiters);
-	case COL_WAITS:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_WAITS, obj->sem_waits);
-	case COL_POSTS:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_POSTS, obj->sem_posts);
-	case COL_TIMEOUTS:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_TIMEOUTS,
-				    obj->sem_timeouts);
-	case COL_UNDOHOLDERS:
-		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_UNDO_HOLDERS,
-				    obj->sem_undo_holders);
-	case COL_UNDOUNITS:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_UNDO_UNITS,
-				    obj->sem_undo_units);
-	case COL_RECOVERED:
-		return kipc_obj_u64(obj, KIPC_A_OBJ_SEM_RECOVERED,
-				    obj->sem_recovered);
-	case COL_OTIME:
-		return kipc_obj_time(obj, KIPC_A_OBJ_SEM_OTIME,
-				     obj->sem_otime_ns, oom);
-	case COL_LPID:
-		if (obj->type == KIPC_OBJ_SHM)
-			return kipc_obj_u32(obj, KIPC_A_OBJ_SHM_LPID,
-					    obj->shm_lpid);
-		return kipc_obj_u32(obj, KIPC_A_OBJ_SEM_LPID, obj->sem_lpid);
-	default:
+	if (col->attr && !kipc_admin_obj_has(obj, col->attr))
 		return NULL;
-	}
-	/* Only the cases that break out allocate unconditionally. */
-	*oom = !s;
-	return s;
+	return col->fmt(obj, (const char *)obj + col->off, oom);
 }
 
 /* Add @obj as a line of @tb. Returns 0 or -ENOMEM. */
-int kipc_obj_add_line(struct libscols_table *tb, const struct kipc_columns *c,
-		      const struct kipc_admin_obj *obj)
+int kt_obj_add_line(struct libscols_table *tb, const struct kt_columns *c,
+		    const struct kipc_admin_obj *obj)
 {
-	struct libscols_line *ln;
-	size_t i;
-
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom;
-		char *s;
-
-		s = kipc_obj_cell(c->sel[i], obj, &oom);
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return kt_table_add_line(tb, c, kt_obj_cell, obj);
 }
 
-/**
- * struct kipc_list_spec - what one list, show or destroy command works on
- * @type: KIPC_OBJ_* to keep, or 0 for all
- * @what: the objects, in words
- * @noun: one object in a word, for messages; NULL when @type is 0
- * @defaults: default columns
- * @removal: for destroy's help, what an admin removal does to its users
- */
-struct kipc_list_spec {
-	unsigned int type;
-	const char *what;
-	const char *noun;
-	const char *defaults;
-	const char *removal;
-};
-
-static unsigned int kipc_list_scope(const struct kipc_list_spec *spec)
+static unsigned int kt_list_scope(const struct kt_list_spec *spec)
 {
 	return spec->type ? TYPE_BIT(spec->type) : ALL_TYPES;
 }
 
-struct kipc_list_ctx {
+struct kt_list_ctx {
 	struct libscols_table *tb;
-	const struct kipc_columns *cols;
+	const struct kt_columns *cols;
 };
 
-static int kipc_list_one(const struct kipc_admin_obj *obj, void *arg)
+static int kt_list_one(const struct kipc_admin_obj *obj, void *arg)
 {
-	struct kipc_list_ctx *ctx = arg;
+	struct kt_list_ctx *ctx = arg;
 
-	return kipc_obj_add_line(ctx->tb, ctx->cols, obj);
+	return kt_obj_add_line(ctx->tb, ctx->cols, obj);
 }
 
 /* Print every object of @spec's type with @cols. Returns an exit status. */
-static int kipc_list_table(const struct kipc_list_spec *spec,
-			   const struct kipc_columns *cols)
+static int kt_list_table(const struct kt_list_spec *spec,
+			 const struct kt_columns *cols)
 {
-	struct kipc_list_ctx ctx = { .cols = cols };
+	struct kt_list_ctx ctx = { .cols = cols };
 	struct kipc_admin *ka;
 	int ret;
 
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ctx.tb = kipc_table_new("objects", cols);
+	ctx.tb = kt_table_new("objects", cols);
 	if (!ctx.tb) {
 		kipc_admin_close(ka);
-		return kipc_errno(-ENOMEM, "cannot make the table");
+		return kt_errno(-ENOMEM, "cannot make the table");
 	}
 	/* The kernel keeps to the type (0: all of them). */
-	ret = kipc_admin_list_type(ka, spec->type, kipc_list_one, &ctx);
+	ret = kipc_admin_list_type(ka, spec->type, kt_list_one, &ctx);
 	if (ret < 0) {
-		ret = kipc_admin_err(ka, ret, "cannot list objects");
+		ret = kt_admin_err(ka, ret, "cannot list objects");
 		scols_unref_table(ctx.tb);
 		kipc_admin_close(ka);
 		return ret;
 	}
 	kipc_admin_close(ka);
-	return kipc_table_print(ctx.tb);
+	return kt_table_print(ctx.tb);
 }
 
-static int kipc_list_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kt_list_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
-	struct kipc_columns cols = {
-		.cols = kipc_obj_columns,
-		.ncols = kipc_obj_ncolumns,
+	const struct kt_list_spec *spec = cmd->data;
+	struct kt_columns cols = {
+		.cols = kt_obj_columns,
+		.ncols = kt_obj_ncolumns,
 	};
 	int ret;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
+	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, spec->defaults,
-				  kipc_list_scope(spec));
+	ret = kt_columns_select(&cols, cmd, spec->defaults,
+				kt_list_scope(spec));
 	if (ret)
 		return ret;
-	return kipc_list_table(spec, &cols);
+	return kt_list_table(spec, &cols);
 }
 
-static void kipc_list_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_list_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS]\n\n", cmd->path);
 	fprintf(out, "List the %s of the caller's IPC namespace.\n",
 		spec->what);
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
-			  spec->defaults, kipc_list_scope(spec));
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_obj_columns, kt_obj_ncolumns,
+			spec->defaults, kt_list_scope(spec));
 }
 
 /**
- * struct kipc_obj_sel - which object a command names: { NAME | id ID }
+ * struct kt_obj_sel - which object a command names: { NAME | id ID }
  * @name: the NAME, or NULL for id ID
  * @id: the ID
  */
-struct kipc_obj_sel {
+struct kt_obj_sel {
 	const char *name;
 	uint64_t id;
 };
 
 /* Parse @nwords (1 or 2) @words. Returns 0, or an exit status. */
-static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
-			      char **words, struct kipc_obj_sel *sel)
+static int kt_obj_sel_parse(const struct kt_cmd *cmd, int nwords,
+			    char **words, struct kt_obj_sel *sel)
 {
 	char *end;
 
@@ -547,12 +449,12 @@ static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
 		return 0;
 	}
 	if (strcmp(words[0], "id"))
-		return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
-				      words[1], cmd->path);
+		return kt_usage_err(cmd->path, "unexpected argument '%s' to '%s'",
+				    words[1], cmd->path);
 	errno = 0;
 	sel->id = strtoull(words[1], &end, 10);
 	if (!isdigit((unsigned char)words[1][0]) || *end || errno)
-		return kipc_usage_err(cmd->path, "invalid id '%s'", words[1]);
+		return kt_usage_err(cmd->path, "invalid id '%s'", words[1]);
 	return 0;
 }
 
@@ -561,10 +463,10 @@ static int kipc_obj_sel_parse(const struct kipc_cmd *cmd, int nwords,
  * would find it, so an unlinked or removed object is reached by id only.
  * Returns 0, or an exit status after saying why not.
  */
-static int kipc_obj_lookup(struct kipc_admin *ka,
-			   const struct kipc_list_spec *spec,
-			   const struct kipc_obj_sel *sel,
-			   struct kipc_admin_obj *obj)
+static int kt_obj_lookup(struct kipc_admin *ka,
+			 const struct kt_list_spec *spec,
+			 const struct kt_obj_sel *sel,
+			 struct kipc_admin_obj *obj)
 {
 	const char *type;
 	int ret;
@@ -573,66 +475,66 @@ static int kipc_obj_lookup(struct kipc_admin *ka,
 		ret = kipc_admin_find(ka, spec->type, sel->name, obj,
 				      sizeof(*obj));
 		if (ret < 0)
-			return kipc_admin_err(ka, ret, "cannot find %s '%s'",
-					      spec->noun, sel->name);
+			return kt_admin_err(ka, ret, "cannot find %s '%s'",
+					    spec->noun, sel->name);
 		return 0;
 	}
 	ret = kipc_admin_get(ka, sel->id, obj, sizeof(*obj));
 	if (ret < 0)
-		return kipc_admin_err(ka, ret, "cannot find %s with id %" PRIu64,
-				      spec->noun, sel->id);
+		return kt_admin_err(ka, ret, "cannot find %s with id %" PRIu64,
+				    spec->noun, sel->id);
 	if (obj->type != spec->type) {
 		type = kipc_type_name(obj->type);
-		kipc_err("object %" PRIu64 " is not a %s (its type is %s)",
-			 sel->id, spec->noun, type ? type : "unknown");
+		kt_err("object %" PRIu64 " is not a %s (its type is %s)",
+		       sel->id, spec->noun, type ? type : "unknown");
 		return 1;
 	}
 	return 0;
 }
 
-static int kipc_show_run(const struct kipc_cmd *cmd, int argc, char **argv)
+int kt_show_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
-	struct kipc_columns cols = {
-		.cols = kipc_obj_columns,
-		.ncols = kipc_obj_ncolumns,
+	const struct kt_list_spec *spec = cmd->data;
+	struct kt_columns cols = {
+		.cols = kt_obj_columns,
+		.ncols = kt_obj_ncolumns,
 	};
 	struct kipc_admin_obj obj;
 	struct libscols_table *tb;
-	struct kipc_obj_sel sel;
+	struct kt_obj_sel sel;
 	struct kipc_admin *ka;
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
+	ret = kt_cmd_args(cmd, argc, argv, 0, 2, NULL, &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, spec->defaults,
-				  kipc_list_scope(spec));
+	ret = kt_columns_select(&cols, cmd, spec->defaults,
+				kt_list_scope(spec));
 	if (ret)
 		return ret;
 	if (first == argc)
-		return kipc_list_table(spec, &cols);
-	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+		return kt_list_table(spec, &cols);
+	ret = kt_obj_sel_parse(cmd, argc - first, argv + first, &sel);
 	if (ret)
 		return ret;
 
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	ret = kt_obj_lookup(ka, spec, &sel, &obj);
 	kipc_admin_close(ka);
 	if (ret)
 		return ret;
-	tb = kipc_table_new("objects", &cols);
-	if (!tb || kipc_obj_add_line(tb, &cols, &obj)) {
+	tb = kt_table_new("objects", &cols);
+	if (!tb || kt_obj_add_line(tb, &cols, &obj)) {
 		scols_unref_table(tb);
-		return kipc_errno(-ENOMEM, "cannot make the table");
+		return kt_errno(-ENOMEM, "cannot make the table");
 	}
-	return kipc_table_print(tb);
+	return kt_table_print(tb);
 }
 
-static void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_show_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS] [ NAME | id ID ]\n\n",
 		cmd->path);
@@ -641,43 +543,43 @@ static void kipc_show_help(const struct kipc_cmd *cmd, FILE *out)
 		"or only the %s called NAME (found as opening NAME would find it),\n"
 		"or the one with id ID (which finds unlinked and removed ones too).\n",
 		spec->what, spec->noun);
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_obj_columns, kipc_obj_ncolumns,
-			  spec->defaults, kipc_list_scope(spec));
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_obj_columns, kt_obj_ncolumns,
+			spec->defaults, kt_list_scope(spec));
 }
 
-static int kipc_destroy_run(const struct kipc_cmd *cmd, int argc,
+int kt_destroy_run(const struct kt_cmd *cmd, int argc,
 			    char **argv)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 	struct kipc_admin_obj obj;
-	struct kipc_obj_sel sel;
+	struct kt_obj_sel sel;
 	struct kipc_admin *ka;
 	int ret, first;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME, or id ID",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME, or id ID",
+			  &first);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_obj_sel_parse(cmd, argc - first, argv + first, &sel);
+	ret = kt_obj_sel_parse(cmd, argc - first, argv + first, &sel);
 	if (ret)
 		return ret;
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
-	ret = kipc_obj_lookup(ka, spec, &sel, &obj);
+	ret = kt_obj_lookup(ka, spec, &sel, &obj);
 	if (!ret) {
 		ret = kipc_admin_remove(ka, obj.id);
 		if (ret < 0)
-			ret = kipc_admin_err(ka, ret, "cannot destroy %s '%s'",
-					     spec->noun, obj.name);
+			ret = kt_admin_err(ka, ret, "cannot destroy %s '%s'",
+					   spec->noun, obj.name);
 	}
 	kipc_admin_close(ka);
 	return ret;
 }
 
-static void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
+void kt_destroy_help(const struct kt_cmd *cmd, FILE *out)
 {
-	const struct kipc_list_spec *spec = cmd->data;
+	const struct kt_list_spec *spec = cmd->data;
 
 	fprintf(out, "Usage: kipc %s { NAME | id ID }\n\n", cmd->path);
 	fprintf(out,
@@ -690,248 +592,15 @@ static void kipc_destroy_help(const struct kipc_cmd *cmd, FILE *out)
 		"the users of the %s alone, use 'kipc %s rm'.\n",
 		spec->noun, spec->removal, spec->noun, spec->noun,
 		kipc_type_name(spec->type));
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
-static const struct kipc_list_spec kipc_list_all = {
+static const struct kt_list_spec kt_list_all = {
 	.type = 0,
 	.what = "objects (queues, regions, semaphores)",
 	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
 };
 
-/* For destroy's help: what removal does to a queue or a semaphore. */
-#define KIPC_REMOVAL_WAKES						\
-	"every task blocked on it wakes with EIDRM (\"Identifier\n"	\
-	"removed\"), and every later call on an fd still open to it fails\n" \
-	"with EIDRM. It is freed when its last fd is closed."
-
-static const struct kipc_list_spec kipc_list_mq = {
-	.type = KIPC_OBJ_MQ,
-	.what = "message queues",
-	.noun = "queue",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,MAXMSGS,MSGSIZE,BYTES,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
-};
-
-static const struct kipc_list_spec kipc_show_mq = {
-	.type = KIPC_OBJ_MQ,
-	.what = "message queues",
-	.noun = "queue",
-	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
-		    "WAITRECV,LSPID,LRPID,STATE",
-};
-
-static const struct kipc_list_spec kipc_list_shm = {
-	.type = KIPC_OBJ_SHM,
-	.what = "shared memory regions",
-	.noun = "region",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
-	.removal = "new mappings, resizes and seals fail with EIDRM\n"
-		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
-		   "they are unmapped. It is freed when its last fd and mapping are gone.",
-};
-
-/* lsipc -m's columns, plus what a kipc region adds. */
-static const struct kipc_list_spec kipc_show_shm = {
-	.type = KIPC_OBJ_SHM,
-	.what = "shared memory regions",
-	.noun = "region",
-	.defaults = "ID,NAME,SIZE,RSS,SWAP,NATTCH,SEALS,CPID,LPID,ATIME,"
-		    "DTIME,CTIME,STATE",
-};
-
-static const struct kipc_list_spec kipc_list_sem = {
-	.type = KIPC_OBJ_SEM,
-	.what = "semaphores",
-	.noun = "semaphore",
-	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
-	.removal = KIPC_REMOVAL_WAKES,
-};
-
-static const struct kipc_list_spec kipc_show_sem = {
-	.type = KIPC_OBJ_SEM,
-	.what = "semaphores",
-	.noun = "semaphore",
-	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
-		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
-};
-
-#define KIPC_LIST_CMD(_path, _summary, _spec) {	\
-	.name = "list",					\
-	.path = _path,					\
-	.summary = _summary,				\
-	.opts = KIPC_OPTS_ALL,				\
-	.run = kipc_list_run,				\
-	.help = kipc_list_help,				\
-	.data = _spec,					\
-}
-
-const struct kipc_cmd kipc_list_cmd =
-	KIPC_LIST_CMD("list", "list all objects of this IPC namespace",
-		      &kipc_list_all);
-
-const struct kipc_cmd kipc_mq_cmds[] = {
-	KIPC_LIST_CMD("mq list", "list the message queues", &kipc_list_mq),
-	{
-		.name = "show",
-		.path = "mq show",
-		.summary = "show queues with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_mq,
-	},
-	{
-		.name = "create",
-		.path = "mq create",
-		.summary = "create a queue",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_MQ_CREATE,
-		.run = kipc_mq_create_run,
-		.help = kipc_mq_create_help,
-	},
-	{
-		.name = "send",
-		.path = "mq send",
-		.summary = "send a message",
-		.opts = KIPC_OPTS_SEND | KIPC_OPTS_WAIT,
-		.run = kipc_mq_send_run,
-		.help = kipc_mq_send_help,
-	},
-	{
-		.name = "recv",
-		.path = "mq recv",
-		.summary = "receive messages and print them",
-		.opts = KIPC_OPTS_RECV | KIPC_OPTS_WAIT,
-		.run = kipc_mq_recv_run,
-		.help = kipc_mq_recv_help,
-	},
-	{
-		.name = "rm",
-		.path = "mq rm",
-		.summary = "unlink queue names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_mq_rm_run,
-		.help = kipc_mq_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "mq destroy",
-		.summary = "remove a queue now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_mq,
-	},
-	{ }
-};
-
-const struct kipc_cmd kipc_shm_cmds[] = {
-	KIPC_LIST_CMD("shm list", "list the shared memory regions",
-		      &kipc_list_shm),
-	{
-		.name = "show",
-		.path = "shm show",
-		.summary = "show regions with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_shm,
-	},
-	{
-		.name = "create",
-		.path = "shm create",
-		.summary = "create a region",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SHM_CREATE,
-		.run = kipc_shm_create_run,
-		.help = kipc_shm_create_help,
-	},
-	{
-		.name = "resize",
-		.path = "shm resize",
-		.summary = "grow or shrink a region",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_resize_run,
-		.help = kipc_shm_resize_help,
-	},
-	{
-		.name = "seal",
-		.path = "shm seal",
-		.summary = "add seals to a region, for good",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_seal_run,
-		.help = kipc_shm_seal_help,
-	},
-	{
-		.name = "rm",
-		.path = "shm rm",
-		.summary = "unlink region names; mappings and fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_shm_rm_run,
-		.help = kipc_shm_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "shm destroy",
-		.summary = "remove a region now; it can no longer be mapped",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_shm,
-	},
-	{ }
-};
-
-const struct kipc_cmd kipc_sem_cmds[] = {
-	KIPC_LIST_CMD("sem list", "list the semaphores", &kipc_list_sem),
-	{
-		.name = "show",
-		.path = "sem show",
-		.summary = "show semaphores with their statistics",
-		.opts = KIPC_OPTS_ALL,
-		.run = kipc_show_run,
-		.help = kipc_show_help,
-		.data = &kipc_show_sem,
-	},
-	{
-		.name = "create",
-		.path = "sem create",
-		.summary = "create a semaphore",
-		.opts = KIPC_OPTS_CREATE | KIPC_OPTS_SEM_CREATE,
-		.run = kipc_sem_create_run,
-		.help = kipc_sem_create_help,
-	},
-	{
-		.name = "post",
-		.path = "sem post",
-		.summary = "add units, waking the waiters they satisfy",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_post_run,
-		.help = kipc_sem_post_help,
-	},
-	{
-		.name = "wait",
-		.path = "sem wait",
-		.summary = "take units, or hold them while a command runs",
-		.opts = KIPC_OPTS_WAIT | KIPC_OPTS_UNDO,
-		.run = kipc_sem_wait_run,
-		.help = kipc_sem_wait_help,
-	},
-	{
-		.name = "rm",
-		.path = "sem rm",
-		.summary = "unlink semaphore names; open fds keep working",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_sem_rm_run,
-		.help = kipc_sem_rm_help,
-	},
-	{
-		.name = "destroy",
-		.path = "sem destroy",
-		.summary = "remove a semaphore now, waking its waiters with EIDRM",
-		.opts = KIPC_OPTS_NONE,
-		.run = kipc_destroy_run,
-		.help = kipc_destroy_help,
-		.data = &kipc_list_sem,
-	},
-	{ }
-};
+const struct kt_cmd kt_list_cmd =
+	KT_CMD("list", "list", "list all objects of this IPC namespace",
+	       KT_OPTS_ALL, kt_list, &kt_list_all);

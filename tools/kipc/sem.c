@@ -3,7 +3,8 @@
  * kipc sem create, post, wait and rm: the commands that use a semaphore the
  * way a program does, through libkipc and /dev/kipc, so that scripts can
  * too. Semaphores are found by name here, as an open finds them; `sem show`
- * and `sem destroy` (objects.c) go through netlink instead.
+ * and `sem destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc sem`, with those too, ends this file.
  *
  * `sem wait NAME -- COMMAND` holds the units while COMMAND runs, as flock(1)
  * holds a lock: without it, --undo would be of no use to a shell, since
@@ -23,87 +24,79 @@
 #include "kipc-tool.h"
 
 /* The units N of `post NAME [N]` and `wait NAME [N]`. */
-static int kipc_sem_count(const struct kipc_cmd *cmd, const char *arg,
-			  uint32_t *count)
+static int kt_sem_count(const struct kt_cmd *cmd, const char *arg,
+			uint32_t *count)
 {
-	if (kipc_parse_u32(arg, 10, 1, KIPC_SEM_VALUE_MAX, count))
+	if (kt_parse_u32(arg, 10, 1, KIPC_SEM_VALUE_MAX, count))
 		return 0;
-	return kipc_usage_err(cmd->path, "invalid count '%s': a number from 1 to %u",
-			      arg, KIPC_SEM_VALUE_MAX);
+	return kt_usage_err(cmd->path, "invalid count '%s': a number from 1 to %u",
+			    arg, KIPC_SEM_VALUE_MAX);
 }
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_sem_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
 	const char *name;
 	int ret, first, fd;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_sem_open(name, flags, kipc_args.mode, kipc_args.value);
+	fd = kipc_sem_open(name, flags, kt_args.mode, kt_args.value);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create semaphore '%s'", name);
+		return kt_dev_err(fd, "cannot create semaphore '%s'", name);
 	/* The name keeps the semaphore alive, as for sem_open(3). */
 	close(fd);
 	return 0;
 }
 
-void kipc_sem_create_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the counting semaphore NAME in the caller's IPC namespace,\n"
-		"owned by the caller, with the value --value (0 to %u). If it\n"
-		"exists already, succeed without changing it, unless --excl is\n"
-		"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
-		"destroy'. A semaphore of value 1 is a lock.\n",
-		KIPC_SEM_VALUE_MAX);
-	kipc_help_options(out, cmd->opts);
-}
+/* The help of create and post gives the largest value as a number. */
+_Static_assert(KIPC_SEM_VALUE_MAX == 2147483647U,
+	       "the help of sem create and sem post says 2147483647");
+
+static const char kt_sem_create_doc[] =
+	"Create the counting semaphore NAME in the caller's IPC namespace,\n"
+	"owned by the caller, with the value --value (0 to 2147483647). If it\n"
+	"exists already, succeed without changing it, unless --excl is\n"
+	"given. The semaphore lives until 'kipc sem rm' or 'kipc sem\n"
+	"destroy'. A semaphore of value 1 is a lock.\n";
 
 /* --- post ------------------------------------------------------------------ */
 
-int kipc_sem_post_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_post_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name;
 	int ret, first, fd;
 	uint32_t count = 1;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 2, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (first + 1 < argc && kipc_sem_count(cmd, argv[first + 1], &count))
-		return KIPC_EXIT_USAGE;
+	if (first + 1 < argc && kt_sem_count(cmd, argv[first + 1], &count))
+		return KT_EXIT_USAGE;
 
 	fd = kipc_sem_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
+		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot post to semaphore '%s'", name);
+		ret = kt_errno(ret, "cannot post to semaphore '%s'", name);
 	close(fd);
 	return ret;
 }
 
-void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [N]\n\n", cmd->path);
-	fprintf(out,
-		"Add N units (default 1) to the semaphore NAME, and wake the\n"
-		"waiters they satisfy, oldest first. A value that would pass %u\n"
-		"fails with EOVERFLOW and changes nothing. It needs write\n"
-		"permission.\n",
-		KIPC_SEM_VALUE_MAX);
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_sem_post_doc[] =
+	"Add N units (default 1) to the semaphore NAME, and wake the\n"
+	"waiters they satisfy, oldest first. A value that would pass 2147483647\n"
+	"fails with EOVERFLOW and changes nothing. It needs write\n"
+	"permission.\n";
 
 /* --- wait ------------------------------------------------------------------ */
 
@@ -113,8 +106,8 @@ void kipc_sem_post_help(const struct kipc_cmd *cmd, FILE *out)
  * ends the command and kipc still gives the units back. Returns the
  * command's exit status, or 128 + the signal that killed it.
  */
-static int kipc_sem_hold(int fd, const char *name, uint32_t count,
-			 char **argv)
+static int kt_sem_hold(int fd, const char *name, uint32_t count,
+		       char **argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	struct sigaction old_int, old_quit;
@@ -132,11 +125,11 @@ static int kipc_sem_hold(int fd, const char *name, uint32_t count,
 		sigaction(SIGQUIT, &old_quit, NULL);
 		execvp(argv[0], argv);
 		ret = errno;
-		kipc_errno(-ret, "cannot run '%s'", argv[0]);
+		kt_errno(-ret, "cannot run '%s'", argv[0]);
 		_exit(ret == ENOENT ? 127 : 126);
 	}
 	if (pid < 0) {
-		status = kipc_errno(-errno, "cannot run '%s'", argv[0]);
+		status = kt_errno(-errno, "cannot run '%s'", argv[0]);
 	} else {
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
@@ -150,14 +143,14 @@ static int kipc_sem_hold(int fd, const char *name, uint32_t count,
 
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0) {
-		kipc_errno(ret, "cannot post to semaphore '%s'", name);
+		kt_errno(ret, "cannot post to semaphore '%s'", name);
 		if (!status)
 			status = 1;
 	}
 	return status;
 }
 
-int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int oflags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
 	char **command = NULL;
@@ -168,25 +161,25 @@ int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	int ret, first, fd, i;
 	bool dashdash;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	flags = kipc_args.undo ? KIPC_SEM_UNDO : 0;
-	if (kipc_args.timed)
-		kipc_timeout_deadline(&abs);
+	flags = kt_args.undo ? KIPC_SEM_UNDO : 0;
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
 	/* GNU getopt moves a "--" to just before the words it ended. */
 	dashdash = !strcmp(argv[first - 1], "--");
 	name = argv[first];
 	i = first + 1;
 	if (i < argc && isdigit((unsigned char)argv[i][0])) {
-		if (kipc_sem_count(cmd, argv[i], &count))
-			return KIPC_EXIT_USAGE;
+		if (kt_sem_count(cmd, argv[i], &count))
+			return KT_EXIT_USAGE;
 		i++;
 	}
 	if (i < argc) {
 		if (!dashdash)
-			return kipc_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
-					      argv[i], cmd->path);
+			return kt_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
+					    argv[i], cmd->path);
 		command = argv + i;
 		/* Giving the units back needs write permission. */
 		oflags |= KIPC_OPEN_WRITE;
@@ -194,67 +187,84 @@ int kipc_sem_wait_run(const struct kipc_cmd *cmd, int argc, char **argv)
 
 	fd = kipc_sem_open(name, oflags, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open semaphore '%s'", name);
-	if (kipc_args.nonblock)
+		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
+	if (kt_args.nonblock)
 		ret = kipc_sem_trywait(fd, count, flags);
-	else if (kipc_args.timed)
+	else if (kt_args.timed)
 		ret = kipc_sem_timedwait(fd, count, flags, CLOCK_MONOTONIC,
 					 &abs);
 	else
 		ret = kipc_sem_wait(fd, count, flags);
 	if (ret < 0) {
-		ret = kipc_errno(ret, "cannot wait on semaphore '%s'", name);
+		ret = kt_errno(ret, "cannot wait on semaphore '%s'", name);
 		goto out_close;
 	}
 	if (ret == KIPC_SEM_RECOVERED)
 		printf("recovered\n");
-	ret = command ? kipc_sem_hold(fd, name, count, command) : 0;
+	ret = command ? kt_sem_hold(fd, name, count, command) : 0;
 out_close:
 	close(fd);
 	return ret;
 }
 
-void kipc_sem_wait_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [N] [OPTIONS] [-- COMMAND [ARG]...]\n\n",
-		cmd->path);
-	fprintf(out,
-		"Take N units (default 1) from the semaphore NAME, waiting while its\n"
-		"value is lower or others wait before us: waiters are served in the\n"
-		"order they came. Wait for at most --timeout milliseconds from the\n"
-		"start of the command. Print \"recovered\" when the units include ones\n"
-		"that a holder left when it died (see --undo).\n"
-		"\n"
-		"With a COMMAND, hold the units while it runs, then post them back\n"
-		"and exit with its status, as flock(1) does; that needs write\n"
-		"permission too. With --undo, the units are recorded against kipc's\n"
-		"open description of the semaphore, and if kipc dies holding them,\n"
-		"even by SIGKILL, the kernel gives them back, and the wait that\n"
-		"takes them next reports them recovered. Without a COMMAND, kipc\n"
-		"exits at once, so --undo gives the units back at once.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_sem_wait_doc[] =
+	"Take N units (default 1) from the semaphore NAME, waiting while its\n"
+	"value is lower or others wait before us: waiters are served in the\n"
+	"order they came. Wait for at most --timeout milliseconds from the\n"
+	"start of the command. Print \"recovered\" when the units include ones\n"
+	"that a holder left when it died (see --undo).\n"
+	"\n"
+	"With a COMMAND, hold the units while it runs, then post them back\n"
+	"and exit with its status, as flock(1) does; that needs write\n"
+	"permission too. With --undo, the units are recorded against kipc's\n"
+	"open description of the semaphore, and if kipc dies holding them,\n"
+	"even by SIGKILL, the kernel gives them back, and the wait that\n"
+	"takes them next reports them recovered. Without a COMMAND, kipc\n"
+	"exits at once, so --undo gives the units back at once.\n";
 
-/* --- rm -------------------------------------------------------------------- */
+/* --- the commands of `kipc sem` ------------------------------------------- */
 
-int kipc_sem_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
+static const struct kt_list_spec kt_list_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.noun = "semaphore",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,VALUE,STATE",
+	.unlink = "Unlink the names of semaphores, as sem_unlink(3) does: a semaphore\n"
+		  "can no longer be opened by its name, and the name can be created\n"
+		  "again at once, but those that have it open keep using it until\n"
+		  "they close it; then it is freed. To also stop them, use 'kipc sem\n"
+		  "destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n",
+	.removal = KT_REMOVAL_WAKES,
+};
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kipc_unlink_names(KIPC_OBJ_SEM, "semaphore", argc, argv, first);
-}
+static const struct kt_list_spec kt_show_sem = {
+	.type = KIPC_OBJ_SEM,
+	.what = "semaphores",
+	.noun = "semaphore",
+	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
+		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
+};
 
-void kipc_sem_rm_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of semaphores, as sem_unlink(3) does: a semaphore\n"
-		"can no longer be opened by its name, and the name can be created\n"
-		"again at once, but those that have it open keep using it until\n"
-		"they close it; then it is freed. To also stop them, use 'kipc sem\n"
-		"destroy'. Only the owner, the creator or CAP_SYS_ADMIN may unlink.\n");
-	kipc_help_options(out, cmd->opts);
-}
+const struct kt_cmd kt_sem_cmds[] = {
+	KT_LIST_CMD("sem", "list the semaphores", &kt_list_sem),
+	KT_SHOW_CMD("sem", "show semaphores with their statistics",
+		    &kt_show_sem),
+	KT_DOC_CMD("create", "sem create",
+		   "create a semaphore",
+		   KT_OPTS_CREATE | KT_OPTS_SEM_CREATE, kt_sem_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("post", "sem post",
+		   "add units, waking the waiters they satisfy",
+		   KT_OPTS_NONE, kt_sem_post,
+		   "NAME [N]"),
+	KT_DOC_CMD("wait", "sem wait",
+		   "take units, or hold them while a command runs",
+		   KT_OPTS_WAIT | KT_OPTS_UNDO, kt_sem_wait,
+		   "NAME [N] [OPTIONS] [-- COMMAND [ARG]...]"),
+	KT_RM_CMD("sem", "unlink semaphore names; open fds keep working",
+		  &kt_list_sem),
+	KT_DESTROY_CMD("sem",
+		       "remove a semaphore now, waking its waiters with EIDRM",
+		       &kt_list_sem),
+	{ }
+};

@@ -3,7 +3,8 @@
  * kipc shm create, resize, seal and rm: the commands that change a region
  * the way a program does, through libkipc and /dev/kipc, with the caller's
  * permissions. Regions are found by name here, as an open finds them;
- * `shm show` and `shm destroy` (objects.c) go through netlink instead.
+ * `shm show` and `shm destroy` (objects.c) go through netlink instead. The
+ * command table of `kipc shm`, with those too, ends this file.
  *
  * A shell cannot map a region, so there is no command to read or write its
  * bytes; a region is for programs, and these commands set it up for them.
@@ -21,7 +22,7 @@
 static const struct {
 	uint32_t bit;
 	const char *name;
-} kipc_seal_names[] = {
+} kt_seal_names[] = {
 	{ KIPC_SEAL_SEAL, "seal" },
 	{ KIPC_SEAL_SHRINK, "shrink" },
 	{ KIPC_SEAL_GROW, "grow" },
@@ -33,17 +34,17 @@ static const struct {
  * @seals as "seal,grow,write", or "" for none. Bits a newer module added
  * show as a number rather than not at all. Returns NULL when out of memory.
  */
-char *kipc_shm_seals(uint32_t seals)
+char *kt_shm_seals(uint32_t seals)
 {
 	char buf[128] = "";
 	size_t i, len = 0;
 
-	for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++) {
-		if (!(seals & kipc_seal_names[i].bit))
+	for (i = 0; i < ARRAY_SIZE(kt_seal_names); i++) {
+		if (!(seals & kt_seal_names[i].bit))
 			continue;
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
-				len ? "," : "", kipc_seal_names[i].name);
-		seals &= ~kipc_seal_names[i].bit;
+				len ? "," : "", kt_seal_names[i].name);
+		seals &= ~kt_seal_names[i].bit;
 	}
 	if (seals)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
@@ -52,7 +53,7 @@ char *kipc_shm_seals(uint32_t seals)
 }
 
 /* "grow,write" into KIPC_SEAL_* bits. Returns false on an unknown word. */
-static bool kipc_parse_seals(const char *list, uint32_t *seals)
+static bool kt_parse_seals(const char *list, uint32_t *seals)
 {
 	const char *p = list;
 	size_t i;
@@ -61,13 +62,13 @@ static bool kipc_parse_seals(const char *list, uint32_t *seals)
 	while (*p) {
 		size_t len = strcspn(p, ",");
 
-		for (i = 0; i < ARRAY_SIZE(kipc_seal_names); i++)
-			if (strlen(kipc_seal_names[i].name) == len &&
-			    !strncmp(kipc_seal_names[i].name, p, len))
+		for (i = 0; i < ARRAY_SIZE(kt_seal_names); i++)
+			if (strlen(kt_seal_names[i].name) == len &&
+			    !strncmp(kt_seal_names[i].name, p, len))
 				break;
-		if (i == ARRAY_SIZE(kipc_seal_names))
+		if (i == ARRAY_SIZE(kt_seal_names))
 			return false;
-		*seals |= kipc_seal_names[i].bit;
+		*seals |= kt_seal_names[i].bit;
 		p += len;
 		if (*p == ',' && *++p == '\0')
 			return false;
@@ -77,7 +78,7 @@ static bool kipc_parse_seals(const char *list, uint32_t *seals)
 
 /* --- create ---------------------------------------------------------------- */
 
-int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
@@ -86,146 +87,155 @@ int kipc_shm_create_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	int ret, first, fd;
 	uint64_t size;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
-	if (kipc_args.excl)
+	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	size = kipc_args.size ? kipc_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
+	size = kt_args.size ? kt_args.size : (uint64_t)sysconf(_SC_PAGESIZE);
 	attr.shm.size = size;
-	attr.shm.flags = kipc_args.exec ? KIPC_SHM_EXEC : 0;
-	fd = kipc_open(KIPC_OBJ_SHM, name, flags, kipc_args.mode, &attr,
+	attr.shm.flags = kt_args.exec ? KIPC_SHM_EXEC : 0;
+	fd = kipc_open(KIPC_OBJ_SHM, name, flags, kt_args.mode, &attr,
 		       NULL);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot create region '%s'", name);
+		return kt_dev_err(fd, "cannot create region '%s'", name);
 	/* The name keeps the region alive, as for shm_open(3). */
 	close(fd);
 	return 0;
 }
 
-void kipc_shm_create_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME [OPTIONS]\n\n", cmd->path);
-	fprintf(out,
-		"Create the shared memory region NAME in the caller's IPC namespace,\n"
-		"owned by the caller, of --size bytes (rounded up to whole pages for\n"
-		"the limits, which are charged at once); its bytes read as zero. If\n"
-		"it exists already, succeed without changing it, unless --excl is\n"
-		"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
-		"and the end of its last mapping. It is not executable unless\n"
-		"created with --exec.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_shm_create_doc[] =
+	"Create the shared memory region NAME in the caller's IPC namespace,\n"
+	"owned by the caller, of --size bytes (rounded up to whole pages for\n"
+	"the limits, which are charged at once); its bytes read as zero. If\n"
+	"it exists already, succeed without changing it, unless --excl is\n"
+	"given. The region lives until 'kipc shm rm' or 'kipc shm destroy'\n"
+	"and the end of its last mapping. It is not executable unless\n"
+	"created with --exec.\n";
 
 /* --- resize ---------------------------------------------------------------- */
 
-int kipc_shm_resize_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_resize_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
 	uint64_t size;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and a SIZE",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 2, 2, "a NAME and a SIZE",
+			  &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
 	arg = argv[first + 1];
-	if (!kipc_parse_size(arg, &size) || !size)
-		return kipc_usage_err(cmd->path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
-				      arg);
+	if (!kt_parse_size(arg, &size) || !size)
+		return kt_usage_err(cmd->path, "invalid size '%s': a number of bytes above 0, or of K, M or G",
+				    arg);
 
 	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open region '%s'", name);
+		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_resize(fd, size);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot resize region '%s'", name);
+		ret = kt_errno(ret, "cannot resize region '%s'", name);
 	close(fd);
 	return ret;
 }
 
-void kipc_shm_resize_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME SIZE\n\n", cmd->path);
-	fprintf(out,
-		"Grow or shrink the region NAME to SIZE bytes (N, or N followed by\n"
-		"K, M or G), as ftruncate(2) does a file: new bytes read as zero,\n"
-		"and a mapping beyond the new end raises SIGBUS when it is touched.\n"
-		"The limits are charged or credited whole pages at once. The\n"
-		"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
-		"permission.\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_shm_resize_doc[] =
+	"Grow or shrink the region NAME to SIZE bytes (N, or N followed by\n"
+	"K, M or G), as ftruncate(2) does a file: new bytes read as zero,\n"
+	"and a mapping beyond the new end raises SIGBUS when it is touched.\n"
+	"The limits are charged or credited whole pages at once. The\n"
+	"seals 'grow' and 'shrink' forbid it (EPERM); it needs write\n"
+	"permission.\n";
 
 /* --- seal ------------------------------------------------------------------ */
 
-int kipc_shm_seal_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_shm_seal_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	const char *name, *arg;
 	int ret, first, fd;
 	uint32_t seals;
 
-	ret = kipc_cmd_args(cmd, argc, argv, 2, 2, "a NAME and SEALS",
-			    &first);
+	ret = kt_cmd_args(cmd, argc, argv, 2, 2, "a NAME and SEALS",
+			  &first);
 	if (ret >= 0)
 		return ret;
 	name = argv[first];
 	arg = argv[first + 1];
-	if (!kipc_parse_seals(arg, &seals))
-		return kipc_usage_err(cmd->path, "invalid seals '%s': a comma-separated list of seal, shrink, grow, write and future-write",
-				      arg);
+	if (!kt_parse_seals(arg, &seals))
+		return kt_usage_err(cmd->path, "invalid seals '%s': a comma-separated list of seal, shrink, grow, write and future-write",
+				    arg);
 
 	fd = kipc_shm_open(name, KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0, 0);
 	if (fd < 0)
-		return kipc_dev_err(fd, "cannot open region '%s'", name);
+		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_seal(fd, seals);
 	if (ret < 0)
-		ret = kipc_errno(ret, "cannot seal region '%s'", name);
+		ret = kt_errno(ret, "cannot seal region '%s'", name);
 	close(fd);
 	return ret;
 }
 
-void kipc_shm_seal_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME SEAL[,SEAL...]\n\n", cmd->path);
-	fprintf(out,
-		"Add seals to the region NAME, as memfd's F_ADD_SEALS does; a seal\n"
-		"stays for the life of the region. It needs write permission.\n"
-		"\n"
-		"Seals:\n"
-		" seal          no more seals\n"
-		" shrink        the size may not shrink\n"
-		" grow          the size may not grow\n"
-		" write         no shared writable mapping at all; fails with EBUSY\n"
-		"               while one exists\n"
-		" future-write  no new shared writable mapping; those that exist\n"
-		"               keep writing\n");
-	kipc_help_options(out, cmd->opts);
-}
+static const char kt_shm_seal_doc[] =
+	"Add seals to the region NAME, as memfd's F_ADD_SEALS does; a seal\n"
+	"stays for the life of the region. It needs write permission.\n"
+	"\n"
+	"Seals:\n"
+	" seal          no more seals\n"
+	" shrink        the size may not shrink\n"
+	" grow          the size may not grow\n"
+	" write         no shared writable mapping at all; fails with EBUSY\n"
+	"               while one exists\n"
+	" future-write  no new shared writable mapping; those that exist\n"
+	"               keep writing\n";
 
-/* --- rm -------------------------------------------------------------------- */
+/* --- the commands of `kipc shm` ------------------------------------------- */
 
-int kipc_shm_rm_run(const struct kipc_cmd *cmd, int argc, char **argv)
-{
-	int ret, first;
+static const struct kt_list_spec kt_list_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.noun = "region",
+	.defaults = "ID,NAME,OWNER,GROUP,PERMS,SIZE,STATE",
+	.unlink = "Unlink the names of shared memory regions, as shm_unlink(3) does:\n"
+		  "a region can no longer be opened by its name, and the name can be\n"
+		  "created again at once, but its open fds and its mappings keep\n"
+		  "working; the region is freed when the last of them is gone. To\n"
+		  "also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
+		  "the creator or CAP_SYS_ADMIN may unlink.\n",
+	.removal = "new mappings, resizes and seals fail with EIDRM\n"
+		   "(\"Identifier removed\"), and the mappings that exist stay valid until\n"
+		   "they are unmapped. It is freed when its last fd and mapping are gone.",
+};
 
-	ret = kipc_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
-	if (ret >= 0)
-		return ret;
-	return kipc_unlink_names(KIPC_OBJ_SHM, "region", argc, argv, first);
-}
+/* lsipc -m's columns, plus what a kipc region adds. */
+static const struct kt_list_spec kt_show_shm = {
+	.type = KIPC_OBJ_SHM,
+	.what = "shared memory regions",
+	.noun = "region",
+	.defaults = "ID,NAME,SIZE,RSS,SWAP,NATTCH,SEALS,CPID,LPID,ATIME,"
+		    "DTIME,CTIME,STATE",
+};
 
-void kipc_shm_rm_help(const struct kipc_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
-	fprintf(out,
-		"Unlink the names of shared memory regions, as shm_unlink(3) does:\n"
-		"a region can no longer be opened by its name, and the name can be\n"
-		"created again at once, but its open fds and its mappings keep\n"
-		"working; the region is freed when the last of them is gone. To\n"
-		"also refuse new mappings, use 'kipc shm destroy'. Only the owner,\n"
-		"the creator or CAP_SYS_ADMIN may unlink.\n");
-	kipc_help_options(out, cmd->opts);
-}
+const struct kt_cmd kt_shm_cmds[] = {
+	KT_LIST_CMD("shm", "list the shared memory regions", &kt_list_shm),
+	KT_SHOW_CMD("shm", "show regions with their statistics", &kt_show_shm),
+	KT_DOC_CMD("create", "shm create",
+		   "create a region",
+		   KT_OPTS_CREATE | KT_OPTS_SHM_CREATE, kt_shm_create,
+		   "NAME [OPTIONS]"),
+	KT_DOC_CMD("resize", "shm resize",
+		   "grow or shrink a region",
+		   KT_OPTS_NONE, kt_shm_resize,
+		   "NAME SIZE"),
+	KT_DOC_CMD("seal", "shm seal",
+		   "add seals to a region, for good",
+		   KT_OPTS_NONE, kt_shm_seal,
+		   "NAME SEAL[,SEAL...]"),
+	KT_RM_CMD("shm", "unlink region names; mappings and fds keep working",
+		  &kt_list_shm),
+	KT_DESTROY_CMD("shm", "remove a region now; it can no longer be mapped",
+		       &kt_list_shm),
+	{ }
+};

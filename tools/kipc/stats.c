@@ -16,7 +16,7 @@ enum {
 	COL_LIMIT,
 };
 
-static const struct kipc_column kipc_stats_columns[] = {
+static const struct kt_column kt_stats_columns[] = {
 	[COL_RESOURCE]		= { "RESOURCE", 12, 0, SCOLS_JSON_STRING,
 				    "resource name" },
 	[COL_DESCRIPTION]	= { "DESCRIPTION", 11, 0, SCOLS_JSON_STRING,
@@ -27,23 +27,23 @@ static const struct kipc_column kipc_stats_columns[] = {
 				    SCOLS_JSON_NUMBER, "limit" },
 };
 
-#define KIPC_STATS_DEFAULTS "RESOURCE,DESCRIPTION,USED,LIMIT"
+#define KT_STATS_DEFAULTS "RESOURCE,DESCRIPTION,USED,LIMIT"
 
 /**
- * struct kipc_stats_row - one resource
+ * struct kt_stats_row - one resource
  * @resource: its name
  * @description: what it counts
  * @used: KIPC_A_STATS_* of its usage, or 0 when the module reports none
  * @limit: KIPC_A_STATS_* of its limit, or 0 when it has none
  */
-struct kipc_stats_row {
+struct kt_stats_row {
 	const char *resource;
 	const char *description;
 	int used;
 	int limit;
 };
 
-static const struct kipc_stats_row kipc_stats_rows[] = {
+static const struct kt_stats_row kt_stats_rows[] = {
 	{ "objects", "objects in this IPC namespace",
 	  KIPC_A_STATS_NS_OBJECTS, KIPC_A_STATS_LIMIT_OBJECTS },
 	{ "bytes", "bytes charged in this IPC namespace",
@@ -63,8 +63,8 @@ static const struct kipc_stats_row kipc_stats_rows[] = {
 };
 
 /* The value of attribute @attr, or NULL when it was not reported. */
-static char *kipc_stats_value(const struct kipc_admin_stats *st, int attr,
-			      bool *oom)
+static char *kt_stats_value(const struct kipc_admin_stats *st, int attr,
+			    bool *oom)
 {
 	uint64_t v;
 	char *s;
@@ -106,57 +106,56 @@ static char *kipc_stats_value(const struct kipc_admin_stats *st, int attr,
 	default:
 		return NULL;
 	}
-	s = kipc_u64(v);
+	s = kt_u64(v);
 	*oom = !s;
 	return s;
 }
 
-static int kipc_stats_add_line(struct libscols_table *tb,
-			       const struct kipc_columns *c,
-			       const struct kipc_stats_row *row,
-			       const struct kipc_admin_stats *st)
+/* A line of the table: one resource, and the statistics. */
+struct kt_stats_rec {
+	const struct kt_stats_row *row;
+	const struct kipc_admin_stats *st;
+};
+
+static char *kt_stats_cell(int col, const void *rec, bool *oom)
 {
-	struct libscols_line *ln;
-	size_t i;
+	const struct kt_stats_rec *r = rec;
+	char *s = NULL;
 
-	ln = scols_table_new_line(tb, NULL);
-	if (!ln)
-		return -ENOMEM;
-	for (i = 0; i < c->nsel; i++) {
-		bool oom = false;
-		char *s = NULL;
-
-		switch (c->sel[i]) {
-		case COL_RESOURCE:
-			s = strdup(row->resource);
-			oom = !s;
-			break;
-		case COL_DESCRIPTION:
-			s = strdup(row->description);
-			oom = !s;
-			break;
-		case COL_USED:
-			s = kipc_stats_value(st, row->used, &oom);
-			break;
-		case COL_LIMIT:
-			s = kipc_stats_value(st, row->limit, &oom);
-			break;
-		}
-		if (oom)
-			return -ENOMEM;
-		if (s && scols_line_refer_data(ln, i, s)) {
-			free(s);
-			return -ENOMEM;
-		}
+	switch (col) {
+	case COL_RESOURCE:
+		s = strdup(r->row->resource);
+		*oom = !s;
+		break;
+	case COL_DESCRIPTION:
+		s = strdup(r->row->description);
+		*oom = !s;
+		break;
+	case COL_USED:
+		s = kt_stats_value(r->st, r->row->used, oom);
+		break;
+	case COL_LIMIT:
+		s = kt_stats_value(r->st, r->row->limit, oom);
+		break;
 	}
-	return 0;
+	return s;
 }
 
-static int kipc_stats_run(const struct kipc_cmd *cmd, int argc, char **argv)
+static int kt_stats_add_line(struct libscols_table *tb,
+			     const struct kt_columns *c,
+			     const struct kt_stats_row *row,
+			     const struct kipc_admin_stats *st)
 {
-	struct kipc_columns cols = {
-		.cols = kipc_stats_columns,
-		.ncols = ARRAY_SIZE(kipc_stats_columns),
+	struct kt_stats_rec r = { .row = row, .st = st };
+
+	return kt_table_add_line(tb, c, kt_stats_cell, &r);
+}
+
+static int kt_stats_run(const struct kt_cmd *cmd, int argc, char **argv)
+{
+	struct kt_columns cols = {
+		.cols = kt_stats_columns,
+		.ncols = ARRAY_SIZE(kt_stats_columns),
 	};
 	struct kipc_admin_stats st;
 	struct libscols_table *tb;
@@ -164,58 +163,58 @@ static int kipc_stats_run(const struct kipc_cmd *cmd, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
+	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
-	ret = kipc_columns_select(&cols, cmd, KIPC_STATS_DEFAULTS, ~0U);
+	ret = kt_columns_select(&cols, cmd, KT_STATS_DEFAULTS, ~0U);
 	if (ret)
 		return ret;
-	if (kipc_connect(&ka))
+	if (kt_connect(&ka))
 		return 1;
 	ret = kipc_admin_stats(ka, &st, sizeof(st));
 	if (ret < 0) {
-		ret = kipc_admin_err(ka, ret, "cannot get statistics");
+		ret = kt_admin_err(ka, ret, "cannot get statistics");
 		kipc_admin_close(ka);
 		return ret;
 	}
 	kipc_admin_close(ka);
 
-	tb = kipc_table_new("stats", &cols);
+	tb = kt_table_new("stats", &cols);
 	if (!tb)
-		return kipc_errno(-ENOMEM, "cannot make the table");
-	for (i = 0; i < ARRAY_SIZE(kipc_stats_rows); i++) {
-		const struct kipc_stats_row *row = &kipc_stats_rows[i];
+		return kt_errno(-ENOMEM, "cannot make the table");
+	for (i = 0; i < ARRAY_SIZE(kt_stats_rows); i++) {
+		const struct kt_stats_row *row = &kt_stats_rows[i];
 
 		/* Rows of a module too old to report them are left out. */
 		if ((!row->used || !kipc_admin_stats_has(&st, row->used)) &&
 		    (!row->limit || !kipc_admin_stats_has(&st, row->limit)))
 			continue;
-		if (kipc_stats_add_line(tb, &cols, row, &st)) {
+		if (kt_stats_add_line(tb, &cols, row, &st)) {
 			scols_unref_table(tb);
-			return kipc_errno(-ENOMEM, "cannot make the table");
+			return kt_errno(-ENOMEM, "cannot make the table");
 		}
 	}
-	return kipc_table_print(tb);
+	return kt_table_print(tb);
 }
 
-static void kipc_stats_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_stats_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc [OPTIONS] %s [OPTIONS]\n\n", cmd->path);
 	fprintf(out,
 		"Show the usage and limits of the caller's IPC namespace and the\n"
 		"number of objects of the whole module. An empty USED or LIMIT\n"
 		"means the resource has none.\n");
-	kipc_help_options(out, cmd->opts);
-	kipc_help_columns(out, kipc_stats_columns,
-			  ARRAY_SIZE(kipc_stats_columns), KIPC_STATS_DEFAULTS,
-			  ~0U);
+	kt_help_options(out, cmd->opts);
+	kt_help_columns(out, kt_stats_columns,
+			ARRAY_SIZE(kt_stats_columns), KT_STATS_DEFAULTS,
+			~0U);
 }
 
-const struct kipc_cmd kipc_stats_cmd = {
+const struct kt_cmd kt_stats_cmd = {
 	.name = "stats",
 	.path = "stats",
 	.summary = "usage and limits of this IPC namespace",
-	.opts = KIPC_OPTS_TABLE,
-	.run = kipc_stats_run,
-	.help = kipc_stats_help,
+	.opts = KT_OPTS_TABLE,
+	.run = kt_stats_run,
+	.help = kt_stats_help,
 };

@@ -4,19 +4,20 @@
  * does it.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "kipc-tool.h"
 
-static bool kipc_column_in_scope(const struct kipc_column *col,
-				 unsigned int scope)
+static bool kt_column_in_scope(const struct kt_column *col,
+			       unsigned int scope)
 {
 	return !col->scope || (col->scope & scope);
 }
 
-static int kipc_column_find(const struct kipc_column *cols, size_t ncols,
-			    const char *name, size_t len)
+static int kt_column_find(const struct kt_column *cols, size_t ncols,
+			  const char *name, size_t len)
 {
 	size_t i;
 
@@ -28,8 +29,8 @@ static int kipc_column_find(const struct kipc_column *cols, size_t ncols,
 }
 
 /* Append the comma-separated @list to @c->sel. Returns 0 or an exit status. */
-static int kipc_columns_add(struct kipc_columns *c, const struct kipc_cmd *cmd,
-			    const char *list, unsigned int scope)
+static int kt_columns_add(struct kt_columns *c, const struct kt_cmd *cmd,
+			  const char *list, unsigned int scope)
 {
 	const char *p = list;
 
@@ -38,18 +39,18 @@ static int kipc_columns_add(struct kipc_columns *c, const struct kipc_cmd *cmd,
 		int i;
 
 		if (!len)
-			return kipc_usage_err(cmd->path, "empty column name in '%s'",
-					      list);
-		i = kipc_column_find(c->cols, c->ncols, p, len);
+			return kt_usage_err(cmd->path, "empty column name in '%s'",
+					    list);
+		i = kt_column_find(c->cols, c->ncols, p, len);
 		if (i < 0)
-			return kipc_usage_err(cmd->path, "unknown column '%.*s'",
-					      (int)len, p);
-		if (!kipc_column_in_scope(&c->cols[i], scope))
-			return kipc_usage_err(cmd->path,
-					      "column '%s' does not apply to '%s'",
-					      c->cols[i].name, cmd->path);
-		if (c->nsel >= KIPC_COLUMNS_MAX)
-			return kipc_usage_err(cmd->path, "too many columns");
+			return kt_usage_err(cmd->path, "unknown column '%.*s'",
+					    (int)len, p);
+		if (!kt_column_in_scope(&c->cols[i], scope))
+			return kt_usage_err(cmd->path,
+					    "column '%s' does not apply to '%s'",
+					    c->cols[i].name, cmd->path);
+		if (c->nsel >= KT_COLUMNS_MAX)
+			return kt_usage_err(cmd->path, "too many columns");
 		c->sel[c->nsel++] = i;
 		p += len;
 		if (*p == ',')
@@ -63,43 +64,43 @@ static int kipc_columns_add(struct kipc_columns *c, const struct kipc_cmd *cmd,
  * replacing them, as in lsblk and lsipc) or --output-all. Returns 0, or an
  * exit status after saying what was wrong.
  */
-int kipc_columns_select(struct kipc_columns *c, const struct kipc_cmd *cmd,
-			const char *defaults, unsigned int scope)
+int kt_columns_select(struct kt_columns *c, const struct kt_cmd *cmd,
+		      const char *defaults, unsigned int scope)
 {
-	const char *list = kipc_output.columns;
+	const char *list = kt_output.columns;
 	size_t i;
 	int ret;
 
 	c->nsel = 0;
-	if (kipc_output.all) {
-		for (i = 0; i < c->ncols && c->nsel < KIPC_COLUMNS_MAX; i++)
-			if (kipc_column_in_scope(&c->cols[i], scope))
+	if (kt_output.all) {
+		for (i = 0; i < c->ncols && c->nsel < KT_COLUMNS_MAX; i++)
+			if (kt_column_in_scope(&c->cols[i], scope))
 				c->sel[c->nsel++] = i;
 		return 0;
 	}
 	if (!list || *list == '+') {
-		ret = kipc_columns_add(c, cmd, defaults, scope);
+		ret = kt_columns_add(c, cmd, defaults, scope);
 		if (ret || !list)
 			return ret;
 		list++;
 	}
 	if (!*list)
-		return kipc_usage_err(cmd->path, "no columns given to --output");
-	return kipc_columns_add(c, cmd, list, scope);
+		return kt_usage_err(cmd->path, "no columns given to --output");
+	return kt_columns_add(c, cmd, list, scope);
 }
 
-void kipc_help_columns(FILE *out, const struct kipc_column *cols,
-		       size_t ncols, const char *defaults, unsigned int scope)
+void kt_help_columns(FILE *out, const struct kt_column *cols,
+		     size_t ncols, const char *defaults, unsigned int scope)
 {
 	size_t i, w = 0;
 
 	for (i = 0; i < ncols; i++)
-		if (kipc_column_in_scope(&cols[i], scope) &&
+		if (kt_column_in_scope(&cols[i], scope) &&
 		    strlen(cols[i].name) > w)
 			w = strlen(cols[i].name);
 	fprintf(out, "\nAvailable columns (for --output):\n");
 	for (i = 0; i < ncols; i++)
-		if (kipc_column_in_scope(&cols[i], scope))
+		if (kt_column_in_scope(&cols[i], scope))
 			fprintf(out, " %*s  %s\n", (int)w, cols[i].name,
 				cols[i].help);
 	fprintf(out, "\nDefault columns: %s\n", defaults);
@@ -109,8 +110,8 @@ void kipc_help_columns(FILE *out, const struct kipc_column *cols,
  * A table with the selected columns, set up for -J, -r and -n. @name is the
  * key of the array in JSON output. Returns NULL when out of memory.
  */
-struct libscols_table *kipc_table_new(const char *name,
-				      const struct kipc_columns *c)
+struct libscols_table *kt_table_new(const char *name,
+				    const struct kt_columns *c)
 {
 	struct libscols_table *tb;
 	size_t i;
@@ -120,17 +121,17 @@ struct libscols_table *kipc_table_new(const char *name,
 		return NULL;
 	if (scols_table_set_name(tb, name))
 		goto out_unref;
-	scols_table_enable_json(tb, kipc_output.json);
-	scols_table_enable_raw(tb, kipc_output.raw);
-	scols_table_enable_noheadings(tb, kipc_output.noheadings);
+	scols_table_enable_json(tb, kt_output.json);
+	scols_table_enable_raw(tb, kt_output.raw);
+	scols_table_enable_noheadings(tb, kt_output.noheadings);
 
 	for (i = 0; i < c->nsel; i++) {
-		const struct kipc_column *col = &c->cols[c->sel[i]];
+		const struct kt_column *col = &c->cols[c->sel[i]];
 		struct libscols_column *cl;
 		int json = col->json;
 
 		/* "4K" is not a JSON number: as lsblk, a string until -b. */
-		if (col->size && !kipc_output.bytes)
+		if (col->size && !kt_output.bytes)
 			json = SCOLS_JSON_STRING;
 		cl = scols_table_new_column(tb, col->name, col->whint,
 					    col->flags);
@@ -147,13 +148,37 @@ out_unref:
 }
 
 /* Print and free @tb. Returns an exit status. */
-int kipc_table_print(struct libscols_table *tb)
+int kt_table_print(struct libscols_table *tb)
 {
 	int ret;
 
 	ret = scols_print_table(tb);
 	scols_unref_table(tb);
 	if (ret)
-		return kipc_errno(ret, "cannot print the table");
+		return kt_errno(ret, "cannot print the table");
+	return 0;
+}
+
+int kt_table_add_line(struct libscols_table *tb, const struct kt_columns *c,
+		      kt_cell_fn cell, const void *rec)
+{
+	struct libscols_line *ln;
+	size_t i;
+
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (i = 0; i < c->nsel; i++) {
+		bool oom = false;
+		char *s;
+
+		s = cell(c->sel[i], rec, &oom);
+		if (oom)
+			return -ENOMEM;
+		if (s && scols_line_refer_data(ln, i, s)) {
+			free(s);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }

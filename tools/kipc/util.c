@@ -16,7 +16,7 @@
 
 #include "kipc-tool.h"
 
-static void kipc_verr(const char *fmt, va_list ap)
+static void kt_verr(const char *fmt, va_list ap)
 {
 	/* Keep the error after whatever output came before it. */
 	fflush(stdout);
@@ -24,78 +24,78 @@ static void kipc_verr(const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
-void kipc_err(const char *fmt, ...)
+void kt_err(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kipc_verr(fmt, ap);
+	kt_verr(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
 
 /* A mistake on the command line: say what, then where help is. */
-int kipc_usage_err(const char *path, const char *fmt, ...)
+int kt_usage_err(const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kipc_verr(fmt, ap);
+	kt_verr(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'kipc %s%shelp' for more information.\n",
 		path ? path : "", path ? " " : "");
-	return KIPC_EXIT_USAGE;
+	return KT_EXIT_USAGE;
 }
 
 /*
  * The module is not loaded: one fixed line, without the "kipc: " prefix, that
  * scripts can match and that tells the fix.
  */
-int kipc_not_loaded(void)
+int kt_not_loaded(void)
 {
 	fflush(stdout);
 	fputs("kipc module not loaded (modprobe kipc)\n", stderr);
-	return KIPC_EXIT_FAILURE;
+	return KT_EXIT_FAILURE;
 }
 
 /* A failure with an errno: "kipc: <what>: <strerror>". */
-int kipc_errno(int err, const char *fmt, ...)
+int kt_errno(int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	kipc_verr(fmt, ap);
+	kt_verr(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 	return 1;
 }
 
 /*
- * As kipc_errno(), for a failure of a call on /dev/kipc: ENOENT from the
+ * As kt_errno(), for a failure of a call on /dev/kipc: ENOENT from the
  * device's absence would read as "no such object", so say what it means.
  */
-int kipc_dev_err(int err, const char *fmt, ...)
+int kt_dev_err(int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if ((err == -ENOENT || err == ENOENT) &&
 	    access(KIPC_DEVICE_PATH, F_OK))
-		return kipc_not_loaded();
+		return kt_not_loaded();
 	va_start(ap, fmt);
-	kipc_verr(fmt, ap);
+	kt_verr(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 	return 1;
 }
 
-/* As kipc_errno(), with the kernel's own explanation when it gave one. */
-int kipc_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
+/* As kt_errno(), with the kernel's own explanation when it gave one. */
+int kt_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
 {
 	const char *msg = ka ? kipc_admin_errmsg(ka) : NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	kipc_verr(fmt, ap);
+	kt_verr(fmt, ap);
 	va_end(ap);
 	if (msg)
 		fprintf(stderr, ": %s (%s)\n", strerror(err < 0 ? -err : err),
@@ -106,15 +106,15 @@ int kipc_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
 }
 
 /* Returns 0, or 1 after saying why there is no connection. */
-int kipc_connect(struct kipc_admin **ka)
+int kt_connect(struct kipc_admin **ka)
 {
 	int ret;
 
 	ret = kipc_admin_open(ka);
 	if (ret == -ENOENT)
-		return kipc_not_loaded();
+		return kt_not_loaded();
 	if (ret < 0)
-		return kipc_errno(ret, "cannot connect to the kipc netlink family");
+		return kt_errno(ret, "cannot connect to the kipc netlink family");
 	return 0;
 }
 
@@ -122,22 +122,22 @@ int kipc_connect(struct kipc_admin **ka)
  * Names of uids and gids, looked up once each: a listing shows the same few
  * owners on many lines, and each NSS lookup may read a file or ask a daemon.
  */
-struct kipc_name {
-	struct kipc_name *next;
+struct kt_name {
+	struct kt_name *next;
 	uint32_t id;
 	bool group;
 	char name[];
 };
 
-static struct kipc_name *kipc_names;
+static struct kt_name *kt_names;
 
-static const char *kipc_id_name(uint32_t id, bool group)
+static const char *kt_id_name(uint32_t id, bool group)
 {
-	struct kipc_name *n;
+	struct kt_name *n;
 	const char *name = NULL;
 	char num[16];
 
-	for (n = kipc_names; n; n = n->next)
+	for (n = kt_names; n; n = n->next)
 		if (n->id == id && n->group == group)
 			return n->name;
 	if (group) {
@@ -161,27 +161,27 @@ static const char *kipc_id_name(uint32_t id, bool group)
 	n->id = id;
 	n->group = group;
 	strcpy(n->name, name);
-	n->next = kipc_names;
-	kipc_names = n;
+	n->next = kt_names;
+	kt_names = n;
 	return n->name;
 }
 
-char *kipc_user_name(uint32_t uid)
+char *kt_user_name(uint32_t uid)
 {
-	const char *name = kipc_id_name(uid, false);
+	const char *name = kt_id_name(uid, false);
 
 	return name ? strdup(name) : NULL;
 }
 
-char *kipc_group_name(uint32_t gid)
+char *kt_group_name(uint32_t gid)
 {
-	const char *name = kipc_id_name(gid, true);
+	const char *name = kt_id_name(gid, true);
 
 	return name ? strdup(name) : NULL;
 }
 
 /* "rw-rw-r--" as lsipc prints it, or "0664". */
-char *kipc_perms(uint32_t mode, bool numeric)
+char *kt_perms(uint32_t mode, bool numeric)
 {
 	static const char rwx[] = "rwxrwxrwx";
 	char *s;
@@ -202,7 +202,7 @@ char *kipc_perms(uint32_t mode, bool numeric)
 }
 
 /* ISO 8601 in local time: sorts as text and parses everywhere. */
-char *kipc_time(uint64_t ns)
+char *kt_time(uint64_t ns)
 {
 	time_t t = ns / 1000000000ULL;
 	char buf[64];
@@ -214,7 +214,7 @@ char *kipc_time(uint64_t ns)
 	return strdup(buf);
 }
 
-char *kipc_u64(uint64_t v)
+char *kt_u64(uint64_t v)
 {
 	char *s;
 
@@ -228,15 +228,15 @@ char *kipc_u64(uint64_t v)
  * (rounded, and left out when it is 0) in powers of 1024; or the bytes with
  * --bytes.
  */
-char *kipc_size(uint64_t bytes)
+char *kt_size(uint64_t bytes)
 {
 	static const char units[] = "BKMGTPE";
 	uint64_t whole, tenths;
 	int exp = 0;
 	char *s;
 
-	if (kipc_output.bytes)
-		return kipc_u64(bytes);
+	if (kt_output.bytes)
+		return kt_u64(bytes);
 	while (exp < 6 && bytes >= 1ULL << (10 * (exp + 1)))
 		exp++;
 	whole = bytes >> (10 * exp);
@@ -270,7 +270,7 @@ char *kipc_size(uint64_t bytes)
  * case, optionally followed by "iB"). Returns false for anything else, and
  * for sizes that do not fit.
  */
-bool kipc_parse_size(const char *arg, uint64_t *out)
+bool kt_parse_size(const char *arg, uint64_t *out)
 {
 	static const char suffixes[] = "KMG";
 	unsigned long long v;
@@ -303,9 +303,9 @@ bool kipc_parse_size(const char *arg, uint64_t *out)
 }
 
 /* The absolute CLOCK_MONOTONIC time --timeout ends at, counted from now. */
-void kipc_timeout_deadline(struct timespec *abs)
+void kt_timeout_deadline(struct timespec *abs)
 {
-	uint32_t ms = kipc_args.timeout_ms;
+	uint32_t ms = kt_args.timeout_ms;
 
 	clock_gettime(CLOCK_MONOTONIC, abs);
 	abs->tv_sec += ms / 1000;
@@ -317,20 +317,33 @@ void kipc_timeout_deadline(struct timespec *abs)
 }
 
 /*
- * Unlink the names argv[first..] of objects of @type, as rm(1) removes
- * files: every name is tried, and any failure fails the whole. Returns the
- * exit status.
+ * `kipc mq|shm|sem rm NAME...`: unlink each name, through /dev/kipc as a
+ * program would, as rm(1) removes files: every name is tried, and any
+ * failure fails the whole. cmd->data is the type's
+ * struct kt_list_spec.
  */
-int kipc_unlink_names(unsigned int type, const char *noun, int argc,
-		      char **argv, int first)
+int kt_rm_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	int i, ret, status = 0;
+	const struct kt_list_spec *spec = cmd->data;
+	int i, ret, first, status = 0;
 
+	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
 	for (i = first; i < argc; i++) {
-		ret = kipc_unlink(type, argv[i]);
+		ret = kipc_unlink(spec->type, argv[i]);
 		if (ret < 0)
-			status = kipc_dev_err(ret, "cannot unlink %s '%s'",
-					      noun, argv[i]);
+			status = kt_dev_err(ret, "cannot unlink %s '%s'",
+					    spec->noun, argv[i]);
 	}
 	return status;
+}
+
+void kt_rm_help(const struct kt_cmd *cmd, FILE *out)
+{
+	const struct kt_list_spec *spec = cmd->data;
+
+	fprintf(out, "Usage: kipc %s NAME...\n\n", cmd->path);
+	fputs(spec->unlink, out);
+	kt_help_options(out, cmd->opts);
 }

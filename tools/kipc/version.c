@@ -13,22 +13,22 @@
 static const struct {
 	uint64_t bit;
 	const char *name;
-} kipc_features[] = {
+} kt_features[] = {
 	{ KIPC_FEATURE_MQ, "mq" },
 	{ KIPC_FEATURE_SHM, "shm" },
 	{ KIPC_FEATURE_SEM, "sem" },
 	{ KIPC_FEATURE_NETLINK, "netlink" },
 };
 
-static void kipc_print_features(uint64_t features)
+static void kt_print_features(uint64_t features)
 {
 	size_t i;
 
 	printf("features:");
-	for (i = 0; i < ARRAY_SIZE(kipc_features); i++) {
-		if (features & kipc_features[i].bit) {
-			printf(" %s", kipc_features[i].name);
-			features &= ~kipc_features[i].bit;
+	for (i = 0; i < ARRAY_SIZE(kt_features); i++) {
+		if (features & kt_features[i].bit) {
+			printf(" %s", kt_features[i].name);
+			features &= ~kt_features[i].bit;
 		}
 	}
 	/* Bits of a newer module than this tool knows. */
@@ -38,7 +38,7 @@ static void kipc_print_features(uint64_t features)
 }
 
 /* Returns 0, or 1 after an error message. */
-static int kipc_version_netlink(void)
+static int kt_version_netlink(void)
 {
 	struct kipc_admin_stats st;
 	struct kipc_admin *ka;
@@ -46,10 +46,10 @@ static int kipc_version_netlink(void)
 
 	ret = kipc_admin_open(&ka);
 	if (ret < 0)
-		return kipc_errno(ret, "cannot connect to the kipc netlink family");
+		return kt_errno(ret, "cannot connect to the kipc netlink family");
 	ret = kipc_admin_stats(ka, &st, sizeof(st));
 	if (ret < 0) {
-		ret = kipc_admin_err(ka, ret, "cannot get netlink statistics");
+		ret = kt_admin_err(ka, ret, "cannot get netlink statistics");
 		kipc_admin_close(ka);
 		return ret;
 	}
@@ -61,14 +61,14 @@ static int kipc_version_netlink(void)
 	return 0;
 }
 
-static int kipc_version_run(const struct kipc_cmd *cmd, int argc,
-			    char **argv)
+static int kt_version_run(const struct kt_cmd *cmd, int argc,
+			  char **argv)
 {
 	struct kipc_version ver;
 	struct kipc_admin *ka;
 	int ret, status = 0;
 
-	ret = kipc_cmd_no_args(cmd, argc, argv);
+	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
 
@@ -78,25 +78,25 @@ static int kipc_version_run(const struct kipc_cmd *cmd, int argc,
 	if (ret == -ENOENT) {
 		/* Without the device, the family tells whether it is loaded. */
 		if (kipc_admin_open(&ka) == -ENOENT)
-			return kipc_not_loaded();
+			return kt_not_loaded();
 		kipc_admin_close(ka);
 	}
 	if (ret < 0) {
-		status = kipc_errno(ret, "cannot query %s", KIPC_DEVICE_PATH);
+		status = kt_errno(ret, "cannot query %s", KIPC_DEVICE_PATH);
 	} else {
 		printf("module: ABI %" PRIu32 ", ", ver.out_abi_version);
-		kipc_print_features(ver.out_features);
+		kt_print_features(ver.out_features);
 		printf("module: name_max %" PRIu32 ", mq_max_msgs %" PRIu32
 		       ", mq_max_msgsize %" PRIu32 ", shm_max_size %" PRIu64
 		       "\n", ver.out_name_max, ver.out_mq_max_msgs,
 		       ver.out_mq_max_msgsize, (uint64_t)ver.out_shm_max_size);
 	}
-	if (kipc_version_netlink())
+	if (kt_version_netlink())
 		status = 1;
 	return status;
 }
 
-static void kipc_version_help(const struct kipc_cmd *cmd, FILE *out)
+static void kt_version_help(const struct kt_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kipc %s\n\n", cmd->path);
 	fprintf(out,
@@ -105,14 +105,14 @@ static void kipc_version_help(const struct kipc_cmd *cmd, FILE *out)
 		"through %s, and for its ABI version through netlink.\n"
 		"Exits with 1 when the module is not loaded.\n",
 		KIPC_DEVICE_PATH);
-	kipc_help_options(out, cmd->opts);
+	kt_help_options(out, cmd->opts);
 }
 
-const struct kipc_cmd kipc_version_cmd = {
+const struct kt_cmd kt_version_cmd = {
 	.name = "version",
 	.path = "version",
 	.summary = "versions of the tool, the module and its ABI",
-	.opts = KIPC_OPTS_NONE,
-	.run = kipc_version_run,
-	.help = kipc_version_help,
+	.opts = KT_OPTS_NONE,
+	.run = kt_version_run,
+	.help = kt_version_help,
 };
