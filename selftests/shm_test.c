@@ -311,30 +311,6 @@ TEST_F(shm, size_out_of_range)
 
 /* --- the struct rules of the region ioctls ------------------------------- */
 
-/*
- * @_buf is { struct _struct cmd; __u8 extra[8]; } holding a valid request.
- * Sizes below the first version give EINVAL, a non-zero byte past the
- * kernel's struct E2BIG; the buffer is left with size = sizeof + 8 and a
- * zero tail, which the caller shows to work.
- */
-#define TEST_SHM_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)	\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
-
 TEST_F(shm, cmd_length_resize)
 {
 	long psz = self->psz;
@@ -347,7 +323,7 @@ TEST_F(shm, cmd_length_resize)
 	ofd = test_shm_create(self->name, psz, NULL);
 	memset(&buf, 0, sizeof(buf));
 	buf.cmd.new_size = 2 * psz;
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_resize, KIPC_IOC_SHM_RESIZE,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_resize, KIPC_IOC_SHM_RESIZE,
 			       new_size);
 	/* None of the failed calls resized. */
 	ASSERT_EQ((__u64)psz, test_shm_stat(ofd, out_size));
@@ -370,7 +346,7 @@ TEST_F(shm, cmd_length_seal)
 	ofd = test_shm_create(self->name, psz, NULL);
 	memset(&buf, 0, sizeof(buf));
 	buf.cmd.seals = KIPC_SEAL_GROW;
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_seal, KIPC_IOC_SHM_SEAL,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_seal, KIPC_IOC_SHM_SEAL,
 			       out_seals);
 	ASSERT_EQ(0U, test_shm_seals(ofd));
 	buf.cmd.out_seals = 0xdead;
@@ -393,7 +369,7 @@ TEST_F(shm, cmd_length_stat)
 
 	ofd = test_shm_create(self->name, psz + 1, NULL);
 	memset(&buf, 0, sizeof(buf));
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_stat, KIPC_IOC_SHM_STAT,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_stat, KIPC_IOC_SHM_STAT,
 			       out_state);
 	memset(&buf.cmd, 0xa5, sizeof(buf.cmd));
 	buf.cmd.size = sizeof(buf.cmd) + 8;
