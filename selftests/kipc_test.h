@@ -143,4 +143,34 @@ kipc_debug_timeouts(void)
 #include "kipc_test_nl.h"
 #include "kipc_test_proc.h"
 
+/*
+ * The fixture of the region tests (shm_test.c, shm_map_test.c and
+ * shm_seal_test.c), named @_f: the /dev/kipc fd, the page size, a netlink
+ * socket, and the name of the test's region, which the teardown unlinks in
+ * case a test that failed half-way left it behind.
+ */
+#define KIPC_SHM_FIXTURE(_f)						\
+	FIXTURE(_f) {							\
+		int fd;							\
+		long psz;						\
+		struct kipc_nl nl;					\
+		char name[KIPC_NAME_MAX + 1];				\
+	};								\
+									\
+	FIXTURE_SETUP(_f)						\
+	{								\
+		self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);	\
+		ASSERT_LE(0, self->fd);					\
+		self->psz = sysconf(_SC_PAGESIZE);			\
+		test_nl_open(&self->nl);				\
+		test_name(self->name, #_f);				\
+	}								\
+									\
+	FIXTURE_TEARDOWN(_f)						\
+	{								\
+		_test_cmd_unlink(self->fd, KIPC_OBJ_SHM, self->name);	\
+		close(self->nl.fd);					\
+		close(self->fd);					\
+	}
+
 #endif /* KIPC_TEST_H */

@@ -473,6 +473,10 @@ static inline int _test_cmd_shm_stat(int objfd, struct kipc_shm_stat *st)
 		__st._field;						\
 	})
 
+/* Open the region called @_name again; returns the fd. */
+#define test_shm_reopen(_name, _flags) \
+	test_ioctl_open(KIPC_OBJ_SHM, _name, _flags, 0, NULL, NULL, NULL)
+
 /* mmap() of @len bytes at @offset; MAP_FAILED must not come back. */
 #define test_shm_mmap(_objfd, _len, _prot, _flags, _offset)		\
 	({								\

@@ -164,6 +164,18 @@ static inline int kipc_drop_effective_cap(int cap)
 		__pid;							\
 	})
 
+/* Wait for one byte on @_fd from a child or a parent (EOF fails). */
+#define test_sync_read(_fd)						\
+	do {								\
+		char __c;						\
+		ASSERT_EQ(1, (int)read(_fd, &__c, 1));			\
+	} while (0)
+#define test_sync_write(_fd)						\
+	do {								\
+		char __c = 0;						\
+		ASSERT_EQ(1, (int)write(_fd, &__c, 1));			\
+	} while (0)
+
 /* --- passing fds ---------------------------------------------------------- */
 
 /* Pass @fd over the unix socket @sock (SCM_RIGHTS): 0, or -1. */

@@ -11,37 +11,7 @@
 
 #define SZ_256M		(256ULL << 20)
 
-FIXTURE(shm) {
-	int fd;
-	long psz;
-	struct kipc_nl nl;
-	char name[KIPC_NAME_MAX + 1];
-};
-
-FIXTURE_SETUP(shm)
-{
-	self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	self->psz = sysconf(_SC_PAGESIZE);
-	test_nl_open(&self->nl);
-	test_name(self->name, "shm");
-}
-
-FIXTURE_TEARDOWN(shm)
-{
-	/* A test that failed half-way may have left its name behind. */
-	_test_cmd_unlink(self->fd, KIPC_OBJ_SHM, self->name);
-	close(self->nl.fd);
-	close(self->fd);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+KIPC_SHM_FIXTURE(shm);
 
 #define test_nl_obj(_id, _obj) \
 	ASSERT_EQ(0, kipc_nl_obj_get_all(&self->nl, _id, _obj))
@@ -51,22 +21,6 @@ static __u64 now_ns(void)
 		struct kipc_nl_obj __o;					\
 		ASSERT_EQ(-ENOENT, kipc_nl_obj_get_all(&self->nl, _id,	\
 						       &__o));		\
-	} while (0)
-
-/* Open the region called @_name again; returns the fd. */
-#define test_shm_reopen(_name, _flags) \
-	test_ioctl_open(KIPC_OBJ_SHM, _name, _flags, 0, NULL, NULL, NULL)
-
-/* Wait for one byte on @_fd, or for EOF (0). */
-#define test_sync_read(_fd)						\
-	do {								\
-		char __c;						\
-		ASSERT_EQ(1, (int)read(_fd, &__c, 1));			\
-	} while (0)
-#define test_sync_write(_fd)						\
-	do {								\
-		char __c = 0;						\
-		ASSERT_EQ(1, (int)write(_fd, &__c, 1));			\
 	} while (0)
 
 /* --- sharing -------------------------------------------------------------- */
@@ -542,9 +496,9 @@ TEST_F(shm, stat_times_lpid)
 	char *p;
 
 	ofd = test_shm_create(self->name, psz, NULL);
-	t0 = now_ns();
+	t0 = kipc_now_ns(CLOCK_REALTIME);
 	p = test_shm_mmap(ofd, psz, PROT_READ, MAP_SHARED, 0);
-	t1 = now_ns();
+	t1 = kipc_now_ns(CLOCK_REALTIME);
 	test_ioctl_shm_stat(ofd, &st);
 	ASSERT_LE(t0, st.out_atime);
 	ASSERT_GE(t1, st.out_atime);
@@ -552,9 +506,9 @@ TEST_F(shm, stat_times_lpid)
 	ASSERT_EQ((__u32)getpid(), st.out_lpid);
 	ASSERT_EQ(1U, st.out_nattch);
 
-	t2 = now_ns();
+	t2 = kipc_now_ns(CLOCK_REALTIME);
 	ASSERT_EQ(0, munmap(p, psz));
-	t3 = now_ns();
+	t3 = kipc_now_ns(CLOCK_REALTIME);
 	test_ioctl_shm_stat(ofd, &st);
 	ASSERT_LE(t0, st.out_atime);
 	ASSERT_GE(t1, st.out_atime);
