@@ -518,6 +518,25 @@ static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
 		close((_ch)->sig);					\
 	})
 
+/*
+ * Start @_c on queue @_qfd (id @_id) in a child without SA_RESTART, wait
+ * until the queue counts it among the waiters of @_wait_attr
+ * (KIPC_A_OBJ_MQ_WAIT_SEND or _WAIT_RECV) on @_nl, and signal it: the call
+ * must fail with EINTR and leave no waiter behind. @_r gets the result.
+ */
+#define test_call_eintr(_nl, _qfd, _id, _c, _wait_attr, _r)		\
+	do {								\
+		struct kipc_child __ch;					\
+									\
+		test_call_start(_qfd, _c, KIPC_SIG_NO_RESTART, &__ch);	\
+		test_nl_mq_wait(_nl, _id, _wait_attr, 1);		\
+		ASSERT_EQ(0, kill(__ch.pid, SIGUSR1));			\
+		test_call_result(&__ch, _r);				\
+		ASSERT_EQ(-1, (_r)->ret);				\
+		ASSERT_EQ(EINTR, (_r)->err);				\
+		ASSERT_EQ(0ULL, test_nl_mq(_nl, _id, _wait_attr));	\
+	} while (0)
+
 /* Wait until @pid sleeps in poll() or epoll_wait(), as /proc tells. */
 static inline int kipc_wait_polling(pid_t pid)
 {
