@@ -176,6 +176,79 @@ static inline int kipc_drop_effective_cap(int cap)
 		ASSERT_EQ(1, (int)write(_fd, &__c, 1));			\
 	} while (0)
 
+/* --- unloading and loading the module -------------------------------- */
+
+/* For the tests that unload kipc: finit_module() of $KIPC_KO, or of this. */
+#define KIPC_MODNAME	"kipc"
+#define KIPC_KO_DEFAULT	"/kipc/kipc.ko"
+
+static inline int kipc_mod_unload(void)
+{
+	return syscall(SYS_delete_module, KIPC_MODNAME, O_NONBLOCK);
+}
+
+static inline bool kipc_mod_loaded(void)
+{
+	return access("/sys/module/" KIPC_MODNAME, F_OK) == 0;
+}
+
+static inline int kipc_mod_load(void)
+{
+	const char *ko = getenv("KIPC_KO") ?: KIPC_KO_DEFAULT;
+	int fd, ret;
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+/* devtmpfs creates the node from the uevent, maybe after finit_module(). */
+#define test_load()							\
+	do {								\
+		int __i;						\
+									\
+		ASSERT_EQ(0, kipc_mod_load())				\
+			TH_LOG("finit_module: %s", strerror(errno));	\
+		for (__i = 0; __i < 200; __i++) {			\
+			if (access(KIPC_DEVICE_PATH, F_OK) == 0)	\
+				break;					\
+			usleep(10000);					\
+		}							\
+		ASSERT_EQ(0, access(KIPC_DEVICE_PATH, F_OK));		\
+	} while (0)
+
+#define test_unload()							\
+	do {								\
+		ASSERT_EQ(0, kipc_mod_unload())				\
+			TH_LOG("delete_module: %s", strerror(errno));	\
+		ASSERT_FALSE(kipc_mod_loaded());			\
+	} while (0)
+
+#define test_err_unload(_errno)						\
+	do {								\
+		EXPECT_ERRNO(_errno, kipc_mod_unload());		\
+		ASSERT_TRUE(kipc_mod_loaded());				\
+	} while (0)
+
+/*
+ * In a fixture that holds no /dev/kipc fd but opens one where needed, in
+ * self->fd (-1 when closed).
+ */
+#define test_dev_open()							\
+	do {								\
+		self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);	\
+		ASSERT_LE(0, self->fd);					\
+	} while (0)
+
+#define test_dev_close()						\
+	do {								\
+		close(self->fd);					\
+		self->fd = -1;						\
+	} while (0)
+
 /* --- passing fds ---------------------------------------------------------- */
 
 /* Pass @fd over the unix socket @sock (SCM_RIGHTS): 0, or -1. */
