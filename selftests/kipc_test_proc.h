@@ -526,10 +526,15 @@ static inline void kipc_call_do(int qfd, const struct kipc_call *c,
 	r->t_end_real = kipc_now_ns(CLOCK_REALTIME);
 }
 
-/* Start a child that makes @c on @qfd, handling SIGUSR1 as @sigmode says. */
-static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
-				   const struct kipc_call *c, int sigmode,
-				   struct kipc_child *ch)
+/*
+ * Fork the child of a blocking call, with a pipe for its result and one its
+ * SIGUSR1 handler writes to, the signal handled as @sigmode says. Returns
+ * true in the child, where ch->res is the result pipe's write end: the child
+ * makes its call and leaves through kipc_child_exit(). In the parent, @ch
+ * holds the pid and the read ends.
+ */
+static inline bool kipc_child_start(struct __test_metadata *_metadata,
+				    int sigmode, struct kipc_child *ch)
 {
 	int res[2], sig[2];
 
@@ -538,7 +543,6 @@ static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
 	ch->pid = test_fork();
 	if (ch->pid == 0) {
 		struct sigaction sa = { .sa_handler = kipc_on_signal };
-		struct kipc_call_result r;
 
 		close(res[0]);
 		close(sig[0]);
@@ -549,15 +553,38 @@ static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
 			sigemptyset(&sa.sa_mask);
 			ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 		}
-		memset(&r, 0, sizeof(r));
-		kipc_call_do(qfd, c, &r);
-		ASSERT_EQ((ssize_t)sizeof(r), write(res[1], &r, sizeof(r)));
-		_exit(0);
+		ch->res = res[1];
+		ch->sig = -1;
+		return true;
 	}
 	close(res[1]);
 	close(sig[1]);
 	ch->res = res[0];
 	ch->sig = sig[0];
+	return false;
+}
+
+/* In the child of kipc_child_start(): write the @len bytes of @r, exit. */
+static inline void kipc_child_exit(struct __test_metadata *_metadata,
+				   const struct kipc_child *ch,
+				   const void *r, size_t len)
+{
+	ASSERT_EQ((ssize_t)len, write(ch->res, r, len));
+	_exit(0);
+}
+
+/* Start a child that makes @c on @qfd, handling SIGUSR1 as @sigmode says. */
+static inline void kipc_call_start(struct __test_metadata *_metadata, int qfd,
+				   const struct kipc_call *c, int sigmode,
+				   struct kipc_child *ch)
+{
+	if (kipc_child_start(_metadata, sigmode, ch)) {
+		struct kipc_call_result r;
+
+		memset(&r, 0, sizeof(r));
+		kipc_call_do(qfd, c, &r);
+		kipc_child_exit(_metadata, ch, &r, sizeof(r));
+	}
 }
 #define test_call_start(_qfd, _c, _sigmode, _ch) \
 	kipc_call_start(_metadata, _qfd, _c, _sigmode, _ch)

@@ -122,25 +122,10 @@ static void sr_start(struct __test_metadata *_metadata, int fd,
 		     const struct kipc_mq_sendrecv *cmd, int sigmode,
 		     struct kipc_child *ch)
 {
-	int res[2], sig[2];
-
-	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(sig, O_CLOEXEC));
-	ch->pid = test_fork();
-	if (ch->pid == 0) {
-		struct sigaction sa = { .sa_handler = kipc_on_signal };
+	if (kipc_child_start(_metadata, sigmode, ch)) {
 		struct kipc_mq_sendrecv c = *cmd;
 		struct sr_result r;
 
-		close(res[0]);
-		close(sig[0]);
-		kipc_sig_fd = sig[1];
-		if (sigmode != KIPC_SIG_DEFAULT) {
-			sa.sa_flags = sigmode == KIPC_SIG_RESTART ?
-				      SA_RESTART : 0;
-			sigemptyset(&sa.sa_mask);
-			ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-		}
 		memset(&r, 0, sizeof(r));
 		c.recv_buf = (uintptr_t)r.data;
 		c.recv_len = sizeof(r.data);
@@ -150,13 +135,8 @@ static void sr_start(struct __test_metadata *_metadata, int fd,
 		r.out_len = c.out_len;
 		r.out_prio = c.out_prio;
 		r.t_end = kipc_now_ns(CLOCK_MONOTONIC);
-		ASSERT_EQ((ssize_t)sizeof(r), write(res[1], &r, sizeof(r)));
-		_exit(0);
+		kipc_child_exit(_metadata, ch, &r, sizeof(r));
 	}
-	close(res[1]);
-	close(sig[1]);
-	ch->res = res[0];
-	ch->sig = sig[0];
 }
 #define test_sr_start(_fd, _cmd, _sigmode, _ch) \
 	sr_start(_metadata, _fd, _cmd, _sigmode, _ch)

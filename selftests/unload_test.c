@@ -113,19 +113,6 @@ TEST_F(unload, refused_while_child_holds_fd)
 /* An fd in flight in a unix socket is a reference like any other. */
 TEST_F(unload, refused_while_fd_in_flight)
 {
-	char data = 'k';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
 	int sv[2], ofd;
 
 	test_dev_open();
@@ -134,13 +121,7 @@ TEST_F(unload, refused_while_fd_in_flight)
 	test_dev_close();
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	memset(&u, 0, sizeof(u));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &ofd, sizeof(int));
-	ASSERT_EQ(1, (int)sendmsg(sv[0], &msg, 0));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 
 	test_err_unload(EWOULDBLOCK);
