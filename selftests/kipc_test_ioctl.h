@@ -559,6 +559,24 @@ static inline int kipc_probe(volatile char *p, bool write, char val,
 		(_buf).extra[7] = 0;					\
 	} while (0)
 
+/*
+ * Two pages, the second inaccessible: a buffer can end at the boundary, so
+ * that a copy one byte too far faults. NULL if the mapping failed.
+ */
+static inline char *kipc_guarded_page(void)
+{
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p + 4096, 4096, PROT_NONE)) {
+		munmap(p, 8192);
+		return NULL;
+	}
+	return p;
+}
+
 /* --- data patterns ------------------------------------------------------ */
 
 /* A byte pattern that differs by @seed and by offset, to spot stray data. */

@@ -90,21 +90,6 @@ static void sr_deadline(struct kipc_mq_sendrecv *cmd, clockid_t clk,
 #define test_blocked(_id, _attr, _n) \
 	test_nl_mq_wait(&self->nl, _id, _attr, _n)
 
-/* Two pages, the second inaccessible. */
-static char *guarded_page(void)
-{
-	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if (mprotect(p + 4096, 4096, PROT_NONE)) {
-		munmap(p, 8192);
-		return NULL;
-	}
-	return p;
-}
-
 /* --- a sendrecv made by a child ---------------------------------------- */
 
 struct sr_result {
@@ -507,7 +492,7 @@ TEST_F(sr, send_efault)
 	__u64 ida;
 	int qa, qb;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qa = test_mq_create(self->a, 4, MSG);
 	qb = test_mq_create(self->b, 4, MSG);
@@ -569,7 +554,7 @@ TEST_F(sr, recv_efault)
 	__u64 ida;
 	int qa, qb;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qa = test_mq_create(self->a, 4, MSG);
 	qb = test_mq_create(self->b, 4, MSG);
