@@ -105,31 +105,6 @@ TEST_F(dev, version_flags)
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, KIPC_IOC_VERSION, &ver));
 }
 
-/*
- * The errors every extensible struct shares: a size below the first version
- * (EINVAL), and a size above the kernel's with a non-zero byte the kernel does
- * not know (E2BIG). @_buf is { struct _struct cmd; __u8 extra[8]; }, holding
- * a valid request; it is left with size = sizeof + 8 and a zero tail, which
- * the caller then shows to work.
- */
-#define TEST_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)		\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
-
 TEST_F(dev, cmd_length_version)
 {
 	struct {

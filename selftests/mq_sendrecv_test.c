@@ -90,21 +90,6 @@ static void sr_deadline(struct kipc_mq_sendrecv *cmd, clockid_t clk,
 #define test_blocked(_id, _attr, _n) \
 	test_nl_mq_wait(&self->nl, _id, _attr, _n)
 
-/* Two pages, the second inaccessible. */
-static char *guarded_page(void)
-{
-	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if (mprotect(p + 4096, 4096, PROT_NONE)) {
-		munmap(p, 8192);
-		return NULL;
-	}
-	return p;
-}
-
 /* --- a sendrecv made by a child ---------------------------------------- */
 
 struct sr_result {
@@ -122,25 +107,10 @@ static void sr_start(struct __test_metadata *_metadata, int fd,
 		     const struct kipc_mq_sendrecv *cmd, int sigmode,
 		     struct kipc_child *ch)
 {
-	int res[2], sig[2];
-
-	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(sig, O_CLOEXEC));
-	ch->pid = test_fork();
-	if (ch->pid == 0) {
-		struct sigaction sa = { .sa_handler = kipc_on_signal };
+	if (kipc_child_start(_metadata, sigmode, ch)) {
 		struct kipc_mq_sendrecv c = *cmd;
 		struct sr_result r;
 
-		close(res[0]);
-		close(sig[0]);
-		kipc_sig_fd = sig[1];
-		if (sigmode != KIPC_SIG_DEFAULT) {
-			sa.sa_flags = sigmode == KIPC_SIG_RESTART ?
-				      SA_RESTART : 0;
-			sigemptyset(&sa.sa_mask);
-			ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-		}
 		memset(&r, 0, sizeof(r));
 		c.recv_buf = (uintptr_t)r.data;
 		c.recv_len = sizeof(r.data);
@@ -150,13 +120,8 @@ static void sr_start(struct __test_metadata *_metadata, int fd,
 		r.out_len = c.out_len;
 		r.out_prio = c.out_prio;
 		r.t_end = kipc_now_ns(CLOCK_MONOTONIC);
-		ASSERT_EQ((ssize_t)sizeof(r), write(res[1], &r, sizeof(r)));
-		_exit(0);
+		kipc_child_exit(_metadata, ch, &r, sizeof(r));
 	}
-	close(res[1]);
-	close(sig[1]);
-	ch->res = res[0];
-	ch->sig = sig[0];
 }
 #define test_sr_start(_fd, _cmd, _sigmode, _ch) \
 	sr_start(_metadata, _fd, _cmd, _sigmode, _ch)
@@ -311,24 +276,6 @@ TEST_F(sr, library)
 }
 
 /* --- the struct and its fds --------------------------------------------- */
-
-#define TEST_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)		\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
 
 TEST_F(sr, cmd_length)
 {
@@ -545,7 +492,7 @@ TEST_F(sr, send_efault)
 	__u64 ida;
 	int qa, qb;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qa = test_mq_create(self->a, 4, MSG);
 	qb = test_mq_create(self->b, 4, MSG);
@@ -607,7 +554,7 @@ TEST_F(sr, recv_efault)
 	__u64 ida;
 	int qa, qb;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qa = test_mq_create(self->a, 4, MSG);
 	qb = test_mq_create(self->b, 4, MSG);

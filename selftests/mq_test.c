@@ -47,21 +47,6 @@ static bool filled(const void *buf, size_t len, unsigned int seed)
 	return true;
 }
 
-/* Two pages, the second inaccessible: a buffer can end at the boundary. */
-static char *guarded_page(void)
-{
-	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if (mprotect(p + 4096, 4096, PROT_NONE)) {
-		munmap(p, 8192);
-		return NULL;
-	}
-	return p;
-}
-
 TEST_F(mq, getattr)
 {
 	struct kipc_mq_getattr attr;
@@ -426,7 +411,7 @@ TEST_F(mq, recv_efault)
 	char *page;
 	int qfd;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qfd = test_mq_create(self->name, 4, 64);
 	for (i = 0; i < 3; i++)
@@ -465,7 +450,7 @@ TEST_F(mq, send_efault)
 	char *page;
 	int qfd;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qfd = test_mq_create(self->name, 4, 64);
 	test_ioctl_mq_send(qfd, &v, sizeof(v), 1);
@@ -556,7 +541,7 @@ TEST_F(mq, peek_efault)
 	char *page;
 	int qfd;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qfd = test_mq_create(self->name, 2, 16);
 	test_ioctl_mq_send(qfd, &v, sizeof(v), 0);
@@ -655,7 +640,7 @@ TEST_F(mq, read_write_efault)
 	char *page;
 	int qfd;
 
-	page = guarded_page();
+	page = kipc_guarded_page();
 	ASSERT_NE(NULL, page);
 	qfd = test_mq_create(self->name, 2, 16);
 	EXPECT_ERRNO(EFAULT, write(qfd, page + 4096 - 4, 8));
@@ -737,30 +722,6 @@ TEST_F(mq, wrong_fd_type)
 	close(sfd);
 	test_ioctl_unlink(KIPC_OBJ_SEM, self->name);
 }
-
-/*
- * The errors every extensible struct shares: a size below the first version
- * (EINVAL), and a size above the kernel's with a non-zero byte the kernel does
- * not know (E2BIG). @_buf is { struct _struct cmd; __u8 extra[8]; }, holding
- * a valid request; it is left with size = sizeof + 8 and a zero tail.
- */
-#define TEST_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)		\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
 
 TEST_F(mq, cmd_length_send)
 {

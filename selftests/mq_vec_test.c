@@ -643,7 +643,6 @@ TEST_F(vec, eintr)
 {
 	struct kipc_call c = { .count = 2 };
 	struct kipc_call_result r;
-	struct kipc_child ch;
 	struct msgbuf b;
 	unsigned int i;
 	__u64 id;
@@ -656,22 +655,12 @@ TEST_F(vec, eintr)
 		memset(c.msg[i].data, 'a' + i, MSG);
 	}
 	c.op = KIPC_CALL_RECVV;
-	test_call_start(qfd, &c, KIPC_SIG_NO_RESTART, &ch);
-	test_nl_mq_wait(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_RECV, 1);
-	ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
-	test_call_result(&ch, &r);
-	ASSERT_EQ(-1, r.ret);
-	ASSERT_EQ(EINTR, r.err);
+	test_call_eintr(&self->nl, qfd, id, &c, KIPC_A_OBJ_MQ_WAIT_RECV, &r);
 
 	memset(b.data, 'q', MSG);
 	test_ioctl_mq_send(qfd, b.data, MSG, 0);
 	c.op = KIPC_CALL_SENDV;
-	test_call_start(qfd, &c, KIPC_SIG_NO_RESTART, &ch);
-	test_nl_mq_wait(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND, 1);
-	ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
-	test_call_result(&ch, &r);
-	ASSERT_EQ(-1, r.ret);
-	ASSERT_EQ(EINTR, r.err);
+	test_call_eintr(&self->nl, qfd, id, &c, KIPC_A_OBJ_MQ_WAIT_SEND, &r);
 	ASSERT_EQ(1U, test_mq_depth(qfd));
 	test_ioctl_mq_recv(qfd, b.data, MSG, MSG, 0);
 	ASSERT_EQ('q', b.data[0]);

@@ -398,13 +398,8 @@ TEST_F(wait, deadline_interrupted)
 	c.msg[0].len = 1;
 	c.clockid = CLOCK_REALTIME;
 	c.deadline = kipc_now_ns(CLOCK_REALTIME) + 3600 * NS;
-	test_call_start(qfd, &c, KIPC_SIG_NO_RESTART, &ch);
-	test_wait_blocked(id, KIPC_A_OBJ_MQ_WAIT_SEND, 1);
-	ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
-	test_call_result(&ch, &r);
-	ASSERT_EQ(-1, r.ret);
-	ASSERT_EQ(EINTR, r.err);
-	ASSERT_EQ(0ULL, test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND));
+	test_call_eintr(&self->nl, qfd, id, &c,
+			KIPC_A_OBJ_MQ_WAIT_SEND, &r);
 	ASSERT_EQ(1U, test_mq_depth(qfd));
 	close(qfd);
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
@@ -418,7 +413,6 @@ TEST_F(wait, eintr_recv)
 {
 	static const int ops[] = { KIPC_CALL_RECV, KIPC_CALL_READ };
 	struct kipc_call_result r;
-	struct kipc_child ch;
 	unsigned int i;
 	__u64 id;
 	int qfd;
@@ -428,14 +422,8 @@ TEST_F(wait, eintr_recv)
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		struct kipc_call c = { .op = ops[i], .msg[0].len = MSG_MAX };
 
-		test_call_start(qfd, &c, KIPC_SIG_NO_RESTART, &ch);
-		test_wait_blocked(id, KIPC_A_OBJ_MQ_WAIT_RECV, 1);
-		ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
-		test_call_result(&ch, &r);
-		ASSERT_EQ(-1, r.ret);
-		ASSERT_EQ(EINTR, r.err);
-		ASSERT_EQ(0ULL, test_nl_mq(&self->nl, id,
-					   KIPC_A_OBJ_MQ_WAIT_RECV));
+		test_call_eintr(&self->nl, qfd, id, &c,
+				KIPC_A_OBJ_MQ_WAIT_RECV, &r);
 	}
 	/* A later message waits for a later receiver. */
 	test_ioctl_mq_send(qfd, "kept", 4, 0);
@@ -451,7 +439,6 @@ TEST_F(wait, eintr_send)
 {
 	static const int ops[] = { KIPC_CALL_SEND, KIPC_CALL_WRITE };
 	struct kipc_call_result r;
-	struct kipc_child ch;
 	unsigned int i;
 	__u64 id;
 	int qfd;
@@ -463,14 +450,8 @@ TEST_F(wait, eintr_send)
 		struct kipc_call c = { .op = ops[i], .msg[0].len = 6,
 				   .msg[0].data = "second" };
 
-		test_call_start(qfd, &c, KIPC_SIG_NO_RESTART, &ch);
-		test_wait_blocked(id, KIPC_A_OBJ_MQ_WAIT_SEND, 1);
-		ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
-		test_call_result(&ch, &r);
-		ASSERT_EQ(-1, r.ret);
-		ASSERT_EQ(EINTR, r.err);
-		ASSERT_EQ(0ULL, test_nl_mq(&self->nl, id,
-					   KIPC_A_OBJ_MQ_WAIT_SEND));
+		test_call_eintr(&self->nl, qfd, id, &c,
+				KIPC_A_OBJ_MQ_WAIT_SEND, &r);
 	}
 	ASSERT_EQ(1ULL, test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_SENDS));
 	test_ioctl_mq_recv(qfd, r.msg[0].data, MSG_MAX, 5, 0);

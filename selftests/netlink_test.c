@@ -45,14 +45,6 @@ FIXTURE_TEARDOWN(nl)
 		__n;							\
 	})
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static __u64 ipc_ns_inode(void)
 {
 	struct stat st;
@@ -82,10 +74,10 @@ TEST_F(nl, obj_get)
 		__u64 t0, t1, id;
 		int ofd;
 
-		t0 = now_ns();
+		t0 = kipc_now_ns(CLOCK_REALTIME);
 		ofd = test_ioctl_open(type, self->name, KIPC_NEW, 0640, &attr,
 				      &id, NULL);
-		t1 = now_ns();
+		t1 = kipc_now_ns(CLOCK_REALTIME);
 		ASSERT_EQ(0, kipc_nl_obj_get(&self->nl, id, &m));
 		ASSERT_EQ((__u8)KIPC_CMD_OBJ_GET, m.cmd);
 		ASSERT_EQ(id, m.val[KIPC_A_OBJ_ID]);

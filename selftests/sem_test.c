@@ -335,28 +335,6 @@ TEST_F(sem, wait_n_atomic)
 
 /* --- the struct rules ----------------------------------------------- */
 
-/*
- * iommufd's cmd_length: too short is EINVAL, a longer struct needs a zero
- * tail (E2BIG), and the kernel's own size always works.
- */
-#define TEST_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)		\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
-
 TEST_F(sem, cmd_length_sem_wait)
 {
 	struct {

@@ -9,44 +9,9 @@
 
 #include "kipc_test.h"
 
-FIXTURE(map) {
-	int fd;
-	long psz;
-	struct kipc_nl nl;
-	char name[KIPC_NAME_MAX + 1];
-};
-
-FIXTURE_SETUP(map)
-{
-	self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	self->psz = sysconf(_SC_PAGESIZE);
-	test_nl_open(&self->nl);
-	test_name(self->name, "map");
-}
-
-FIXTURE_TEARDOWN(map)
-{
-	_test_cmd_unlink(self->fd, KIPC_OBJ_SHM, self->name);
-	close(self->nl.fd);
-	close(self->fd);
-}
+KIPC_SHM_FIXTURE(map);
 
 #define RW	(PROT_READ | PROT_WRITE)
-
-#define test_shm_reopen(_name, _flags) \
-	test_ioctl_open(KIPC_OBJ_SHM, _name, _flags, 0, NULL, NULL, NULL)
-
-#define test_sync_read(_fd)						\
-	do {								\
-		char __c;						\
-		ASSERT_EQ(1, (int)read(_fd, &__c, 1));			\
-	} while (0)
-#define test_sync_write(_fd)						\
-	do {								\
-		char __c = 0;						\
-		ASSERT_EQ(1, (int)write(_fd, &__c, 1));			\
-	} while (0)
 
 /* NATTCH through the ioctl and through netlink, which must agree. */
 #define test_nattch(_ofd)						\

@@ -11,37 +11,7 @@
 
 #define SZ_256M		(256ULL << 20)
 
-FIXTURE(shm) {
-	int fd;
-	long psz;
-	struct kipc_nl nl;
-	char name[KIPC_NAME_MAX + 1];
-};
-
-FIXTURE_SETUP(shm)
-{
-	self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	self->psz = sysconf(_SC_PAGESIZE);
-	test_nl_open(&self->nl);
-	test_name(self->name, "shm");
-}
-
-FIXTURE_TEARDOWN(shm)
-{
-	/* A test that failed half-way may have left its name behind. */
-	_test_cmd_unlink(self->fd, KIPC_OBJ_SHM, self->name);
-	close(self->nl.fd);
-	close(self->fd);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+KIPC_SHM_FIXTURE(shm);
 
 #define test_nl_obj(_id, _obj) \
 	ASSERT_EQ(0, kipc_nl_obj_get_all(&self->nl, _id, _obj))
@@ -51,22 +21,6 @@ static __u64 now_ns(void)
 		struct kipc_nl_obj __o;					\
 		ASSERT_EQ(-ENOENT, kipc_nl_obj_get_all(&self->nl, _id,	\
 						       &__o));		\
-	} while (0)
-
-/* Open the region called @_name again; returns the fd. */
-#define test_shm_reopen(_name, _flags) \
-	test_ioctl_open(KIPC_OBJ_SHM, _name, _flags, 0, NULL, NULL, NULL)
-
-/* Wait for one byte on @_fd, or for EOF (0). */
-#define test_sync_read(_fd)						\
-	do {								\
-		char __c;						\
-		ASSERT_EQ(1, (int)read(_fd, &__c, 1));			\
-	} while (0)
-#define test_sync_write(_fd)						\
-	do {								\
-		char __c = 0;						\
-		ASSERT_EQ(1, (int)write(_fd, &__c, 1));			\
 	} while (0)
 
 /* --- sharing -------------------------------------------------------------- */
@@ -311,30 +265,6 @@ TEST_F(shm, size_out_of_range)
 
 /* --- the struct rules of the region ioctls ------------------------------- */
 
-/*
- * @_buf is { struct _struct cmd; __u8 extra[8]; } holding a valid request.
- * Sizes below the first version give EINVAL, a non-zero byte past the
- * kernel's struct E2BIG; the buffer is left with size = sizeof + 8 and a
- * zero tail, which the caller shows to work.
- */
-#define TEST_SHM_LENGTH_ERRORS(_fd, _buf, _struct, _ioctl, _last)	\
-	do {								\
-		size_t __min = offsetofend(struct _struct, _last);	\
-									\
-		(_buf).cmd.size = 0;					\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = __min - 1;				\
-		EXPECT_ERRNO(EINVAL, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).cmd.size = sizeof(struct _struct) + 1;		\
-		(_buf).extra[0] = UINT8_MAX;				\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[0] = 0;					\
-		(_buf).cmd.size = sizeof(struct _struct) + 8;		\
-		(_buf).extra[7] = 1;					\
-		EXPECT_ERRNO(E2BIG, ioctl(_fd, _ioctl, &(_buf)));	\
-		(_buf).extra[7] = 0;					\
-	} while (0)
-
 TEST_F(shm, cmd_length_resize)
 {
 	long psz = self->psz;
@@ -347,7 +277,7 @@ TEST_F(shm, cmd_length_resize)
 	ofd = test_shm_create(self->name, psz, NULL);
 	memset(&buf, 0, sizeof(buf));
 	buf.cmd.new_size = 2 * psz;
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_resize, KIPC_IOC_SHM_RESIZE,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_resize, KIPC_IOC_SHM_RESIZE,
 			       new_size);
 	/* None of the failed calls resized. */
 	ASSERT_EQ((__u64)psz, test_shm_stat(ofd, out_size));
@@ -370,7 +300,7 @@ TEST_F(shm, cmd_length_seal)
 	ofd = test_shm_create(self->name, psz, NULL);
 	memset(&buf, 0, sizeof(buf));
 	buf.cmd.seals = KIPC_SEAL_GROW;
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_seal, KIPC_IOC_SHM_SEAL,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_seal, KIPC_IOC_SHM_SEAL,
 			       out_seals);
 	ASSERT_EQ(0U, test_shm_seals(ofd));
 	buf.cmd.out_seals = 0xdead;
@@ -393,7 +323,7 @@ TEST_F(shm, cmd_length_stat)
 
 	ofd = test_shm_create(self->name, psz + 1, NULL);
 	memset(&buf, 0, sizeof(buf));
-	TEST_SHM_LENGTH_ERRORS(ofd, buf, kipc_shm_stat, KIPC_IOC_SHM_STAT,
+	TEST_LENGTH_ERRORS(ofd, buf, kipc_shm_stat, KIPC_IOC_SHM_STAT,
 			       out_state);
 	memset(&buf.cmd, 0xa5, sizeof(buf.cmd));
 	buf.cmd.size = sizeof(buf.cmd) + 8;
@@ -566,9 +496,9 @@ TEST_F(shm, stat_times_lpid)
 	char *p;
 
 	ofd = test_shm_create(self->name, psz, NULL);
-	t0 = now_ns();
+	t0 = kipc_now_ns(CLOCK_REALTIME);
 	p = test_shm_mmap(ofd, psz, PROT_READ, MAP_SHARED, 0);
-	t1 = now_ns();
+	t1 = kipc_now_ns(CLOCK_REALTIME);
 	test_ioctl_shm_stat(ofd, &st);
 	ASSERT_LE(t0, st.out_atime);
 	ASSERT_GE(t1, st.out_atime);
@@ -576,9 +506,9 @@ TEST_F(shm, stat_times_lpid)
 	ASSERT_EQ((__u32)getpid(), st.out_lpid);
 	ASSERT_EQ(1U, st.out_nattch);
 
-	t2 = now_ns();
+	t2 = kipc_now_ns(CLOCK_REALTIME);
 	ASSERT_EQ(0, munmap(p, psz));
-	t3 = now_ns();
+	t3 = kipc_now_ns(CLOCK_REALTIME);
 	test_ioctl_shm_stat(ofd, &st);
 	ASSERT_LE(t0, st.out_atime);
 	ASSERT_GE(t1, st.out_atime);

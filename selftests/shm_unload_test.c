@@ -8,60 +8,6 @@
  */
 #include "kipc_test.h"
 
-#define KIPC_MODNAME	"kipc"
-#define KIPC_KO_DEFAULT	"/kipc/kipc.ko"
-
-static int kipc_mod_unload(void)
-{
-	return syscall(SYS_delete_module, KIPC_MODNAME, O_NONBLOCK);
-}
-
-static bool kipc_mod_loaded(void)
-{
-	return access("/sys/module/" KIPC_MODNAME, F_OK) == 0;
-}
-
-static int kipc_mod_load(void)
-{
-	const char *ko = getenv("KIPC_KO") ?: KIPC_KO_DEFAULT;
-	int fd, ret;
-
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
-/* devtmpfs creates the node from the uevent, maybe after finit_module(). */
-#define test_load()							\
-	do {								\
-		int __i;						\
-									\
-		ASSERT_EQ(0, kipc_mod_load())				\
-			TH_LOG("finit_module: %s", strerror(errno));	\
-		for (__i = 0; __i < 200; __i++) {			\
-			if (access(KIPC_DEVICE_PATH, F_OK) == 0)	\
-				break;					\
-			usleep(10000);					\
-		}							\
-		ASSERT_EQ(0, access(KIPC_DEVICE_PATH, F_OK));		\
-	} while (0)
-
-#define test_unload()							\
-	do {								\
-		ASSERT_EQ(0, kipc_mod_unload())				\
-			TH_LOG("delete_module: %s", strerror(errno));	\
-		ASSERT_FALSE(kipc_mod_loaded());			\
-	} while (0)
-
-#define test_err_unload(_errno)						\
-	do {								\
-		EXPECT_ERRNO(_errno, kipc_mod_unload());		\
-		ASSERT_TRUE(kipc_mod_loaded());				\
-	} while (0)
-
 /* The fixture holds no fd: /dev/kipc is opened only where needed. */
 FIXTURE(shm_unload) {
 	char name[KIPC_NAME_MAX + 1];
@@ -83,31 +29,19 @@ FIXTURE_TEARDOWN_PARENT(shm_unload)
 		EXPECT_EQ(0, kipc_mod_load());
 }
 
-#define dev_open()							\
-	do {								\
-		self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);	\
-		ASSERT_LE(0, self->fd);					\
-	} while (0)
-
-#define dev_close()							\
-	do {								\
-		close(self->fd);					\
-		self->fd = -1;						\
-	} while (0)
-
 /* Create a region, map it with @_prot/@_flags, keep only the mapping. */
 #define map_only(_unlink, _prot, _flags)				\
 	({								\
 		char *__p;						\
 		int __ofd;						\
 									\
-		dev_open();						\
+		test_dev_open();						\
 		__ofd = test_shm_create(self->name, 2 * self->psz, NULL); \
 		__p = test_shm_mmap(__ofd, 2 * self->psz, _prot, _flags, 0); \
 		close(__ofd);						\
 		if (_unlink)						\
 			test_ioctl_unlink(KIPC_OBJ_SHM, self->name);	\
-		dev_close();						\
+		test_dev_close();						\
 		__p;							\
 	})
 
@@ -142,9 +76,9 @@ TEST_F(shm_unload, refused_while_named_region_mapped)
 	ASSERT_EQ(0, munmap(p, 2 * psz));
 	test_unload();
 	test_load();
-	dev_open();
+	test_dev_open();
 	ASSERT_FALSE(test_obj_exists(KIPC_OBJ_SHM, self->name));
-	dev_close();
+	test_dev_close();
 }
 
 /* A private mapping calls kipc's vm_ops as well. */
@@ -206,11 +140,11 @@ TEST_F(shm_unload, refused_while_removed_region_mapped)
 	__u64 id;
 	char *p;
 
-	dev_open();
+	test_dev_open();
 	ofd = test_shm_create(self->name, psz, &id);
 	p = test_shm_mmap(ofd, psz, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	close(ofd);
-	dev_close();
+	test_dev_close();
 	test_nl_open(&nl);
 	ASSERT_EQ(0, kipc_nl_obj_remove(&nl, id));
 	close(nl.fd);

@@ -802,7 +802,6 @@ TEST_F(tool_admin, monitor_unsupported)
 
 /* --- last: without the module --------------------------------------------- */
 
-#define KIPC_KO_DEFAULT	"/kipc/kipc.ko"
 
 static bool module_loaded(void)
 {

@@ -17,63 +17,6 @@
 #include "kipc_test.h"
 #include "kipc_fzsync.h"
 
-#define KIPC_MODNAME	"kipc"
-#define KIPC_KO_DEFAULT	"/kipc/kipc.ko"
-
-static int kipc_unload(void)
-{
-	return syscall(SYS_delete_module, KIPC_MODNAME, O_NONBLOCK);
-}
-
-static bool kipc_loaded(void)
-{
-	return access("/sys/module/" KIPC_MODNAME, F_OK) == 0;
-}
-
-static int kipc_load(void)
-{
-	const char *ko = getenv("KIPC_KO") ?: KIPC_KO_DEFAULT;
-	int fd, ret;
-
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
-/*
- * Load, and wait for the device node: devtmpfs creates it from the uevent,
- * which may come a moment after finit_module() returns.
- */
-#define test_load()							\
-	do {								\
-		int __i;						\
-									\
-		ASSERT_EQ(0, kipc_load()) TH_LOG("finit_module: %s",	\
-						 strerror(errno));	\
-		for (__i = 0; __i < 200; __i++) {			\
-			if (access(KIPC_DEVICE_PATH, F_OK) == 0)	\
-				break;					\
-			usleep(10000);					\
-		}							\
-		ASSERT_EQ(0, access(KIPC_DEVICE_PATH, F_OK));		\
-	} while (0)
-
-#define test_unload()							\
-	do {								\
-		ASSERT_EQ(0, kipc_unload()) TH_LOG("delete_module: %s", \
-						   strerror(errno));	\
-		ASSERT_FALSE(kipc_loaded());				\
-	} while (0)
-
-#define test_err_unload(_errno)						\
-	do {								\
-		EXPECT_ERRNO(_errno, kipc_unload());			\
-		ASSERT_TRUE(kipc_loaded());				\
-	} while (0)
-
 /* The fixture holds no fd: /dev/kipc is opened only where needed. */
 FIXTURE(unload) {
 	char name[KIPC_NAME_MAX + 1];
@@ -82,7 +25,7 @@ FIXTURE(unload) {
 
 FIXTURE_SETUP(unload)
 {
-	ASSERT_TRUE(kipc_loaded());
+	ASSERT_TRUE(kipc_mod_loaded());
 	test_name(self->name, "unload");
 	self->fd = -1;
 }
@@ -90,30 +33,18 @@ FIXTURE_SETUP(unload)
 /* In the parent: whatever happened, the next test finds the module loaded. */
 FIXTURE_TEARDOWN_PARENT(unload)
 {
-	if (!kipc_loaded())
-		EXPECT_EQ(0, kipc_load());
+	if (!kipc_mod_loaded())
+		EXPECT_EQ(0, kipc_mod_load());
 }
-
-#define dev_open()							\
-	do {								\
-		self->fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);	\
-		ASSERT_LE(0, self->fd);					\
-	} while (0)
-
-#define dev_close()							\
-	do {								\
-		close(self->fd);					\
-		self->fd = -1;						\
-	} while (0)
 
 TEST_F(unload, refused_while_device_open)
 {
 	struct kipc_version ver;
 
-	dev_open();
+	test_dev_open();
 	test_err_unload(EWOULDBLOCK);
 	test_ioctl_version(&ver);
-	dev_close();
+	test_dev_close();
 	test_unload();
 	ASSERT_NE(0, access(KIPC_DEVICE_PATH, F_OK));
 	test_load();
@@ -124,13 +55,13 @@ TEST_F(unload, refused_while_object_fd_open)
 	unsigned int i;
 	int ofd[KIPC_NR_TYPES];
 
-	dev_open();
+	test_dev_open();
 	for (i = 0; i < KIPC_NR_TYPES; i++)
 		ofd[i] = test_ioctl_create(kipc_types[i], self->name, 0600,
 					   NULL);
 	for (i = 0; i < KIPC_NR_TYPES; i++)
 		test_ioctl_unlink(kipc_types[i], self->name);
-	dev_close();
+	test_dev_close();
 
 	/* Each object fd alone holds the module. */
 	for (i = 0; i < KIPC_NR_TYPES; i++) {
@@ -159,9 +90,9 @@ TEST_F(unload, refused_while_child_holds_fd)
 
 		close(to_parent[0]);
 		close(to_child[1]);
-		dev_open();
+		test_dev_open();
 		ofd = test_ioctl_create(KIPC_OBJ_SHM, self->name, 0600, NULL);
-		dev_close();
+		test_dev_close();
 		ASSERT_EQ(1, (int)write(to_parent[1], &c, 1));
 		ASSERT_EQ(0, (int)read(to_child[0], &c, 1));
 		close(ofd);
@@ -182,34 +113,15 @@ TEST_F(unload, refused_while_child_holds_fd)
 /* An fd in flight in a unix socket is a reference like any other. */
 TEST_F(unload, refused_while_fd_in_flight)
 {
-	char data = 'k';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
 	int sv[2], ofd;
 
-	dev_open();
+	test_dev_open();
 	ofd = test_ioctl_create(KIPC_OBJ_SEM, self->name, 0600, NULL);
 	test_ioctl_unlink(KIPC_OBJ_SEM, self->name);
-	dev_close();
+	test_dev_close();
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	memset(&u, 0, sizeof(u));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &ofd, sizeof(int));
-	ASSERT_EQ(1, (int)sendmsg(sv[0], &msg, 0));
+	ASSERT_EQ(0, kipc_send_fd(sv[0], ofd));
 	close(ofd);
 
 	test_err_unload(EWOULDBLOCK);
@@ -231,21 +143,21 @@ TEST_F(unload, named_objects_freed)
 	pid_t pid;
 	int j;
 
-	dev_open();
+	test_dev_open();
 	for (i = 0; i < KIPC_NR_TYPES; i++)
 		for (j = 0; j < 4; j++) {
 			snprintf(n, sizeof(n), "%s.%d", self->name, j);
 			close(test_ioctl_create(kipc_types[i], n, 0600, NULL));
 		}
-	dev_close();
+	test_dev_close();
 
 	pid = test_fork_newipc();
 	if (pid == 0) {
-		dev_open();
+		test_dev_open();
 		for (i = 0; i < KIPC_NR_TYPES; i++)
 			close(test_ioctl_create(kipc_types[i], self->name,
 						0600, NULL));
-		dev_close();
+		test_dev_close();
 		_exit(0);
 	}
 	test_wait_child(pid);
@@ -254,13 +166,13 @@ TEST_F(unload, named_objects_freed)
 	test_load();
 
 	/* A fresh module knows none of them. */
-	dev_open();
+	test_dev_open();
 	for (i = 0; i < KIPC_NR_TYPES; i++)
 		for (j = 0; j < 4; j++) {
 			snprintf(n, sizeof(n), "%s.%d", self->name, j);
 			ASSERT_FALSE(test_obj_exists(kipc_types[i], n));
 		}
-	dev_close();
+	test_dev_close();
 }
 
 /* After a reload everything works as before, netlink included. */
@@ -276,7 +188,7 @@ TEST_F(unload, reload_works)
 	ASSERT_EQ(-ENOENT, kipc_nl_open(&nl));
 	test_load();
 
-	dev_open();
+	test_dev_open();
 	ofd = test_ioctl_create(KIPC_OBJ_MQ, self->name, 0600, &id);
 	test_nl_open(&nl);
 	ASSERT_EQ(0, kipc_nl_obj_get(&nl, id, &m));
@@ -284,7 +196,7 @@ TEST_F(unload, reload_works)
 	/* A netlink socket does not pin the module, the fds do. */
 	close(ofd);
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
-	dev_close();
+	test_dev_close();
 	test_unload();
 	close(nl.fd);
 	test_load();
@@ -426,8 +338,8 @@ TEST_F_TIMEOUT(unload, rmmod_vs_open, 90)
 	ASSERT_EQ(0, pthread_create(&thread, NULL, rmmod_vs_open_thread, u));
 
 	for (;;) {
-		if (!kipc_loaded()) {
-			ret = kipc_load();
+		if (!kipc_mod_loaded()) {
+			ret = kipc_mod_load();
 			unload_check(u, !ret, "reload: %s", strerror(errno));
 			for (i = 0; i < 500; i++) {
 				if (access(KIPC_DEVICE_PATH, F_OK) == 0)
@@ -466,13 +378,13 @@ TEST_F_TIMEOUT(unload, rmmod_vs_open, 90)
 				munmap(u->map, 4096);
 			break;
 		}
-		ret = kipc_unload();
+		ret = kipc_mod_unload();
 		err = ret ? errno : 0;
 		kipc_fzs_end_a(&u->f);
 
 		unload_check(u, !err || err == EWOULDBLOCK,
 			     "delete_module: %s", strerror(err));
-		unload_check(u, !ret == !kipc_loaded(),
+		unload_check(u, !ret == !kipc_mod_loaded(),
 			     "delete_module said %d, /sys/module disagrees",
 			     ret);
 		if (!ret)
@@ -507,13 +419,13 @@ TEST_F_TIMEOUT(unload, rmmod_vs_open, 90)
 	       u->f.iter, unloads, u->f.overlaps);
 	ASSERT_FALSE(kipc_fzs_failed(&u->f)) TH_LOG("%s", u->f.why);
 	free(u);
-	if (!kipc_loaded())
+	if (!kipc_mod_loaded())
 		test_load();
 	/* Nothing of the loop is left in the module that stays. */
-	dev_open();
+	test_dev_open();
 	for (i = 0; i < (int)KIPC_NR_TYPES; i++)
 		ASSERT_FALSE(test_obj_exists(kipc_types[i], self->name));
-	dev_close();
+	test_dev_close();
 }
 
 TEST_HARNESS_MAIN
