@@ -99,7 +99,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 .PHONY: all modules check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
-	style sparse man-check clean stage install uninstall \
+	style kernel-doc sparse man-check clean stage install uninstall \
 	static-check check-debug run-check-debug uapi-holes FORCE
 all: modules lib tools selftests
 
@@ -259,6 +259,23 @@ style:
 	@# number right under its struct.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore BIT_MACRO,LINE_SPACING -f $(UAPI)
+	@$(MAKE) kernel-doc
+
+# Every kernel-doc comment (/** ... */) in kmod/ must match what it
+# documents: a parameter or member not described, or described under a name
+# it does not have, is a warning, and any warning fails. (kernel-doc's exit
+# status counts warnings only with -Werror, and modulo 256, so its output is
+# what is checked.) KDOC_FILES=... checks other files.
+KERNEL_DOC := $(KSRC)/scripts/kernel-doc
+KDOC_FILES ?= $(wildcard kmod/*.c kmod/*.h)
+kernel-doc:
+	@test -f $(KERNEL_DOC) || { echo "no scripts/kernel-doc under $(KSRC): run 'make deps'" >&2; exit 1; }
+	@out=$$($(KERNEL_DOC) -none -Wall $(KDOC_FILES) 2>&1); \
+	if [ -n "$$out" ]; then \
+		printf '%s\n' "$$out"; \
+		echo "kernel-doc: $$(printf '%s\n' "$$out" | grep -c 'warning:') warnings in $(words $(KDOC_FILES)) files" >&2; \
+		exit 1; fi; \
+	echo "kernel-doc: $(words $(KDOC_FILES)) files, no warnings"
 
 # --- the netlink spec ----------------------------------------------------------
 # kmod/netlink/specs/kipc.yaml is the source of the family's uapi enums and
