@@ -5,21 +5,38 @@
 #
 #   make               build everything
 #   make check         deps, build, run every selftest in a QEMU guest
-#                      (KVER=6.1: on Debian's 6.1 kernel, as check-6.1)
+#                      (KSERIES=6.1: on Debian's 6.1 kernel, as check-6.1)
 #   make check-debug   the same on the Tier B debug kernel (KASAN, lockdep,
 #                      kmemleak, UBSAN, KFENCE, fault injection, KUnit)
 #   make demo          deps, build, boot the guest and run the narrated demo
 #   make deps          install what is missing (apt) and fetch the guest kernel
-#   make style         checkpatch --strict over kmod/
+#   make style         checkpatch --strict and kernel-doc over kmod/
 #   make sparse        the module with sparse (C=2)
 #   make uapi-holes    pahole: no implicit hole or padding in a uapi struct
 #   make man-check     every man page through groff -ww, warnings fail
 #   make bench         deps, build, kipc against its peers in one guest run
 #   make install       see README.md
 
-# KVER=6.1 is another spelling of KSERIES=6.1.
-ifdef KVER
-KSERIES := $(KVER)
+# Two variables name a kernel, and never stand for each other:
+#
+#   KSERIES  the series of Debian's cloud kernels that the guest boots and
+#            that `make deps` fetches the headers of: 6.12 (default) or 6.1.
+#   KVER     a kernel release, as `uname -r` prints it (6.1.0-40-cloud-amd64):
+#            the module is built against /lib/modules/$(KVER)/build and
+#            installed into /lib/modules/$(KVER)/updates. Unset, it is the
+#            running kernel's (or, once built, the one kipc.ko was built for).
+#
+# A KVER that is only a series (KVER=6.1, the spelling before the two were
+# told apart) is read as KSERIES, with a warning.
+ifneq ($(shell echo '$(KVER)' | grep -xE '[0-9]+\.[0-9]+'),)
+$(warning KVER=$(KVER) is a kernel series, read as KSERIES=$(KVER); KVER now means a release (uname -r))
+override KSERIES := $(KVER)
+override KVER = $(KVER_BUILT)
+KVER_GIVEN :=
+# Sub-makes get KSERIES, and no KVER to warn about again.
+override MAKEOVERRIDES := $(filter-out KVER=% KSERIES=%,$(MAKEOVERRIDES)) KSERIES=$(KSERIES)
+else
+KVER_GIVEN := $(KVER)
 endif
 KSERIES ?= 6.12
 # The test run must end on its "N passed, N failed" line.
@@ -27,9 +44,10 @@ MAKEFLAGS += --no-print-directory
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kipc
 KSRC ?= $(CACHE)/linux-source-6.12
 
-# The running kernel's build tree when it has one, else the Debian cloud
-# headers of $(KSERIES) that `make deps` installs. The exact ABI version comes
-# from the meta package, never from this file.
+# The build tree of KVER when one is given; else the running kernel's when it
+# has one, else the Debian cloud headers of $(KSERIES) that `make deps`
+# installs. The exact ABI version comes from the meta package, never from
+# this file.
 ifeq ($(KSERIES),6.1)
 KMETA := linux-headers-cloud-amd64
 else
@@ -38,7 +56,10 @@ endif
 KREL := $(shell dpkg-query -W -f='$${Depends}' $(KMETA) 2>/dev/null | \
 	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
 ifeq ($(origin KDIR),undefined)
-ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+ifneq ($(KVER_GIVEN),)
+KDIR := $(firstword $(wildcard /lib/modules/$(KVER)/build /usr/src/linux-headers-$(KVER)) \
+	/lib/modules/$(KVER)/build)
+else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
 KDIR := /lib/modules/$(shell uname -r)/build
 else
 KDIR := /usr/src/linux-headers-$(KREL)
@@ -50,6 +71,9 @@ B := build
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra $(if $(WERROR),-Werror)
+# Each object (or one-file binary) lists the headers it read in a .d file
+# beside it; -MP keeps a deleted header from breaking the build.
+DEPFLAGS = -MMD -MP
 CPPFLAGS += -Ikmod/include/uapi -Ilib -D_GNU_SOURCE
 PKG_CONFIG ?= pkg-config
 NL_CFLAGS = $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
@@ -65,11 +89,22 @@ UAPI := kmod/include/uapi/linux/kipc.h
 UAPI_NL := kmod/include/uapi/linux/kipc_netlink.h
 NL_GENERATED := $(UAPI_NL) kmod/netlink-gen.h kmod/netlink-gen.c lib/admin-gen.h
 
-.PHONY: all modules lib tools selftests check run-check check-6.1 demo run-demo deps \
+# Installation directories; make install honours DESTDIR and these.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+.PHONY: all modules check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
-	style sparse man-check clean stage install uninstall unit run-unit \
-	static-check check-debug run-check-debug uapi-holes
+	style kernel-doc sparse man-check clean stage install uninstall \
+	static-check check-debug run-check-debug uapi-holes FORCE
 all: modules lib tools selftests
+
+# The libraries, the tool and the selftests: each directory's own rules.
+include lib/lib.mk tools/tools.mk selftests/selftests.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -90,119 +125,6 @@ static-check:
 	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
 		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
 	@echo "# static-check: sparse (C=2) clean"
-
-# --- libkipc: the data path, libc only ---------------------------------------
-LIBKIPC_SRCS := $(wildcard lib/libkipc*.c)
-LIBKIPC_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBKIPC_SRCS))
-LIBADMIN_SRCS := $(wildcard lib/admin*.c)
-LIBADMIN_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIBADMIN_SRCS))
-
-lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
-     $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
-
-$(LIBKIPC_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc.h lib/kipc-rpc.h $(UAPI) $(UAPI_NL)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
-
-$(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c lib/kipc-admin.h lib/admin-gen.h lib/kipc.h $(UAPI) $(UAPI_NL)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(NL_CFLAGS) $(CFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
-
-$(B)/lib/libkipc.so.$(VERSION): $(LIBKIPC_OBJS) lib/libkipc.map
-	$(CC) -shared -Wl,-soname,libkipc.so.$(SOVERSION) \
-		-Wl,--version-script=lib/libkipc.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIBKIPC_OBJS)
-$(B)/lib/libkipc.so: $(B)/lib/libkipc.so.$(VERSION)
-	ln -sf libkipc.so.$(VERSION) $(B)/lib/libkipc.so.$(SOVERSION)
-	ln -sf libkipc.so.$(SOVERSION) $@
-$(B)/lib/libkipc.a: $(LIBKIPC_OBJS)
-	$(AR) rcs $@ $^
-
-$(B)/lib/libkipc-admin.so.$(VERSION): $(LIBADMIN_OBJS) lib/libkipc-admin.map $(B)/lib/libkipc.so
-	$(CC) -shared -Wl,-soname,libkipc-admin.so.$(SOVERSION) \
-		-Wl,--version-script=lib/libkipc-admin.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIBADMIN_OBJS) $(NL_LIBS)
-$(B)/lib/libkipc-admin.so: $(B)/lib/libkipc-admin.so.$(VERSION)
-	ln -sf libkipc-admin.so.$(VERSION) $(B)/lib/libkipc-admin.so.$(SOVERSION)
-	ln -sf libkipc-admin.so.$(SOVERSION) $@
-$(B)/lib/libkipc-admin.a: $(LIBADMIN_OBJS)
-	$(AR) rcs $@ $^
-
-PREFIX ?= /usr/local
-LIBDIR ?= $(PREFIX)/lib
-INCLUDEDIR ?= $(PREFIX)/include
-# The paths baked into the .pc files: a change of PREFIX (say, for make
-# install) must remake them, and a plain make must not.
-PC_PATHS := $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(VERSION)
-$(B)/lib/pc-paths: FORCE
-	@mkdir -p $(@D)
-	@echo '$(PC_PATHS)' | cmp -s - $@ || echo '$(PC_PATHS)' > $@
-.PHONY: FORCE
-$(B)/lib/%.pc: lib/%.pc.in $(B)/lib/pc-paths
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
-
-# --- the kipc tool -------------------------------------------------------------
-TOOL_SRCS := $(wildcard tools/kipc/*.c)
-tools: $(B)/tools/kipc
-$(B)/tools/kipc: $(TOOL_SRCS) $(wildcard tools/kipc/*.h) lib/kipc-admin.h lib/kipc.h $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -DKIPC_TOOL_VERSION='"$(VERSION)"' $(NL_CFLAGS) $(SCOLS_CFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $(TOOL_SRCS) \
-		$(LDFLAGS) -L$(B)/lib -lkipc-admin -lkipc $(SCOLS_LIBS) $(NL_LIBS)
-
-# --- selftests -------------------------------------------------------------------
-TEST_SRCS := $(wildcard selftests/*_test.c)
-TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
-TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
-DEMO_BINS := $(B)/selftests/kipc_demo
-# Benchmarks are not *_test: guest-check.sh runs those as tests.
-BENCH_SRCS := $(wildcard selftests/bench/*.c)
-BENCH_BINS := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
-selftests: $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS)
-$(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c lib/kipc.h lib/kipc-admin.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so $(B)/lib/libkipc-admin.so
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib -lkipc-admin -lkipc $(NL_LIBS) -lm
-$(DEMO_BINS): $(B)/selftests/%: selftests/%.c lib/kipc.h $(UAPI) $(UAPI_NL) $(B)/lib/libkipc.so
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< -L$(B)/lib -lkipc
-
-# The tests of the admin tool check it against libkipc-admin too.
-TEST_LIBS :=
-$(B)/selftests/tool_admin_test: TEST_LIBS := -lkipc-admin
-# The tests of libkipc-admin against the kernel (nl_*_test) link it too.
-ADMIN_TEST_BINS := $(filter $(B)/selftests/nl_%,$(TEST_BINS))
-$(ADMIN_TEST_BINS): TEST_LIBS := -lkipc-admin
-$(ADMIN_TEST_BINS): lib/kipc-admin.h $(B)/lib/libkipc-admin.so
-$(B)/selftests/tool_admin_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
-# Limits across namespaces are set and read through libkipc-admin.
-$(B)/selftests/ns_limits_test: TEST_LIBS := -lkipc-admin
-$(B)/selftests/ns_limits_test: $(B)/lib/libkipc-admin.so lib/kipc-admin.h
-
-$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(UAPI_NL) lib/kipc.h lib/kipc-rpc.h $(B)/lib/libkipc.so
-	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) -o $@ $< \
-		-L$(B)/lib $(TEST_LIBS) -lkipc -lpthread
-
-# --- host-side unit test of the module's pure logic (kmod/kipc_logic.h) ---------
-UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
-unit: $(UNIT_BIN)
-$(UNIT_BIN): selftests/unit/kipc_logic_unit.c selftests/unit/kernel_shim.h \
-	     kmod/kipc_logic.h kmod/tests/kipc_logic_cases.h $(UAPI)
-	@mkdir -p $(@D)
-	$(CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
-		$(CFLAGS) $(WARNFLAGS) -o $@ $<
-
-# Its TAP goes to a file; only failures and the summary are shown, so that
-# the guest's tally stays the last line of make check.
-run-unit: $(UNIT_BIN)
-	@$(UNIT_BIN) >$(B)/unit.tap; st=$$?; \
-	grep -E '^not ok|^# host unit' $(B)/unit.tap; \
-	if [ $$st != 0 ]; then \
-		p=$$(grep -c '^ok' $(B)/unit.tap); f=$$(grep -c '^not ok' $(B)/unit.tap); \
-		echo "$$p passed, $$f failed, 0 skipped"; exit 1; fi
 
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.
@@ -337,6 +259,23 @@ style:
 	@# number right under its struct.
 	$(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore BIT_MACRO,LINE_SPACING -f $(UAPI)
+	@$(MAKE) kernel-doc
+
+# Every kernel-doc comment (/** ... */) in kmod/ must match what it
+# documents: a parameter or member not described, or described under a name
+# it does not have, is a warning, and any warning fails. (kernel-doc's exit
+# status counts warnings only with -Werror, and modulo 256, so its output is
+# what is checked.) KDOC_FILES=... checks other files.
+KERNEL_DOC := $(KSRC)/scripts/kernel-doc
+KDOC_FILES ?= $(wildcard kmod/*.c kmod/*.h)
+kernel-doc:
+	@test -f $(KERNEL_DOC) || { echo "no scripts/kernel-doc under $(KSRC): run 'make deps'" >&2; exit 1; }
+	@out=$$($(KERNEL_DOC) -none -Wall $(KDOC_FILES) 2>&1); \
+	if [ -n "$$out" ]; then \
+		printf '%s\n' "$$out"; \
+		echo "kernel-doc: $$(printf '%s\n' "$$out" | grep -c 'warning:') warnings in $(words $(KDOC_FILES)) files" >&2; \
+		exit 1; fi; \
+	echo "kernel-doc: $(words $(KDOC_FILES)) files, no warnings"
 
 # --- the netlink spec ----------------------------------------------------------
 # kmod/netlink/specs/kipc.yaml is the source of the family's uapi enums and
@@ -356,11 +295,7 @@ spec-check:
 	done; [ $$fail = 0 ] && echo "spec-check: generated netlink code matches kmod/netlink/specs/kipc.yaml"
 
 # --- man pages ---------------------------------------------------------------------
-MAN3 := $(wildcard lib/man/*.3)
-MAN7 := $(wildcard lib/man/*.7)
-MAN8 := $(wildcard tools/kipc/*.8)
-
-# Laid out as installed, so that the .so links resolve; any warning fails,
+# MAN3 and MAN7 come from lib/lib.mk, MAN8 from tools/tools.mk. Laid out as installed, so that the .so links resolve; any warning fails,
 # and so does a function in a version script without a page of its own.
 # man(1), when there, renders each page once more as a reader would see it.
 man-check:
@@ -390,16 +325,16 @@ man-check:
 # plus install-userspace (libraries, headers, .pc files, the tool, man pages,
 # bash completion, the udev rule). depmod, ldconfig and the udev reload run
 # only when installing into the live system, never with DESTDIR.
-BINDIR ?= $(PREFIX)/bin
-MANDIR ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # udev and systemd-sysusers read only their own directories, never any under
 # /usr/local, so these two do not follow PREFIX.
 UDEVRULESDIR ?= /usr/lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
-# Where out-of-tree modules go (DKMS uses updates/dkms); modinfo reads the
-# kernel release from the built module, so KDIR=... installs for that kernel.
-KVER ?= $(or $(shell modinfo -F vermagic kipc.ko 2>/dev/null | cut -d' ' -f1),$(shell uname -r))
+# Where out-of-tree modules go (DKMS uses updates/dkms). Without KVER,
+# modinfo reads the kernel release from the built module, so KDIR=...
+# installs for that kernel; install-module refuses a kipc.ko built for
+# another kernel than KVER.
+KVER_BUILT = $(or $(shell modinfo -F vermagic kipc.ko 2>/dev/null | cut -d' ' -f1),$(shell uname -r))
+KVER ?= $(KVER_BUILT)
 KMODDIR ?= /lib/modules/$(KVER)/updates
 DKMS_SRCDIR ?= /usr/src/kipc-$(VERSION)
 
@@ -416,22 +351,12 @@ UDEV_PERMS := MODE="0660", GROUP="$(KIPC_GROUP)"
 SYSUSERS_CONF := $(SYSUSERSDIR)/kipc.conf
 endif
 
-PUBLIC_HEADERS := lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h
-LIB_FILES := libkipc.so.$(VERSION) libkipc.so.$(SOVERSION) libkipc.so libkipc.a \
-	libkipc-admin.so.$(VERSION) libkipc-admin.so.$(SOVERSION) libkipc-admin.so \
-	libkipc-admin.a
 # Expanded when used: on a first install, kipc.ko (and so KVER) is built
 # only after this file is read.
 INSTALLED_MODULE = $(KMODDIR)/kipc.ko
-INSTALLED_USERSPACE := $(BINDIR)/kipc \
-	$(addprefix $(LIBDIR)/,$(LIB_FILES)) \
-	$(LIBDIR)/pkgconfig/kipc.pc $(LIBDIR)/pkgconfig/kipc-admin.pc \
-	$(addprefix $(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \
-	$(INCLUDEDIR)/linux/kipc.h $(INCLUDEDIR)/linux/kipc_netlink.h \
-	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
-	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7))) \
-	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
-	$(BASHCOMPDIR)/kipc $(UDEVRULESDIR)/60-kipc.rules $(SYSUSERS_CONF)
+# INSTALLED_LIB and INSTALLED_TOOL come from lib/lib.mk and tools/tools.mk.
+INSTALLED_USERSPACE := $(INSTALLED_LIB) $(INSTALLED_TOOL) \
+	$(UDEVRULESDIR)/60-kipc.rules $(SYSUSERS_CONF)
 # What DKMS builds from: everything Kbuild needs, and nothing else.
 DKMS_FILES := Kbuild dkms.conf $(shell find kmod -name '*.[ch]' | LC_ALL=C sort)
 
@@ -440,6 +365,8 @@ DKMS_FILES := Kbuild dkms.conf $(shell find kmod -name '*.[ch]' | LC_ALL=C sort)
 install: install-module install-userspace
 
 install-module: modules
+	@built=$$(modinfo -F vermagic kipc.ko | cut -d' ' -f1); [ "$$built" = "$(KVER)" ] || \
+		{ echo "install-module: kipc.ko is built for $$built, not KVER=$(KVER) (KDIR=$(KDIR))" >&2; exit 1; }
 	install -D -m 0644 kipc.ko $(DESTDIR)$(KMODDIR)/kipc.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
@@ -447,18 +374,7 @@ $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@mkdir -p $(@D)
 	@sed 's|@PERMS@|$(UDEV_PERMS)|' $< | cmp -s - $@ || sed 's|@PERMS@|$(UDEV_PERMS)|' $< > $@
 
-install-userspace: lib tools $(B)/dist/60-kipc.rules
-	install -D -m 0755 $(B)/tools/kipc $(DESTDIR)$(BINDIR)/kipc
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
-	cp -P $(addprefix $(B)/lib/,$(LIB_FILES)) $(DESTDIR)$(LIBDIR)/
-	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/linux/
-	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
-	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
-	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
-	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
-	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
+install-userspace: install-lib install-tool $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
 	$(if $(SYSUSERS_CONF),sed 's|@GROUP@|$(KIPC_GROUP)|' dist/kipc.sysusers.in | \
 		install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSUSERS_CONF))

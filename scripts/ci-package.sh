@@ -120,6 +120,16 @@ for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-adm
 	[ -e "$dest/$f" ] || fail "make install did not write /$f"
 done
 ls "$dest"/lib/modules/*/updates/kipc.ko >/dev/null || fail "make install wrote no kipc.ko"
+# Each library's real file is named after its soname: libkipc.so.1 ->
+# libkipc.so.1.x.y, whose SONAME is libkipc.so.1.
+for lib in libkipc libkipc-admin; do
+	link=$dest/usr/local/lib/$lib.so.1
+	real=$(readlink "$link")
+	soname=$(readelf -d "$link" | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
+	echo "  $lib.so.1 -> $real, SONAME $soname"
+	[[ "$real" =~ ^$lib\.so\.1\.[0-9]+\.[0-9]+$ ]] && [ "$soname" = "$lib.so.1" ] ||
+		fail "$lib: the real file $real does not match the soname $soname"
+done
 make -s uninstall DESTDIR="$dest" >/dev/null
 left=$(cd "$dest" && find . -not -type d)
 [ -z "$left" ] || fail "make uninstall left: $left"

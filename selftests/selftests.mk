@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# selftests/: the kselftest-harness tests (*_test, run in the guest by
+# guest-check.sh), the demo, the benchmarks, and the host-side unit test of
+# the module's pure logic. Included by the top Makefile. Each binary is one
+# source file; -MMD -MP writes what it includes next to it ($@.d).
+
+TEST_SRCS := $(wildcard selftests/*_test.c)
+TEST_BINS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
+TEST_CPPFLAGS := -I$(KSRC)/tools/testing/selftests
+DEMO_BINS := $(B)/selftests/kipc_demo
+# Benchmarks are not *_test: guest-check.sh runs those as tests.
+BENCH_SRCS := $(wildcard selftests/bench/*.c)
+BENCH_BINS := $(patsubst selftests/bench/%.c,$(B)/selftests/%,$(BENCH_SRCS))
+SELFTEST_BINS := $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS)
+
+.PHONY: selftests
+selftests: $(SELFTEST_BINS)
+
+# Compiled and linked in one step, so the dependency file is named after
+# the binary.
+BIN_DEPFLAGS = $(DEPFLAGS) -MF $@.d -MT $@
+
+# What each binary links besides libkipc (and what it needs built first).
+# The tests of the admin tool check it against libkipc-admin; the tests of
+# libkipc-admin against the kernel (nl_*_test) link it; limits across
+# namespaces are set and read through it; the benchmarks read slab usage
+# through it.
+ADMIN_BINS := $(B)/selftests/tool_admin_test $(B)/selftests/ns_limits_test \
+	$(filter $(B)/selftests/nl_%,$(TEST_BINS)) $(BENCH_BINS)
+$(ADMIN_BINS): EXTRA_LIBS = -lkipc-admin
+$(ADMIN_BINS): $(B)/lib/libkipc-admin.so
+$(BENCH_BINS): EXTRA_LIBS = -lkipc-admin $(NL_LIBS) -lm
+
+$(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c $(B)/lib/libkipc.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) $(BIN_DEPFLAGS) -o $@ $< \
+		-L$(B)/lib $(EXTRA_LIBS) -lkipc
+$(DEMO_BINS): $(B)/selftests/%: selftests/%.c $(B)/lib/libkipc.so
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) $(BIN_DEPFLAGS) -o $@ $< -L$(B)/lib -lkipc
+
+$(TEST_BINS): $(B)/selftests/%: selftests/%.c $(B)/lib/libkipc.so
+	@test -f $(KSRC)/tools/testing/selftests/kselftest_harness.h || { echo "no kselftest_harness.h under $(KSRC): run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(CFLAGS) $(WARNFLAGS) $(BIN_DEPFLAGS) -o $@ $< \
+		-L$(B)/lib $(EXTRA_LIBS) -lkipc -lpthread
+
+# --- host-side unit test of the module's pure logic (kmod/kipc_logic.h) ---------
+UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
+.PHONY: unit run-unit
+unit: $(UNIT_BIN)
+$(UNIT_BIN): selftests/unit/kipc_logic_unit.c
+	@mkdir -p $(@D)
+	$(CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
+		$(CFLAGS) $(WARNFLAGS) $(BIN_DEPFLAGS) -o $@ $<
+
+# Its TAP goes to a file; only failures and the summary are shown, so that
+# the guest's tally stays the last line of make check.
+run-unit: $(UNIT_BIN)
+	@$(UNIT_BIN) >$(B)/unit.tap; st=$$?; \
+	grep -E '^not ok|^# host unit' $(B)/unit.tap; \
+	if [ $$st != 0 ]; then \
+		p=$$(grep -c '^ok' $(B)/unit.tap); f=$$(grep -c '^not ok' $(B)/unit.tap); \
+		echo "$$p passed, $$f failed, 0 skipped"; exit 1; fi
+
+-include $(addsuffix .d,$(SELFTEST_BINS) $(UNIT_BIN))
