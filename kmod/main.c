@@ -25,7 +25,6 @@
  */
 #define KIPC_MINOR	246
 
-
 static int kipc_version_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_version *cmd = ucmd->cmd;
