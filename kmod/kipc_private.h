@@ -536,10 +536,9 @@ int kipc_ns_init(work_func_t reaper);
 void kipc_ns_stop_reaper(void);
 void kipc_ns_exit(void);
 void kipc_ns_reap_later(void);
-void kipc_ns_path_walk(struct kipc_ns_path *path);
 void kipc_ns_path_put(struct kipc_ns_path *path);
 struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
-				      const struct kipc_ns_path *path);
+				      struct kipc_ns_path *path);
 void kipc_ns_put_locked(struct kipc_ns *kns);
 void kipc_ns_unpin_locked(struct kipc_ns *kns);
 int kipc_ns_add_locked(struct kipc_ns *kns, struct kipc_object *obj);

@@ -190,16 +190,13 @@ static struct ipc_namespace *kipc_root_ipc_ns(void)
 	return init_task.nsproxy->ipc_ns;
 }
 
-/**
- * kipc_ns_path_walk() - read the IPC namespaces of current's ancestors
- * @path: filled, each namespace with a reference; kipc_ns_path_put() drops
- *	them
- *
- * Walks real_parent as yama does, under RCU only; kipc_lock is not held, so
- * a long process chain stalls no one else. A namespace met again further up
+/*
+ * Read the IPC namespaces of current's ancestors into @path, each with a
+ * reference that kipc_ns_path_put() drops, as yama walks real_parent,
+ * under RCU only; kipc_lock is not held. A namespace met again further up
  * is skipped, so the result is never a cycle.
  */
-void kipc_ns_path_walk(struct kipc_ns_path *path)
+static void kipc_ns_path_walk(struct kipc_ns_path *path)
 {
 	struct ipc_namespace *root = kipc_root_ipc_ns(), *ns;
 	struct task_struct *t = current;
@@ -226,7 +223,7 @@ void kipc_ns_path_walk(struct kipc_ns_path *path)
 }
 
 /**
- * kipc_ns_path_put() - drop the references kipc_ns_path_walk() took
+ * kipc_ns_path_put() - drop the references kipc_ns_attach_locked() took
  * @path: the path, left empty
  */
 void kipc_ns_path_put(struct kipc_ns_path *path)
@@ -238,18 +235,19 @@ void kipc_ns_path_put(struct kipc_ns_path *path)
 /**
  * kipc_ns_attach_locked() - the accounting of the caller's namespace
  * @ipc_ns: the caller's IPC namespace
- * @path: the namespaces above it, read by kipc_ns_path_walk() without
- *	kipc_lock, or empty
+ * @path: the namespaces above it, or empty; filled here when it is needed
  *
  * Made, with its ancestors, if it is new. The caller drops it with
  * kipc_ns_put_locked() unless it charges something to it.
  *
- * Return: the accounting; ERR_PTR(-EAGAIN) if it is new and @path is empty
- * (drop the lock, walk, and call again); ERR_PTR(-ENOSPC) if the tree would
- * be deeper than KIPC_NS_DEPTH_MAX; ERR_PTR(-ENOMEM).
+ * Return: the accounting; ERR_PTR(-EAGAIN) if it is new and @path was
+ * empty: kipc_lock is then dropped and @path read without it (a long
+ * process chain stalls no one else), and the caller takes the lock again,
+ * looks again and calls again; ERR_PTR(-ENOSPC) if the tree would be
+ * deeper than KIPC_NS_DEPTH_MAX; ERR_PTR(-ENOMEM).
  */
 struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
-				      const struct kipc_ns_path *path)
+				      struct kipc_ns_path *path)
 {
 	struct ipc_namespace *root = kipc_root_ipc_ns();
 	struct kipc_ns *kns, *parent = NULL;
@@ -263,8 +261,11 @@ struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
 		kns = kipc_ns_get_locked(ipc_ns);
 		return kns ?: ERR_PTR(-ENOMEM);
 	}
-	if (!path->n)
+	if (!path->n) {
+		mutex_unlock(&kipc_lock);
+		kipc_ns_path_walk(path);
 		return ERR_PTR(-EAGAIN);
+	}
 	if (WARN_ON(path->ns[0] != ipc_ns))
 		return ERR_PTR(-EINVAL);
 	/* The nearest namespace above that is known, or the root. */
@@ -723,11 +724,8 @@ int kipc_limits_set(struct ipc_namespace *ns, const struct kipc_limits_req *req)
 again:
 	mutex_lock(&kipc_lock);
 	kns = kipc_ns_attach_locked(ns, &path);
-	if (kns == ERR_PTR(-EAGAIN)) {
-		mutex_unlock(&kipc_lock);
-		kipc_ns_path_walk(&path);
+	if (kns == ERR_PTR(-EAGAIN))
 		goto again;
-	}
 	if (IS_ERR(kns)) {
 		ret = PTR_ERR(kns);
 		goto out_unlock;

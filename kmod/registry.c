@@ -313,11 +313,8 @@ again:
 	}
 
 	kns = kipc_ns_attach_locked(new->ipc_ns, &path);
-	if (kns == ERR_PTR(-EAGAIN)) {
-		mutex_unlock(&kipc_lock);
-		kipc_ns_path_walk(&path);
-		goto again;
-	}
+	if (kns == ERR_PTR(-EAGAIN))
+		goto again;	/* kipc_lock was dropped */
 	if (IS_ERR(kns)) {
 		obj = ERR_CAST(kns);
 		goto out_unlock;
