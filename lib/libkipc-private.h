@@ -20,7 +20,8 @@ static inline void kipc_errno_restore(const int *saved)
  * put back however the function returns, after its return value (which may
  * read errno) has been computed.
  */
-#define KIPC_KEEP_ERRNO \
-	int kipc_saved_errno __attribute__((cleanup(kipc_errno_restore))) = errno
+#define KIPC_KEEP_ERRNO						\
+	int kipc_saved_errno						\
+		__attribute__((cleanup(kipc_errno_restore))) = errno
 
 #endif /* LIBKIPC_PRIVATE_H */

@@ -23,7 +23,8 @@
  * functions took no size) has room for. These never change as the
  * structures grow.
  */
-#define KIPC_VERSION_SIZE_VER0	offsetofend(struct kipc_version, out_shm_max_size)
+#define KIPC_VERSION_SIZE_VER0 \
+	offsetofend(struct kipc_version, out_shm_max_size)
 #define KIPC_INFO_SIZE_VER0	offsetofend(struct kipc_info, out_name)
 #define KIPC_MQ_GETATTR_SIZE_VER0 \
 	offsetofend(struct kipc_mq_getattr, out_bytes)
@@ -37,6 +38,14 @@
  */
 #define KIPC_SYMVER_0_1(impl, sym) \
 	__asm__(".symver " #impl ", " #sym "@@LIBKIPC_0.1")
+
+/* LIBKIPC_0.1's @name(fd, st), which fills in @size0 bytes of @st. */
+#define KIPC_FD_OUT_0_1(name, type, size0)				\
+	KIPC_SYMVER_0_1(name##_0_1, name);				\
+	KIPC_EXPORT int name##_0_1(int fd, struct type *st)		\
+	{								\
+		return name##_sized(fd, st, size0);			\
+	}
 
 /*
  * Prepare a caller's structure of @size bytes, of which the first version
@@ -150,17 +159,18 @@ static int kipc_fd_ioctl(int fd, unsigned long cmd, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
-KIPC_EXPORT int kipc_info_sized(int fd, struct kipc_info *info, size_t size)
+/* An object fd's ioctl @cmd that fills in the caller's @st of @size. */
+static int kipc_fd_out(int fd, unsigned long cmd, void *st, size_t size,
+		       size_t size0)
 {
-	int ret = kipc_out_init(info, size, KIPC_INFO_SIZE_VER0);
+	int ret = kipc_out_init(st, size, size0);
 
-	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_INFO, info);
+	return ret ? ret : kipc_fd_ioctl(fd, cmd, st);
 }
 
-KIPC_SYMVER_0_1(kipc_info_0_1, kipc_info);
-KIPC_EXPORT int kipc_info_0_1(int fd, struct kipc_info *info)
+KIPC_EXPORT int kipc_info_sized(int fd, struct kipc_info *info, size_t size)
 {
-	return kipc_info_sized(fd, info, KIPC_INFO_SIZE_VER0);
+	return kipc_fd_out(fd, KIPC_IOC_INFO, info, size, KIPC_INFO_SIZE_VER0);
 }
 
 /* An absolute deadline in nanoseconds, as the ioctls take it. */
@@ -376,29 +386,15 @@ KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,
 KIPC_EXPORT int kipc_mq_getattr_sized(int fd, struct kipc_mq_getattr *attr,
 				      size_t size)
 {
-	int ret = kipc_out_init(attr, size, KIPC_MQ_GETATTR_SIZE_VER0);
-
-	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_MQ_GETATTR, attr);
-}
-
-KIPC_SYMVER_0_1(kipc_mq_getattr_0_1, kipc_mq_getattr);
-KIPC_EXPORT int kipc_mq_getattr_0_1(int fd, struct kipc_mq_getattr *attr)
-{
-	return kipc_mq_getattr_sized(fd, attr, KIPC_MQ_GETATTR_SIZE_VER0);
+	return kipc_fd_out(fd, KIPC_IOC_MQ_GETATTR, attr, size,
+			   KIPC_MQ_GETATTR_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_shm_stat_sized(int fd, struct kipc_shm_stat *st,
 				    size_t size)
 {
-	int ret = kipc_out_init(st, size, KIPC_SHM_STAT_SIZE_VER0);
-
-	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_SHM_STAT, st);
-}
-
-KIPC_SYMVER_0_1(kipc_shm_stat_0_1, kipc_shm_stat);
-KIPC_EXPORT int kipc_shm_stat_0_1(int fd, struct kipc_shm_stat *st)
-{
-	return kipc_shm_stat_sized(fd, st, KIPC_SHM_STAT_SIZE_VER0);
+	return kipc_fd_out(fd, KIPC_IOC_SHM_STAT, st, size,
+			   KIPC_SHM_STAT_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_shm_map(int fd, int prot, void **addr, size_t *len)
@@ -523,15 +519,8 @@ KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
 KIPC_EXPORT int kipc_sem_get_sized(int fd, struct kipc_sem_get *st,
 				   size_t size)
 {
-	int ret = kipc_out_init(st, size, KIPC_SEM_GET_SIZE_VER0);
-
-	return ret ? ret : kipc_fd_ioctl(fd, KIPC_IOC_SEM_GET, st);
-}
-
-KIPC_SYMVER_0_1(kipc_sem_get_0_1, kipc_sem_get);
-KIPC_EXPORT int kipc_sem_get_0_1(int fd, struct kipc_sem_get *st)
-{
-	return kipc_sem_get_sized(fd, st, KIPC_SEM_GET_SIZE_VER0);
+	return kipc_fd_out(fd, KIPC_IOC_SEM_GET, st, size,
+			   KIPC_SEM_GET_SIZE_VER0);
 }
 
 KIPC_EXPORT int kipc_sem_getvalue(int fd)
@@ -554,3 +543,9 @@ KIPC_EXPORT const char *kipc_type_name(unsigned int type)
 	}
 	return NULL;
 }
+
+/* The LIBKIPC_0.1 functions that took no size (see KIPC_SYMVER_0_1). */
+KIPC_FD_OUT_0_1(kipc_info, kipc_info, KIPC_INFO_SIZE_VER0)
+KIPC_FD_OUT_0_1(kipc_mq_getattr, kipc_mq_getattr, KIPC_MQ_GETATTR_SIZE_VER0)
+KIPC_FD_OUT_0_1(kipc_shm_stat, kipc_shm_stat, KIPC_SHM_STAT_SIZE_VER0)
+KIPC_FD_OUT_0_1(kipc_sem_get, kipc_sem_get, KIPC_SEM_GET_SIZE_VER0)

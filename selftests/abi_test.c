@@ -24,89 +24,64 @@
 /* Not an errno of any call: a call that sets errno cannot leave it. */
 #define ERRNO_SENTINEL	0x7e57
 
-/* --- callers of every size -------------------------------------------------- */
+/* --- callers of every size --------------------------------------------- */
 
-struct abi_objs {
-	int mq, shm, sem;
-};
+/* The objects whose fds the calls take; none for kipc_version_sized(). */
+enum { ABI_NO_FD, ABI_MQ, ABI_SHM, ABI_SEM, ABI_NR_FDS };
 
 /* One call that fills in a structure, as the variants below describe it. */
 struct abi_call {
-	/* The *_sized function, for the fd it needs. */
-	int (*sized)(const struct abi_objs *o, void *st, size_t size);
-	/* The LIBKIPC_0.1 function of that name, which takes no size. */
-	int (*v0_1)(const struct abi_objs *o, void *st, const char *sym);
+	/* The *_sized function, called with the fd of the object @obj. */
+	int (*sized)(int fd, void *st, size_t size);
+	int obj;
+	/* Its LIBKIPC_0.1 name, which takes no size. */
 	const char *sym;
 };
+
+static int version_sized(int fd, void *st, size_t size)
+{
+	return kipc_version_sized(st, size);
+}
+
+static int info_sized(int fd, void *st, size_t size)
+{
+	return kipc_info_sized(fd, st, size);
+}
+
+static int mq_getattr_sized(int fd, void *st, size_t size)
+{
+	return kipc_mq_getattr_sized(fd, st, size);
+}
+
+static int shm_stat_sized(int fd, void *st, size_t size)
+{
+	return kipc_shm_stat_sized(fd, st, size);
+}
+
+static int sem_get_sized(int fd, void *st, size_t size)
+{
+	return kipc_sem_get_sized(fd, st, size);
+}
 
 static void *abi_sym_0_1(const char *sym)
 {
 	return dlvsym(RTLD_DEFAULT, sym, "LIBKIPC_0.1");
 }
 
-static int version_sized(const struct abi_objs *o, void *st, size_t size)
+/* The LIBKIPC_0.1 function: (st) for the version, else (fd, st). */
+static int abi_call_0_1(const struct abi_call *call, int fd, void *st)
 {
-	return kipc_version_sized(st, size);
-}
+	int (*fd_fn)(int fd, void *st) = abi_sym_0_1(call->sym);
+	int (*fn)(void *st) = abi_sym_0_1(call->sym);
 
-static int version_0_1(const struct abi_objs *o, void *st, const char *sym)
-{
-	int (*fn)(void *st) = abi_sym_0_1(sym);
-
-	return fn ? fn(st) : -ENOSYS;
-}
-
-static int info_sized(const struct abi_objs *o, void *st, size_t size)
-{
-	return kipc_info_sized(o->mq, st, size);
-}
-
-/* The LIBKIPC_0.1 functions of an object fd take (fd, struct *). */
-static int fd_call_0_1(int fd, void *st, const char *sym)
-{
-	int (*fn)(int fd, void *st) = abi_sym_0_1(sym);
-
-	return fn ? fn(fd, st) : -ENOSYS;
-}
-
-static int info_0_1(const struct abi_objs *o, void *st, const char *sym)
-{
-	return fd_call_0_1(o->mq, st, sym);
-}
-
-static int mq_getattr_sized(const struct abi_objs *o, void *st, size_t size)
-{
-	return kipc_mq_getattr_sized(o->mq, st, size);
-}
-
-static int mq_getattr_0_1(const struct abi_objs *o, void *st, const char *sym)
-{
-	return fd_call_0_1(o->mq, st, sym);
-}
-
-static int shm_stat_sized(const struct abi_objs *o, void *st, size_t size)
-{
-	return kipc_shm_stat_sized(o->shm, st, size);
-}
-
-static int shm_stat_0_1(const struct abi_objs *o, void *st, const char *sym)
-{
-	return fd_call_0_1(o->shm, st, sym);
-}
-
-static int sem_get_sized(const struct abi_objs *o, void *st, size_t size)
-{
-	return kipc_sem_get_sized(o->sem, st, size);
-}
-
-static int sem_get_0_1(const struct abi_objs *o, void *st, const char *sym)
-{
-	return fd_call_0_1(o->sem, st, sym);
+	if (!fn)
+		return -ENOSYS;
+	return call->obj == ABI_NO_FD ? fn(st) : fd_fn(fd, st);
 }
 
 FIXTURE(abi)
 {
-	struct abi_objs o;
+	int fds[ABI_NR_FDS];
 	char mq_name[128];
 	char shm_name[128];
 	char sem_name[128];
@@ -123,34 +98,41 @@ FIXTURE_VARIANT(abi)
 	size_t cur;
 };
 
-#define ABI_VARIANT(_name, _type, _last)				\
+#define ABI_VARIANT(_name, _obj, _type, _last)			\
 	FIXTURE_VARIANT_ADD(abi, _name)					\
 	{								\
-		.call = { _name##_sized, _name##_0_1, "kipc_" #_name },	\
+		.call = { _name##_sized, _obj, "kipc_" #_name },	\
 		.ver0 = offsetofend(struct _type, _last),		\
 		.cur = sizeof(struct _type),				\
 	}
 
-ABI_VARIANT(version, kipc_version, out_shm_max_size);
-ABI_VARIANT(info, kipc_info, out_name);
-ABI_VARIANT(mq_getattr, kipc_mq_getattr, out_bytes);
-ABI_VARIANT(shm_stat, kipc_shm_stat, out_state);
-ABI_VARIANT(sem_get, kipc_sem_get, out_undo);
+ABI_VARIANT(version, ABI_NO_FD, kipc_version, out_shm_max_size);
+ABI_VARIANT(info, ABI_MQ, kipc_info, out_name);
+ABI_VARIANT(mq_getattr, ABI_MQ, kipc_mq_getattr, out_bytes);
+ABI_VARIANT(shm_stat, ABI_SHM, kipc_shm_stat, out_state);
+ABI_VARIANT(sem_get, ABI_SEM, kipc_sem_get, out_undo);
+
+/* The fd the variant's call takes, in a TEST_F. */
+#define ABI_FD	(self->fds[variant->call.obj])
 
 FIXTURE_SETUP(abi)
 {
+	self->fds[ABI_NO_FD] = -1;
 	test_name(self->mq_name, "mq");
 	test_name(self->shm_name, "shm");
 	test_name(self->sem_name, "sem");
-	self->o.mq = kipc_mq_open(self->mq_name, KIPC_NEW | KIPC_OPEN_CLOEXEC,
-				  0600, 4, 64);
-	ASSERT_LE(0, self->o.mq);
-	self->o.shm = kipc_shm_open(self->shm_name,
-				    KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600, 8192);
-	ASSERT_LE(0, self->o.shm);
-	self->o.sem = kipc_sem_open(self->sem_name,
-				    KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600, 3);
-	ASSERT_LE(0, self->o.sem);
+	self->fds[ABI_MQ] = kipc_mq_open(self->mq_name,
+					 KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+					 4, 64);
+	ASSERT_LE(0, self->fds[ABI_MQ]);
+	self->fds[ABI_SHM] = kipc_shm_open(self->shm_name,
+					   KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+					   8192);
+	ASSERT_LE(0, self->fds[ABI_SHM]);
+	self->fds[ABI_SEM] = kipc_sem_open(self->sem_name,
+					   KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+					   3);
+	ASSERT_LE(0, self->fds[ABI_SEM]);
 }
 
 FIXTURE_TEARDOWN(abi)
@@ -158,9 +140,9 @@ FIXTURE_TEARDOWN(abi)
 	kipc_unlink(KIPC_OBJ_MQ, self->mq_name);
 	kipc_unlink(KIPC_OBJ_SHM, self->shm_name);
 	kipc_unlink(KIPC_OBJ_SEM, self->sem_name);
-	close(self->o.mq);
-	close(self->o.shm);
-	close(self->o.sem);
+	close(self->fds[ABI_MQ]);
+	close(self->fds[ABI_SHM]);
+	close(self->fds[ABI_SEM]);
 }
 
 /* A caller's structure of up to cur + ABI_TAIL_MAX bytes, then a canary. */
@@ -193,11 +175,11 @@ static size_t abi_nonzero(const unsigned char *p, size_t len)
 /* What the call reports for a caller of this header's size. */
 static void abi_reference(struct __test_metadata *_metadata,
 			  const FIXTURE_VARIANT(abi) *variant,
-			  const struct abi_objs *o, struct abi_buf *ref)
+			  int fd, struct abi_buf *ref)
 {
 	ASSERT_GE(sizeof(ref->b), variant->cur + ABI_TAIL_MAX + 64);
 	memset(ref->b, CANARY, sizeof(ref->b));
-	ASSERT_EQ(0, variant->call.sized(o, ref->b, variant->cur));
+	ASSERT_EQ(0, variant->call.sized(fd, ref->b, variant->cur));
 }
 
 /* Shorter than the first version: refused, and nothing is written. */
@@ -212,7 +194,7 @@ TEST_F(abi, shorter_than_first_version)
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		memset(buf.b, CANARY, sizeof(buf.b));
-		EXPECT_EQ(-EINVAL, variant->call.sized(&self->o, buf.b,
+		EXPECT_EQ(-EINVAL, variant->call.sized(ABI_FD, buf.b,
 						       sizes[i]));
 		EXPECT_EQ(0UL, abi_spoiled(&buf, 0)) {
 			TH_LOG("%s_sized wrote into a %zu-byte structure",
@@ -230,16 +212,17 @@ TEST_F(abi, callers_size)
 {
 	const size_t sizes[] = {
 		variant->ver0, variant->cur, variant->cur + 1,
-		variant->cur + 8, variant->cur + 13, variant->cur + ABI_TAIL_MAX,
+		variant->cur + 8, variant->cur + 13,
+		variant->cur + ABI_TAIL_MAX,
 	};
 	struct abi_buf ref, buf;
 	unsigned int i;
 	__u32 size;
 
-	abi_reference(_metadata, variant, &self->o, &ref);
+	abi_reference(_metadata, variant, ABI_FD, &ref);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		memset(buf.b, CANARY, sizeof(buf.b));
-		ASSERT_EQ(0, variant->call.sized(&self->o, buf.b, sizes[i]));
+		ASSERT_EQ(0, variant->call.sized(ABI_FD, buf.b, sizes[i]));
 		EXPECT_EQ(0UL, abi_spoiled(&buf, sizes[i])) {
 			TH_LOG("%s_sized wrote past a %zu-byte structure",
 			       variant->call.sym, sizes[i]);
@@ -266,16 +249,16 @@ TEST_F(abi, libkipc_0_1_symbols)
 	__u32 size;
 
 	ASSERT_NE(NULL, abi_sym_0_1(variant->call.sym));
-	abi_reference(_metadata, variant, &self->o, &ref);
+	abi_reference(_metadata, variant, ABI_FD, &ref);
 	memset(buf.b, CANARY, sizeof(buf.b));
-	ASSERT_EQ(0, variant->call.v0_1(&self->o, buf.b, variant->call.sym));
+	ASSERT_EQ(0, abi_call_0_1(&variant->call, ABI_FD, buf.b));
 	EXPECT_EQ(0UL, abi_spoiled(&buf, variant->ver0));
 	memcpy(&size, buf.b, sizeof(size));
 	EXPECT_EQ(variant->ver0, size);
 	EXPECT_EQ(0, memcmp(buf.b + 4, ref.b + 4, variant->ver0 - 4));
 }
 
-/* --- errno ------------------------------------------------------------------ */
+/* --- errno ------------------------------------------------------------- */
 
 #define EXPECT_KEEPS_ERRNO(_expected, _call)				\
 	do {								\
