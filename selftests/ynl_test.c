@@ -297,17 +297,17 @@ TEST_F(ynl, remove_by_name)
 /*
  * A listener joins the group and subscribes its socket with
  * monitor-subscribe (the CLI's library: the CLI cannot send a request and
- * then wait; it binds the socket to join, so joining comes first),
+ * then wait; it binds the socket to join, so joining comes first), says it
+ * is ready (an event that overtook monitor-subscribe's answer would be
+ * taken for it by the library, so none is made before),
  * sleeps, then prints what arrived. Objects are made and destroyed until it
  * exits, so some fall inside its window whatever its start-up time under
  * emulation; each must show its create, unlink and destroy, in that order.
  */
 TEST_F(ynl, monitor)
 {
-	const char *args = "y.ntf_subscribe(\"monitor\"); "
-			   "y.do(\"monitor-subscribe\", {}); time.sleep(5); "
-			   "y.check_ntf(); print(json.dumps(y.async_msg_queue))";
-	char name[64], cmd[2048], path[64], obj[1024], *out, *p;
+	char name[64], cmd[2048], path[64], ready[80], args[512], obj[1024];
+	char *out, *p;
 	const char *ev[] = { "obj-create-ntf", "obj-unlink-ntf",
 			     "obj-destroy-ntf" };
 	int st, i, n = 0, fd, seen = 0;
@@ -317,6 +317,12 @@ TEST_F(ynl, monitor)
 		SKIP(return, "kernel before 6.9: kipc offers no monitor group");
 	snprintf(name, sizeof(name), "ynl.%d.mon", getpid());
 	snprintf(path, sizeof(path), "/tmp/ynl-mon.%d", getpid());
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	snprintf(args, sizeof(args),
+		 "y.ntf_subscribe(\"monitor\"); "
+		 "y.do(\"monitor-subscribe\", {}); "
+		 "open(\"%s\", \"w\").close(); time.sleep(5); "
+		 "y.check_ntf(); print(json.dumps(y.async_msg_queue))", ready);
 	ynl_py_cmd(cmd, sizeof(cmd), args, path);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -328,6 +334,10 @@ TEST_F(ynl, monitor)
 	for (i = 0; i < 300; i++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			break;
+		if (access(ready, F_OK)) {
+			usleep(200000);
+			continue;
+		}
 		fd = kipc_sem_open(name, KIPC_OPEN_CREATE | KIPC_OPEN_READ,
 				   0600, 0);
 		ASSERT_LE(0, fd);
@@ -340,6 +350,7 @@ TEST_F(ynl, monitor)
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 	}
+	unlink(ready);
 	out = ynl_slurp(path, args);
 	ASSERT_NE(NULL, out);
 	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
