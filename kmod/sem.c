@@ -34,6 +34,7 @@
  * ================
  *
  * sem->lock (a spinlock) protects everything below it in struct kipc_sem,
+ * the queued waits (struct kipc_sem_waiter, whose protocol is wait.c's),
  * and the sem_undo of the semaphore's descriptions (struct kipc_file). It
  * may be taken under kipc_lock (netlink statistics) and nests nothing.
  * Nothing under it walks the descriptions.
