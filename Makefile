@@ -125,6 +125,10 @@ static-check:
 	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
 		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
 	@echo "# static-check: sparse (C=2) clean"
+	@# No two of the module's files call each other (kipc_private.h).
+	@scripts/kmod-calls.sh >$(B)/kmod-calls.log || \
+		{ cat $(B)/kmod-calls.log; exit 1; }
+	@tail -n 1 $(B)/kmod-calls.log
 
 # --- the guest -------------------------------------------------------------------
 # Everything the guest needs, laid out as it will be under /kipc.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The call graph between the module's files, from the built objects: for
-# each kmod/*.o, the other kmod/*.o that define a global symbol its code
+# each of the module's kmod/*.o, the other kmod/*.o that define a global symbol its code
 # (.text, .init.text, ...) refers to, calls and data alike. References from its tables
 # (.data, .rodata: ops tables, file operations, function pointers it
 # registers) are listed apart and do not count as calls. Fails if the graph
@@ -14,12 +14,19 @@ cd "${1:-.}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for o in kmod/*.o; do
+# The module's objects, as Kbuild lists them (not a stale kmod/*.o).
+objs=$(awk '/^kipc-y/ { on = 1 } on { print; if (!/\\$/) exit }' Kbuild |
+	tr ' \t\\' '\n\n\n' | grep '^kmod/.*\.o$')
+for o in $objs; do
+	[ -f "$o" ] || { echo "kmod-calls: no $o: build the module first" >&2; exit 1; }
+done
+
+for o in $objs; do
 	f=${o#kmod/}; f=${f%.o}
 	nm --defined-only -g "$o" | awk -v f="$f" '{ print $3, f }'
 done | sort >"$tmp/defs"
 
-for o in kmod/*.o; do
+for o in $objs; do
 	f=${o#kmod/}; f=${f%.o}
 	# Relocations, by the section they patch: "<section> <symbol>".
 	readelf -rW "$o" | awk '
@@ -41,7 +48,7 @@ for o in kmod/*.o; do
 	done
 done >"$tmp/edges"
 
-for o in kmod/*.o; do
+for o in $objs; do
 	f=${o#kmod/}; f=${f%.o}
 	calls=$(awk -v f="$f" '$1 == "call" && $2 == f { print $3 }' "$tmp/edges" |
 		sort -u | tr '\n' ' ')
