@@ -13,33 +13,37 @@
  *              put, remove, visit; the event hook
  *  ns.c        IPC namespace accounting and limits, kipc_lock
  *  reap.c      the reaper: the names of dead namespaces
- *  mq.c, shm.c, sem.c   the object types (struct kipc_type_ops)
- *  deadline.c  deadlines and the spin before a sleep
- *  netlink.c   the Generic Netlink family and the monitor
+ *  mq.c, shm.c, sem.c   the object types (struct kipc_type_ops); the
+ *              queue's other files are listed in mq.h
+ *  wait.c      the wait layer: deadlines, waiters and wakers, the spin
+ *              before a sleep
+ *  netlink.c   the Generic Netlink family: get, dump, remove, limits, stats
+ *  monitor.c   its monitor: subscriptions, views, events to listeners
  *  netlink-gen.c  its generated policies and ops table
  *
  * Calls between files go one way, down this graph (scripts/kmod-calls.sh
  * prints it from the objects and fails on a cycle):
  *
  *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
- *  netlink.c -> registry.c ns.c reap.c
- *  mq.c, sem.c -> ioctl.c deadline.c
+ *  netlink.c -> monitor.c registry.c ns.c reap.c
+ *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
+ *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c
+ *  mq_queue.c -> ioctl.c mq_msg.c wait.c
+ *  sem.c   -> ioctl.c wait.c
  *  shm.c   -> ioctl.c registry.c ns.c
  *  ioctl.c -> registry.c
  *  reap.c  -> registry.c ns.c
  *  registry.c -> ns.c
- *  deadline.c -> main.c
  *
- * The last is the module parameter kipc_spin_max_us, defined in main.c and
- * read by deadline.c; it moves to the file that reads it with the wait
- * layer, and until then it closes the one cycle: main.c -> mq.c, sem.c ->
- * deadline.c -> main.c.
+ * monitor.c calls no other file: netlink.c gives it the family at
+ * kipc_nl_monitor_init().
  *
  * Upward calls go through what the upper file registers: the types' ops
  * (main.c gives them to kipc_registry_init()), the registry's event hook
- * (netlink.c sets it with kipc_events_set()), the reaper's work (main.c
- * gives it to kipc_ns_init()), the file operations of object fds and the
- * generated netlink ops table.
+ * (netlink.c sets monitor.c's kipc_nl_monitor_event() with
+ * kipc_events_set()), the reaper's work (main.c gives it to
+ * kipc_ns_init()), the file operations of object fds and the generated
+ * netlink ops table.
  *
  * Locking overview
  * ================
@@ -67,7 +71,7 @@
  * the other way is a region's shm->lock: resize recharges the limits with
  * it held (shm->lock, then kipc_lock), so nothing may take shm->lock under
  * kipc_lock; the netlink walk reads a region without it. The monitor's
- * kipc_nl_subs_lock (a mutex, netlink.c) nests inside kipc_lock: events
+ * kipc_nl_subs_lock (a mutex, monitor.c) nests inside kipc_lock: events
  * are sent under both, and nothing takes kipc_lock under it.
  *
  * The wait layer (wait.c) has no lock of its own. A blocked task's struct
@@ -118,8 +122,7 @@ struct kipc_ioctl_op;
 
 /*
  * Module parameters read outside the file that defines them: the attribute
- * ceilings (mq.c, shm.c), which KIPC_IOC_VERSION reports (main.c), and the
- * longest spin (main.c), which deadline.c reads.
+ * ceilings (mq.c, shm.c), which KIPC_IOC_VERSION reports (main.c).
  */
 extern unsigned int kipc_mq_max_msgs;
 extern unsigned int kipc_mq_max_msgsize;
