@@ -262,6 +262,10 @@ struct kipc_ns *kipc_ns_attach_locked(struct ipc_namespace *ipc_ns,
 		return kns ?: ERR_PTR(-ENOMEM);
 	}
 	if (!path->n) {
+		/*
+		 * The one return without kipc_lock: callers tell it by
+		 * -EAGAIN, so no other error here may be -EAGAIN.
+		 */
 		mutex_unlock(&kipc_lock);
 		kipc_ns_path_walk(path);
 		return ERR_PTR(-EAGAIN);
