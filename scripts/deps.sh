@@ -4,8 +4,13 @@
 # Install and cache everything kipc needs to build and to test in QEMU.
 #
 # Usage: scripts/deps.sh [--print-kdir|--print-kernel|--print-ksrc]
-#                        [--packaging] [KSERIES]
+#                        [--packaging] [--arch arm64] [KSERIES]
 #   KSERIES  6.12 (default) or 6.1
+#   --arch arm64    also the arm64 guest (make check ARCH=arm64): the cross
+#                   compiler, Debian's arm64 libraries (multiarch), QEMU for
+#                   aarch64, and, unpacked under ~/.cache/kipc/arm64/, the
+#                   arm64 cloud kernel of KSERIES, its headers and an arm64
+#                   busybox; --print-kdir and --print-kernel then print those
 #   --packaging     also what scripts/ci-package.sh needs: debhelper,
 #                   dh-dkms, dkms, lintian, groff and man
 #   --print-kdir    print the kernel headers dir (KDIR for Kbuild)
@@ -28,12 +33,18 @@ usage() {
 print=
 kseries=6.12
 packaging=
+arch=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--print-kdir) print=kdir ;;
 	--print-kernel) print=kernel ;;
 	--print-ksrc) print=ksrc ;;
 	--packaging) packaging=1 ;;
+	--arch)
+		[ $# -ge 2 ] || usage
+		arch=$2
+		shift
+		;;
 	-h | --help) usage ;;
 	6.12 | 6.1) kseries=$1 ;;
 	*)
@@ -234,6 +245,145 @@ ensure_linux_source() {
 	ksrc=$link
 }
 
+# --- arm64 (--arch arm64: make check ARCH=arm64) -------------------------------
+# The cross compiler, QEMU for aarch64 and Debian's arm64 libraries through
+# multiarch; the arm64 kernel, its headers and busybox are fetched and
+# unpacked under $cache/arm64/, never installed (busybox-static:arm64 would
+# replace the host's, which the x86 guests use).
+arm64_pkgs=(qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	libc6-dev-arm64-cross libnl-3-dev:arm64 libnl-genl-3-dev:arm64
+	libsmartcols-dev:arm64)
+
+ensure_arm64_packages() {
+	local missing=() p
+
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		[ "$(id -u)" = 0 ] || die "dpkg does not know arm64 (run as root: dpkg --add-architecture arm64)"
+		log "dpkg --add-architecture arm64"
+		dpkg --add-architecture arm64
+		# The lists fetched so far have no arm64 packages.
+		apt_updated=
+	fi
+	# One query per package: with both architectures installed, an
+	# unqualified name has two instances, and only the qualified ones say
+	# which is which.
+	for p in "${arm64_pkgs[@]}"; do
+		[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" = "ii " ] ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root to install)"
+	log "installing: ${missing[*]}"
+	apt_update_once
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# apt-get download PKG=VERSION for arm64 into $cache/dl, unless a .deb of that
+# version is there already; prints the .deb's path.
+arm64_download() {
+	local pkg=$1 ver=$2 dl="$cache/dl" f deb=''
+
+	mkdir -p "$dl"
+	for f in "$dl/${pkg}_"*_arm64.deb; do
+		[ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$ver" ] && deb=$f
+	done
+	if [ -z "$deb" ]; then
+		log "downloading $pkg:arm64=$ver"
+		if ! (cd "$dl" && apt-get download -q "$pkg:arm64=$ver" >&2); then
+			[ -n "$apt_updated" ] && die "cannot download $pkg:arm64=$ver"
+			apt_update_once
+			(cd "$dl" && apt-get download -q "$pkg:arm64=$ver" >&2) ||
+				die "cannot download $pkg:arm64=$ver"
+		fi
+		for f in "$dl/${pkg}_"*_arm64.deb; do
+			[ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$ver" ] && deb=$f
+		done
+		[ -n "$deb" ] || die "apt-get download left no $pkg .deb in $dl"
+	fi
+	echo "$deb"
+}
+
+# The arm64 cloud kernel of $kseries: its ABI resolved through the arm64 meta
+# package (apt's lists, as for amd64 through the installed one), then the
+# image, the headers and busybox unpacked into $cache/arm64/<release>/, with
+# the links kdir, vmlinuz and busybox there, and $cache/arm64/$kseries
+# pointing at it. The headers' scripts/ and tools/ link to the host's
+# linux-kbuild-<ABI> and their Makefile includes linux-headers-<ABI>-common,
+# both of the host's architecture: installed here if the amd64 headers did
+# not bring that same version.
+ensure_arm64() {
+	local meta dep rel ver abi dir tmp bb bbver deb link
+
+	ensure_arm64_packages
+	case "$kseries" in
+	6.12) meta=linux-headers-6.12-cloud-arm64 ;;
+	6.1) meta=linux-headers-cloud-arm64 ;;
+	esac
+	dep=$(apt-cache show --no-all-versions "$meta:arm64" 2>/dev/null |
+		sed -n 's/^Depends: //p' | head -n1)
+	if [ -z "$dep" ] && [ -z "$apt_updated" ]; then
+		apt_update_once
+		dep=$(apt-cache show --no-all-versions "$meta:arm64" 2>/dev/null |
+			sed -n 's/^Depends: //p' | head -n1)
+	fi
+	dep=${dep%%,*}
+	rel=$(printf '%s\n' "$dep" | sed -n 's/^ *linux-headers-\([^ ]*\).*$/\1/p')
+	ver=$(printf '%s\n' "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
+	[ -n "$rel" ] && [ -n "$ver" ] || die "cannot resolve $meta:arm64 (Depends: '$dep')"
+	case "$rel" in
+	"$kseries".*-cloud-arm64) ;;
+	*) die "$meta:arm64 resolves to $rel, not a $kseries arm64 kernel" ;;
+	esac
+	abi=${rel%-cloud-arm64}
+	arm64_dir=$cache/arm64/$rel
+
+	if [ ! -d "/usr/lib/linux-kbuild-$abi" ] || [ ! -d "/usr/src/linux-headers-$abi-common" ]; then
+		pkgs=("linux-kbuild-$abi" "linux-headers-$abi-common")
+		ensure_packages
+	fi
+
+	if [ ! -f "$arm64_dir/.kipc-unpacked" ]; then
+		bbver=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null |
+			sed -n 's/^Version: //p' | head -n1)
+		[ -n "$bbver" ] || die "apt knows no busybox-static:arm64"
+		mkdir -p "$cache/arm64"
+		rm -rf "$cache/arm64/.$rel".*
+		tmp=$(mktemp -d "$cache/arm64/.$rel.XXXXXX")
+		for deb in "$(arm64_download "linux-image-$rel" "$ver")" \
+			"$(arm64_download "linux-headers-$rel" "$ver")" \
+			"$(arm64_download busybox-static "$bbver")"; do
+			log "unpacking $(basename "$deb") into $arm64_dir"
+			dpkg -x "$deb" "$tmp" || {
+				rm -rf "$tmp"
+				die "dpkg -x $deb failed"
+			}
+		done
+		[ -f "$tmp/boot/vmlinuz-$rel" ] && [ -f "$tmp/bin/busybox" ] &&
+			[ -f "$tmp/usr/src/linux-headers-$rel/Makefile" ] || {
+			rm -rf "$tmp"
+			die "the arm64 packages lack vmlinuz, busybox or the headers"
+		}
+		# The headers' relative links to ../../lib/linux-kbuild-<ABI>
+		# must reach the host's.
+		mkdir -p "$tmp/usr/lib"
+		ln -s "/usr/lib/linux-kbuild-$abi" "$tmp/usr/lib/linux-kbuild-$abi"
+		ln -s "usr/src/linux-headers-$rel" "$tmp/kdir"
+		ln -s "boot/vmlinuz-$rel" "$tmp/vmlinuz"
+		ln -s bin/busybox "$tmp/busybox"
+		# Written last: its presence means the tree is complete.
+		echo "$ver" >"$tmp/.kipc-unpacked"
+		rm -rf "$arm64_dir"
+		mv -T "$tmp" "$arm64_dir"
+	fi
+
+	link=$cache/arm64/$kseries
+	if [ "$(readlink "$link" 2>/dev/null || true)" != "$rel" ]; then
+		ln -sfn "$rel" "$link.tmp.$$"
+		mv -T "$link.tmp.$$" "$link"
+	fi
+	arm64_dir=$link
+}
+
 # make -j may start several of us at once; unpacking the same trees in
 # parallel would trip over each other's renames.
 mkdir -p "$cache"
@@ -246,6 +396,21 @@ resolve_krel
 ensure_kernel_image
 ksrc=''
 ensure_linux_source
+
+case "$arch" in
+'' | amd64 | x86_64) ;;
+arm64)
+	ensure_arm64
+	case "$print" in
+	kdir) echo "$arm64_dir/kdir" ;;
+	kernel) echo "$arm64_dir/vmlinuz" ;;
+	ksrc) echo "$ksrc" ;;
+	*) log "ok (arm64): headers $arm64_dir/kdir, kernel $arm64_dir/vmlinuz, busybox $arm64_dir/busybox" ;;
+	esac
+	exit 0
+	;;
+*) die "unknown --arch '$arch' (arm64 is the only other one)" ;;
+esac
 
 case "$print" in
 kdir) echo "/usr/src/linux-headers-$krel" ;;

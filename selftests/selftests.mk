@@ -52,7 +52,7 @@ UNIT_BIN := $(B)/selftests/unit/kipc_logic_unit
 unit: $(UNIT_BIN)
 $(UNIT_BIN): selftests/unit/kipc_logic_unit.c
 	@mkdir -p $(@D)
-	$(CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
+	$(UNIT_CC) -Ikmod/include/uapi -include selftests/unit/kernel_shim.h \
 		$(CFLAGS) $(WARNFLAGS) $(BIN_DEPFLAGS) -o $@ $<
 
 # Its TAP goes to a file; only failures and the summary are shown, so that

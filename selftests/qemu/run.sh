@@ -8,7 +8,8 @@
 #   selftests/qemu/run.sh --kernel VMLINUZ --ko PATH/kipc.ko --root STAGEDIR
 #       --cmd GUEST_SCRIPT [--mode check|debug|demo|bench] [--timeout SECS]
 #       [--append "extra cmdline"] [--insmod-args "param=value ..."]
-#       [--out OUTDIR] [--libdir GUESTDIR]
+#       [--out OUTDIR] [--libdir GUESTDIR] [--arch x86_64|arm64]
+#       [--busybox PATH]
 #
 #   STAGEDIR      copied as-is to /kipc in the guest (bin/, lib/, ...)
 #   GUEST_SCRIPT  path inside the guest, run after insmod, e.g.
@@ -26,6 +27,13 @@
 #   --libdir      the guest's LD_LIBRARY_PATH, a directory under /kipc
 #                 (default /kipc/lib), e.g. /kipc/usr/lib/x86_64-linux-gnu
 #                 for libraries unpacked from .debs
+#   --arch        the guest's architecture: x86_64 (default; q35, console
+#                 ttyS0, results on ttyS1) or arm64 (qemu-system-aarch64 -M
+#                 virt -cpu max, console ttyAMA0, results on a virtio console,
+#                 hvc0, as virt has a single UART); the staged binaries must
+#                 be built for it
+#   --busybox     a static busybox for the guest's architecture (default: the
+#                 host's /bin/busybox, for x86_64 only)
 #
 # Exit status: 0 only if nothing failed, the guest finished, rmmod worked and
 # the kernel reported nothing.
@@ -41,6 +49,7 @@ usage() {
 
 kernel='' ko='' root='' cmd='' mode=check tmo='' append='' insmod_args=''
 out=build/qemu libdir=/kipc/lib
+arch=x86_64 busybox=''
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
@@ -65,6 +74,8 @@ while [ $# -gt 0 ]; do
 	--insmod-args) insmod_args=$2 ;;
 	--out) out=$2 ;;
 	--libdir) libdir=$2 ;;
+	--arch) arch=$2 ;;
+	--busybox) busybox=$2 ;;
 	*)
 		echo "run.sh: unknown option '$opt'" >&2
 		usage
@@ -82,8 +93,15 @@ if [ -z "$kernel" ] || [ -z "$ko" ] || [ -z "$root" ] || [ -z "$cmd" ]; then
 	usage
 fi
 case "$mode" in check | debug | demo | bench) ;; *) die "bad --mode '$mode'" ;; esac
+case "$arch" in
+x86_64 | amd64) arch=x86_64 ;;
+arm64 | aarch64) arch=arm64 ;;
+*) die "bad --arch '$arch' (x86_64 or arm64)" ;;
+esac
 if [ -z "$tmo" ]; then
 	case "$mode" in bench | debug) tmo=3600 ;; *) tmo=1200 ;; esac
+	# TCG emulates an aarch64 guest at about a third of an x86 one's speed.
+	[ "$arch" = arm64 ] && tmo=$((tmo * 3))
 fi
 case "$tmo" in '' | *[!0-9]*) die "bad --timeout '$tmo'" ;; esac
 [ -f "$kernel" ] || die "no kernel image '$kernel'"
@@ -106,14 +124,21 @@ case "$out" in *,*) die "--out must not contain a comma" ;; esac
 # ('Failed to set FD nonblocking'). CI runs us with no stdin at all.
 exec </dev/null
 
-qemu=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not found (make deps)"
-busybox=''
-for b in /bin/busybox /usr/bin/busybox; do
-	[ -x "$b" ] && { busybox=$b && break; }
-done
-[ -n "$busybox" ] || die "busybox not found (make deps: busybox-static)"
+case "$arch" in
+x86_64) qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86 ;;
+arm64) qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm ;;
+esac
+qemu=$(command -v $qemu_bin) || die "$qemu_bin not found (make deps: $qemu_pkg)"
+if [ -z "$busybox" ]; then
+	[ "$arch" = x86_64 ] || die "--arch $arch needs --busybox (make deps ARCH=$arch)"
+	for b in /bin/busybox /usr/bin/busybox; do
+		[ -x "$b" ] && { busybox=$b && break; }
+	done
+	[ -n "$busybox" ] || die "busybox not found (make deps: busybox-static)"
+fi
+[ -f "$busybox" ] || die "no busybox '$busybox'"
 # A dynamic busybox would need its own libraries in the guest before /init.
-if ldd "$busybox" >/dev/null 2>&1; then
+if LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'INTERP'; then
 	die "$busybox is dynamically linked; install busybox-static"
 fi
 
@@ -126,6 +151,12 @@ results=$out/results.log
 
 say() { echo "# run.sh: $*"; }
 
+# The guest's serial console, and where /init writes what the host parses.
+case "$arch" in
+x86_64) console_dev=ttyS0 results_dev=/dev/ttyS1 ;;
+arm64) console_dev=ttyAMA0 results_dev=/dev/hvc0 ;;
+esac
+
 # --- initramfs -------------------------------------------------------------
 
 rm -rf "$stage"
@@ -133,8 +164,13 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,kipc,
 mkdir -p "$stage"/home/kipcuser
 cp "$busybox" "$stage/bin/busybox"
 # Applet links made here rather than with `busybox --install -s` in the guest,
-# so that /bin/sh exists for /init's #! line before anything has run.
-"$busybox" --list-full | while read -r applet; do
+# so that /bin/sh exists for /init's #! line before anything has run. An
+# arm64 busybox cannot run here to list its applets; the host's has the same
+# ones when both are Debian's busybox-static of one release.
+lister=$busybox
+[ "$arch" = x86_64 ] || lister=$(command -v busybox) ||
+	die "busybox not found on the host (to list the applets)"
+"$lister" --list-full | while read -r applet; do
 	[ -e "$stage/$applet" ] || [ -L "$stage/$applet" ] ||
 		ln -s /bin/busybox "$stage/$applet"
 done
@@ -187,7 +223,66 @@ copy_libs() {
 		cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
 	fi
 }
-copy_libs
+
+# The same for another architecture's binaries, which the host's ldd cannot
+# load: each file's DT_NEEDED entries (readelf, which reads any ELF), looked
+# up in Debian's multiarch directories of that architecture and in the
+# cross C library, recursively, all copied into the guest's multiarch
+# directory, which the loader searches by default.
+cross_libs() {
+	local triplet=$1 f lib dir found missing=0 todo=() seen=' ' interp
+	local dirs=("$root${libdir#/kipc}" "/lib/$triplet" "/usr/lib/$triplet"
+		"/usr/$triplet/lib")
+	needed() {
+		LC_ALL=C readelf -d "$1" 2>/dev/null |
+			sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+	}
+	while IFS= read -r -d '' f; do
+		case "$f" in *.ko | *.o | *.a) continue ;; esac
+		is_elf "$f" || continue
+		# Only binaries of the guest's architecture (the YNL stage
+		# would bring an x86 Python: it is left out for arm64).
+		LC_ALL=C readelf -h "$f" 2>/dev/null | grep -q 'Machine:.*AArch64' || continue
+		interp=$(LC_ALL=C readelf -l "$f" 2>/dev/null |
+			sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+		if [ -n "$interp" ] && [ ! -e "$stage$interp" ]; then
+			found=''
+			for dir in "${dirs[@]:1}"; do
+				[ -e "$dir/$(basename "$interp")" ] &&
+					found=$dir/$(basename "$interp") && break
+			done
+			[ -n "$found" ] || die "no $interp for $triplet on the host"
+			mkdir -p "$stage$(dirname "$interp")"
+			cp -L "$found" "$stage$interp"
+		fi
+		mapfile -t -O ${#todo[@]} todo < <(needed "$f")
+	done < <(find "$stage/kipc" -type f -print0)
+	mkdir -p "$stage/lib/$triplet"
+	while [ ${#todo[@]} -gt 0 ]; do
+		lib=${todo[0]}
+		todo=("${todo[@]:1}")
+		case "$seen" in *" $lib "*) continue ;; esac
+		seen+="$lib "
+		found=''
+		for dir in "${dirs[@]}"; do
+			[ -e "$dir/$lib" ] && found=$dir/$lib && break
+		done
+		if [ -z "$found" ]; then
+			echo "run.sh: no $lib for $triplet on the host" >&2
+			missing=1
+			continue
+		fi
+		# libkipc is in the stage already, found through LD_LIBRARY_PATH.
+		case "$found" in "$root"/*) ;; *) cp -L "$found" "$stage/lib/$triplet/$lib" ;; esac
+		mapfile -t -O ${#todo[@]} todo < <(needed "$found")
+	done
+	[ $missing = 0 ] || die "shared libraries missing on the host (see above)"
+}
+
+case "$arch" in
+x86_64) copy_libs ;;
+arm64) cross_libs aarch64-linux-gnu ;;
+esac
 
 cat >"$stage/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
@@ -216,6 +311,7 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	echo "KIPC_INSMOD_ARGS=$(sq "$insmod_args")"
 	# /init has exported it already; this only changes its value.
 	echo "LD_LIBRARY_PATH=$(sq "$libdir")"
+	echo "KIPC_RESULTS_DEV=$(sq "$results_dev")"
 } >"$stage/etc/kipc-run.conf"
 
 install -m 0755 "$here/init" "$stage/init"
@@ -251,7 +347,7 @@ if [ -n "$kmaj" ] && [ -n "$kmin" ] &&
 	slab_param=slub_debug
 fi
 
-cmdline="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
+cmdline="console=$console_dev rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
 cmdline+=" softlockup_panic=1 hung_task_panic=1 preempt=full loglevel=7"
 if [ "$mode" != bench ]; then
 	# Tier A. bench leaves these out: they slow the peers unevenly.
@@ -261,15 +357,35 @@ fi
 
 # --- boot ------------------------------------------------------------------
 
-qemu_args=(
-	-machine q35 -accel tcg -cpu max -smp 2 -m 2048
-	-no-reboot -nodefaults -display none -monitor none
-	# ttyS0: kernel console; ttyS1: results channel of /init.
-	-serial "file:$console" -serial "file:$results"
-	-kernel "$kernel" -initrd "$out/initramfs.cpio" -append "$cmdline"
-)
+case "$arch" in
+x86_64)
+	qemu_args=(
+		-machine q35 -accel tcg -cpu max -smp 2 -m 2048
+		-no-reboot -nodefaults -display none -monitor none
+		# ttyS0: kernel console; ttyS1: results channel of /init.
+		-serial "file:$console" -serial "file:$results"
+	)
+	;;
+arm64)
+	# virt has one UART (ttyAMA0, the kernel console); the results go to
+	# a virtio console (hvc0), on PCI: Debian's cloud kernel has
+	# virtio-pci built in, virtio-mmio only as a module. pauth-impdef: TCG's emulation of the
+	# architected pointer-authentication cipher (QARMA) costs more time
+	# than all the rest of a function call; the implementation-defined
+	# one protects as much and is cheap.
+	qemu_args=(
+		-machine virt -accel tcg -cpu max,pauth-impdef=on -smp 2 -m 2048
+		-no-reboot -nodefaults -display none -monitor none
+		-serial "file:$console"
+		-device virtio-serial-pci
+		-chardev "file,id=results,path=$results"
+		-device virtconsole,chardev=results
+	)
+	;;
+esac
+qemu_args+=(-kernel "$kernel" -initrd "$out/initramfs.cpio" -append "$cmdline")
 
-say "kernel $krel, mode $mode, timeout ${tmo}s, logs in $out"
+say "kernel $krel ($arch), mode $mode, timeout ${tmo}s, logs in $out"
 
 qpid='' spid=''
 cleanup() {
