@@ -312,7 +312,7 @@ arm64_download() {
 # both of the host's architecture: installed here if the amd64 headers did
 # not bring that same version.
 ensure_arm64() {
-	local meta dep rel ver abi dir tmp bb bbver deb link
+	local meta dep rel ver abi tmp bbver deb link
 
 	ensure_arm64_packages
 	case "$kseries" in
@@ -329,7 +329,9 @@ ensure_arm64() {
 	dep=${dep%%,*}
 	rel=$(printf '%s\n' "$dep" | sed -n 's/^ *linux-headers-\([^ ]*\).*$/\1/p')
 	ver=$(printf '%s\n' "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
-	[ -n "$rel" ] && [ -n "$ver" ] || die "cannot resolve $meta:arm64 (Depends: '$dep')"
+	if [ -z "$rel" ] || [ -z "$ver" ]; then
+		die "cannot resolve $meta:arm64 (Depends: '$dep')"
+	fi
 	case "$rel" in
 	"$kseries".*-cloud-arm64) ;;
 	*) die "$meta:arm64 resolves to $rel, not a $kseries arm64 kernel" ;;
@@ -358,11 +360,11 @@ ensure_arm64() {
 				die "dpkg -x $deb failed"
 			}
 		done
-		[ -f "$tmp/boot/vmlinuz-$rel" ] && [ -f "$tmp/bin/busybox" ] &&
-			[ -f "$tmp/usr/src/linux-headers-$rel/Makefile" ] || {
+		if [ ! -f "$tmp/boot/vmlinuz-$rel" ] || [ ! -f "$tmp/bin/busybox" ] ||
+			[ ! -f "$tmp/usr/src/linux-headers-$rel/Makefile" ]; then
 			rm -rf "$tmp"
 			die "the arm64 packages lack vmlinuz, busybox or the headers"
-		}
+		fi
 		# The headers' relative links to ../../lib/linux-kbuild-<ABI>
 		# must reach the host's.
 		mkdir -p "$tmp/usr/lib"

@@ -128,7 +128,7 @@ case "$arch" in
 x86_64) qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86 ;;
 arm64) qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm ;;
 esac
-qemu=$(command -v $qemu_bin) || die "$qemu_bin not found (make deps: $qemu_pkg)"
+qemu=$(command -v "$qemu_bin") || die "$qemu_bin not found (make deps: $qemu_pkg)"
 if [ -z "$busybox" ]; then
 	[ "$arch" = x86_64 ] || die "--arch $arch needs --busybox (make deps ARCH=$arch)"
 	for b in /bin/busybox /usr/bin/busybox; do
@@ -373,6 +373,7 @@ arm64)
 	# architected pointer-authentication cipher (QARMA) costs more time
 	# than all the rest of a function call; the implementation-defined
 	# one protects as much and is cheap.
+	# shellcheck disable=SC2054 # the commas are QEMU's
 	qemu_args=(
 		-machine virt -accel tcg -cpu max,pauth-impdef=on -smp 2 -m 2048
 		-no-reboot -nodefaults -display none -monitor none
