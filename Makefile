@@ -83,7 +83,11 @@ DEPS_ARGS := $(KSERIES)
 # scripts/deps.sh --arch arm64 fetches and unpacks the headers, the kernel
 # and busybox under $(CACHE)/arm64/$(KSERIES)/. What make check does on the
 # host that only makes sense for x86 is said and skipped (run-check).
-# kipc.ko stays where Kbuild puts it, so the next x86 build rebuilds it.
+# Kbuild of 6.12 builds an external module only in its source directory, so
+# the arm64 one is built in build/arm64/kbuild/, a tree of links to Kbuild
+# and kmod/ (MOD_DIR): the x86 kipc.ko and its objects stay as they are.
+MOD_DIR := $(CURDIR)
+MOD_PREP :=
 ifeq ($(ARCH),arm64)
 ARM64_DIR := $(CACHE)/arm64/$(KSERIES)
 CROSS_COMPILE ?= aarch64-linux-gnu-
@@ -101,6 +105,8 @@ PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(ARM64_TRIPLET)/pkgconfig:/usr/share/p
 DEPS_ARGS := --arch arm64 $(KSERIES)
 QEMU_ARCH_ARGS := --arch arm64 --busybox $(ARM64_DIR)/busybox
 KBUILD_ARGS := CROSS_COMPILE=$(CROSS_COMPILE)
+MOD_DIR := $(CURDIR)/$(B)/kbuild
+MOD_PREP = mkdir -p $(MOD_DIR) && cp -rs --remove-destination $(CURDIR)/Kbuild $(CURDIR)/kmod $(MOD_DIR)/
 else ifneq ($(filter-out x86_64 x86 amd64,$(ARCH)),)
 $(error ARCH=$(ARCH): only arm64 is supported besides the build machine's own)
 endif
@@ -142,10 +148,12 @@ include lib/lib.mk tools/tools.mk selftests/selftests.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
+	$(MOD_PREP)
+	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) W=1 C=2 modules
+	$(MOD_PREP)
+	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 C=2 modules
 
 # sparse over the module (C=2 checks every file, built or not), as part of
 # make check: any warning fails. (W=1 is enforced by the build itself:
@@ -153,7 +161,8 @@ sparse:
 static-check:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(B)
-	@$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
+	@$(MOD_PREP)
+	@$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
 		>$(B)/static-check.log 2>&1 || \
 		{ cat $(B)/static-check.log; echo "static-check: the module build failed" >&2; exit 1; }
 	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
@@ -173,11 +182,11 @@ stage: all
 	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS) $(B)/stage/bin/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
 	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
-	cp kipc.ko $(B)/stage/
+	cp $(MOD_DIR)/kipc.ko $(B)/stage/
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
 		scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl)
-	if [ -f kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
-		cp kipc_kunit.ko $(B)/stage/; fi
+	if [ -f $(MOD_DIR)/kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
+		cp $(MOD_DIR)/kipc_kunit.ko $(B)/stage/; fi
 
 # GUEST_ENV="NAME=value ...": the kernel hands NAME=value words of its
 # command line (without a dot) to init as its environment, e.g.
