@@ -162,7 +162,7 @@ FIXTURE_SETUP(ynl)
 	int i;
 
 	if (!ynl_present())
-		SKIP(return, "the YNL CLI is not staged in %s (no Debian python3 and python3-yaml at build time)",
+		SKIP(return, "the YNL CLI is not staged in %s (no Debian python3 and python3-yaml at build time, or an arm64 guest)",
 		     YNL_DIR);
 	for (i = 0; i < 3; i++) {
 		snprintf(self->name[i], sizeof(self->name[i]), "ynl.%d.%s",
