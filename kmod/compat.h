@@ -131,4 +131,22 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
 #define KIPC_HAVE_NL_MONITOR \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
 
+/* --- tracepoints (kipc_trace.h) ------------------------------------------ */
+
+/*
+ * 6.10 dropped __assign_str()'s source argument, which __string() already
+ * names: "tracing/treewide: Remove second parameter of __assign_str()"
+ * (checked in the 6.12 headers, stage6_event_callback.h). kipc_trace.h passes both; the older kernels get both,
+ * the newer ones only see that it is the same source.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define kipc_assign_str(dst, src)				\
+	do {							\
+		(void)(src);					\
+		__assign_str(dst);				\
+	} while (0)
+#else
+#define kipc_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* __KIPC_COMPAT_H */

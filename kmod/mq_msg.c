@@ -50,6 +50,7 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	if (!msg)
 		return NULL;
 	msg->len = len;
+	msg->qtime = 0;
 	return msg;
 }
 
