@@ -136,8 +136,9 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
 /*
  * 6.10 dropped __assign_str()'s source argument, which __string() already
  * names: "tracing/treewide: Remove second parameter of __assign_str()"
- * (checked in the 6.12 headers, stage6_event_callback.h). kipc_trace.h passes both; the older kernels get both,
- * the newer ones only see that it is the same source.
+ * (6.12's include/trace/stages/stage6_event_callback.h has the one
+ * argument). kipc_trace.h passes both: the older kernels use both, the
+ * newer ones only the destination.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define kipc_assign_str(dst, src)				\
