@@ -52,6 +52,9 @@ static int kipc_fdinfo_get(pid_t pid, int objfd, const char *key, char *val,
 
 #define test_fdinfo_u64(_objfd, _key)					\
 	strtoull(test_fdinfo(_objfd, _key), NULL, 0)
+/* The small numbers: counts, sizes, masks. */
+#define test_fdinfo_num(_objfd, _key)					\
+	((int)strtol(test_fdinfo(_objfd, _key), NULL, 0))
 
 /* The inode number of this process's IPC namespace. */
 static unsigned long long kipc_ipc_ns_ino(void)
@@ -150,17 +153,17 @@ TEST_F(fdinfo, mq_depth)
 	int qfd;
 
 	qfd = test_mq_create(self->name, 5, 48);
-	ASSERT_EQ(0, test_fdinfo_u64(qfd, "kipc-mq-depth"));
-	ASSERT_EQ(5, test_fdinfo_u64(qfd, "kipc-mq-max-msgs"));
-	ASSERT_EQ(48, test_fdinfo_u64(qfd, "kipc-mq-max-msgsize"));
+	ASSERT_EQ(0, test_fdinfo_num(qfd, "kipc-mq-depth"));
+	ASSERT_EQ(5, test_fdinfo_num(qfd, "kipc-mq-max-msgs"));
+	ASSERT_EQ(48, test_fdinfo_num(qfd, "kipc-mq-max-msgsize"));
 	test_ioctl_mq_send(qfd, "one", 3, 1);
 	test_ioctl_mq_send(qfd, "two", 3, 2);
 	test_ioctl_mq_send(qfd, "three", 5, 0);
-	ASSERT_EQ(3, test_fdinfo_u64(qfd, "kipc-mq-depth"));
+	ASSERT_EQ(3, test_fdinfo_num(qfd, "kipc-mq-depth"));
 	/* The highest priority first: "two". */
 	test_ioctl_mq_recv(qfd, buf, sizeof(buf), 3, 2);
-	ASSERT_EQ(2, test_fdinfo_u64(qfd, "kipc-mq-depth"));
-	ASSERT_EQ(test_mq_depth(qfd), test_fdinfo_u64(qfd, "kipc-mq-depth"));
+	ASSERT_EQ(2, test_fdinfo_num(qfd, "kipc-mq-depth"));
+	ASSERT_EQ((int)test_mq_depth(qfd), test_fdinfo_num(qfd, "kipc-mq-depth"));
 	close(qfd);
 }
 
@@ -170,13 +173,13 @@ TEST_F(fdinfo, shm_size_seals)
 
 	self->type = KIPC_OBJ_SHM;
 	sfd = test_shm_create(self->name, 3 * 4096, NULL);
-	ASSERT_EQ(3 * 4096, test_fdinfo_u64(sfd, "kipc-shm-size"));
-	ASSERT_EQ(0, test_fdinfo_u64(sfd, "kipc-shm-seals"));
+	ASSERT_EQ(3 * 4096, test_fdinfo_num(sfd, "kipc-shm-size"));
+	ASSERT_EQ(0, test_fdinfo_num(sfd, "kipc-shm-seals"));
 	test_ioctl_shm_resize(sfd, 5000);
-	ASSERT_EQ(5000, test_fdinfo_u64(sfd, "kipc-shm-size"));
+	ASSERT_EQ(5000, test_fdinfo_num(sfd, "kipc-shm-size"));
 	test_ioctl_shm_seal(sfd, KIPC_SEAL_GROW | KIPC_SEAL_SHRINK);
 	ASSERT_EQ(KIPC_SEAL_GROW | KIPC_SEAL_SHRINK,
-		  test_fdinfo_u64(sfd, "kipc-shm-seals"));
+		  test_fdinfo_num(sfd, "kipc-shm-seals"));
 	ASSERT_STREQ("0x6", test_fdinfo(sfd, "kipc-shm-seals"));
 	close(sfd);
 }
@@ -189,26 +192,26 @@ TEST_F(fdinfo, sem_undo)
 	self->type = KIPC_OBJ_SEM;
 	afd = test_sem_create(self->name, 5, NULL);
 	bfd = test_sem_reopen(self->name, KIPC_RW);
-	ASSERT_EQ(5, test_fdinfo_u64(afd, "kipc-sem-value"));
-	ASSERT_EQ(0, test_fdinfo_u64(afd, "kipc-sem-undo"));
+	ASSERT_EQ(5, test_fdinfo_num(afd, "kipc-sem-value"));
+	ASSERT_EQ(0, test_fdinfo_num(afd, "kipc-sem-undo"));
 
 	test_ioctl_sem_wait(afd, 2, KIPC_SEM_UNDO);
 	test_ioctl_sem_wait(afd, 1, 0);
 	test_ioctl_sem_wait(bfd, 1, KIPC_SEM_UNDO);
-	ASSERT_EQ(1, test_fdinfo_u64(afd, "kipc-sem-value"));
-	ASSERT_EQ(2, test_fdinfo_u64(afd, "kipc-sem-undo"));
-	ASSERT_EQ(1, test_fdinfo_u64(bfd, "kipc-sem-undo"));
-	ASSERT_EQ(test_sem_undo(afd), test_fdinfo_u64(afd, "kipc-sem-undo"));
+	ASSERT_EQ(1, test_fdinfo_num(afd, "kipc-sem-value"));
+	ASSERT_EQ(2, test_fdinfo_num(afd, "kipc-sem-undo"));
+	ASSERT_EQ(1, test_fdinfo_num(bfd, "kipc-sem-undo"));
+	ASSERT_EQ((int)test_sem_undo(afd), test_fdinfo_num(afd, "kipc-sem-undo"));
 
 	/* A post through the description pays its record back first. */
 	test_ioctl_sem_post(afd, 1);
-	ASSERT_EQ(1, test_fdinfo_u64(afd, "kipc-sem-undo"));
-	ASSERT_EQ(2, test_fdinfo_u64(afd, "kipc-sem-value"));
+	ASSERT_EQ(1, test_fdinfo_num(afd, "kipc-sem-undo"));
+	ASSERT_EQ(2, test_fdinfo_num(afd, "kipc-sem-value"));
 
 	/* Closing B gives its unit back, and A's record is untouched. */
 	close(bfd);
-	ASSERT_EQ(3, test_fdinfo_u64(afd, "kipc-sem-value"));
-	ASSERT_EQ(1, test_fdinfo_u64(afd, "kipc-sem-undo"));
+	ASSERT_EQ(3, test_fdinfo_num(afd, "kipc-sem-value"));
+	ASSERT_EQ(1, test_fdinfo_num(afd, "kipc-sem-undo"));
 	close(afd);
 }
 

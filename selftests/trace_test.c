@@ -349,8 +349,8 @@ TEST_F(trace, sem_wait_post_undo)
 	/* The holder exits with its 2 units: they come back. */
 	close(go[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(2, test_sem_value(sfd));
-	ASSERT_EQ(KIPC_SEM_RECOVERED, test_ioctl_sem_wait(sfd, 1, 0));
+	ASSERT_EQ(2U, test_sem_value(sfd));
+	ASSERT_EQ((__u32)KIPC_SEM_RECOVERED, test_ioctl_sem_wait(sfd, 1, 0));
 
 	test_trace_read();
 	test_trace_find("kipc_sem_post", "id=%llu name=%s count=2\n",
@@ -360,8 +360,8 @@ TEST_F(trace, sem_wait_post_undo)
 	/* It slept at least from the await to the post. */
 	EXPECT_LE(30000000ULL, kipc_trace_field(p - 1, "waited_ns"));
 	EXPECT_GT(20000000000ULL, kipc_trace_field(p - 1, "waited_ns"));
-	EXPECT_EQ(1, kipc_trace_field(p - 1, "undo"));
-	EXPECT_EQ(0, kipc_trace_field(p - 1, "recovered"));
+	EXPECT_EQ(1ULL, kipc_trace_field(p - 1, "undo"));
+	EXPECT_EQ(0ULL, kipc_trace_field(p - 1, "recovered"));
 	test_trace_find("kipc_sem_undo", "id=%llu name=%s held=2 units=2\n",
 			(unsigned long long)id, self->name);
 	/* No sleep, no undo, recovered units. */
@@ -462,7 +462,7 @@ TEST_F(trace, spin)
 {
 	unsigned long long saved;
 	struct kipc_pong pp = { .rounds = 2000 };
-	char name2[KIPC_NAME_MAX + 1];
+	char name2[KIPC_NAME_MAX + 8];
 	const char *p;
 	pthread_t th;
 	void *res;
@@ -496,7 +496,7 @@ TEST_F(trace, spin)
 
 		/* The budget is at most spin_max_us, and the clock reads. */
 		EXPECT_GT(50000000ULL, ns);
-		EXPECT_GE(1, kipc_trace_field(p, "got"));
+		EXPECT_GE(1ULL, kipc_trace_field(p, "got"));
 		n++;
 	}
 	EXPECT_LT(0, n) TH_LOG("no kipc_spin in %d round trips", pp.rounds);
