@@ -92,6 +92,20 @@ static int kipc_trace_write(const char *inst, const char *file,
 	return kipc_write_file(path, s);
 }
 
+/* Empty the instance's buffer, as "echo > trace" does. */
+static int kipc_trace_clear(const char *inst)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace", inst);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 #define test_event(_event, _on)						\
 	ASSERT_EQ(0, kipc_trace_write(self->inst,			\
 				      "events/kipc/" _event "/enable",	\
@@ -330,6 +344,8 @@ TEST_F(trace, sem_wait_post_undo)
 		int hfd = kipc_sem_open(self->name, KIPC_RW, 0, 0);
 		char c;
 
+		/* Only the parent's end keeps it waiting. */
+		close(go[1]);
 		memset(&r, 0, sizeof(r));
 		if (hfd < 0)
 			_exit(1);
@@ -453,53 +469,85 @@ static void *kipc_pong_fn(void *arg)
 	return NULL;
 }
 
+/* Send and echo @rounds one-byte messages between @pp's two queues. */
+static int kipc_ping_pong(struct kipc_pong *pp)
+{
+	pthread_t th;
+	void *res;
+	char c = 'x';
+	int i;
+
+	if (pthread_create(&th, NULL, kipc_pong_fn, pp))
+		return -1;
+	for (i = 0; i < pp->rounds; i++)
+		if (write(pp->a, &c, 1) != 1 || read(pp->b, &c, 1) != 1)
+			break;
+	if (pthread_join(th, &res) || res || i < pp->rounds)
+		return -1;
+	return 0;
+}
+
+/* How many kipc_spin events @buf has; -1 if one is malformed. */
+static int kipc_count_spins(const char *buf)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = buf; (p = strstr(p, " kipc_spin: spun_ns=")); p++) {
+		char *end;
+
+		strtoull(p + 20, &end, 10);
+		if (strncmp(end, " got=", 5) || (end[5] != '0' &&
+						 end[5] != '1'))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 /*
  * The spin before a sleep: a request/reply pair on two CPUs spins once the
- * wake-up cost is measured. Each spin says how long it took and whether
- * what it waited for came.
+ * wake-up cost is measured, and each spin says how long it took and
+ * whether what it waited for came. With spin_max_us at 0 nothing spins.
+ * (How long a spin takes is not checked: under TCG on a loaded host a
+ * vCPU can be descheduled in the middle of one for many milliseconds.)
  */
 TEST_F(trace, spin)
 {
-	unsigned long long saved;
 	struct kipc_pong pp = { .rounds = 2000 };
 	char name2[KIPC_NAME_MAX + 8];
-	const char *p;
-	pthread_t th;
-	void *res;
-	int i, n = 0;
-	char c = 'x';
+	unsigned long long saved;
+	int n, ret;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "one CPU: kipc never spins there");
 	ASSERT_EQ(0, kipc_param_read("spin_max_us", &saved));
-	ASSERT_EQ(0, kipc_param_write("spin_max_us", 1000));
 	snprintf(name2, sizeof(name2), "%s.2", self->name);
 	pp.a = test_mq_create(self->name, 4, 8);
 	pp.b = test_mq_create(name2, 4, 8);
-	test_event("kipc_spin", 1);
-	ASSERT_EQ(0, pthread_create(&th, NULL, kipc_pong_fn, &pp));
-	for (i = 0; i < pp.rounds; i++) {
-		ASSERT_EQ(1, write(pp.a, &c, 1));
-		ASSERT_EQ(1, read(pp.b, &c, 1));
-	}
-	ASSERT_EQ(0, pthread_join(th, &res));
-	ASSERT_EQ(NULL, res);
-	test_event("kipc_spin", 0);
-	ASSERT_EQ(0, kipc_param_write("spin_max_us", saved));
-	test_trace_read();
 	_test_cmd_unlink(self->fd, KIPC_OBJ_MQ, name2);
+	test_event("kipc_spin", 1);
+
+	ASSERT_EQ(0, kipc_param_write("spin_max_us", 1000));
+	ret = kipc_ping_pong(&pp);
+	test_trace_read();
+	n = kipc_count_spins(self->buf);
+	ASSERT_EQ(0, ret);
+	EXPECT_LT(0, n) TH_LOG("%d round trips: no kipc_spin (or a bad one)",
+			       pp.rounds);
+
+	ASSERT_EQ(0, kipc_trace_clear(self->inst));
+	ASSERT_EQ(0, kipc_param_write("spin_max_us", 0));
+	pp.rounds = 200;
+	ret = kipc_ping_pong(&pp);
+	test_trace_read();
+	EXPECT_EQ(0, kipc_param_write("spin_max_us", saved));
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(0, kipc_count_spins(self->buf)) TH_LOG("%s", self->buf);
+
+	test_event("kipc_spin", 0);
 	close(pp.a);
 	close(pp.b);
-
-	for (p = self->buf; (p = strstr(p, " kipc_spin: spun_ns=")); p++) {
-		unsigned long long ns = strtoull(p + 20, NULL, 10);
-
-		/* The budget is at most spin_max_us, and the clock reads. */
-		EXPECT_GT(50000000ULL, ns);
-		EXPECT_GE(1ULL, kipc_trace_field(p, "got"));
-		n++;
-	}
-	EXPECT_LT(0, n) TH_LOG("no kipc_spin in %d round trips", pp.rounds);
 }
 
 TEST_HARNESS_MAIN
