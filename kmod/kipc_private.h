@@ -29,14 +29,20 @@
  *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
  *  netlink.c -> monitor.c registry.c ns.c reap.c
  *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
- *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c
- *  mq_queue.c -> ioctl.c mq_msg.c wait.c
- *  sem.c   -> ioctl.c wait.c
+ *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c trace.c
+ *  mq_queue.c -> ioctl.c mq_msg.c wait.c trace.c
+ *  sem.c   -> ioctl.c wait.c trace.c
  *  shm.c   -> ioctl.c registry.c ns.c
  *  ioctl.c -> registry.c trace.c
  *  fdinfo.c -> registry.c
  *  reap.c  -> registry.c ns.c
- *  registry.c -> ns.c
+ *  registry.c -> ns.c trace.c
+ *  wait.c  -> trace.c
+ *
+ * trace.c defines the tracepoints (kipc_trace.h) and calls nothing; a call
+ * to it is a tracepoint firing. The object types' file operations point
+ * at fdinfo.c's kipc_obj_show_fdinfo(), which calls back into the type
+ * through its ops (show_fdinfo).
  *
  * monitor.c calls no other file: netlink.c gives it the family at
  * kipc_nl_monitor_init().
