@@ -5,6 +5,8 @@
  * may read another process's fdinfo is /proc's own ptrace check, which
  * kipc does not loosen: a process of another uid cannot read it.
  */
+#include <pthread.h>
+
 #include "kipc_test.h"
 
 /*
@@ -144,6 +146,54 @@ TEST_F(fdinfo, removed)
 	ASSERT_STREQ("removed", test_fdinfo(qfd, "kipc-state"));
 	ASSERT_EQ(id, test_fdinfo_u64(qfd, "kipc-id"));
 	ASSERT_STREQ("mq", test_fdinfo(qfd, "kipc-type"));
+	close(qfd);
+}
+
+struct kipc_fdinfo_reader {
+	int objfd;
+	volatile bool stop;
+	int reads, bad;
+};
+
+static void *kipc_fdinfo_read_fn(void *arg)
+{
+	struct kipc_fdinfo_reader *r = arg;
+	char val[64];
+
+	while (!r->stop) {
+		if (kipc_fdinfo_get(0, r->objfd, "kipc-state", val,
+				    sizeof(val)) ||
+		    (strcmp(val, "linked") && strcmp(val, "removed")) ||
+		    kipc_fdinfo_get(0, r->objfd, "kipc-mq-depth", val,
+				    sizeof(val)))
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+/* Read while the queue is busy and then removed under the reader. */
+TEST_F(fdinfo, concurrent_remove)
+{
+	struct kipc_fdinfo_reader r = { 0 };
+	char buf[8];
+	pthread_t th;
+	int i, qfd;
+
+	qfd = test_mq_create(self->name, 4, 8);
+	r.objfd = qfd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, kipc_fdinfo_read_fn, &r));
+	for (i = 0; i < 500; i++) {
+		test_ioctl_mq_send(qfd, "abc", 3, 0);
+		test_ioctl_mq_recv(qfd, buf, sizeof(buf), 3, 0);
+	}
+	test_nl_obj_remove(&self->nl, test_obj_id(qfd));
+	usleep(10000);
+	r.stop = true;
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_LT(0, r.reads);
+	EXPECT_EQ(0, r.bad);
+	ASSERT_STREQ("removed", test_fdinfo(qfd, "kipc-state"));
 	close(qfd);
 }
 
