@@ -131,4 +131,23 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
 #define KIPC_HAVE_NL_MONITOR \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
 
+/* --- tracepoints (kipc_trace.h) ------------------------------------------ */
+
+/*
+ * 6.10 dropped __assign_str()'s source argument, which __string() already
+ * names: "tracing/treewide: Remove second parameter of __assign_str()"
+ * (6.12's include/trace/stages/stage6_event_callback.h has the one
+ * argument). kipc_trace.h passes both: the older kernels use both, the
+ * newer ones only the destination.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define kipc_assign_str(dst, src)				\
+	do {							\
+		(void)(src);					\
+		__assign_str(dst);				\
+	} while (0)
+#else
+#define kipc_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* __KIPC_COMPAT_H */

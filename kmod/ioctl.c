@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 
 #include "kipc_private.h"
+#include "kipc_trace.h"
 
 /**
  * kipc_ucmd_respond() - copy an ioctl's struct back to the caller
@@ -204,6 +205,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		}
 		obj = kipc_publish(new, cmd->flags);
 		if (obj == new) {
+			trace_kipc_open(new, cmd->flags, true, fd);
 			fd_install(fd, file);
 			return fd;
 		}
@@ -228,6 +230,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		fput(file);
 		goto out_put_fd;
 	}
+	trace_kipc_open(obj, cmd->flags, false, fd);
 	fd_install(fd, file);
 	return fd;
 

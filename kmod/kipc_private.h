@@ -9,6 +9,8 @@
  *              version ioctl
  *  ioctl.c     ioctl dispatch; open and unlink on /dev/kipc; an object fd's
  *              info ioctl and release
+ *  fdinfo.c    an object fd's /proc/PID/fdinfo
+ *  trace.c     the tracepoints (kipc_trace.h)
  *  registry.c  names, ids and references: create, publish, open, unlink,
  *              put, remove, visit; the event hook
  *  ns.c        IPC namespace accounting and limits, kipc_lock
@@ -27,13 +29,20 @@
  *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
  *  netlink.c -> monitor.c registry.c ns.c reap.c
  *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
- *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c
- *  mq_queue.c -> ioctl.c mq_msg.c wait.c
- *  sem.c   -> ioctl.c wait.c
+ *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c trace.c
+ *  mq_queue.c -> ioctl.c mq_msg.c wait.c trace.c
+ *  sem.c   -> ioctl.c wait.c trace.c
  *  shm.c   -> ioctl.c registry.c ns.c
- *  ioctl.c -> registry.c
+ *  ioctl.c -> registry.c trace.c
+ *  fdinfo.c -> registry.c
  *  reap.c  -> registry.c ns.c
- *  registry.c -> ns.c
+ *  registry.c -> ns.c trace.c
+ *  wait.c  -> trace.c
+ *
+ * trace.c defines the tracepoints (kipc_trace.h) and calls nothing; a call
+ * to it is a tracepoint firing. The object types' file operations point
+ * at fdinfo.c's kipc_obj_show_fdinfo(), which calls back into the type
+ * through its ops (show_fdinfo).
  *
  * monitor.c calls no other file: netlink.c gives it the family at
  * kipc_nl_monitor_init().
@@ -116,6 +125,7 @@
 
 #include "kipc_logic.h"
 
+struct seq_file;
 struct sk_buff;
 struct kipc_object;
 struct kipc_ioctl_op;
@@ -146,6 +156,8 @@ extern unsigned long kipc_shm_max_size;
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message, pids
  *	in the requester's pid namespace @pid_ns
+ * @show_fdinfo: the type's lines of an object fd's fdinfo, after the
+ *	common ones (fdinfo.c); takes at most the object's own lock; optional
  * @init: create the type's caches at module load
  * @exit: destroy them at module unload
  */
@@ -164,6 +176,7 @@ struct kipc_type_ops {
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj,
 		       struct pid_namespace *pid_ns);
+	void (*show_fdinfo)(struct seq_file *m, struct file *file);
 	int (*init)(void);
 	void (*exit)(void);
 };
@@ -314,6 +327,9 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd);
 int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int kipc_obj_file_release(struct inode *inode, struct file *file);
+
+/* fdinfo.c */
+void kipc_obj_show_fdinfo(struct seq_file *m, struct file *file);
 
 /**
  * struct kipc_obj_sel - which object a netlink request means
@@ -606,6 +622,9 @@ enum kipc_waiter_state {
  * @state: what a waker did (protected by the object's lock)
  * @woken_ns: when the waker set @state, ktime_get_ns() (protected by the
  *	object's lock)
+ * @sleep_ns: when it went to sleep, ktime_get_ns(), while the tracepoint
+ *	that reports it is on (kipc_trace_wait_timed()); else left as the
+ *	caller set it, 0
  *
  * Embedded in a type's own waiter (struct kipc_mq_waiter, struct
  * kipc_sem_waiter), whose other fields the object's lock protects as well.
@@ -615,6 +634,7 @@ struct kipc_waiter {
 	struct task_struct *task;
 	enum kipc_waiter_state state;
 	u64 woken_ns;
+	u64 sleep_ns;
 };
 
 /**

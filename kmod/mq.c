@@ -41,6 +41,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <net/netlink.h>
@@ -351,6 +352,20 @@ static int kipc_mq_getattr_ioctl(struct kipc_ucmd *ucmd)
 	return kipc_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+/* Under mq->lock, as KIPC_IOC_MQ_GETATTR reads them. */
+static void kipc_mq_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct kipc_mq *mq = file_mq(file);
+	u32 depth;
+
+	spin_lock(&mq->lock);
+	depth = mq->depth;
+	spin_unlock(&mq->lock);
+	seq_printf(m, "kipc-mq-depth:\t%u\n", depth);
+	seq_printf(m, "kipc-mq-max-msgs:\t%u\n", mq->max_msgs);
+	seq_printf(m, "kipc-mq-max-msgsize:\t%u\n", mq->max_msgsize);
+}
+
 static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
 {
 	struct kipc_mq *mq = file_mq(file);
@@ -573,12 +588,14 @@ static const struct file_operations kipc_mq_fops = {
 	.write = kipc_mq_write,
 	.poll = kipc_mq_poll,
 	.llseek = noop_llseek,
+	.show_fdinfo = kipc_obj_show_fdinfo,
 };
 
 const struct kipc_type_ops kipc_mq_ops = {
 	.type = KIPC_OBJ_MQ,
 	.name = "mq",
 	.fops = &kipc_mq_fops,
+	.show_fdinfo = kipc_mq_show_fdinfo,
 	.ioctl_ops = kipc_mq_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_mq_ioctl_ops),
 	.attr_size = sizeof(struct kipc_mq_attr),

@@ -32,12 +32,15 @@
  * @node: on its priority list, or on a local list while in flight
  * @len: payload length
  * @prio: priority
+ * @qtime: when it was queued, for the kipc_mq_receive tracepoint
+ *	(kipc_trace_mq_stamp()); 0 when that was off
  * @data: payload
  */
 struct kipc_msg {
 	struct list_head node;
 	u32 len;
 	u32 prio;
+	u64 qtime;
 	char data[];
 };
 

@@ -5,7 +5,7 @@
  *
  * Messages up to 4 KiB, header included, come from kipc's own caches of the
  * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
- * ones from kvmalloc(). With a 24-byte header, a 64-byte message costs 96
+ * ones from kvmalloc(). With a 32-byte header, a 64-byte message costs 96
  * bytes.
  */
 #include <linux/err.h>
@@ -50,6 +50,7 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	if (!msg)
 		return NULL;
 	msg->len = len;
+	msg->qtime = 0;
 	return msg;
 }
 

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include "mq.h"
+#include "kipc_trace.h"
 
 /* --- the queue proper, all under mq->lock --------------------------------- */
 
@@ -139,6 +140,7 @@ int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
+	kipc_trace_mq_stamp(&msg->qtime);
 	if (kipc_mq_hand_off_locked(mq, msg, wk))
 		return 0;
 	if (mq->depth >= mq->max_msgs)
@@ -207,6 +209,7 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq, struct kipc_wakeups *wk)
 	while (mq->depth < mq->max_msgs && !list_empty(&mq->senders.list)) {
 		mw = list_first_entry(&mq->senders.list, struct kipc_mq_waiter,
 				      w.node);
+		kipc_trace_mq_stamp(&mw->msg->qtime);
 		kipc_mq_insert_locked(mq, mw->msg, false);
 		kipc_mq_sent_locked(mq, 1, mw->w.task);
 		kipc_waiter_wake_locked(&mq->senders, &mw->w,
@@ -373,6 +376,8 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 {
 	struct kipc_mq_waiter w = { .msg = msg };
 	struct kipc_wakeups wk = {};
+	/* @msg is the queue's once sent, and may be gone after a wait. */
+	u32 len = msg->len, prio = msg->prio;
 	int ret;
 
 	spin_lock(&mq->lock);
@@ -387,6 +392,8 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 	}
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
+	if (!ret)
+		trace_kipc_mq_send(&mq->obj, len, prio);
 	return ret;
 }
 
@@ -505,6 +512,7 @@ int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,
 		kipc_mq_put_back(mq, msgs);
 		return -EFAULT;
 	}
+	trace_kipc_mq_receive(&mq->obj, msg->len, msg->prio, msg->qtime);
 	kipc_msg_free(msg);
 	return len;
 }

@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 
 #include "mq.h"
+#include "kipc_trace.h"
 
 /*
  * Read the @n entries of @uvec field by field, in one user access: the
@@ -109,6 +110,11 @@ static int kipc_mq_splice_batch_locked(struct kipc_mq *mq,
 	/* depth may exceed max_msgs: kipc_mq_put_back() does not bound it. */
 	if (mq->depth >= mq->max_msgs || count > mq->max_msgs - mq->depth)
 		return 0;
+	if (trace_kipc_mq_send_enabled() || trace_kipc_mq_receive_enabled())
+		list_for_each_entry(msg, batch, node) {
+			kipc_trace_mq_stamp(&msg->qtime);
+			trace_kipc_mq_send(&mq->obj, msg->len, msg->prio);
+		}
 	list_splice_tail_init(batch, &mq->prio[prio]);
 	kipc_prio_map_set(&mq->prio_map, prio);
 	mq->depth += count;
@@ -142,6 +148,9 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 		    kipc_mq_spin_locked(mq, true, dl))
 			ret = kipc_mq_push_locked(mq, msg, &wk);
 		if (ret == -EAGAIN && may_wait && !n) {
+			/* @msg may be gone once a waker queued it. */
+			u32 len = msg->len, prio = msg->prio;
+
 			/* A full queue: nobody was woken yet. */
 			w.msg = msg;
 			ret = kipc_mq_wait_locked(mq, &w, true, dl);
@@ -149,6 +158,7 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 				ret = -EIDRM;
 			/* A waker queued it and counted it. */
 			if (!ret) {
+				trace_kipc_mq_send(&mq->obj, len, prio);
 				n++;
 				continue;
 			}
@@ -157,6 +167,7 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 			list_add(&msg->node, batch);
 			break;
 		}
+		trace_kipc_mq_send(&mq->obj, msg->len, msg->prio);
 		queued |= ret;
 		pushed++;
 		n++;
@@ -457,8 +468,11 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 			if (++n == i)
 				break;
 		list_cut_position(&done, &msgs, &msg->node);
-		list_for_each_entry_safe(msg, tmp, &done, node)
+		list_for_each_entry_safe(msg, tmp, &done, node) {
+			trace_kipc_mq_receive(&mq->obj, msg->len, msg->prio,
+					      msg->qtime);
 			kipc_msg_bin_add(&bin, msg);
+		}
 		kipc_msg_bin_flush(&bin);
 	}
 	/* What could not be delivered stays queued. */

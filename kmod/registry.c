@@ -24,6 +24,7 @@
 
 #include "compat.h"
 #include "kipc_private.h"
+#include "kipc_trace.h"
 
 static DEFINE_XARRAY(kipc_ids);		/* (protected by kipc_lock) */
 static u32 kipc_nr_objects;		/* (protected by kipc_lock) */
@@ -145,6 +146,7 @@ static void kipc_obj_unpublish_locked(struct kipc_object *obj)
 	if (!obj->published)
 		return;
 	kipc_event_locked(obj, KIPC_CMD_OBJ_DESTROY_NTF);
+	trace_kipc_destroy(obj);
 	xa_erase(&kipc_ids, obj->id);
 	kipc_ns_del_locked(obj);
 	kipc_ns_put_locked(obj->kns);
@@ -186,6 +188,7 @@ void kipc_obj_put(struct kipc_object *obj)
 bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 {
 	lockdep_assert_held(&kipc_lock);
+	trace_kipc_unlink(obj);
 	if (announce)
 		kipc_event_locked(obj, KIPC_CMD_OBJ_UNLINK_NTF);
 	rhashtable_remove_fast(&kipc_names, &obj->node, kipc_names_params);
@@ -335,6 +338,7 @@ again:
 	refcount_inc(&new->ref);
 	kipc_nr_objects++;
 	kipc_event_locked(new, KIPC_CMD_OBJ_CREATE_NTF);
+	trace_kipc_create(new);
 	obj = new;
 	goto out_unlock;
 
@@ -490,6 +494,7 @@ int kipc_obj_remove(struct ipc_namespace *ns, const struct kipc_obj_sel *sel,
 	if (!obj->removed)
 		kipc_event_locked(obj, KIPC_CMD_OBJ_REMOVE_NTF);
 	WRITE_ONCE(obj->removed, true);
+	trace_kipc_remove(obj);
 	/* Our own reference keeps this from being the last. */
 	if (obj->linked)
 		kipc_obj_unlink_locked(obj, false);

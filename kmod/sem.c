@@ -44,12 +44,14 @@
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/netlink.h>
 
 #include "kipc_private.h"
+#include "kipc_trace.h"
 
 /**
  * struct kipc_sem_waiter - a blocked wait, on its stack
@@ -290,6 +292,7 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 	goto out_unlock;
 
 out_granted:
+	trace_kipc_sem_wait(&sem->obj, cmd->count, &sw.w, undo, sw.recovered);
 	spin_unlock(&sem->lock);
 	cmd->out_flags = sw.recovered ? KIPC_SEM_RECOVERED : 0;
 	/*
@@ -332,6 +335,7 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 	sem->posts++;
 	kipc_sem_touch_locked(sem, current);
 	kipc_sem_undo_sub_locked(sem, kipc_file(ucmd->file), cmd->count);
+	trace_kipc_sem_post(&sem->obj, cmd->count);
 	kipc_sem_serve_locked(sem, &wk);
 out_unlock:
 	spin_unlock(&sem->lock);
@@ -389,6 +393,7 @@ static void kipc_sem_release(struct kipc_object *obj, struct file *file)
 		sem->value += units;
 		sem->recovered += units;
 		sem->recovered_left += units;
+		trace_kipc_sem_undo(obj, held, units);
 		kipc_sem_serve_locked(sem, &wk);
 	}
 	spin_unlock(&sem->lock);
@@ -453,6 +458,21 @@ static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	spin_lock(&sem->lock);
 	attr->sem.value = sem->value;
 	spin_unlock(&sem->lock);
+}
+
+/* Under sem->lock, as KIPC_IOC_SEM_GET reads them. */
+static void kipc_sem_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct kipc_sem *sem = file_sem(file);
+	u64 undo;
+	u32 value;
+
+	spin_lock(&sem->lock);
+	value = sem->value;
+	undo = kipc_file(file)->sem_undo;
+	spin_unlock(&sem->lock);
+	seq_printf(m, "kipc-sem-value:\t%u\n", value);
+	seq_printf(m, "kipc-sem-undo:\t%llu\n", undo);
 }
 
 static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
@@ -523,12 +543,14 @@ static const struct file_operations kipc_sem_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.poll = kipc_sem_poll,
 	.llseek = noop_llseek,
+	.show_fdinfo = kipc_obj_show_fdinfo,
 };
 
 const struct kipc_type_ops kipc_sem_ops = {
 	.type = KIPC_OBJ_SEM,
 	.name = "sem",
 	.fops = &kipc_sem_fops,
+	.show_fdinfo = kipc_sem_show_fdinfo,
 	.ioctl_ops = kipc_sem_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_sem_ioctl_ops),
 	.attr_size = sizeof(struct kipc_sem_attr),

@@ -60,6 +60,7 @@
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/pid.h>
+#include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -589,6 +590,15 @@ static void kipc_shm_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 	attr->shm.flags = to_shm(obj)->exec ? KIPC_SHM_EXEC : 0;
 }
 
+/* Without a lock, as KIPC_IOC_INFO reads the size. */
+static void kipc_shm_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct kipc_shm *shm = to_shm(kipc_file_obj(file));
+
+	seq_printf(m, "kipc-shm-size:\t%llu\n", (u64)READ_ONCE(shm->size));
+	seq_printf(m, "kipc-shm-seals:\t0x%x\n", READ_ONCE(shm->seals));
+}
+
 static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 			    struct pid_namespace *pid_ns)
 {
@@ -639,12 +649,14 @@ static const struct file_operations kipc_shm_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = kipc_shm_mmap,
 	.llseek = noop_llseek,
+	.show_fdinfo = kipc_obj_show_fdinfo,
 };
 
 const struct kipc_type_ops kipc_shm_ops = {
 	.type = KIPC_OBJ_SHM,
 	.name = "shm",
 	.fops = &kipc_shm_fops,
+	.show_fdinfo = kipc_shm_show_fdinfo,
 	.ioctl_ops = kipc_shm_ioctl_ops,
 	.n_ioctl_ops = ARRAY_SIZE(kipc_shm_ioctl_ops),
 	.attr_size = sizeof(struct kipc_shm_attr),

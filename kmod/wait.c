@@ -65,6 +65,7 @@
 #include <linux/string.h>
 
 #include "kipc_private.h"
+#include "kipc_trace.h"
 
 static unsigned int kipc_spin_max_us = 100;
 module_param_named(spin_max_us, kipc_spin_max_us, uint, 0644);
@@ -180,6 +181,7 @@ bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
 	__must_hold(lock)
 {
 	u64 budget, until;
+	bool got;
 
 	lockdep_assert_held(lock);
 	/* Those asleep already come first: a spin could not win. */
@@ -192,13 +194,14 @@ bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
 		return false;
 	until = ktime_get_ns() + budget;
 	spin_unlock(lock);
-	while (!done(arg)) {
+	while (!(got = done(arg))) {
 		if (need_resched() || signal_pending(current) ||
 		    ktime_get_ns() >= until || kipc_deadline_passed(dl))
 			break;
 		cpu_relax();
 	}
 	spin_lock(lock);
+	trace_kipc_spin(until - budget, got);
 	return true;
 }
 
@@ -245,6 +248,8 @@ int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
 	lockdep_assert_held(lock);
 	w->task = current;
 	w->state = KIPC_WAITER_WAITING;
+	if (kipc_trace_wait_timed())
+		w->sleep_ns = ktime_get_ns();
 	list_add_tail(&w->node, &q->list);
 	q->nr++;
 

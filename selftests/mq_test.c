@@ -244,14 +244,15 @@ TEST_F(mq, size_max)
 }
 
 /*
- * Sizes on both sides of every message cache and beyond them, up to the
- * largest max_msgsize the module allows, survive the trip intact.
+ * Sizes on both sides of every message cache (a class's size less the
+ * 32-byte header) and beyond them, up to the largest max_msgsize the
+ * module allows, survive the trip intact.
  */
 TEST_F(mq, size_classes)
 {
 	static const __u32 sizes[] = {
-		0, 1, 71, 72, 73, 104, 105, 168, 169, 232, 233, 488, 489,
-		1000, 1001, 2024, 2025, 4072, 4073, 4096, 8192, 65536, 300000,
+		0, 1, 63, 64, 65, 96, 97, 160, 161, 224, 225, 480, 481,
+		992, 993, 2016, 2017, 4064, 4065, 4096, 8192, 65536, 300000,
 	};
 	struct kipc_version ver;
 	unsigned int i;
