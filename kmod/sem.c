@@ -466,8 +466,11 @@ static void kipc_sem_multi_lock_all(struct kipc_sem_mop *mop, u32 n)
 	u32 i;
 
 	spin_lock(&kipc_sem_multi_lock);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		spin_lock_nest_lock(&mop[i].sem->lock, &kipc_sem_multi_lock);
+		/* sparse counts no locks taken in a loop; lockdep does. */
+		__release(&mop[i].sem->lock);
+	}
 }
 
 static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
@@ -475,8 +478,10 @@ static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
 {
 	u32 i = n;
 
-	while (i--)
+	while (i--) {
+		__acquire(&mop[i].sem->lock);
 		spin_unlock(&mop[i].sem->lock);
+	}
 	spin_unlock(&kipc_sem_multi_lock);
 }
 
