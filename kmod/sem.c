@@ -683,11 +683,15 @@ out_unlock:
 	return ret;
 }
 
+/* Operations that fit on the stack; more are allocated. */
+#define KIPC_SEM_MULTI_STACK	4
+
 static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem_multi *cmd = ucmd->cmd;
 	const struct kipc_sem_op __user *uops = u64_to_user_ptr(cmd->ops);
-	struct kipc_sem_mop *mop;
+	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK] = {};
+	struct kipc_sem_mop *mop = stack_mop;
 	struct kipc_deadline dl;
 	bool recovered = false;
 	u32 i, n = cmd->count;
@@ -701,9 +705,11 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 				 cmd->deadline);
 	if (ret)
 		return ret;
-	mop = kcalloc(n, sizeof(*mop), GFP_KERNEL);
-	if (!mop)
-		return -ENOMEM;
+	if (n > KIPC_SEM_MULTI_STACK) {
+		mop = kcalloc(n, sizeof(*mop), GFP_KERNEL);
+		if (!mop)
+			return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		ret = kipc_sem_mop_get(&mop[i], &uops[i], &dl);
 		if (ret)
@@ -731,7 +737,8 @@ out_put:
 	for (i = 0; i < n; i++)
 		if (mop[i].file)
 			fput(mop[i].file);
-	kfree(mop);
+	if (mop != stack_mop)
+		kfree(mop);
 	return ret;
 }
 

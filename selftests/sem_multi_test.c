@@ -208,6 +208,7 @@ TEST_F(semm, bad_input)
 	struct kipc_sem_op op2[2];
 	int pfd[2], ro, wo, mq, i;
 	char mqname[KIPC_NAME_MAX + 1];
+	union kipc_attr mqattr = kipc_attr_of(KIPC_OBJ_MQ);
 
 	test_ioctl_sem_post(a, 5);
 	test_ioctl_sem_post(b, 5);
@@ -239,8 +240,8 @@ TEST_F(semm, bad_input)
 	close(pfd[0]);
 	close(pfd[1]);
 	test_name(mqname, "semm-mq");
-	mq = test_ioctl_open(KIPC_OBJ_MQ, mqname, KIPC_NEW, 0600, NULL, NULL,
-			     NULL);
+	mq = test_ioctl_open(KIPC_OBJ_MQ, mqname, KIPC_NEW, 0600, &mqattr,
+			     NULL, NULL);
 	op2[1].fd = mq;
 	test_err_sem_multi(EINVAL, op2, 2, 0);
 	close(mq);
