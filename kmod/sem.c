@@ -573,6 +573,14 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 	return 0;
 }
 
+/* The queue of an operation that waits: takers or zero; none for a give. */
+static struct kipc_waitq *kipc_sem_mop_queue(struct kipc_sem_mop *mop)
+{
+	if (mop->delta > 0)
+		return NULL;
+	return mop->delta ? &mop->sem->waiters : &mop->sem->zero;
+}
+
 /* Queue an entry for each take and each wait for zero, all in one step. */
 static void kipc_sem_multi_queue_locked(struct kipc_sem_mop *mop, u32 n)
 {
@@ -580,9 +588,9 @@ static void kipc_sem_multi_queue_locked(struct kipc_sem_mop *mop, u32 n)
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		if (mop[i].delta > 0)
+		q = kipc_sem_mop_queue(&mop[i]);
+		if (!q)
 			continue;
-		q = mop[i].delta ? &mop[i].sem->waiters : &mop[i].sem->zero;
 		mop[i].sw.w.task = current;
 		mop[i].sw.w.state = KIPC_WAITER_WAITING;
 		list_add_tail(&mop[i].sw.w.node, &q->list);
@@ -598,9 +606,9 @@ static void kipc_sem_multi_dequeue_locked(struct kipc_sem_mop *mop, u32 n)
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		if (mop[i].delta > 0)
+		q = kipc_sem_mop_queue(&mop[i]);
+		if (!q)
 			continue;
-		q = mop[i].delta ? &mop[i].sem->waiters : &mop[i].sem->zero;
 		if (mop[i].sw.w.state != KIPC_WAITER_REMOVED) {
 			list_del(&mop[i].sw.w.node);
 			q->nr--;

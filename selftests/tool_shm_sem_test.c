@@ -724,8 +724,8 @@ TEST_F(tool_ss, sem_wait_runs_command)
  */
 TEST_F(tool_ss, sem_wait_multi)
 {
-	char other[KIPC_NAME_MAX + 1], a[KIPC_NAME_MAX + 8];
-	char b[KIPC_NAME_MAX + 8], script[1024];
+	char other[sizeof(self->sem) + 8], a[sizeof(other) + 16];
+	char b[sizeof(other) + 16], script[2048];
 	int fd, ofd;
 
 	fd = ss_create_sem(1);
