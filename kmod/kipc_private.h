@@ -316,6 +316,7 @@ union kipc_ucmd_buffer {
 	struct kipc_sem_wait sem_wait;
 	struct kipc_sem_post sem_post;
 	struct kipc_sem_get sem_get;
+	struct kipc_sem_multi sem_multi;
 };
 
 /* ioctl.c */
@@ -702,6 +703,7 @@ static inline void kipc_wake_all(struct kipc_wakeups *wk)
 int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
 		       u32 flags, u32 clockid, u64 deadline);
 bool kipc_deadline_passed(const struct kipc_deadline *dl);
+bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 /* Peeks, without the object's lock, at whether a spinning wait would end. */
 typedef bool (*kipc_spin_done_t)(const void *arg);
 bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,

@@ -17,6 +17,34 @@
  * because the waiter decides under the lock whether it was served. The
  * wake-up itself comes after the lock is dropped (struct kipc_wakeups).
  *
+ * Multi-operations
+ * ================
+ *
+ * KIPC_IOC_SEM_MULTI applies up to KIPC_SEM_MULTI_MAX operations on
+ * different semaphores at once. It holds every semaphore's lock while it
+ * decides and applies, taken in the order of object ids (never the
+ * caller's) inside kipc_sem_multi_lock, which only multi-operations take:
+ * it is what lets lockdep see up to 64 locks of one class held at once
+ * (spin_lock_nest_lock()), and it makes the order of two multi-operations
+ * one order on every semaphore they share. Single waits and posts never
+ * take it. Everything that can fail or allocate (the fds, the memory, the
+ * checks) happens before the first lock, so a hold is bounded by the 64
+ * operations.
+ *
+ * A multi-operation that must wait puts one struct kipc_sem_waiter per take
+ * on each semaphore's FIFO queue, and per wait for zero on its zero queue,
+ * all in one step under all the locks, so two waiters stand in the same
+ * order on every queue they share and the queues cannot wait on each other
+ * in a cycle. A post cannot grant it (that needs the other locks): when the
+ * multi-operation's take at the head of a queue could go, the post wakes it
+ * and serves nobody behind it; the woken task takes all the locks again
+ * and goes if every take is at its head with enough units and every wait
+ * for zero sees 0. Multi-operations do not spin before sleeping.
+ *
+ * Waits for zero have their own queue (struct kipc_sem.zero): they take
+ * nothing, so they neither wait for takers nor hold them back. Whoever
+ * brings the value to 0 wakes them all, and poll() reports EPOLLPRI.
+ *
  * Undo
  * ====
  *
@@ -36,7 +64,8 @@
  * sem->lock (a spinlock) protects everything below it in struct kipc_sem,
  * the queued waits (struct kipc_sem_waiter, whose protocol is wait.c's),
  * and the sem_undo of the semaphore's descriptions (struct kipc_file). It
- * may be taken under kipc_lock (netlink statistics) and nests nothing.
+ * may be taken under kipc_lock (netlink statistics) and under
+ * kipc_sem_multi_lock, several at once in the order of object ids.
  * Nothing under it walks the descriptions.
  */
 #include <linux/compat.h>
@@ -47,6 +76,7 @@
 #include <linux/seq_file.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <net/netlink.h>
 
@@ -55,18 +85,22 @@
 
 /**
  * struct kipc_sem_waiter - a blocked wait, on its stack
- * @w: the waiter, on sem->waiters; KIPC_WAITER_DONE when a post granted
- *	its units (wait.c)
- * @count: units wanted
+ * @w: the waiter, on sem->waiters or sem->zero; KIPC_WAITER_DONE when a
+ *	post granted its units (wait.c), or for a multi-operation's entry,
+ *	when it was woken to try again
+ * @count: units wanted; 0 for a wait for zero
  * @undo: the description to credit, with KIPC_SEM_UNDO; else NULL
  * @recovered: the units granted included recovered ones (protected by
  *	sem->lock)
+ * @multi: the entry is one of a multi-operation's, which a post wakes but
+ *	does not grant
  */
 struct kipc_sem_waiter {
 	struct kipc_waiter w;
 	u32 count;
 	struct kipc_file *undo;
 	bool recovered;
+	bool multi;
 };
 
 /**
@@ -75,6 +109,8 @@ struct kipc_sem_waiter {
  * @lock: protects every field below
  * @value: the count
  * @waiters: blocked waits, oldest first (struct kipc_sem_waiter)
+ * @zero: blocked waits for zero, oldest first (struct kipc_sem_waiter)
+ * @multi_waiters: entries of multi-operations on @waiters and @zero
  * @undo_holders: open file descriptions whose sem_undo is not 0
  * @undo_units: the sum of their sem_undo
  * @recovered_left: recovered units not yet taken by a wait
@@ -92,6 +128,8 @@ struct kipc_sem {
 	spinlock_t lock;	/* see the locking overview */
 	u32 value;
 	struct kipc_waitq waiters;
+	struct kipc_waitq zero;
+	u32 multi_waiters;
 	u32 undo_holders;
 	u64 undo_units;
 	u64 recovered_left;
@@ -176,6 +214,37 @@ static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
 	return recovered;
 }
 
+/*
+ * Wake a multi-operation's entry to try again; it stays queued. Once per
+ * attempt: the task marks its entries waiting again when it retries.
+ */
+static void kipc_sem_kick_locked(struct kipc_sem_waiter *sw,
+				 struct kipc_wakeups *wk)
+{
+	if (sw->w.state != KIPC_WAITER_WAITING)
+		return;
+	sw->w.state = KIPC_WAITER_DONE;
+	kipc_wake_defer(wk, sw->w.task);
+}
+
+/* The value is 0: end the waits for zero, tell poll. */
+static void kipc_sem_zero_locked(struct kipc_sem *sem,
+				 struct kipc_wakeups *wk)
+{
+	struct kipc_sem_waiter *sw, *tmp;
+
+	lockdep_assert_held(&sem->lock);
+	list_for_each_entry_safe(sw, tmp, &sem->zero.list, w.node) {
+		if (sw->multi)
+			kipc_sem_kick_locked(sw, wk);
+		else
+			kipc_waiter_wake_locked(&sem->zero, &sw->w,
+						KIPC_WAITER_DONE, wk);
+	}
+	if (wq_has_sleeper(&sem->poll_wq))
+		wake_up_interruptible_poll(&sem->poll_wq, EPOLLPRI);
+}
+
 /* Hand units to the waiters at the head of the queue that they satisfy. */
 static void kipc_sem_serve_locked(struct kipc_sem *sem,
 				  struct kipc_wakeups *wk)
@@ -186,13 +255,20 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 	list_for_each_entry_safe(sw, tmp, &sem->waiters.list, w.node) {
 		if (sw->count > sem->value)
 			break;
+		if (sw->multi) {
+			/* Its turn here: nobody behind it goes first. */
+			kipc_sem_kick_locked(sw, wk);
+			break;
+		}
 		sw->recovered = kipc_sem_take_locked(sem, sw->count, sw->undo,
 						     sw->w.task);
 		kipc_waiter_wake_locked(&sem->waiters, &sw->w,
 					KIPC_WAITER_DONE, wk);
 	}
+	if (!sem->value)
+		kipc_sem_zero_locked(sem, wk);
 	/* Checked under sem->lock, which ->poll() takes after queueing. */
-	if (sem->value && wq_has_sleeper(&sem->poll_wq))
+	else if (wq_has_sleeper(&sem->poll_wq))
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -228,7 +304,38 @@ static bool kipc_sem_spin_done(const void *arg)
 	return data_race(kipc_sem_ready(spin->sem, spin->count));
 }
 
-#define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_FLAGS | KIPC_SEM_UNDO)
+#define KIPC_SEM_WAIT_FLAGS	(KIPC_WAIT_FLAGS | KIPC_SEM_UNDO | KIPC_SEM_ZERO)
+
+/* KIPC_IOC_SEM_WAIT with KIPC_SEM_ZERO: until the value is 0. */
+static int kipc_sem_wait_zero(struct kipc_sem *sem,
+			      const struct kipc_deadline *dl)
+{
+	struct kipc_sem_waiter sw = {};
+	int ret;
+
+	spin_lock(&sem->lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+		goto out_unlock;
+	}
+	if (!sem->value) {
+		ret = 0;
+		goto out_unlock;
+	}
+	ret = kipc_wait_check(dl);
+	if (ret == -ETIMEDOUT)
+		sem->timeouts++;
+	if (ret)
+		goto out_unlock;
+	ret = kipc_wait_locked(&sem->lock, &sw.w, &sem->zero, dl);
+	if (!ret && sw.w.state != KIPC_WAITER_DONE)
+		ret = -EIDRM;
+	if (ret == -ETIMEDOUT)
+		sem->timeouts++;
+out_unlock:
+	spin_unlock(&sem->lock);
+	return ret;
+}
 
 static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 {
@@ -245,12 +352,24 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
-	if (!cmd->count || cmd->count > KIPC_SEM_VALUE_MAX)
+	if (cmd->flags & KIPC_SEM_ZERO) {
+		if (cmd->count || (cmd->flags & KIPC_SEM_UNDO))
+			return -EINVAL;
+	} else if (!cmd->count || cmd->count > KIPC_SEM_VALUE_MAX) {
 		return -EINVAL;
+	}
 	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
 				 cmd->deadline);
 	if (ret)
 		return ret;
+	if (cmd->flags & KIPC_SEM_ZERO) {
+		ret = kipc_sem_wait_zero(sem, &dl);
+		if (ret)
+			return ret;
+		cmd->out_flags = 0;
+		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+		return 0;
+	}
 	/* Credited only with the units, so a failed wait records nothing. */
 	if (cmd->flags & KIPC_SEM_UNDO)
 		undo = kipc_file(ucmd->file);
@@ -268,6 +387,8 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 	if (list_empty(&sem->waiters.list) && sem->value >= cmd->count) {
 		sw.recovered = kipc_sem_take_locked(sem, cmd->count, undo,
 						    current);
+		if (!sem->value)
+			kipc_sem_zero_locked(sem, &wk);
 		goto out_granted;
 	}
 	ret = kipc_wait_check(&dl);
@@ -294,6 +415,7 @@ static int kipc_sem_wait_ioctl(struct kipc_ucmd *ucmd)
 out_granted:
 	trace_kipc_sem_wait(&sem->obj, cmd->count, &sw.w, undo, sw.recovered);
 	spin_unlock(&sem->lock);
+	kipc_wake_all(&wk);
 	cmd->out_flags = sw.recovered ? KIPC_SEM_RECOVERED : 0;
 	/*
 	 * The units are ours now. Failing to report them would lose them, so
@@ -305,6 +427,329 @@ out_granted:
 out_unlock:
 	spin_unlock(&sem->lock);
 	kipc_wake_all(&wk);
+	return ret;
+}
+
+/* --- multi-operations ---------------------------------------------------- */
+
+/*
+ * Serialises the multi-operations' lock-all phases (see "Multi-operations"
+ * above); held only while deciding and applying, never while sleeping.
+ */
+static DEFINE_SPINLOCK(kipc_sem_multi_lock);
+
+static const struct file_operations kipc_sem_fops;
+
+/**
+ * struct kipc_sem_mop - one operation of a multi-operation, checked
+ * @sem: the semaphore
+ * @file: the fd's file, with a reference
+ * @delta: below 0 take, above 0 give, 0 wait for zero
+ * @sw: its entry on @sem's waiters (a take) or zero queue (a wait for
+ *	zero) while the multi-operation waits
+ */
+struct kipc_sem_mop {
+	struct kipc_sem *sem;
+	struct file *file;
+	s32 delta;
+	struct kipc_sem_waiter sw;
+};
+
+static int kipc_sem_mop_cmp(const void *a, const void *b)
+{
+	u64 ida = ((const struct kipc_sem_mop *)a)->sem->obj.id;
+	u64 idb = ((const struct kipc_sem_mop *)b)->sem->obj.id;
+
+	return ida < idb ? -1 : ida > idb;
+}
+
+static void kipc_sem_multi_lock_all(struct kipc_sem_mop *mop, u32 n)
+	__acquires(&kipc_sem_multi_lock)
+{
+	u32 i;
+
+	spin_lock(&kipc_sem_multi_lock);
+	for (i = 0; i < n; i++) {
+		spin_lock_nest_lock(&mop[i].sem->lock, &kipc_sem_multi_lock);
+		/* sparse counts no locks taken in a loop; lockdep does. */
+		__release(&mop[i].sem->lock);
+	}
+}
+
+static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
+	__releases(&kipc_sem_multi_lock)
+{
+	u32 i = n;
+
+	while (i--) {
+		__acquire(&mop[i].sem->lock);
+		spin_unlock(&mop[i].sem->lock);
+	}
+	spin_unlock(&kipc_sem_multi_lock);
+}
+
+/*
+ * Read and check one operation. Takes a reference on its file; the caller
+ * puts it, also on error (a NULL file is skipped).
+ */
+static int kipc_sem_mop_get(struct kipc_sem_mop *mop,
+			    const struct kipc_sem_op __user *uop,
+			    struct kipc_deadline *dl)
+{
+	struct kipc_sem_op op;
+	struct file *file;
+
+	if (copy_from_user(&op, uop, sizeof(op)))
+		return -EFAULT;
+	if ((op.flags & ~KIPC_SEM_UNDO) || op.__reserved)
+		return -EOPNOTSUPP;
+	file = fget(op.fd);
+	if (!file)
+		return -EBADF;
+	mop->file = file;
+	if (file->f_op != &kipc_sem_fops)
+		return -EINVAL;
+	if (!(file->f_mode & (op.delta > 0 ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (op.delta < -(s32)KIPC_SEM_VALUE_MAX)
+		return -EINVAL;
+	if ((op.flags & KIPC_SEM_UNDO) && op.delta >= 0)
+		return -EINVAL;
+	if (file->f_flags & O_NONBLOCK)
+		dl->nonblock = true;
+	mop->sem = file_sem(file);
+	mop->delta = op.delta;
+	mop->sw.count = op.delta < 0 ? -op.delta : 0;
+	mop->sw.undo = op.flags & KIPC_SEM_UNDO ? kipc_file(file) : NULL;
+	mop->sw.multi = true;
+	return 0;
+}
+
+/*
+ * Whether every operation can go now (@queued: the takes stand in the
+ * queues), and if so apply them all. Returns 0 when applied, 1 when the
+ * call must wait, or a negative errno with nothing applied.
+ */
+static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
+				     bool queued, bool *recovered)
+{
+	struct kipc_sem *sem;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (mop[i].sem->removed)
+			return -EIDRM;
+	for (i = 0; i < n; i++) {
+		sem = mop[i].sem;
+		lockdep_assert_held(&sem->lock);
+		if (mop[i].delta > 0) {
+			if (mop[i].delta > KIPC_SEM_VALUE_MAX - sem->value)
+				return -EOVERFLOW;
+		} else if (!mop[i].delta) {
+			if (sem->value)
+				return 1;
+		} else {
+			if (sem->value < mop[i].sw.count)
+				return 1;
+			/* Strict FIFO: nobody overtakes a queued taker. */
+			if (queued ? list_first_entry(&sem->waiters.list,
+						      struct kipc_sem_waiter,
+						      w.node) != &mop[i].sw
+				   : !list_empty(&sem->waiters.list))
+				return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		sem = mop[i].sem;
+		if (mop[i].delta > 0) {
+			sem->value += mop[i].delta;
+			sem->posts++;
+			kipc_sem_touch_locked(sem, current);
+			kipc_sem_undo_sub_locked(sem, kipc_file(mop[i].file),
+						 mop[i].delta);
+		} else if (mop[i].delta < 0) {
+			*recovered |= kipc_sem_take_locked(sem, mop[i].sw.count,
+							   mop[i].sw.undo,
+							   current);
+		}
+	}
+	return 0;
+}
+
+/* The queue of an operation that waits: takers or zero; none for a give. */
+static struct kipc_waitq *kipc_sem_mop_queue(struct kipc_sem_mop *mop)
+{
+	if (mop->delta > 0)
+		return NULL;
+	return mop->delta ? &mop->sem->waiters : &mop->sem->zero;
+}
+
+/* Queue an entry for each take and each wait for zero, all in one step. */
+static void kipc_sem_multi_queue_locked(struct kipc_sem_mop *mop, u32 n)
+{
+	struct kipc_waitq *q;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		q = kipc_sem_mop_queue(&mop[i]);
+		if (!q)
+			continue;
+		mop[i].sw.w.task = current;
+		mop[i].sw.w.state = KIPC_WAITER_WAITING;
+		list_add_tail(&mop[i].sw.w.node, &q->list);
+		q->nr++;
+		mop[i].sem->multi_waiters++;
+	}
+}
+
+/* Leave the queues; an entry that a removal took off is off already. */
+static void kipc_sem_multi_dequeue_locked(struct kipc_sem_mop *mop, u32 n)
+{
+	struct kipc_waitq *q;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		q = kipc_sem_mop_queue(&mop[i]);
+		if (!q)
+			continue;
+		if (mop[i].sw.w.state != KIPC_WAITER_REMOVED) {
+			list_del(&mop[i].sw.w.node);
+			q->nr--;
+		}
+		mop[i].sem->multi_waiters--;
+	}
+}
+
+/* Mark the entries waiting again, so that the next post wakes the task. */
+static void kipc_sem_multi_rearm_locked(struct kipc_sem_mop *mop, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (mop[i].delta <= 0 &&
+		    mop[i].sw.w.state == KIPC_WAITER_DONE)
+			mop[i].sw.w.state = KIPC_WAITER_WAITING;
+}
+
+static void kipc_sem_multi_timeout_locked(struct kipc_sem_mop *mop, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (mop[i].delta <= 0)
+			mop[i].sem->timeouts++;
+}
+
+static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
+			      const struct kipc_deadline *dl, bool *recovered)
+{
+	struct kipc_wakeups wk = {};
+	bool in_time;
+	u32 i;
+	int ret;
+
+	kipc_sem_multi_lock_all(mop, n);
+	ret = kipc_sem_multi_try_locked(mop, n, false, recovered);
+	if (ret <= 0)
+		goto out_serve;
+	ret = kipc_wait_check(dl);
+	if (ret) {
+		if (ret == -ETIMEDOUT)
+			kipc_sem_multi_timeout_locked(mop, n);
+		goto out_unlock;
+	}
+
+	kipc_sem_multi_queue_locked(mop, n);
+	for (;;) {
+		/* As kipc_wait_locked(): set before the unlock. */
+		__set_current_state(TASK_INTERRUPTIBLE);
+		kipc_sem_multi_unlock_all(mop, n);
+		in_time = kipc_deadline_sleep(dl);
+		kipc_sem_multi_lock_all(mop, n);
+
+		kipc_sem_multi_rearm_locked(mop, n);
+		ret = kipc_sem_multi_try_locked(mop, n, true, recovered);
+		if (ret <= 0)
+			break;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!in_time) {
+			kipc_sem_multi_timeout_locked(mop, n);
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	kipc_sem_multi_dequeue_locked(mop, n);
+
+out_serve:
+	/* Gives and leaving a queue's head may let others through. */
+	for (i = 0; i < n; i++)
+		if (!mop[i].sem->removed)
+			kipc_sem_serve_locked(mop[i].sem, &wk);
+out_unlock:
+	kipc_sem_multi_unlock_all(mop, n);
+	kipc_wake_all(&wk);
+	return ret;
+}
+
+/* Operations that fit on the stack; more are allocated. */
+#define KIPC_SEM_MULTI_STACK	4
+
+static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
+{
+	struct kipc_sem_multi *cmd = ucmd->cmd;
+	const struct kipc_sem_op __user *uops = u64_to_user_ptr(cmd->ops);
+	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK] = {};
+	struct kipc_sem_mop *mop = stack_mop;
+	struct kipc_deadline dl;
+	bool recovered = false;
+	u32 i, n = cmd->count;
+	int ret;
+
+	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!n || n > KIPC_SEM_MULTI_MAX)
+		return -E2BIG;
+	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
+				 cmd->deadline);
+	if (ret)
+		return ret;
+	if (n > KIPC_SEM_MULTI_STACK) {
+		mop = kcalloc(n, sizeof(*mop), GFP_KERNEL);
+		if (!mop)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		ret = kipc_sem_mop_get(&mop[i], &uops[i], &dl);
+		if (ret)
+			goto out_put;
+	}
+	/* One global order, never the caller's. */
+	sort(mop, n, sizeof(*mop), kipc_sem_mop_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		if (mop[i].sem == mop[i - 1].sem) {
+			ret = -EINVAL;
+			goto out_put;
+		}
+		if (mop[i].sem->obj.ipc_ns != mop[0].sem->obj.ipc_ns) {
+			ret = -EXDEV;
+			goto out_put;
+		}
+	}
+	ret = kipc_sem_multi_run(mop, n, &dl, &recovered);
+	if (!ret) {
+		cmd->out_flags = recovered ? KIPC_SEM_RECOVERED : 0;
+		/* Applied: a fault reporting it still succeeds, as a wait. */
+		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+out_put:
+	for (i = 0; i < n; i++)
+		if (mop[i].file)
+			fput(mop[i].file);
+	if (mop != stack_mop)
+		kfree(mop);
 	return ret;
 }
 
@@ -357,6 +802,8 @@ static int kipc_sem_get_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_value = sem->value;
 	cmd->out_waiters = sem->waiters.nr;
 	cmd->out_undo = kipc_file(ucmd->file)->sem_undo;
+	cmd->out_zero_waiters = sem->zero.nr;
+	cmd->out_multi_waiters = sem->multi_waiters;
 	spin_unlock(&sem->lock);
 	if (ret)
 		return ret;
@@ -374,6 +821,8 @@ static __poll_t kipc_sem_poll(struct file *file, poll_table *wait)
 		mask = EPOLLERR | EPOLLHUP;
 	else if (sem->value)
 		mask = EPOLLIN | EPOLLRDNORM;
+	else
+		mask = EPOLLPRI;
 	spin_unlock(&sem->lock);
 	return mask;
 }
@@ -424,6 +873,7 @@ static struct kipc_object *kipc_sem_alloc(const union kipc_attr *attr)
 	spin_lock_init(&sem->lock);
 	sem->value = attr->sem.value;
 	kipc_waitq_init(&sem->waiters);
+	kipc_waitq_init(&sem->zero);
 	init_waitqueue_head(&sem->poll_wq);
 	return &sem->obj;
 }
@@ -446,6 +896,7 @@ static void kipc_sem_remove(struct kipc_object *obj)
 	spin_lock(&sem->lock);
 	sem->removed = true;
 	kipc_waitq_remove_locked(&sem->waiters, &wk);
+	kipc_waitq_remove_locked(&sem->zero, &wk);
 	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
 	kipc_wake_all(&wk);
@@ -480,12 +931,14 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 {
 	struct kipc_sem *sem = to_sem(obj);
 	u64 waits, posts, timeouts, recovered, otime, undo_units;
-	u32 value, waiters, undo_holders;
+	u32 value, waiters, zero_waiters, multi_waiters, undo_holders;
 	pid_t lpid;
 
 	spin_lock(&sem->lock);
 	value = sem->value;
 	waiters = sem->waiters.nr;
+	zero_waiters = sem->zero.nr;
+	multi_waiters = sem->multi_waiters;
 	waits = sem->waits;
 	posts = sem->posts;
 	timeouts = sem->timeouts;
@@ -511,7 +964,9 @@ static int kipc_sem_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_SEM_LPID, lpid) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SEM_OTIME, otime,
-			      KIPC_A_OBJ_PAD))
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SEM_ZERO_WAITERS, zero_waiters) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_SEM_MULTI_WAITERS, multi_waiters))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -534,6 +989,8 @@ static const struct kipc_ioctl_op kipc_sem_ioctl_ops[] = {
 		      struct kipc_sem_post, __reserved),
 	KIPC_IOCTL_OP(KIPC_IOC_SEM_GET, kipc_sem_get_ioctl,
 		      struct kipc_sem_get, out_undo),
+	KIPC_IOCTL_OP(KIPC_IOC_SEM_MULTI, kipc_sem_multi_ioctl,
+		      struct kipc_sem_multi, __reserved),
 };
 
 static const struct file_operations kipc_sem_fops = {

@@ -117,11 +117,16 @@ bool kipc_deadline_passed(const struct kipc_deadline *dl)
 	return kipc_deadline_reached(now, dl->expires);
 }
 
-/*
- * Sleep until woken or until the deadline passes. The caller has set the
- * task state and dropped its lock. Returns false once the deadline passed.
+/**
+ * kipc_deadline_sleep() - sleep until woken or until the deadline passes
+ * @dl: the call's deadline
+ *
+ * For a waiter that queues itself (a semaphore multi-operation, on several
+ * queues at once). The caller has set the task state and dropped its locks.
+ *
+ * Return: false once the deadline passed, else true.
  */
-static bool kipc_deadline_sleep(const struct kipc_deadline *dl)
+bool kipc_deadline_sleep(const struct kipc_deadline *dl)
 {
 	ktime_t expires = dl->expires;
 

@@ -96,6 +96,10 @@ struct kipc_admin;
  *	that hold units under KIPC_SEM_UNDO now
  * @sem_lpid: KIPC_A_OBJ_SEM_LPID, pid of the last process to wait or post,
  *	in the caller's pid namespace; 0 if none, or if it is not visible there
+ * @sem_zero_waiters: KIPC_A_OBJ_SEM_ZERO_WAITERS, waits for zero now
+ *	(SysV's semzcnt)
+ * @sem_multi_waiters: KIPC_A_OBJ_SEM_MULTI_WAITERS, multi-operation
+ *	entries among @sem_waiters and @sem_zero_waiters
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -146,6 +150,8 @@ struct kipc_admin_obj {
 	uint64_t sem_otime_ns;
 	uint32_t sem_undo_holders;
 	uint32_t sem_lpid;
+	uint32_t sem_zero_waiters;
+	uint32_t sem_multi_waiters;
 	/* New fields go here, and only here. */
 };
 

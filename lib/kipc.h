@@ -329,7 +329,8 @@ static inline int kipc_shm_stat(int fd, struct kipc_shm_stat *st)
 
 /**
  * kipc_sem_wait - take @count units, waiting as long as it takes
- * @flags: 0 or KIPC_SEM_UNDO
+ * @flags: 0 or KIPC_SEM_UNDO; KIPC_SEM_ZERO with @count 0 waits for the
+ *	value to be 0 instead
  *
  * Return: 0 or KIPC_SEM_RECOVERED, or -errno.
  */
@@ -359,6 +360,19 @@ int kipc_sem_timedwait(int fd, unsigned int count, unsigned int flags,
  */
 int kipc_sem_wait_timeout(int fd, unsigned int count, unsigned int flags,
 			  const struct timespec *rel);
+
+/**
+ * kipc_sem_multi - apply @count operations on several semaphores at once
+ * @ops: the operations (take, give, wait for zero), each on another
+ *	semaphore; the call goes through @ops[0].fd
+ * @flags: 0 or KIPC_WAIT_NONBLOCK (KIPC_SEM_UNDO goes in each operation)
+ * @abs: absolute deadline on @clockid; NULL waits for ever
+ *
+ * Return: 0 or KIPC_SEM_RECOVERED, or -errno with nothing applied.
+ */
+int kipc_sem_multi(const struct kipc_sem_op *ops, unsigned int count,
+		   unsigned int flags, clockid_t clockid,
+		   const struct timespec *abs);
 
 /**
  * kipc_sem_post - add @count units, waking the waiters they satisfy

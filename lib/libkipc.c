@@ -506,6 +506,31 @@ KIPC_EXPORT int kipc_sem_wait_timeout(int fd, unsigned int count,
 	return kipc_sem_do_wait(fd, count, flags, CLOCK_MONOTONIC, abs);
 }
 
+KIPC_EXPORT int kipc_sem_multi(const struct kipc_sem_op *ops,
+			       unsigned int count, unsigned int flags,
+			       clockid_t clockid, const struct timespec *abs)
+{
+	struct kipc_sem_multi op = {
+		.size = sizeof(op),
+		.flags = flags,
+		.count = count,
+		.ops = (uintptr_t)ops,
+	};
+	int ret;
+
+	/* The ioctl goes through an fd of the call; with none, no call. */
+	if (!count)
+		return -E2BIG;
+	ret = kipc_set_deadline(&op.flags, &op.clockid, &op.deadline, clockid,
+				abs);
+	if (ret)
+		return ret;
+	ret = kipc_fd_ioctl(ops[0].fd, KIPC_IOC_SEM_MULTI, &op);
+	if (ret < 0)
+		return ret;
+	return op.out_flags & KIPC_SEM_RECOVERED;
+}
+
 KIPC_EXPORT int kipc_sem_post(int fd, unsigned int count)
 {
 	struct kipc_sem_post op = {

@@ -145,6 +145,20 @@ wait $holder || :
 kipc sem show mutex -o NAME,VALUE,NCOUNT,UNDOHOLDERS,RECOVERED
 kipc sem post mutex
 
+say "The dining philosophers: five processes, five forks (semaphores of value 1)."
+echo "   Each takes both its forks in one kipc_sem_multi(), all or nothing, so nobody"
+echo "   holds one fork waiting for the other: no deadlock, and FIFO lets each eat."
+echo "   'table' (5) is a barrier: each takes a unit when done; we wait for zero."
+for i in 1 2 3 4 5; do kipc sem create fork.$i --value 1; done
+kipc sem create table --value 5
+for i in 1 2 3 4 5; do kipc_demo philosopher $i 20 & done
+kipc_demo wait-zero table
+wait
+kipc sem show -o NAME,VALUE,NCOUNT,ZCOUNT,MULTI,WAITS,POSTS
+echo "   From a shell, two forks at once: kipc sem wait fork.1:1 fork.2:1 -- CMD"
+kipc sem wait fork.1:1 fork.2:1 --undo -- kipc sem show -o NAME,VALUE fork.1
+kipc sem rm fork.1 fork.2 fork.3 fork.4 fork.5 table
+
 say "Every type at once: queues, regions and semaphores (kipc list):"
 kipc list -o TYPE,ID,NAME,PERMS,SIZE,VALUE,STATE
 

@@ -313,7 +313,7 @@ static int32_t fz_any_fd(struct fz_rng *r)
 enum fz_kind {
 	K_SIZE, K_FLAGS, K_RSV, K_OUT, K_TYPE, K_MODE, K_NAME, K_ATTR,
 	K_BUF, K_OBUF, K_LEN, K_PRIO, K_CLOCK, K_DEADLINE, K_VEC, K_VCOUNT,
-	K_FD, K_INDEX, K_SEALS, K_NSIZE, K_SCOUNT, K_RAW,
+	K_FD, K_INDEX, K_SEALS, K_NSIZE, K_SCOUNT, K_RAW, K_SEMOPS,
 };
 
 struct fz_field {
@@ -472,6 +472,17 @@ static const struct fz_field f_sem_get[] = {
 	FLD(kipc_sem_get, out_undo, K_OUT, 0),
 };
 
+/* KIPC_IOC_SEM_MULTI: its operations come from fz_sem_ops(). */
+static const struct fz_field f_sem_multi[] = {
+	HDR(kipc_sem_multi), FLD(kipc_sem_multi, flags, K_FLAGS, WAITF),
+	FLD(kipc_sem_multi, count, K_VCOUNT, 0),
+	FLD(kipc_sem_multi, clockid, K_CLOCK, 0),
+	FLD(kipc_sem_multi, deadline, K_DEADLINE, 0),
+	FLD(kipc_sem_multi, ops, K_SEMOPS, 0),
+	FLD(kipc_sem_multi, out_flags, K_OUT, 0),
+	FLD(kipc_sem_multi, __reserved, K_RSV, 0),
+};
+
 #define IOC(_nr, _s, _last, _type, _f)					\
 	{ #_nr, _nr, sizeof(struct _s), offsetofend(struct _s, _last),	\
 	  _type, false, 0, 0, 0, _f, ARRAY_SIZE(_f) }
@@ -512,6 +523,8 @@ static const struct fz_ioctl fz_ioctls[] = {
 	    f_sem_post),
 	IOC(KIPC_IOC_SEM_GET, kipc_sem_get, out_undo, KIPC_OBJ_SEM,
 	    f_sem_get),
+	IOC_WAIT(KIPC_IOC_SEM_MULTI, kipc_sem_multi, __reserved, KIPC_OBJ_SEM,
+		 f_sem_multi),
 };
 
 static void fz_attr(struct fz_rng *r, union kipc_attr *a, uint32_t type)
@@ -571,6 +584,37 @@ static uint64_t fz_vec(struct fz_thread *t, uint32_t count)
 		return (uintptr_t)t->vec + 8 * fz_below(r, 3) + 1;
 	}
 	return (uintptr_t)t->vec;
+}
+
+/*
+ * The operations of a KIPC_IOC_SEM_MULTI: semaphores of the pool mostly,
+ * repeats, other fds, every kind of delta, undo, bad flags. Room for one
+ * more than the most, since the count may say so.
+ */
+static uint64_t fz_sem_ops(struct fz_thread *t)
+{
+	static const int32_t deltas[] = {
+		-2, -1, 0, 1, 2, INT32_MIN, -INT32_MAX, INT32_MAX,
+	};
+	static __thread struct kipc_sem_op ops[KIPC_SEM_MULTI_MAX + 1];
+	struct fz_rng *r = &t->rng;
+	uint32_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ops[i].fd = fz_one_in(r, 8) ? fz_any_fd(r) :
+					      fz_slot_fd_of(r, KIPC_OBJ_SEM);
+		ops[i].delta = fz_one_in(r, 4) ? fz_pick(r, deltas) :
+						 (int32_t)fz_below(r, 5) - 2;
+		ops[i].flags = fz_one_in(r, 3) ? KIPC_SEM_UNDO : 0;
+		if (fz_one_in(r, 32))
+			ops[i].flags = fz_next(r);
+		ops[i].__reserved = fz_one_in(r, 32) ? fz_next(r) : 0;
+	}
+	switch (fz_below(r, 12)) {
+	case 0: return 0;
+	case 1: return FZ_KERNEL_PTR;
+	}
+	return (uintptr_t)ops;
 }
 
 static uint64_t fz_value(struct fz_thread *t, const struct fz_ioctl *io,
@@ -656,6 +700,8 @@ static uint64_t fz_value(struct fz_thread *t, const struct fz_ioctl *io,
 	case K_SCOUNT:
 		return fz_one_in(r, 6) ? fz_u32(r, KIPC_SEM_VALUE_MAX) :
 					 1 + fz_below(r, 2);
+	case K_SEMOPS:
+		return fz_sem_ops(t);
 	}
 	return 0;
 }

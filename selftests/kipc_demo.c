@@ -28,6 +28,14 @@
  *                      indexes; taken with KIPC_SEM_UNDO); the consumer
  *                      checks every item and reports on the queue "results"
  *   kipc_demo hold SEM take SEM with KIPC_SEM_UNDO, then hang holding it
+ *   kipc_demo philosopher I MEALS
+ *                      philosopher I of five (1 to 5): take the semaphores
+ *                      fork.I and fork.I+1 (fork.1 after fork.5) in one
+ *                      kipc_sem_multi(), eat, give
+ *                      both back in one, MEALS times; then take a unit of
+ *                      "table" to say it is done
+ *   kipc_demo wait-zero SEM
+ *                      wait until SEM is 0 (KIPC_SEM_ZERO), a barrier
  *
  * The producers print on the left, the consumers on the right, one line at
  * a time, so their output interleaves legibly on a shared terminal.
@@ -495,6 +503,64 @@ static int demo_hold(const char *name)
 		pause();
 }
 
+#define DEMO_PHILOSOPHERS	5
+
+/* Both forks in one call: no order of the caller's can deadlock. */
+static int demo_philosopher(int i, int meals)
+{
+	char left[16], right[16];
+	struct kipc_sem_op take[2], give[2];
+	int l, r, table, meal, ret;
+
+	snprintf(left, sizeof(left), "fork.%d", i + 1);
+	snprintf(right, sizeof(right), "fork.%d",
+		 (i + 1) % DEMO_PHILOSOPHERS + 1);
+	l = demo_sem(left);
+	r = demo_sem(right);
+	table = demo_sem("table");
+	if (l < 0 || r < 0 || table < 0)
+		return 1;
+	/* Every other one names the right fork first: it makes no odds. */
+	take[0] = (struct kipc_sem_op){ .fd = i % 2 ? r : l, .delta = -1,
+					.flags = KIPC_SEM_UNDO };
+	take[1] = (struct kipc_sem_op){ .fd = i % 2 ? l : r, .delta = -1,
+					.flags = KIPC_SEM_UNDO };
+	give[0] = (struct kipc_sem_op){ .fd = l, .delta = 1 };
+	give[1] = (struct kipc_sem_op){ .fd = r, .delta = 1 };
+	for (meal = 1; meal <= meals; meal++) {
+		ret = kipc_sem_multi(take, 2, 0, CLOCK_MONOTONIC, NULL);
+		if (ret < 0)
+			return fail("take the forks", left, ret);
+		if (meal == 1 || meal == meals) {
+			printf("  philosopher %d eats with %s and %s (meal %d of %d)\n",
+			       i + 1, left, right, meal, meals);
+			fflush(stdout);
+		}
+		usleep(1000);
+		ret = kipc_sem_multi(give, 2, 0, CLOCK_MONOTONIC, NULL);
+		if (ret < 0)
+			return fail("give the forks", left, ret);
+		usleep(500);
+	}
+	ret = kipc_sem_wait(table, 1, 0);
+	if (ret < 0)
+		return fail("wait on", "table", ret);
+	return 0;
+}
+
+static int demo_wait_zero(const char *name)
+{
+	int fd = demo_sem(name), ret;
+
+	if (fd < 0)
+		return 1;
+	ret = kipc_sem_wait(fd, 0, KIPC_SEM_ZERO);
+	if (ret < 0)
+		return fail("wait for zero on", name, ret);
+	printf("  '%s' reached 0: everyone is done\n", name);
+	return 0;
+}
+
 static int demo_count(const char *arg)
 {
 	char *end;
@@ -529,11 +595,20 @@ int main(int argc, char **argv)
 		return demo_ring_consumer(demo_count(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return demo_hold(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "philosopher") &&
+	    demo_count(argv[2]) > 0 && demo_count(argv[2]) <= DEMO_PHILOSOPHERS &&
+	    demo_count(argv[3]) > 0)
+		return demo_philosopher(demo_count(argv[2]) - 1,
+					demo_count(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "wait-zero"))
+		return demo_wait_zero(argv[2]);
 	fprintf(stderr,
 		"usage: kipc_demo { create | inspect | remove }\n"
 		"       kipc_demo { producer | consumer } QUEUE N\n"
 		"       kipc_demo { shm-writer | shm-reader } REGION\n"
 		"       kipc_demo { ring-producer | ring-consumer } N\n"
-		"       kipc_demo hold SEM\n");
+		"       kipc_demo hold SEM\n"
+		"       kipc_demo philosopher I MEALS   (I from 1 to 5)\n"
+		"       kipc_demo wait-zero SEM\n");
 	return 2;
 }

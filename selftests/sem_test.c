@@ -17,7 +17,7 @@
 
 /* Every KIPC_WAIT_* and KIPC_SEM_UNDO bit the header defines. */
 #define SEM_WAIT_FLAGS	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
-			 KIPC_SEM_UNDO)
+			 KIPC_SEM_UNDO | KIPC_SEM_ZERO)
 
 static __u64 realtime_ns(void)
 {
@@ -529,7 +529,8 @@ TEST_F(sem, wrong_fd_type)
 						0, 0, NULL));
 	EXPECT_ERRNO(ENOTTY, ioctl(self->fd, KIPC_IOC_SEM_POST, &post));
 	EXPECT_ERRNO(ENOTTY, ioctl(ofd, KIPC_IOC_MQ_GETATTR, &ga));
-	EXPECT_ERRNO(ENOTTY, ioctl(ofd, _IO(KIPC_TYPE, KIPC_CMD_SEM_GET + 1),
+	/* The first number after the last semaphore ioctl. */
+	EXPECT_ERRNO(ENOTTY, ioctl(ofd, _IO(KIPC_TYPE, KIPC_CMD_SEM_MULTI + 1),
 				   &get));
 	EXPECT_ERRNO(ENOTTY, ioctl(ofd, _IO(KIPC_TYPE, 0x3f), &get));
 	ASSERT_EQ(0U, test_sem_value(ofd));

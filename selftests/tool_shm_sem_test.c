@@ -718,6 +718,52 @@ TEST_F(tool_ss, sem_wait_runs_command)
 	close(fd);
 }
 
+/*
+ * `sem wait A:N B:M -- COMMAND` takes from both at once, holds them while
+ * the command runs and gives both back; short of either, it takes none.
+ */
+TEST_F(tool_ss, sem_wait_multi)
+{
+	char other[sizeof(self->sem) + 8], a[sizeof(other) + 16];
+	char b[sizeof(other) + 16], script[2048];
+	int fd, ofd;
+
+	fd = ss_create_sem(1);
+	snprintf(other, sizeof(other), "%s-b", self->sem);
+	ofd = kipc_sem_open(other, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600, 2);
+	ASSERT_LE(0, ofd);
+	snprintf(a, sizeof(a), "%s:1", self->sem);
+	snprintf(b, sizeof(b), "%s:2", other);
+	snprintf(script, sizeof(script),
+		 "[ \"$(%s sem show %s -rn -o VALUE)\" = 0 ] && "
+		 "[ \"$(%s sem show %s -rn -o VALUE)\" = 0 ] && exit 3",
+		 tool_path(), self->sem, tool_path(), other);
+	tool_run("sem", "wait", a, b, "--undo", "--", "/bin/sh", "-c", script);
+	EXPECT_EQ(3, self->res->status) TH_LOG("stderr: %s", self->res->err);
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+	EXPECT_EQ(2, kipc_sem_getvalue(ofd));
+
+	/* Three of 'other' are not there: nothing is taken from either. */
+	snprintf(b, sizeof(b), "%s:3", other);
+	tool_run("sem", "wait", a, b, "--nonblock");
+	tool_fails("kipc: cannot wait on 2 semaphores: Resource temporarily unavailable\n");
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+	EXPECT_EQ(2, kipc_sem_getvalue(ofd));
+
+	/* Without a command, taken and kept (no --undo). */
+	snprintf(b, sizeof(b), "%s:2", other);
+	tool_run("sem", "wait", a, b);
+	tool_ok();
+	EXPECT_EQ(0, kipc_sem_getvalue(fd));
+	EXPECT_EQ(0, kipc_sem_getvalue(ofd));
+
+	tool_run("sem", "wait", a, "true");
+	tool_usage_fails("kipc: unexpected argument 'true' to 'sem wait'; put '--' before a COMMAND\nTry 'kipc sem wait help' for more information.\n");
+	close(ofd);
+	kipc_unlink(KIPC_OBJ_SEM, other);
+	close(fd);
+}
+
 /* rm unlinks names only: show by name fails, open fds go on. */
 TEST_F(tool_ss, sem_rm_then_show_fails)
 {

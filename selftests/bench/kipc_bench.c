@@ -1106,6 +1106,83 @@ static void case_sem(void)
 	measure("sem-pingpong", "us", true, names, n, pingpong_sample, &cc);
 }
 
+/*
+ * Uncontended take-and-give of two semaphores, in ns per pair of
+ * operations: one kipc_sem_multi() each way, against four single kipc
+ * calls (the same work without atomicity) and against SysV semop() on a
+ * set of two, each way in one call.
+ */
+enum { SEMM_MULTI, SEMM_SINGLE, SEMM_SYSV };
+
+static double sem_multi_sample(int impl, void *arg)
+{
+	long i, n = *(long *)arg;
+	struct sembuf take[2] = { { 0, -1, 0 }, { 1, -1, 0 } };
+	struct sembuf give[2] = { { 0, 1, 0 }, { 1, 1, 0 } };
+	struct kipc_sem_op ktake[2], kgive[2];
+	char name[2][64];
+	int fd[2] = { -1, -1 }, id = -1, k, ret = 0;
+	double t0, t1;
+
+	if (impl == SEMM_SYSV) {
+		id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+		if (id < 0)
+			return -1;
+		for (k = 0; k < 2; k++)
+			semctl(id, k, SETVAL, 1);
+	} else {
+		for (k = 0; k < 2; k++) {
+			snprintf(name[k], sizeof(name[k]), "bench-semm-%d-%d",
+				 (int)getpid(), k);
+			fd[k] = kipc_sem_open(name[k], KIPC_OPEN_READ |
+					      KIPC_OPEN_WRITE | KIPC_OPEN_CREATE |
+					      KIPC_OPEN_CLOEXEC, 0600, 1);
+			if (fd[k] < 0)
+				return -1;
+			ktake[k] = (struct kipc_sem_op){ .fd = fd[k], .delta = -1 };
+			kgive[k] = (struct kipc_sem_op){ .fd = fd[k], .delta = 1 };
+		}
+	}
+	t0 = now_ns();
+	for (i = 0; i < n && !ret; i++) {
+		switch (impl) {
+		case SEMM_MULTI:
+			ret = kipc_sem_multi(ktake, 2, 0, CLOCK_MONOTONIC, NULL) ||
+			      kipc_sem_multi(kgive, 2, 0, CLOCK_MONOTONIC, NULL);
+			break;
+		case SEMM_SINGLE:
+			ret = kipc_sem_wait(fd[0], 1, 0) ||
+			      kipc_sem_wait(fd[1], 1, 0) ||
+			      kipc_sem_post(fd[0], 1) || kipc_sem_post(fd[1], 1);
+			break;
+		case SEMM_SYSV:
+			ret = semop(id, take, 2) || semop(id, give, 2);
+			break;
+		}
+	}
+	t1 = now_ns();
+	if (id >= 0)
+		semctl(id, 0, IPC_RMID);
+	for (k = 0; k < 2; k++) {
+		if (fd[k] >= 0) {
+			close(fd[k]);
+			kipc_unlink(KIPC_OBJ_SEM, name[k]);
+		}
+	}
+	return ret ? -1 : (t1 - t0) / n;
+}
+
+static void case_sem_multi(void)
+{
+	static const char *const names[] = {
+		[SEMM_MULTI] = "kipc-multi", [SEMM_SINGLE] = "kipc-single",
+		[SEMM_SYSV] = "sysv-semop",
+	};
+	long n = iters(200000);
+
+	measure("sem-multi-2", "ns", true, names, 3, sem_multi_sample, &n);
+}
+
 /* --- regions ------------------------------------------------------------ */
 
 #define REGION_SIZE	(8 * KIB * KIB)
@@ -1509,6 +1586,10 @@ static struct target targets[] = {
 	  1.0, 0, false, 0 },
 	{ "semaphore ping-pong vs SysV semop", "sem-pingpong", "kipc",
 	  "sysv-sem", true, 1.0, 0, false, 0 },
+	{ "2-sem take+give, multi vs 2 single ops", "sem-multi-2",
+	  "kipc-multi", "kipc-single", true, 1.2, 0, false, 0 },
+	{ "2-sem take+give, multi vs SysV semop", "sem-multi-2",
+	  "kipc-multi", "sysv-semop", true, 1.0, 0, false, 0 },
 	{ "region write bandwidth vs memfd", "shm-write-bw", "kipc", "memfd",
 	  false, 0.95, 0, false, 0 },
 	{ "open by name at 100k vs at 10 objects", NULL, "kipc",
@@ -1688,6 +1769,7 @@ static const struct {
 	{ "tput", case_tput },
 	{ "tput64k", case_tput64k },
 	{ "sem", case_sem },
+	{ "sem-multi", case_sem_multi },
 	{ "shm", case_shm },
 	{ "scale", case_scale },
 	{ "mem", case_mem },

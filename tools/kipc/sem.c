@@ -106,8 +106,7 @@ static const char kt_sem_post_doc[] =
  * ends the command and kipc still gives the units back. Returns the
  * command's exit status, or 128 + the signal that killed it.
  */
-static int kt_sem_hold(int fd, const char *name, uint32_t count,
-		       char **argv)
+static int kt_sem_run_held(char **argv)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	struct sigaction old_int, old_quit;
@@ -140,6 +139,14 @@ static int kt_sem_hold(int fd, const char *name, uint32_t count,
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	return status;
+}
+
+static int kt_sem_hold(int fd, const char *name, uint32_t count,
+		       char **argv)
+{
+	int status = kt_sem_run_held(argv);
+	int ret;
 
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0) {
@@ -148,6 +155,98 @@ static int kt_sem_hold(int fd, const char *name, uint32_t count,
 			status = 1;
 	}
 	return status;
+}
+
+/*
+ * NAME:N, the form that takes from several semaphores at once. The count
+ * follows the last ':', so a name may hold ':' too. Returns the length of
+ * the name, or 0 when @arg is not of that form.
+ */
+static size_t kt_sem_spec(const char *arg, uint32_t *count)
+{
+	const char *colon = strrchr(arg, ':');
+
+	if (!colon || colon == arg || !isdigit((unsigned char)colon[1]) ||
+	    !kt_parse_u32(colon + 1, 10, 1, KIPC_SEM_VALUE_MAX, count))
+		return 0;
+	return colon - arg;
+}
+
+/*
+ * `sem wait A:N B:M ... [-- COMMAND]`: take from every semaphore in one
+ * kipc_sem_multi(), all or nothing, and give them all back in one after
+ * COMMAND.
+ */
+static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
+			     int first, bool dashdash)
+{
+	unsigned int oflags = KIPC_OPEN_READ | KIPC_OPEN_CLOEXEC;
+	struct kipc_sem_op take[KIPC_SEM_MULTI_MAX], give[KIPC_SEM_MULTI_MAX];
+	char name[KIPC_NAME_MAX + 1];
+	char **command = NULL;
+	struct timespec abs;
+	unsigned int n = 0, i;
+	int ret = 0, j;
+	uint32_t count;
+	size_t len;
+
+	for (j = first; j < argc && kt_sem_spec(argv[j], &count); j++)
+		;
+	if (j < argc) {
+		if (!dashdash)
+			return kt_usage_err(cmd->path, "unexpected argument '%s' to '%s'; put '--' before a COMMAND",
+					    argv[j], cmd->path);
+		command = argv + j;
+		oflags |= KIPC_OPEN_WRITE;
+	}
+	if (j - first > KIPC_SEM_MULTI_MAX)
+		return kt_usage_err(cmd->path, "at most %d semaphores at once",
+				    KIPC_SEM_MULTI_MAX);
+	if (kt_args.timed)
+		kt_timeout_deadline(&abs);
+	for (j = first; !command || argv + j < command; j++) {
+		if (j >= argc)
+			break;
+		len = kt_sem_spec(argv[j], &count);
+		if (len > KIPC_NAME_MAX)
+			len = KIPC_NAME_MAX;
+		memcpy(name, argv[j], len);
+		name[len] = '\0';
+		ret = kipc_sem_open(name, oflags, 0, 0);
+		if (ret < 0) {
+			ret = kt_dev_err(ret, "cannot open semaphore '%s'",
+					 name);
+			goto out_close;
+		}
+		take[n] = (struct kipc_sem_op){
+			.fd = ret, .delta = -(int32_t)count,
+			.flags = kt_args.undo ? KIPC_SEM_UNDO : 0,
+		};
+		give[n] = (struct kipc_sem_op){ .fd = ret, .delta = count };
+		n++;
+	}
+	ret = kipc_sem_multi(take, n, kt_args.nonblock ? KIPC_WAIT_NONBLOCK : 0,
+			     CLOCK_MONOTONIC, kt_args.timed ? &abs : NULL);
+	if (ret < 0) {
+		ret = kt_errno(ret, "cannot wait on %u semaphores", n);
+		goto out_close;
+	}
+	if (ret == KIPC_SEM_RECOVERED)
+		printf("recovered\n");
+	ret = 0;
+	if (command) {
+		ret = kt_sem_run_held(command);
+		j = kipc_sem_multi(give, n, 0, CLOCK_MONOTONIC, NULL);
+		if (j < 0) {
+			kt_errno(j, "cannot post to %u semaphores", n);
+			if (!ret)
+				ret = 1;
+		}
+	}
+out_close:
+	for (i = 0; i < n; i++)
+		close(take[i].fd);
+	return ret;
 }
 
 static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
@@ -169,6 +268,8 @@ static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 		kt_timeout_deadline(&abs);
 	/* GNU getopt moves a "--" to just before the words it ended. */
 	dashdash = !strcmp(argv[first - 1], "--");
+	if (kt_sem_spec(argv[first], &count))
+		return kt_sem_wait_multi(cmd, argc, argv, first, dashdash);
 	name = argv[first];
 	i = first + 1;
 	if (i < argc && isdigit((unsigned char)argv[i][0])) {
@@ -220,7 +321,13 @@ static const char kt_sem_wait_doc[] =
 	"open description of the semaphore, and if kipc dies holding them,\n"
 	"even by SIGKILL, the kernel gives them back, and the wait that\n"
 	"takes them next reports them recovered. Without a COMMAND, kipc\n"
-	"exits at once, so --undo gives the units back at once.\n";
+	"exits at once, so --undo gives the units back at once.\n"
+	"\n"
+	"NAME:N NAME:N ... takes from up to 64 semaphores at once, all or\n"
+	"nothing (kipc_sem_multi(3)): kipc waits until every one has its\n"
+	"units and its turn, so two commands that take the same semaphores in\n"
+	"different orders never deadlock. With a COMMAND, all are given back\n"
+	"together after it.\n";
 
 /* --- the commands of `kipc sem` ------------------------------------------- */
 
@@ -241,8 +348,8 @@ static const struct kt_list_spec kt_show_sem = {
 	.type = KIPC_OBJ_SEM,
 	.what = "semaphores",
 	.noun = "semaphore",
-	.defaults = "ID,NAME,VALUE,NCOUNT,WAITS,POSTS,TIMEOUTS,UNDOHOLDERS,"
-		    "UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
+	.defaults = "ID,NAME,VALUE,NCOUNT,ZCOUNT,MULTI,WAITS,POSTS,TIMEOUTS,"
+		    "UNDOHOLDERS,UNDOUNITS,RECOVERED,LPID,OTIME,STATE",
 };
 
 const struct kt_cmd kt_sem_cmds[] = {
@@ -260,7 +367,7 @@ const struct kt_cmd kt_sem_cmds[] = {
 	KT_DOC_CMD("wait", "sem wait",
 		   "take units, or hold them while a command runs",
 		   KT_OPTS_WAIT | KT_OPTS_UNDO, kt_sem_wait,
-		   "NAME [N] [OPTIONS] [-- COMMAND [ARG]...]"),
+		   "{ NAME [N] | NAME:N... } [OPTIONS] [-- COMMAND [ARG]...]"),
 	KT_RM_CMD("sem", "unlink semaphore names; open fds keep working",
 		  &kt_list_sem),
 	KT_DESTROY_CMD("sem",

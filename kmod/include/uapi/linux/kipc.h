@@ -24,6 +24,9 @@
 /* The highest value a semaphore can hold. */
 #define KIPC_SEM_VALUE_MAX	0x7fffffffU
 
+/* The most operations one KIPC_IOC_SEM_MULTI applies at once. */
+#define KIPC_SEM_MULTI_MAX	64
+
 /* Message priorities run from 0 to KIPC_MQ_PRIO_MAX; higher goes first. */
 #define KIPC_MQ_PRIO_MAX	31
 
@@ -191,9 +194,30 @@
  *
  * KIPC_IOC_SEM_WAIT
  *  - EBADF: the fd is not open for reading.
- *  - EINVAL: @count is 0 or above KIPC_SEM_VALUE_MAX; a bad deadline.
+ *  - EINVAL: @count is 0 or above KIPC_SEM_VALUE_MAX; with KIPC_SEM_ZERO,
+ *    @count is not 0 or KIPC_SEM_UNDO is set; a bad deadline.
  *  - EAGAIN, ETIMEDOUT, EINTR: as for the blocking queue calls.
  *  - EIDRM: the semaphore was removed by an administrator.
+ *
+ * KIPC_IOC_SEM_MULTI (on any semaphore fd; see struct kipc_sem_multi).
+ * Every operation is checked before anything happens, and on any error
+ * nothing is applied to any semaphore:
+ *  - E2BIG: @count is 0 or above KIPC_SEM_MULTI_MAX.
+ *  - EFAULT: @ops cannot be read.
+ *  - EOPNOTSUPP: a bit other than KIPC_WAIT_* in @flags, a bit other than
+ *    KIPC_SEM_UNDO in an operation's flags, or a __reserved field not 0.
+ *  - EBADF: an operation's fd is not open; a take or a wait for zero on an
+ *    fd not open for reading; a give on an fd not open for writing.
+ *  - EINVAL: an operation's fd is not a kipc semaphore; a delta below
+ *    -KIPC_SEM_VALUE_MAX; KIPC_SEM_UNDO on a give or a wait for zero; the
+ *    same semaphore twice in one call (through the same fd or another of
+ *    the same semaphore); a bad deadline.
+ *  - EXDEV: the semaphores do not all belong to one IPC namespace.
+ *  - EOVERFLOW: a give would pass KIPC_SEM_VALUE_MAX when the call could
+ *    otherwise proceed.
+ *  - EAGAIN, ETIMEDOUT, EINTR: as for the blocking queue calls; O_NONBLOCK
+ *    on the ioctl's fd or on any operation's fd makes the call non-blocking.
+ *  - EIDRM: one of the semaphores was removed by an administrator.
  *
  * KIPC_IOC_SEM_POST
  *  - EBADF: the fd is not open for writing.
@@ -228,6 +252,7 @@ enum {
 	KIPC_CMD_SEM_WAIT = 0x40,
 	KIPC_CMD_SEM_POST = 0x41,
 	KIPC_CMD_SEM_GET = 0x42,
+	KIPC_CMD_SEM_MULTI = 0x43,
 };
 
 /* Object types. Each type is its own name space. */
@@ -242,6 +267,8 @@ enum {
 #define KIPC_FEATURE_SHM	(1ULL << 1)
 #define KIPC_FEATURE_SEM	(1ULL << 2)
 #define KIPC_FEATURE_NETLINK	(1ULL << 3)
+/* KIPC_IOC_SEM_MULTI, KIPC_SEM_ZERO, EPOLLPRI on a semaphore at zero. */
+#define KIPC_FEATURE_SEM_MULTI	(1ULL << 4)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -726,10 +753,18 @@ struct kipc_shm_stat {
  * the bit would stay taken in the KIPC_WAIT_* space whatever the new value.
  * Instead the bits are allocated from one sequence: a new KIPC_WAIT_* flag,
  * or a new flag of one call, takes the next bit above every flag of every
- * blocking call (bit 3 is the next), so no call's own flag ever collides
+ * blocking call (bit 4 is the next), so no call's own flag ever collides
  * with a wait flag.
  */
 #define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
+/*
+ * KIPC_IOC_SEM_WAIT with @count 0: wait until the value is 0 (SysV's
+ * semop() with sem_op 0), a barrier. Takes nothing. The wait ends once the
+ * value was 0 at some moment after the call began, even if it has risen
+ * again since. poll() reports EPOLLPRI on a semaphore whose value is 0, so
+ * a barrier can be polled too.
+ */
+#define KIPC_SEM_ZERO		(1U << 3)	/* wait flag, with KIPC_WAIT_* */
 
 /* Bits of kipc_sem_wait.out_flags. */
 #define KIPC_SEM_RECOVERED	(1U << 0)	/* got units a dead holder left */
@@ -737,8 +772,9 @@ struct kipc_shm_stat {
 /**
  * struct kipc_sem_wait - ioctl(KIPC_IOC_SEM_WAIT) on a semaphore fd
  * @size: sizeof(struct kipc_sem_wait)
- * @flags: KIPC_WAIT_* and KIPC_SEM_UNDO bits
- * @count: units to acquire at once, 1..KIPC_SEM_VALUE_MAX
+ * @flags: KIPC_WAIT_* and KIPC_SEM_UNDO bits, or KIPC_SEM_ZERO
+ * @count: units to acquire at once, 1..KIPC_SEM_VALUE_MAX; 0 with
+ *	KIPC_SEM_ZERO
  * @clockid: as for struct kipc_mq_send
  * @deadline: as for struct kipc_mq_send
  * @out_flags: KIPC_SEM_RECOVERED
@@ -781,8 +817,13 @@ struct kipc_sem_post {
  * @size: sizeof(struct kipc_sem_get)
  * @flags: Must be 0
  * @out_value: the value
- * @out_waiters: tasks waiting (SysV's semncnt)
+ * @out_waiters: waits to take units, single and multi-operation
+ *	(SysV's semncnt)
  * @out_undo: units this open file description holds under KIPC_SEM_UNDO
+ * @out_zero_waiters: waits for zero, single and multi-operation (SysV's
+ *	semzcnt)
+ * @out_multi_waiters: multi-operation waits (KIPC_IOC_SEM_MULTI) among
+ *	@out_waiters and @out_zero_waiters
  */
 struct kipc_sem_get {
 	__u32 size;
@@ -790,8 +831,65 @@ struct kipc_sem_get {
 	__u32 out_value;
 	__u32 out_waiters;
 	__aligned_u64 out_undo;
+	__u32 out_zero_waiters;
+	__u32 out_multi_waiters;
 };
 #define KIPC_IOC_SEM_GET	_IO(KIPC_TYPE, KIPC_CMD_SEM_GET)
+
+/**
+ * struct kipc_sem_op - one operation of KIPC_IOC_SEM_MULTI
+ * @fd: a semaphore fd
+ * @delta: below 0, take -@delta units (the fd open for reading); above 0,
+ *	give @delta units (the fd open for writing); 0, wait until the value
+ *	is 0 (the fd open for reading)
+ * @flags: KIPC_SEM_UNDO, on a take only
+ * @__reserved: Must be 0
+ */
+struct kipc_sem_op {
+	__s32 fd;
+	__s32 delta;
+	__u32 flags;
+	__u32 __reserved;
+};
+
+/**
+ * struct kipc_sem_multi - ioctl(KIPC_IOC_SEM_MULTI) on a semaphore fd
+ * @size: sizeof(struct kipc_sem_multi)
+ * @flags: KIPC_WAIT_* bits (KIPC_SEM_UNDO goes in each operation)
+ * @count: operations in @ops, 1..KIPC_SEM_MULTI_MAX
+ * @clockid: as for struct kipc_mq_send
+ * @deadline: as for struct kipc_mq_send
+ * @ops: user pointer to @count struct kipc_sem_op
+ * @out_flags: KIPC_SEM_RECOVERED if a take got units a dead holder left
+ * @__reserved: Must be 0
+ *
+ * Applies every operation at once or none: waits until each take finds
+ * its units and its turn, and each wait for zero a value of 0, in the
+ * same moment, then applies them all. The semaphores may be any kipc
+ * semaphores of one IPC namespace, each at most once; the ioctl may be
+ * issued on any semaphore fd, which need not be among @ops.
+ *
+ * Fairness: each semaphore serves its takers strictly in arrival order,
+ * single and multi-operation alike. A multi-operation that has to wait
+ * queues on every semaphore it takes from at once, and from then on no
+ * later taker overtakes it on any of them, so a large multi-operation is
+ * never starved by a stream of small takes; it waits at most for those
+ * queued before it. Since a multi-operation queues on all its semaphores
+ * in one step, two waiters are in the same order on every semaphore they
+ * share, so the queues cannot wait on each other in a cycle. Waits for
+ * zero do not queue behind takers and hold back nobody.
+ */
+struct kipc_sem_multi {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 clockid;
+	__aligned_u64 deadline;
+	__aligned_u64 ops;
+	__u32 out_flags;
+	__u32 __reserved;
+};
+#define KIPC_IOC_SEM_MULTI	_IO(KIPC_TYPE, KIPC_CMD_SEM_MULTI)
 
 /*
  * Generic Netlink family "kipc": the admin path. Reads are open to every
