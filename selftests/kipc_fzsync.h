@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 /*
@@ -230,6 +231,16 @@ static inline void kipc_fzs_end_b(struct kipc_fzs *f)
 {
 	f->b_end = kipc_fzs_now();
 	kipc_fzs_wait(&f->b_cntr, &f->a_cntr);
+}
+
+/*
+ * Whether two sides can run at the same time at all: with one CPU online
+ * they only take turns, and a loop sees no overlap however long it runs.
+ * With two or more, a loop that saw none did not race, and must say so.
+ */
+static inline long kipc_fzs_cpus(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 #endif /* KIPC_FZSYNC_H */
