@@ -15,8 +15,10 @@
  * Producers keep a ledger: a message is acknowledged once its send
  * returned success. Every message received was acknowledged, and every
  * acknowledged message is received, except, under removal, those the
- * queue held when it went (at most its capacity). Under signals some call
- * must have been interrupted (EINTR), or the variant tested nothing new.
+ * queue held when it went: to know how many, the consumers pause just
+ * before the removal, until the queue is full and a producer waits, so
+ * that its depth stands still. Under signals some call must have been
+ * interrupted (EINTR), or the variant tested nothing new.
  */
 #include <stdarg.h>
 
@@ -64,6 +66,7 @@ struct stress_state {
 	__u32 eidrm_consumers;	/* consumers that saw EIDRM */
 	__u32 finished;		/* producers that sent everything */
 	__u32 eintr;		/* calls that returned EINTR */
+	__u32 pause;		/* consumers make no call (before a removal) */
 	char first_error[128];
 	__u8 seen[PRODUCERS][PER_PRODUCER];
 	__u8 acked[PRODUCERS][PER_PRODUCER];	/* the send said it went */
@@ -298,6 +301,10 @@ static void run_consumer(struct stress_state *st, int qfd, int nbfd,
 		__u32 len, prio;
 		int ret;
 
+		if (__atomic_load_n(&st->pause, __ATOMIC_SEQ_CST)) {
+			usleep(1000);
+			continue;
+		}
 		if (how == 0) {
 			/* read(): non-blocking fd, so that it cannot hang. */
 			ret = read(nbfd, &bufs[0], sizeof(bufs[0]));
@@ -419,7 +426,7 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 	__u32 total;
 	struct stress_state *st = self->st;
 	pid_t prod[PRODUCERS], cons[CONSUMERS];
-	__u64 id, t0, hwm, sends, recvs;
+	__u64 id, t0, hwm, sends, recvs, depth = 0;
 	unsigned int i, p, s, missing = 0, dropped = 0;
 	int qfd, nbfd;
 
@@ -471,7 +478,15 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 		       total / 2 && !st->errors &&
 		       kipc_now_ns(CLOCK_MONOTONIC) < t0 + 90000000000ULL)
 			usleep(1000);
+		/* Full, a producer waiting, nobody taking: it stands still. */
+		__atomic_store_n(&st->pause, 1, __ATOMIC_SEQ_CST);
+		while ((test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_DEPTH) < DEPTH ||
+			!test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND)) &&
+		       kipc_now_ns(CLOCK_MONOTONIC) < t0 + 90000000000ULL)
+			usleep(1000);
+		depth = test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_DEPTH);
 		ASSERT_EQ(0, kipc_nl_obj_remove(&self->nl, id));
+		__atomic_store_n(&st->pause, 0, __ATOMIC_SEQ_CST);
 	}
 	for (i = 0; i < PRODUCERS; i++)
 		test_wait_child(prod[i]);
@@ -509,15 +524,17 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 		 * Every consumer learnt of the removal, and every producer
 		 * that was not done; what was taken, was taken once; what
 		 * was acknowledged and never taken, the queue held when it
-		 * went, which is at most its capacity.
+		 * went: exactly its depth then.
 		 */
-		TH_LOG("removal took %u acknowledged messages", dropped);
+		TH_LOG("removal took %u acknowledged messages, of a depth of %llu",
+		       dropped, (unsigned long long)depth);
 		ASSERT_EQ((__u32)CONSUMERS, st->eidrm_consumers);
 		ASSERT_EQ((__u32)PRODUCERS,
 			  st->eidrm_producers + st->finished);
 		ASSERT_LT(0U, st->eidrm_producers);
 		ASSERT_EQ(total - missing, st->received);
-		ASSERT_GE((unsigned int)DEPTH, dropped);
+		ASSERT_EQ((__u32)DEPTH, (__u32)depth);
+		ASSERT_EQ((__u32)depth, dropped);
 		close(nbfd);
 		close(qfd);
 		return;
