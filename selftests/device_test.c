@@ -81,22 +81,6 @@ TEST_F(dev, version_ceilings_match_params)
 	ASSERT_EQ(test_param("shm_max_size"), ver.out_shm_max_size);
 }
 
-TEST_F(dev, version_overwrites_outputs)
-{
-	struct kipc_version ver;
-
-	memset(&ver, 0xa5, sizeof(ver));
-	ver.size = sizeof(ver);
-	ver.flags = 0;
-	ASSERT_EQ(0, ioctl(self->fd, KIPC_IOC_VERSION, &ver));
-	ASSERT_EQ(KIPC_ABI_VERSION, (int)ver.out_abi_version);
-	ASSERT_EQ(KIPC_NAME_MAX, (int)ver.out_name_max);
-	ASSERT_EQ(0ULL, ver.out_features & ~(__u64)KIPC_FEATURES_KNOWN);
-	ASSERT_EQ(test_param("mq_max_msgs"), ver.out_mq_max_msgs);
-	ASSERT_EQ(test_param("mq_max_msgsize"), ver.out_mq_max_msgsize);
-	ASSERT_EQ(test_param("shm_max_size"), ver.out_shm_max_size);
-}
-
 TEST_F(dev, version_flags)
 {
 	struct kipc_version ver = { .size = sizeof(ver), .flags = 1 };

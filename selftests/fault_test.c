@@ -36,8 +36,15 @@
  * which is set for the call only) fail everything after it. fail-nth
  * counts before the filter is consulted, so the first n - 1 succeed.
  *
+ * A row whose call must allocate (a create, a send, an undo record, a
+ * netlink reply) fails unless an injected failure made the call fail at
+ * least once: were failslab to stop reaching kipc, it would otherwise pass
+ * having injected nothing.
+ *
  * Without /proc/thread-self/fail-nth (a kernel without
- * CONFIG_FAULT_INJECTION, such as Debian's) every test is a SKIP.
+ * CONFIG_FAULT_INJECTION, such as Debian's) every test is a SKIP, except
+ * under KIPC_MODE=debug, whose kernel has fault injection: there a missing
+ * knob fails the test.
  */
 #include "kipc_test.h"
 
@@ -452,7 +459,11 @@ struct fault_op {
 	long (*call)(struct fctx *c);
 	int (*check)(struct fctx *c, long ret);
 	int errnos[3];
+	bool allocates;	/* an injected failure must make the call fail */
 };
+
+/* Rows whose call must allocate: a create, a send, an undo record. */
+#define ALLOCATES	true
 
 static long ioc(int fd, unsigned long req, void *arg)
 {
@@ -993,44 +1004,53 @@ static int check_sem_get(struct fctx *c, long ret)
 }
 
 static const struct fault_op dev_ops[] = {
-	{ "VERSION", none, call_version, check_version, { 0 } },
-	{ "OPEN create mq", prepare_name, call_create_mq, check_create, { 0 } },
-	{ "OPEN create shm", prepare_name, call_create_shm, check_create, { 0 } },
-	{ "OPEN create sem", prepare_name, call_create_sem, check_create, { 0 } },
-	{ "OPEN existing", prepare_mq, call_open_existing, ok_only, { 0 } },
-	{ "UNLINK", prepare_mq, call_unlink, check_unlink, { 0 } },
-	{ "INFO", prepare_mq, call_info, check_info, { 0 } },
+	{ "VERSION", none, call_version, check_version, { 0 }, false },
+	{ "OPEN create mq", prepare_name, call_create_mq, check_create, { 0 },
+	  ALLOCATES },
+	{ "OPEN create shm", prepare_name, call_create_shm, check_create, { 0 },
+	  ALLOCATES },
+	{ "OPEN create sem", prepare_name, call_create_sem, check_create, { 0 },
+	  ALLOCATES },
+	{ "OPEN existing", prepare_mq, call_open_existing, ok_only, { 0 }, false },
+	{ "UNLINK", prepare_mq, call_unlink, check_unlink, { 0 }, false },
+	{ "INFO", prepare_mq, call_info, check_info, { 0 }, false },
 };
 
 static const struct fault_op mq_ops[] = {
-	{ "MQ_SEND", prepare_mq2, call_send, check_sent, { 0 } },
-	{ "MQ_SEND 8 KiB", prepare_bigmq2, call_send_big, check_sent, { 0 } },
-	{ "write()", prepare_mq2, call_write, check_sent, { 0 } },
-	{ "MQ_RECV", prepare_mq3, call_recv, check_received, { 0 } },
-	{ "MQ_RECV 8 KiB", prepare_bigmq3, call_recv_big, check_received, { 0 } },
-	{ "read()", prepare_mq3, call_read, check_received, { 0 } },
-	{ "MQ_SENDV", prepare_mq2, call_sendv, check_sentv, { 0 } },
-	{ "MQ_RECVV", prepare_mq3, call_recvv, check_receivedv, { 0 } },
-	{ "MQ_PEEK", prepare_mq3, call_peek, check_peeked, { 0 } },
-	{ "MQ_GETATTR", prepare_mq2, call_getattr, check_getattr, { 0 } },
-	{ "MQ_SENDRECV", prepare_sendrecv, call_sendrecv, check_sendrecv, { 0 } },
+	{ "MQ_SEND", prepare_mq2, call_send, check_sent, { 0 },
+	  ALLOCATES },
+	{ "MQ_SEND 8 KiB", prepare_bigmq2, call_send_big, check_sent, { 0 },
+	  ALLOCATES },
+	{ "write()", prepare_mq2, call_write, check_sent, { 0 },
+	  ALLOCATES },
+	{ "MQ_RECV", prepare_mq3, call_recv, check_received, { 0 }, false },
+	{ "MQ_RECV 8 KiB", prepare_bigmq3, call_recv_big, check_received, { 0 }, false },
+	{ "read()", prepare_mq3, call_read, check_received, { 0 }, false },
+	{ "MQ_SENDV", prepare_mq2, call_sendv, check_sentv, { 0 },
+	  ALLOCATES },
+	{ "MQ_RECVV", prepare_mq3, call_recvv, check_receivedv, { 0 }, false },
+	{ "MQ_PEEK", prepare_mq3, call_peek, check_peeked, { 0 }, false },
+	{ "MQ_GETATTR", prepare_mq2, call_getattr, check_getattr, { 0 }, false },
+	{ "MQ_SENDRECV", prepare_sendrecv, call_sendrecv, check_sendrecv, { 0 },
+	  ALLOCATES },
 };
 
 static const struct fault_op shm_ops[] = {
-	{ "SHM_RESIZE grow", prepare_shm_small, call_resize_grow, check_grown, { 0 } },
+	{ "SHM_RESIZE grow", prepare_shm_small, call_resize_grow, check_grown, { 0 }, false },
 	{ "SHM_RESIZE shrink", prepare_shm_big, call_resize_shrink,
-	  check_shrunk, { 0 } },
-	{ "SHM_SEAL", prepare_shm_small, call_seal, check_sealed, { 0 } },
-	{ "SHM_STAT", prepare_shm_small, call_shm_stat, check_shm_stat, { 0 } },
-	{ "mmap()", prepare_shm_small, call_mmap, check_mmap, { 0 } },
+	  check_shrunk, { 0 }, false },
+	{ "SHM_SEAL", prepare_shm_small, call_seal, check_sealed, { 0 }, false },
+	{ "SHM_STAT", prepare_shm_small, call_shm_stat, check_shm_stat, { 0 }, false },
+	{ "mmap()", prepare_shm_small, call_mmap, check_mmap, { 0 }, false },
 };
 
 static const struct fault_op sem_ops[] = {
-	{ "SEM_WAIT", prepare_sem2, call_sem_wait, check_sem_waited, { 0 } },
+	{ "SEM_WAIT", prepare_sem2, call_sem_wait, check_sem_waited, { 0 }, false },
 	{ "SEM_WAIT undo", prepare_sem2, call_sem_wait_undo,
-	  check_sem_waited_undo, { 0 } },
-	{ "SEM_POST", prepare_sem2, call_sem_post, check_sem_posted, { 0 } },
-	{ "SEM_GET", prepare_sem2, call_sem_get, check_sem_get, { 0 } },
+	  check_sem_waited_undo, { 0 },
+	  ALLOCATES },
+	{ "SEM_POST", prepare_sem2, call_sem_post, check_sem_posted, { 0 }, false },
+	{ "SEM_GET", prepare_sem2, call_sem_get, check_sem_get, { 0 }, false },
 };
 
 /*
@@ -1045,6 +1065,7 @@ struct nl_op {
 	int (*prepare)(struct fctx *c);
 	int (*check)(struct fctx *c, long ret);
 	void (*put)(struct fctx *c, struct nlmsghdr *nlh);
+	bool allocates;	/* the reply must be allocated */
 };
 
 /* The first object by type and name instead of by id. */
@@ -1173,22 +1194,23 @@ static int check_stats(struct fctx *c, long ret)
 
 static const struct nl_op nl_ops[] = {
 	{ "OBJ_GET", KIPC_CMD_OBJ_GET, 0, true, prepare_mq, check_got_one,
-	  NULL },
+	  NULL, ALLOCATES },
 	{ "OBJ_GET dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP, false, prepare_three,
-	  check_dumped, NULL },
+	  check_dumped, NULL, ALLOCATES },
 	{ "OBJ_REMOVE", KIPC_CMD_OBJ_REMOVE, 0, true, prepare_mq2,
-	  check_removed, NULL },
-	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats, NULL },
+	  check_removed, NULL, false },
+	{ "STATS_GET", KIPC_CMD_STATS_GET, 0, false, none, check_stats, NULL,
+	  ALLOCATES },
 	{ "OBJ_GET by name", KIPC_CMD_OBJ_GET, 0, false, prepare_mq,
-	  check_got_one, put_mq_name },
+	  check_got_one, put_mq_name, ALLOCATES },
 	{ "OBJ_REMOVE by name", KIPC_CMD_OBJ_REMOVE, 0, false, prepare_mq2,
-	  check_removed, put_mq_name },
+	  check_removed, put_mq_name, false },
 	{ "LIMITS_GET", KIPC_CMD_LIMITS_GET, 0, false, none, check_stats,
-	  NULL },
+	  NULL, ALLOCATES },
 	{ "LIMITS_GET dump", KIPC_CMD_LIMITS_GET, NLM_F_DUMP, false, none,
-	  ok_only, NULL },
+	  ok_only, NULL, ALLOCATES },
 	{ "LIMITS_SET", KIPC_CMD_LIMITS_SET, 0, false, none, check_limits_set,
-	  put_limits_uid },
+	  put_limits_uid, false },
 };
 
 /* --- the driver --------------------------------------------------------------- */
@@ -1348,13 +1370,21 @@ FIXTURE_SETUP(fault)
 		self->c.fd[i] = -1;
 	self->c.dev = -1;
 	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
-	if (nth_fd < 0)
+	/* The debug tier's kernel has fault injection: a skip there hides. */
+	if (nth_fd < 0) {
+		ASSERT_FALSE(kipc_debug_mode())
+			TH_LOG("KIPC_MODE=debug, yet no " FAIL_NTH ": %s",
+			       strerror(errno));
 		SKIP(return, "no " FAIL_NTH ": kernel without CONFIG_FAULT_INJECTION");
+	}
 	self->c.dev = open("/dev/kipc", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->c.dev);
 	ret = knobs_set();
 	if (ret) {
 		knobs_restore();
+		ASSERT_FALSE(kipc_debug_mode())
+			TH_LOG("KIPC_MODE=debug, yet failslab/fail_page_alloc cannot be set up: %s",
+			       strerror(-ret));
 		SKIP(return, "cannot set up failslab/fail_page_alloc in debugfs (%s): kernel without CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC or CONFIG_FAULT_INJECTION_DEBUG_FS",
 		     strerror(-ret));
 	}
@@ -1363,6 +1393,9 @@ FIXTURE_SETUP(fault)
 			      O_RDWR | O_CLOEXEC);
 		if (mif_fd < 0) {
 			knobs_restore();
+			ASSERT_FALSE(kipc_debug_mode())
+				TH_LOG("KIPC_MODE=debug, yet no make-it-fail: %s",
+				       strerror(errno));
 			SKIP(return, "no /proc/thread-self/make-it-fail: %s",
 			     strerror(errno));
 		}
@@ -1402,6 +1435,21 @@ FIXTURE_TEARDOWN(fault)
 		close(self->c.dev);
 }
 
+/*
+ * A row that must allocate has to have reached a fault point and failed
+ * there: if failslab stopped reaching kipc's allocations, every row would
+ * pass having injected nothing.
+ */
+static int cov_check(struct __test_metadata *_metadata, const char *name,
+		     bool allocates, const struct coverage *cov)
+{
+	if (!allocates || cov->failed)
+		return 0;
+	TH_LOG("%s: %u fault points reached, none failed the call: fault injection does not reach its allocations",
+	       name, cov->points);
+	return 1;
+}
+
 static int run_table(struct __test_metadata *_metadata, struct fctx *c,
 		     const struct fault_op *ops, size_t n)
 {
@@ -1421,6 +1469,8 @@ static int run_table(struct __test_metadata *_metadata, struct fctx *c,
 		ksft_print_msg("coverage: %-18s %3u fault points: %3u failed the call cleanly, %3u absorbed\n",
 			       ops[i].name, cov.points, cov.failed,
 			       cov.absorbed);
+		bad |= cov_check(_metadata, ops[i].name, ops[i].allocates,
+				 &cov);
 	}
 	ksft_print_msg("coverage: %zu operations x %u fault points in all\n",
 		       n, sites);
@@ -1471,6 +1521,8 @@ TEST_F_TIMEOUT(fault, netlink, 600)
 		ksft_print_msg("coverage: %-18s %3u fault points: %3u failed the call cleanly, %3u absorbed\n",
 			       nl_ops[i].name, cov.points, cov.failed,
 			       cov.absorbed);
+		bad |= cov_check(_metadata, nl_ops[i].name,
+				 nl_ops[i].allocates, &cov);
 	}
 	ksft_print_msg("coverage: %zu operations x %u fault points in all\n",
 		       ARRAY_SIZE(nl_ops), sites);

@@ -34,10 +34,21 @@
  * limits bound the memory it can pin. Success means: no hang, the module
  * still creates, sends and receives afterwards, nothing of ours is left,
  * and (checked by the runner) the kernel reported nothing.
+ *
+ * And each ioctl is checked against its documentation as it returns (the
+ * errno table of its fz_ioctls[] row, from the DOC block of the uapi header
+ * and the man pages): a failure with an errno outside the common ones and
+ * the row's own, a call that succeeds with a kernel pointer as its argument
+ * or with a name that must be refused, fails the run, with the seed. Every
+ * ioctl must have succeeded at least once (a fuzzer that never gets past a
+ * check tests only that check), and no object under one of the fuzzer's
+ * own names may survive its own cleanup, before the admin sweep removes
+ * what it could not know of.
  */
 #include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <sys/eventfd.h>
@@ -116,6 +127,9 @@ struct fz_shared {
 	/* per entry of fz_ioctls[]: calls, and calls that succeeded */
 	atomic_ulong ioc_calls[32];
 	atomic_ulong ioc_ok[32];
+	/* calls that broke their documentation, and the first one */
+	atomic_ulong bad;
+	char why[256];
 };
 
 static struct {
@@ -333,7 +347,21 @@ struct fz_ioctl {
 	uint16_t off_flags, off_clock, off_deadline;
 	const struct fz_field *f;
 	int nf;
+	const int *errnos;	/* its own documented errnos, 0-terminated */
 };
+
+/*
+ * The errnos every ioctl may return (the uapi header's "same meaning for
+ * every ioctl"), and EBADF, which the VFS gives for an fd that is not open.
+ */
+static const int fz_common_errnos[] = {
+	ENOTTY, EINVAL, E2BIG, EOPNOTSUPP, EFAULT, ENOMEM, EBADF, 0
+};
+
+/* Each ioctl's own, as the uapi header's DOC block lists them. */
+#define ERRS(...)	((const int[]){ __VA_ARGS__, 0 })
+/* The blocking queue calls' shared ones. */
+#define BLOCKING_ERRS	EAGAIN, ETIMEDOUT, EINTR, EIDRM
 
 #define FLD(_s, _m, _k, _mask)						\
 	{ offsetof(struct _s, _m), sizeof_field(struct _s, _m), _k, _mask }
@@ -483,49 +511,119 @@ static const struct fz_field f_sem_multi[] = {
 	FLD(kipc_sem_multi, __reserved, K_RSV, 0),
 };
 
-#define IOC(_nr, _s, _last, _type, _f)					\
+#define IOC(_nr, _s, _last, _type, _f, _errs)				\
 	{ #_nr, _nr, sizeof(struct _s), offsetofend(struct _s, _last),	\
-	  _type, false, 0, 0, 0, _f, ARRAY_SIZE(_f) }
-#define IOC_WAIT(_nr, _s, _last, _type, _f)				\
+	  _type, false, 0, 0, 0, _f, ARRAY_SIZE(_f), _errs }
+#define IOC_WAIT(_nr, _s, _last, _type, _f, _errs)			\
 	{ #_nr, _nr, sizeof(struct _s), offsetofend(struct _s, _last),	\
 	  _type, true, offsetof(struct _s, flags),			\
 	  offsetof(struct _s, clockid), offsetof(struct _s, deadline),	\
-	  _f, ARRAY_SIZE(_f) }
+	  _f, ARRAY_SIZE(_f), _errs }
 
-/* Every ioctl of the ABI; a new one needs a line here and a field table. */
+/*
+ * Every ioctl of the ABI; a new one needs a line here, a field table and
+ * its documented errnos beyond the common ones.
+ */
 static const struct fz_ioctl fz_ioctls[] = {
-	IOC(KIPC_IOC_VERSION, kipc_version, out_shm_max_size, 0, f_version),
-	IOC(KIPC_IOC_OPEN, kipc_open, __reserved, 0, f_open),
-	IOC(KIPC_IOC_UNLINK, kipc_unlink, name, 0, f_unlink),
-	IOC(KIPC_IOC_INFO, kipc_info, out_name, ~0U, f_info),
+	IOC(KIPC_IOC_VERSION, kipc_version, out_shm_max_size, 0, f_version,
+	    ERRS(0)),
+	IOC(KIPC_IOC_OPEN, kipc_open, __reserved, 0, f_open,
+	    ERRS(ENOENT, EEXIST, EACCES, ENOSPC, EMFILE, ENFILE)),
+	IOC(KIPC_IOC_UNLINK, kipc_unlink, name, 0, f_unlink,
+	    ERRS(ENOENT, EPERM)),
+	IOC(KIPC_IOC_INFO, kipc_info, out_name, ~0U, f_info, ERRS(0)),
 	IOC_WAIT(KIPC_IOC_MQ_SEND, kipc_mq_send, deadline, KIPC_OBJ_MQ,
-		 f_mq_send),
+		 f_mq_send, ERRS(BLOCKING_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_RECV, kipc_mq_recv, out_prio, KIPC_OBJ_MQ,
-		 f_mq_recv),
+		 f_mq_recv, ERRS(BLOCKING_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
-		 f_mq_vec),
+		 f_mq_vec, ERRS(BLOCKING_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_RECVV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
-		 f_mq_vec),
-	IOC(KIPC_IOC_MQ_PEEK, kipc_mq_peek, out_prio, KIPC_OBJ_MQ, f_mq_peek),
+		 f_mq_vec, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+	IOC(KIPC_IOC_MQ_PEEK, kipc_mq_peek, out_prio, KIPC_OBJ_MQ, f_mq_peek,
+	    ERRS(EIDRM, ENOENT, EMSGSIZE)),
 	IOC(KIPC_IOC_MQ_GETATTR, kipc_mq_getattr, out_bytes, KIPC_OBJ_MQ,
-	    f_mq_getattr),
+	    f_mq_getattr, ERRS(EIDRM)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDRECV, kipc_mq_sendrecv, __reserved2,
-		 KIPC_OBJ_MQ, f_mq_sendrecv),
+		 KIPC_OBJ_MQ, f_mq_sendrecv, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+	/* And the errnos of ftruncate(2), such as an LSM's EACCES. */
 	IOC(KIPC_IOC_SHM_RESIZE, kipc_shm_resize, new_size, KIPC_OBJ_SHM,
-	    f_shm_resize),
+	    f_shm_resize,
+	    ERRS(EPERM, ENOSPC, EMFILE, EFBIG, EIDRM, EACCES, EINTR)),
 	IOC(KIPC_IOC_SHM_SEAL, kipc_shm_seal, out_seals, KIPC_OBJ_SHM,
-	    f_shm_seal),
+	    f_shm_seal, ERRS(EPERM, EBUSY, EIDRM)),
 	IOC(KIPC_IOC_SHM_STAT, kipc_shm_stat, out_state, KIPC_OBJ_SHM,
-	    f_shm_stat),
+	    f_shm_stat, ERRS(0)),
 	IOC_WAIT(KIPC_IOC_SEM_WAIT, kipc_sem_wait, __reserved, KIPC_OBJ_SEM,
-		 f_sem_wait),
+		 f_sem_wait, ERRS(EAGAIN, ETIMEDOUT, EINTR, EIDRM)),
 	IOC(KIPC_IOC_SEM_POST, kipc_sem_post, __reserved, KIPC_OBJ_SEM,
-	    f_sem_post),
+	    f_sem_post, ERRS(EOVERFLOW, EIDRM)),
 	IOC(KIPC_IOC_SEM_GET, kipc_sem_get, out_undo, KIPC_OBJ_SEM,
-	    f_sem_get),
+	    f_sem_get, ERRS(EIDRM)),
 	IOC_WAIT(KIPC_IOC_SEM_MULTI, kipc_sem_multi, __reserved, KIPC_OBJ_SEM,
-		 f_sem_multi),
+		 f_sem_multi, ERRS(BLOCKING_ERRS, EXDEV, EOVERFLOW)),
 };
+
+static bool fz_errno_in(const int *tbl, int err)
+{
+	for (; *tbl; tbl++)
+		if (*tbl == err)
+			return true;
+	return false;
+}
+
+/*
+ * Whether @err is documented for @io; for a number that is not @io's own
+ * (a mangled one), for any ioctl.
+ */
+static bool fz_errno_ok(const struct fz_ioctl *io, bool own, int err)
+{
+	size_t i;
+
+	if (fz_errno_in(fz_common_errnos, err))
+		return true;
+	if (own)
+		return fz_errno_in(io->errnos, err);
+	for (i = 0; i < ARRAY_SIZE(fz_ioctls); i++)
+		if (fz_errno_in(fz_ioctls[i].errnos, err))
+			return true;
+	return false;
+}
+
+/* A call broke its documentation: remember the first, fail at the end. */
+static void fz_wrong(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void fz_wrong(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_fetch_add(&fz.sh->bad, 1))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(fz.sh->why, sizeof(fz.sh->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Where the ioctl's struct holds a name pointer, or 0. */
+static size_t fz_name_off(const struct fz_ioctl *io)
+{
+	if (io->nr == KIPC_IOC_OPEN)
+		return offsetof(struct kipc_open, name);
+	if (io->nr == KIPC_IOC_UNLINK)
+		return offsetof(struct kipc_unlink, name);
+	return 0;
+}
+
+/* Is @name one of the names that must be refused? */
+static bool fz_bad_name(uint64_t name)
+{
+	int i;
+
+	for (i = 0; i < fz.nbad; i++)
+		if (name == (uintptr_t)fz.bad_name[i])
+			return true;
+	return false;
+}
 
 static void fz_attr(struct fz_rng *r, union kipc_attr *a, uint32_t type)
 {
@@ -815,7 +913,7 @@ static void fz_do_ioctl(struct fz_thread *t)
 	unsigned long nr = io->nr;
 	uintptr_t arg;
 	char *p;
-	int fd, dupfd = -1, ret, i;
+	int fd, dupfd = -1, ret, err, i;
 
 	/* Build the struct at the start of the page, or against the guard. */
 	memset(t->cmd, 0, FZ_PAGE);
@@ -927,10 +1025,27 @@ static void fz_do_ioctl(struct fz_thread *t)
 			fd = fz_one_in(r, 2) ? fz.dev : -1;
 	}
 	ret = ioctl(fd, nr, arg);
+	err = errno;
 	fz_count();
 	atomic_fetch_add(&fz.sh->ioc_calls[io - fz_ioctls], 1);
-	if (ret >= 0)
+	if (ret >= 0 && nr == io->nr)
 		atomic_fetch_add(&fz.sh->ioc_ok[io - fz_ioctls], 1);
+	if (ret < 0 && !fz_errno_ok(io, nr == io->nr, err))
+		fz_wrong("%s (nr %#lx) on fd %d: undocumented errno %d (%s)",
+			 io->name, nr, fd, err, strerror(err));
+	if (ret >= 0 && arg == FZ_KERNEL_PTR)
+		fz_wrong("%s (nr %#lx) succeeded with a kernel pointer",
+			 io->name, nr);
+	/* A name that must be refused was accepted. */
+	if (ret >= 0 && arg == (uintptr_t)p && fz_name_off(io) &&
+	    p + fz_name_off(io) + 8 <= t->cmd + FZ_PAGE) {
+		uint64_t name;
+
+		memcpy(&name, p + fz_name_off(io), 8);
+		if (fz_bad_name(name))
+			fz_wrong("%s accepted the bad name at %#llx",
+				 io->name, (unsigned long long)name);
+	}
 	if (ret >= 0 && nr == KIPC_IOC_OPEN && fd == fz.dev) {
 		struct kipc_open *o = (struct kipc_open *)p;
 
@@ -1708,6 +1823,34 @@ out_free:
 	return ret;
 }
 
+/*
+ * Objects in our namespace under one of the names the worker @pid gave
+ * itself (fz<pid>.N, fz<pid>.L...), or -errno.
+ */
+static int fz_own_left(pid_t pid)
+{
+	struct kipc_nl_msg *msgs = calloc(1024, sizeof(*msgs));
+	char prefix[32];
+	struct kipc_nl nl;
+	int i, n, left = 0, ret;
+
+	if (!msgs)
+		return -ENOMEM;
+	snprintf(prefix, sizeof(prefix), "fz%d.", (int)pid);
+	ret = kipc_nl_open(&nl);
+	if (ret)
+		goto out_free;
+	n = kipc_nl_obj_dump(&nl, msgs, 1024);
+	for (i = 0; i < n && i < 1024; i++)
+		if (!strncmp(msgs[i].name, prefix, strlen(prefix)))
+			left++;
+	ret = n < 0 ? n : left;
+	close(nl.fd);
+out_free:
+	free(msgs);
+	return ret;
+}
+
 /* How the worker process ends. */
 enum {
 	FZ_OK,
@@ -1897,6 +2040,31 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 			       WEXITSTATUS(status) == FZ_HANG ? "hang" : "setup");
 	if (debug)
 		EXPECT_LE(1000000UL, calls);
+
+	/* Every call kept to its documentation. */
+	EXPECT_EQ(0UL, atomic_load(&fz.sh->bad))
+		TH_LOG("%lu calls broke their documentation; the first: %s (seed 0x%llx)",
+		       atomic_load(&fz.sh->bad), fz.sh->why,
+		       (unsigned long long)fz.seed);
+	/* A fuzzer that never got past an ioctl's checks tested only them. */
+	for (i = 0; i < (int)ARRAY_SIZE(fz_ioctls); i++) {
+		const char *what = fz_ioctls[i].name;
+
+		EXPECT_LT(0UL, atomic_load(&fz.sh->ioc_ok[i]))
+			TH_LOG("%s never succeeded in %lu calls",
+			       what ? what : "?",
+			       atomic_load(&fz.sh->ioc_calls[i]));
+	}
+	/*
+	 * The worker's own cleanup unlinked its names and closed its fds:
+	 * nothing under one of its names may be left before the sweep.
+	 */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == FZ_OK) {
+		ret = fz_own_left(pid);
+		EXPECT_EQ(0, ret)
+			TH_LOG("%d objects under the fuzzer's names survived its cleanup",
+			       ret);
+	}
 
 	/*
 	 * Whatever the worker left (a name it made up, or everything if it

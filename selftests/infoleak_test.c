@@ -3,7 +3,9 @@
  * No output byte of kipc may carry stale data: every struct is pre-filled
  * with 0xAA before the call, the inputs are set, and afterwards
  *
- *  - every out field has been written (it no longer reads 0xAA...),
+ *  - every out field has been written: the same call through a struct
+ *    filled with 0x55 instead gives the very same bytes (one left alone
+ *    would read 0xAA in one and 0x55 in the other),
  *  - every byte that is no documented field (a __reserved field the
  *    kernel sets, the unused tail of a union or of a name) is 0,
  *  - nothing past the @size the caller declared has been touched,
@@ -19,6 +21,7 @@
 #include "kipc_test.h"
 
 #define AA	0xaa
+#define FIVES	0x55
 /* What follows the struct, to catch a write past @size. */
 #define TAIL	64
 
@@ -40,12 +43,17 @@ struct leakbuf {
 	unsigned char tail[TAIL];
 };
 
-static void leak_prefill(struct leakbuf *b, __u32 size)
+static void leak_fill(struct leakbuf *b, __u32 size, int fill)
 {
-	memset(b, AA, sizeof(*b));
+	memset(b, fill, sizeof(*b));
 	memcpy(&b->u, &size, sizeof(size));
 	/* flags: every struct here takes 0 unless the test says otherwise */
 	memset((char *)&b->u + 4, 0, 4);
+}
+
+static void leak_prefill(struct leakbuf *b, __u32 size)
+{
+	leak_fill(b, size, AA);
 }
 
 static bool leak_all_aa(const void *p, size_t len)
@@ -71,12 +79,15 @@ static long leak_nonzero(const void *p, size_t len)
 	return -1;
 }
 
-/* The out field was written: it is no longer the 0xAA fill. */
-#define EXPECT_WRITTEN(_s, _field)					\
+/*
+ * The out field was written whole: the call through the 0xAA-filled @_s
+ * and through the 0x55-filled @_s2 gave the same bytes.
+ */
+#define EXPECT_WRITTEN(_s, _s2, _field)					\
 	do {								\
-		EXPECT_FALSE(leak_all_aa(&(_s)._field,			\
-					 sizeof((_s)._field)))		\
-			TH_LOG(#_field " was not written");		\
+		EXPECT_EQ(0, memcmp(&(_s)._field, &(_s2)._field,	\
+				    sizeof((_s)._field)))		\
+			TH_LOG(#_field " was not written whole");	\
 	} while (0)
 /* A byte range that is no documented field reads 0. */
 #define EXPECT_ZERO(_p, _len)						\
@@ -120,6 +131,7 @@ static int leak_create(struct __test_metadata *_metadata, int fd,
 {
 	struct leakbuf b;
 	union kipc_attr attr = kipc_attr_of(type);
+	struct kipc_info info;
 	int ofd;
 
 	leak_prefill(&b, sizeof(b.u.open));
@@ -132,7 +144,9 @@ static int leak_create(struct __test_metadata *_metadata, int fd,
 	ofd = ioctl(fd, KIPC_IOC_OPEN, &b.u.open);
 	if (ofd < 0)
 		return -1;
-	EXPECT_WRITTEN(b.u.open, out_id);
+	/* Every byte of the id: it is the one INFO gives. */
+	EXPECT_EQ(0, _test_cmd_info(ofd, &info));
+	EXPECT_EQ(info.out_id, b.u.open.out_id);
 	EXPECT_EQ(KIPC_OPEN_OUT_CREATED, b.u.open.out_flags);
 	EXPECT_TAIL(&b, sizeof(b.u.open));
 	return ofd;
@@ -140,22 +154,31 @@ static int leak_create(struct __test_metadata *_metadata, int fd,
 
 TEST_F(leak, version)
 {
-	struct leakbuf b;
+	struct leakbuf b, b2;
+	__u32 shorter = offsetof(struct kipc_version, out_shm_max_size);
 
 	leak_prefill(&b, sizeof(b.u.version));
 	ASSERT_EQ(0, ioctl(self->fd, KIPC_IOC_VERSION, &b.u.version));
+	leak_fill(&b2, sizeof(b2.u.version), FIVES);
+	ASSERT_EQ(0, ioctl(self->fd, KIPC_IOC_VERSION, &b2.u.version));
 	EXPECT_EQ((__u32)KIPC_ABI_VERSION, b.u.version.out_abi_version);
 	EXPECT_EQ((__u32)KIPC_NAME_MAX, b.u.version.out_name_max);
-	EXPECT_WRITTEN(b.u.version, out_features);
-	EXPECT_WRITTEN(b.u.version, out_mq_max_msgs);
-	EXPECT_WRITTEN(b.u.version, out_mq_max_msgsize);
-	EXPECT_WRITTEN(b.u.version, out_shm_max_size);
+	EXPECT_WRITTEN(b.u.version, b2.u.version, out_features);
+	EXPECT_WRITTEN(b.u.version, b2.u.version, out_mq_max_msgs);
+	EXPECT_WRITTEN(b.u.version, b2.u.version, out_mq_max_msgsize);
+	EXPECT_WRITTEN(b.u.version, b2.u.version, out_shm_max_size);
 	EXPECT_TAIL(&b, sizeof(b.u.version));
 
-	/* A caller that knows a shorter struct gets no more than that. */
-	leak_prefill(&b, offsetofend(struct kipc_version, out_shm_max_size));
-	ASSERT_EQ(0, ioctl(self->fd, KIPC_IOC_VERSION, &b.u.version));
-	EXPECT_TAIL(&b, sizeof(b.u.version));
+	/*
+	 * A caller that knows a shorter struct (without its last field) is
+	 * below the minimum size: EINVAL, and not a byte written past the
+	 * size and flags it gave.
+	 */
+	leak_prefill(&b, shorter);
+	ASSERT_EQ(-1, ioctl(self->fd, KIPC_IOC_VERSION, &b.u.version));
+	ASSERT_EQ(EINVAL, errno);
+	EXPECT_TRUE(leak_all_aa((char *)&b.u + 8, sizeof(b) - 8))
+		TH_LOG("a failed VERSION wrote to the struct");
 }
 
 /* INFO of each type: the union's unused tail and the name's tail are 0. */
@@ -166,7 +189,7 @@ TEST_F(leak, info)
 		[KIPC_OBJ_SHM] = offsetofend(struct kipc_shm_attr, flags),
 		[KIPC_OBJ_SEM] = offsetofend(struct kipc_sem_attr, value),
 	};
-	struct leakbuf b;
+	struct leakbuf b, b2;
 	size_t i, len = strlen(self->name);
 
 	for (i = 0; i < KIPC_NR_TYPES; i++) {
@@ -176,7 +199,9 @@ TEST_F(leak, info)
 		ASSERT_LE(0, ofd);
 		leak_prefill(&b, sizeof(b.u.info));
 		ASSERT_EQ(0, ioctl(ofd, KIPC_IOC_INFO, &b.u.info));
-		EXPECT_WRITTEN(b.u.info, out_id);
+		leak_fill(&b2, sizeof(b2.u.info), FIVES);
+		ASSERT_EQ(0, ioctl(ofd, KIPC_IOC_INFO, &b2.u.info));
+		EXPECT_WRITTEN(b.u.info, b2.u.info, out_id);
 		EXPECT_EQ(type, b.u.info.out_type);
 		EXPECT_EQ(0600U, b.u.info.out_mode);
 		EXPECT_EQ(0U, b.u.info.out_uid);
@@ -185,7 +210,9 @@ TEST_F(leak, info)
 		EXPECT_EQ(0U, b.u.info.out_cgid);
 		EXPECT_EQ(0U, b.u.info.out_state);
 		EXPECT_EQ(KIPC_RW, b.u.info.out_open_flags);
-		EXPECT_FALSE(leak_all_aa(&b.u.info.out_attr, used[type]));
+		EXPECT_EQ(0, memcmp(&b.u.info.out_attr, &b2.u.info.out_attr,
+				    used[type]))
+			TH_LOG("out_attr was not written whole");
 		EXPECT_ZERO((char *)&b.u.info.out_attr + used[type],
 			    sizeof(b.u.info.out_attr) - used[type]);
 		EXPECT_EQ(0, memcmp(b.u.info.out_name, self->name, len + 1));

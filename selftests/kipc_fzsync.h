@@ -22,7 +22,10 @@
  *
  * Budgets: every loop stops at its iteration count or its time cap, which
  * ever comes first. KIPC_MODE=debug (the slow KASAN kernel) cuts the
- * iteration counts, KIPC_RACE_SECS overrides the time cap.
+ * iteration counts, KIPC_RACE_SECS overrides the time cap. A loop that has
+ * not overlapped its two windows once by its time cap goes on, up to
+ * KIPC_FZS_EXTEND times the cap: on a busy host the first seconds may give
+ * only the sampling iterations, and a loop that never raced tested nothing.
  */
 #ifndef KIPC_FZSYNC_H
 #define KIPC_FZSYNC_H
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 /*
@@ -44,6 +48,8 @@
 #define KIPC_FZS_SAMPLES	32
 /* Weight of a new sample in the running averages. */
 #define KIPC_FZS_ALPHA		0.25
+/* How far past its time cap a loop that never overlapped may go. */
+#define KIPC_FZS_EXTEND		4
 
 struct kipc_fzs {
 	_Atomic int a_cntr;
@@ -59,7 +65,7 @@ struct kipc_fzs {
 	/* A's alone. */
 	double len_a, len_b, diff_ss, ns_per_spin;
 	unsigned long iter, max_iter, overlaps, samples;
-	__u64 deadline;
+	__u64 deadline, hard_deadline;
 	unsigned int seed;
 
 	char why[512];
@@ -122,6 +128,16 @@ static inline void kipc_fzs_init(struct kipc_fzs *f, unsigned long max_iter,
 		f->ns_per_spin = 1;
 	f->deadline = kipc_fzs_now() +
 		      (__u64)kipc_fzs_secs(secs) * 1000000000ULL;
+	f->hard_deadline = kipc_fzs_now() + KIPC_FZS_EXTEND *
+			   (__u64)kipc_fzs_secs(secs) * 1000000000ULL;
+}
+
+/* A: whether the time is up (later for a loop that never overlapped). */
+static inline bool kipc_fzs_time_up(struct kipc_fzs *f)
+{
+	__u64 now = kipc_fzs_now();
+
+	return now >= f->deadline && (f->overlaps || now >= f->hard_deadline);
 }
 
 /*
@@ -191,7 +207,7 @@ static inline bool kipc_fzs_start_a(struct kipc_fzs *f)
 
 	kipc_fzs_update(f);
 	/* Only A decides, before the barrier, so both sides agree. */
-	if (f->iter >= f->max_iter || kipc_fzs_now() >= f->deadline ||
+	if (f->iter >= f->max_iter || kipc_fzs_time_up(f) ||
 	    kipc_fzs_failed(f))
 		atomic_store(&f->exit, 1);
 	kipc_fzs_wait(&f->a_cntr, &f->b_cntr);
@@ -230,6 +246,16 @@ static inline void kipc_fzs_end_b(struct kipc_fzs *f)
 {
 	f->b_end = kipc_fzs_now();
 	kipc_fzs_wait(&f->b_cntr, &f->a_cntr);
+}
+
+/*
+ * Whether two sides can run at the same time at all: with one CPU online
+ * they only take turns, and a loop sees no overlap however long it runs.
+ * With two or more, a loop that saw none did not race, and must say so.
+ */
+static inline long kipc_fzs_cpus(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 #endif /* KIPC_FZSYNC_H */

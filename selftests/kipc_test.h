@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/genetlink.h>
@@ -156,6 +157,27 @@ kipc_debug_timeouts(void)
 	for (f = __fixture_list; f; f = f->next)
 		for (t = f->tests; t; t = t->next)
 			t->timeout *= scale;
+}
+
+/*
+ * Whether the running kernel is @major.@minor or later. Tests decide from
+ * this what the kernel must offer (kmod/compat.h gates features by
+ * version), so that a feature gone missing fails instead of skipping.
+ */
+static inline bool kipc_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* The monitor group exists from Linux 6.9 on (kmod/compat.h). */
+static inline bool kipc_kernel_has_monitor(void)
+{
+	return kipc_kernel_at_least(6, 9);
 }
 
 #include "kipc_test_ioctl.h"

@@ -11,6 +11,14 @@
  *
  * The variants add signals (with and without SA_RESTART) flying at every
  * process, and an administrator removing the queue in mid-run.
+ *
+ * Producers keep a ledger: a message is acknowledged once its send
+ * returned success. Every message received was acknowledged, and every
+ * acknowledged message is received, except, under removal, those the
+ * queue held when it went: to know how many, the consumers pause just
+ * before the removal, until the queue is full and a producer waits, so
+ * that its depth stands still. Under signals some call must have been
+ * interrupted (EINTR), or the variant tested nothing new.
  */
 #include <stdarg.h>
 
@@ -34,6 +42,8 @@
 #define PER_PRODUCER_SHORT	20000
 
 #define MAGIC		0x6b697063U	/* "kipc" */
+/* The queue's capacity: what a removal may take with it. */
+#define DEPTH		16
 
 struct stress_msg {
 	__u32 magic;
@@ -56,8 +66,10 @@ struct stress_state {
 	__u32 eidrm_consumers;	/* consumers that saw EIDRM */
 	__u32 finished;		/* producers that sent everything */
 	__u32 eintr;		/* calls that returned EINTR */
+	__u32 pause;		/* consumers make no call (before a removal) */
 	char first_error[128];
 	__u8 seen[PRODUCERS][PER_PRODUCER];
+	__u8 acked[PRODUCERS][PER_PRODUCER];	/* the send said it went */
 };
 
 struct stress_cfg {
@@ -139,6 +151,7 @@ static int produce_batch(struct stress_state *st, int qfd, __u32 producer,
 	struct stress_msg msgs[BATCH];
 	struct kipc_mq_vec vec[BATCH];
 	__u32 i, done = 0;
+	__u8 *acked = st->acked[producer] + first;
 	int ret;
 
 	for (i = 0; i < n; i++) {
@@ -153,13 +166,14 @@ static int produce_batch(struct stress_state *st, int qfd, __u32 producer,
 		if (how == 0 && n - done > 1) {
 			ret = _test_cmd_mq_sendv(qfd, &vec[done], n - done, 0);
 			if (ret > 0) {
-				done += ret;
+				while (ret--)
+					acked[done++] = 1;
 				continue;
 			}
 		} else if (how == 1 && m->prio == 0) {
 			ret = write(qfd, m, vec[done].len);
 			if (ret == (int)vec[done].len) {
-				done++;
+				acked[done++] = 1;
 				continue;
 			}
 			if (ret >= 0) {
@@ -170,7 +184,7 @@ static int produce_batch(struct stress_state *st, int qfd, __u32 producer,
 			ret = _test_cmd_mq_send(qfd, m, vec[done].len,
 						m->prio, 0);
 			if (!ret) {
-				done++;
+				acked[done++] = 1;
 				continue;
 			}
 		}
@@ -287,6 +301,10 @@ static void run_consumer(struct stress_state *st, int qfd, int nbfd,
 		__u32 len, prio;
 		int ret;
 
+		if (__atomic_load_n(&st->pause, __ATOMIC_SEQ_CST)) {
+			usleep(1000);
+			continue;
+		}
 		if (how == 0) {
 			/* read(): non-blocking fd, so that it cannot hang. */
 			ret = read(nbfd, &bufs[0], sizeof(bufs[0]));
@@ -408,8 +426,8 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 	__u32 total;
 	struct stress_state *st = self->st;
 	pid_t prod[PRODUCERS], cons[CONSUMERS];
-	__u64 id, t0, hwm, sends, recvs;
-	unsigned int i, p, s, missing = 0;
+	__u64 id, t0, hwm, sends, recvs, depth = 0;
+	unsigned int i, p, s, missing = 0, dropped = 0;
 	int qfd, nbfd;
 
 	if (kipc_debug_mode())
@@ -417,7 +435,7 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 	total = PRODUCERS * cfg->per_producer;
 
 	/* Small, so that it is full or empty much of the time. */
-	qfd = test_mq_create(self->name, 16, sizeof(struct stress_msg));
+	qfd = test_mq_create(self->name, DEPTH, sizeof(struct stress_msg));
 	nbfd = test_ioctl_open(KIPC_OBJ_MQ, self->name,
 			       KIPC_OPEN_READ | KIPC_OPEN_NONBLOCK, 0, NULL,
 			       NULL, NULL);
@@ -460,7 +478,15 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 		       total / 2 && !st->errors &&
 		       kipc_now_ns(CLOCK_MONOTONIC) < t0 + 90000000000ULL)
 			usleep(1000);
+		/* Full, a producer waiting, nobody taking: it stands still. */
+		__atomic_store_n(&st->pause, 1, __ATOMIC_SEQ_CST);
+		while ((test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_DEPTH) < DEPTH ||
+			!test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND)) &&
+		       kipc_now_ns(CLOCK_MONOTONIC) < t0 + 90000000000ULL)
+			usleep(1000);
+		depth = test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_DEPTH);
 		ASSERT_EQ(0, kipc_nl_obj_remove(&self->nl, id));
+		__atomic_store_n(&st->pause, 0, __ATOMIC_SEQ_CST);
 	}
 	for (i = 0; i < PRODUCERS; i++)
 		test_wait_child(prod[i]);
@@ -482,26 +508,43 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 	for (p = 0; p < PRODUCERS; p++) {
 		for (s = 0; s < cfg->per_producer; s++) {
 			ASSERT_GE(1, st->seen[p][s]);
-			if (!st->seen[p][s] && !missing++ && !cfg->remove)
-				TH_LOG("lost: producer %u seq %u", p, s);
+			/* Delivered, yet its sender was told it failed. */
+			ASSERT_FALSE(st->seen[p][s] && !st->acked[p][s])
+				TH_LOG("producer %u seq %u: received, not acknowledged",
+				       p, s);
+			if (!st->seen[p][s])
+				missing++;
+			if (st->acked[p][s] && !st->seen[p][s] && !dropped++)
+				TH_LOG("acknowledged, not received: producer %u seq %u",
+				       p, s);
 		}
 	}
 	if (cfg->remove) {
 		/*
 		 * Every consumer learnt of the removal, and every producer
-		 * that was not done; what was taken, was taken once.
+		 * that was not done; what was taken, was taken once; what
+		 * was acknowledged and never taken, the queue held when it
+		 * went: exactly its depth then.
 		 */
+		TH_LOG("removal took %u acknowledged messages, of a depth of %llu",
+		       dropped, (unsigned long long)depth);
 		ASSERT_EQ((__u32)CONSUMERS, st->eidrm_consumers);
 		ASSERT_EQ((__u32)PRODUCERS,
 			  st->eidrm_producers + st->finished);
 		ASSERT_LT(0U, st->eidrm_producers);
 		ASSERT_EQ(total - missing, st->received);
+		ASSERT_EQ((__u32)DEPTH, (__u32)depth);
+		ASSERT_EQ((__u32)depth, dropped);
 		close(nbfd);
 		close(qfd);
 		return;
 	}
 	ASSERT_EQ(0U, missing);
+	ASSERT_EQ(0U, dropped);
 	ASSERT_EQ(total, st->received);
+	/* Signals that never interrupted a call tested nothing. */
+	if (cfg->signals)
+		ASSERT_LT(0U, st->eintr);
 	ASSERT_EQ((__u32)PRODUCERS, st->finished);
 
 	hwm = test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_HWM);
@@ -509,7 +552,7 @@ TEST_F_TIMEOUT(stress, producers_consumers, 120)
 	recvs = test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_RECVS);
 	ASSERT_EQ((__u64)total, sends);
 	ASSERT_EQ((__u64)total, recvs);
-	ASSERT_GE(16ULL, hwm);
+	ASSERT_GE((__u64)DEPTH, hwm);
 	ASSERT_EQ(0U, test_mq_depth(qfd));
 	ASSERT_EQ(0ULL, test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_BYTES));
 	close(nbfd);

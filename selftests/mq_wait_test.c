@@ -533,12 +533,22 @@ TEST_F(wait, restart_send)
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
 }
 
-/* A restarted call keeps its absolute deadline: it still times out. */
+/*
+ * A restarted call keeps its absolute deadline: it still times out, on
+ * time. The signal comes late, RESTART_LATE before the deadline, so that a
+ * restart that armed the timer afresh (for the whole timeout again) would
+ * end RESTART_TIMEOUT - RESTART_LATE after the deadline, beyond the slack.
+ */
+#define RESTART_TIMEOUT	(4 * NS)
+#define RESTART_LATE	(NS / 2)
+#define RESTART_SLACK	(2 * NS)
+
 TEST_F(wait, restart_keeps_deadline)
 {
 	struct kipc_call c = { .op = KIPC_CALL_RECV, .msg[0].len = MSG_MAX };
 	struct kipc_call_result r;
 	struct kipc_child ch;
+	struct timespec late;
 	__u64 id;
 	int qfd;
 
@@ -546,16 +556,22 @@ TEST_F(wait, restart_keeps_deadline)
 	id = test_obj_id(qfd);
 	c.flags = KIPC_WAIT_DEADLINE;
 	c.clockid = CLOCK_MONOTONIC;
-	c.deadline = kipc_now_ns(CLOCK_MONOTONIC) + 3 * NS;
+	c.deadline = kipc_now_ns(CLOCK_MONOTONIC) + RESTART_TIMEOUT;
 	test_call_start(qfd, &c, KIPC_SIG_RESTART, &ch);
 	test_wait_blocked(id, KIPC_A_OBJ_MQ_WAIT_RECV, 1);
+	late.tv_sec = (c.deadline - RESTART_LATE) / NS;
+	late.tv_nsec = (c.deadline - RESTART_LATE) % NS;
+	ASSERT_EQ(0, clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &late,
+				     NULL));
 	ASSERT_EQ(0, kill(ch.pid, SIGUSR1));
 	test_call_signalled(&ch);
 	test_call_result(&ch, &r);
 	ASSERT_EQ(-1, r.ret);
 	ASSERT_EQ(ETIMEDOUT, r.err);
 	ASSERT_LE(c.deadline, r.t_end);
-	ASSERT_GT(c.deadline + 10 * NS, r.t_end);
+	ASSERT_GT(c.deadline + RESTART_SLACK, r.t_end)
+		TH_LOG("timed out %llu ms after the deadline",
+		       (unsigned long long)(r.t_end - c.deadline) / 1000000);
 	close(qfd);
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
 }

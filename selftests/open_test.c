@@ -425,6 +425,74 @@ TEST_F(obj, no_free_fd)
 	test_ioctl_unlink(variant->type, self->name);
 }
 
+#define FILE_MAX	"/proc/sys/fs/file-max"
+
+static int file_max_rw(char *buf, size_t len, bool wr)
+{
+	int fd = open(FILE_MAX, wr ? O_WRONLY | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = wr ? write(fd, buf, strlen(buf)) : read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	if (!wr)
+		buf[n] = 0;
+	return 0;
+}
+
+/*
+ * No free file in the system (fs.file-max, lowered to 1 for the test): a
+ * caller without CAP_SYS_ADMIN gets ENFILE, creating or opening, and no
+ * object is made. The limit is restored before anything is checked.
+ *
+ * The kernel compares an approximate count first (a per-CPU counter that
+ * may read low), so the child opens /dev/null until open(2) itself says
+ * ENFILE: from then on the count is past the limit however it is read.
+ */
+TEST_F(obj, no_free_file)
+{
+	char saved[32], one[] = "1\n", other[KIPC_NAME_MAX + 1];
+	int ofd, st = 0;
+	pid_t pid;
+
+	if (file_max_rw(saved, sizeof(saved), false))
+		SKIP(return, "cannot read " FILE_MAX ": %s", strerror(errno));
+	test_name(other, "enfile");
+	ofd = test_ioctl_create(variant->type, self->name, 0600, NULL);
+
+	ASSERT_EQ(0, file_max_rw(one, 0, true));
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { .rlim_cur = 1 << 16, .rlim_max = 1 << 16 };
+		int n;
+
+		/* Root without CAP_SYS_ADMIN is held to fs.file-max. */
+		test_drop_cap(CAP_SYS_ADMIN);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		for (n = 0; n < 1 << 15; n++)
+			if (open("/dev/null", O_RDONLY) < 0)
+				break;
+		ASSERT_EQ(ENFILE, errno) TH_LOG("%d files opened", n);
+		test_err_open(ENFILE, variant->type, other, KIPC_NEW, 0600,
+			      &self->attr);
+		test_err_open(ENFILE, variant->type, self->name,
+			      KIPC_OPEN_READ, 0, NULL);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	ASSERT_EQ(0, file_max_rw(saved, 0, true));
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+
+	ASSERT_FALSE(test_obj_exists(variant->type, other));
+	close(ofd);
+	test_ioctl_unlink(variant->type, self->name);
+}
+
 FIXTURE(names) {
 	int fd;
 };

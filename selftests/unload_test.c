@@ -50,29 +50,27 @@ TEST_F(unload, refused_while_device_open)
 	test_load();
 }
 
+/* Each type's object fd, alone (the object unlinked, /dev/kipc closed). */
 TEST_F(unload, refused_while_object_fd_open)
 {
 	unsigned int i;
-	int ofd[KIPC_NR_TYPES];
 
-	test_dev_open();
-	for (i = 0; i < KIPC_NR_TYPES; i++)
-		ofd[i] = test_ioctl_create(kipc_types[i], self->name, 0600,
-					   NULL);
-	for (i = 0; i < KIPC_NR_TYPES; i++)
-		test_ioctl_unlink(kipc_types[i], self->name);
-	test_dev_close();
-
-	/* Each object fd alone holds the module. */
 	for (i = 0; i < KIPC_NR_TYPES; i++) {
 		struct kipc_info info;
+		int ofd;
+
+		test_dev_open();
+		ofd = test_ioctl_create(kipc_types[i], self->name, 0600, NULL);
+		test_ioctl_unlink(kipc_types[i], self->name);
+		test_dev_close();
 
 		test_err_unload(EWOULDBLOCK);
-		test_ioctl_info(ofd[i], &info);
-		close(ofd[i]);
+		test_ioctl_info(ofd, &info);
+		ASSERT_EQ(kipc_types[i], info.out_type);
+		close(ofd);
+		test_unload();
+		test_load();
 	}
-	test_unload();
-	test_load();
 }
 
 /* Held by another process, one that is in another IPC namespace even. */

@@ -138,17 +138,6 @@ static bool ynl_has(const char *obj, const char *key, const char *str)
 	return strstr(obj, k) != NULL;
 }
 
-/* The monitor group exists from Linux 6.9 on (kmod/compat.h). */
-static bool kernel_has_monitor(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major > 6 || (major == 6 && minor >= 9);
-}
-
 FIXTURE(ynl) {
 	char name[3][64];
 	int fd[3];
@@ -313,7 +302,7 @@ TEST_F(ynl, monitor)
 	int st, i, n = 0, fd, seen = 0;
 	pid_t pid;
 
-	if (!kernel_has_monitor())
+	if (!kipc_kernel_has_monitor())
 		SKIP(return, "kernel before 6.9: kipc offers no monitor group");
 	snprintf(name, sizeof(name), "ynl.%d.mon", getpid());
 	snprintf(path, sizeof(path), "/tmp/ynl-mon.%d", getpid());
@@ -414,7 +403,7 @@ TEST_F(ynl, monitor_join_alone_hears_nothing)
 	int st, i, fd;
 	pid_t pid;
 
-	if (!kernel_has_monitor())
+	if (!kipc_kernel_has_monitor())
 		SKIP(return, "kernel before 6.9: kipc offers no monitor group");
 	snprintf(name, sizeof(name), "ynl.%d.join", getpid());
 	snprintf(path, sizeof(path), "/tmp/ynl-join.%d", getpid());
