@@ -41,7 +41,7 @@ static DEFINE_MUTEX(kipc_reap_lock);
 static bool kipc_ns_dead_locked(struct kipc_ns *kns)
 {
 	lockdep_assert_held(&kipc_lock);
-	return refcount_read(&kns->ipc_ns->ns.count) ==
+	return ns_ref_read(kns->ipc_ns) ==
 	       kns->objects + kns->pinned + !!kns->children;
 }
 
