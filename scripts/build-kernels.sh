@@ -18,12 +18,13 @@
 # any build failed or none was found.
 
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 out=${1:?usage: scripts/build-kernels.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-files=(Kbuild $(find kmod -name '*.[ch]' | LC_ALL=C sort))
+mapfile -t files < <(find kmod -name '*.[ch]' | LC_ALL=C sort)
+files=(Kbuild "${files[@]}")
 
 built=0 failed=0
 # $1: label (release), $2: headers dir as the build sees it, $3: "sid" to

@@ -121,7 +121,6 @@ make_chroot() {
 	log "headers of $krel"
 	in_chroot "" apt-get install -y -q --no-install-recommends \
 		"linux-headers-$krel" >&2 || die "cannot install linux-headers-$krel"
-	apt-get clean >/dev/null 2>&1 || true
 	in_chroot "" apt-get clean
 	# Written last: its presence means the chroot is complete.
 	echo "$krel" >"$stamp"
@@ -183,7 +182,7 @@ case "${1:-}" in
 --print-kdir) mode=kdir ;;
 --print-kernel) mode=kernel ;;
 --make)
-	mode=make
+	mode="make"
 	shift
 	;;
 -h | --help) usage ;;
@@ -220,6 +219,7 @@ if [ "$mode" = other ]; then
 	exit
 fi
 if [ "$mode" = make ]; then
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	in_chroot "$PWD" sh -c 'cd "$1" && shift && exec make "$@"' sh "$PWD" "$@"
 	exit
 fi
