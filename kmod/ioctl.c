@@ -8,7 +8,6 @@
  * size (copy_struct_from_user()), and a reply copies back no more than the
  * caller's size.
  */
-#include <linux/anon_inodes.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -112,7 +111,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 	if (!kf)
 		return ERR_PTR(-ENOMEM);
 	kf->obj = obj;
-	file = anon_inode_getfile(name, obj->ops->fops, kf, oflags);
+	file = kipc_fs_getfile(name, obj->ops->fops, kf, oflags);
 	if (IS_ERR(file))
 		kfree(kf);
 	return file;
