@@ -157,4 +157,22 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
 #define KIPC_HAVE_NL_MONITOR \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0))
 
+/*
+ * kipcfs's inodes (fs.c) get their times as alloc_anon_inode() gives them:
+ * 6.6 hid i_ctime behind inode_set_ctime_current() ("fs: add ctime
+ * accessors infrastructure"), and 6.7 added simple_inode_init_ts() with
+ * the atime/mtime accessors ("fs: new accessor methods for atime and
+ * mtime").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define kipc_inode_init_ts(inode)	simple_inode_init_ts(inode)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define kipc_inode_init_ts(inode)	\
+	((inode)->i_atime = (inode)->i_mtime = inode_set_ctime_current(inode))
+#else
+#define kipc_inode_init_ts(inode)	\
+	((inode)->i_atime = (inode)->i_mtime = (inode)->i_ctime = \
+	 current_time(inode))
+#endif
+
 #endif /* __KIPC_COMPAT_H */

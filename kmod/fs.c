@@ -8,11 +8,13 @@
  * EPERM before ->mmap() runs, so a region created with KIPC_SHM_EXEC could
  * no longer be mapped executable. kipcfs is an internal pseudo filesystem,
  * as dma-buf's: kern_mount()ed but never registered, so nobody can mount
- * it, and without SB_I_NOEXEC, so whether a region may be executed stays
- * kipc's decision (kipc_shm_mmap()). Each descriptor gets an inode of its
- * own from alloc_anon_inode(), whose i_fop is no_open_fops: opening
- * /proc/PID/fd/N fails with ENXIO, as it does for anonymous inodes, so a
- * descriptor cannot be reopened into another access mode.
+ * it, and without SB_I_NOEXEC (which init_pseudo() raises from 6.15 on),
+ * so whether a region may be executed stays kipc's decision
+ * (kipc_shm_mmap()). Each descriptor gets an inode of its own, made as
+ * alloc_anon_inode() makes one but without S_ANON_INODE (which 6.15+
+ * expects only on SB_I_NOEXEC mounts); its i_fop is no_open_fops, so
+ * opening /proc/PID/fd/N fails with ENXIO, as it does for anonymous
+ * inodes, and a descriptor cannot be reopened into another access mode.
  *
  * readlink(/proc/PID/fd/N) keeps the "anon_inode:kipc-TYPE" that lsof and
  * users have always seen.
@@ -22,6 +24,7 @@
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 
+#include "compat.h"
 #include "kipc_private.h"
 
 /* "kipc" in ASCII; statfs() on a descriptor reports it. */
@@ -57,7 +60,24 @@ static int kipcfs_init_fs_context(struct fs_context *fc)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->dops = &kipcfs_dops;
+	fc->s_iflags &= ~SB_I_NOEXEC;
 	return 0;
+}
+
+static struct inode *kipcfs_inode(void)
+{
+	struct inode *inode = new_inode(kipc_mnt->mnt_sb);
+
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	/* As alloc_anon_inode(); new_inode() already set no_open_fops. */
+	inode->i_ino = get_next_ino();
+	inode->i_mode = 0600;
+	inode->i_uid = current_fsuid();
+	inode->i_gid = current_fsgid();
+	inode->i_flags |= S_PRIVATE;
+	kipc_inode_init_ts(inode);
+	return inode;
 }
 
 static struct file_system_type kipcfs_type = {
@@ -88,7 +108,7 @@ struct file *kipc_fs_getfile(const char *name,
 	 */
 	if (!try_module_get(fops->owner))
 		return ERR_PTR(-ENOENT);
-	inode = alloc_anon_inode(kipc_mnt->mnt_sb);
+	inode = kipcfs_inode();
 	if (IS_ERR(inode)) {
 		file = ERR_CAST(inode);
 		goto out_module;
