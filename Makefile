@@ -5,10 +5,13 @@
 #
 #   make               build everything
 #   make check         deps, build, run every selftest in a QEMU guest
-#                      (KSERIES=6.1: on Debian's 6.1 kernel, as check-6.1)
+#                      (KSERIES=6.1: on Debian's 6.1 kernel, as check-6.1;
+#                      KSERIES=sid: on Debian unstable's newest, as check-sid)
 #   make check ARCH=arm64  the same in an aarch64 guest (qemu-system-aarch64,
 #                      TCG) on Debian's arm64 cloud kernel of KSERIES, with
 #                      everything cross-built (build/arm64/)
+#   make build-kernels build kipc.ko against every series Debian ships
+#                      headers for (6.1, 6.12, 7.2, 7.3 today); no guest
 #   make check-debug   the same on the Tier B debug kernel (KASAN, lockdep,
 #                      kmemleak, UBSAN, KFENCE, fault injection, KUnit)
 #   make demo          deps, build, boot the guest and run the narrated demo
@@ -23,7 +26,9 @@
 # Two variables name a kernel, and never stand for each other:
 #
 #   KSERIES  the series of Debian's cloud kernels that the guest boots and
-#            that `make deps` fetches the headers of: 6.12 (default) or 6.1.
+#            that `make deps` fetches the headers of: 6.12 (default), 6.1,
+#            or sid: the newest series in Debian unstable (7.2 today),
+#            whose module is built in a sid chroot (scripts/sid-chroot.sh).
 #   KVER     a kernel release, as `uname -r` prints it (6.1.0-40-cloud-amd64):
 #            the module is built against /lib/modules/$(KVER)/build and
 #            installed into /lib/modules/$(KVER)/updates. Unset, it is the
@@ -69,6 +74,24 @@ KDIR := /usr/src/linux-headers-$(KREL)
 endif
 endif
 GUEST_KERNEL ?= $(CACHE)/kernel/$(KREL)/boot/vmlinuz-$(KREL)
+
+# KSERIES=sid: the newest series in Debian unstable (7.2 today), whose
+# headers need a newer gcc and C library than the host's. scripts/sid-chroot.sh
+# makes a sid chroot with them (cached) and fetches that kernel for the guest;
+# only the module is built in the chroot (KMAKE), where the headers are at
+# KBUILD_DIR. The library, the tool and the tests are built on the host.
+ifeq ($(KSERIES),sid)
+KREL := $(shell scripts/sid-chroot.sh --print-krel)
+KDIR := $(shell scripts/sid-chroot.sh --print-kdir)
+GUEST_KERNEL := $(shell scripts/sid-chroot.sh --print-kernel)
+KMAKE = scripts/sid-chroot.sh --make
+KBUILD_DIR = /usr/src/linux-headers-$(KREL)
+DEPS = scripts/deps.sh 6.12 && scripts/sid-chroot.sh
+else
+KMAKE = $(MAKE)
+KBUILD_DIR = $(KDIR)
+DEPS = scripts/deps.sh $(DEPS_ARGS)
+endif
 
 B := build
 CC ?= gcc
@@ -139,7 +162,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 .PHONY: all modules check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
-	style kernel-doc sparse man-check clean stage install uninstall \
+	style kernel-doc sparse man-check clean stage install uninstall check-sid build-kernels \
 	static-check check-debug run-check-debug uapi-holes FORCE
 all: modules lib tools selftests
 
@@ -149,7 +172,7 @@ include lib/lib.mk tools/tools.mk selftests/selftests.mk
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
 	$(MOD_PREP)
-	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
+	$(KMAKE) -C $(KBUILD_DIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
 
 sparse:
 	$(MOD_PREP)
@@ -161,6 +184,10 @@ sparse:
 static-check:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
 	@mkdir -p $(B)
+ifeq ($(KSERIES),sid)
+	@# The chroot has no sparse; the W=1 -Werror build of stage stands.
+	@echo "# static-check: sparse skipped on KSERIES=sid (the chroot has none)"
+else
 	@$(MOD_PREP)
 	@$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 $(if $(WERROR),KCFLAGS=-Werror) C=2 modules \
 		>$(B)/static-check.log 2>&1 || \
@@ -168,6 +195,7 @@ static-check:
 	@if grep -E 'warning:|error:' $(B)/static-check.log; then \
 		echo "static-check: sparse or W=1 warnings (above)" >&2; exit 1; fi
 	@echo "# static-check: sparse (C=2) clean"
+endif
 	@# No two of the module's files call each other (kipc_private.h).
 	@scripts/kmod-calls.sh >$(B)/kmod-calls.log || \
 		{ cat $(B)/kmod-calls.log; exit 1; }
@@ -196,12 +224,12 @@ QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.k
 	   $(if $(GUEST_ENV),--append "$(GUEST_ENV)")
 
 deps:
-	scripts/deps.sh $(DEPS_ARGS)
+	$(DEPS)
 
 # deps first, then a new make: the kernel version is only known once the
 # headers' meta package is installed.
 check:
-	scripts/deps.sh $(DEPS_ARGS)
+	$(DEPS)
 	$(MAKE) run-check
 
 # The layout check is quick and needs no guest, so it goes first; the
@@ -219,6 +247,19 @@ uapi-holes:
 
 check-6.1:
 	$(MAKE) KSERIES=6.1 check
+
+check-sid:
+	$(MAKE) KSERIES=sid check
+
+# kipc.ko built (W=1, -Werror; never loaded) against every kernel series
+# Debian ships headers for: 6.1, 6.12 on the host, sid's and
+# trixie-backports' newest in the sid chroot. scripts/build-kernels.sh.
+build-kernels:
+	scripts/deps.sh 6.1
+	scripts/deps.sh 6.12
+	scripts/sid-chroot.sh
+	scripts/sid-chroot.sh --other-headers
+	scripts/build-kernels.sh $(B)/kernels
 
 # Tier B: the whole suite on a debug kernel built from linux-source-6.12
 # (scripts/debug-kernel.sh, cached under $(CACHE)/debug-kernel/ by a hash of
@@ -238,7 +279,7 @@ run-check-debug:
 		--mode debug --cmd /kipc/bin/guest-check.sh
 
 demo:
-	scripts/deps.sh $(DEPS_ARGS)
+	$(DEPS)
 	$(MAKE) run-demo
 
 run-demo: stage
@@ -280,7 +321,7 @@ run-demo-deb: stage-deb
 BENCH_OUT := $(B)/bench
 BENCH_APPEND ?=
 bench:
-	scripts/deps.sh $(DEPS_ARGS)
+	$(DEPS)
 	$(MAKE) run-bench
 
 run-bench:
@@ -457,6 +498,6 @@ uninstall-dkms-src:
 	-find $(DESTDIR)$(DKMS_SRCDIR) -depth -type d -empty -delete
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(KMAKE) -C $(KBUILD_DIR) M=$(CURDIR) clean 2>/dev/null
 	rm -f kipc_kunit.ko
 	rm -rf $(B)

@@ -29,13 +29,9 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 #endif
 
 /*
- * 6.1 exports neither put_ipc_ns() nor shmem_kernel_file_setup(); 6.12 does
- * (checked in the Module.symvers of both). The release in between that
- * exported them is not pinned down, so the gate is the first release known
- * to have both: the fallbacks work on any release. The namespace's own
- * proc_ns_operations put is put_ipc_ns(), and a region's shmem file then
- * gets the memfd kind of inode (LSMs see it) instead of SysV shm's private
- * one.
+ * 6.1 does not export put_ipc_ns(); 6.12 does (checked in the Module.symvers
+ * of both; no release in between was built against). The fallback works on
+ * any release: the namespace's own proc_ns_operations put is put_ipc_ns().
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 static inline void kipc_put_ipc_ns(struct ipc_namespace *ns)
@@ -44,16 +40,46 @@ static inline void kipc_put_ipc_ns(struct ipc_namespace *ns)
 	ns->ns.ops->put(&ns->ns);
 #endif
 }
-
-static inline struct file *kipc_shmem_file_setup(const char *name,
-						 loff_t size,
-						 unsigned long flags)
-{
-	return shmem_file_setup(name, size, flags);
-}
 #else
 #define kipc_put_ipc_ns put_ipc_ns
-#define kipc_shmem_file_setup shmem_kernel_file_setup
+#endif
+
+/*
+ * A region's shmem file, charged to the caller's memory (no VM_NORESERVE).
+ * shmem_kernel_file_setup() gives it SysV shm's private kind of inode, which
+ * LSMs do not see; modules may call it from 6.9: "shmem: export
+ * shmem_kernel_file_setup" (for XFS's in-memory btrees). Before, the file
+ * gets the memfd kind of inode. 7.0 passes the flags as a vma_flags_t: "mm:
+ * update shmem_[kernel]_file_*() functions to use vma_flags_t".
+ */
+static inline struct file *kipc_shmem_file_setup(const char *name,
+						 loff_t size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+	return shmem_kernel_file_setup(name, size, EMPTY_VMA_FLAGS);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	return shmem_kernel_file_setup(name, size, 0);
+#else
+	return shmem_file_setup(name, size, 0);
+#endif
+}
+
+/*
+ * 6.17 renamed call_mmap() to vfs_mmap(), which also runs the .mmap_prepare
+ * hook that shmem moved to in the same release: "mm: rename
+ * call_mmap/mmap_prepare to vfs_mmap/vfs_mmap_prepare".
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#define vfs_mmap call_mmap
+#endif
+
+/*
+ * 6.18 renamed a namespace's reference count to __ns_ref, read through
+ * ns_ref_read() of the namespace itself: 024596a4e280 ("ns: rename to
+ * __ns_ref"), of the series "ns: rework reference counting".
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#define ns_ref_read(__ns) refcount_read(&(__ns)->ns.count)
 #endif
 
 /*
@@ -148,6 +174,24 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
 	} while (0)
 #else
 #define kipc_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
+/*
+ * kipcfs's inodes (fs.c) get their times as alloc_anon_inode() gives them:
+ * 6.6 hid i_ctime behind inode_set_ctime_current() ("fs: add ctime
+ * accessors infrastructure"), and 6.7 added simple_inode_init_ts() with
+ * the atime/mtime accessors ("fs: new accessor methods for atime and
+ * mtime").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define kipc_inode_init_ts(inode)	simple_inode_init_ts(inode)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define kipc_inode_init_ts(inode)	\
+	((inode)->i_atime = (inode)->i_mtime = inode_set_ctime_current(inode))
+#else
+#define kipc_inode_init_ts(inode)	\
+	((inode)->i_atime = (inode)->i_mtime = (inode)->i_ctime = \
+	 current_time(inode))
 #endif
 
 #endif /* __KIPC_COMPAT_H */

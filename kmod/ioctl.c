@@ -8,10 +8,10 @@
  * size (copy_struct_from_user()), and a reply copies back no more than the
  * caller's size.
  */
-#include <linux/anon_inodes.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -112,7 +112,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 	if (!kf)
 		return ERR_PTR(-ENOMEM);
 	kf->obj = obj;
-	file = anon_inode_getfile(name, obj->ops->fops, kf, oflags);
+	file = kipc_fs_getfile(name, obj->ops->fops, kf, oflags);
 	if (IS_ERR(file))
 		kfree(kf);
 	return file;

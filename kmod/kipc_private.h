@@ -717,6 +717,13 @@ void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
 			     struct kipc_wakeups *wk);
 void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
 
+/* fs.c */
+struct file *kipc_fs_getfile(const char *name,
+			     const struct file_operations *fops, void *priv,
+			     int flags);
+int kipc_fs_init(void);
+void kipc_fs_exit(void);
+
 /* netlink.c */
 int kipc_netlink_init(void);
 void kipc_netlink_exit(void);

@@ -112,9 +112,12 @@ static int __init kipc_init(void)
 {
 	int ret;
 
-	ret = kipc_types_init();
+	ret = kipc_fs_init();
 	if (ret)
 		return ret;
+	ret = kipc_types_init();
+	if (ret)
+		goto out_fs;
 	ret = kipc_ns_init(kipc_reaper_fn);
 	if (ret)
 		goto out_types;
@@ -150,6 +153,8 @@ out_ns:
 	kipc_ns_exit();
 out_types:
 	kipc_types_exit();
+out_fs:
+	kipc_fs_exit();
 	return ret;
 }
 
@@ -161,6 +166,7 @@ static void __exit kipc_exit(void)
 	kipc_registry_exit();
 	kipc_ns_exit();
 	kipc_types_exit();
+	kipc_fs_exit();
 }
 
 module_init(kipc_init);

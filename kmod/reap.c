@@ -17,6 +17,7 @@
  * the namespaces that died since the last pass, through their own index.
  */
 #include <linux/mutex.h>
+#include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -36,12 +37,17 @@ static DEFINE_MUTEX(kipc_reap_lock);
 
 /*
  * Every reference to @kns's namespace is one of its objects', the pin's or
- * the one its children hold.
+ * the one its children hold. The initial namespace never dies; 7.x does not
+ * count references to initial namespaces at all (their count stays at 1:
+ * is_ns_init_id() in __ns_ref_get() and __ns_ref_put(), seen on 7.2), so
+ * its count says nothing and is not read.
  */
 static bool kipc_ns_dead_locked(struct kipc_ns *kns)
 {
 	lockdep_assert_held(&kipc_lock);
-	return refcount_read(&kns->ipc_ns->ns.count) ==
+	if (kns->ipc_ns->ns.inum == PROC_IPC_INIT_INO)
+		return false;
+	return ns_ref_read(kns->ipc_ns) ==
 	       kns->objects + kns->pinned + !!kns->children;
 }
 

@@ -282,7 +282,7 @@ static int kipc_shm_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = PTR_ERR(map_file);
 		goto out_unwritable;
 	}
-	ret = call_mmap(shm->shm_file, vma);
+	ret = vfs_mmap(shm->shm_file, vma);
 	if (ret) {
 		fput(map_file);
 		goto out_unwritable;
@@ -548,7 +548,7 @@ static struct kipc_object *kipc_shm_alloc(const union kipc_attr *attr)
 	shm->exec = attr->shm.flags & KIPC_SHM_EXEC;
 	mutex_init(&shm->lock);
 	spin_lock_init(&shm->stat_lock);
-	file = kipc_shmem_file_setup("kipc-shm", shm->size, 0);
+	file = kipc_shmem_file_setup("kipc-shm", shm->size);
 	if (IS_ERR(file)) {
 		kmem_cache_free(kipc_shm_cache, shm);
 		/*

@@ -96,6 +96,33 @@ TEST_F(lifetime, outlives_unlink)
 	ASSERT_FALSE(test_nl_dumped(id));
 }
 
+/*
+ * The fd cannot be reopened through /proc into another access mode (ENXIO,
+ * as for anonymous inodes), and /proc names it as it always has.
+ */
+TEST_F(lifetime, proc_fd_cannot_reopen)
+{
+	char path[64], link[64], want[32];
+	ssize_t len;
+	__u64 id;
+	int ofd;
+
+	ofd = test_ioctl_create(variant->type, self->name, 0600, &id);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", ofd);
+	len = readlink(path, link, sizeof(link) - 1);
+	ASSERT_LT(0, len);
+	link[len] = '\0';
+	snprintf(want, sizeof(want), "anon_inode:kipc-%s",
+		 kipc_type_name(variant->type));
+	ASSERT_STREQ(want, link);
+	ASSERT_EQ(-1, open(path, O_RDONLY | O_CLOEXEC));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, open(path, O_RDWR | O_CLOEXEC));
+	ASSERT_EQ(ENXIO, errno);
+	close(ofd);
+	test_ioctl_unlink(variant->type, self->name);
+}
+
 /* Named and closed: the object stays until unlinked. */
 TEST_F(lifetime, named_survives_close)
 {
