@@ -8,6 +8,7 @@
 #ifndef __KIPC_COMPAT_H
 #define __KIPC_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
@@ -183,15 +184,18 @@ static inline struct nlattr **kipc_genl_dump_attrs(struct netlink_callback *cb)
  * the atime/mtime accessors ("fs: new accessor methods for atime and
  * mtime").
  */
+static inline void kipc_inode_init_ts(struct inode *inode)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-#define kipc_inode_init_ts(inode)	simple_inode_init_ts(inode)
+	simple_inode_init_ts(inode);
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#define kipc_inode_init_ts(inode)	\
-	((inode)->i_atime = (inode)->i_mtime = inode_set_ctime_current(inode))
+	inode->i_atime = inode_set_ctime_current(inode);
+	inode->i_mtime = inode->i_atime;
 #else
-#define kipc_inode_init_ts(inode)	\
-	((inode)->i_atime = (inode)->i_mtime = (inode)->i_ctime = \
-	 current_time(inode))
+	inode->i_atime = current_time(inode);
+	inode->i_mtime = inode->i_atime;
+	inode->i_ctime = inode->i_atime;
 #endif
+}
 
 #endif /* __KIPC_COMPAT_H */

@@ -18,6 +18,12 @@
  *
  * readlink(/proc/PID/fd/N) keeps the "anon_inode:kipc-TYPE" that lsof and
  * users have always seen.
+ *
+ * The mount lives while descriptors do (simple_pin_fs(), released by
+ * kipc_obj_file_release()), and the filesystem type pins the module
+ * (.owner): __fput() drops the fops' module reference before the file's
+ * last mntput(), which may end the superblock, whose kill_sb and type
+ * must then still be there.
  */
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -31,6 +37,7 @@
 #define KIPCFS_MAGIC	0x6b697063
 
 static struct vfsmount *kipc_mnt;
+static int kipc_mnt_count;
 
 static char *kipcfs_dname(struct dentry *dentry, char *buffer, int buflen)
 {
@@ -81,6 +88,7 @@ static struct inode *kipcfs_inode(void)
 }
 
 static struct file_system_type kipcfs_type = {
+	.owner = THIS_MODULE,
 	.name = "kipcfs",
 	.init_fs_context = kipcfs_init_fs_context,
 	.kill_sb = kill_anon_super,
@@ -101,13 +109,19 @@ struct file *kipc_fs_getfile(const char *name,
 {
 	struct inode *inode;
 	struct file *file;
+	int ret;
 
+	ret = simple_pin_fs(&kipcfs_type, &kipc_mnt, &kipc_mnt_count);
+	if (ret)
+		return ERR_PTR(ret);
 	/*
 	 * The file's last fput() drops this reference (fops_put());
 	 * alloc_file_pseudo() does not take one itself.
 	 */
-	if (!try_module_get(fops->owner))
-		return ERR_PTR(-ENOENT);
+	if (!try_module_get(fops->owner)) {
+		file = ERR_PTR(-ENOENT);
+		goto out_fs;
+	}
 	inode = kipcfs_inode();
 	if (IS_ERR(inode)) {
 		file = ERR_CAST(inode);
@@ -125,24 +139,15 @@ out_iput:
 	iput(inode);
 out_module:
 	module_put(fops->owner);
+out_fs:
+	simple_release_fs(&kipc_mnt, &kipc_mnt_count);
 	return file;
 }
 
 /**
- * kipc_fs_init() - mount kipcfs, internally
- *
- * Return: 0, or a negative errno.
+ * kipc_fs_put() - a descriptor from kipc_fs_getfile() is released
  */
-int kipc_fs_init(void)
+void kipc_fs_put(void)
 {
-	kipc_mnt = kern_mount(&kipcfs_type);
-	return PTR_ERR_OR_ZERO(kipc_mnt);
-}
-
-/**
- * kipc_fs_exit() - unmount kipcfs; no descriptor is left (each pins the module)
- */
-void kipc_fs_exit(void)
-{
-	kern_unmount(kipc_mnt);
+	simple_release_fs(&kipc_mnt, &kipc_mnt_count);
 }

@@ -331,5 +331,6 @@ int kipc_obj_file_release(struct inode *inode, struct file *file)
 		obj->ops->release(obj, file);
 	kipc_obj_put(obj);
 	kfree(kf);
+	kipc_fs_put();
 	return 0;
 }

@@ -452,6 +452,8 @@ struct kipc_ns {
 	struct xarray objs;
 	bool reaped;
 	bool reaping;
+	/* Serialises the semaphore multi-operations' lock-all (sem.c). */
+	spinlock_t sem_multi_lock;
 };
 
 /* The deepest an accounting tree goes below its root (ns.c). */
@@ -721,8 +723,7 @@ void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
 struct file *kipc_fs_getfile(const char *name,
 			     const struct file_operations *fops, void *priv,
 			     int flags);
-int kipc_fs_init(void);
-void kipc_fs_exit(void);
+void kipc_fs_put(void);
 
 /* netlink.c */
 int kipc_netlink_init(void);

@@ -112,12 +112,9 @@ static int __init kipc_init(void)
 {
 	int ret;
 
-	ret = kipc_fs_init();
-	if (ret)
-		return ret;
 	ret = kipc_types_init();
 	if (ret)
-		goto out_fs;
+		return ret;
 	ret = kipc_ns_init(kipc_reaper_fn);
 	if (ret)
 		goto out_types;
@@ -153,8 +150,6 @@ out_ns:
 	kipc_ns_exit();
 out_types:
 	kipc_types_exit();
-out_fs:
-	kipc_fs_exit();
 	return ret;
 }
 
@@ -166,7 +161,6 @@ static void __exit kipc_exit(void)
 	kipc_registry_exit();
 	kipc_ns_exit();
 	kipc_types_exit();
-	kipc_fs_exit();
 }
 
 module_init(kipc_init);

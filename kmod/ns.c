@@ -118,6 +118,7 @@ static struct kipc_ns *kipc_ns_get_locked(struct ipc_namespace *ipc_ns)
 	xa_init(&kns->uids);
 	xa_init(&kns->uid_limits);
 	xa_init(&kns->objs);
+	spin_lock_init(&kns->sem_multi_lock);
 	if (rhashtable_insert_fast(&kipc_ns_table, &kns->hnode,
 				   kipc_ns_params)) {
 		kfree(kns);

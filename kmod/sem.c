@@ -23,7 +23,9 @@
  * KIPC_IOC_SEM_MULTI applies up to KIPC_SEM_MULTI_MAX operations on
  * different semaphores at once. It holds every semaphore's lock while it
  * decides and applies, taken in the order of object ids (never the
- * caller's) inside kipc_sem_multi_lock, which only multi-operations take:
+ * caller's) inside their IPC namespace's sem_multi_lock (struct kipc_ns:
+ * all of one call's semaphores are of one namespace, or EXDEV), which only
+ * multi-operations take, so no namespace's calls wait behind another's:
  * it is what lets lockdep see up to 64 locks of one class held at once
  * (spin_lock_nest_lock()), and it makes the order of two multi-operations
  * one order on every semaphore they share. Single waits and posts never
@@ -65,7 +67,8 @@
  * the queued waits (struct kipc_sem_waiter, whose protocol is wait.c's),
  * and the sem_undo of the semaphore's descriptions (struct kipc_file). It
  * may be taken under kipc_lock (netlink statistics) and under
- * kipc_sem_multi_lock, several at once in the order of object ids.
+ * the namespace's sem_multi_lock, several at once in the order of object
+ * ids.
  * Nothing under it walks the descriptions.
  */
 #include <linux/compat.h>
@@ -432,12 +435,6 @@ out_unlock:
 
 /* --- multi-operations ---------------------------------------------------- */
 
-/*
- * Serialises the multi-operations' lock-all phases (see "Multi-operations"
- * above); held only while deciding and applying, never while sleeping.
- */
-static DEFINE_SPINLOCK(kipc_sem_multi_lock);
-
 static const struct file_operations kipc_sem_fops;
 
 /**
@@ -455,6 +452,16 @@ struct kipc_sem_mop {
 	struct kipc_sem_waiter sw;
 };
 
+/*
+ * The namespace's lock that serialises the multi-operations' lock-all
+ * phases (see "Multi-operations" above); held only while deciding and
+ * applying, never while sleeping.
+ */
+static spinlock_t *kipc_sem_multi_lock(struct kipc_sem_mop *mop)
+{
+	return &mop[0].sem->obj.kns->sem_multi_lock;
+}
+
 static int kipc_sem_mop_cmp(const void *a, const void *b)
 {
 	u64 ida = ((const struct kipc_sem_mop *)a)->sem->obj.id;
@@ -464,20 +471,21 @@ static int kipc_sem_mop_cmp(const void *a, const void *b)
 }
 
 static void kipc_sem_multi_lock_all(struct kipc_sem_mop *mop, u32 n)
-	__acquires(&kipc_sem_multi_lock)
+	__acquires(kipc_sem_multi_lock(mop))
 {
+	spinlock_t *ml = kipc_sem_multi_lock(mop);
 	u32 i;
 
-	spin_lock(&kipc_sem_multi_lock);
+	spin_lock(ml);
 	for (i = 0; i < n; i++) {
-		spin_lock_nest_lock(&mop[i].sem->lock, &kipc_sem_multi_lock);
+		spin_lock_nest_lock(&mop[i].sem->lock, ml);
 		/* sparse counts no locks taken in a loop; lockdep does. */
 		__release(&mop[i].sem->lock);
 	}
 }
 
 static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
-	__releases(&kipc_sem_multi_lock)
+	__releases(kipc_sem_multi_lock(mop))
 {
 	u32 i = n;
 
@@ -485,7 +493,7 @@ static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
 		__acquire(&mop[i].sem->lock);
 		spin_unlock(&mop[i].sem->lock);
 	}
-	spin_unlock(&kipc_sem_multi_lock);
+	spin_unlock(kipc_sem_multi_lock(mop));
 }
 
 /*
@@ -717,7 +725,7 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 	if (ret)
 		return ret;
 	if (n > KIPC_SEM_MULTI_STACK) {
-		mop = kcalloc(n, sizeof(*mop), GFP_KERNEL);
+		mop = kcalloc(n, sizeof(*mop), GFP_KERNEL_ACCOUNT);
 		if (!mop)
 			return -ENOMEM;
 	}
