@@ -418,6 +418,8 @@ extern struct list_head kipc_namespaces;
  * @reaped: @ipc_ns was found dead and its names are (being) dropped; the
  *	reaper never looks at it again
  * @reaping: a reaper works on it with kipc_lock dropped: keep it
+ * @sem_multi_lock: serialises the lock-all phases of this namespace's
+ *	semaphore multi-operations (sem.c)
  *
  * @per_type, @objects and @bytes count the objects of this namespace alone;
  * @uids, @tree_objects and @tree_bytes what is charged here, which includes
@@ -452,7 +454,6 @@ struct kipc_ns {
 	struct xarray objs;
 	bool reaped;
 	bool reaping;
-	/* Serialises the semaphore multi-operations' lock-all (sem.c). */
 	spinlock_t sem_multi_lock;
 };
 
