@@ -454,7 +454,7 @@ struct kipc_ns {
 	struct xarray objs;
 	bool reaped;
 	bool reaping;
-	spinlock_t sem_multi_lock;
+	spinlock_t sem_multi_lock;	/* see above */
 };
 
 /* The deepest an accounting tree goes below its root (ns.c). */
