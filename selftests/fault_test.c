@@ -459,10 +459,10 @@ struct fault_op {
 	long (*call)(struct fctx *c);
 	int (*check)(struct fctx *c, long ret);
 	int errnos[3];
-	bool allocates;	/* an injected failure must make the call fail */
+	bool allocates;	/* the call must reach a fault point */
 };
 
-/* Rows whose call must allocate: a create, a send, an undo record. */
+/* Rows whose call must allocate: a create, a send, a netlink reply. */
 #define ALLOCATES	true
 
 static long ioc(int fd, unsigned long req, void *arg)
@@ -1046,9 +1046,9 @@ static const struct fault_op shm_ops[] = {
 
 static const struct fault_op sem_ops[] = {
 	{ "SEM_WAIT", prepare_sem2, call_sem_wait, check_sem_waited, { 0 }, false },
+	/* The undo record lives in the description, allocated at open. */
 	{ "SEM_WAIT undo", prepare_sem2, call_sem_wait_undo,
-	  check_sem_waited_undo, { 0 },
-	  ALLOCATES },
+	  check_sem_waited_undo, { 0 }, false },
 	{ "SEM_POST", prepare_sem2, call_sem_post, check_sem_posted, { 0 }, false },
 	{ "SEM_GET", prepare_sem2, call_sem_get, check_sem_get, { 0 }, false },
 };
@@ -1436,17 +1436,19 @@ FIXTURE_TEARDOWN(fault)
 }
 
 /*
- * A row that must allocate has to have reached a fault point and failed
- * there: if failslab stopped reaching kipc's allocations, every row would
- * pass having injected nothing.
+ * A row that must allocate has to have reached a fault point: if failslab
+ * stopped reaching kipc's allocations, every row would pass having
+ * injected nothing. Whether an injected failure fails the call or is
+ * absorbed (a large message's allocation falls back) is the row's check's
+ * business; either way nothing may be lost.
  */
 static int cov_check(struct __test_metadata *_metadata, const char *name,
 		     bool allocates, const struct coverage *cov)
 {
-	if (!allocates || cov->failed)
+	if (!allocates || cov->points)
 		return 0;
-	TH_LOG("%s: %u fault points reached, none failed the call: fault injection does not reach its allocations",
-	       name, cov->points);
+	TH_LOG("%s: no fault point reached: fault injection does not reach its allocations",
+	       name);
 	return 1;
 }
 
