@@ -151,9 +151,15 @@ echo "   holds one fork waiting for the other: no deadlock, and FIFO lets each e
 echo "   'table' (5) is a barrier: each takes a unit when done; we wait for zero."
 for i in 1 2 3 4 5; do kipc sem create fork.$i --value 1; done
 kipc sem create table --value 5
-for i in 1 2 3 4 5; do kipc_demo philosopher $i 20 & done
+# Only the philosophers: the monitor started above runs on in the background.
+philosophers=
+for i in 1 2 3 4 5; do
+	kipc_demo philosopher $i 20 &
+	philosophers="$philosophers $!"
+done
 kipc_demo wait-zero table
-wait
+# shellcheck disable=SC2086 # a list of pids
+wait $philosophers
 kipc sem show -o NAME,VALUE,NCOUNT,ZCOUNT,MULTI,WAITS,POSTS
 echo "   From a shell, two forks at once: kipc sem wait fork.1:1 fork.2:1 -- CMD"
 kipc sem wait fork.1:1 fork.2:1 --undo -- kipc sem show -o NAME,VALUE fork.1
