@@ -36,10 +36,11 @@
  * which is set for the call only) fail everything after it. fail-nth
  * counts before the filter is consulted, so the first n - 1 succeed.
  *
- * A row whose call must allocate (a create, a send, an undo record, a
- * netlink reply) fails unless an injected failure made the call fail at
- * least once: were failslab to stop reaching kipc, it would otherwise pass
- * having injected nothing.
+ * A row whose call must allocate (a create, a send, a netlink reply) fails
+ * unless it reached at least one fault point: were failslab to stop
+ * reaching kipc, it would otherwise pass having injected nothing. Whether
+ * an injected failure fails the call or is absorbed is each row's check's
+ * business.
  *
  * Without /proc/thread-self/fail-nth (a kernel without
  * CONFIG_FAULT_INJECTION, such as Debian's) every test is a SKIP, except
