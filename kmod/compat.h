@@ -8,6 +8,7 @@
 #ifndef __KIPC_COMPAT_H
 #define __KIPC_COMPAT_H
 
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
@@ -197,5 +198,13 @@ static inline void kipc_inode_init_ts(struct inode *inode)
 	inode->i_ctime = inode->i_atime;
 #endif
 }
+
+/*
+ * 6.12 made struct fd one word and reads its file with fd_file(): "introduce
+ * fd_file(), convert all accessors to it". Before, the file is a member.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define fd_file(f)	((f).file)
+#endif
 
 #endif /* __KIPC_COMPAT_H */

@@ -83,6 +83,7 @@
 #include <linux/spinlock.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "kipc_private.h"
 #include "kipc_trace.h"
 
@@ -159,12 +160,18 @@ static struct kipc_sem *file_sem(struct file *file)
 	return to_sem(kipc_file_obj(file));
 }
 
+static void kipc_sem_stamp_locked(struct kipc_sem *sem,
+				  struct task_struct *task, u64 now)
+{
+	lockdep_assert_held(&sem->lock);
+	sem->otime = now;
+	kipc_set_last_pid(&sem->lpid, task);
+}
+
 static void kipc_sem_touch_locked(struct kipc_sem *sem,
 				  struct task_struct *task)
 {
-	lockdep_assert_held(&sem->lock);
-	sem->otime = ktime_get_real_ns();
-	kipc_set_last_pid(&sem->lpid, task);
+	kipc_sem_stamp_locked(sem, task, ktime_get_real_ns());
 }
 
 /* Record @count units taken under undo by the description @kf. */
@@ -197,10 +204,13 @@ static u64 kipc_sem_undo_sub_locked(struct kipc_sem *sem,
 	return units;
 }
 
-/* Take @count units for a wait. Returns whether some were recovered. */
-static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
-				 struct kipc_file *undo,
-				 struct task_struct *task)
+/*
+ * Take @count units for a wait, stamped @now. Returns whether some were
+ * recovered.
+ */
+static bool __kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
+				   struct kipc_file *undo,
+				   struct task_struct *task, u64 now)
 {
 	bool recovered = false;
 
@@ -213,8 +223,16 @@ static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
 	if (undo)
 		kipc_sem_undo_add_locked(sem, undo, count);
 	sem->waits++;
-	kipc_sem_touch_locked(sem, task);
+	kipc_sem_stamp_locked(sem, task, now);
 	return recovered;
+}
+
+static bool kipc_sem_take_locked(struct kipc_sem *sem, u32 count,
+				 struct kipc_file *undo,
+				 struct task_struct *task)
+{
+	return __kipc_sem_take_locked(sem, count, undo, task,
+				      ktime_get_real_ns());
 }
 
 /*
@@ -440,14 +458,15 @@ static const struct file_operations kipc_sem_fops;
 /**
  * struct kipc_sem_mop - one operation of a multi-operation, checked
  * @sem: the semaphore
- * @file: the fd's file, with a reference
+ * @f: the fd's file (fdget(): no reference taken unless the fd table is
+ *	shared, so put it with fdput() before the ioctl returns)
  * @delta: below 0 take, above 0 give, 0 wait for zero
  * @sw: its entry on @sem's waiters (a take) or zero queue (a wait for
  *	zero) while the multi-operation waits
  */
 struct kipc_sem_mop {
 	struct kipc_sem *sem;
-	struct file *file;
+	struct fd f;
 	s32 delta;
 	struct kipc_sem_waiter sw;
 };
@@ -468,6 +487,32 @@ static int kipc_sem_mop_cmp(const void *a, const void *b)
 	u64 idb = ((const struct kipc_sem_mop *)b)->sem->obj.id;
 
 	return ida < idb ? -1 : ida > idb;
+}
+
+/* Operations that fit on the stack; more are allocated. */
+#define KIPC_SEM_MULTI_STACK	4
+
+/*
+ * Into the order of object ids: a few by insertion, in place and without
+ * an indirect call per comparison (the common case), more with sort().
+ */
+static void kipc_sem_mop_sort(struct kipc_sem_mop *mop, u32 n)
+{
+	struct kipc_sem_mop tmp;
+	u32 i, j;
+
+	if (n > KIPC_SEM_MULTI_STACK) {
+		sort(mop, n, sizeof(*mop), kipc_sem_mop_cmp, NULL);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		if (mop[i - 1].sem->obj.id <= mop[i].sem->obj.id)
+			continue;
+		tmp = mop[i];
+		for (j = i; j && mop[j - 1].sem->obj.id > tmp.sem->obj.id; j--)
+			mop[j] = mop[j - 1];
+		mop[j] = tmp;
+	}
 }
 
 static void kipc_sem_multi_lock_all(struct kipc_sem_mop *mop, u32 n)
@@ -497,49 +542,48 @@ static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
 }
 
 /*
- * Read and check one operation. Takes a reference on its file; the caller
- * puts it, also on error (a NULL file is skipped).
+ * Check one operation, read from the caller, and get its file. The caller
+ * puts the file (fdput()) also on error: an empty struct fd is a no-op.
  */
 static int kipc_sem_mop_get(struct kipc_sem_mop *mop,
-			    const struct kipc_sem_op __user *uop,
+			    const struct kipc_sem_op *op,
 			    struct kipc_deadline *dl)
 {
-	struct kipc_sem_op op;
 	struct file *file;
 
-	if (copy_from_user(&op, uop, sizeof(op)))
-		return -EFAULT;
-	if ((op.flags & ~KIPC_SEM_UNDO) || op.__reserved)
+	memset(mop, 0, sizeof(*mop));
+	if ((op->flags & ~KIPC_SEM_UNDO) || op->__reserved)
 		return -EOPNOTSUPP;
-	file = fget(op.fd);
+	mop->f = fdget(op->fd);
+	file = fd_file(mop->f);
 	if (!file)
 		return -EBADF;
-	mop->file = file;
 	if (file->f_op != &kipc_sem_fops)
 		return -EINVAL;
-	if (!(file->f_mode & (op.delta > 0 ? FMODE_WRITE : FMODE_READ)))
+	if (!(file->f_mode & (op->delta > 0 ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
-	if (op.delta < -(s32)KIPC_SEM_VALUE_MAX)
+	if (op->delta < -(s32)KIPC_SEM_VALUE_MAX)
 		return -EINVAL;
-	if ((op.flags & KIPC_SEM_UNDO) && op.delta >= 0)
+	if ((op->flags & KIPC_SEM_UNDO) && op->delta >= 0)
 		return -EINVAL;
 	if (file->f_flags & O_NONBLOCK)
 		dl->nonblock = true;
 	mop->sem = file_sem(file);
-	mop->delta = op.delta;
-	mop->sw.count = op.delta < 0 ? -op.delta : 0;
-	mop->sw.undo = op.flags & KIPC_SEM_UNDO ? kipc_file(file) : NULL;
+	mop->delta = op->delta;
+	mop->sw.count = op->delta < 0 ? -op->delta : 0;
+	mop->sw.undo = op->flags & KIPC_SEM_UNDO ? kipc_file(file) : NULL;
 	mop->sw.multi = true;
 	return 0;
 }
 
 /*
  * Whether every operation can go now (@queued: the takes stand in the
- * queues), and if so apply them all. Returns 0 when applied, 1 when the
- * call must wait, or a negative errno with nothing applied.
+ * queues), and if so apply them all, stamped @now. Returns 0 when applied,
+ * 1 when the call must wait, or a negative errno with nothing applied.
  */
 static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
-				     bool queued, bool *recovered)
+				     bool queued, u64 now, bool *recovered,
+				     struct kipc_wakeups *wk)
 {
 	struct kipc_sem *sem;
 	u32 i;
@@ -572,13 +616,16 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 		if (mop[i].delta > 0) {
 			sem->value += mop[i].delta;
 			sem->posts++;
-			kipc_sem_touch_locked(sem, current);
-			kipc_sem_undo_sub_locked(sem, kipc_file(mop[i].file),
+			kipc_sem_stamp_locked(sem, current, now);
+			kipc_sem_undo_sub_locked(sem, kipc_file(fd_file(mop[i].f)),
 						 mop[i].delta);
 		} else if (mop[i].delta < 0) {
-			*recovered |= kipc_sem_take_locked(sem, mop[i].sw.count,
-							   mop[i].sw.undo,
-							   current);
+			*recovered |= __kipc_sem_take_locked(sem,
+							     mop[i].sw.count,
+							     mop[i].sw.undo,
+							     current, now);
+			if (!sem->value)
+				kipc_sem_zero_locked(sem, wk);
 		}
 	}
 	return 0;
@@ -648,18 +695,48 @@ static void kipc_sem_multi_timeout_locked(struct kipc_sem_mop *mop, u32 n)
 			mop[i].sem->timeouts++;
 }
 
+/*
+ * After the call: a give may let takers through (and poll see the units),
+ * and so may leaving the head of a queue, when the call waited. Nobody
+ * queued and nobody polling: nothing to do.
+ */
+static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
+					bool applied, bool queued,
+					struct kipc_wakeups *wk)
+{
+	struct kipc_sem *sem;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		sem = mop[i].sem;
+		if (sem->removed)
+			continue;
+		if (mop[i].delta > 0 && !applied)
+			continue;
+		if (mop[i].delta <= 0 && (!queued || !mop[i].delta))
+			continue;
+		if (list_empty(&sem->waiters.list) &&
+		    !waitqueue_active(&sem->poll_wq))
+			continue;
+		kipc_sem_serve_locked(sem, wk);
+	}
+}
+
 static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 			      const struct kipc_deadline *dl, bool *recovered)
 {
 	struct kipc_wakeups wk = {};
+	u64 now = ktime_get_real_ns();
 	bool in_time;
-	u32 i;
 	int ret;
 
+	/* The whole call first, before any queueing. */
 	kipc_sem_multi_lock_all(mop, n);
-	ret = kipc_sem_multi_try_locked(mop, n, false, recovered);
+	ret = kipc_sem_multi_try_locked(mop, n, false, now, recovered, &wk);
+	if (!ret)
+		kipc_sem_multi_serve_locked(mop, n, true, false, &wk);
 	if (ret <= 0)
-		goto out_serve;
+		goto out_unlock;
 	ret = kipc_wait_check(dl);
 	if (ret) {
 		if (ret == -ETIMEDOUT)
@@ -673,10 +750,12 @@ static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 		__set_current_state(TASK_INTERRUPTIBLE);
 		kipc_sem_multi_unlock_all(mop, n);
 		in_time = kipc_deadline_sleep(dl);
+		now = ktime_get_real_ns();
 		kipc_sem_multi_lock_all(mop, n);
 
 		kipc_sem_multi_rearm_locked(mop, n);
-		ret = kipc_sem_multi_try_locked(mop, n, true, recovered);
+		ret = kipc_sem_multi_try_locked(mop, n, true, now, recovered,
+						&wk);
 		if (ret <= 0)
 			break;
 		if (signal_pending(current)) {
@@ -690,30 +769,24 @@ static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 		}
 	}
 	kipc_sem_multi_dequeue_locked(mop, n);
+	kipc_sem_multi_serve_locked(mop, n, !ret, true, &wk);
 
-out_serve:
-	/* Gives and leaving a queue's head may let others through. */
-	for (i = 0; i < n; i++)
-		if (!mop[i].sem->removed)
-			kipc_sem_serve_locked(mop[i].sem, &wk);
 out_unlock:
 	kipc_sem_multi_unlock_all(mop, n);
 	kipc_wake_all(&wk);
 	return ret;
 }
 
-/* Operations that fit on the stack; more are allocated. */
-#define KIPC_SEM_MULTI_STACK	4
-
 static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem_multi *cmd = ucmd->cmd;
 	const struct kipc_sem_op __user *uops = u64_to_user_ptr(cmd->ops);
-	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK] = {};
+	struct kipc_sem_op stack_op[KIPC_SEM_MULTI_STACK], op;
+	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK];
 	struct kipc_sem_mop *mop = stack_mop;
 	struct kipc_deadline dl;
 	bool recovered = false;
-	u32 i, n = cmd->count;
+	u32 i, got = 0, n = cmd->count;
 	int ret;
 
 	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved)
@@ -724,18 +797,30 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 				 cmd->deadline);
 	if (ret)
 		return ret;
-	if (n > KIPC_SEM_MULTI_STACK) {
-		mop = kcalloc(n, sizeof(*mop), GFP_KERNEL_ACCOUNT);
+	if (n <= KIPC_SEM_MULTI_STACK) {
+		/* The common case: one copy, nothing allocated. */
+		if (copy_from_user(stack_op, uops, n * sizeof(*stack_op)))
+			return -EFAULT;
+	} else {
+		mop = kmalloc_array(n, sizeof(*mop), GFP_KERNEL_ACCOUNT);
 		if (!mop)
 			return -ENOMEM;
 	}
-	for (i = 0; i < n; i++) {
-		ret = kipc_sem_mop_get(&mop[i], &uops[i], &dl);
-		if (ret)
+	for (got = 0; got < n; got++) {
+		if (mop == stack_mop) {
+			op = stack_op[got];
+		} else if (copy_from_user(&op, &uops[got], sizeof(op))) {
+			ret = -EFAULT;
 			goto out_put;
+		}
+		ret = kipc_sem_mop_get(&mop[got], &op, &dl);
+		if (ret) {
+			got++;
+			goto out_put;
+		}
 	}
 	/* One global order, never the caller's. */
-	sort(mop, n, sizeof(*mop), kipc_sem_mop_cmp, NULL);
+	kipc_sem_mop_sort(mop, n);
 	for (i = 1; i < n; i++) {
 		if (mop[i].sem == mop[i - 1].sem) {
 			ret = -EINVAL;
@@ -753,9 +838,8 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 		kipc_ucmd_respond(ucmd, sizeof(*cmd));
 	}
 out_put:
-	for (i = 0; i < n; i++)
-		if (mop[i].file)
-			fput(mop[i].file);
+	for (i = 0; i < got; i++)
+		fdput(mop[i].f);
 	if (mop != stack_mop)
 		kfree(mop);
 	return ret;
