@@ -716,7 +716,7 @@ static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
 		if (mop[i].delta <= 0 && (!queued || !mop[i].delta))
 			continue;
 		if (list_empty(&sem->waiters.list) &&
-		    !waitqueue_active(&sem->poll_wq))
+		    !wq_has_sleeper(&sem->poll_wq))
 			continue;
 		kipc_sem_serve_locked(sem, wk);
 	}
