@@ -127,6 +127,12 @@ struct fz_shared {
 	/* per entry of fz_ioctls[]: calls, and calls that succeeded */
 	atomic_ulong ioc_calls[32];
 	atomic_ulong ioc_ok[32];
+	/* per entry of fz_nl_ops[], unmangled requests: sent, answered,
+	 * answered with success, answered with the op's want_err */
+	atomic_ulong nl_calls[16];
+	atomic_ulong nl_answered[16];
+	atomic_ulong nl_ok[16];
+	atomic_ulong nl_want[16];
 	/* calls that broke their documentation, and the first one */
 	atomic_ulong bad;
 	char why[256];
@@ -165,6 +171,8 @@ struct fz_thread {
 	char *nlbuf;
 	int nl;
 	bool child;
+	/* The request being built put a must-fail name, or a valid one. */
+	bool nl_bad_name, nl_good_name;
 };
 
 static __thread sigjmp_buf fz_jmp;
@@ -1341,6 +1349,7 @@ struct fz_nl_op {
 	uint16_t nlflags;
 	const struct fz_nl_set *set;
 	uint16_t attrs[8];	/* its own attributes, 0-terminated */
+	int want_err;		/* 0: must succeed once; else must give it once */
 };
 
 /*
@@ -1352,21 +1361,71 @@ struct fz_nl_op {
  */
 static const struct fz_nl_op fz_nl_ops[] = {
 	{ "obj-get", KIPC_CMD_OBJ_GET, 0, &fz_obj_set,
-	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME } },
+	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME }, 0 },
 	{ "obj-dump", KIPC_CMD_OBJ_GET, NLM_F_DUMP, &fz_obj_set,
-	  { KIPC_A_OBJ_TYPE } },
+	  { KIPC_A_OBJ_TYPE }, 0 },
 	{ "obj-remove", KIPC_CMD_OBJ_REMOVE, NLM_F_ACK, &fz_obj_set,
-	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME } },
-	{ "stats-get", KIPC_CMD_STATS_GET, 0, &fz_stats_set, { 0 } },
+	  { KIPC_A_OBJ_ID, KIPC_A_OBJ_TYPE, KIPC_A_OBJ_NAME }, 0 },
+	{ "stats-get", KIPC_CMD_STATS_GET, 0, &fz_stats_set, { 0 }, 0 },
 	{ "limits-get", KIPC_CMD_LIMITS_GET, 0, &fz_limits_set,
-	  { KIPC_A_LIMITS_UID } },
+	  { KIPC_A_LIMITS_UID }, 0 },
 	{ "limits-dump", KIPC_CMD_LIMITS_GET, NLM_F_DUMP, &fz_limits_set,
-	  { 0 } },
+	  { 0 }, 0 },
 	{ "limits-set", KIPC_CMD_LIMITS_SET, NLM_F_ACK, &fz_limits_set,
 	  { KIPC_A_LIMITS_UID, KIPC_A_LIMITS_OBJECTS, KIPC_A_LIMITS_BYTES,
 	    KIPC_A_LIMITS_UID_OBJECTS, KIPC_A_LIMITS_UID_BYTES,
-	    KIPC_A_LIMITS_RESET } },
+	    KIPC_A_LIMITS_RESET }, EPERM },
 };
+
+/*
+ * The errnos a reply of the family may carry, by command, from kipc(7)
+ * ("The admin path"), the uapi header and the kipc_admin_*(3) pages. Every
+ * request may get these: EINVAL and ERANGE (strict policies: an unknown
+ * attribute, a wrong length, a bad selector, a value out of range),
+ * EOPNOTSUPP (a command the family lacks, or a dump of a command that has
+ * only a do, and the reverse: genetlink), ENOMEM, and EAGAIN (genetlink:
+ * the reply did not fit the socket's full receive queue; the fuzzer leaves
+ * replies unread, and a forked child shares the socket).
+ */
+static const int fz_nl_common_errnos[] = {
+	EINVAL, ERANGE, EOPNOTSUPP, ENOMEM, EAGAIN, 0
+};
+
+/*
+ * Each command's own errnos, for a do and for a dump. A dump may also get
+ * EBUSY: af_netlink refuses a dump while the socket's previous one runs
+ * (one the fuzzer left half read).
+ */
+static const struct fz_nl_errs {
+	uint8_t cmd;
+	const int *doit;
+	const int *dumpit;
+} fz_nl_errs[] = {
+	{ KIPC_CMD_OBJ_GET, ERRS(ENOENT), ERRS(EBUSY) },
+	{ KIPC_CMD_OBJ_REMOVE, ERRS(ENOENT, EPERM), NULL },
+	{ KIPC_CMD_STATS_GET, ERRS(0), NULL },
+	{ KIPC_CMD_LIMITS_GET, ERRS(0), ERRS(EBUSY) },
+	{ KIPC_CMD_LIMITS_SET, ERRS(EPERM), NULL },
+	/* Subscribed already; 64 subscribed sockets of the user. */
+	{ KIPC_CMD_MONITOR_SUBSCRIBE, ERRS(EBUSY, EMFILE), NULL },
+};
+
+/* Whether @err is documented for command @cmd of the family, do or dump. */
+static bool fz_nl_errno_ok(uint8_t cmd, bool dump, int err)
+{
+	size_t i;
+
+	if (fz_errno_in(fz_nl_common_errnos, err))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(fz_nl_errs); i++)
+		if (fz_nl_errs[i].cmd == cmd) {
+			const int *tbl = dump ? fz_nl_errs[i].dumpit :
+						fz_nl_errs[i].doit;
+
+			return tbl && fz_errno_in(tbl, err);
+		}
+	return false;
+}
 
 static uint8_t fz_nl_kind(const struct fz_nl_set *set, uint16_t type)
 {
@@ -1399,6 +1458,7 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 {
 	struct fz_rng *r = &t->rng;
 	char data[KIPC_NAME_MAX + 8];
+	bool bad = false, str = false;
 	uint64_t v;
 	uint16_t len;
 	const char *s;
@@ -1414,8 +1474,9 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 		len = 8;
 		break;
 	case A_STR:
-		s = fz_one_in(r, 4) ? fz.bad_name[fz_below(r, fz.nbad)] :
-				      fz.name[fz_below(r, FZ_NAMES)];
+		bad = fz_one_in(r, 4);
+		s = bad ? fz.bad_name[fz_below(r, fz.nbad)] :
+			  fz.name[fz_below(r, FZ_NAMES)];
 		/* One bad name has no NUL before the guard page. */
 		len = strnlen(s, fz.names + FZ_PAGE - s < KIPC_NAME_MAX + 1 ?
 				 (size_t)(fz.names + FZ_PAGE - s) :
@@ -1424,6 +1485,9 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 		/* Without its NUL, now and then. */
 		if (!fz_one_in(r, 4))
 			data[len++] = 0;
+		/* The one without a NUL is bad only as a pointer. */
+		bad = bad && s != fz.bad_name[fz.nbad - 1];
+		str = true;
 		break;
 	case A_NEST:
 	case A_FLAG:
@@ -1441,10 +1505,18 @@ static void fz_nl_attr_val(struct fz_thread *t, struct nlmsghdr *nlh,
 		len = 4;
 	}
 	/* The wrong length for the type. */
-	if (fz_one_in(r, 10))
+	if (fz_one_in(r, 10)) {
 		len = fz_below(r, 12);
-	fz_nl_put(nlh, room, type | (fz_one_in(r, 20) ? NLA_F_NESTED : 0),
-		  data, len);
+		str = false;	/* a cut name may be valid */
+	}
+	if (fz_one_in(r, 20))
+		type |= NLA_F_NESTED;
+	if (fz_nl_put(nlh, room, type, data, len) || !str)
+		return;
+	if (bad)
+		t->nl_bad_name = true;
+	else
+		t->nl_good_name = true;
 }
 
 static void fz_nl_open(struct fz_thread *t)
@@ -1472,7 +1544,11 @@ static void fz_do_netlink(struct fz_thread *t)
 	char req[1024] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct genlmsghdr *genl = NLMSG_DATA(nlh);
-	int i, n;
+	int i, n, err = 0;
+	bool answered = false, judged, own, dump;
+	uint32_t seq;
+	uint8_t cmd;
+	ssize_t len;
 
 	if (t->nl < 0 || fz_one_in(r, 200))
 		fz_nl_open(t);
@@ -1501,6 +1577,7 @@ static void fz_do_netlink(struct fz_thread *t)
 					   KIPC_GENL_VERSION;
 
 	n = fz_below(r, 4);
+	t->nl_bad_name = t->nl_good_name = false;
 	for (i = 0; i < n; i++) {
 		uint16_t type;
 
@@ -1520,16 +1597,75 @@ static void fz_do_netlink(struct fz_thread *t)
 		((struct nlattr *)(req + NLMSG_LENGTH(GENL_HDRLEN)))->nla_len +=
 			fz_below(r, 64);
 
-	sendto(t->nl, req, nlh->nlmsg_len, MSG_DONTWAIT,
-	       (struct sockaddr *)&sa, sizeof(sa));
+	/*
+	 * What the request is, as sent: the kernel judges a request of the
+	 * family by its command and NLM_F_DUMP (any of its bits), and
+	 * ignores one without NLM_F_REQUEST or too short for a header.
+	 */
+	seq = nlh->nlmsg_seq;
+	cmd = genl->cmd;
+	dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	judged = nlh->nlmsg_type == fz.family &&
+		 (nlh->nlmsg_flags & NLM_F_REQUEST);
+	own = judged && cmd == op->cmd &&
+	      dump == !!(op->nlflags & NLM_F_DUMP);
+	if (sendto(t->nl, req, nlh->nlmsg_len, MSG_DONTWAIT,
+		   (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		judged = own = false;
 	fz_count();
+	if (own)
+		atomic_fetch_add(&fz.sh->nl_calls[op - fz_nl_ops], 1);
 	/* Drain, which also drives a dump on; or leave it for a later close. */
 	if (fz_one_in(r, 8))
 		return;
-	for (i = 0; i < 256; i++)
-		if (recv(t->nl, t->nlbuf, FZ_NL_BUF, MSG_DONTWAIT) < 0 &&
-		    errno != EINTR && errno != ENOBUFS)
-			break;
+	/*
+	 * The reply to this request is what carries its sequence number: an
+	 * error or an ACK, a NLMSG_DONE with the dump's status, or data.
+	 * Others are replies left unread earlier, events, or a forked
+	 * child's (which shares the socket). A reply lost to an overrun
+	 * leaves the request unanswered, and unjudged.
+	 */
+	for (i = 0; i < 256; i++) {
+		struct nlmsghdr *m;
+
+		len = recv(t->nl, t->nlbuf, FZ_NL_BUF, MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno != EINTR && errno != ENOBUFS)
+				break;
+			continue;
+		}
+		for (m = (struct nlmsghdr *)t->nlbuf; NLMSG_OK(m, len);
+		     m = NLMSG_NEXT(m, len)) {
+			int e = 0;
+
+			if (m->nlmsg_seq != seq)
+				continue;
+			if ((m->nlmsg_type == NLMSG_ERROR ||
+			     m->nlmsg_type == NLMSG_DONE) &&
+			    m->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+				memcpy(&e, NLMSG_DATA(m), sizeof(int));
+			answered = true;
+			if (e < 0 && !err)
+				err = -e;
+		}
+	}
+	if (!judged || !answered)
+		return;
+	if (err && !fz_nl_errno_ok(cmd, dump, err))
+		fz_wrong("netlink %s (cmd %u%s): undocumented errno %d (%s)",
+			 own ? op->name : "request", cmd, dump ? ", dump" : "",
+			 err, strerror(err));
+	/* A name that must be refused selected an object. */
+	if (!err && !dump && t->nl_bad_name && !t->nl_good_name &&
+	    (cmd == KIPC_CMD_OBJ_GET || cmd == KIPC_CMD_OBJ_REMOVE))
+		fz_wrong("netlink cmd %u accepted a bad name", cmd);
+	if (!own)
+		return;
+	atomic_fetch_add(&fz.sh->nl_answered[op - fz_nl_ops], 1);
+	if (!err)
+		atomic_fetch_add(&fz.sh->nl_ok[op - fz_nl_ops], 1);
+	else if (err == op->want_err)
+		atomic_fetch_add(&fz.sh->nl_want[op - fz_nl_ops], 1);
 }
 
 /* --- processes and signals ------------------------------------------------ */
@@ -1936,6 +2072,12 @@ static int fz_worker(void)
 		printf("# fuzz: %-22s %7lu calls, %6lu succeeded\n",
 		       fz_ioctls[i].name, atomic_load(&fz.sh->ioc_calls[i]),
 		       atomic_load(&fz.sh->ioc_ok[i]));
+	for (i = 0; i < (int)ARRAY_SIZE(fz_nl_ops); i++)
+		printf("# fuzz: netlink %-14s %7lu sent, %6lu answered, %6lu succeeded, %6lu with its errno\n",
+		       fz_nl_ops[i].name, atomic_load(&fz.sh->nl_calls[i]),
+		       atomic_load(&fz.sh->nl_answered[i]),
+		       atomic_load(&fz.sh->nl_ok[i]),
+		       atomic_load(&fz.sh->nl_want[i]));
 	fflush(stdout);
 	fz_cleanup();
 	return ret;
@@ -2054,6 +2196,26 @@ TEST_F_TIMEOUT(fuzz, random_calls, 4 * 3600)
 			TH_LOG("%s never succeeded in %lu calls",
 			       what ? what : "?",
 			       atomic_load(&fz.sh->ioc_calls[i]));
+	}
+	/*
+	 * Likewise every netlink operation, but limits-set: the unprivileged
+	 * fuzzer can only reach its permission check, so it must have met
+	 * that (EPERM) instead.
+	 */
+	for (i = 0; i < (int)ARRAY_SIZE(fz_nl_ops); i++) {
+		const struct fz_nl_op *op = &fz_nl_ops[i];
+
+		if (!op->want_err) {
+			EXPECT_LT(0UL, atomic_load(&fz.sh->nl_ok[i]))
+				TH_LOG("netlink %s never succeeded in %lu requests",
+				       op->name,
+				       atomic_load(&fz.sh->nl_calls[i]));
+		} else {
+			EXPECT_LT(0UL, atomic_load(&fz.sh->nl_want[i]))
+				TH_LOG("netlink %s never gave %s in %lu requests",
+				       op->name, strerror(op->want_err),
+				       atomic_load(&fz.sh->nl_calls[i]));
+		}
 	}
 	/*
 	 * The worker's own cleanup unlinked its names and closed its fds:

@@ -472,10 +472,13 @@ benign_re+='RCU lockdep checking is enabled'
 # the debug tier fault_test fails every allocation from the nth on, so
 # fallbacks fail too. Such a notice, up to the end of its trace, is left
 # out; anything the failure led to (a leak, a warning, a KASAN report) is
-# reported as usual.
+# reported as usual. memcg_test makes a memory cgroup's OOM killer find
+# nothing to kill (its sender has oom_score_adj -1000, which no other test
+# sets): that notice ends at the trace or at "no killable processes".
 drop_alloc_notices() {
 	awk '/vmalloc error: |page allocation failure: / { skip = 1; next }
-	     skip && /<\/TASK>/ { skip = 0; next }
+	     /invoked oom-killer: .*oom_score_adj=-1000/ { skip = 1; next }
+	     skip && /<\/TASK>|Out of memory and no killable processes/ { skip = 0; next }
 	     !skip'
 }
 
