@@ -309,4 +309,7 @@ int kt_obj_add_line(struct libscols_table *tb, const struct kt_columns *c,
 /* shm.c */
 char *kt_shm_seals(uint32_t seals);
 
+/* holders.c: the processes with @obj open or mapped, from /proc */
+char *kt_holders(const struct kipc_admin_obj *obj, bool *oom);
+
 #endif /* KT_TOOL_H */
