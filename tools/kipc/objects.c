@@ -424,6 +424,8 @@ int kt_list_run(const struct kt_cmd *cmd, int argc, char **argv)
 	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
+	if (kt_output.prometheus)
+		return kt_prom_list(spec->type);
 	ret = kt_columns_select(&cols, cmd, spec->defaults,
 				kt_list_scope(spec));
 	if (ret)
@@ -627,4 +629,4 @@ static const struct kt_list_spec kt_list_all = {
 
 const struct kt_cmd kt_list_cmd =
 	KT_CMD("list", "list", "list all objects of this IPC namespace",
-	       KT_OPTS_ALL, kt_list, &kt_list_all);
+	       KT_OPTS_ALL | KT_OPTS_FORMAT, kt_list, &kt_list_all);
