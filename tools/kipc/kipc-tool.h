@@ -136,6 +136,7 @@ extern const struct kt_cmd kt_sem_cmds[];
 extern const struct kt_cmd kt_stats_cmd;
 extern const struct kt_cmd kt_limits_cmds[];
 extern const struct kt_cmd kt_monitor_cmd;
+extern const struct kt_cmd kt_top_cmd;
 extern const struct kt_cmd kt_version_cmd;
 
 /* kipc.c */

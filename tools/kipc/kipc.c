@@ -44,6 +44,7 @@ static const struct kt_object kt_objects[] = {
 	  &kt_stats_cmd },
 	{ "monitor", "print create, unlink, remove and destroy events",
 	  NULL, &kt_monitor_cmd },
+	{ "top", "live view of the busiest objects", NULL, &kt_top_cmd },
 	{ "version", "versions of the tool, the module and its ABI", NULL,
 	  &kt_version_cmd },
 };
