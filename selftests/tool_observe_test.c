@@ -432,7 +432,8 @@ TEST_F(tool_obs, prometheus_list_escapes_and_counts)
 	unsigned int prio;
 	struct prom p;
 	int q, i;
-	char buf[8];
+	char buf[8], prefix[400];
+	const struct tool_obj *o;
 
 	/* A name with a quote and a backslash, which labels escape. */
 	snprintf(name, sizeof(name), "%s\"\\x", self->mq);
@@ -450,36 +451,32 @@ TEST_F(tool_obs, prometheus_list_escapes_and_counts)
 	tool_run("mq", "show", name, "-J", "-o", "ID,NS");
 	tool_ok();
 	ASSERT_TRUE(tool_json_parse(self->json, self->res->out));
-	{
-		const struct tool_obj *o = &self->json->objs[0];
-		char prefix[400];
-
-		snprintf(prefix, sizeof(prefix),
-			 "{type=\"mq\",id=\"%s\",name=\"%s\\\"\\\\x\",ns=\"%s\"}",
-			 tool_str(o, "id"), self->mq, tool_str(o, "ns"));
-		tool_run("mq", "list", "--format", "prometheus");
-		tool_ok();
-		ASSERT_TRUE(prom_parse(&p, self->res->out))
-			TH_LOG("%s\n%s", p.err, self->res->out);
-		snprintf(sample, sizeof(sample), "kipc_mq_sent_messages_total%s",
-			 prefix);
-		EXPECT_EQ(3, prom_value(self->res->out, sample))
-			TH_LOG("%s\n%s", sample, self->res->out);
-		snprintf(sample, sizeof(sample),
-			 "kipc_mq_received_messages_total%s", prefix);
-		EXPECT_EQ(1, prom_value(self->res->out, sample));
-		snprintf(sample, sizeof(sample), "kipc_mq_messages%s", prefix);
-		EXPECT_EQ(2, prom_value(self->res->out, sample));
-		snprintf(sample, sizeof(sample), "kipc_mq_high_water_messages%s",
-			 prefix);
-		EXPECT_EQ(3, prom_value(self->res->out, sample));
-		snprintf(sample, sizeof(sample), "kipc_mq_queued_bytes%s",
-			 prefix);
-		EXPECT_EQ(8, prom_value(self->res->out, sample));
-		/* mq list: no family of another type. */
-		EXPECT_EQ(NULL, strstr(self->res->out, "kipc_sem_"));
-		EXPECT_EQ(NULL, strstr(self->res->out, "kipc_shm_"));
-	}
+	o = &self->json->objs[0];
+	snprintf(prefix, sizeof(prefix),
+		 "{type=\"mq\",id=\"%s\",name=\"%s\\\"\\\\x\",ns=\"%s\"}",
+		 tool_str(o, "id"), self->mq, tool_str(o, "ns"));
+	tool_run("mq", "list", "--format", "prometheus");
+	tool_ok();
+	ASSERT_TRUE(prom_parse(&p, self->res->out))
+		TH_LOG("%s\n%s", p.err, self->res->out);
+	snprintf(sample, sizeof(sample), "kipc_mq_sent_messages_total%s",
+		 prefix);
+	EXPECT_EQ(3, prom_value(self->res->out, sample))
+		TH_LOG("%s\n%s", sample, self->res->out);
+	snprintf(sample, sizeof(sample),
+		 "kipc_mq_received_messages_total%s", prefix);
+	EXPECT_EQ(1, prom_value(self->res->out, sample));
+	snprintf(sample, sizeof(sample), "kipc_mq_messages%s", prefix);
+	EXPECT_EQ(2, prom_value(self->res->out, sample));
+	snprintf(sample, sizeof(sample), "kipc_mq_high_water_messages%s",
+		 prefix);
+	EXPECT_EQ(3, prom_value(self->res->out, sample));
+	snprintf(sample, sizeof(sample), "kipc_mq_queued_bytes%s",
+		 prefix);
+	EXPECT_EQ(8, prom_value(self->res->out, sample));
+	/* mq list: no family of another type. */
+	EXPECT_EQ(NULL, strstr(self->res->out, "kipc_sem_"));
+	EXPECT_EQ(NULL, strstr(self->res->out, "kipc_shm_"));
 	close(q);
 	kipc_unlink(KIPC_OBJ_MQ, name);
 }
@@ -567,7 +564,7 @@ TEST_F(tool_obs, top_batch)
 	double in, out;
 	const char *busy_row, *idle_row;
 	char type[8], nm[KIPC_NAME_MAX + 1];
-	unsigned long long id;
+	unsigned long long id, depth;
 	int q, q2, status;
 	pid_t pid;
 
@@ -602,13 +599,8 @@ TEST_F(tool_obs, top_batch)
 	EXPECT_EQ(0.0, in);
 	EXPECT_EQ(0.0, out);
 	/* Its depth: the message queued in the idle queue. */
-	{
-		unsigned long long depth;
-
-		ASSERT_EQ(1, sscanf(idle_row, "%*s %*s %*s %*s %*s %llu",
-				    &depth));
-		EXPECT_EQ(1ULL, depth);
-	}
+	ASSERT_EQ(1, sscanf(idle_row, "%*s %*s %*s %*s %*s %llu", &depth));
+	EXPECT_EQ(1ULL, depth);
 
 	/* -s depth puts the idle queue (1 message) first. */
 	tool_run("top", "-b", "-n", "1", "-d", "0.1", "-s", "depth", glob);
