@@ -648,8 +648,8 @@ static int obs_tmux(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd),
-		 "LD_LIBRARY_PATH=" TMUX_DIR "/lib:/kipc/lib TERMINFO=" TMUX_DIR
-		 "/terminfo " TMUX_DIR "/bin/tmux -S /tmp/kipc-tmux.sock %s",
+		 "TERMINFO=" TMUX_DIR
+		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s",
 		 line);
 	return system(cmd);
 }
