@@ -649,9 +649,24 @@ static int obs_tmux(const char *fmt, ...)
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd),
 		 "TERMINFO=" TMUX_DIR
-		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s",
+		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s"
+		 " 2>>/tmp/kipc-tmux.err",
 		 line);
 	return system(cmd);
+}
+
+/* The text of file @path, into @buf. */
+static const char *obs_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 /* The pane's text, into @buf. */
@@ -698,7 +713,9 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 		 "echo top-exited-$?; [ \"$(stty -g)\" = \"$s\" ] && "
 		 "echo tty-restored; sleep 30'",
 		 tool_path(), mq);
-	ASSERT_EQ(0, obs_tmux("%s", cmd));
+	ASSERT_EQ(0, obs_tmux("%s", cmd))
+		TH_LOG("tmux: %s", obs_file("/tmp/kipc-tmux.err", buf,
+					    sizeof(buf)));
 	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), mq, false))
 		TH_LOG("pane: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, "kipc top - "));
