@@ -250,7 +250,7 @@ static void kt_top_print(const struct kt_top_row *rows, size_t n,
 		 localtime_r(&now, &tm));
 	printf("kipc top - %s, %zu objects, interval %.1fs, sorted by %s\n",
 	       when, n, dt, kt_top_keys[kt_top.sort]);
-	printf("%-4s %6s %-20s %9s %9s %7s %7s %6s %6s %10s\n", "TYPE", "ID",
+	printf("%-4s %6s %-20s %9s %9s %7s %7s %7s %7s %10s\n", "TYPE", "ID",
 	       "NAME", "IN/S", "OUT/S", "DEPTH", "HWM", "WAITIN", "WAITOUT",
 	       "BYTES");
 	for (i = 0; i < n && (!max || i < max); i++) {
@@ -265,11 +265,11 @@ static void kt_top_print(const struct kt_top_row *rows, size_t n,
 		else
 			strcpy(hwm, "-");
 		if (shm)
-			printf("%9s %9s %7s %7s %6s %6s", "-", "-", "-", "-",
+			printf("%9s %9s %7s %7s %7s %7s", "-", "-", "-", "-",
 			       "-", "-");
 		else
-			printf("%9.1f %9.1f %7" PRIu64 " %7s %6" PRIu32
-			       " %6" PRIu32,
+			printf("%9.1f %9.1f %7" PRIu64 " %7s %7" PRIu32
+			       " %7" PRIu32,
 			       r->in_rate, r->out_rate, r->depth, hwm,
 			       r->wait_in, r->wait_out);
 		printf(" %10" PRIu64 "\n", r->bytes);
