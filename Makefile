@@ -213,6 +213,7 @@ stage: all
 	cp $(MOD_DIR)/kipc.ko $(B)/stage/
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
 		scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl)
+	scripts/stage-tmux.sh $(B)/stage/tmux
 	if [ -f $(MOD_DIR)/kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
 		cp $(MOD_DIR)/kipc_kunit.ko $(B)/stage/; fi
 

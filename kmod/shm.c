@@ -597,6 +597,8 @@ static void kipc_shm_show_fdinfo(struct seq_file *m, struct file *file)
 
 	seq_printf(m, "kipc-shm-size:\t%llu\n", (u64)READ_ONCE(shm->size));
 	seq_printf(m, "kipc-shm-seals:\t0x%x\n", READ_ONCE(shm->seals));
+	/* The inode of its mappings in /proc/PID/maps. */
+	seq_printf(m, "kipc-shm-ino:\t%lu\n", file_inode(shm->shm_file)->i_ino);
 }
 
 static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
@@ -617,6 +619,9 @@ static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_ATIME, st.atime,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_DTIME, st.dtime,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_SHM_INO,
+			      file_inode(to_shm(obj)->shm_file)->i_ino,
 			      KIPC_A_OBJ_PAD))
 		return -EMSGSIZE;
 	return 0;

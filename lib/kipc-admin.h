@@ -100,6 +100,9 @@ struct kipc_admin;
  *	(SysV's semzcnt)
  * @sem_multi_waiters: KIPC_A_OBJ_SEM_MULTI_WAITERS, multi-operation
  *	entries among @sem_waiters and @sem_zero_waiters
+ * @shm_ino: KIPC_A_OBJ_SHM_INO, inode number of a region's memory: the
+ *	inode of its mappings in /proc/PID/maps, and kipc-shm-ino in the
+ *	fdinfo of its fds
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -152,6 +155,7 @@ struct kipc_admin_obj {
 	uint32_t sem_lpid;
 	uint32_t sem_zero_waiters;
 	uint32_t sem_multi_waiters;
+	uint64_t shm_ino;
 	/* New fields go here, and only here. */
 };
 

@@ -100,6 +100,9 @@ writer=$!
 wait_stat shm frame NATTCH 1
 kipc shm show frame -o NAME,SIZE,RSS,NATTCH,CPID,LPID,ATIME
 
+say "Who holds 'frame'? The HOLDERS column reads /proc as fuser does (fds and mappings):"
+kipc shm show frame -o NAME,NATTCH,HOLDERS
+
 say "A reader, another process, opens 'frame' by its name, maps it read-only and reads:"
 kipc_demo shm-reader frame
 kill -TERM $writer
@@ -120,9 +123,14 @@ producer=$!
 wait_stat sem slots NCOUNT 1
 kipc sem show -o NAME,VALUE,NCOUNT,WAITS,POSTS,UNDOHOLDERS
 
-say "The consumer starts; each item it takes frees a slot, which wakes the producer:"
+say "The consumer starts; each item it takes frees a slot, which wakes the producer."
+echo "   Meanwhile kipc top -b -n 1 shows the busiest objects over half a second:"
+kipc top -b -n 1 -d 0.5 > /tmp/kipc-top.log 2>&1 &
+top=$!
 kipc_demo ring-consumer 16
 wait $producer
+wait $top || { cat /tmp/kipc-top.log; echo "demo: kipc top failed" >&2; exit 1; }
+cat /tmp/kipc-top.log
 kipc sem show -o NAME,VALUE,NCOUNT,WAITS,POSTS,UNDOHOLDERS
 
 say "The consumer's report, from the queue 'results':"
@@ -202,5 +210,28 @@ kipc mq rm demo-json
 sleep 0.2
 kill -TERM $monitor 2>/dev/null && wait $monitor || :
 cat "$monlog"
+
+say "The kipc tracepoints, read from tracefs (no bpftrace needed): a send and a receive:"
+tracing=/sys/kernel/tracing
+[ -d $tracing/instances ] || mount -t tracefs tracefs $tracing 2>/dev/null || :
+if [ -d $tracing/events/kipc ]; then
+	echo 0 > $tracing/tracing_on
+	echo > $tracing/trace
+	echo 1 > $tracing/events/kipc/kipc_mq_send/enable
+	echo 1 > $tracing/events/kipc/kipc_mq_receive/enable
+	echo 1 > $tracing/tracing_on
+	kipc mq create demo-trace --max-msgs 1 --max-msgsize 16
+	kipc mq send demo-trace "traced" --prio 3
+	kipc mq recv demo-trace
+	echo 0 > $tracing/tracing_on
+	echo 0 > $tracing/events/kipc/kipc_mq_send/enable
+	echo 0 > $tracing/events/kipc/kipc_mq_receive/enable
+	kipc mq rm demo-trace
+	grep -E 'kipc_mq_(send|receive):' $tracing/trace ||
+		{ echo "demo: no kipc event in $tracing/trace" >&2; exit 1; }
+	echo > $tracing/trace
+else
+	echo "(no kipc events in tracefs on this kernel: skipped)"
+fi
 
 say "Demo done."

@@ -359,7 +359,8 @@ TEST_F(fdinfo, documented_keys)
 	static const char *const per_type[][3] = {
 		[KIPC_OBJ_MQ] = { "kipc-mq-depth", "kipc-mq-max-msgs",
 				  "kipc-mq-max-msgsize" },
-		[KIPC_OBJ_SHM] = { "kipc-shm-size", "kipc-shm-seals" },
+		[KIPC_OBJ_SHM] = { "kipc-shm-size", "kipc-shm-seals",
+				   "kipc-shm-ino" },
 		[KIPC_OBJ_SEM] = { "kipc-sem-value", "kipc-sem-undo" },
 	};
 	unsigned int i, k;

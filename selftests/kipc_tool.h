@@ -21,7 +21,7 @@
 #define TOOL_DEFAULT	"/kipc/bin/kipc"
 #define TOOL_OUT_MAX	(64 * 1024)
 #define TOOL_OBJS_MAX	16
-#define TOOL_KEYS_MAX	48
+#define TOOL_KEYS_MAX	64
 
 /* What one run of the tool left. */
 struct tool_res {

@@ -249,7 +249,7 @@ TEST_F(tool_admin, help_everywhere_exit_0)
 	/* The top level names every object. */
 	tool_run("help");
 	EXPECT_NE(NULL, strstr(self->res->out,
-			       "{ list | mq | shm | sem | limits | stats | monitor | version }"));
+			       "{ list | mq | shm | sem | limits | stats | monitor | top | version }"));
 	tool_run("limits", "help");
 	EXPECT_NE(NULL, strstr(self->res->out, "{ show | set | reset }"));
 }

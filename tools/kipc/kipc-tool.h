@@ -42,6 +42,7 @@ struct kt_output {
 	bool noheadings;	/* -n */
 	bool numeric_perms;	/* -P */
 	bool bytes;		/* -b */
+	bool prometheus;	/* --format prometheus */
 };
 
 extern struct kt_output kt_output;
@@ -85,6 +86,8 @@ extern struct kt_args kt_args;
 #define KT_OPTS_SEM_CREATE	(1U << 9)	/* --value */
 #define KT_OPTS_UNDO		(1U << 10)	/* --undo */
 #define KT_OPTS_JSON		(1U << 11)	/* -J alone, without a table */
+#define KT_OPTS_FORMAT		(1U << 12)	/* --format */
+#define KT_OPTS_TOP		(1U << 13)	/* kipc top's own */
 
 /**
  * struct kt_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
@@ -133,6 +136,7 @@ extern const struct kt_cmd kt_sem_cmds[];
 extern const struct kt_cmd kt_stats_cmd;
 extern const struct kt_cmd kt_limits_cmds[];
 extern const struct kt_cmd kt_monitor_cmd;
+extern const struct kt_cmd kt_top_cmd;
 extern const struct kt_cmd kt_version_cmd;
 
 /* kipc.c */
@@ -291,7 +295,8 @@ void kt_destroy_help(const struct kt_cmd *cmd, FILE *out);
 
 /* The commands every type has, for @type (mq, shm or sem) and @spec. */
 #define KT_LIST_CMD(type, summary, spec)				\
-	KT_CMD("list", type " list", summary, KT_OPTS_ALL, kt_list, spec)
+	KT_CMD("list", type " list", summary,				\
+	       KT_OPTS_ALL | KT_OPTS_FORMAT, kt_list, spec)
 #define KT_SHOW_CMD(type, summary, spec)				\
 	KT_CMD("show", type " show", summary, KT_OPTS_ALL, kt_show, spec)
 #define KT_RM_CMD(type, summary, spec)					\
@@ -308,5 +313,12 @@ int kt_obj_add_line(struct libscols_table *tb, const struct kt_columns *c,
 
 /* shm.c */
 char *kt_shm_seals(uint32_t seals);
+
+/* prom.c: the Prometheus text format; each returns an exit status */
+int kt_prom_stats(const struct kipc_admin_stats *st);
+int kt_prom_list(unsigned int type);
+
+/* holders.c: the processes with @obj open or mapped, from /proc */
+char *kt_holders(const struct kipc_admin_obj *obj, bool *oom);
 
 #endif /* KT_TOOL_H */

@@ -44,6 +44,7 @@ static const struct kt_object kt_objects[] = {
 	  &kt_stats_cmd },
 	{ "monitor", "print create, unlink, remove and destroy events",
 	  NULL, &kt_monitor_cmd },
+	{ "top", "live view of the busiest objects", NULL, &kt_top_cmd },
 	{ "version", "versions of the tool, the module and its ABI", NULL,
 	  &kt_version_cmd },
 };
@@ -59,6 +60,7 @@ enum {
 	OPT_VALUE,
 	OPT_UNDO,
 	OPT_EXEC,
+	OPT_FORMAT,
 };
 
 /*
@@ -80,6 +82,8 @@ static const struct kt_opt {
 	{ 'J', "json", NULL, KT_OPTS_TABLE | KT_OPTS_JSON,
 	  "use JSON output" },
 	{ 'r', "raw", NULL, KT_OPTS_TABLE, "use raw output" },
+	{ OPT_FORMAT, "format", "FORMAT", KT_OPTS_FORMAT,
+	  "table (default), json (as -J) or prometheus" },
 	{ 'n', "noheadings", NULL, KT_OPTS_TABLE, "do not print headings" },
 	{ 'P', "numeric-perms", NULL, KT_OPTS_PERMS,
 	  "print permissions in octal" },
@@ -357,6 +361,15 @@ static int kt_getopt(const char *path, unsigned int allowed,
 		case OPT_EXCL:
 			kt_args.excl = true;
 			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "prometheus"))
+				kt_output.prometheus = true;
+			else if (!strcmp(optarg, "json"))
+				kt_output.json = true;
+			else if (strcmp(optarg, "table"))
+				ret = kt_usage_err(path, "invalid format '%s': table, json or prometheus",
+						   optarg);
+			break;
 		case OPT_SIZE:
 			if (!kt_parse_size(optarg, &kt_args.size) ||
 			    !kt_args.size)
@@ -405,6 +418,10 @@ static int kt_getopt(const char *path, unsigned int allowed,
 		if (ret)
 			return ret;
 	}
+	if (kt_output.prometheus &&
+	    (kt_output.json || kt_output.raw || kt_output.columns ||
+	     kt_output.all || kt_output.noheadings))
+		return kt_usage_err(path, "'--format prometheus' takes no other output option");
 	if (kt_output.json && kt_output.raw)
 		return kt_usage_err(path, "'--json' and '--raw' exclude each other");
 	if (kt_output.all && kt_output.columns)

@@ -194,6 +194,13 @@ static char *kt_obj_fmt_lpid(const struct kipc_admin_obj *obj,
 	return kt_obj_oom(kt_u64(pid), oom);
 }
 
+static char *kt_obj_fmt_holders(const struct kipc_admin_obj *obj,
+				const void *f, bool *oom)
+{
+	(void)f;
+	return kt_holders(obj, oom);
+}
+
 /*
  * The cells of a column: attribute @_attr of the object, in @member of
  * struct kipc_admin_obj, whose C type must be @ctype, formatted by
@@ -331,6 +338,10 @@ const struct kt_column kt_obj_columns[] = {
 	{ "LPID", 5, RIGHT, NUM,
 	  "last pid to map (shm), or to wait or post (sem)", SHM | SEM, false,
 	  .fmt = kt_obj_fmt_lpid },
+	/* Not netlink's: read from /proc (holders.c). */
+	{ "HOLDERS", 7, 0, STR,
+	  "processes with it open or mapped: COMM[PID]:fdN, COMM[PID]:map@ADDR",
+	  0, false, .fmt = kt_obj_fmt_holders },
 };
 
 const size_t kt_obj_ncolumns = ARRAY_SIZE(kt_obj_columns);
@@ -413,6 +424,8 @@ int kt_list_run(const struct kt_cmd *cmd, int argc, char **argv)
 	ret = kt_cmd_no_args(cmd, argc, argv);
 	if (ret >= 0)
 		return ret;
+	if (kt_output.prometheus)
+		return kt_prom_list(spec->type);
 	ret = kt_columns_select(&cols, cmd, spec->defaults,
 				kt_list_scope(spec));
 	if (ret)
@@ -519,6 +532,14 @@ int kt_show_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return ret;
 	if (first == argc)
 		return kt_list_table(spec, &cols);
+	/* One object: who holds it too, unless -o says otherwise. */
+	if (!kt_output.columns && !kt_output.all) {
+		kt_output.columns = "+HOLDERS";
+		ret = kt_columns_select(&cols, cmd, spec->defaults,
+					kt_list_scope(spec));
+		if (ret)
+			return ret;
+	}
 	ret = kt_obj_sel_parse(cmd, argc - first, argv + first, &sel);
 	if (ret)
 		return ret;
@@ -608,4 +629,4 @@ static const struct kt_list_spec kt_list_all = {
 
 const struct kt_cmd kt_list_cmd =
 	KT_CMD("list", "list", "list all objects of this IPC namespace",
-	       KT_OPTS_ALL, kt_list, &kt_list_all);
+	       KT_OPTS_ALL | KT_OPTS_FORMAT, kt_list, &kt_list_all);

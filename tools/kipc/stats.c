@@ -178,6 +178,8 @@ static int kt_stats_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return ret;
 	}
 	kipc_admin_close(ka);
+	if (kt_output.prometheus)
+		return kt_prom_stats(&st);
 
 	tb = kt_table_new("stats", &cols);
 	if (!tb)
@@ -214,7 +216,7 @@ const struct kt_cmd kt_stats_cmd = {
 	.name = "stats",
 	.path = "stats",
 	.summary = "usage and limits of this IPC namespace",
-	.opts = KT_OPTS_TABLE,
+	.opts = KT_OPTS_TABLE | KT_OPTS_FORMAT,
 	.run = kt_stats_run,
 	.help = kt_stats_help,
 };
