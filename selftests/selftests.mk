@@ -26,7 +26,7 @@ BIN_DEPFLAGS = $(DEPFLAGS) -MF $@.d -MT $@
 # libkipc-admin against the kernel (nl_*_test) link it; limits across
 # namespaces are set and read through it; the benchmarks read slab usage
 # through it.
-ADMIN_BINS := $(B)/selftests/tool_admin_test $(B)/selftests/ns_limits_test \
+ADMIN_BINS := $(B)/selftests/tool_admin_test $(B)/selftests/tool_cfg_test $(B)/selftests/ns_limits_test \
 	$(filter $(B)/selftests/nl_%,$(TEST_BINS)) $(BENCH_BINS)
 $(ADMIN_BINS): EXTRA_LIBS = -lkipc-admin
 $(ADMIN_BINS): $(B)/lib/libkipc-admin.so
