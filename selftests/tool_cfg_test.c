@@ -2,12 +2,14 @@
 /*
  * The tool's configuration and cleanup commands: `kipc limits apply`, which
  * sets the limits of files (/etc/kipc/limits.conf and limits.d/NAME.conf by
- * default) and names a bad line as FILE:LINE; and the rough edges of the
+ * default) and names a bad line as FILE:LINE; `kipc rm --owner USER | --all`,
+ * which unlinks (or destroys) a user's objects; and the rough edges of the
  * tool's messages and exit statuses.
  *
  * Limits are set for the guest's (initial) IPC namespace; the teardown drops
  * what a test set, so that the other binaries find the module's parameters.
  */
+#include <sched.h>
 #include <sys/stat.h>
 
 #include "kipc-admin.h"
@@ -187,6 +189,228 @@ TEST_F(tool_cfg, limits_apply_kernel_refusal_names_line)
 		TH_LOG("stderr: %s", self->res->err);
 	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
 	EXPECT_EQ(400U, ns.objects);
+}
+
+/* Name @i of this test's objects. */
+static void obj_name(char *buf, size_t size, const char *base, int i)
+{
+	snprintf(buf, size, "%s.%d", base, i);
+}
+
+/*
+ * Create object @i of @type as @uid (in a child, so without privileges when
+ * @uid is not 0) and close it. Returns 0 or -errno.
+ */
+static int make_obj_as(uid_t uid, const char *base, int i, unsigned int type)
+{
+	union kipc_attr attr = kipc_attr_of(type);
+	char name[KIPC_NAME_MAX + 1];
+	pid_t pid;
+	int st, fd;
+
+	obj_name(name, sizeof(name), base, i);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (uid && kipc_become(uid, uid, KIPC_NO_GROUP))
+			_exit(255);
+		fd = kipc_open(type, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+			       &attr, NULL);
+		_exit(fd < 0 ? -fd : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) == 255)
+		return -ECHILD;
+	return -WEXITSTATUS(st);
+}
+
+/* Whether object @i of @type exists under its name. */
+static bool obj_exists(struct kipc_admin *ka, const char *base, int i,
+		       unsigned int type)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct kipc_admin_obj obj;
+
+	obj_name(name, sizeof(name), base, i);
+	return !kipc_admin_find(ka, type, name, &obj, sizeof(obj));
+}
+
+static int count_obj(const struct kipc_admin_obj *obj, void *arg)
+{
+	(void)obj;
+	++*(int *)arg;
+	return 0;
+}
+
+/* The objects of the rm tests: 0 and 1 of KIPC_UID1, 2 and 3 of KIPC_UID2. */
+static const unsigned int rm_types[] = {
+	KIPC_OBJ_MQ, KIPC_OBJ_SEM, KIPC_OBJ_SHM, KIPC_OBJ_MQ,
+};
+
+static void rm_cleanup(const char *base)
+{
+	char name[KIPC_NAME_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rm_types); i++) {
+		obj_name(name, sizeof(name), base, i);
+		kipc_unlink(rm_types[i], name);
+	}
+}
+
+#define make_rm_objs()							\
+	do {								\
+		size_t __i;						\
+									\
+		for (__i = 0; __i < ARRAY_SIZE(rm_types); __i++)	\
+			ASSERT_EQ(0, make_obj_as(__i < 2 ? KIPC_UID1 :	\
+						 KIPC_UID2, self->base,	\
+						 __i, rm_types[__i]));	\
+	} while (0)
+
+/* --owner by name, as root: that user's objects go, the other's stay. */
+TEST_F(tool_cfg, rm_owner_only_that_user)
+{
+	char want[256];
+	size_t i;
+
+	make_rm_objs();
+	tool_run("rm", "--owner", "kipcuser", "-v");
+	tool_ok();
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want), "unlinked %s '%s.%zu'\n",
+			 kipc_type_name(rm_types[i]), self->base, i);
+		EXPECT_NE(NULL, strstr(self->res->out, want))
+			TH_LOG("stdout: %s", self->res->out);
+		EXPECT_FALSE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	for (i = 2; i < 4; i++) {
+		snprintf(want, sizeof(want), "'%s.%zu'", self->base, i);
+		EXPECT_EQ(NULL, strstr(self->res->out, want));
+		EXPECT_TRUE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	/* Nothing left of that user: nothing to do, and no output. */
+	tool_run("rm", "--owner", "1000");
+	tool_ok();
+	EXPECT_STREQ("", self->res->out);
+	rm_cleanup(self->base);
+}
+
+/* As a user: its own objects go; another's are refused, one by one. */
+TEST_F(tool_cfg, rm_owner_permissions_as_user)
+{
+	char want[256];
+	size_t i;
+
+	make_rm_objs();
+	tool_run_as(KIPC_UID2, NULL, 0, "rm", "--owner", "1000");
+	EXPECT_EQ(1, self->res->status);
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want),
+			 "kipc: cannot unlink %s '%s.%zu': Operation not permitted\n",
+			 kipc_type_name(rm_types[i]), self->base, i);
+		EXPECT_NE(NULL, strstr(self->res->err, want))
+			TH_LOG("stderr: %s", self->res->err);
+		EXPECT_TRUE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	tool_run_as(KIPC_UID2, NULL, 0, "rm", "--owner", "kipcuser2");
+	tool_ok();
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(i < 2, obj_exists(self->ka, self->base, i,
+					    rm_types[i]));
+	rm_cleanup(self->base);
+}
+
+/*
+ * --all works in the caller's IPC namespace only: in a new one, every
+ * object of every owner goes, and those of the initial namespace stay.
+ */
+TEST_F(tool_cfg, rm_all_in_own_namespace)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct kipc_admin *ka;
+	int n, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, make_obj_as(0, self->base, 0, KIPC_OBJ_MQ));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Exit statuses: the step that went wrong. */
+		if (unshare(CLONE_NEWIPC))
+			_exit(10);
+		for (n = 0; n < (int)ARRAY_SIZE(rm_types); n++)
+			if (make_obj_as(n < 2 ? KIPC_UID1 : KIPC_UID2,
+					self->base, n, rm_types[n]))
+				_exit(11);
+		if (kipc_admin_open(&ka))
+			_exit(12);
+		n = 0;
+		if (kipc_admin_list(ka, count_obj, &n) < 0 || n != 4)
+			_exit(13);
+		if (tool_run_argv(self->res, (uid_t)-1, NULL, 0,
+				  TOOL_ARGS("rm", "--all")) ||
+		    self->res->status || self->res->err[0])
+			_exit(14);
+		n = 0;
+		if (kipc_admin_list(ka, count_obj, &n) < 0 || n)
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	/* The initial namespace's object is still there. */
+	EXPECT_TRUE(obj_exists(self->ka, self->base, 0, KIPC_OBJ_MQ));
+	obj_name(name, sizeof(name), self->base, 0);
+	EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
+}
+
+/*
+ * Plain rm leaves open fds working; --destroy removes by id, unlinked
+ * objects too, and a later call on an fd fails with EIDRM.
+ */
+TEST_F(tool_cfg, rm_destroy_removes_open_objects)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	char name[KIPC_NAME_MAX + 1];
+	int fd;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+	obj_name(name, sizeof(name), self->base, 0);
+	fd = kipc_open(KIPC_OBJ_SEM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+		       &attr, NULL);
+	ASSERT_LE(0, fd);
+	tool_run("rm", "--owner", "root", "-v");
+	tool_ok();
+	EXPECT_NE(NULL, strstr(self->res->out, "unlinked sem '"));
+	EXPECT_EQ(0, kipc_sem_post(fd, 1));
+	tool_run("rm", "--owner", "0", "--destroy", "-v");
+	tool_ok();
+	EXPECT_NE(NULL, strstr(self->res->out, "destroyed sem '"))
+		TH_LOG("stdout: %s", self->res->out);
+	EXPECT_EQ(-EIDRM, kipc_sem_post(fd, 1));
+	close(fd);
+}
+
+/* Exactly one of --owner and --all; a user that exists; no words. */
+TEST_F(tool_cfg, rm_usage_errors)
+{
+	tool_run("rm");
+	tool_usage_fails("kipc: 'rm' needs one of '--owner USER' and '--all'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--all", "--owner", "0");
+	tool_usage_fails("kipc: 'rm' needs one of '--owner USER' and '--all'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--owner", "nosuchuser-kipc");
+	tool_usage_fails("kipc: invalid user 'nosuchuser-kipc': a uid, or a user name\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--all", "foo");
+	tool_usage_fails("kipc: unexpected argument 'foo' to 'rm'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--destroy", "--all", "-t", "5");
+	EXPECT_EQ(2, self->res->status);
 }
 
 TEST_HARNESS_MAIN
