@@ -424,6 +424,10 @@ man-check:
 # /usr/local, so these two do not follow PREFIX.
 UDEVRULESDIR ?= /usr/lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
+# `kipc limits apply` reads /etc/kipc whatever PREFIX is. The example
+# limits.conf (all comments) is installed only where there is none, and
+# uninstall leaves it: an administrator may have edited it.
+SYSCONFDIR ?= /etc
 # Where out-of-tree modules go (DKMS uses updates/dkms). Without KVER,
 # modinfo reads the kernel release from the built module, so KDIR=...
 # installs for that kernel; install-module refuses a kipc.ko built for
@@ -467,10 +471,14 @@ install-module: modules
 
 $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@mkdir -p $(@D)
-	@sed 's|@PERMS@|$(UDEV_PERMS)|' $< | cmp -s - $@ || sed 's|@PERMS@|$(UDEV_PERMS)|' $< > $@
+	@sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< | cmp -s - $@ || \
+		sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< > $@
 
 install-userspace: install-lib install-tool $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
+	install -d $(DESTDIR)$(SYSCONFDIR)/kipc/limits.d
+	[ -e $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf ] || \
+		install -m 0644 dist/limits.conf $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf
 	$(if $(SYSUSERS_CONF),sed 's|@GROUP@|$(KIPC_GROUP)|' dist/kipc.sysusers.in | \
 		install -D -m 0644 /dev/stdin $(DESTDIR)$(SYSUSERS_CONF))
 	$(if $(DESTDIR),,ldconfig)

@@ -27,7 +27,7 @@ BIN_DEPFLAGS = $(DEPFLAGS) -MF $@.d -MT $@
 # namespaces are set and read through it; the benchmarks read slab usage
 # through it.
 ADMIN_BINS := $(B)/selftests/tool_admin_test $(B)/selftests/ns_limits_test \
-	$(B)/selftests/tool_observe_test \
+	$(B)/selftests/tool_observe_test $(B)/selftests/tool_cfg_test \
 	$(filter $(B)/selftests/nl_%,$(TEST_BINS)) $(BENCH_BINS)
 $(ADMIN_BINS): EXTRA_LIBS = -lkipc-admin
 $(ADMIN_BINS): $(B)/lib/libkipc-admin.so

@@ -67,6 +67,9 @@ struct kt_args {
 	bool verbose;		/* -v */
 	bool undo;		/* --undo */
 	bool exec;		/* --exec */
+	const char *owner;	/* rm --owner */
+	bool all;		/* rm --all */
+	bool destroy;		/* rm --destroy */
 };
 
 extern struct kt_args kt_args;
@@ -88,6 +91,7 @@ extern struct kt_args kt_args;
 #define KT_OPTS_JSON		(1U << 11)	/* -J alone, without a table */
 #define KT_OPTS_FORMAT		(1U << 12)	/* --format */
 #define KT_OPTS_TOP		(1U << 13)	/* kipc top's own */
+#define KT_OPTS_RM		(1U << 14)	/* --owner --all --destroy -v */
 
 /**
  * struct kt_cmd - one command: `kipc OBJECT COMMAND [ARGS]`
@@ -138,6 +142,7 @@ extern const struct kt_cmd kt_limits_cmds[];
 extern const struct kt_cmd kt_monitor_cmd;
 extern const struct kt_cmd kt_top_cmd;
 extern const struct kt_cmd kt_version_cmd;
+extern const struct kt_cmd kt_rm_all_cmd;
 
 /* kipc.c */
 bool kt_parse_u32(const char *arg, int base, uint32_t lo, uint32_t hi,

@@ -47,6 +47,8 @@ static const struct kt_object kt_objects[] = {
 	{ "top", "live view of the busiest objects", NULL, &kt_top_cmd },
 	{ "version", "versions of the tool, the module and its ABI", NULL,
 	  &kt_version_cmd },
+	{ "rm", "unlink the objects of a user, or all, in this IPC namespace",
+	  NULL, &kt_rm_all_cmd },
 };
 
 enum {
@@ -61,6 +63,9 @@ enum {
 	OPT_UNDO,
 	OPT_EXEC,
 	OPT_FORMAT,
+	OPT_OWNER,
+	OPT_ALL,
+	OPT_DESTROY,
 };
 
 /*
@@ -119,6 +124,12 @@ static const struct kt_opt {
 	  "fail at once rather than wait" },
 	{ OPT_UNDO, "undo", NULL, KT_OPTS_UNDO,
 	  "give the units back if kipc dies holding them" },
+	{ OPT_OWNER, "owner", "USER", KT_OPTS_RM,
+	  "the objects that USER owns" },
+	{ OPT_ALL, "all", NULL, KT_OPTS_RM, "every object" },
+	{ OPT_DESTROY, "destroy", NULL, KT_OPTS_RM,
+	  "remove them as 'destroy' does, not only their names" },
+	{ 'v', "verbose", NULL, KT_OPTS_RM, "print each object removed" },
 	{ 'h', "help", NULL, 0, "display help and exit" },
 	{ 'V', "version", NULL, 0, "display the tool's version and exit" },
 };
@@ -386,6 +397,15 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_EXEC:
 			kt_args.exec = true;
+			break;
+		case OPT_OWNER:
+			kt_args.owner = optarg;
+			break;
+		case OPT_ALL:
+			kt_args.all = true;
+			break;
+		case OPT_DESTROY:
+			kt_args.destroy = true;
 			break;
 		case 'p':
 			ret = kt_opt_u32(path, o, optarg, 0, KIPC_MQ_PRIO_MAX,

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The tool's configuration and cleanup commands: `kipc limits apply`, which
+ * sets the limits of files (/etc/kipc/limits.conf and limits.d/NAME.conf by
+ * default) and names a bad line as FILE:LINE; `kipc rm --owner USER | --all`,
+ * which unlinks (or destroys) a user's objects; and the rough edges of the
+ * tool's messages and exit statuses.
+ *
+ * Limits are set for the guest's (initial) IPC namespace; the teardown drops
+ * what a test set, so that the other binaries find the module's parameters.
+ */
+#include <sched.h>
+#include <sys/stat.h>
+
+#include "kipc-admin.h"
+#include "kipc_tool.h"
+
+FIXTURE(tool_cfg) {
+	struct tool_res *res;
+	char base[KIPC_NAME_MAX / 2];
+	char file[2][64];
+	struct kipc_admin *ka;
+};
+
+FIXTURE_SETUP(tool_cfg)
+{
+	int i;
+
+	self->res = mmap(NULL, sizeof(*self->res), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->res);
+	test_name(self->base, "c");
+	for (i = 0; i < 2; i++)
+		snprintf(self->file[i], sizeof(self->file[i]),
+			 "/tmp/kipc-limits-%d-%d.conf", getpid(), i);
+	ASSERT_EQ(0, kipc_admin_open(&self->ka));
+}
+
+FIXTURE_TEARDOWN(tool_cfg)
+{
+	struct kipc_admin_limits lim = { .uid = KIPC_UID1 };
+
+	unlink(self->file[0]);
+	unlink(self->file[1]);
+	EXPECT_EQ(0, kipc_admin_limits_set(self->ka,
+					   KIPC_ADMIN_LIMIT_UID |
+					   KIPC_ADMIN_LIMIT_RESET, &lim));
+	EXPECT_EQ(0, kipc_admin_limits_set(self->ka, KIPC_ADMIN_LIMIT_RESET,
+					   &lim));
+	kipc_admin_close(self->ka);
+}
+
+/* Write @text into @path. Returns 0 or -errno. */
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(text, f) == EOF)
+		ret = -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/* A file of limits, comments and blank lines: each limit is set. */
+TEST_F(tool_cfg, limits_apply_sets_each_line)
+{
+	struct kipc_admin_limits ns, u;
+
+	ASSERT_EQ(0, write_file(self->file[0],
+				"# the namespace\n"
+				"objects 5000   bytes 3G # trailing comment\n"
+				"\n"
+				"\t uid-objects 300 uid-bytes 96M\n"
+				"uid 1000 objects 7 bytes 1M\n"));
+	tool_run("limits", "apply", self->file[0]);
+	tool_ok();
+	EXPECT_STREQ("", self->res->out);
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	EXPECT_EQ(5000U, ns.objects);
+	EXPECT_EQ(3ULL << 30, ns.bytes);
+	EXPECT_EQ(300U, ns.uid_objects);
+	EXPECT_EQ(96ULL << 20, ns.uid_bytes);
+	ASSERT_EQ(0, kipc_admin_limits_get_uid(self->ka, KIPC_UID1, &u,
+					       sizeof(u)));
+	EXPECT_EQ(7U, u.objects);
+	EXPECT_EQ(1ULL << 20, u.bytes);
+	EXPECT_TRUE(kipc_admin_limits_has(&u, KIPC_A_LIMITS_OVERRIDE));
+}
+
+/* Files are read in the order given, and a later line wins. */
+TEST_F(tool_cfg, limits_apply_later_line_wins)
+{
+	struct kipc_admin_limits ns;
+
+	ASSERT_EQ(0, write_file(self->file[0], "objects 100\nbytes 1G\n"));
+	ASSERT_EQ(0, write_file(self->file[1], "objects 200\n"));
+	tool_run("limits", "apply", self->file[0], self->file[1]);
+	tool_ok();
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	EXPECT_EQ(200U, ns.objects);
+	EXPECT_EQ(1ULL << 30, ns.bytes);
+}
+
+/*
+ * Every mistake of every file is named with its file and line, and then
+ * nothing is applied, not even the good lines: exit status 1.
+ */
+TEST_F(tool_cfg, limits_apply_bad_lines_apply_nothing)
+{
+	struct kipc_admin_limits ns;
+	char want[1024];
+
+	ASSERT_EQ(0, write_file(self->file[0],
+				"objects 10\n"
+				"# fine so far\n"
+				"object 5\n"
+				"bytes 12Q\n"
+				"uid nosuchuser-kipc objects 1\n"));
+	ASSERT_EQ(0, write_file(self->file[1],
+				"uid 1000 uid-bytes 1M\n"
+				"objects\n"
+				"objects 1 objects 2\n"
+				"uid 1000\n"
+				"objects 99999999999\n"));
+	tool_run("limits", "apply", self->file[0], self->file[1]);
+	snprintf(want, sizeof(want),
+		 "kipc: %1$s:3: unknown limit 'object'\n"
+		 "kipc: %1$s:4: invalid size '12Q' for 'bytes': a number of bytes, or of K, M or G\n"
+		 "kipc: %1$s:5: invalid uid 'nosuchuser-kipc': a number, or a user name\n"
+		 "kipc: %2$s:1: 'uid-objects' and 'uid-bytes' are the namespace's defaults: with 'uid', give 'objects' and 'bytes'\n"
+		 "kipc: %2$s:2: 'objects' needs a value\n"
+		 "kipc: %2$s:3: 'objects' given twice\n"
+		 "kipc: %2$s:4: needs a limit to set\n"
+		 "kipc: %2$s:5: invalid number '99999999999' for 'objects'\n"
+		 "kipc: nothing applied: 8 errors\n",
+		 self->file[0], self->file[1]);
+	tool_fails("%s", want);
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	EXPECT_FALSE(kipc_admin_limits_has(&ns, KIPC_A_LIMITS_OVERRIDE));
+}
+
+/* A line too long is one error; the rest of it is not read as lines. */
+TEST_F(tool_cfg, limits_apply_long_line)
+{
+	char text[3000];
+
+	memset(text, ' ', sizeof(text));
+	memcpy(text, "objects 1", 9);
+	strcpy(text + sizeof(text) - 12, "\nbytes 1M\n");
+	ASSERT_EQ(0, write_file(self->file[0], text));
+	tool_run("limits", "apply", self->file[0]);
+	tool_fails("kipc: %s:1: line longer than 1024 characters\n"
+		   "kipc: nothing applied: 1 error\n", self->file[0]);
+}
+
+/* A FILE given must exist; without FILE, missing defaults are fine. */
+TEST_F(tool_cfg, limits_apply_missing_file)
+{
+	struct stat st;
+
+	tool_run("limits", "apply", "/nonexistent/limits.conf");
+	tool_fails("kipc: cannot open /nonexistent/limits.conf: No such file or directory\n"
+		   "kipc: nothing applied: 1 error\n");
+	if (!stat("/etc/kipc", &st))
+		SKIP(return, "the guest has an /etc/kipc");
+	tool_run("limits", "apply");
+	tool_ok();
+	EXPECT_STREQ("", self->res->out);
+}
+
+/* The kernel's refusal names the line, and the other lines still apply. */
+TEST_F(tool_cfg, limits_apply_kernel_refusal_names_line)
+{
+	struct kipc_admin_limits ns;
+
+	ASSERT_EQ(0, write_file(self->file[0], "objects 300\n"));
+	tool_run_as(KIPC_UID1, NULL, 0, "limits", "apply", self->file[0]);
+	tool_fails("kipc: %s:1: cannot set the limits: Operation not permitted\n",
+		   self->file[0]);
+	ASSERT_EQ(0, write_file(self->file[0],
+				"objects 16777217\nobjects 400\n"));
+	tool_run("limits", "apply", self->file[0]);
+	EXPECT_EQ(1, self->res->status);
+	EXPECT_NE(NULL, strstr(self->res->err, ":1: cannot set the limits: "))
+		TH_LOG("stderr: %s", self->res->err);
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	EXPECT_EQ(400U, ns.objects);
+}
+
+/* Name @i of this test's objects. */
+static void obj_name(char *buf, size_t size, const char *base, int i)
+{
+	snprintf(buf, size, "%s.%d", base, i);
+}
+
+/*
+ * Create object @i of @type as @uid (in a child, so without privileges when
+ * @uid is not 0) and close it. Returns 0 or -errno.
+ */
+static int make_obj_as(uid_t uid, const char *base, int i, unsigned int type)
+{
+	union kipc_attr attr = kipc_attr_of(type);
+	char name[KIPC_NAME_MAX + 1];
+	pid_t pid;
+	int st, fd;
+
+	obj_name(name, sizeof(name), base, i);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (uid && kipc_become(uid, uid, KIPC_NO_GROUP))
+			_exit(255);
+		fd = kipc_open(type, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+			       &attr, NULL);
+		_exit(fd < 0 ? -fd : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) == 255)
+		return -ECHILD;
+	return -WEXITSTATUS(st);
+}
+
+/* Whether object @i of @type exists under its name. */
+static bool obj_exists(struct kipc_admin *ka, const char *base, int i,
+		       unsigned int type)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct kipc_admin_obj obj;
+
+	obj_name(name, sizeof(name), base, i);
+	return !kipc_admin_find(ka, type, name, &obj, sizeof(obj));
+}
+
+static int count_obj(const struct kipc_admin_obj *obj, void *arg)
+{
+	(void)obj;
+	++*(int *)arg;
+	return 0;
+}
+
+/* The objects of the rm tests: 0 and 1 of KIPC_UID1, 2 and 3 of KIPC_UID2. */
+static const unsigned int rm_types[] = {
+	KIPC_OBJ_MQ, KIPC_OBJ_SEM, KIPC_OBJ_SHM, KIPC_OBJ_MQ,
+};
+
+static void rm_cleanup(const char *base)
+{
+	char name[KIPC_NAME_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rm_types); i++) {
+		obj_name(name, sizeof(name), base, i);
+		kipc_unlink(rm_types[i], name);
+	}
+}
+
+#define make_rm_objs()							\
+	do {								\
+		size_t __i;						\
+									\
+		for (__i = 0; __i < ARRAY_SIZE(rm_types); __i++)	\
+			ASSERT_EQ(0, make_obj_as(__i < 2 ? KIPC_UID1 :	\
+						 KIPC_UID2, self->base,	\
+						 __i, rm_types[__i]));	\
+	} while (0)
+
+/* --owner by name, as root: that user's objects go, the other's stay. */
+TEST_F(tool_cfg, rm_owner_only_that_user)
+{
+	char want[256];
+	size_t i;
+
+	make_rm_objs();
+	tool_run("rm", "--owner", "kipcuser", "-v");
+	tool_ok();
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want), "unlinked %s '%s.%zu'\n",
+			 kipc_type_name(rm_types[i]), self->base, i);
+		EXPECT_NE(NULL, strstr(self->res->out, want))
+			TH_LOG("stdout: %s", self->res->out);
+		EXPECT_FALSE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	for (i = 2; i < 4; i++) {
+		snprintf(want, sizeof(want), "'%s.%zu'", self->base, i);
+		EXPECT_EQ(NULL, strstr(self->res->out, want));
+		EXPECT_TRUE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	/* Nothing left of that user: nothing to do, and no output. */
+	tool_run("rm", "--owner", "1000");
+	tool_ok();
+	EXPECT_STREQ("", self->res->out);
+	rm_cleanup(self->base);
+}
+
+/* As a user: its own objects go; another's are refused, one by one. */
+TEST_F(tool_cfg, rm_owner_permissions_as_user)
+{
+	char want[256];
+	size_t i;
+
+	make_rm_objs();
+	tool_run_as(KIPC_UID2, NULL, 0, "rm", "--owner", "1000");
+	EXPECT_EQ(1, self->res->status);
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want),
+			 "kipc: cannot unlink %s '%s.%zu': Operation not permitted\n",
+			 kipc_type_name(rm_types[i]), self->base, i);
+		EXPECT_NE(NULL, strstr(self->res->err, want))
+			TH_LOG("stderr: %s", self->res->err);
+		EXPECT_TRUE(obj_exists(self->ka, self->base, i, rm_types[i]));
+	}
+	tool_run_as(KIPC_UID2, NULL, 0, "rm", "--owner", "kipcuser2");
+	tool_ok();
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(i < 2, obj_exists(self->ka, self->base, i,
+					    rm_types[i]));
+	rm_cleanup(self->base);
+}
+
+/*
+ * --all works in the caller's IPC namespace only: in a new one, every
+ * object of every owner goes, and those of the initial namespace stay.
+ */
+TEST_F(tool_cfg, rm_all_in_own_namespace)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct kipc_admin *ka;
+	int n, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, make_obj_as(0, self->base, 0, KIPC_OBJ_MQ));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Exit statuses: the step that went wrong. */
+		if (unshare(CLONE_NEWIPC))
+			_exit(10);
+		for (n = 0; n < (int)ARRAY_SIZE(rm_types); n++)
+			if (make_obj_as(n < 2 ? KIPC_UID1 : KIPC_UID2,
+					self->base, n, rm_types[n]))
+				_exit(11);
+		if (kipc_admin_open(&ka))
+			_exit(12);
+		n = 0;
+		if (kipc_admin_list(ka, count_obj, &n) < 0 || n != 4)
+			_exit(13);
+		if (tool_run_argv(self->res, (uid_t)-1, NULL, 0,
+				  TOOL_ARGS("rm", "--all")) ||
+		    self->res->status || self->res->err[0])
+			_exit(14);
+		n = 0;
+		if (kipc_admin_list(ka, count_obj, &n) < 0 || n)
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	/* The initial namespace's object is still there. */
+	EXPECT_TRUE(obj_exists(self->ka, self->base, 0, KIPC_OBJ_MQ));
+	obj_name(name, sizeof(name), self->base, 0);
+	EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
+}
+
+/*
+ * Plain rm leaves open fds working; --destroy removes by id, unlinked
+ * objects too, and a later call on an fd fails with EIDRM.
+ */
+TEST_F(tool_cfg, rm_destroy_removes_open_objects)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	char name[KIPC_NAME_MAX + 1];
+	int fd;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWIPC));
+	obj_name(name, sizeof(name), self->base, 0);
+	fd = kipc_open(KIPC_OBJ_SEM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+		       &attr, NULL);
+	ASSERT_LE(0, fd);
+	tool_run("rm", "--owner", "root", "-v");
+	tool_ok();
+	EXPECT_NE(NULL, strstr(self->res->out, "unlinked sem '"));
+	EXPECT_EQ(0, kipc_sem_post(fd, 1));
+	tool_run("rm", "--owner", "0", "--destroy", "-v");
+	tool_ok();
+	EXPECT_NE(NULL, strstr(self->res->out, "destroyed sem '"))
+		TH_LOG("stdout: %s", self->res->out);
+	EXPECT_EQ(-EIDRM, kipc_sem_post(fd, 1));
+	close(fd);
+}
+
+/* Exactly one of --owner and --all; a user that exists; no words. */
+TEST_F(tool_cfg, rm_usage_errors)
+{
+	tool_run("rm");
+	tool_usage_fails("kipc: 'rm' needs one of '--owner USER' and '--all'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--all", "--owner", "0");
+	tool_usage_fails("kipc: 'rm' needs one of '--owner USER' and '--all'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--owner", "nosuchuser-kipc");
+	tool_usage_fails("kipc: invalid user 'nosuchuser-kipc': a uid, or a user name\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--all", "foo");
+	tool_usage_fails("kipc: unexpected argument 'foo' to 'rm'\n"
+			 "Try 'kipc rm help' for more information.\n");
+	tool_run("rm", "--destroy", "--all", "-t", "5");
+	EXPECT_EQ(2, self->res->status);
+}
+
+TEST_HARNESS_MAIN
