@@ -31,6 +31,10 @@ ADMIN_BINS := $(B)/selftests/tool_admin_test $(B)/selftests/ns_limits_test \
 $(ADMIN_BINS): EXTRA_LIBS = -lkipc-admin
 $(ADMIN_BINS): $(B)/lib/libkipc-admin.so
 $(BENCH_BINS): EXTRA_LIBS = -lkipc-admin $(NL_LIBS) -lm
+# The POSIX library's test links it before the C library, as a POSIX
+# program would (kipc-posix(7)).
+$(B)/selftests/posix_test: EXTRA_LIBS = -lkipc-posix
+$(B)/selftests/posix_test: $(B)/lib/libkipc-posix.so
 
 $(BENCH_BINS): $(B)/selftests/%: selftests/bench/%.c $(B)/lib/libkipc.so
 	@mkdir -p $(@D)
