@@ -358,25 +358,39 @@ TEST(mq_open_bad_attr_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-/* Without attributes, a queue gets Linux's defaults (the mqueue sysctls). */
+/* A value of /proc/sys/fs/mqueue, or @def. */
+static long kp_sysctl(const char *name, long def)
+{
+	char path[64];
+	long v = def;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = def;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Without attributes, a queue gets Linux's defaults (the mqueue sysctls),
+ * capped by the maximums.
+ */
 TEST(mq_open_default_attr)
 {
-	long msgs = 10, msgsize = 8192;
+	long msgs = kp_sysctl("msg_default", 10);
+	long msgsize = kp_sysctl("msgsize_default", 8192);
 	struct mq_attr a;
 	char name[64];
-	FILE *f;
 	mqd_t q;
 
-	f = fopen("/proc/sys/fs/mqueue/msg_default", "r");
-	if (f) {
-		ASSERT_EQ(1, fscanf(f, "%ld", &msgs));
-		fclose(f);
-	}
-	f = fopen("/proc/sys/fs/mqueue/msgsize_default", "r");
-	if (f) {
-		ASSERT_EQ(1, fscanf(f, "%ld", &msgsize));
-		fclose(f);
-	}
+	if (msgs > kp_sysctl("msg_max", 65536))
+		msgs = kp_sysctl("msg_max", 65536);
+	if (msgsize > kp_sysctl("msgsize_max", 16 << 20))
+		msgsize = kp_sysctl("msgsize_max", 16 << 20);
 	kp_name(name, sizeof(name), "da");
 	q = mq_open(name, O_RDWR | O_CREAT, 0600, NULL);
 	ASSERT_GE(q, 0);
@@ -385,6 +399,27 @@ TEST(mq_open_default_attr)
 	EXPECT_EQ(msgsize, a.mq_msgsize);
 	mq_close(q);
 	mq_unlink(name);
+}
+
+static int kp_open_big(const char *name)
+{
+	struct mq_attr a = { .mq_maxmsg = 1 };
+	mqd_t q;
+
+	a.mq_msgsize = kp_sysctl("msgsize_max", 8192) + 1;
+	q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+	return q < 0 ? errno : 0;
+}
+
+/* As Linux: past msgsize_max only with CAP_SYS_RESOURCE. */
+TEST(mq_open_over_sysctl_max)
+{
+	char name[64];
+
+	if (geteuid())
+		SKIP(return, "needs root to become another user");
+	kp_name(name, sizeof(name), "mx");
+	EXPECT_EQ(EINVAL, kp_as_nobody(kp_open_big, name));
 }
 
 static int kp_open_rw(const char *name)

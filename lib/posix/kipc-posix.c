@@ -37,6 +37,7 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "kipc.h"
 
@@ -47,6 +48,9 @@
 /* Linux's defaults for a queue created without attributes (mq_overview(7)). */
 #define KP_MQ_DEFAULT_MSGS	10
 #define KP_MQ_DEFAULT_MSGSIZE	8192
+/* Linux's caps on a privileged caller's queue (HARD_MSGMAX, HARD_MSGSIZEMAX). */
+#define KP_MQ_HARD_MSGS		65536
+#define KP_MQ_HARD_MSGSIZE	(16 * 1024 * 1024)
 
 static int kp_fail(int err)
 {
@@ -157,10 +161,63 @@ static uint32_t kp_mq_sysctl(const char *name, uint32_t def)
 	return v;
 }
 
+/* Whether the caller has CAP_SYS_RESOURCE in its effective set. */
+static bool kp_cap_sys_resource(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_SYS_RESOURCE / 32].effective &
+	       (1U << (CAP_SYS_RESOURCE % 32));
+}
+
+/*
+ * A new queue's attributes as Linux settles them (ipc/mqueue.c), from the
+ * mqueue sysctls of the caller's IPC namespace: without attributes, the
+ * defaults, capped by the maximums; with them, the maximums hold unless the
+ * caller has CAP_SYS_RESOURCE, which is held to Linux's hard caps. kipc's
+ * own limits then apply on top; RLIMIT_MSGQUEUE does not (kipc charges
+ * its per-uid and per-namespace limits instead).
+ */
+static int kp_mq_attr(const struct mq_attr *attr, uint32_t *msgs,
+		      uint32_t *msgsize)
+{
+	uint32_t max_msgs = kp_mq_sysctl("msg_max", KP_MQ_HARD_MSGS);
+	uint32_t max_msgsize = kp_mq_sysctl("msgsize_max", KP_MQ_HARD_MSGSIZE);
+
+	if (!attr) {
+		*msgs = kp_mq_sysctl("msg_default", KP_MQ_DEFAULT_MSGS);
+		*msgsize = kp_mq_sysctl("msgsize_default",
+					KP_MQ_DEFAULT_MSGSIZE);
+		if (*msgs > max_msgs)
+			*msgs = max_msgs;
+		if (*msgsize > max_msgsize)
+			*msgsize = max_msgsize;
+		return 0;
+	}
+	if (attr->mq_maxmsg <= 0 || attr->mq_msgsize <= 0)
+		return -EINVAL;
+	if (kp_cap_sys_resource()) {
+		if (attr->mq_maxmsg > KP_MQ_HARD_MSGS ||
+		    attr->mq_msgsize > KP_MQ_HARD_MSGSIZE)
+			return -EINVAL;
+	} else if (attr->mq_maxmsg > max_msgs ||
+		   attr->mq_msgsize > max_msgsize) {
+		return -EINVAL;
+	}
+	*msgs = attr->mq_maxmsg;
+	*msgsize = attr->mq_msgsize;
+	return 0;
+}
+
 KP_EXPORT mqd_t mq_open(const char *name, int oflag, ...)
 {
 	struct mq_attr *attr = NULL;
-	uint32_t msgs, msgsize;
+	uint32_t msgs = 0, msgsize = 0;
 	unsigned int flags;
 	const char *kname;
 	mode_t mode = 0;
@@ -179,18 +236,8 @@ KP_EXPORT mqd_t mq_open(const char *name, int oflag, ...)
 		return -1;
 	if (kp_open_flags(oflag, &flags))
 		return kp_fail(EINVAL);
-	if (attr) {
-		if (attr->mq_maxmsg <= 0 || attr->mq_msgsize <= 0 ||
-		    attr->mq_maxmsg > UINT32_MAX || attr->mq_msgsize > UINT32_MAX)
-			return kp_fail(EINVAL);
-		msgs = attr->mq_maxmsg;
-		msgsize = attr->mq_msgsize;
-	} else {
-		/* As Linux: the defaults of the mqueue sysctls, if set. */
-		msgs = kp_mq_sysctl("msg_default", KP_MQ_DEFAULT_MSGS);
-		msgsize = kp_mq_sysctl("msgsize_default",
-				       KP_MQ_DEFAULT_MSGSIZE);
-	}
+	if ((oflag & O_CREAT) && kp_mq_attr(attr, &msgs, &msgsize))
+		return kp_fail(EINVAL);
 	fd = kipc_mq_open(kname, flags, mode & 0666, msgs, msgsize);
 	if (fd < 0)
 		return kp_fail(-fd);
