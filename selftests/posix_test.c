@@ -901,6 +901,7 @@ TEST(shm_o_trunc_zeroes)
 	ASSERT_GE(fd, 0);
 	a = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, a);
+	EXPECT_EQ(0, a[0]);
 	EXPECT_EQ(0, a[1]);
 	EXPECT_EQ(0, a[4095]);
 	munmap(a, 4096);

@@ -960,10 +960,24 @@ KP_EXPORT int shm_open(const char *name, int oflag, mode_t mode)
 	if (fd < 0)
 		return kp_fail(-fd);
 	if (oflag & O_TRUNC) {
-		/* The nearest kipc has to size 0: one page, zeroed. */
+		/*
+		 * The nearest kipc has to size 0: one page, zeroed. Shrinking
+		 * to one byte drops the rest; that byte is cleared by hand.
+		 */
 		ret = kipc_shm_resize(fd, 1);
 		if (!ret)
 			ret = kipc_shm_resize(fd, kattr.shm.size);
+		if (!ret) {
+			char *p = mmap(NULL, kattr.shm.size, PROT_WRITE,
+				       MAP_SHARED, fd, 0);
+
+			if (p == MAP_FAILED) {
+				ret = -errno;
+			} else {
+				p[0] = 0;
+				munmap(p, kattr.shm.size);
+			}
+		}
 		if (ret < 0) {
 			close(fd);
 			return kp_fail(-ret);
