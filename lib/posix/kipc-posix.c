@@ -808,13 +808,34 @@ KP_EXPORT int sem_unlink(const char *name)
 	return 0;
 }
 
-/* The C library's @name, for the semaphores that are not ours. */
-#define KP_LIBC(type, name, ...)					\
-	static type (*real)(__VA_ARGS__);				\
-	if (!real)							\
-		real = (type (*)(__VA_ARGS__))dlsym(RTLD_NEXT, name);	\
-	if (!real)							\
-		return kp_fail(ENOSYS)
+/* The C library's semaphore functions, for the semaphores that are not ours. */
+static struct {
+	int (*wait)(sem_t *sem);
+	int (*trywait)(sem_t *sem);
+	int (*timedwait)(sem_t *sem, const struct timespec *abs);
+	int (*clockwait)(sem_t *sem, clockid_t clk, const struct timespec *abs);
+	int (*post)(sem_t *sem);
+	int (*getvalue)(sem_t *sem, int *sval);
+} kp_libc;
+static pthread_once_t kp_libc_once = PTHREAD_ONCE_INIT;
+
+static void kp_libc_init(void)
+{
+	kp_libc.wait = (int (*)(sem_t *))dlsym(RTLD_NEXT, "sem_wait");
+	kp_libc.trywait = (int (*)(sem_t *))dlsym(RTLD_NEXT, "sem_trywait");
+	kp_libc.timedwait = (int (*)(sem_t *, const struct timespec *))
+		dlsym(RTLD_NEXT, "sem_timedwait");
+	kp_libc.clockwait = (int (*)(sem_t *, clockid_t,
+				     const struct timespec *))
+		dlsym(RTLD_NEXT, "sem_clockwait");
+	kp_libc.post = (int (*)(sem_t *))dlsym(RTLD_NEXT, "sem_post");
+	kp_libc.getvalue = (int (*)(sem_t *, int *))
+		dlsym(RTLD_NEXT, "sem_getvalue");
+}
+
+/* Whether the C library has the function @fn (a field of kp_libc). */
+#define kp_libc_has(fn) \
+	(pthread_once(&kp_libc_once, kp_libc_init), kp_libc.fn != NULL)
 
 /* The fd of our live semaphore @s, or -1 with errno EINVAL. */
 static int kp_sem_fd(struct kp_sem *s)
@@ -840,8 +861,9 @@ KP_EXPORT int sem_wait(sem_t *sem)
 	int fd;
 
 	if (!s) {
-		KP_LIBC(int, "sem_wait", sem_t *);
-		return real(sem);
+		if (!kp_libc_has(wait))
+			return kp_fail(EINVAL);
+		return kp_libc.wait(sem);
 	}
 	fd = kp_sem_fd(s);
 	if (fd < 0)
@@ -855,8 +877,9 @@ KP_EXPORT int sem_trywait(sem_t *sem)
 	int fd;
 
 	if (!s) {
-		KP_LIBC(int, "sem_trywait", sem_t *);
-		return real(sem);
+		if (!kp_libc_has(trywait))
+			return kp_fail(EINVAL);
+		return kp_libc.trywait(sem);
 	}
 	fd = kp_sem_fd(s);
 	if (fd < 0)
@@ -883,8 +906,9 @@ KP_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *abs)
 	struct kp_sem *s = kp_sem(sem);
 
 	if (!s) {
-		KP_LIBC(int, "sem_timedwait", sem_t *, const struct timespec *);
-		return real(sem, abs);
+		if (!kp_libc_has(timedwait))
+			return kp_fail(EINVAL);
+		return kp_libc.timedwait(sem, abs);
 	}
 	return kp_sem_clockwait(s, CLOCK_REALTIME, abs);
 }
@@ -895,9 +919,9 @@ KP_EXPORT int sem_clockwait(sem_t *sem, clockid_t clk,
 	struct kp_sem *s = kp_sem(sem);
 
 	if (!s) {
-		KP_LIBC(int, "sem_clockwait", sem_t *, clockid_t,
-			const struct timespec *);
-		return real(sem, clk, abs);
+		if (!kp_libc_has(clockwait))
+			return kp_fail(EINVAL);
+		return kp_libc.clockwait(sem, clk, abs);
 	}
 	return kp_sem_clockwait(s, clk, abs);
 }
@@ -908,8 +932,9 @@ KP_EXPORT int sem_post(sem_t *sem)
 	int fd;
 
 	if (!s) {
-		KP_LIBC(int, "sem_post", sem_t *);
-		return real(sem);
+		if (!kp_libc_has(post))
+			return kp_fail(EINVAL);
+		return kp_libc.post(sem);
 	}
 	fd = kp_sem_fd(s);
 	if (fd < 0)
@@ -923,8 +948,9 @@ KP_EXPORT int sem_getvalue(sem_t *sem, int *sval)
 	int fd, ret;
 
 	if (!s) {
-		KP_LIBC(int, "sem_getvalue", sem_t *, int *);
-		return real(sem, sval);
+		if (!kp_libc_has(getvalue))
+			return kp_fail(EINVAL);
+		return kp_libc.getvalue(sem, sval);
 	}
 	fd = kp_sem_fd(s);
 	if (fd < 0)
