@@ -208,6 +208,8 @@ stage: all
 	mkdir -p $(B)/stage/bin $(B)/stage/lib
 	cp -a $(B)/lib/*.so* $(B)/stage/lib/
 	cp $(B)/tools/kipc $(TEST_BINS) $(DEMO_BINS) $(BENCH_BINS) $(B)/stage/bin/
+	mkdir -p $(B)/stage/bin/mqueue
+	cp $(MQUEUE_BINS) $(B)/stage/bin/mqueue/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
 	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp $(MOD_DIR)/kipc.ko $(B)/stage/

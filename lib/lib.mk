@@ -21,7 +21,8 @@ LIB_VERSION := $(SOVERSION).$(word 2,$(subst ., ,$(VERSION))).$(word 3,$(subst .
 
 .PHONY: lib
 lib: $(B)/lib/libkipc.so $(B)/lib/libkipc.a $(B)/lib/kipc.pc \
-     $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc
+     $(B)/lib/libkipc-admin.so $(B)/lib/libkipc-admin.a $(B)/lib/kipc-admin.pc \
+     $(B)/lib/libkipc-posix.so
 
 $(LIBADMIN_OBJS): LIB_CFLAGS = $(NL_CFLAGS)
 $(LIBKIPC_OBJS) $(LIBADMIN_OBJS): $(B)/lib/%.o: lib/%.c
@@ -57,12 +58,30 @@ $(B)/lib/%.pc: lib/%.pc.in $(B)/lib/pc-paths
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
--include $(LIBKIPC_OBJS:.o=.d) $(LIBADMIN_OBJS:.o=.d)
+# libkipc-posix: POSIX mq_*, sem_open and friends, shm_open over libkipc
+# (kipc-posix(7)). Shared only, and with no version script: a program
+# linked against the C library asks for mq_open@GLIBC_2.34, which only an
+# unversioned definition may stand in for (LD_PRELOAD). Its own soname
+# version is POSIX_SOVERSION, apart from libkipc's.
+POSIX_SOVERSION := 1
+LIBPOSIX_OBJS := $(B)/lib/posix/kipc-posix.o
+$(LIBPOSIX_OBJS): $(B)/lib/posix/%.o: lib/posix/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(WARNFLAGS) $(DEPFLAGS) \
+		-fPIC -fvisibility=hidden -c -o $@ $<
+$(B)/lib/libkipc-posix.so.$(POSIX_SOVERSION): $(LIBPOSIX_OBJS) $(B)/lib/libkipc.so
+	$(CC) -shared -Wl,-soname,libkipc-posix.so.$(POSIX_SOVERSION) -Wl,-z,defs \
+		$(LDFLAGS) -o $@ $(LIBPOSIX_OBJS) -L$(B)/lib -lkipc -lpthread
+$(B)/lib/libkipc-posix.so: $(B)/lib/libkipc-posix.so.$(POSIX_SOVERSION)
+	ln -sf libkipc-posix.so.$(POSIX_SOVERSION) $@
+
+-include $(LIBKIPC_OBJS:.o=.d) $(LIBADMIN_OBJS:.o=.d) $(LIBPOSIX_OBJS:.o=.d)
 
 # --- installing --------------------------------------------------------------
 PUBLIC_HEADERS := lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h
 LIB_FILES := $(foreach l,libkipc libkipc-admin, \
-	$(l).so.$(LIB_VERSION) $(l).so.$(SOVERSION) $(l).so $(l).a)
+	$(l).so.$(LIB_VERSION) $(l).so.$(SOVERSION) $(l).so $(l).a) \
+	libkipc-posix.so.$(POSIX_SOVERSION) libkipc-posix.so
 MAN3 := $(wildcard lib/man/*.3)
 MAN7 := $(wildcard lib/man/*.7)
 INSTALLED_LIB := $(addprefix $(LIBDIR)/,$(LIB_FILES)) \
