@@ -648,7 +648,7 @@ static int obs_tmux(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd),
-		 "TERMINFO=" TMUX_DIR
+		 "LOCPATH=" TMUX_DIR "/locale LC_ALL=C.UTF-8 TERMINFO=" TMUX_DIR
 		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s"
 		 " 2>>/tmp/kipc-tmux.err",
 		 line);
