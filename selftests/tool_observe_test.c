@@ -638,21 +638,36 @@ TEST_F(tool_obs, top_batch)
 
 #define TMUX_DIR	"/kipc/tmux"
 
-/* Run a tmux command (a shell line after "tmux -S SOCK"). */
+/*
+ * Run a tmux command (a shell line after "tmux -S SOCK"), in /tmp (where
+ * -v leaves its logs), killed after 5 s. Returns its wait status.
+ */
 static int obs_tmux(const char *fmt, ...)
 {
 	char cmd[1024], line[768];
+	int status;
 	va_list ap;
+	pid_t pid;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd),
-		 "LOCPATH=" TMUX_DIR "/locale LC_ALL=C.UTF-8 TERMINFO=" TMUX_DIR
-		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s"
-		 " 2>>/tmp/kipc-tmux.err",
+		 "cd /tmp && exec env LOCPATH=" TMUX_DIR "/locale LC_ALL=C.UTF-8 "
+		 "TERMINFO=" TMUX_DIR "/terminfo " TMUX_DIR
+		 "/bin/tmux -u -S /tmp/kipc-tmux.sock %s 2>>/tmp/kipc-tmux.err",
 		 line);
-	return system(cmd);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		alarm(5);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
 }
 
 /* The text of file @path, into @buf. */
@@ -704,6 +719,7 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 			 const char *mq, const char *key)
 {
 	char buf[8192], cmd[512];
+	int ret;
 
 	obs_tmux("kill-server 2>/dev/null");
 	snprintf(cmd, sizeof(cmd),
@@ -713,7 +729,10 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 		 "echo top-exited-$?; [ \"$(stty -g)\" = \"$s\" ] && "
 		 "echo tty-restored; sleep 30'",
 		 tool_path(), mq);
-	ASSERT_EQ(0, obs_tmux("%s", cmd))
+	ret = obs_tmux("-v %s", cmd);
+	if (ret)
+		system("tail -n 15 /tmp/tmux-*.log >> /tmp/kipc-tmux.err 2>&1");
+	ASSERT_EQ(0, ret)
 		TH_LOG("tmux: %s", obs_file("/tmp/kipc-tmux.err", buf,
 					    sizeof(buf)));
 	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), mq, false))
@@ -732,7 +751,7 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 	obs_tmux("kill-server");
 }
 
-TEST_F(tool_obs, top_interactive_tmux)
+TEST_F_TIMEOUT(tool_obs, top_interactive_tmux, 90)
 {
 	int q;
 
