@@ -685,12 +685,14 @@ static const char *obs_file(const char *path, char *buf, size_t size)
 }
 
 /* The pane's text, into @buf. */
+static const char *obs_file(const char *path, char *buf, size_t size);
+
 static int obs_capture(char *buf, size_t size)
 {
 	FILE *f;
 	size_t n;
 
-	if (obs_tmux("capture-pane -p -t obs > /tmp/kipc-tmux.out"))
+	if (obs_tmux("-v capture-pane -p -t obs > /tmp/kipc-tmux.out"))
 		return -1;
 	f = fopen("/tmp/kipc-tmux.out", "re");
 	if (!f)
@@ -701,17 +703,26 @@ static int obs_capture(char *buf, size_t size)
 	return 0;
 }
 
-/* Wait up to 5 s for @text in the pane (or for its absence, @gone). */
+/*
+ * Wait up to 10 s for @text in the pane (or for its absence, @gone). On
+ * failure @buf has tmux's own logs (tmux -v) after the pane's text.
+ */
 static bool obs_wait_pane(char *buf, size_t size, const char *text,
 			  bool gone)
 {
-	int i;
+	struct timespec t0, t;
+	size_t n;
 
-	for (i = 0; i < 100; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
 		if (!obs_capture(buf, size) && !strstr(buf, text) == gone)
 			return true;
 		usleep(50000);
-	}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 10);
+	system("tail -n 12 /tmp/tmux-*.log > /tmp/kipc-tmux.log 2>&1");
+	n = strlen(buf);
+	obs_file("/tmp/kipc-tmux.log", buf + n, size - n);
 	return false;
 }
 
