@@ -746,9 +746,11 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ret)
 		TH_LOG("tmux: %s", obs_file("/tmp/kipc-tmux.err", buf,
 					    sizeof(buf)));
-	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), mq, false))
+	/* The frame of our one queue (whose name top cuts to 20). */
+	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), "1 objects", false))
 		TH_LOG("pane: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, "kipc top - "));
+	EXPECT_NE(NULL, strstr(buf, "\nmq ")) TH_LOG("pane: %s", buf);
 	/* Redrawn in place: one header on the screen, not a scroll. */
 	usleep(500000);
 	ASSERT_EQ(0, obs_capture(buf, sizeof(buf)));
