@@ -720,7 +720,8 @@ static bool obs_wait_pane(char *buf, size_t size, const char *text,
 		usleep(50000);
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec - t0.tv_sec < 10);
-	system("tail -n 12 /tmp/tmux-*.log > /tmp/kipc-tmux.log 2>&1");
+	system("grep -h kipc /proc/[0-9]*/stat > /tmp/kipc-tmux.log 2>&1;"
+	       "tail -n 12 /tmp/tmux-server-*.log >> /tmp/kipc-tmux.log 2>&1");
 	n = strlen(buf);
 	obs_file("/tmp/kipc-tmux.log", buf + n, size - n);
 	return false;
