@@ -736,7 +736,8 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 	obs_tmux("kill-server 2>/dev/null");
 	snprintf(cmd, sizeof(cmd),
 		 "new-session -d -s obs -x 120 -y 30 "
-		 "'s=$(stty -g); "
+		 /* The shell outlives a Ctrl-C to report top's status. */
+		 "'trap : INT; s=$(stty -g); "
 		 "env LD_LIBRARY_PATH=/kipc/lib TERM=screen %s top -d 0.2 %s; "
 		 "echo top-exited-$?; [ \"$(stty -g)\" = \"$s\" ] && "
 		 "echo tty-restored'",
