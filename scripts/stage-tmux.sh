@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Stage the host's tmux (Debian package tmux) and a few terminfo entries, so
+# Stage the host's tmux (Debian package tmux), a few terminfo entries and
+# glibc's C.UTF-8 locale, so
 # that the guest can test `kipc top` interactively (tool_observe_test):
 #
 #   scripts/stage-tmux.sh STAGEDIR/tmux
@@ -21,6 +22,12 @@ if [ ! -x "$tmux" ]; then
 fi
 mkdir -p "$out/bin" "$out/terminfo"
 cp "$(readlink -f "$tmux")" "$out/bin/tmux"
+# tmux refuses to start without a UTF-8 locale; the guest finds this one
+# through LOCPATH=/kipc/tmux/locale.
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$out/locale"
+	cp -a /usr/lib/locale/C.utf8 "$out/locale/"
+fi
 for t in s/screen t/tmux x/xterm l/linux; do
 	for d in /lib/terminfo /usr/share/terminfo; do
 		if [ -e "$d/$t" ]; then

@@ -638,21 +638,36 @@ TEST_F(tool_obs, top_batch)
 
 #define TMUX_DIR	"/kipc/tmux"
 
-/* Run a tmux command (a shell line after "tmux -S SOCK"). */
+/*
+ * Run a tmux command (a shell line after "tmux -S SOCK"), in /tmp (where
+ * -v leaves its logs), killed after 5 s. Returns its wait status.
+ */
 static int obs_tmux(const char *fmt, ...)
 {
 	char cmd[1024], line[768];
+	int status;
 	va_list ap;
+	pid_t pid;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd),
-		 "TERMINFO=" TMUX_DIR
-		 "/terminfo " TMUX_DIR "/bin/tmux -u -S /tmp/kipc-tmux.sock %s"
-		 " 2>>/tmp/kipc-tmux.err",
+		 "cd /tmp && exec env LOCPATH=" TMUX_DIR "/locale LC_ALL=C.UTF-8 "
+		 "TERMINFO=" TMUX_DIR "/terminfo " TMUX_DIR
+		 "/bin/tmux -u -S /tmp/kipc-tmux.sock %s 2>>/tmp/kipc-tmux.err",
 		 line);
-	return system(cmd);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		alarm(5);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
 }
 
 /* The text of file @path, into @buf. */
@@ -670,12 +685,14 @@ static const char *obs_file(const char *path, char *buf, size_t size)
 }
 
 /* The pane's text, into @buf. */
+static const char *obs_file(const char *path, char *buf, size_t size);
+
 static int obs_capture(char *buf, size_t size)
 {
 	FILE *f;
 	size_t n;
 
-	if (obs_tmux("capture-pane -p -t obs > /tmp/kipc-tmux.out"))
+	if (obs_tmux("-v capture-pane -p -t obs > /tmp/kipc-tmux.out"))
 		return -1;
 	f = fopen("/tmp/kipc-tmux.out", "re");
 	if (!f)
@@ -686,17 +703,27 @@ static int obs_capture(char *buf, size_t size)
 	return 0;
 }
 
-/* Wait up to 5 s for @text in the pane (or for its absence, @gone). */
+/*
+ * Wait up to 10 s for @text in the pane (or for its absence, @gone). On
+ * failure @buf has tmux's own logs (tmux -v) after the pane's text.
+ */
 static bool obs_wait_pane(char *buf, size_t size, const char *text,
 			  bool gone)
 {
-	int i;
+	struct timespec t0, t;
+	size_t n;
 
-	for (i = 0; i < 100; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
 		if (!obs_capture(buf, size) && !strstr(buf, text) == gone)
 			return true;
 		usleep(50000);
-	}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 10);
+	system("grep -h kipc /proc/[0-9]*/stat > /tmp/kipc-tmux.log 2>&1;"
+	       "tail -n 12 /tmp/tmux-server-*.log >> /tmp/kipc-tmux.log 2>&1");
+	n = strlen(buf);
+	obs_file("/tmp/kipc-tmux.log", buf + n, size - n);
 	return false;
 }
 
@@ -704,21 +731,30 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 			 const char *mq, const char *key)
 {
 	char buf[8192], cmd[512];
+	int ret;
 
 	obs_tmux("kill-server 2>/dev/null");
 	snprintf(cmd, sizeof(cmd),
 		 "new-session -d -s obs -x 120 -y 30 "
-		 "'s=$(stty -g); "
+		 /* The shell outlives a Ctrl-C to report top's status. */
+		 "'trap : INT; s=$(stty -g); "
 		 "env LD_LIBRARY_PATH=/kipc/lib TERM=screen %s top -d 0.2 %s; "
 		 "echo top-exited-$?; [ \"$(stty -g)\" = \"$s\" ] && "
-		 "echo tty-restored; sleep 30'",
+		 "echo tty-restored'",
 		 tool_path(), mq);
-	ASSERT_EQ(0, obs_tmux("%s", cmd))
+	ret = obs_tmux("-v %s", cmd);
+	if (ret)
+		system("tail -n 15 /tmp/tmux-*.log >> /tmp/kipc-tmux.err 2>&1");
+	ASSERT_EQ(0, ret)
 		TH_LOG("tmux: %s", obs_file("/tmp/kipc-tmux.err", buf,
 					    sizeof(buf)));
-	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), mq, false))
+	/* The pane stays when top and the shell are done, to be read. */
+	ASSERT_EQ(0, obs_tmux("set-option -t obs remain-on-exit on"));
+	/* The frame of our one queue (whose name top cuts to 20). */
+	ASSERT_TRUE(obs_wait_pane(buf, sizeof(buf), "1 objects", false))
 		TH_LOG("pane: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, "kipc top - "));
+	EXPECT_NE(NULL, strstr(buf, "\nmq ")) TH_LOG("pane: %s", buf);
 	/* Redrawn in place: one header on the screen, not a scroll. */
 	usleep(500000);
 	ASSERT_EQ(0, obs_capture(buf, sizeof(buf)));
@@ -732,7 +768,7 @@ static void obs_top_tmux(struct __test_metadata *_metadata,
 	obs_tmux("kill-server");
 }
 
-TEST_F(tool_obs, top_interactive_tmux)
+TEST_F_TIMEOUT(tool_obs, top_interactive_tmux, 90)
 {
 	int q;
 
