@@ -137,7 +137,7 @@ static int kt_shm_resize_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_resize(fd, size);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot resize region '%s'", name);
+		ret = kt_dev_err(ret, "cannot resize region '%s'", name);
 	close(fd);
 	return ret;
 }
@@ -173,7 +173,7 @@ static int kt_shm_seal_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_seal(fd, seals);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot seal region '%s'", name);
+		ret = kt_dev_err(ret, "cannot seal region '%s'", name);
 	close(fd);
 	return ret;
 }
