@@ -413,4 +413,169 @@ TEST_F(tool_cfg, rm_usage_errors)
 	EXPECT_EQ(2, self->res->status);
 }
 
+/* --- the rough edges -------------------------------------------------- */
+
+/* Create semaphore @i of value @value as root; its fd, or -errno. */
+static int make_sem(const char *base, int i, uint32_t value)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	char name[KIPC_NAME_MAX + 1];
+
+	obj_name(name, sizeof(name), base, i);
+	attr.sem.value = value;
+	return kipc_open(KIPC_OBJ_SEM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC,
+			 0666, &attr, NULL);
+}
+
+/* EMFILE and ENOSPC of the limits say which limit, not strerror(). */
+TEST_F(tool_cfg, limit_errors_in_kipc_words)
+{
+	struct kipc_admin_limits lim = { .uid = KIPC_UID1, .objects = 0 };
+	struct kipc_admin_limits ns;
+	char name[KIPC_NAME_MAX + 1];
+
+	obj_name(name, sizeof(name), self->base, 0);
+	ASSERT_EQ(0, kipc_admin_limits_set(self->ka, KIPC_ADMIN_LIMIT_UID |
+					   KIPC_ADMIN_LIMIT_OBJECTS, &lim));
+	tool_run_as(KIPC_UID1, NULL, 0, "mq", "create", name);
+	tool_fails("kipc: cannot create queue '%s': per-user object/byte limit reached (kipc stats)\n",
+		   name);
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	lim.objects = ns.objects_used;
+	ASSERT_EQ(0, kipc_admin_limits_set(self->ka, KIPC_ADMIN_LIMIT_OBJECTS,
+					   &lim));
+	tool_run_as(KIPC_UID2, NULL, 0, "sem", "create", name);
+	tool_fails("kipc: cannot create semaphore '%s': namespace object/byte limit reached (kipc stats)\n",
+		   name);
+}
+
+/* -t takes a unit; a timeout exits 124 and says "timed out". */
+TEST_F(tool_cfg, timeout_units_and_exit_124)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct timespec t0, t1;
+	long long ms;
+	int fd;
+
+	fd = make_sem(self->base, 0, 1);
+	ASSERT_LE(0, fd);
+	obj_name(name, sizeof(name), self->base, 0);
+	/* Units, taken at once when the value is there. */
+	tool_run("sem", "wait", name, "-t", "2m");
+	tool_ok();
+	tool_run("sem", "post", name);
+	tool_ok();
+	tool_run("sem", "wait", name, "-t", "5s");
+	tool_ok();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tool_run("sem", "wait", name, "-t", "300ms");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	tool_timed_out("kipc: cannot wait on semaphore '%s': timed out\n",
+		       name);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(300, ms);
+	tool_run("sem", "wait", name, "-t", "0s");
+	EXPECT_EQ(124, self->res->status);
+	tool_run("sem", "wait", name, "-t", "5h");
+	tool_usage_fails("kipc: invalid timeout '5h': milliseconds, or a number with ms, s or m\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	tool_run("sem", "wait", name, "-t", "71583m");
+	tool_usage_fails("kipc: invalid timeout '71583m': milliseconds, or a number with ms, s or m\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SEM, name);
+}
+
+/* Sizes: K, KiB and KB; modes: execute bits dropped, with a note. */
+TEST_F(tool_cfg, sizes_and_modes)
+{
+	static const struct {
+		char *arg;
+		uint64_t size;
+	} sizes[] = {
+		{ "8K", 8192 }, { "8KiB", 8192 }, { "1M", 1 << 20 },
+		{ "1MiB", 1 << 20 }, { "8KB", 8000 }, { "2MB", 2000000 },
+	};
+	char name[KIPC_NAME_MAX + 1], want[256];
+	struct kipc_admin_obj obj;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		obj_name(name, sizeof(name), self->base, i);
+		tool_run("shm", "create", name, "--size", sizes[i].arg);
+		tool_ok();
+		ASSERT_EQ(0, kipc_admin_find(self->ka, KIPC_OBJ_SHM, name,
+					     &obj, sizeof(obj)));
+		/* The kernel may round a size up to whole pages. */
+		EXPECT_LE(sizes[i].size, obj.shm_size) TH_LOG("%s", sizes[i].arg);
+		EXPECT_GT(sizes[i].size + 4096, obj.shm_size)
+			TH_LOG("%s", sizes[i].arg);
+		EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_SHM, name));
+	}
+	tool_run("shm", "create", name, "--size", "1XB");
+	EXPECT_EQ(2, self->res->status);
+
+	obj_name(name, sizeof(name), self->base, 0);
+	tool_run("mq", "create", name, "-m", "0755");
+	EXPECT_EQ(0, self->res->status);
+	snprintf(want, sizeof(want),
+		 "kipc: note: execute bits mean nothing to kipc objects; mode 0644 used\n");
+	EXPECT_STREQ(want, self->res->err);
+	ASSERT_EQ(0, kipc_admin_find(self->ka, KIPC_OBJ_MQ, name, &obj,
+				     sizeof(obj)));
+	EXPECT_EQ(0644U, obj.mode & 0777);
+	EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
+}
+
+/*
+ * `sem wait NAME -- CMD` exits with CMD's status; kipc's own failures
+ * with -E's N; and undo is on by default, so that kipc killed while the
+ * command runs still gives the units back.
+ */
+TEST_F(tool_cfg, sem_wait_command_status_and_undo)
+{
+	char name[KIPC_NAME_MAX + 1], missing[KIPC_NAME_MAX + 1];
+	int fd;
+
+	fd = make_sem(self->base, 0, 1);
+	ASSERT_LE(0, fd);
+	obj_name(name, sizeof(name), self->base, 0);
+	obj_name(missing, sizeof(missing), self->base, 9);
+
+	tool_run("sem", "wait", name, "--", "sh", "-c", "exit 7");
+	EXPECT_EQ(7, self->res->status);
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+
+	/* Its own failures: 1, or N with -E N; a timeout 124, or N. */
+	tool_run("sem", "wait", missing, "--", "true");
+	EXPECT_EQ(1, self->res->status);
+	tool_run("sem", "wait", missing, "-E", "42", "--", "true");
+	EXPECT_EQ(42, self->res->status);
+	EXPECT_NE(NULL, strstr(self->res->err, "cannot open semaphore"));
+	ASSERT_EQ(0, kipc_sem_trywait(fd, 1, 0));
+	tool_run("sem", "wait", name, "-t", "10ms", "--", "true");
+	EXPECT_EQ(124, self->res->status);
+	tool_run("sem", "wait", name, "-t", "10ms", "-E", "42", "--", "true");
+	EXPECT_EQ(42, self->res->status);
+	ASSERT_EQ(0, kipc_sem_post(fd, 1));
+	tool_run("sem", "wait", name, "-E", "0", "--", "true");
+	EXPECT_EQ(2, self->res->status);
+
+	/* Killed holding the units: undo gives them back. */
+	tool_run("sem", "wait", name, "--", "sh", "-c", "kill -9 $PPID");
+	EXPECT_EQ(128 + SIGKILL, self->res->status);
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+	/* With --no-undo they stay taken. */
+	tool_run("sem", "wait", name, "--no-undo", "--", "sh", "-c",
+		 "kill -9 $PPID");
+	EXPECT_EQ(128 + SIGKILL, self->res->status);
+	EXPECT_EQ(0, kipc_sem_getvalue(fd));
+	tool_run("sem", "wait", name, "--undo", "--no-undo", "--", "true");
+	tool_usage_fails("kipc: '--undo' and '--no-undo' exclude each other\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SEM, name);
+}
+
 TEST_HARNESS_MAIN
