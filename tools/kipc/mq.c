@@ -105,6 +105,8 @@ static int kt_mq_send_run(const struct kt_cmd *cmd, int argc, char **argv)
 	if (fd < 0)
 		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	if (!strcmp(msg, "-")) {
+		if (first + 1 == argc && isatty(STDIN_FILENO))
+			fprintf(stderr, "kipc: reading the message from standard input (end it with Ctrl-D)\n");
 		ret = kipc_mq_getattr(fd, &attr);
 		if (ret < 0) {
 			ret = kt_dev_err(ret, "cannot send to queue '%s'", name);
