@@ -9,7 +9,9 @@
  * Limits are set for the guest's (initial) IPC namespace; the teardown drops
  * what a test set, so that the other binaries find the module's parameters.
  */
+#include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "kipc-admin.h"
@@ -576,6 +578,149 @@ TEST_F(tool_cfg, sem_wait_command_status_and_undo)
 			 "Try 'kipc sem wait help' for more information.\n");
 	close(fd);
 	kipc_unlink(KIPC_OBJ_SEM, name);
+}
+
+/* shm cat writes a region's bytes; shm write copies standard input in. */
+TEST_F(tool_cfg, shm_cat_and_write)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SHM);
+	char name[KIPC_NAME_MAX + 1], in[5000], big[8193];
+	size_t len;
+	void *addr;
+	int fd;
+
+	obj_name(name, sizeof(name), self->base, 0);
+	attr.shm.size = 8192;
+	fd = kipc_open(KIPC_OBJ_SHM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0644,
+		       &attr, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, kipc_shm_map(fd, PROT_READ | PROT_WRITE, &addr, &len));
+	ASSERT_EQ(8192U, len);
+	memset(addr, 'z', len);
+
+	/* Part of the region: the rest keeps its bytes. */
+	memset(in, 'a', sizeof(in));
+	in[0] = '\0';
+	in[sizeof(in) - 1] = '\n';
+	tool_run_in(in, sizeof(in), "shm", "write", name);
+	tool_ok();
+	EXPECT_EQ(0, memcmp(addr, in, sizeof(in)));
+	EXPECT_EQ('z', ((char *)addr)[sizeof(in)]);
+
+	tool_run("shm", "cat", name);
+	tool_ok();
+	ASSERT_EQ(8192U, self->res->out_len);
+	EXPECT_EQ(0, memcmp(self->res->out, addr, 8192));
+
+	/* More than the region: its size is written, and EFBIG. */
+	memset(big, 'b', sizeof(big));
+	tool_run_in(big, sizeof(big), "shm", "write", name);
+	tool_fails("kipc: region '%s' holds 8192 bytes; only the first 8192 were written: File too large\n",
+		   name);
+	EXPECT_EQ('b', ((char *)addr)[8191]);
+
+	/* Permissions: another user may read (0644) but not write. */
+	tool_run_as(KIPC_UID1, NULL, 0, "shm", "cat", name);
+	EXPECT_EQ(0, self->res->status);
+	EXPECT_EQ(8192U, self->res->out_len);
+	tool_run_as(KIPC_UID1, "x", 1, "shm", "write", name);
+	tool_fails("kipc: cannot open region '%s': Permission denied\n", name);
+	/* A write seal forbids writing. */
+	kipc_shm_unmap(addr, len);
+	ASSERT_EQ(0, kipc_shm_seal(fd, KIPC_SEAL_WRITE));
+	tool_run_in("x", 1, "shm", "write", name);
+	tool_fails("kipc: cannot map region '%s': Operation not permitted\n",
+		   name);
+	tool_run("shm", "cat", "--", "nosuch-kipc-region");
+	tool_fails("kipc: cannot open region 'nosuch-kipc-region': No such file or directory\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SHM, name);
+}
+
+/* version -J: one object with what libkipc and netlink report. */
+TEST_F(tool_cfg, version_json)
+{
+	struct kipc_version ver;
+	char want[256];
+	size_t len;
+
+	ASSERT_EQ(0, kipc_version(&ver));
+	tool_run("version", "-J");
+	tool_ok();
+	len = strlen(self->res->out);
+	ASSERT_LT(2U, len);
+	EXPECT_EQ(0, strncmp(self->res->out, "{\"tool\": \"", 10));
+	EXPECT_STREQ("}}\n", self->res->out + len - 3);
+	snprintf(want, sizeof(want), "\"tool_abi\": %d, \"module\": {\"abi\": %u, \"features\": [\"mq\", \"shm\", \"sem\", \"netlink\"",
+		 KIPC_ABI_VERSION, ver.out_abi_version);
+	EXPECT_NE(NULL, strstr(self->res->out, want))
+		TH_LOG("%s", self->res->out);
+	snprintf(want, sizeof(want), "], \"name_max\": %u, \"mq_max_msgs\": %u, ",
+		 ver.out_name_max, ver.out_mq_max_msgs);
+	EXPECT_NE(NULL, strstr(self->res->out, want))
+		TH_LOG("%s", self->res->out);
+	EXPECT_NE(NULL, strstr(self->res->out, "\"netlink\": {\"family\": \"kipc\", \"abi\": "));
+	tool_run("version", "-o", "x");
+	EXPECT_EQ(2, self->res->status);
+}
+
+/* mq send without a message, on a terminal, says it is reading it. */
+TEST_F(tool_cfg, mq_send_tty_note)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_MQ);
+	char name[KIPC_NAME_MAX + 1], buf[64];
+	int master, slave, err_fd, st, q, i;
+	unsigned int prio;
+	pid_t pid;
+	ssize_t n;
+
+	obj_name(name, sizeof(name), self->base, 0);
+	q = kipc_open(KIPC_OBJ_MQ, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+		      &attr, NULL);
+	ASSERT_LE(0, q);
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		SKIP(return, "no pseudo-terminal: %s", strerror(errno));
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, slave);
+	err_fd = memfd_create("tty-err", MFD_CLOEXEC);
+	ASSERT_LE(0, err_fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (dup2(slave, 0) < 0 || dup2(err_fd, 2) < 0)
+			_exit(126);
+		execl(tool_path(), "kipc", "mq", "send", name, (char *)NULL);
+		_exit(127);
+	}
+	/* The note comes before kipc reads. */
+	for (i = 0; i < 500; i++) {
+		n = pread(err_fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0)
+			break;
+		usleep(10000);
+	}
+	ASSERT_LT(0, n);
+	ASSERT_EQ(6, write(master, "hello\n", 6));
+	ASSERT_EQ(1, write(master, "\x04", 1));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	tool_read_all(err_fd, self->res->err, NULL);
+	EXPECT_STREQ("kipc: reading the message from standard input (end it with Ctrl-D)\n",
+		     self->res->err);
+	n = kipc_mq_receive(q, buf, sizeof(buf), &prio);
+	ASSERT_EQ(6, n);
+	EXPECT_EQ(0, memcmp(buf, "hello\n", 6));
+	/* Not on a terminal: no note. */
+	tool_run_in("x", 1, "mq", "send", name);
+	tool_ok();
+	close(master);
+	close(slave);
+	close(err_fd);
+	close(q);
+	kipc_unlink(KIPC_OBJ_MQ, name);
 }
 
 TEST_HARNESS_MAIN
