@@ -164,10 +164,10 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style kernel-doc sparse man-check clean stage install uninstall check-sid build-kernels \
 	static-check check-debug run-check-debug uapi-holes FORCE
-all: modules lib tools selftests
+all: modules lib tools selftests examples
 
 # The libraries, the tool and the selftests: each directory's own rules.
-include lib/lib.mk tools/tools.mk selftests/selftests.mk
+include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
