@@ -100,8 +100,12 @@ int kt_dev_err(int err, const char *fmt, ...)
 
 	if (err < 0)
 		err = -err;
-	if (err == ENOENT && access(KIPC_DEVICE_PATH, F_OK))
-		return kt_not_loaded();
+	/* libkipc's word for a missing /dev/kipc. */
+	if (err == ENODEV) {
+		fflush(stdout);
+		fputs("no /dev/kipc: is the kipc module installed?\n", stderr);
+		return KT_EXIT_FAILURE;
+	}
 	va_start(ap, fmt);
 	kt_verr(fmt, ap);
 	va_end(ap);

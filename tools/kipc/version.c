@@ -74,7 +74,7 @@ static int kt_version_json(void)
 
 	ret = kipc_version(&ver);
 	nl = kipc_admin_open(&ka);
-	if (ret == -ENOENT && nl == -ENOENT)
+	if (ret == -ENODEV && nl == -ENOENT)
 		return kt_not_loaded();
 	if (ret < 0)
 		status = kt_dev_err(ret, "cannot query %s", KIPC_DEVICE_PATH);
@@ -155,7 +155,7 @@ static int kt_version_run(const struct kt_cmd *cmd, int argc,
 	printf("kipc %s, built for ABI %d\n", KIPC_TOOL_VERSION,
 	       KIPC_ABI_VERSION);
 	ret = kipc_version(&ver);
-	if (ret == -ENOENT) {
+	if (ret == -ENODEV) {
 		/* Without the device, the family tells whether it is loaded. */
 		if (kipc_admin_open(&ka) == -ENOENT)
 			return kt_not_loaded();
