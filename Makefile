@@ -425,7 +425,8 @@ UDEVRULESDIR ?= /usr/lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 # `kipc limits apply` reads /etc/kipc whatever PREFIX is. The example
 # limits.conf (all comments) is installed only where there is none, and
-# uninstall leaves it: an administrator may have edited it.
+# uninstall removes it only as installed: an administrator may have
+# edited it.
 SYSCONFDIR ?= /etc
 # Where out-of-tree modules go (DKMS uses updates/dkms). Without KVER,
 # modinfo reads the kernel release from the built module, so KDIR=...
@@ -499,6 +500,8 @@ uninstall-module:
 
 uninstall-userspace:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
+	! cmp -s dist/limits.conf $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf
 	$(if $(DESTDIR),,ldconfig)
 
 uninstall-dkms-src:
