@@ -164,10 +164,10 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style kernel-doc sparse man-check clean stage install uninstall check-sid build-kernels \
 	static-check check-debug run-check-debug uapi-holes FORCE
-all: modules lib tools selftests
+all: modules lib tools selftests examples
 
 # The libraries, the tool and the selftests: each directory's own rules.
-include lib/lib.mk tools/tools.mk selftests/selftests.mk
+include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -428,7 +428,8 @@ UDEVRULESDIR ?= /usr/lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 # `kipc limits apply` reads /etc/kipc whatever PREFIX is. The example
 # limits.conf (all comments) is installed only where there is none, and
-# uninstall leaves it: an administrator may have edited it.
+# uninstall removes it only as installed: an administrator may have
+# edited it.
 SYSCONFDIR ?= /etc
 # Where out-of-tree modules go (DKMS uses updates/dkms). Without KVER,
 # modinfo reads the kernel release from the built module, so KDIR=...
@@ -502,6 +503,8 @@ uninstall-module:
 
 uninstall-userspace:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
+	! cmp -s dist/limits.conf $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf
 	$(if $(DESTDIR),,ldconfig)
 
 uninstall-dkms-src:

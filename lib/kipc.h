@@ -37,7 +37,8 @@ extern "C" {
  * @ver: filled in on success
  * @size: sizeof(*@ver) as the caller knows it
  *
- * Return: 0, or -errno (-ENOENT when /dev/kipc does not exist).
+ * Return: 0, or -errno (-ENODEV when there is no /dev/kipc, or no module
+ * behind it; every function that opens /dev/kipc says so the same way).
  */
 int kipc_version_sized(struct kipc_version *ver, size_t size);
 

@@ -87,17 +87,19 @@ MAN7 := $(wildcard lib/man/*.7)
 INSTALLED_LIB := $(addprefix $(LIBDIR)/,$(LIB_FILES)) \
 	$(LIBDIR)/pkgconfig/kipc.pc $(LIBDIR)/pkgconfig/kipc-admin.pc \
 	$(addprefix $(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \
-	$(INCLUDEDIR)/linux/kipc.h $(INCLUDEDIR)/linux/kipc_netlink.h \
+	$(INCLUDEDIR)/kipc/linux/kipc.h $(INCLUDEDIR)/kipc/linux/kipc_netlink.h \
 	$(addprefix $(MANDIR)/man3/,$(notdir $(MAN3))) \
 	$(addprefix $(MANDIR)/man7/,$(notdir $(MAN7)))
 
 .PHONY: install-lib
 install-lib: lib
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/kipc/linux
 	cp -P $(addprefix $(B)/lib/,$(LIB_FILES)) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(B)/lib/kipc.pc $(B)/lib/kipc-admin.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/linux/
+	@# Not include/linux/, which linux-libc-dev owns: the .pc files add
+	@# -I$(INCLUDEDIR)/kipc, so <linux/kipc.h> is found there.
+	install -m 0644 $(UAPI) $(UAPI_NL) $(DESTDIR)$(INCLUDEDIR)/kipc/linux/
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/

@@ -63,7 +63,10 @@ static int kipc_out_init(void *st, size_t size, size_t size0)
 }
 
 /* The factory is opened per call: it holds no state, and a library that
- * keeps a hidden fd would leak it into every fork/exec of its user. */
+ * keeps a hidden fd would leak it into every fork/exec of its user.
+ * No device (ENOENT: no node; ENXIO, ENODEV: a node without the module
+ * behind it) is -ENODEV, which the module never returns: ENOENT would read
+ * as "no such object". */
 static int kipc_dev_ioctl(unsigned long cmd, void *arg)
 {
 	KIPC_KEEP_ERRNO;
@@ -71,7 +74,8 @@ static int kipc_dev_ioctl(unsigned long cmd, void *arg)
 
 	fd = open(KIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return errno == ENOENT || errno == ENXIO || errno == ENODEV ?
+		       -ENODEV : -errno;
 	ret = ioctl(fd, cmd, arg);
 	if (ret < 0)
 		ret = -errno;

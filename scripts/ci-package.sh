@@ -114,7 +114,8 @@ echo "make install DESTDIR=$dest wrote:"
 	awk '/\/man3\// { n3++; if (n3 > 1) next } { print } END { if (n3 > 1) print "  (and " n3 - 1 " more man3 pages)" }')
 for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-admin.so.1 \
 	usr/local/lib/pkgconfig/kipc.pc usr/local/include/kipc.h \
-	usr/local/include/linux/kipc.h usr/local/share/man/man7/kipc.7 \
+	usr/local/include/kipc/linux/kipc.h usr/local/include/kipc/linux/kipc_netlink.h \
+	etc/kipc/limits.conf usr/local/share/man/man7/kipc.7 \
 	usr/local/share/man/man8/kipc.8 usr/local/share/bash-completion/completions/kipc \
 	usr/lib/udev/rules.d/60-kipc.rules; do
 	[ -e "$dest/$f" ] || fail "make install did not write /$f"
@@ -133,6 +134,7 @@ done
 make -s uninstall DESTDIR="$dest" >/dev/null
 left=$(cd "$dest" && find . -not -type d)
 [ -z "$left" ] || fail "make uninstall left: $left"
+[ ! -e "$dest"/usr/local/include/linux/kipc.h ] || fail "make install wrote include/linux/, which linux-libc-dev owns"
 echo "make uninstall DESTDIR=$dest: nothing left but directories"
 
 # --- 4 -----------------------------------------------------------------------

@@ -151,6 +151,17 @@ static inline int tool_run_argv(struct tool_res *r, uid_t uid, const void *in,
 		ASSERT_STREQ(__want, self->res->err);			\
 	} while (0)
 
+/* The run timed out (-t): exit status 124, this message, and no output. */
+#define tool_timed_out(_fmt, ...)					\
+	do {								\
+		char __want[1024];					\
+									\
+		snprintf(__want, sizeof(__want), _fmt, ##__VA_ARGS__);	\
+		EXPECT_EQ(124, self->res->status);			\
+		EXPECT_STREQ("", self->res->out);			\
+		ASSERT_STREQ(__want, self->res->err);			\
+	} while (0)
+
 /*
  * A mistake on the command line: exit status 2, this message (which ends
  * with where the help is), and no output.

@@ -249,9 +249,9 @@ TEST_F(tool_admin, help_everywhere_exit_0)
 	/* The top level names every object. */
 	tool_run("help");
 	EXPECT_NE(NULL, strstr(self->res->out,
-			       "{ list | mq | shm | sem | limits | stats | monitor | top | version }"));
+			       "{ list | mq | shm | sem | limits | stats | monitor | top | version | rm }"));
 	tool_run("limits", "help");
-	EXPECT_NE(NULL, strstr(self->res->out, "{ show | set | reset }"));
+	EXPECT_NE(NULL, strstr(self->res->out, "{ show | set | apply | reset }"));
 }
 
 /* A failure of the kernel exits 1, with the errno and the extack text. */
@@ -881,11 +881,15 @@ TEST_F(tool_unloaded, module_not_loaded)
 	tool_fails("%s", msg);
 	tool_run("monitor");
 	tool_fails("%s", msg);
-	/* The data path: /dev/kipc is gone. */
+	/* The data path: /dev/kipc is gone, as libkipc's ENODEV says. */
 	tool_run("sem", "create", "x");
-	tool_fails("%s", msg);
+	tool_fails("no /dev/kipc: is the kipc module installed?\n");
 	tool_run("mq", "send", "x", "hello");
-	tool_fails("%s", msg);
+	tool_fails("no /dev/kipc: is the kipc module installed?\n");
+	EXPECT_EQ(-ENODEV, kipc_unlink(KIPC_OBJ_MQ, "x"));
+	tool_run("version");
+	EXPECT_EQ(1, self->res->status);
+	EXPECT_STREQ("kipc module not loaded (modprobe kipc)\n", self->res->err);
 	/* Usage errors are still usage errors. */
 	tool_run("frob");
 	EXPECT_EQ(2, self->res->status);

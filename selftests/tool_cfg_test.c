@@ -9,7 +9,9 @@
  * Limits are set for the guest's (initial) IPC namespace; the teardown drops
  * what a test set, so that the other binaries find the module's parameters.
  */
+#include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "kipc-admin.h"
@@ -411,6 +413,314 @@ TEST_F(tool_cfg, rm_usage_errors)
 			 "Try 'kipc rm help' for more information.\n");
 	tool_run("rm", "--destroy", "--all", "-t", "5");
 	EXPECT_EQ(2, self->res->status);
+}
+
+/* --- the rough edges -------------------------------------------------- */
+
+/* Create semaphore @i of value @value as root; its fd, or -errno. */
+static int make_sem(const char *base, int i, uint32_t value)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SEM);
+	char name[KIPC_NAME_MAX + 1];
+
+	obj_name(name, sizeof(name), base, i);
+	attr.sem.value = value;
+	return kipc_open(KIPC_OBJ_SEM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC,
+			 0666, &attr, NULL);
+}
+
+/* EMFILE and ENOSPC of the limits say which limit, not strerror(). */
+TEST_F(tool_cfg, limit_errors_in_kipc_words)
+{
+	struct kipc_admin_limits lim = { .uid = KIPC_UID1, .objects = 0 };
+	struct kipc_admin_limits ns;
+	char name[KIPC_NAME_MAX + 1];
+
+	obj_name(name, sizeof(name), self->base, 0);
+	ASSERT_EQ(0, kipc_admin_limits_set(self->ka, KIPC_ADMIN_LIMIT_UID |
+					   KIPC_ADMIN_LIMIT_OBJECTS, &lim));
+	tool_run_as(KIPC_UID1, NULL, 0, "mq", "create", name);
+	tool_fails("kipc: cannot create queue '%s': per-user object/byte limit reached (kipc stats)\n",
+		   name);
+	ASSERT_EQ(0, kipc_admin_limits_get(self->ka, &ns, sizeof(ns)));
+	lim.objects = ns.objects_used;
+	ASSERT_EQ(0, kipc_admin_limits_set(self->ka, KIPC_ADMIN_LIMIT_OBJECTS,
+					   &lim));
+	tool_run_as(KIPC_UID2, NULL, 0, "sem", "create", name);
+	tool_fails("kipc: cannot create semaphore '%s': namespace object/byte limit reached (kipc stats)\n",
+		   name);
+}
+
+/* -t takes a unit; a timeout exits 124 and says "timed out". */
+TEST_F(tool_cfg, timeout_units_and_exit_124)
+{
+	char name[KIPC_NAME_MAX + 1];
+	struct timespec t0, t1;
+	long long ms;
+	int fd;
+
+	fd = make_sem(self->base, 0, 1);
+	ASSERT_LE(0, fd);
+	obj_name(name, sizeof(name), self->base, 0);
+	/* Units, taken at once when the value is there. */
+	tool_run("sem", "wait", name, "-t", "2m");
+	tool_ok();
+	tool_run("sem", "post", name);
+	tool_ok();
+	tool_run("sem", "wait", name, "-t", "5s");
+	tool_ok();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tool_run("sem", "wait", name, "-t", "300ms");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	tool_timed_out("kipc: cannot wait on semaphore '%s': timed out\n",
+		       name);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(300, ms);
+	tool_run("sem", "wait", name, "-t", "0s");
+	EXPECT_EQ(124, self->res->status);
+	tool_run("sem", "wait", name, "-t", "5h");
+	tool_usage_fails("kipc: invalid timeout '5h': milliseconds, or a number with ms, s or m\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	tool_run("sem", "wait", name, "-t", "71583m");
+	tool_usage_fails("kipc: invalid timeout '71583m': milliseconds, or a number with ms, s or m\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SEM, name);
+}
+
+/* Sizes: K, KiB and KB; modes: execute bits dropped, with a note. */
+TEST_F(tool_cfg, sizes_and_modes)
+{
+	static const struct {
+		char *arg;
+		uint64_t size;
+	} sizes[] = {
+		{ "8K", 8192 }, { "8KiB", 8192 }, { "1M", 1 << 20 },
+		{ "1MiB", 1 << 20 }, { "8KB", 8000 }, { "2MB", 2000000 },
+	};
+	char name[KIPC_NAME_MAX + 1], want[256];
+	struct kipc_admin_obj obj;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		obj_name(name, sizeof(name), self->base, i);
+		tool_run("shm", "create", name, "--size", sizes[i].arg);
+		tool_ok();
+		ASSERT_EQ(0, kipc_admin_find(self->ka, KIPC_OBJ_SHM, name,
+					     &obj, sizeof(obj)));
+		/* The kernel may round a size up to whole pages. */
+		EXPECT_LE(sizes[i].size, obj.shm_size) TH_LOG("%s", sizes[i].arg);
+		EXPECT_GT(sizes[i].size + 4096, obj.shm_size)
+			TH_LOG("%s", sizes[i].arg);
+		EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_SHM, name));
+	}
+	tool_run("shm", "create", name, "--size", "1XB");
+	EXPECT_EQ(2, self->res->status);
+
+	obj_name(name, sizeof(name), self->base, 0);
+	tool_run("mq", "create", name, "-m", "0755");
+	EXPECT_EQ(0, self->res->status);
+	snprintf(want, sizeof(want),
+		 "kipc: note: execute bits mean nothing to kipc objects; mode 0644 used\n");
+	EXPECT_STREQ(want, self->res->err);
+	ASSERT_EQ(0, kipc_admin_find(self->ka, KIPC_OBJ_MQ, name, &obj,
+				     sizeof(obj)));
+	EXPECT_EQ(0644U, obj.mode & 0777);
+	EXPECT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
+}
+
+/*
+ * `sem wait NAME -- CMD` exits with CMD's status; kipc's own failures
+ * with -E's N; and undo is on by default, so that kipc killed while the
+ * command runs still gives the units back.
+ */
+TEST_F(tool_cfg, sem_wait_command_status_and_undo)
+{
+	char name[KIPC_NAME_MAX + 1], missing[KIPC_NAME_MAX + 1];
+	int fd;
+
+	fd = make_sem(self->base, 0, 1);
+	ASSERT_LE(0, fd);
+	obj_name(name, sizeof(name), self->base, 0);
+	obj_name(missing, sizeof(missing), self->base, 9);
+
+	tool_run("sem", "wait", name, "--", "sh", "-c", "exit 7");
+	EXPECT_EQ(7, self->res->status);
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+
+	/* Its own failures: 1, or N with -E N; a timeout 124, or N. */
+	tool_run("sem", "wait", missing, "--", "true");
+	EXPECT_EQ(1, self->res->status);
+	tool_run("sem", "wait", missing, "-E", "42", "--", "true");
+	EXPECT_EQ(42, self->res->status);
+	EXPECT_NE(NULL, strstr(self->res->err, "cannot open semaphore"));
+	ASSERT_EQ(0, kipc_sem_trywait(fd, 1, 0));
+	tool_run("sem", "wait", name, "-t", "10ms", "--", "true");
+	EXPECT_EQ(124, self->res->status);
+	tool_run("sem", "wait", name, "-t", "10ms", "-E", "42", "--", "true");
+	EXPECT_EQ(42, self->res->status);
+	ASSERT_EQ(0, kipc_sem_post(fd, 1));
+	tool_run("sem", "wait", name, "-E", "0", "--", "true");
+	EXPECT_EQ(2, self->res->status);
+
+	/* Killed holding the units: undo gives them back. */
+	tool_run("sem", "wait", name, "--", "sh", "-c", "kill -9 $PPID");
+	EXPECT_EQ(128 + SIGKILL, self->res->status);
+	EXPECT_EQ(1, kipc_sem_getvalue(fd));
+	/* With --no-undo they stay taken. */
+	tool_run("sem", "wait", name, "--no-undo", "--", "sh", "-c",
+		 "kill -9 $PPID");
+	EXPECT_EQ(128 + SIGKILL, self->res->status);
+	EXPECT_EQ(0, kipc_sem_getvalue(fd));
+	tool_run("sem", "wait", name, "--undo", "--no-undo", "--", "true");
+	tool_usage_fails("kipc: '--undo' and '--no-undo' exclude each other\n"
+			 "Try 'kipc sem wait help' for more information.\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SEM, name);
+}
+
+/* shm cat writes a region's bytes; shm write copies standard input in. */
+TEST_F(tool_cfg, shm_cat_and_write)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_SHM);
+	char name[KIPC_NAME_MAX + 1], in[5000], big[8193];
+	size_t len;
+	void *addr;
+	int fd;
+
+	obj_name(name, sizeof(name), self->base, 0);
+	attr.shm.size = 8192;
+	fd = kipc_open(KIPC_OBJ_SHM, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0644,
+		       &attr, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, kipc_shm_map(fd, PROT_READ | PROT_WRITE, &addr, &len));
+	ASSERT_EQ(8192U, len);
+	memset(addr, 'z', len);
+
+	/* Part of the region: the rest keeps its bytes. */
+	memset(in, 'a', sizeof(in));
+	in[0] = '\0';
+	in[sizeof(in) - 1] = '\n';
+	tool_run_in(in, sizeof(in), "shm", "write", name);
+	tool_ok();
+	EXPECT_EQ(0, memcmp(addr, in, sizeof(in)));
+	EXPECT_EQ('z', ((char *)addr)[sizeof(in)]);
+
+	tool_run("shm", "cat", name);
+	tool_ok();
+	ASSERT_EQ(8192U, self->res->out_len);
+	EXPECT_EQ(0, memcmp(self->res->out, addr, 8192));
+
+	/* More than the region: its size is written, and EFBIG. */
+	memset(big, 'b', sizeof(big));
+	tool_run_in(big, sizeof(big), "shm", "write", name);
+	tool_fails("kipc: region '%s' holds 8192 bytes; only the first 8192 were written: File too large\n",
+		   name);
+	EXPECT_EQ('b', ((char *)addr)[8191]);
+
+	/* Permissions: another user may read (0644) but not write. */
+	tool_run_as(KIPC_UID1, NULL, 0, "shm", "cat", name);
+	EXPECT_EQ(0, self->res->status);
+	EXPECT_EQ(8192U, self->res->out_len);
+	tool_run_as(KIPC_UID1, "x", 1, "shm", "write", name);
+	tool_fails("kipc: cannot open region '%s': Permission denied\n", name);
+	/* A write seal forbids writing. */
+	kipc_shm_unmap(addr, len);
+	ASSERT_EQ(0, kipc_shm_seal(fd, KIPC_SEAL_WRITE));
+	tool_run_in("x", 1, "shm", "write", name);
+	tool_fails("kipc: cannot map region '%s': Operation not permitted\n",
+		   name);
+	tool_run("shm", "cat", "--", "nosuch-kipc-region");
+	tool_fails("kipc: cannot open region 'nosuch-kipc-region': No such file or directory\n");
+	close(fd);
+	kipc_unlink(KIPC_OBJ_SHM, name);
+}
+
+/* version -J: one object with what libkipc and netlink report. */
+TEST_F(tool_cfg, version_json)
+{
+	struct kipc_version ver;
+	char want[256];
+	size_t len;
+
+	ASSERT_EQ(0, kipc_version(&ver));
+	tool_run("version", "-J");
+	tool_ok();
+	len = strlen(self->res->out);
+	ASSERT_LT(2U, len);
+	EXPECT_EQ(0, strncmp(self->res->out, "{\"tool\": \"", 10));
+	EXPECT_STREQ("}}\n", self->res->out + len - 3);
+	snprintf(want, sizeof(want), "\"tool_abi\": %d, \"module\": {\"abi\": %u, \"features\": [\"mq\", \"shm\", \"sem\", \"netlink\"",
+		 KIPC_ABI_VERSION, ver.out_abi_version);
+	EXPECT_NE(NULL, strstr(self->res->out, want))
+		TH_LOG("%s", self->res->out);
+	snprintf(want, sizeof(want), "], \"name_max\": %u, \"mq_max_msgs\": %u, ",
+		 ver.out_name_max, ver.out_mq_max_msgs);
+	EXPECT_NE(NULL, strstr(self->res->out, want))
+		TH_LOG("%s", self->res->out);
+	EXPECT_NE(NULL, strstr(self->res->out, "\"netlink\": {\"family\": \"kipc\", \"abi\": "));
+	tool_run("version", "-o", "x");
+	EXPECT_EQ(2, self->res->status);
+}
+
+/* mq send without a message, on a terminal, says it is reading it. */
+TEST_F(tool_cfg, mq_send_tty_note)
+{
+	union kipc_attr attr = kipc_attr_of(KIPC_OBJ_MQ);
+	char name[KIPC_NAME_MAX + 1], buf[64];
+	int master, slave, err_fd, st, q, i;
+	unsigned int prio;
+	pid_t pid;
+	ssize_t n;
+
+	obj_name(name, sizeof(name), self->base, 0);
+	q = kipc_open(KIPC_OBJ_MQ, name, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600,
+		      &attr, NULL);
+	ASSERT_LE(0, q);
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		SKIP(return, "no pseudo-terminal: %s", strerror(errno));
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, slave);
+	err_fd = memfd_create("tty-err", MFD_CLOEXEC);
+	ASSERT_LE(0, err_fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (dup2(slave, 0) < 0 || dup2(err_fd, 2) < 0)
+			_exit(126);
+		execl(tool_path(), "kipc", "mq", "send", name, (char *)NULL);
+		_exit(127);
+	}
+	/* The note comes before kipc reads. */
+	for (i = 0; i < 500; i++) {
+		n = pread(err_fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0)
+			break;
+		usleep(10000);
+	}
+	ASSERT_LT(0, n);
+	ASSERT_EQ(6, write(master, "hello\n", 6));
+	ASSERT_EQ(1, write(master, "\x04", 1));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	tool_read_all(err_fd, self->res->err, NULL);
+	EXPECT_STREQ("kipc: reading the message from standard input (end it with Ctrl-D)\n",
+		     self->res->err);
+	n = kipc_mq_receive(q, buf, sizeof(buf), &prio);
+	ASSERT_EQ(6, n);
+	EXPECT_EQ(0, memcmp(buf, "hello\n", 6));
+	/* Not on a terminal: no note. */
+	tool_run_in("x", 1, "mq", "send", name);
+	tool_ok();
+	close(master);
+	close(slave);
+	close(err_fd);
+	close(q);
+	kipc_unlink(KIPC_OBJ_MQ, name);
 }
 
 TEST_HARNESS_MAIN

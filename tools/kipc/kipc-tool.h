@@ -32,6 +32,8 @@
  */
 #define KT_EXIT_FAILURE	1
 #define KT_EXIT_USAGE	2
+/* A wait that timed out (-t), as timeout(1) exits. */
+#define KT_EXIT_TIMEOUT	124
 
 /* What a table-printing command was asked for, from anywhere on the line. */
 struct kt_output {
@@ -70,6 +72,8 @@ struct kt_args {
 	const char *owner;	/* rm --owner */
 	bool all;		/* rm --all */
 	bool destroy;		/* rm --destroy */
+	bool no_undo;		/* --no-undo */
+	uint32_t error_exit;	/* -E: sem wait -- CMD's own failures; 0: unset */
 };
 
 extern struct kt_args kt_args;
@@ -163,6 +167,7 @@ int kt_errno(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int kt_dev_err(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+const char *kt_strerror(int err);
 int kt_admin_err(const struct kipc_admin *ka, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int kt_connect(struct kipc_admin **ka);
@@ -174,6 +179,7 @@ char *kt_time(uint64_t ns);
 char *kt_u64(uint64_t v);
 char *kt_size(uint64_t bytes);
 bool kt_parse_size(const char *arg, uint64_t *out);
+bool kt_parse_ms(const char *arg, uint32_t *out);
 void kt_timeout_deadline(struct timespec *abs);
 int kt_rm_run(const struct kt_cmd *cmd, int argc, char **argv);
 void kt_rm_help(const struct kt_cmd *cmd, FILE *out);

@@ -66,6 +66,7 @@ enum {
 	OPT_OWNER,
 	OPT_ALL,
 	OPT_DESTROY,
+	OPT_NO_UNDO,
 };
 
 /*
@@ -99,7 +100,7 @@ static const struct kt_opt {
 	{ OPT_MAX_MSGSIZE, "max-msgsize", "N", KT_OPTS_MQ_CREATE,
 	  "largest message in bytes (default 8192)" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KT_OPTS_SHM_CREATE,
-	  "size in bytes or KiB, MiB, GiB (default one page)" },
+	  "size in bytes, K[iB], M[iB], G[iB]; KB, MB, GB are of 1000 (default one page)" },
 	{ OPT_EXEC, "exec", NULL, KT_OPTS_SHM_CREATE,
 	  "mappings may execute (PROT_EXEC)" },
 	{ OPT_VALUE, "value", "N", KT_OPTS_SEM_CREATE,
@@ -118,12 +119,16 @@ static const struct kt_opt {
 	  "write the bytes as they are, no newline" },
 	{ 'v', "verbose", NULL, KT_OPTS_RECV,
 	  "print each message's priority too" },
-	{ 't', "timeout", "MS", KT_OPTS_WAIT,
-	  "give up after MS milliseconds" },
+	{ 't', "timeout", "TIME", KT_OPTS_WAIT,
+	  "give up after TIME: ms, or 500ms, 5s, 2m" },
 	{ OPT_NONBLOCK, "nonblock", NULL, KT_OPTS_WAIT,
 	  "fail at once rather than wait" },
 	{ OPT_UNDO, "undo", NULL, KT_OPTS_UNDO,
 	  "give the units back if kipc dies holding them" },
+	{ OPT_NO_UNDO, "no-undo", NULL, KT_OPTS_UNDO,
+	  "with a COMMAND, no undo (the default there is --undo)" },
+	{ 'E', "error-exit", "N", KT_OPTS_UNDO,
+	  "with a COMMAND, exit N (1-255) when kipc itself fails" },
 	{ OPT_OWNER, "owner", "USER", KT_OPTS_RM,
 	  "the objects that USER owns" },
 	{ OPT_ALL, "all", NULL, KT_OPTS_RM, "every object" },
@@ -362,12 +367,20 @@ static int kt_getopt(const char *path, unsigned int allowed,
 					 &kt_args.max_msgsize);
 			break;
 		case 'm':
-			/* The kernel takes read and write bits only. */
-			if (!kt_parse_u32(optarg, 8, 0, 0666,
-					  &kt_args.mode) ||
-			    (kt_args.mode & ~0666))
-				ret = kt_usage_err(path, "invalid mode '%s': octal, a subset of 0666",
+			/*
+			 * The kernel takes read and write bits only: an
+			 * execute bit (0755, as for a file) is dropped, with
+			 * a note.
+			 */
+			if (!kt_parse_u32(optarg, 8, 0, 0777,
+					  &kt_args.mode))
+				ret = kt_usage_err(path, "invalid mode '%s': octal, at most 0777",
 						   optarg);
+			else if (kt_args.mode & 0111) {
+				kt_args.mode &= 0666;
+				fprintf(stderr, "kipc: note: execute bits mean nothing to kipc objects; mode %04o used\n",
+					kt_args.mode);
+			}
 			break;
 		case OPT_EXCL:
 			kt_args.excl = true;
@@ -394,6 +407,13 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_UNDO:
 			kt_args.undo = true;
+			break;
+		case OPT_NO_UNDO:
+			kt_args.no_undo = true;
+			break;
+		case 'E':
+			ret = kt_opt_u32(path, o, optarg, 1, 255,
+					 &kt_args.error_exit);
 			break;
 		case OPT_EXEC:
 			kt_args.exec = true;
@@ -422,8 +442,9 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			kt_args.verbose = true;
 			break;
 		case 't':
-			ret = kt_opt_u32(path, o, optarg, 0, UINT32_MAX,
-					 &kt_args.timeout_ms);
+			if (!kt_parse_ms(optarg, &kt_args.timeout_ms))
+				ret = kt_usage_err(path, "invalid timeout '%s': milliseconds, or a number with ms, s or m",
+						   optarg);
 			kt_args.timed = true;
 			break;
 		case OPT_NONBLOCK:

@@ -105,9 +105,11 @@ static int kt_mq_send_run(const struct kt_cmd *cmd, int argc, char **argv)
 	if (fd < 0)
 		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	if (!strcmp(msg, "-")) {
+		if (first + 1 == argc && isatty(STDIN_FILENO))
+			fprintf(stderr, "kipc: reading the message from standard input (end it with Ctrl-D)\n");
 		ret = kipc_mq_getattr(fd, &attr);
 		if (ret < 0) {
-			ret = kt_errno(ret, "cannot send to queue '%s'", name);
+			ret = kt_dev_err(ret, "cannot send to queue '%s'", name);
 			goto out_close;
 		}
 		buf = malloc((size_t)attr.out_max_msgsize + 1);
@@ -131,7 +133,7 @@ static int kt_mq_send_run(const struct kt_cmd *cmd, int argc, char **argv)
 	else
 		ret = kipc_mq_send(fd, msg, len, kt_args.prio);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot send to queue '%s'", name);
+		ret = kt_dev_err(ret, "cannot send to queue '%s'", name);
 out_free:
 	free(buf);
 out_close:
@@ -210,7 +212,7 @@ static int kt_mq_recv_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open queue '%s'", name);
 	ret = kipc_mq_getattr(fd, &attr);
 	if (ret < 0) {
-		ret = kt_errno(ret, "cannot receive from queue '%s'", name);
+		ret = kt_dev_err(ret, "cannot receive from queue '%s'", name);
 		goto out_close;
 	}
 	/* Every message fits: none is longer than max_msgsize. */
@@ -239,9 +241,9 @@ static int kt_mq_recv_run(const struct kt_cmd *cmd, int argc, char **argv)
 			n = kipc_mq_receive(fd, buf, size, &prio);
 		}
 		if (n < 0) {
-			ret = kt_errno(n, "cannot %s queue '%s'",
-				       kt_args.peek ? "peek at" :
-				       "receive from", name);
+			ret = kt_dev_err(n, "cannot %s queue '%s'",
+					 kt_args.peek ? "peek at" :
+					 "receive from", name);
 			break;
 		}
 		kt_print_msg(buf, n, prio);

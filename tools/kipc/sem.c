@@ -87,7 +87,7 @@ static int kt_sem_post_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot post to semaphore '%s'", name);
+		ret = kt_dev_err(ret, "cannot post to semaphore '%s'", name);
 	close(fd);
 	return ret;
 }
@@ -142,6 +142,34 @@ static int kt_sem_run_held(char **argv)
 	return status;
 }
 
+/*
+ * The exit status of kipc's own failure @status in the command form: -E's,
+ * if given, so that a caller can tell it from the command's.
+ */
+static int kt_sem_own(int status, bool command)
+{
+	if (status && command && kt_args.error_exit)
+		return kt_args.error_exit;
+	return status;
+}
+
+/*
+ * The undo flag of a wait: --undo, or by default with a COMMAND (so that
+ * kipc killed while it runs still gives the units back); --no-undo drops
+ * it. Returns false when both were given.
+ */
+static bool kt_sem_undo(const struct kt_cmd *cmd, bool command,
+			unsigned int *flags)
+{
+	if (kt_args.undo && kt_args.no_undo) {
+		kt_usage_err(cmd->path, "'--undo' and '--no-undo' exclude each other");
+		return false;
+	}
+	*flags = kt_args.undo || (command && !kt_args.no_undo) ?
+		 KIPC_SEM_UNDO : 0;
+	return true;
+}
+
 static int kt_sem_hold(int fd, const char *name, uint32_t count,
 		       char **argv)
 {
@@ -150,9 +178,9 @@ static int kt_sem_hold(int fd, const char *name, uint32_t count,
 
 	ret = kipc_sem_post(fd, count);
 	if (ret < 0) {
-		kt_errno(ret, "cannot post to semaphore '%s'", name);
+		ret = kt_dev_err(ret, "cannot post to semaphore '%s'", name);
 		if (!status)
-			status = 1;
+			status = kt_sem_own(ret, true);
 	}
 	return status;
 }
@@ -185,7 +213,7 @@ static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
 	char name[KIPC_NAME_MAX + 1];
 	char **command = NULL;
 	struct timespec abs;
-	unsigned int n = 0, i;
+	unsigned int n = 0, i, flags;
 	int ret = 0, j;
 	uint32_t count;
 	size_t len;
@@ -202,6 +230,8 @@ static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
 	if (j - first > KIPC_SEM_MULTI_MAX)
 		return kt_usage_err(cmd->path, "at most %d semaphores at once",
 				    KIPC_SEM_MULTI_MAX);
+	if (!kt_sem_undo(cmd, command, &flags))
+		return KT_EXIT_USAGE;
 	if (kt_args.timed)
 		kt_timeout_deadline(&abs);
 	for (j = first; !command || argv + j < command; j++) {
@@ -216,11 +246,12 @@ static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
 		if (ret < 0) {
 			ret = kt_dev_err(ret, "cannot open semaphore '%s'",
 					 name);
+			ret = kt_sem_own(ret, command);
 			goto out_close;
 		}
 		take[n] = (struct kipc_sem_op){
 			.fd = ret, .delta = -(int32_t)count,
-			.flags = kt_args.undo ? KIPC_SEM_UNDO : 0,
+			.flags = flags,
 		};
 		give[n] = (struct kipc_sem_op){ .fd = ret, .delta = count };
 		n++;
@@ -228,7 +259,8 @@ static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
 	ret = kipc_sem_multi(take, n, kt_args.nonblock ? KIPC_WAIT_NONBLOCK : 0,
 			     CLOCK_MONOTONIC, kt_args.timed ? &abs : NULL);
 	if (ret < 0) {
-		ret = kt_errno(ret, "cannot wait on %u semaphores", n);
+		ret = kt_dev_err(ret, "cannot wait on %u semaphores", n);
+		ret = kt_sem_own(ret, command);
 		goto out_close;
 	}
 	if (ret == KIPC_SEM_RECOVERED)
@@ -238,9 +270,9 @@ static int kt_sem_wait_multi(const struct kt_cmd *cmd, int argc, char **argv,
 		ret = kt_sem_run_held(command);
 		j = kipc_sem_multi(give, n, 0, CLOCK_MONOTONIC, NULL);
 		if (j < 0) {
-			kt_errno(j, "cannot post to %u semaphores", n);
+			j = kt_dev_err(j, "cannot post to %u semaphores", n);
 			if (!ret)
-				ret = 1;
+				ret = kt_sem_own(j, true);
 		}
 	}
 out_close:
@@ -263,7 +295,6 @@ static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 	ret = kt_cmd_args(cmd, argc, argv, 1, argc, "a NAME", &first);
 	if (ret >= 0)
 		return ret;
-	flags = kt_args.undo ? KIPC_SEM_UNDO : 0;
 	if (kt_args.timed)
 		kt_timeout_deadline(&abs);
 	/* GNU getopt moves a "--" to just before the words it ended. */
@@ -285,10 +316,13 @@ static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 		/* Giving the units back needs write permission. */
 		oflags |= KIPC_OPEN_WRITE;
 	}
+	if (!kt_sem_undo(cmd, command, &flags))
+		return KT_EXIT_USAGE;
 
 	fd = kipc_sem_open(name, oflags, 0, 0);
 	if (fd < 0)
-		return kt_dev_err(fd, "cannot open semaphore '%s'", name);
+		return kt_sem_own(kt_dev_err(fd, "cannot open semaphore '%s'",
+					     name), command);
 	if (kt_args.nonblock)
 		ret = kipc_sem_trywait(fd, count, flags);
 	else if (kt_args.timed)
@@ -297,7 +331,8 @@ static int kt_sem_wait_run(const struct kt_cmd *cmd, int argc, char **argv)
 	else
 		ret = kipc_sem_wait(fd, count, flags);
 	if (ret < 0) {
-		ret = kt_errno(ret, "cannot wait on semaphore '%s'", name);
+		ret = kt_dev_err(ret, "cannot wait on semaphore '%s'", name);
+		ret = kt_sem_own(ret, command);
 		goto out_close;
 	}
 	if (ret == KIPC_SEM_RECOVERED)
@@ -317,11 +352,13 @@ static const char kt_sem_wait_doc[] =
 	"\n"
 	"With a COMMAND, hold the units while it runs, then post them back\n"
 	"and exit with its status, as flock(1) does; that needs write\n"
-	"permission too. With --undo, the units are recorded against kipc's\n"
-	"open description of the semaphore, and if kipc dies holding them,\n"
-	"even by SIGKILL, the kernel gives them back, and the wait that\n"
-	"takes them next reports them recovered. Without a COMMAND, kipc\n"
-	"exits at once, so --undo gives the units back at once.\n"
+	"permission too. kipc's own failures exit 1 (124 for a timeout), or\n"
+	"N with -E N. With --undo, the default with a COMMAND (--no-undo\n"
+	"turns it off), the units are recorded against kipc's open\n"
+	"description of the semaphore, and if kipc dies holding them, even\n"
+	"by SIGKILL, the kernel gives them back, and the wait that takes\n"
+	"them next reports them recovered. Without a COMMAND, kipc exits at\n"
+	"once, so --undo gives the units back at once.\n"
 	"\n"
 	"NAME:N NAME:N ... takes from up to 64 semaphores at once, all or\n"
 	"nothing (kipc_sem_multi(3)): kipc waits until every one has its\n"

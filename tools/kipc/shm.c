@@ -6,11 +6,15 @@
  * `shm show` and `shm destroy` (objects.c) go through netlink instead. The
  * command table of `kipc shm`, with those too, ends this file.
  *
- * A shell cannot map a region, so there is no command to read or write its
- * bytes; a region is for programs, and these commands set it up for them.
+ * `shm cat` and `shm write` copy a region's bytes out to standard output
+ * and in from standard input, through a mapping, as `cat` does a file of
+ * /dev/shm.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +141,7 @@ static int kt_shm_resize_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_resize(fd, size);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot resize region '%s'", name);
+		ret = kt_dev_err(ret, "cannot resize region '%s'", name);
 	close(fd);
 	return ret;
 }
@@ -173,7 +177,7 @@ static int kt_shm_seal_run(const struct kt_cmd *cmd, int argc, char **argv)
 		return kt_dev_err(fd, "cannot open region '%s'", name);
 	ret = kipc_shm_seal(fd, seals);
 	if (ret < 0)
-		ret = kt_errno(ret, "cannot seal region '%s'", name);
+		ret = kt_dev_err(ret, "cannot seal region '%s'", name);
 	close(fd);
 	return ret;
 }
@@ -190,6 +194,110 @@ static const char kt_shm_seal_doc[] =
 	"               while one exists\n"
 	" future-write  no new shared writable mapping; those that exist\n"
 	"               keep writing\n";
+
+/* --- cat and write --------------------------------------------------------- */
+
+/*
+ * Another process may shrink the region under our mapping: touching a page
+ * past the new end raises SIGBUS, which ends the copy with an error rather
+ * than killing kipc.
+ */
+static sigjmp_buf kt_shm_bus_env;
+
+static void kt_shm_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(kt_shm_bus_env, 1);
+}
+
+/* Copy region NAME to standard output, or standard input into it. */
+static int kt_shm_copy(const struct kt_cmd *cmd, int argc, char **argv,
+		       bool in)
+{
+	struct sigaction sa = { .sa_handler = kt_shm_bus }, old;
+	volatile size_t done = 0;
+	const char *name;
+	int ret, first, fd;
+	size_t len;
+	void *addr;
+	ssize_t n;
+	char c;
+
+	ret = kt_cmd_args(cmd, argc, argv, 1, 1, "a NAME", &first);
+	if (ret >= 0)
+		return ret;
+	name = argv[first];
+	fd = kipc_shm_open(name, (in ? KIPC_OPEN_WRITE : 0) | KIPC_OPEN_READ |
+			   KIPC_OPEN_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return kt_dev_err(fd, "cannot open region '%s'", name);
+	ret = kipc_shm_map(fd, in ? PROT_READ | PROT_WRITE : PROT_READ,
+			   &addr, &len);
+	close(fd);
+	if (ret < 0)
+		return kt_dev_err(ret, "cannot map region '%s'", name);
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(kt_shm_bus_env, 1)) {
+		ret = kt_errno(-EFAULT, "region '%s' shrank while being %s",
+			       name, in ? "written" : "read");
+		goto out;
+	}
+	while (done < len) {
+		if (in)
+			n = read(STDIN_FILENO, (char *)addr + done,
+				 len - done);
+		else
+			n = write(STDOUT_FILENO, (char *)addr + done,
+				  len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = kt_errno(-errno, in ? "cannot read standard input" :
+				       "cannot write standard output");
+			goto out;
+		}
+		if (!n)
+			break;
+		done += n;
+	}
+	/* Input left over: the region is smaller than what was given. */
+	if (in && done == len) {
+		while ((n = read(STDIN_FILENO, &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n > 0)
+			ret = kt_errno(-EFBIG, "region '%s' holds %zu bytes; only the first %zu were written",
+				       name, len, len);
+	}
+out:
+	sigaction(SIGBUS, &old, NULL);
+	kipc_shm_unmap(addr, len);
+	return ret;
+}
+
+static int kt_shm_cat_run(const struct kt_cmd *cmd, int argc, char **argv)
+{
+	return kt_shm_copy(cmd, argc, argv, false);
+}
+
+static const char kt_shm_cat_doc[] =
+	"Write the bytes of the region NAME, all of its size, to standard\n"
+	"output, as they are, as 'cat' does a file of /dev/shm. It needs read\n"
+	"permission.\n";
+
+static int kt_shm_write_run(const struct kt_cmd *cmd, int argc, char **argv)
+{
+	return kt_shm_copy(cmd, argc, argv, true);
+}
+
+static const char kt_shm_write_doc[] =
+	"Copy standard input into the region NAME, from its first byte on;\n"
+	"bytes past the end of the input keep their values, and the size does\n"
+	"not change (see 'kipc shm resize'). Input larger than the region\n"
+	"fails with EFBIG after its first SIZE bytes are written. It needs\n"
+	"read and write permission; the seals write and future-write forbid it\n"
+	"(EPERM).\n";
 
 /* --- the commands of `kipc shm` ------------------------------------------- */
 
@@ -233,6 +341,12 @@ const struct kt_cmd kt_shm_cmds[] = {
 		   "add seals to a region, for good",
 		   KT_OPTS_NONE, kt_shm_seal,
 		   "NAME SEAL[,SEAL...]"),
+	KT_DOC_CMD("cat", "shm cat",
+		   "write a region's bytes to standard output",
+		   KT_OPTS_NONE, kt_shm_cat, "NAME"),
+	KT_DOC_CMD("write", "shm write",
+		   "copy standard input into a region",
+		   KT_OPTS_NONE, kt_shm_write, "NAME < FILE"),
 	KT_RM_CMD("shm", "unlink region names; mappings and fds keep working",
 		  &kt_list_shm),
 	KT_DESTROY_CMD("shm", "remove a region now; it can no longer be mapped",

@@ -71,20 +71,47 @@ int kt_errno(int err, const char *fmt, ...)
 }
 
 /*
- * As kt_errno(), for a failure of a call on /dev/kipc: ENOENT from the
+ * The errnos of kipc's limits and timeouts, in kipc's words: strerror() of
+ * EMFILE ("Too many open files") and ENOSPC ("No space left on device")
+ * would send the user to the wrong place.
+ */
+const char *kt_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ETIMEDOUT:
+		return "timed out";
+	case EMFILE:
+		return "per-user object/byte limit reached (kipc stats)";
+	case ENOSPC:
+		return "namespace object/byte limit reached (kipc stats)";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
+/*
+ * As kt_errno(), for a failure of a call on /dev/kipc, in kt_strerror()'s
+ * words; a timeout exits with KT_EXIT_TIMEOUT: ENOENT from the
  * device's absence would read as "no such object", so say what it means.
  */
 int kt_dev_err(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if ((err == -ENOENT || err == ENOENT) &&
-	    access(KIPC_DEVICE_PATH, F_OK))
-		return kt_not_loaded();
+	if (err < 0)
+		err = -err;
+	/* libkipc's word for a missing /dev/kipc. */
+	if (err == ENODEV) {
+		fflush(stdout);
+		fputs("no /dev/kipc: is the kipc module installed?\n", stderr);
+		return KT_EXIT_FAILURE;
+	}
 	va_start(ap, fmt);
 	kt_verr(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+	fprintf(stderr, ": %s\n", kt_strerror(err));
+	if (err == ETIMEDOUT)
+		return KT_EXIT_TIMEOUT;
 	return 1;
 }
 
@@ -273,10 +300,11 @@ char *kt_size(uint64_t bytes)
 bool kt_parse_size(const char *arg, uint64_t *out)
 {
 	static const char suffixes[] = "KMG";
+	uint64_t unit = 1, base = 1024;
 	unsigned long long v;
 	const char *p;
 	char *end;
-	int shift;
+	int i;
 
 	if (!isdigit((unsigned char)arg[0]))
 		return false;
@@ -284,21 +312,51 @@ bool kt_parse_size(const char *arg, uint64_t *out)
 	v = strtoull(arg, &end, 10);
 	if (errno)
 		return false;
-	shift = 0;
 	if (*end) {
 		p = strchr(suffixes, toupper((unsigned char)*end));
 		if (!p)
 			return false;
-		shift = 10 * (p - suffixes + 1);
 		end++;
+		/* K, KiB: powers of 1024; KB, as dd(1) and df(1): of 1000. */
 		if (!strcmp(end, "iB"))
 			end += 2;
+		else if (!strcmp(end, "B") && (end += 1))
+			base = 1000;
 		if (*end)
 			return false;
+		for (i = 0; i <= p - suffixes; i++)
+			unit *= base;
 	}
-	if (v > UINT64_MAX >> shift)
+	if (v > UINT64_MAX / unit)
 		return false;
-	*out = (uint64_t)v << shift;
+	*out = (uint64_t)v * unit;
+	return true;
+}
+
+/*
+ * A duration in milliseconds: N or Nms, Ns (seconds), Nm (minutes), up to
+ * UINT32_MAX ms.
+ */
+bool kt_parse_ms(const char *arg, uint32_t *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return false;
+	if (!strcmp(end, "s"))
+		mul = 1000;
+	else if (!strcmp(end, "m"))
+		mul = 60 * 1000;
+	else if (*end && strcmp(end, "ms"))
+		return false;
+	if (v > UINT32_MAX / mul)
+		return false;
+	*out = v * mul;
 	return true;
 }
 
