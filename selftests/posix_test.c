@@ -985,4 +985,35 @@ TEST(kipc_list_shows_posix_objects)
 	shm_unlink(mn);
 }
 
+/* An administrator's removal reaches a POSIX program: EIDRM. */
+TEST(kipc_destroy_gives_eidrm)
+{
+	char tool[PATH_MAX], cmd[PATH_MAX + 160], qn[64], sn[64];
+	sem_t *s;
+	mqd_t q;
+
+	if (kp_tool(tool, sizeof(tool)))
+		SKIP(return, "no kipc tool next to this binary");
+	if (geteuid())
+		SKIP(return, "destroying needs the owner or CAP_SYS_ADMIN");
+	kp_name(qn, sizeof(qn), "dq");
+	kp_name(sn, sizeof(sn), "ds");
+	q = mq_open(qn, O_RDWR | O_CREAT, 0600, NULL);
+	ASSERT_GE(q, 0);
+	s = sem_open(sn, O_CREAT, 0600, 1);
+	ASSERT_NE(SEM_FAILED, s);
+	snprintf(cmd, sizeof(cmd), "%s mq destroy %s && %s sem destroy %s",
+		 tool, qn + 1, tool, sn + 1);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(-1, mq_send(q, "x", 1, 0));
+	EXPECT_EQ(EIDRM, errno);
+	EXPECT_EQ(-1, sem_post(s));
+	EXPECT_EQ(EIDRM, errno);
+	/* Destroying removed the names too. */
+	EXPECT_EQ(-1, mq_unlink(qn));
+	EXPECT_EQ(ENOENT, errno);
+	mq_close(q);
+	sem_close(s);
+}
+
 TEST_HARNESS_MAIN
