@@ -988,7 +988,7 @@ TEST(kipc_list_shows_posix_objects)
 /* An administrator's removal reaches a POSIX program: EIDRM. */
 TEST(kipc_destroy_gives_eidrm)
 {
-	char tool[PATH_MAX], cmd[PATH_MAX + 160], qn[64], sn[64];
+	char tool[PATH_MAX], cmd[2 * PATH_MAX + 160], qn[64], sn[64];
 	sem_t *s;
 	mqd_t q;
 
