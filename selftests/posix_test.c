@@ -106,6 +106,21 @@ TEST_F(pmq, is_a_kipc_queue)
 	EXPECT_EQ(0600, info.out_mode & 0777);
 }
 
+/* As Linux: attributes are checked only when the queue is created. */
+TEST_F(pmq, bad_attr_opens_existing)
+{
+	struct mq_attr bad = { .mq_maxmsg = 0, .mq_msgsize = 0 }, a;
+	mqd_t q = mq_open(self->name, O_RDWR | O_CREAT, 0600, &bad);
+
+	ASSERT_GE(q, 0);
+	ASSERT_EQ(0, mq_getattr(q, &a));
+	EXPECT_EQ(4, a.mq_maxmsg);
+	mq_close(q);
+	EXPECT_EQ(-1, mq_open(self->name, O_RDWR | O_CREAT | O_EXCL, 0600,
+			      &bad));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_F(pmq, getattr)
 {
 	struct mq_attr a;
