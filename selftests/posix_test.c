@@ -118,7 +118,7 @@ TEST_F(pmq, bad_attr_opens_existing)
 	mq_close(q);
 	EXPECT_EQ(-1, mq_open(self->name, O_RDWR | O_CREAT | O_EXCL, 0600,
 			      &bad));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EEXIST, errno);
 }
 
 TEST_F(pmq, getattr)

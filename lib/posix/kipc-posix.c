@@ -241,11 +241,14 @@ KP_EXPORT mqd_t mq_open(const char *name, int oflag, ...)
 		 * Linux checks the attributes only when it creates: an
 		 * existing queue opens whatever they say.
 		 */
-		if (oflag & O_EXCL)
-			return kp_fail(EINVAL);
-		fd = kipc_mq_open(kname, flags & ~KIPC_OPEN_CREATE, 0, 0, 0);
+		fd = kipc_mq_open(kname, flags & ~(KIPC_OPEN_CREATE |
+						   KIPC_OPEN_EXCL), 0, 0, 0);
 		if (fd < 0)
 			return kp_fail(fd == -ENOENT ? EINVAL : -fd);
+		if (oflag & O_EXCL) {
+			close(fd);
+			return kp_fail(EEXIST);
+		}
 		return fd;
 	}
 	fd = kipc_mq_open(kname, flags, mode & 0666, msgs, msgsize);
