@@ -61,19 +61,19 @@ $(B)/lib/%.pc: lib/%.pc.in $(B)/lib/pc-paths
 # libkipc-posix: POSIX mq_*, sem_open and friends, shm_open over libkipc
 # (kipc-posix(7)). Shared only, and with no version script: a program
 # linked against the C library asks for mq_open@GLIBC_2.34, which only an
-# unversioned definition may stand in for (LD_PRELOAD). Its own soname
-# version is POSIX_SOVERSION, apart from libkipc's.
-POSIX_SOVERSION := 1
+# unversioned definition may stand in for (LD_PRELOAD). Named as the
+# others: libkipc-posix.so.1.x.y, soname libkipc-posix.so.1.
 LIBPOSIX_OBJS := $(B)/lib/posix/kipc-posix.o
 $(LIBPOSIX_OBJS): $(B)/lib/posix/%.o: lib/posix/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(WARNFLAGS) $(DEPFLAGS) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNFLAGS) $(DEPFLAGS) \
 		-fPIC -fvisibility=hidden -c -o $@ $<
-$(B)/lib/libkipc-posix.so.$(POSIX_SOVERSION): $(LIBPOSIX_OBJS) $(B)/lib/libkipc.so
-	$(CC) -shared -Wl,-soname,libkipc-posix.so.$(POSIX_SOVERSION) -Wl,-z,defs \
+$(B)/lib/libkipc-posix.so.$(LIB_VERSION): $(LIBPOSIX_OBJS) $(B)/lib/libkipc.so
+	$(CC) -shared -Wl,-soname,libkipc-posix.so.$(SOVERSION) -Wl,-z,defs \
 		$(LDFLAGS) -o $@ $(LIBPOSIX_OBJS) -L$(B)/lib -lkipc -lpthread
-$(B)/lib/libkipc-posix.so: $(B)/lib/libkipc-posix.so.$(POSIX_SOVERSION)
-	ln -sf libkipc-posix.so.$(POSIX_SOVERSION) $@
+$(B)/lib/libkipc-posix.so: $(B)/lib/libkipc-posix.so.$(LIB_VERSION)
+	ln -sf libkipc-posix.so.$(LIB_VERSION) $(B)/lib/libkipc-posix.so.$(SOVERSION)
+	ln -sf libkipc-posix.so.$(SOVERSION) $@
 
 -include $(LIBKIPC_OBJS:.o=.d) $(LIBADMIN_OBJS:.o=.d) $(LIBPOSIX_OBJS:.o=.d)
 
@@ -81,7 +81,7 @@ $(B)/lib/libkipc-posix.so: $(B)/lib/libkipc-posix.so.$(POSIX_SOVERSION)
 PUBLIC_HEADERS := lib/kipc.h lib/kipc-rpc.h lib/kipc-admin.h
 LIB_FILES := $(foreach l,libkipc libkipc-admin, \
 	$(l).so.$(LIB_VERSION) $(l).so.$(SOVERSION) $(l).so $(l).a) \
-	libkipc-posix.so.$(POSIX_SOVERSION) libkipc-posix.so
+	libkipc-posix.so.$(LIB_VERSION) libkipc-posix.so.$(SOVERSION) libkipc-posix.so
 MAN3 := $(wildcard lib/man/*.3)
 MAN7 := $(wildcard lib/man/*.7)
 INSTALLED_LIB := $(addprefix $(LIBDIR)/,$(LIB_FILES)) \

@@ -113,6 +113,7 @@ echo "make install DESTDIR=$dest wrote:"
 (cd "$dest" && find . -not -type d | LC_ALL=C sort | sed 's|^\./|  /|' |
 	awk '/\/man3\// { n3++; if (n3 > 1) next } { print } END { if (n3 > 1) print "  (and " n3 - 1 " more man3 pages)" }')
 for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-admin.so.1 \
+	usr/local/lib/libkipc-posix.so.1 usr/local/share/man/man7/kipc-posix.7 \
 	usr/local/lib/pkgconfig/kipc.pc usr/local/include/kipc.h \
 	usr/local/include/kipc/linux/kipc.h usr/local/include/kipc/linux/kipc_netlink.h \
 	etc/kipc/limits.conf usr/local/share/man/man7/kipc.7 \
@@ -123,7 +124,7 @@ done
 ls "$dest"/lib/modules/*/updates/kipc.ko >/dev/null || fail "make install wrote no kipc.ko"
 # Each library's real file is named after its soname: libkipc.so.1 ->
 # libkipc.so.1.x.y, whose SONAME is libkipc.so.1.
-for lib in libkipc libkipc-admin; do
+for lib in libkipc libkipc-admin libkipc-posix; do
 	link=$dest/usr/local/lib/$lib.so.1
 	real=$(readlink "$link")
 	soname=$(readelf -d "$link" | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')

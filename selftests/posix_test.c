@@ -106,6 +106,21 @@ TEST_F(pmq, is_a_kipc_queue)
 	EXPECT_EQ(0600, info.out_mode & 0777);
 }
 
+/* As Linux: attributes are checked only when the queue is created. */
+TEST_F(pmq, bad_attr_opens_existing)
+{
+	struct mq_attr bad = { .mq_maxmsg = 0, .mq_msgsize = 0 }, a;
+	mqd_t q = mq_open(self->name, O_RDWR | O_CREAT, 0600, &bad);
+
+	ASSERT_GE(q, 0);
+	ASSERT_EQ(0, mq_getattr(q, &a));
+	EXPECT_EQ(4, a.mq_maxmsg);
+	mq_close(q);
+	EXPECT_EQ(-1, mq_open(self->name, O_RDWR | O_CREAT | O_EXCL, 0600,
+			      &bad));
+	EXPECT_EQ(EEXIST, errno);
+}
+
 TEST_F(pmq, getattr)
 {
 	struct mq_attr a;
@@ -983,6 +998,37 @@ TEST(kipc_list_shows_posix_objects)
 	sem_unlink(sn);
 	close(fd);
 	shm_unlink(mn);
+}
+
+/* An administrator's removal reaches a POSIX program: EIDRM. */
+TEST(kipc_destroy_gives_eidrm)
+{
+	char tool[PATH_MAX], cmd[2 * PATH_MAX + 160], qn[64], sn[64];
+	sem_t *s;
+	mqd_t q;
+
+	if (kp_tool(tool, sizeof(tool)))
+		SKIP(return, "no kipc tool next to this binary");
+	if (geteuid())
+		SKIP(return, "destroying needs the owner or CAP_SYS_ADMIN");
+	kp_name(qn, sizeof(qn), "dq");
+	kp_name(sn, sizeof(sn), "ds");
+	q = mq_open(qn, O_RDWR | O_CREAT, 0600, NULL);
+	ASSERT_GE(q, 0);
+	s = sem_open(sn, O_CREAT, 0600, 1);
+	ASSERT_NE(SEM_FAILED, s);
+	snprintf(cmd, sizeof(cmd), "%s mq destroy %s && %s sem destroy %s",
+		 tool, qn + 1, tool, sn + 1);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(-1, mq_send(q, "x", 1, 0));
+	EXPECT_EQ(EIDRM, errno);
+	EXPECT_EQ(-1, sem_post(s));
+	EXPECT_EQ(EIDRM, errno);
+	/* Destroying removed the names too. */
+	EXPECT_EQ(-1, mq_unlink(qn));
+	EXPECT_EQ(ENOENT, errno);
+	mq_close(q);
+	sem_close(s);
 }
 
 TEST_HARNESS_MAIN

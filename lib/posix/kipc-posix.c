@@ -236,8 +236,21 @@ KP_EXPORT mqd_t mq_open(const char *name, int oflag, ...)
 		return -1;
 	if (kp_open_flags(oflag, &flags))
 		return kp_fail(EINVAL);
-	if ((oflag & O_CREAT) && kp_mq_attr(attr, &msgs, &msgsize))
-		return kp_fail(EINVAL);
+	if ((oflag & O_CREAT) && kp_mq_attr(attr, &msgs, &msgsize)) {
+		/*
+		 * Linux checks the attributes only when it creates: an
+		 * existing queue opens whatever they say.
+		 */
+		fd = kipc_mq_open(kname, flags & ~(KIPC_OPEN_CREATE |
+						   KIPC_OPEN_EXCL), 0, 0, 0);
+		if (fd < 0)
+			return kp_fail(fd == -ENOENT ? EINVAL : -fd);
+		if (oflag & O_EXCL) {
+			close(fd);
+			return kp_fail(EEXIST);
+		}
+		return fd;
+	}
 	fd = kipc_mq_open(kname, flags, mode & 0666, msgs, msgsize);
 	if (fd < 0)
 		return kp_fail(-fd);
