@@ -266,11 +266,18 @@ static void kipc_sem_zero_locked(struct kipc_sem *sem,
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLPRI);
 }
 
-/* Hand units to the waiters at the head of the queue that they satisfy. */
+/*
+ * Hand units to the waiters at the head of the queue that they satisfy.
+ * The waits for zero and EPOLLPRI hear of it only when that brings the
+ * value to 0, not when it stays 0 (a waiter leaving, a timeout): else a
+ * stream of timeouts would wake every multi-operation waiting for zero
+ * here, each to find nothing changed.
+ */
 static void kipc_sem_serve_locked(struct kipc_sem *sem,
 				  struct kipc_wakeups *wk)
 {
 	struct kipc_sem_waiter *sw, *tmp;
+	bool was_zero = !sem->value;
 
 	lockdep_assert_held(&sem->lock);
 	list_for_each_entry_safe(sw, tmp, &sem->waiters.list, w.node) {
@@ -286,11 +293,13 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 		kipc_waiter_wake_locked(&sem->waiters, &sw->w,
 					KIPC_WAITER_DONE, wk);
 	}
-	if (!sem->value)
-		kipc_sem_zero_locked(sem, wk);
-	/* Checked under sem->lock, which ->poll() takes after queueing. */
-	else if (wq_has_sleeper(&sem->poll_wq))
+	if (!sem->value) {
+		if (!was_zero)
+			kipc_sem_zero_locked(sem, wk);
+	} else if (wq_has_sleeper(&sem->poll_wq)) {
+		/* Checked under sem->lock, which ->poll() takes after queueing. */
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
+	}
 }
 
 /*
