@@ -597,16 +597,21 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 	struct kipc_sem *sem;
 	u32 i;
 
+	/*
+	 * Removal first, then whether the call must wait, then whether a
+	 * give overflows ("when the call could otherwise proceed"), each
+	 * decided over every operation, so that the answer does not depend
+	 * on the order of the ids.
+	 */
 	for (i = 0; i < n; i++)
 		if (mop[i].sem->removed)
 			return -EIDRM;
 	for (i = 0; i < n; i++) {
 		sem = mop[i].sem;
 		lockdep_assert_held(&sem->lock);
-		if (mop[i].delta > 0) {
-			if (mop[i].delta > KIPC_SEM_VALUE_MAX - sem->value)
-				return -EOVERFLOW;
-		} else if (!mop[i].delta) {
+		if (mop[i].delta > 0)
+			continue;
+		if (!mop[i].delta) {
 			if (sem->value)
 				return 1;
 		} else {
@@ -620,6 +625,10 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 				return 1;
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (mop[i].delta > 0 &&
+		    mop[i].delta > KIPC_SEM_VALUE_MAX - mop[i].sem->value)
+			return -EOVERFLOW;
 	for (i = 0; i < n; i++) {
 		sem = mop[i].sem;
 		if (mop[i].delta > 0) {

@@ -679,6 +679,44 @@ TEST_F(semm, zero_not_kicked_while_zero)
 	assert_values(0, 0, 0, 0);
 }
 
+/*
+ * EOVERFLOW does not depend on the order of the ids: a give past the
+ * maximum beside a take that must wait waits (EAGAIN, non-blocking),
+ * whichever semaphore is older, and beside a take that can go it is
+ * EOVERFLOW, whichever is older; nothing is applied.
+ */
+TEST_F(semm, overflow_independent_of_id_order)
+{
+	struct kipc_sem_op lo_give[] = { OP(self->sfd[0], 1),
+					 OP(self->sfd[1], -1) };
+	struct kipc_sem_op hi_give[] = { OP(self->sfd[3], 1),
+					 OP(self->sfd[2], -1) };
+	struct timespec abs;
+
+	ASSERT_LT(self->id[0], self->id[1]);
+	ASSERT_LT(self->id[2], self->id[3]);
+	test_ioctl_sem_post(self->sfd[0], KIPC_SEM_VALUE_MAX);
+	test_ioctl_sem_post(self->sfd[3], KIPC_SEM_VALUE_MAX);
+	/* The takes must wait: the lower id gives, or the higher. */
+	test_err_sem_multi(EAGAIN, lo_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EAGAIN, hi_give, 2, KIPC_WAIT_NONBLOCK);
+	/* Blocking, with a deadline: it waits, then times out. */
+	clock_gettime(CLOCK_REALTIME, &abs);
+	abs.tv_sec -= 1;
+	ASSERT_EQ(-ETIMEDOUT, kipc_sem_multi(lo_give, 2, 0, CLOCK_REALTIME,
+					     &abs));
+	ASSERT_EQ(-ETIMEDOUT, kipc_sem_multi(hi_give, 2, 0, CLOCK_REALTIME,
+					     &abs));
+	/* The takes could go: EOVERFLOW in both orders. */
+	test_ioctl_sem_post(self->sfd[1], 1);
+	test_ioctl_sem_post(self->sfd[2], 1);
+	test_err_sem_multi(EOVERFLOW, lo_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EOVERFLOW, hi_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EOVERFLOW, lo_give, 2, 0);
+	test_err_sem_multi(EOVERFLOW, hi_give, 2, 0);
+	assert_values(KIPC_SEM_VALUE_MAX, 1, 1, KIPC_SEM_VALUE_MAX);
+}
+
 /* --- undo and kill -9 ------------------------------------------------------- */
 
 TEST_F(semm, undo_per_op)
