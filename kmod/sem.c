@@ -740,19 +740,40 @@ static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
 	}
 }
 
+/* The multi-operation applied, after @retries wake-ups (kipc_sem_multi). */
+static void kipc_sem_multi_trace(struct kipc_sem_mop *mop, u32 n, u32 retries,
+				 bool recovered)
+{
+	u32 i, takes = 0, gives = 0;
+
+	if (!trace_kipc_sem_multi_enabled())
+		return;
+	for (i = 0; i < n; i++) {
+		if (mop[i].delta < 0)
+			takes++;
+		else if (mop[i].delta > 0)
+			gives++;
+	}
+	trace_kipc_sem_multi(&mop[0].sem->obj, n, takes, gives,
+			     n - takes - gives, retries, recovered);
+}
+
 static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 			      const struct kipc_deadline *dl, bool *recovered)
 {
 	struct kipc_wakeups wk = {};
 	u64 now = ktime_get_real_ns();
+	u32 retries = 0;
 	bool in_time;
 	int ret;
 
 	/* The whole call first, before any queueing. */
 	kipc_sem_multi_lock_all(mop, n);
 	ret = kipc_sem_multi_try_locked(mop, n, false, now, recovered, &wk);
-	if (!ret)
+	if (!ret) {
+		kipc_sem_multi_trace(mop, n, 0, *recovered);
 		kipc_sem_multi_serve_locked(mop, n, true, false, &wk);
+	}
 	if (ret <= 0)
 		goto out_unlock;
 	ret = kipc_wait_check(dl);
@@ -772,8 +793,11 @@ static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 		kipc_sem_multi_lock_all(mop, n);
 
 		kipc_sem_multi_rearm_locked(mop, n);
+		retries++;
 		ret = kipc_sem_multi_try_locked(mop, n, true, now, recovered,
 						&wk);
+		if (!ret)
+			kipc_sem_multi_trace(mop, n, retries, *recovered);
 		if (ret <= 0)
 			break;
 		if (signal_pending(current)) {
