@@ -199,6 +199,42 @@ TRACE_EVENT(kipc_sem_post,
 );
 
 /*
+ * A semaphore multi-operation (KIPC_IOC_SEM_MULTI) applied: id and name
+ * are its semaphore of the lowest id; ops = takes + gives + zeros (waits
+ * for zero); retries counts the times it was woken and tried again before
+ * it could go (0: at once).
+ */
+TRACE_EVENT(kipc_sem_multi,
+	TP_PROTO(const struct kipc_object *obj, u32 ops, u32 takes, u32 gives,
+		 u32 zeros, u32 retries, bool recovered),
+	TP_ARGS(obj, ops, takes, gives, zeros, retries, recovered),
+	TP_STRUCT__entry(
+		__field(u64, id)
+		__field(u32, ops)
+		__field(u32, takes)
+		__field(u32, gives)
+		__field(u32, zeros)
+		__field(u32, retries)
+		__field(bool, recovered)
+		__string(name, obj->name)
+	),
+	TP_fast_assign(
+		__entry->id = obj->id;
+		__entry->ops = ops;
+		__entry->takes = takes;
+		__entry->gives = gives;
+		__entry->zeros = zeros;
+		__entry->retries = retries;
+		__entry->recovered = recovered;
+		kipc_assign_str(name, obj->name);
+	),
+	TP_printk("id=%llu name=%s ops=%u takes=%u gives=%u zeros=%u retries=%u recovered=%d",
+		  __entry->id, __get_str(name), __entry->ops, __entry->takes,
+		  __entry->gives, __entry->zeros, __entry->retries,
+		  __entry->recovered)
+);
+
+/*
  * A released description's undo record was posted back: units came back
  * (held is what it held; the value's maximum may have clipped it).
  */

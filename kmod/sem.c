@@ -266,11 +266,18 @@ static void kipc_sem_zero_locked(struct kipc_sem *sem,
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLPRI);
 }
 
-/* Hand units to the waiters at the head of the queue that they satisfy. */
+/*
+ * Hand units to the waiters at the head of the queue that they satisfy.
+ * The waits for zero and EPOLLPRI hear of it only when that brings the
+ * value to 0, not when it stays 0 (a waiter leaving, a timeout): else a
+ * stream of timeouts would wake every multi-operation waiting for zero
+ * here, each to find nothing changed.
+ */
 static void kipc_sem_serve_locked(struct kipc_sem *sem,
 				  struct kipc_wakeups *wk)
 {
 	struct kipc_sem_waiter *sw, *tmp;
+	bool was_zero = !sem->value;
 
 	lockdep_assert_held(&sem->lock);
 	list_for_each_entry_safe(sw, tmp, &sem->waiters.list, w.node) {
@@ -286,11 +293,13 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 		kipc_waiter_wake_locked(&sem->waiters, &sw->w,
 					KIPC_WAITER_DONE, wk);
 	}
-	if (!sem->value)
-		kipc_sem_zero_locked(sem, wk);
-	/* Checked under sem->lock, which ->poll() takes after queueing. */
-	else if (wq_has_sleeper(&sem->poll_wq))
+	if (!sem->value) {
+		if (!was_zero)
+			kipc_sem_zero_locked(sem, wk);
+	} else if (wq_has_sleeper(&sem->poll_wq)) {
+		/* Checked under sem->lock, which ->poll() takes after queueing. */
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
+	}
 }
 
 /*
@@ -588,16 +597,21 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 	struct kipc_sem *sem;
 	u32 i;
 
+	/*
+	 * Removal first, then whether the call must wait, then whether a
+	 * give overflows ("when the call could otherwise proceed"), each
+	 * decided over every operation, so that the answer does not depend
+	 * on the order of the ids.
+	 */
 	for (i = 0; i < n; i++)
 		if (mop[i].sem->removed)
 			return -EIDRM;
 	for (i = 0; i < n; i++) {
 		sem = mop[i].sem;
 		lockdep_assert_held(&sem->lock);
-		if (mop[i].delta > 0) {
-			if (mop[i].delta > KIPC_SEM_VALUE_MAX - sem->value)
-				return -EOVERFLOW;
-		} else if (!mop[i].delta) {
+		if (mop[i].delta > 0)
+			continue;
+		if (!mop[i].delta) {
 			if (sem->value)
 				return 1;
 		} else {
@@ -611,6 +625,10 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 				return 1;
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (mop[i].delta > 0 &&
+		    mop[i].delta > KIPC_SEM_VALUE_MAX - mop[i].sem->value)
+			return -EOVERFLOW;
 	for (i = 0; i < n; i++) {
 		sem = mop[i].sem;
 		if (mop[i].delta > 0) {
@@ -722,19 +740,40 @@ static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
 	}
 }
 
+/* The multi-operation applied, after @retries wake-ups (kipc_sem_multi). */
+static void kipc_sem_multi_trace(struct kipc_sem_mop *mop, u32 n, u32 retries,
+				 bool recovered)
+{
+	u32 i, takes = 0, gives = 0;
+
+	if (!trace_kipc_sem_multi_enabled())
+		return;
+	for (i = 0; i < n; i++) {
+		if (mop[i].delta < 0)
+			takes++;
+		else if (mop[i].delta > 0)
+			gives++;
+	}
+	trace_kipc_sem_multi(&mop[0].sem->obj, n, takes, gives,
+			     n - takes - gives, retries, recovered);
+}
+
 static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 			      const struct kipc_deadline *dl, bool *recovered)
 {
 	struct kipc_wakeups wk = {};
 	u64 now = ktime_get_real_ns();
+	u32 retries = 0;
 	bool in_time;
 	int ret;
 
 	/* The whole call first, before any queueing. */
 	kipc_sem_multi_lock_all(mop, n);
 	ret = kipc_sem_multi_try_locked(mop, n, false, now, recovered, &wk);
-	if (!ret)
+	if (!ret) {
+		kipc_sem_multi_trace(mop, n, 0, *recovered);
 		kipc_sem_multi_serve_locked(mop, n, true, false, &wk);
+	}
 	if (ret <= 0)
 		goto out_unlock;
 	ret = kipc_wait_check(dl);
@@ -754,8 +793,11 @@ static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 		kipc_sem_multi_lock_all(mop, n);
 
 		kipc_sem_multi_rearm_locked(mop, n);
+		retries++;
 		ret = kipc_sem_multi_try_locked(mop, n, true, now, recovered,
 						&wk);
+		if (!ret)
+			kipc_sem_multi_trace(mop, n, retries, *recovered);
 		if (ret <= 0)
 			break;
 		if (signal_pending(current)) {

@@ -622,6 +622,101 @@ TEST_F(semm, zero_in_multi)
 	assert_values(0, 0, 0, 0);
 }
 
+/* A task's voluntary context switches: how often it slept. */
+static long nvcsw(pid_t pid)
+{
+	char path[64], line[128];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The waits for zero are woken when the value reaches 0, not each time a
+ * wait leaves a semaphore that stays at 0: a multi-operation waiting for
+ * zero there (and for a take elsewhere) sleeps through a stream of
+ * timeouts on it, without a wake-up each.
+ */
+TEST_F(semm, zero_not_kicked_while_zero)
+{
+	struct kipc_sem_op ops[] = { OP(self->sfd[0], 0), OP(self->sfd[1], -1) };
+	struct timespec rel = { 0, 2 * 1000000 };
+	struct kipc_sem_result r;
+	long before, after;
+	pid_t pid;
+	int i;
+
+	pid = spawn_multi(ops, 2, 0, 1, self->pipefd[1]);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(0, await_zero(self->sfd[0], 1));
+	ASSERT_EQ(0, await_multi(self->sfd[1], 1));
+	usleep(50000);
+	before = nvcsw(pid);
+	ASSERT_LE(0, before);
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(-ETIMEDOUT, kipc_sem_wait_timeout(self->sfd[0], 1, 0,
+							    &rel));
+	usleep(50000);
+	after = nvcsw(pid);
+	/* Before the fix: one wake-up (and sleep) per timeout, 20. */
+	ASSERT_GE(2, after - before)
+		TH_LOG("multi-waiter slept %ld times", after - before);
+	/* Still waiting, and a real change reaches it. */
+	ASSERT_EQ(1U, sem_get_field(self->sfd[0], 1));
+	test_ioctl_sem_post(self->sfd[1], 1);
+	test_sem_read_result(self->pipefd[0], &r);
+	ASSERT_EQ(0, r.err);
+	test_wait_child(pid);
+	assert_values(0, 0, 0, 0);
+}
+
+/*
+ * EOVERFLOW does not depend on the order of the ids: a give past the
+ * maximum beside a take that must wait waits (EAGAIN, non-blocking),
+ * whichever semaphore is older, and beside a take that can go it is
+ * EOVERFLOW, whichever is older; nothing is applied.
+ */
+TEST_F(semm, overflow_independent_of_id_order)
+{
+	struct kipc_sem_op lo_give[] = { OP(self->sfd[0], 1),
+					 OP(self->sfd[1], -1) };
+	struct kipc_sem_op hi_give[] = { OP(self->sfd[3], 1),
+					 OP(self->sfd[2], -1) };
+	struct timespec abs;
+
+	ASSERT_LT(self->id[0], self->id[1]);
+	ASSERT_LT(self->id[2], self->id[3]);
+	test_ioctl_sem_post(self->sfd[0], KIPC_SEM_VALUE_MAX);
+	test_ioctl_sem_post(self->sfd[3], KIPC_SEM_VALUE_MAX);
+	/* The takes must wait: the lower id gives, or the higher. */
+	test_err_sem_multi(EAGAIN, lo_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EAGAIN, hi_give, 2, KIPC_WAIT_NONBLOCK);
+	/* Blocking, with a deadline: it waits, then times out. */
+	clock_gettime(CLOCK_REALTIME, &abs);
+	abs.tv_sec -= 1;
+	ASSERT_EQ(-ETIMEDOUT, kipc_sem_multi(lo_give, 2, 0, CLOCK_REALTIME,
+					     &abs));
+	ASSERT_EQ(-ETIMEDOUT, kipc_sem_multi(hi_give, 2, 0, CLOCK_REALTIME,
+					     &abs));
+	/* The takes could go: EOVERFLOW in both orders. */
+	test_ioctl_sem_post(self->sfd[1], 1);
+	test_ioctl_sem_post(self->sfd[2], 1);
+	test_err_sem_multi(EOVERFLOW, lo_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EOVERFLOW, hi_give, 2, KIPC_WAIT_NONBLOCK);
+	test_err_sem_multi(EOVERFLOW, lo_give, 2, 0);
+	test_err_sem_multi(EOVERFLOW, hi_give, 2, 0);
+	assert_values(KIPC_SEM_VALUE_MAX, 1, 1, KIPC_SEM_VALUE_MAX);
+}
+
 /* --- undo and kill -9 ------------------------------------------------------- */
 
 TEST_F(semm, undo_per_op)

@@ -178,7 +178,7 @@ static unsigned long long kipc_trace_field(const char *p, const char *key)
 static const char *const kipc_events[] = {
 	"kipc_create", "kipc_open", "kipc_unlink", "kipc_remove",
 	"kipc_destroy", "kipc_mq_send", "kipc_mq_receive", "kipc_sem_wait",
-	"kipc_sem_post", "kipc_sem_undo", "kipc_spin",
+	"kipc_sem_post", "kipc_sem_undo", "kipc_spin", "kipc_sem_multi",
 };
 
 /* The fields kipc(7) documents, by event: their names are ABI. */
@@ -196,6 +196,8 @@ static const char *const kipc_event_fields[][7] = {
 	{ "u64 id;", "u32 count;", "name;" },
 	{ "u64 id;", "u64 held;", "u32 units;", "name;" },
 	{ "u64 spun_ns;", "bool got;" },
+	{ "u64 id;", "u32 ops;", "u32 takes;", "u32 gives;", "u32 zeros;",
+	  "u32 retries;", "bool recovered;" },
 };
 
 TEST_F(trace, formats)
@@ -388,6 +390,67 @@ TEST_F(trace, sem_wait_post_undo)
 	close(pipefd[1]);
 	close(go[0]);
 	close(sfd);
+}
+
+/*
+ * Multi-operations: one that goes at once (retries=0), and one that waits
+ * for zero and for units and goes after the post that brings the units.
+ */
+TEST_F(trace, sem_multi)
+{
+	struct kipc_sem_op now[2], later[2];
+	char name2[KIPC_NAME_MAX + 1];
+	struct kipc_sem_result r;
+	int pipefd[2], afd, bfd;
+	__u64 aid, bid;
+	const char *p;
+	pid_t pid;
+
+	self->type = KIPC_OBJ_SEM;
+	snprintf(name2, sizeof(name2), "%.*s-b", KIPC_NAME_MAX - 2, self->name);
+	test_event("kipc_sem_multi", 1);
+	afd = test_sem_create(self->name, 1, &aid);
+	bfd = test_sem_create(name2, 0, &bid);
+	ASSERT_LT(aid, bid);
+	ASSERT_EQ(0, pipe(pipefd));
+
+	/* Given in the other order: the event names the lowest id. */
+	now[0] = (struct kipc_sem_op){ .fd = bfd, .delta = 1 };
+	now[1] = (struct kipc_sem_op){ .fd = afd, .delta = -1 };
+	ASSERT_EQ(0, kipc_sem_multi(now, 2, 0, CLOCK_MONOTONIC, NULL));
+
+	later[0] = (struct kipc_sem_op){ .fd = afd, .delta = 0 };
+	later[1] = (struct kipc_sem_op){ .fd = bfd, .delta = -2 };
+	pid = kipc_fork_tied();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		memset(&r, 0, sizeof(r));
+		r.err = -kipc_sem_multi(later, 2, 0, CLOCK_MONOTONIC, NULL);
+		_exit(write(pipefd[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	test_sem_await_waiters(bfd, 1);
+	test_ioctl_sem_post(bfd, 1);
+	ASSERT_EQ((ssize_t)sizeof(r), read(pipefd[0], &r, sizeof(r)));
+	ASSERT_EQ(0, r.err);
+	test_wait_child(pid);
+	ASSERT_EQ(0U, test_sem_value(afd));
+	ASSERT_EQ(0U, test_sem_value(bfd));
+
+	test_trace_read();
+	test_trace_find("kipc_sem_multi",
+			"id=%llu name=%s ops=2 takes=1 gives=1 zeros=0 retries=0 recovered=0\n",
+			(unsigned long long)aid, self->name);
+	p = test_trace_find("kipc_sem_multi",
+			    "id=%llu name=%s ops=2 takes=1 gives=0 zeros=1 ",
+			    (unsigned long long)aid, self->name);
+	/* Woken by the post, at least once (a kick is once per try). */
+	EXPECT_LE(1ULL, kipc_trace_field(p - 1, "retries"));
+	EXPECT_EQ(0ULL, kipc_trace_field(p - 1, "recovered"));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(afd);
+	close(bfd);
+	_test_cmd_unlink(self->fd, KIPC_OBJ_SEM, name2);
 }
 
 /* An object's life: create, open, unlink, remove and destroy. */
