@@ -43,7 +43,11 @@
  * ioctl must have succeeded at least once (a fuzzer that never gets past a
  * check tests only that check), and no object under one of the fuzzer's
  * own names may survive its own cleanup, before the admin sweep removes
- * what it could not know of.
+ * what it could not know of. Netlink requests likewise: the reply that
+ * carries a request's sequence number must have an errno of the family's
+ * list or of its command's (fz_nl_errs[]), a name that must be refused may
+ * not select an object, and every operation of fz_nl_ops[] must succeed at
+ * least once (limits-set, admin-only, must meet its EPERM instead).
  */
 #include <limits.h>
 #include <pthread.h>
