@@ -38,8 +38,11 @@
  *
  * A row whose call must allocate (a create, a send, a netlink reply) fails
  * unless it reached at least one fault point: were failslab to stop
- * reaching kipc, it would otherwise pass having injected nothing. Whether
- * an injected failure fails the call or is absorbed is each row's check's
+ * reaching kipc, it would otherwise pass having injected nothing. A
+ * create must also, in "once" mode, have been failed by one of them: the
+ * points reached include allocations outside kipc that the call absorbs,
+ * which a failslab that misses kipc still reaches. Otherwise whether an
+ * injected failure fails the call or is absorbed is each row's check's
  * business.
  *
  * Without /proc/thread-self/fail-nth (a kernel without
@@ -460,11 +463,18 @@ struct fault_op {
 	long (*call)(struct fctx *c);
 	int (*check)(struct fctx *c, long ret);
 	int errnos[3];
-	bool allocates;	/* the call must reach a fault point */
+	int allocates;	/* 0, ALLOCATES or FAILS */
 };
 
 /* Rows whose call must allocate: a create, a send, a netlink reply. */
-#define ALLOCATES	true
+#define ALLOCATES	1
+/*
+ * And rows whose own allocation has no fallback, so that in "once" mode
+ * the fault point that hits it must fail the call: a create. Reaching a
+ * point is not enough there: fault points outside kipc (absorbed) are
+ * reached even when failslab misses kipc's own allocations.
+ */
+#define FAILS		2
 
 static long ioc(int fd, unsigned long req, void *arg)
 {
@@ -1007,11 +1017,11 @@ static int check_sem_get(struct fctx *c, long ret)
 static const struct fault_op dev_ops[] = {
 	{ "VERSION", none, call_version, check_version, { 0 }, false },
 	{ "OPEN create mq", prepare_name, call_create_mq, check_create, { 0 },
-	  ALLOCATES },
+	  FAILS },
 	{ "OPEN create shm", prepare_name, call_create_shm, check_create, { 0 },
-	  ALLOCATES },
+	  FAILS },
 	{ "OPEN create sem", prepare_name, call_create_sem, check_create, { 0 },
-	  ALLOCATES },
+	  FAILS },
 	{ "OPEN existing", prepare_mq, call_open_existing, ok_only, { 0 }, false },
 	{ "UNLINK", prepare_mq, call_unlink, check_unlink, { 0 }, false },
 	{ "INFO", prepare_mq, call_info, check_info, { 0 }, false },
@@ -1444,13 +1454,20 @@ FIXTURE_TEARDOWN(fault)
  * business; either way nothing may be lost.
  */
 static int cov_check(struct __test_metadata *_metadata, const char *name,
-		     bool allocates, const struct coverage *cov)
+		     int allocates, const struct coverage *cov)
 {
-	if (!allocates || cov->points)
-		return 0;
-	TH_LOG("%s: no fault point reached: fault injection does not reach its allocations",
-	       name);
-	return 1;
+	if (allocates && !cov->points) {
+		TH_LOG("%s: no fault point reached: fault injection does not reach its allocations",
+		       name);
+		return 1;
+	}
+	/* "once" mode: make-it-fail is used only by "from_nth". */
+	if (allocates == FAILS && mif_fd < 0 && !cov->failed) {
+		TH_LOG("%s: no injected failure failed the call: fault injection misses its own allocation",
+		       name);
+		return 1;
+	}
+	return 0;
 }
 
 static int run_table(struct __test_metadata *_metadata, struct fctx *c,
