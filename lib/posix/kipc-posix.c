@@ -846,6 +846,17 @@ static void kp_libc_init(void)
 		dlsym(RTLD_NEXT, "sem_getvalue");
 }
 
+/*
+ * Look the C library's functions up when the library is loaded, not on
+ * the first call: sem_post() must be async-signal-safe, and a handler
+ * that interrupted the first dlsym() under pthread_once() would deadlock.
+ * After this, pthread_once() below is a load of its done state.
+ */
+__attribute__((constructor)) static void kp_libc_load(void)
+{
+	pthread_once(&kp_libc_once, kp_libc_init);
+}
+
 /* Whether the C library has the function @fn (a field of kp_libc). */
 #define kp_libc_has(fn) \
 	(pthread_once(&kp_libc_once, kp_libc_init), kp_libc.fn != NULL)
