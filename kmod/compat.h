@@ -202,8 +202,10 @@ static inline void kipc_inode_init_ts(struct inode *inode)
 /*
  * 6.12 made struct fd one word and reads its file with fd_file(): "introduce
  * fd_file(), convert all accessors to it". Before, the file is a member.
+ * It is a macro, so a stable tree that took it (for a backported fix)
+ * keeps its own.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0) && !defined(fd_file)
 #define fd_file(f)	((f).file)
 #endif
 
