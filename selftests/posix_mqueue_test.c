@@ -98,6 +98,70 @@ static int kp_path(char *buf, size_t len)
 	return access(buf, X_OK);
 }
 
+/*
+ * mq_open_tests starts from the sysctls as it finds them and raises each
+ * maximum by one: from Linux's hard caps (left there by kipc_bench, which
+ * bench_smoke_test runs earlier) the write cannot stick and it exits 5.
+ * It runs from the boot defaults, and the values found are put back.
+ */
+static const struct {
+	const char *name;
+	const char *boot;
+} kp_knobs[] = {
+	{ "msg_max", "10" }, { "msgsize_max", "8192" },
+	{ "msg_default", "10" }, { "msgsize_default", "8192" },
+};
+static char kp_saved[4][32];
+
+static int kp_knob(const char *name, char *old, size_t oldsz, const char *val)
+{
+	char path[96];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	if (old) {
+		f = fopen(path, "r");
+		if (!f || !fgets(old, oldsz, f))
+			ret = -1;
+		if (f)
+			fclose(f);
+		if (ret)
+			return ret;
+		old[strcspn(old, "\n")] = 0;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	if (fputs(val, f) < 0)
+		ret = -1;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
+/* Each knob is checked alone (1 to the hard cap), so the order is free. */
+static void kp_knobs_boot(void)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (kp_knob(kp_knobs[i].name, kp_saved[i], sizeof(kp_saved[i]),
+			    kp_knobs[i].boot))
+			ksft_exit_fail_msg("/proc/sys/fs/mqueue/%s: %s\n",
+					   kp_knobs[i].name, strerror(errno));
+}
+
+static void kp_knobs_restore(void)
+{
+	size_t i;
+
+	for (i = 4; i-- > 0;)
+		if (kp_knob(kp_knobs[i].name, NULL, 0, kp_saved[i]))
+			ksft_print_msg("could not restore /proc/sys/fs/mqueue/%s to %s\n",
+				       kp_knobs[i].name, kp_saved[i]);
+}
+
 int main(void)
 {
 	char path[4096], line[512], prev[512] = "", desc[1100], qname[64];
@@ -113,6 +177,7 @@ int main(void)
 	if (pipe(p))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
 	snprintf(qname, sizeof(qname), "/kp_mqt_%d", getpid());
+	kp_knobs_boot();
 	pid = fork();
 	if (pid < 0)
 		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
@@ -172,6 +237,7 @@ int main(void)
 	fclose(out);
 	if (waitpid(pid, &st, 0) != pid)
 		ksft_exit_fail_msg("waitpid: %s\n", strerror(errno));
+	kp_knobs_restore();
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		ksft_test_result_fail("mq_open_tests exited with status %d\n",
 				      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
