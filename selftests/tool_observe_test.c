@@ -44,6 +44,11 @@ FIXTURE_SETUP(tool_obs)
 
 FIXTURE_TEARDOWN(tool_obs)
 {
+	char idle[KIPC_NAME_MAX + 8];
+
+	/* top_batch's second queue, should the test end before its unlink. */
+	snprintf(idle, sizeof(idle), "%s-idle", self->mq);
+	kipc_unlink(KIPC_OBJ_MQ, idle);
 	kipc_unlink(KIPC_OBJ_MQ, self->mq);
 	kipc_unlink(KIPC_OBJ_SHM, self->shm);
 	kipc_unlink(KIPC_OBJ_SEM, self->sem);
@@ -541,7 +546,14 @@ static int obs_frames(const char *out)
 	return n;
 }
 
-/* The row of @name in the last frame of @out, or NULL. */
+/* kipc top's NAME column: a longer name is cut to this many characters. */
+#define OBS_TOP_NAME_W	20
+
+/*
+ * The row of @name in the last frame of @out, or NULL. The name is
+ * matched as top prints it, cut to its column: "top_batch.PID.q-idle"
+ * is longer than the column once PID has four digits.
+ */
 static const char *obs_row(const char *out, const char *name)
 {
 	const char *last = out, *s = out, *row;
@@ -549,7 +561,7 @@ static const char *obs_row(const char *out, const char *name)
 
 	while ((s = strstr(s, "kipc top - ")))
 		last = s++;
-	snprintf(pat, sizeof(pat), " %s ", name);
+	snprintf(pat, sizeof(pat), " %.*s ", OBS_TOP_NAME_W, name);
 	row = strstr(last, pat);
 	if (!row)
 		return NULL;
