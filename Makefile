@@ -159,6 +159,9 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Debian's zsh searches vendor-completions under /usr, site-functions under
+# /usr/local.
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
 .PHONY: all modules check run-check check-6.1 demo run-demo deps \
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \

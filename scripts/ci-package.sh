@@ -118,6 +118,7 @@ for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-adm
 	usr/local/include/kipc/linux/kipc.h usr/local/include/kipc/linux/kipc_netlink.h \
 	etc/kipc/limits.conf usr/local/share/man/man7/kipc.7 \
 	usr/local/share/man/man8/kipc.8 usr/local/share/bash-completion/completions/kipc \
+	usr/local/share/zsh/site-functions/_kipc \
 	usr/lib/udev/rules.d/60-kipc.rules; do
 	[ -e "$dest/$f" ] || fail "make install did not write /$f"
 done

@@ -75,8 +75,9 @@ pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
 	linux-source-6.12 python3-yaml python3-jsonschema sparse pahole
 	"$headers_meta"
-	# kipc top under tmux in the guest (scripts/stage-tmux.sh)
-	tmux
+	# kipc top under tmux in the guest (scripts/stage-tmux.sh); zsh -n on
+	# the zsh completion the build prints (tools/tools.mk)
+	tmux zsh
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.

@@ -664,6 +664,153 @@ TEST_F(tool_cfg, version_json)
 	EXPECT_EQ(2, self->res->status);
 }
 
+/*
+ * The words of "where  WHAT := { a | b | c }" in @help, into @words (at
+ * most @max, each below 32 bytes). Returns how many, or -1 without it.
+ */
+static int help_words(const char *help, const char *what, char words[][32],
+		      int max)
+{
+	char pat[64];
+	const char *p, *end;
+	int n = 0;
+
+	snprintf(pat, sizeof(pat), "where  %s := {", what);
+	p = strstr(help, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	end = strchr(p, '}');
+	if (!end)
+		return -1;
+	while (p < end && n < max) {
+		size_t len;
+
+		p += strspn(p, " |");
+		len = strcspn(p, " |}");
+		if (!len || len >= 32)
+			break;
+		memcpy(words[n], p, len);
+		words[n++][len] = 0;
+		p += len;
+	}
+	return n;
+}
+
+/*
+ * Has @block a spec of --@opt: '--opt[', '--opt=[' or {-o,--opt}, and not
+ * only of a longer option (--output-all for --output)?
+ */
+static bool zsh_has_opt(const char *block, size_t len, const char *opt)
+{
+	const char *end = block + len, *p = block;
+	char pat[40];
+	size_t n;
+
+	n = snprintf(pat, sizeof(pat), "--%s", opt);
+	while ((p = memmem(p, end - p, pat, n))) {
+		p += n;
+		if (p < end && strchr("=[}", *p))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Every long option in the "Options:" part of @help has a spec in @block
+ * (one case of the zsh function). Returns how many were checked.
+ */
+static int help_opts_in(struct __test_metadata *_metadata, const char *help,
+			const char *block, size_t block_len, const char *key)
+{
+	const char *p = strstr(help, "\nOptions:\n");
+	char opt[32];
+	int n = 0;
+
+	if (!p)
+		return 0;
+	for (p += 10; *p == ' '; p = strchr(p, '\n') + 1) {
+		const char *l = strstr(p, "--");
+		size_t len;
+
+		if (!l || l > strchr(p, '\n'))
+			break;
+		len = strcspn(l + 2, " \n");
+		if (len >= sizeof(opt))
+			break;
+		memcpy(opt, l + 2, len);
+		opt[len] = 0;
+		EXPECT_TRUE(zsh_has_opt(block, block_len, opt))
+			TH_LOG("'%s': --%s is in the help, not in the zsh completion",
+			       key, opt);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * kipc completion zsh comes from the tables the help comes from: every
+ * object, every command and every option that the help names has its
+ * entry, and nothing is offered for a command the help does not name.
+ */
+TEST_F(tool_cfg, completion_zsh_matches_help)
+{
+	static char zsh[TOOL_OUT_MAX];
+	char objs[16][32], cmds[16][32], key[80], pat[96];
+	int nobj, ncmd, i, j, nopt = 0, ncase = 0;
+	const char *block, *end;
+
+	tool_run("completion", "zsh");
+	tool_ok();
+	memcpy(zsh, self->res->out, sizeof(zsh));
+	ASSERT_EQ(0, strncmp(zsh, "#compdef kipc\n", 14));
+	/* Every case of the function, counted to compare with the help's. */
+	for (block = zsh; (block = strstr(block, "\n\t('")); block++)
+		ncase++;
+
+	tool_run("help");
+	tool_ok();
+	nobj = help_words(self->res->out, "OBJECT", objs, 16);
+	ASSERT_LT(5, nobj) TH_LOG("%s", self->res->out);
+	/* kipc completion, which the usage names, has its case too. */
+	ASSERT_NE(NULL, strstr(self->res->out, "kipc completion zsh\n"));
+	EXPECT_NE(NULL, strstr(zsh, "\n\t('completion ')\n"));
+	ncase--;
+	for (i = 0; i < nobj; i++) {
+		snprintf(pat, sizeof(pat), "\t\t'%.31s:", objs[i]);
+		EXPECT_NE(NULL, strstr(zsh, pat)) TH_LOG("object %s", objs[i]);
+		tool_run(objs[i], "help");
+		tool_ok();
+		ncmd = help_words(self->res->out, "COMMAND", cmds, 16);
+		if (ncmd < 0) {
+			/* The object is a command itself. */
+			ncmd = 1;
+			cmds[0][0] = 0;
+		}
+		for (j = 0; j < ncmd; j++) {
+			if (cmds[j][0]) {
+				tool_run(objs[i], cmds[j], "help");
+				tool_ok();
+			}
+			snprintf(key, sizeof(key), "%.31s %.31s", objs[i], cmds[j]);
+			snprintf(pat, sizeof(pat), "\n\t('%s')\n", key);
+			block = strstr(zsh, pat);
+			ASSERT_NE(NULL, block) TH_LOG("no case for '%s'", key);
+			end = strstr(block + 1, "\t\t;;\n");
+			ASSERT_NE(NULL, end);
+			nopt += help_opts_in(_metadata, self->res->out, block,
+					     end - block, key);
+			ncase--;
+		}
+	}
+	/* No case for a command the help does not name. */
+	EXPECT_EQ(0, ncase);
+	/* The options were found and compared: -h at least, everywhere. */
+	EXPECT_LT(30, nopt);
+	tool_run("completion", "bash");
+	EXPECT_EQ(2, self->res->status);
+}
+
 /* mq send without a message, on a terminal, says it is reading it. */
 TEST_F(tool_cfg, mq_send_tty_note)
 {

@@ -9,7 +9,8 @@ TOOL_OBJS := $(patsubst tools/kipc/%.c,$(B)/tools/obj/%.o,$(TOOL_SRCS))
 MAN8 := $(wildcard tools/kipc/*.8)
 
 .PHONY: tools
-tools: $(B)/tools/kipc
+# The zsh completion is printed by the tool itself, so not when cross-built.
+tools: $(B)/tools/kipc $(if $(filter arm64,$(ARCH)),,$(B)/tools/_kipc)
 
 $(TOOL_OBJS): $(B)/tools/obj/%.o: tools/kipc/%.c
 	@mkdir -p $(@D)
@@ -22,9 +23,16 @@ $(B)/tools/kipc: $(TOOL_OBJS) $(B)/lib/libkipc-admin.so $(B)/lib/libkipc.so
 
 -include $(TOOL_OBJS:.o=.d)
 
+# kipc completion zsh: from the tables the tool's help comes from.
+$(B)/tools/_kipc: $(B)/tools/kipc
+	LD_LIBRARY_PATH=$(B)/lib $(B)/tools/kipc completion zsh >$@.tmp
+	@if command -v zsh >/dev/null; then zsh -n $@.tmp; \
+	else echo "# tools: no zsh here: $@ not syntax-checked"; fi
+	mv $@.tmp $@
+
 # --- installing --------------------------------------------------------------
 INSTALLED_TOOL := $(BINDIR)/kipc $(addprefix $(MANDIR)/man8/,$(notdir $(MAN8))) \
-	$(BASHCOMPDIR)/kipc
+	$(BASHCOMPDIR)/kipc $(ZSHCOMPDIR)/_kipc
 
 .PHONY: install-tool
 install-tool: tools
@@ -32,3 +40,4 @@ install-tool: tools
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -D -m 0644 tools/kipc/kipc.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kipc
+	install -D -m 0644 $(B)/tools/_kipc $(DESTDIR)$(ZSHCOMPDIR)/_kipc

@@ -136,6 +136,28 @@ struct kt_object {
 	const struct kt_cmd *self;
 };
 
+/**
+ * struct kt_optdoc - an option of a command that parses its own (kipc top)
+ * @val: its letter
+ * @name: its long name
+ * @arg: the name of its argument, or NULL
+ * @help: one line for the help
+ *
+ * The command's help and the zsh completion (kipc completion zsh) are
+ * printed from the same table.
+ */
+struct kt_optdoc {
+	int val;
+	const char *name;
+	const char *arg;
+	const char *help;
+};
+
+extern const struct kt_optdoc kt_top_opts[];
+extern const size_t kt_top_nopts;
+extern const char *const kt_top_keys[];
+extern const size_t kt_top_nkeys;
+
 /* The objects; each lives in its own file. */
 extern const struct kt_cmd kt_list_cmd;
 extern const struct kt_cmd kt_mq_cmds[];

@@ -257,6 +257,7 @@ static void kt_usage(FILE *out)
 	fprintf(out,
 		"Usage: kipc [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       kipc help\n"
+		"       kipc completion zsh\n"
 		"       kipc { -V | --version }\n"
 		"\nwhere  OBJECT := {");
 	for (i = 0; i < ARRAY_SIZE(kt_objects); i++)
@@ -555,6 +556,198 @@ static int kt_run_object(const struct kt_object *obj, int argc,
 			    argv[1], obj->name);
 }
 
+/*
+ * kipc completion zsh: a zsh completion function for kipc, printed from
+ * the tables the help is printed from (kt_objects, their commands, kt_opts
+ * and the sets each command takes, kt_top_opts), so that the two cannot
+ * drift apart. Installed as _kipc in zsh's vendor-completions directory.
+ */
+
+/*
+ * @s inside '...', with a backslash before each of @special: "" for a
+ * _describe entry's description, "[]\\" for an _arguments option's
+ * description, ":\\" for its argument's message.
+ */
+static void kt_zsh_str(FILE *out, const char *s, const char *special)
+{
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else if (strchr(special, *s))
+			fprintf(out, "\\%c", *s);
+		else
+			fputc(*s, out);
+	}
+}
+
+/*
+ * One _arguments spec, '(-x --long)'{-x+,--long=}'[help]:ARG:ACTION' and
+ * a backslash: the last line of the command is ";;".
+ */
+static void kt_zsh_opt(FILE *out, int val, const char *name, const char *arg,
+		       const char *help, const char *action)
+{
+	fputs("\t\t", out);
+	if (val < 0x100)
+		fprintf(out, "'(-%c --%s)'{-%c%s,--%s%s}'", val, name, val,
+			arg ? "+" : "", name, arg ? "=" : "");
+	else
+		fprintf(out, "'--%s%s", name, arg ? "=" : "");
+	fputc('[', out);
+	kt_zsh_str(out, help, "[]\\");
+	fputc(']', out);
+	if (arg) {
+		fputc(':', out);
+		kt_zsh_str(out, arg, ":\\");
+		fprintf(out, ":%s", action ? action : "");
+	}
+	fputs("' \\\n", out);
+}
+
+/* The specs of the options a command taking @opts accepts, as its help. */
+static void kt_zsh_opts(FILE *out, unsigned int opts)
+{
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(kt_opts); i++) {
+		const struct kt_opt *o = &kt_opts[i];
+
+		if (o->set && !(o->set & opts))
+			continue;
+		/* An option with an entry per set: the first that applies. */
+		for (j = 0; j < i; j++)
+			if (kt_opts[j].val == o->val &&
+			    (!kt_opts[j].set || (kt_opts[j].set & opts)))
+				break;
+		if (j < i)
+			continue;
+		kt_zsh_opt(out, o->val, o->name, o->arg, o->help, NULL);
+	}
+}
+
+/* What follows the options: a name of @type's objects, or nothing. */
+static void kt_zsh_args(FILE *out, const char *object, const char *cmd)
+{
+	bool typed = !strcmp(object, "mq") || !strcmp(object, "shm") ||
+		     !strcmp(object, "sem");
+
+	if (typed && strcmp(cmd, "create") && strcmp(cmd, "list"))
+		fprintf(out, "\t\t'*:%s name:_kipc_names %s' \\\n", object,
+			object);
+	else if (!strcmp(object, "top"))
+		fputs("\t\t'1:name glob:_kipc_names' \\\n", out);
+}
+
+static void kt_zsh_cmd(FILE *out, const char *object, const struct kt_cmd *cmd)
+{
+	size_t i;
+
+	if (cmd->opts == KT_OPTS_TOP) {
+		char keys[256] = "(", *k = keys + 1;
+
+		for (i = 0; i < kt_top_nkeys; i++)
+			k += snprintf(k, keys + sizeof(keys) - k, "%s%s",
+				      kt_top_keys[i],
+				      i + 1 < kt_top_nkeys ? " " : ")");
+		for (i = 0; i < kt_top_nopts; i++) {
+			const struct kt_optdoc *o = &kt_top_opts[i];
+
+			kt_zsh_opt(out, o->val, o->name, o->arg, o->help,
+				   o->val == 's' ? keys :
+				   o->val == 't' ? "(mq shm sem)" : NULL);
+		}
+	} else {
+		kt_zsh_opts(out, cmd->opts);
+	}
+	kt_zsh_args(out, object, cmd->name);
+}
+
+static int kt_completion(int argc, char **argv)
+{
+	const struct kt_object *obj;
+	const struct kt_cmd *cmd;
+	size_t i;
+
+	if (argc != 2 || strcmp(argv[1], "zsh"))
+		return kt_usage_err("completion", "usage: kipc completion zsh");
+
+	printf("#compdef kipc\n"
+	       "# zsh completion for kipc, printed by 'kipc completion zsh' from the\n"
+	       "# tables the tool's help comes from. Do not edit.\n\n"
+	       "# Names of the objects of type $1 (all types without it).\n"
+	       "_kipc_names() {\n"
+	       "\tlocal -a names\n"
+	       "\tnames=(${(f)\"$(_call_program names kipc -rn -o NAME $1 list 2>/dev/null)\"})\n"
+	       "\tcompadd -a names\n"
+	       "}\n\n"
+	       "_kipc() {\n"
+	       "\tlocal -a objects commands\n"
+	       "\tobjects=(\n");
+	for (i = 0; i < ARRAY_SIZE(kt_objects); i++) {
+		printf("\t\t'%s:", kt_objects[i].name);
+		kt_zsh_str(stdout, kt_objects[i].summary, "");
+		printf("'\n");
+	}
+	printf("\t\t'help:display help'\n"
+	       "\t\t'completion:print this completion function'\n\t)\n"
+	       "\tif (( CURRENT == 2 )); then\n"
+	       "\t\tif [[ $PREFIX == -* ]]; then\n"
+	       "\t\t\tcompadd -- -h --help -V --version\n"
+	       "\t\telse\n"
+	       "\t\t\t_describe -t objects 'kipc object' objects\n"
+	       "\t\tfi\n"
+	       "\t\treturn\n"
+	       "\tfi\n"
+	       "\tlocal object=$words[2] command=\n"
+	       "\tcase $object in\n");
+	for (i = 0; i < ARRAY_SIZE(kt_objects); i++) {
+		obj = &kt_objects[i];
+		if (!obj->cmds)
+			continue;
+		printf("\t(%s)\n\t\tcommands=(\n", obj->name);
+		for (cmd = obj->cmds; cmd->name; cmd++) {
+			printf("\t\t\t'%s:", cmd->name);
+			kt_zsh_str(stdout, cmd->summary, "");
+			printf("'\n");
+		}
+		printf("\t\t\t'help:display help'\n\t\t)\n"
+		       "\t\tif (( CURRENT == 3 )); then\n"
+		       "\t\t\t_describe -t commands 'kipc %s command' commands\n"
+		       "\t\t\treturn\n"
+		       "\t\tfi\n"
+		       "\t\tcommand=$words[3]\n"
+		       "\t\tshift 2 words\n"
+		       "\t\t(( CURRENT -= 2 ))\n"
+		       "\t\t;;\n", obj->name);
+	}
+	printf("\t(*)\n"
+	       "\t\tshift words\n"
+	       "\t\t(( CURRENT-- ))\n"
+	       "\t\t;;\n"
+	       "\tesac\n"
+	       "\tcase \"$object $command\" in\n");
+	for (i = 0; i < ARRAY_SIZE(kt_objects); i++) {
+		obj = &kt_objects[i];
+		if (!obj->cmds) {
+			printf("\t('%s ')\n\t\t_arguments -s -S \\\n", obj->name);
+			kt_zsh_cmd(stdout, obj->name, obj->self);
+			printf("\t\t;;\n");
+			continue;
+		}
+		for (cmd = obj->cmds; cmd->name; cmd++) {
+			printf("\t('%s %s')\n\t\t_arguments -s -S \\\n",
+			       obj->name, cmd->name);
+			kt_zsh_cmd(stdout, obj->name, cmd);
+			printf("\t\t;;\n");
+		}
+	}
+	printf("\t('completion ')\n\t\t_arguments '1:shell:(zsh)'\n\t\t;;\n"
+	       "\tesac\n"
+	       "}\n\n"
+	       "_kipc \"$@\"\n");
+	return 0;
+}
+
 /* Exit with 1 when stdout could not be written, e.g. to a full disk. */
 static int kt_close_stdout(int status)
 {
@@ -593,6 +786,9 @@ int main(int argc, char **argv)
 		kt_usage(stdout);
 		return kt_close_stdout(0);
 	}
+	if (!strcmp(word, "completion"))
+		return kt_close_stdout(kt_completion(argc - first,
+						     argv + first));
 	for (i = 0; i < ARRAY_SIZE(kt_objects); i++)
 		if (!strcmp(kt_objects[i].name, word))
 			break;

@@ -46,11 +46,25 @@ enum kt_top_key {
 	KEY_NAME, KEY_ID,
 };
 
-static const char *const kt_top_keys[] = {
+const char *const kt_top_keys[] = {
 	[KEY_OPS] = "ops", [KEY_SEND] = "send", [KEY_RECV] = "recv",
 	[KEY_DEPTH] = "depth", [KEY_HWM] = "hwm", [KEY_WAIT] = "wait",
 	[KEY_BYTES] = "bytes", [KEY_NAME] = "name", [KEY_ID] = "id",
 };
+const size_t kt_top_nkeys = ARRAY_SIZE(kt_top_keys);
+
+const struct kt_optdoc kt_top_opts[] = {
+	{ 'b', "batch", NULL,
+	  "print frames one after another, for logs (implied when stdout is not a terminal)" },
+	{ 'n', "iterations", "N", "stop after N frames" },
+	{ 'd', "delay", "SECONDS",
+	  "seconds between frames (default 1, at least 0.1)" },
+	{ 's', "sort", "KEY", "sort by KEY (default ops)" },
+	{ 't', "type", "TYPE", "only objects of TYPE: mq, shm or sem" },
+	{ 'h', "help", NULL, "display help and exit" },
+};
+
+const size_t kt_top_nopts = ARRAY_SIZE(kt_top_opts);
 
 static struct {
 	bool batch;
@@ -399,31 +413,26 @@ static void kt_top_help(const struct kt_cmd *cmd, FILE *out)
 		"queue's high-water mark; WAITIN senders blocked on a full queue, or\n"
 		"waiters for zero; WAITOUT receivers blocked on an empty queue, or\n"
 		"waiters; BYTES charged to the limits. A region has sizes only.\n"
-		"\nOptions:\n"
-		" -b, --batch            print frames one after another, for logs\n"
-		"                        (implied when stdout is not a terminal)\n"
-		" -n, --iterations N     stop after N frames\n"
-		" -d, --delay SECONDS    seconds between frames (default 1, at least 0.1)\n"
-		" -s, --sort KEY         sort by KEY (default ops):");
-	for (i = 0; i < ARRAY_SIZE(kt_top_keys); i++)
+		"\nOptions:\n");
+	for (i = 0; i < kt_top_nopts; i++) {
+		const struct kt_optdoc *o = &kt_top_opts[i];
+		char lng[32];
+
+		snprintf(lng, sizeof(lng), "--%s%s%s", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, " -%c, %-20s %s\n", o->val, lng, o->help);
+	}
+	fprintf(out, "\nSort keys:");
+	for (i = 0; i < kt_top_nkeys; i++)
 		fprintf(out, " %s", kt_top_keys[i]);
-	fprintf(out,
-		"\n"
-		" -t, --type TYPE        only objects of TYPE: mq, shm or sem\n"
-		" -h, --help             display help and exit\n");
+	fprintf(out, "\n");
 }
 
 static int kt_top_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	/* getopt's tables, from kt_top_opts: "+:" then "b", "n:", ... */
+	struct option longopts[ARRAY_SIZE(kt_top_opts) + 1] = { 0 };
+	char shortopts[2 + 2 * ARRAY_SIZE(kt_top_opts) + 1] = "+:", *sp;
 	struct sigaction sa = { .sa_handler = kt_top_signal };
 	struct kipc_admin *ka;
 	uint32_t n;
@@ -431,9 +440,22 @@ static int kt_top_run(const struct kt_cmd *cmd, int argc, char **argv)
 	size_t i;
 	int c, ret;
 
+	sp = shortopts + 2;
+	for (i = 0; i < ARRAY_SIZE(kt_top_opts); i++) {
+		longopts[i] = (struct option){
+			.name = kt_top_opts[i].name,
+			.has_arg = kt_top_opts[i].arg ? required_argument :
+							no_argument,
+			.val = kt_top_opts[i].val,
+		};
+		*sp++ = kt_top_opts[i].val;
+		if (kt_top_opts[i].arg)
+			*sp++ = ':';
+	}
+	*sp = 0;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+:bn:d:s:t:h", longopts,
+	while ((c = getopt_long(argc, argv, shortopts, longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
