@@ -924,6 +924,65 @@ TEST(shm_o_trunc_zeroes)
 	shm_unlink(name);
 }
 
+static int kp_trunc_as_writer(const char *name)
+{
+	int fd = shm_open(name, O_RDWR | O_TRUNC, 0);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * O_TRUNC never grows a region: a writer who is not its owner (who may not
+ * grow it) truncates a 3-page region to one zeroed page; a region sealed
+ * against shrinking fails with EPERM and keeps its size and bytes.
+ */
+TEST(shm_o_trunc_never_grows)
+{
+	struct kipc_shm_stat st;
+	char name[64];
+	char *a;
+	int fd;
+
+	mode_t um = umask(0);
+
+	kp_name(name, sizeof(name), "tg");
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
+	umask(um);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ftruncate(fd, 3 * 4096));
+	a = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	memset(a, 'x', 3 * 4096);
+	munmap(a, 3 * 4096);
+	EXPECT_EQ(0, kp_as_nobody(kp_trunc_as_writer, name));
+	ASSERT_EQ(0, kipc_shm_stat(fd, &st));
+	EXPECT_EQ(4096, st.out_size);
+	a = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	EXPECT_EQ(0, a[0]);
+	EXPECT_EQ(0, a[4095]);
+	munmap(a, 4096);
+
+	/* Sealed against shrinking: EPERM, nothing changed. */
+	ASSERT_EQ(0, ftruncate(fd, 3 * 4096));
+	a = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	memset(a, 'y', 3 * 4096);
+	ASSERT_EQ(0, kipc_shm_seal(fd, KIPC_SEAL_SHRINK));
+	EXPECT_EQ(-1, shm_open(name, O_RDWR | O_TRUNC, 0));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(0, kipc_shm_stat(fd, &st));
+	EXPECT_EQ(3 * 4096, st.out_size);
+	EXPECT_EQ('y', a[0]);
+	EXPECT_EQ('y', a[3 * 4096 - 1]);
+	munmap(a, 3 * 4096);
+	close(fd);
+	EXPECT_EQ(0, shm_unlink(name));
+}
+
 /* ftruncate() of any other file is still the system call. */
 TEST(ftruncate_regular_file)
 {

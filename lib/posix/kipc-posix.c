@@ -988,6 +988,35 @@ KP_EXPORT int sem_getvalue(sem_t *sem, int *sval)
 
 /* --- shared memory --------------------------------------------------------- */
 
+/*
+ * O_TRUNC: the nearest kipc has to size 0 is one zeroed page. The region
+ * is never grown (its owner or creator alone may, and a seal may forbid
+ * it), only shrunk to @page if it is longer, and the bytes left are
+ * cleared through a mapping taken first: a region that cannot be written
+ * fails before anything changed. Returns 0 or -errno.
+ */
+static int kp_shm_trunc(int fd, size_t page)
+{
+	struct kipc_info info;
+	size_t len;
+	char *p;
+	int ret;
+
+	ret = kipc_info(fd, &info);
+	if (ret < 0)
+		return ret;
+	len = info.out_attr.shm.size < page ? info.out_attr.shm.size : page;
+	p = mmap(NULL, len, PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (info.out_attr.shm.size > page)
+		ret = kipc_shm_resize(fd, page);
+	if (!ret)
+		memset(p, 0, len);
+	munmap(p, len);
+	return ret;
+}
+
 KP_EXPORT int shm_open(const char *name, int oflag, mode_t mode)
 {
 	unsigned int flags;
@@ -1010,24 +1039,7 @@ KP_EXPORT int shm_open(const char *name, int oflag, mode_t mode)
 	if (fd < 0)
 		return kp_fail(-fd);
 	if (oflag & O_TRUNC) {
-		/*
-		 * The nearest kipc has to size 0: one page, zeroed. Shrinking
-		 * to one byte drops the rest; that byte is cleared by hand.
-		 */
-		ret = kipc_shm_resize(fd, 1);
-		if (!ret)
-			ret = kipc_shm_resize(fd, kattr.shm.size);
-		if (!ret) {
-			char *p = mmap(NULL, kattr.shm.size, PROT_WRITE,
-				       MAP_SHARED, fd, 0);
-
-			if (p == MAP_FAILED) {
-				ret = -errno;
-			} else {
-				p[0] = 0;
-				munmap(p, kattr.shm.size);
-			}
-		}
+		ret = kp_shm_trunc(fd, kattr.shm.size);
 		if (ret < 0) {
 			close(fd);
 			return kp_fail(-ret);
