@@ -598,7 +598,8 @@ static void kipc_shm_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "kipc-shm-size:\t%llu\n", (u64)READ_ONCE(shm->size));
 	seq_printf(m, "kipc-shm-seals:\t0x%x\n", READ_ONCE(shm->seals));
 	/* The inode of its mappings in /proc/PID/maps. */
-	seq_printf(m, "kipc-shm-ino:\t%lu\n", file_inode(shm->shm_file)->i_ino);
+	seq_printf(m, "kipc-shm-ino:\t%llu\n",
+		   (u64)file_inode(shm->shm_file)->i_ino);
 }
 
 static int kipc_shm_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
