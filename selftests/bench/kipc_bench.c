@@ -1737,6 +1737,24 @@ static void print_json(void)
 
 /* --- main ---------------------------------------------------------------- */
 
+/*
+ * The sysctls raised for the peers, and what they were before: put back
+ * when the run ends, so that what runs after the bench (make check runs
+ * bench_smoke_test among the other tests) finds the system as it was.
+ */
+static struct {
+	const char *path;
+	const char *val;
+	char saved[32];
+} proc_limits[] = {
+	{ .path = "/proc/sys/fs/mqueue/msgsize_max", .val = "65536" },
+	{ .path = "/proc/sys/fs/mqueue/msg_max", .val = "65536" },
+	{ .path = "/proc/sys/fs/mqueue/queues_max", .val = "65536" },
+	{ .path = "/proc/sys/kernel/msgmax", .val = "65536" },
+	{ .path = "/proc/sys/kernel/msgmnb", .val = "4194304" },
+	{ .path = "/proc/sys/fs/pipe-max-size", .val = "4194304" },
+};
+
 static void write_proc(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");
@@ -1751,14 +1769,28 @@ static void write_proc(const char *path, const char *val)
 static void raise_limits(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	unsigned int i;
+	FILE *f;
 
 	setrlimit(RLIMIT_MSGQUEUE, &rl);
-	write_proc("/proc/sys/fs/mqueue/msgsize_max", "65536");
-	write_proc("/proc/sys/fs/mqueue/msg_max", "65536");
-	write_proc("/proc/sys/fs/mqueue/queues_max", "65536");
-	write_proc("/proc/sys/kernel/msgmax", "65536");
-	write_proc("/proc/sys/kernel/msgmnb", "4194304");
-	write_proc("/proc/sys/fs/pipe-max-size", "4194304");
+	for (i = 0; i < sizeof(proc_limits) / sizeof(proc_limits[0]); i++) {
+		f = fopen(proc_limits[i].path, "r");
+		if (!f)
+			continue;
+		if (fgets(proc_limits[i].saved, sizeof(proc_limits[i].saved), f))
+			proc_limits[i].saved[strcspn(proc_limits[i].saved, "\n")] = 0;
+		fclose(f);
+		write_proc(proc_limits[i].path, proc_limits[i].val);
+	}
+}
+
+static void restore_limits(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(proc_limits) / sizeof(proc_limits[0]); i++)
+		if (proc_limits[i].saved[0])
+			write_proc(proc_limits[i].path, proc_limits[i].saved);
 }
 
 static const struct {
@@ -1843,6 +1875,7 @@ int main(int argc, char **argv)
 	print_targets();
 	if (json)
 		print_json();
+	restore_limits();
 	if (failures)
 		fprintf(stderr, "kipc_bench: %d failures\n", failures);
 	return failures ? 1 : 0;
