@@ -5,10 +5,10 @@
  * positive number. Timing is not judged here; `make bench` does that.
  */
 #include <limits.h>
-#include <libgen.h>
 #include <sys/wait.h>
 
 #include "kipc_test.h"
+#include "kipc_test_path.h"
 
 FIXTURE(bench) {
 	char path[PATH_MAX];
@@ -16,17 +16,13 @@ FIXTURE(bench) {
 
 FIXTURE_SETUP(bench)
 {
-	ssize_t n = readlink("/proc/self/exe", self->path,
-			     sizeof(self->path) - 1);
-
-	ASSERT_GT(n, 0);
-	self->path[n] = '\0';
 	/* kipc_bench sits next to this binary, in the stage's bin/. */
-	dirname(self->path);
-	n = strlen(self->path);
-	snprintf(self->path + n, sizeof(self->path) - n, "/kipc_bench");
-	if (access(self->path, X_OK))
-		SKIP(return, "no %s", self->path);
+	int ret = kipc_test_sibling(self->path, sizeof(self->path),
+				    "kipc_bench");
+
+	ASSERT_LE(0, ret);
+	if (ret)
+		SKIP(return, "no %.900s", self->path);
 }
 
 FIXTURE_TEARDOWN(bench)

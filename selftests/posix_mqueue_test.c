@@ -36,6 +36,7 @@
 #include <linux/seccomp.h>
 
 #include "kselftest.h"
+#include "kipc_test_path.h"
 
 #define PRELOAD	"libkipc-posix.so.1"
 
@@ -83,21 +84,6 @@ static int kp_forbid_mq_open(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
-/* The test binary, staged in mqueue/ next to this one. */
-static int kp_path(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 32);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -1;
-	strcpy(slash + 1, "mqueue/mq_open_tests");
-	return access(buf, X_OK);
-}
 
 /*
  * mq_open_tests starts from the sysctls as it finds them and raises each
@@ -190,7 +176,7 @@ int main(void)
 	pid_t pid;
 
 	ksft_print_header();
-	if (kp_path(path, sizeof(path)))
+	if (kipc_test_sibling(path, sizeof(path), "mqueue/mq_open_tests"))
 		ksft_exit_skip("mqueue/mq_open_tests is not staged next to this binary\n");
 	if (getuid())
 		ksft_exit_skip("mq_open_tests needs root (it sets the mqueue sysctls)\n");

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "kipc.h"
+#include "kipc_test_path.h"
 /* As kipc_test.h: the harness does not build clean under -Wextra. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
@@ -1002,21 +1003,6 @@ TEST(ftruncate_regular_file)
 
 /* --- kipc list ---------------------------------------------------------- */
 
-/* The kipc tool next to this binary, as staged in the guest. */
-static int kp_tool(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 8);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -1;
-	strcpy(slash + 1, "kipc");
-	return access(buf, X_OK);
-}
 
 TEST(kipc_list_shows_posix_objects)
 {
@@ -1027,7 +1013,7 @@ TEST(kipc_list_shows_posix_objects)
 	mqd_t q;
 	FILE *p;
 
-	if (kp_tool(tool, sizeof(tool)))
+	if (kipc_test_sibling(tool, sizeof(tool), "kipc"))
 		SKIP(return, "no kipc tool next to this binary");
 	kp_name(qn, sizeof(qn), "lq");
 	kp_name(sn, sizeof(sn), "ls");
@@ -1066,7 +1052,7 @@ TEST(kipc_destroy_gives_eidrm)
 	sem_t *s;
 	mqd_t q;
 
-	if (kp_tool(tool, sizeof(tool)))
+	if (kipc_test_sibling(tool, sizeof(tool), "kipc"))
 		SKIP(return, "no kipc tool next to this binary");
 	if (geteuid())
 		SKIP(return, "destroying needs the owner or CAP_SYS_ADMIN");
