@@ -60,8 +60,10 @@ run() {
 	name=$1
 	wanted "$name" || return 0
 	echo "# guest-check: $name"
+	t0=$(date +%s)
 	"$bindir/$name"
 	st=$?
+	echo "# guest-check: $name took $(($(date +%s) - t0)) s"
 	case $st in
 	0 | 4) ;;
 	*)
