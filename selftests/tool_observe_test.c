@@ -439,6 +439,7 @@ TEST_F(tool_obs, prometheus_list_escapes_and_counts)
 	int q, i;
 	char buf[8], prefix[400];
 	const struct tool_obj *o;
+	char *after;
 
 	/* A name with a quote and a backslash, which labels escape. */
 	snprintf(name, sizeof(name), "%s\"\\x", self->mq);
@@ -482,6 +483,17 @@ TEST_F(tool_obs, prometheus_list_escapes_and_counts)
 	/* mq list: no family of another type. */
 	EXPECT_EQ(NULL, strstr(self->res->out, "kipc_sem_"));
 	EXPECT_EQ(NULL, strstr(self->res->out, "kipc_shm_"));
+
+	/* --format may also come first, as the table options do ... */
+	after = strdup(self->res->out);
+	ASSERT_NE(NULL, after);
+	tool_run("--format", "prometheus", "mq", "list");
+	tool_ok();
+	EXPECT_STREQ(after, self->res->out);
+	free(after);
+	/* ... and is refused for a command that cannot print it. */
+	tool_run("--format", "prometheus", "mq", "show", name);
+	tool_usage_fails("kipc: option '--format prometheus' does not apply to 'mq show'\nTry 'kipc mq show help' for more information.\n");
 	close(q);
 	kipc_unlink(KIPC_OBJ_MQ, name);
 }

@@ -486,6 +486,15 @@ int kt_cmd_options(const struct kt_cmd *cmd, int argc, char **argv,
 		cmd->help(cmd, stdout);
 		return 0;
 	}
+	/*
+	 * --format may come before the object, as the table options do;
+	 * only the commands that take it can print Prometheus' format
+	 * (json is -J, which every table command takes).
+	 */
+	if (ret == KT_GO_ON && kt_output.prometheus &&
+	    !(cmd->opts & KT_OPTS_FORMAT))
+		return kt_usage_err(cmd->path, "option '--format prometheus' does not apply to '%s'",
+				    cmd->path);
 	return ret;
 }
 
@@ -766,7 +775,8 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 
-	ret = kt_getopt(NULL, KT_OPTS_ALL, true, argc, argv, &first);
+	ret = kt_getopt(NULL, KT_OPTS_ALL | KT_OPTS_FORMAT, true, argc, argv,
+			&first);
 	if (ret == KT_HELP) {
 		kt_usage(stdout);
 		return kt_close_stdout(0);
