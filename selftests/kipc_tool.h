@@ -15,6 +15,7 @@
 
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "kipc_test.h"
 
@@ -37,6 +38,12 @@ struct tool_proc {
 	int out_fd;
 	int err_fd;
 };
+
+/*
+ * When not 0, the tool runs with this soft RLIMIT_NOFILE (its descriptor
+ * table full after that many), for the errors of a full table.
+ */
+static unsigned int tool_nofile;
 
 static inline const char *tool_path(void)
 {
@@ -77,6 +84,17 @@ static inline int tool_start(struct tool_proc *p, uid_t uid, const void *in,
 			_exit(126);
 		if (uid != (uid_t)-1 && kipc_become(uid, uid, KIPC_NO_GROUP))
 			_exit(126);
+		if (tool_nofile) {
+			struct rlimit rl;
+
+			/* Nothing inherited beyond 0, 1 and 2 counts. */
+			if (close_range(3, ~0U, 0) ||
+			    getrlimit(RLIMIT_NOFILE, &rl))
+				_exit(126);
+			rl.rlim_cur = tool_nofile;
+			if (setrlimit(RLIMIT_NOFILE, &rl))
+				_exit(126);
+		}
 		execv(tool_path(), argv);
 		_exit(127);
 	}

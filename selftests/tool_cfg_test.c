@@ -451,6 +451,26 @@ TEST_F(tool_cfg, limit_errors_in_kipc_words)
 		   name);
 }
 
+/*
+ * But an EMFILE of the tool's own full descriptor table is not a kipc
+ * limit, and is said in the C library's words: with its table full after
+ * /dev/kipc (0, 1, 2 and 3), the new queue's descriptor cannot be
+ * installed.
+ */
+TEST_F(tool_cfg, emfile_of_a_full_fd_table_is_not_a_limit)
+{
+	char name[KIPC_NAME_MAX + 1];
+
+	obj_name(name, sizeof(name), self->base, 0);
+	tool_nofile = 4;
+	tool_run("mq", "create", name);
+	tool_nofile = 0;
+	tool_fails("kipc: cannot create queue '%s': %s\n", name,
+		   strerror(EMFILE));
+	/* The queue was not made (nothing to unlink). */
+	EXPECT_EQ(-ENOENT, kipc_unlink(KIPC_OBJ_MQ, name));
+}
+
 /* -t takes a unit; a timeout exits 124 and says "timed out". */
 TEST_F(tool_cfg, timeout_units_and_exit_124)
 {

@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -71,6 +72,27 @@ int kt_errno(int err, const char *fmt, ...)
 }
 
 /*
+ * Would the descriptors of a libkipc call be refused with EMFILE? The call
+ * has the device open while the kernel installs the new object's
+ * descriptor, and has closed it again by now: two are needed.
+ */
+static bool kt_fd_table_full(void)
+{
+	int fd[2], i, err = 0;
+
+	for (i = 0; i < 2; i++) {
+		fd[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd[i] < 0) {
+			err = errno;
+			break;
+		}
+	}
+	while (i--)
+		close(fd[i]);
+	return err == EMFILE;
+}
+
+/*
  * The errnos of kipc's limits and timeouts, in kipc's words: strerror() of
  * EMFILE ("Too many open files") and ENOSPC ("No space left on device")
  * would send the user to the wrong place.
@@ -81,6 +103,12 @@ const char *kt_strerror(int err)
 	case ETIMEDOUT:
 		return "timed out";
 	case EMFILE:
+		/*
+		 * Or this process's own descriptor table is full (a shell's
+		 * ulimit -n): then the C library's words are the right ones.
+		 */
+		if (kt_fd_table_full())
+			return strerror(EMFILE);
 		return "per-user object/byte limit reached (kipc stats)";
 	case ENOSPC:
 		return "namespace object/byte limit reached (kipc stats)";
