@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -897,6 +899,53 @@ TEST(shm_open_errors)
 	EXPECT_EQ(0, shm_unlink(name));
 	EXPECT_EQ(-1, shm_unlink(name));
 	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * Without kipc (no /dev/kipc: a child whose mount namespace has an empty
+ * /dev), the open and unlink functions fail with POSIX's ENOSYS, "not
+ * supported", never with libkipc's ENODEV, which no POSIX caller expects.
+ */
+static int kp_no_device(void)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("none", "/dev", "tmpfs", 0, NULL))
+		return 100;
+	if (mq_open("/kp-nodev", O_RDWR | O_CREAT, 0600, &attr) != -1 ||
+	    errno != ENOSYS)
+		return 1;
+	if (mq_unlink("/kp-nodev") != -1 || errno != ENOSYS)
+		return 2;
+	if (sem_open("/kp-nodev", O_CREAT, 0600, 1) != SEM_FAILED ||
+	    errno != ENOSYS)
+		return 3;
+	if (sem_unlink("/kp-nodev") != -1 || errno != ENOSYS)
+		return 4;
+	if (shm_open("/kp-nodev", O_RDWR | O_CREAT, 0600) != -1 ||
+	    errno != ENOSYS)
+		return 5;
+	if (shm_unlink("/kp-nodev") != -1 || errno != ENOSYS)
+		return 6;
+	return 0;
+}
+
+TEST(no_device_is_enosys)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(kp_no_device());
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_NE(100, WEXITSTATUS(st))
+		TH_LOG("cannot hide /dev in a mount namespace");
+	EXPECT_EQ(0, WEXITSTATUS(st))
+		TH_LOG("call %d did not fail with ENOSYS", WEXITSTATUS(st));
 }
 
 TEST(shm_o_trunc_zeroes)

@@ -52,9 +52,19 @@
 #define KP_MQ_HARD_MSGS		65536
 #define KP_MQ_HARD_MSGSIZE	(16 * 1024 * 1024)
 
+/*
+ * libkipc's ENODEV (no /dev/kipc, the module not loaded) is POSIX's
+ * ENOSYS: "not supported by this implementation". No call returns ENODEV
+ * otherwise.
+ */
+static int kp_errno(int err)
+{
+	return err == ENODEV ? ENOSYS : err;
+}
+
 static int kp_fail(int err)
 {
-	errno = err;
+	errno = kp_errno(err);
 	return -1;
 }
 
@@ -754,7 +764,7 @@ KP_EXPORT sem_t *sem_open(const char *name, int oflag, ...)
 	fd = kipc_open(KIPC_OBJ_SEM, kname, flags, mode & 0666,
 		       (flags & KIPC_OPEN_CREATE) ? &kattr : NULL, &id);
 	if (fd < 0)
-		return errno = -fd, SEM_FAILED;
+		return errno = kp_errno(-fd), SEM_FAILED;
 
 	pthread_mutex_lock(&kp_sem_lock);
 	/* POSIX: the same semaphore opened again is the same address. */
