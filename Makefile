@@ -167,10 +167,11 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completio
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style kernel-doc sparse man-check clean stage install uninstall check-sid build-kernels \
 	static-check check-debug run-check-debug uapi-holes FORCE
-all: modules lib tools selftests examples
+all: modules lib tools selftests examples python
 
 # The libraries, the tool and the selftests: each directory's own rules.
-include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk
+include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk \
+	bindings/python/python.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -480,7 +481,7 @@ $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< | cmp -s - $@ || \
 		sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< > $@
 
-install-userspace: install-lib install-tool $(B)/dist/60-kipc.rules
+install-userspace: install-lib install-tool install-python $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
 	install -d $(DESTDIR)$(SYSCONFDIR)/kipc/limits.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf ] || \
@@ -504,7 +505,7 @@ uninstall-module:
 	rm -f $(DESTDIR)$(INSTALLED_MODULE)
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-uninstall-userspace:
+uninstall-userspace: uninstall-python
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
 	! cmp -s dist/limits.conf $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf
