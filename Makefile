@@ -220,6 +220,9 @@ stage: all
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
 		scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl)
 	scripts/stage-tmux.sh $(B)/stage/tmux
+	$(if $(filter arm64,$(ARCH)),@echo "# stage: Python not staged for ARCH=arm64 (no arm64 Python); python_test skips", \
+		scripts/stage-python.sh $(B)/python $(B)/stage/python)
+	cp selftests/python_test.sh $(B)/stage/bin/python_test
 	if [ -f $(MOD_DIR)/kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
 		cp $(MOD_DIR)/kipc_kunit.ko $(B)/stage/; fi
 
