@@ -7,8 +7,11 @@
 PYTHON := /usr/bin/python3
 PY_INC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
-# Debian's python3: dist-packages under /usr, site-packages elsewhere.
-PYTHON_SITEDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python3/dist-packages)
+PY_VER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# Where Debian's python3 looks: /usr/lib/python3/dist-packages for the
+# distribution's packages, /usr/local/lib/python3.X/dist-packages for the
+# local administrator's.
+PYTHON_SITEDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python$(PY_VER)/dist-packages)
 PY_SRCS := $(wildcard bindings/python/kipc/*.py)
 PY_OUT := $(B)/python/kipc
 PY_MOD := $(PY_OUT)/_kipc$(PY_EXT)
