@@ -167,10 +167,11 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completio
 	stage-deb demo-deb run-demo-deb spec spec-check bench run-bench \
 	style kernel-doc sparse man-check clean stage install uninstall check-sid build-kernels \
 	static-check check-debug run-check-debug uapi-holes FORCE
-all: modules lib tools selftests examples
+all: modules lib tools selftests examples python
 
 # The libraries, the tool and the selftests: each directory's own rules.
-include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk
+include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk \
+	bindings/python/python.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -219,6 +220,9 @@ stage: all
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
 		scripts/stage-ynl.sh $(KSRC) $(B)/stage/ynl)
 	scripts/stage-tmux.sh $(B)/stage/tmux
+	$(if $(filter arm64,$(ARCH)),@echo "# stage: Python not staged for ARCH=arm64 (no arm64 Python); python_test skips", \
+		scripts/stage-python.sh $(B)/python $(B)/stage/python)
+	cp selftests/python_test.sh $(B)/stage/bin/python_test
 	if [ -f $(MOD_DIR)/kipc_kunit.ko ] && grep -qx 'CONFIG_KUNIT=y' $(KDIR)/.config 2>/dev/null; then \
 		cp $(MOD_DIR)/kipc_kunit.ko $(B)/stage/; fi
 
@@ -480,7 +484,7 @@ $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< | cmp -s - $@ || \
 		sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< > $@
 
-install-userspace: install-lib install-tool $(B)/dist/60-kipc.rules
+install-userspace: install-lib install-tool install-python $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
 	install -d $(DESTDIR)$(SYSCONFDIR)/kipc/limits.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf ] || \
@@ -504,7 +508,7 @@ uninstall-module:
 	rm -f $(DESTDIR)$(INSTALLED_MODULE)
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
-uninstall-userspace:
+uninstall-userspace: uninstall-python
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_USERSPACE))
 	! cmp -s dist/limits.conf $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf

@@ -123,6 +123,8 @@ for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-adm
 	[ -e "$dest/$f" ] || fail "make install did not write /$f"
 done
 ls "$dest"/lib/modules/*/updates/kipc.ko >/dev/null || fail "make install wrote no kipc.ko"
+ls "$dest"/usr/local/lib/python3.*/dist-packages/kipc/_kipc.*.so >/dev/null ||
+	fail "make install wrote no Python package"
 # Each library's real file is named after its soname: libkipc.so.1 ->
 # libkipc.so.1.x.y, whose SONAME is libkipc.so.1.
 for lib in libkipc libkipc-admin libkipc-posix; do

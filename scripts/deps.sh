@@ -74,6 +74,8 @@ esac
 pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	busybox-static libnl-genl-3-dev libnl-3-dev libsmartcols-dev
 	linux-source-6.12 python3-yaml python3-jsonschema sparse pahole
+	# the Python package (bindings/python) and its tests in the guest
+	python3-dev python3-pytest
 	"$headers_meta"
 	# kipc top under tmux in the guest (scripts/stage-tmux.sh); zsh -n on
 	# the zsh completion the build prints (tools/tools.mk)
