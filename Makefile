@@ -170,7 +170,8 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completio
 all: modules lib tools selftests examples
 
 # The libraries, the tool and the selftests: each directory's own rules.
-include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk
+include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk \
+	bindings/rust/rust.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -214,6 +215,8 @@ stage: all
 	mkdir -p $(B)/stage/bin/mqueue
 	cp $(MQUEUE_BINS) $(B)/stage/bin/mqueue/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	cp bindings/rust/guest-test.sh $(B)/stage/bin/rust_test
+	$(if $(filter arm64,$(ARCH)),,$(MAKE) rust && cp -r $(RUST_TESTS) $(B)/stage/bin/rust)
 	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp $(MOD_DIR)/kipc.ko $(B)/stage/
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
