@@ -463,7 +463,7 @@ endif
 # only after this file is read.
 INSTALLED_MODULE = $(KMODDIR)/kipc.ko
 # INSTALLED_LIB and INSTALLED_TOOL come from lib/lib.mk and tools/tools.mk.
-INSTALLED_USERSPACE := $(INSTALLED_LIB) $(INSTALLED_TOOL) \
+INSTALLED_USERSPACE := $(INSTALLED_LIB) $(INSTALLED_TOOL) $(INSTALLED_RUST) \
 	$(UDEVRULESDIR)/60-kipc.rules $(SYSUSERS_CONF)
 # What DKMS builds from: everything Kbuild needs, and nothing else.
 DKMS_FILES := Kbuild dkms.conf $(shell find kmod -name '*.[ch]' | LC_ALL=C sort)
@@ -483,7 +483,7 @@ $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< | cmp -s - $@ || \
 		sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< > $@
 
-install-userspace: install-lib install-tool $(B)/dist/60-kipc.rules
+install-userspace: install-lib install-tool install-rust $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
 	install -d $(DESTDIR)$(SYSCONFDIR)/kipc/limits.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf ] || \

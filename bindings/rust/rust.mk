@@ -45,3 +45,22 @@ rust-abi: rust
 rust-doc:
 	cd $(RUST_DIR) && $(CARGO_ENV) RUSTDOCFLAGS='-D warnings' $(CARGO) doc --no-deps
 	@echo "# rust-doc: $(RUST_TARGET)/doc/kipc/index.html"
+
+# make install: the crate's source where Debian's librust-*-dev packages put
+# theirs, so that a .cargo/config.toml with a directory source (as above)
+# builds against it offline. The checksum file says there is no .crate to
+# check against.
+CARGO_REGISTRYDIR ?= $(PREFIX)/share/cargo/registry
+RUST_CRATE := kipc-$(VERSION)
+RUST_CRATE_FILES := Cargo.toml README.md $(sort $(wildcard $(RUST_DIR)/src/*.rs)) \
+	$(sort $(wildcard $(RUST_DIR)/tests/*.rs $(RUST_DIR)/tests/*.c $(RUST_DIR)/tests/common/*.rs))
+RUST_CRATE_FILES := $(patsubst $(RUST_DIR)/%,%,$(RUST_CRATE_FILES))
+INSTALLED_RUST := $(addprefix $(CARGO_REGISTRYDIR)/$(RUST_CRATE)/,$(RUST_CRATE_FILES) .cargo-checksum.json)
+
+.PHONY: install-rust
+install-rust:
+	@grep -qx 'version = "$(VERSION)"' $(RUST_DIR)/Cargo.toml || \
+		{ echo "install-rust: $(RUST_DIR)/Cargo.toml is not version $(VERSION)" >&2; exit 1; }
+	for f in $(RUST_CRATE_FILES); do \
+		install -D -m 0644 $(RUST_DIR)/$$f $(DESTDIR)$(CARGO_REGISTRYDIR)/$(RUST_CRATE)/$$f || exit 1; done
+	echo '{"package":null,"files":{}}' > $(DESTDIR)$(CARGO_REGISTRYDIR)/$(RUST_CRATE)/.cargo-checksum.json
