@@ -13,10 +13,15 @@
 # and rust_test skips, saying why.
 
 CARGO ?= /usr/bin/cargo
+# cargo runs the rustc it finds in PATH, which may be rustup's (~/.cargo/bin,
+# absent on a fresh CI machine): Debian's is named.
+RUSTC ?= /usr/bin/rustc
+RUSTDOC ?= /usr/bin/rustdoc
 RUST_DIR := bindings/rust
 RUST_TARGET := $(CURDIR)/$(B)/rust/target
 RUST_TESTS := $(B)/rust/tests
-CARGO_ENV = CARGO_TARGET_DIR=$(RUST_TARGET) CARGO_HOME=$(CURDIR)/$(B)/rust/cargo-home
+CARGO_ENV = CARGO_TARGET_DIR=$(RUST_TARGET) CARGO_HOME=$(CURDIR)/$(B)/rust/cargo-home \
+	RUSTC=$(RUSTC) RUSTDOC=$(RUSTDOC)
 RUST_SRCS := $(shell find $(RUST_DIR) -name '*.rs' -o -name '*.toml' -o -name '*.c')
 
 .PHONY: rust rust-doc rust-abi
