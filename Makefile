@@ -171,7 +171,7 @@ all: modules lib tools selftests examples python
 
 # The libraries, the tool and the selftests: each directory's own rules.
 include lib/lib.mk tools/tools.mk selftests/selftests.mk examples/examples.mk \
-	bindings/python/python.mk
+	bindings/python/python.mk bindings/rust/rust.mk
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps'" >&2; exit 1; }
@@ -215,6 +215,8 @@ stage: all
 	mkdir -p $(B)/stage/bin/mqueue
 	cp $(MQUEUE_BINS) $(B)/stage/bin/mqueue/
 	cp selftests/guest-*.sh selftests/demo.sh $(B)/stage/bin/
+	cp bindings/rust/guest-test.sh $(B)/stage/bin/rust_test
+	$(if $(filter arm64,$(ARCH)),,$(MAKE) rust && cp -r $(RUST_TESTS) $(B)/stage/bin/rust)
 	echo '$(BENCH_ARGS)' > $(B)/stage/bench-args
 	cp $(MOD_DIR)/kipc.ko $(B)/stage/
 	$(if $(filter arm64,$(ARCH)),@echo "# stage: YNL not staged for ARCH=arm64 (it would need an arm64 Python); ynl_test skips", \
@@ -464,7 +466,7 @@ endif
 # only after this file is read.
 INSTALLED_MODULE = $(KMODDIR)/kipc.ko
 # INSTALLED_LIB and INSTALLED_TOOL come from lib/lib.mk and tools/tools.mk.
-INSTALLED_USERSPACE := $(INSTALLED_LIB) $(INSTALLED_TOOL) \
+INSTALLED_USERSPACE := $(INSTALLED_LIB) $(INSTALLED_TOOL) $(INSTALLED_RUST) \
 	$(UDEVRULESDIR)/60-kipc.rules $(SYSUSERS_CONF)
 # What DKMS builds from: everything Kbuild needs, and nothing else.
 DKMS_FILES := Kbuild dkms.conf $(shell find kmod -name '*.[ch]' | LC_ALL=C sort)
@@ -484,7 +486,7 @@ $(B)/dist/60-kipc.rules: dist/60-kipc.rules.in FORCE
 	@sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< | cmp -s - $@ || \
 		sed -e 's|@PERMS@|$(UDEV_PERMS)|' -e 's|@BINDIR@|$(BINDIR)|' $< > $@
 
-install-userspace: install-lib install-tool install-python $(B)/dist/60-kipc.rules
+install-userspace: install-lib install-tool install-python install-rust $(B)/dist/60-kipc.rules
 	install -D -m 0644 $(B)/dist/60-kipc.rules $(DESTDIR)$(UDEVRULESDIR)/60-kipc.rules
 	install -d $(DESTDIR)$(SYSCONFDIR)/kipc/limits.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kipc/limits.conf ] || \

@@ -119,6 +119,8 @@ for f in usr/local/bin/kipc usr/local/lib/libkipc.so.1 usr/local/lib/libkipc-adm
 	etc/kipc/limits.conf usr/local/share/man/man7/kipc.7 \
 	usr/local/share/man/man8/kipc.8 usr/local/share/bash-completion/completions/kipc \
 	usr/local/share/zsh/site-functions/_kipc \
+	usr/local/share/cargo/registry/kipc-$version/Cargo.toml \
+	usr/local/share/cargo/registry/kipc-$version/.cargo-checksum.json \
 	usr/lib/udev/rules.d/60-kipc.rules; do
 	[ -e "$dest/$f" ] || fail "make install did not write /$f"
 done

@@ -80,6 +80,9 @@ pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	# kipc top under tmux in the guest (scripts/stage-tmux.sh); zsh -n on
 	# the zsh completion the build prints (tools/tools.mk)
 	tmux zsh
+	# the Rust crate (bindings/rust): Debian's cargo and rustc, and the
+	# packaged crates it builds from offline (/usr/share/cargo/registry)
+	cargo librust-libc-dev
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.
