@@ -588,17 +588,20 @@ void kipc_reaper_fn(struct work_struct *work);
  * own flags (KIPC_SEM_UNDO for a semaphore wait; see the uapi header for
  * why that one shares the KIPC_WAIT_* bit space).
  */
-#define KIPC_WAIT_FLAGS		(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)
+#define KIPC_WAIT_FLAGS		(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
+				 KIPC_WAIT_NOSPIN)
 
 /**
  * struct kipc_deadline - when a blocking call gives up
  * @nonblock: never wait
+ * @nospin: never spin before a sleep (KIPC_WAIT_NOSPIN)
  * @timed: @clockid and @expires are set
  * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME
  * @expires: absolute time on @clockid
  */
 struct kipc_deadline {
 	bool nonblock;
+	bool nospin;
 	bool timed;
 	clockid_t clockid;
 	ktime_t expires;
@@ -645,18 +648,42 @@ struct kipc_waiter {
  * struct kipc_waitq - the blocked tasks of one kind on one object, FIFO
  * @list: the struct kipc_waiter, oldest first
  * @nr: length of @list
+ * @peer_cpu: the CPU of the last task that made progress for this queue's
+ *	waiters (a sender for receivers, a receiver for senders, a poster for
+ *	a semaphore's waiters), or -1: whom a spin would wait for
+ * @spin_misses: how often spinning came to nothing lately, from spins and
+ *	from sleeps seen in hindsight; from KIPC_SPIN_MISSES_OFF on, the
+ *	waiters of this queue do not spin (see wait.c)
  *
- * The object's lock (mq->lock, sem->lock) protects both.
+ * The object's lock (mq->lock, sem->lock) protects them all; @peer_cpu is
+ * also read without it, as a hint, by a spinning waiter.
  */
 struct kipc_waitq {
 	struct list_head list;
 	u32 nr;
+	int peer_cpu;
+	u8 spin_misses;
 };
 
 static inline void kipc_waitq_init(struct kipc_waitq *q)
 {
 	INIT_LIST_HEAD(&q->list);
 	q->nr = 0;
+	q->peer_cpu = -1;
+	q->spin_misses = 0;
+}
+
+/*
+ * @task made progress for @q's waiters: they spin only while its CPU (the
+ * one it last ran on) is not theirs (kipc_spin_locked()).
+ */
+static inline void kipc_waitq_peer_locked(struct kipc_waitq *q,
+					  struct task_struct *task)
+{
+	int cpu = task_cpu(task);
+
+	if (q->peer_cpu != cpu)
+		WRITE_ONCE(q->peer_cpu, cpu);
 }
 
 /**
@@ -709,7 +736,7 @@ bool kipc_deadline_passed(const struct kipc_deadline *dl);
 bool kipc_deadline_sleep(const struct kipc_deadline *dl);
 /* Peeks, without the object's lock, at whether a spinning wait would end. */
 typedef bool (*kipc_spin_done_t)(const void *arg);
-bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
+bool kipc_spin_locked(spinlock_t *lock, struct kipc_waitq *sleepers,
 		      const struct kipc_deadline *dl, kipc_spin_done_t done,
 		      const void *arg);
 int kipc_wait_check(const struct kipc_deadline *dl);

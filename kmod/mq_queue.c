@@ -56,6 +56,7 @@ static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n,
 	mq->sends += n;
 	mq->stime = ktime_get_real_ns();
 	kipc_set_last_pid(&mq->lspid, task);
+	kipc_waitq_peer_locked(&mq->receivers, task);
 }
 
 static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
@@ -64,6 +65,7 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 	mq->recvs += n;
 	mq->rtime = ktime_get_real_ns();
 	kipc_set_last_pid(&mq->lrpid, task);
+	kipc_waitq_peer_locked(&mq->senders, task);
 }
 
 /**

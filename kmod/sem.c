@@ -912,6 +912,7 @@ static int kipc_sem_post_ioctl(struct kipc_ucmd *ucmd)
 	}
 	sem->value += cmd->count;
 	sem->posts++;
+	kipc_waitq_peer_locked(&sem->waiters, current);
 	kipc_sem_touch_locked(sem, current);
 	kipc_sem_undo_sub_locked(sem, kipc_file(ucmd->file), cmd->count);
 	trace_kipc_sem_post(&sem->obj, cmd->count);

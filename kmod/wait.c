@@ -43,16 +43,34 @@
  * running mean. Before sleeping, a waiter first waits on its CPU, with its
  * lock dropped, for at most that long: if what it waits for comes within
  * the spin, it has saved the wake-up and its waker, finding nobody asleep,
- * saves waking it; if not, it has spent at most what the sleep cost anyway,
- * so it is never more than twice as slow as the better choice made in
- * hindsight (the 2-competitive rule of spin-then-block). This is what lets
- * a request/reply pair on two CPUs trade messages without a scheduler round
- * trip, like the optimistic spinning of kernel mutexes, but bounded by a
- * measured cost rather than by the owner running. The spin ends early for
- * a signal, at the deadline, and as soon as the scheduler wants the CPU
- * (need_resched()); it never happens on one CPU (or for a task allowed only
- * one), for a non-blocking call, or behind waiters already asleep.
- * kipc.spin_max_us caps it; 0 turns it off.
+ * saves waking it; if not, it has spent at most what the sleep cost anyway
+ * (the 2-competitive rule of spin-then-block). This is what lets a
+ * request/reply pair on two CPUs trade messages without a scheduler round
+ * trip.
+ *
+ * A spin only pays while the peer can answer during it, and costs twice
+ * when it keeps the peer from running. So, as the optimistic spinning of
+ * kernel mutexes and rwsems spins only while the owner runs on another CPU,
+ * a waiter does not spin, or stops:
+ *
+ *  - when its CPU has other runnable work (!single_task_running()): the
+ *    spin would delay it, and it may be the peer;
+ *  - when the peer's CPU (the CPU of the last task that made progress for
+ *    this wait queue, struct kipc_waitq.peer_cpu) is its own, so the peer
+ *    cannot be running, or is a vCPU the hypervisor preempted
+ *    (vcpu_is_preempted());
+ *  - when spinning has not recently succeeded for this wait queue: each
+ *    spin that came to nothing, and each sleep longer than a spin would
+ *    have been, counts against it, each sleep shorter than a spin (a spin
+ *    would have won) for it (see KIPC_SPIN_MISSES_OFF). A slow peer thus
+ *    turns spinning off within a round trip or two and keeps it off; a
+ *    fast one turns it back on within a few;
+ *  - for a call with KIPC_WAIT_NOSPIN, or a non-blocking one;
+ *  - on one CPU (or for a task allowed only one), behind waiters already
+ *    asleep, for a signal, at the deadline, and as soon as the scheduler
+ *    wants the CPU (need_resched()).
+ *
+ * kipc.spin_max_us caps the spin; 0 turns it off.
  */
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
@@ -60,6 +78,7 @@
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/stat.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -91,6 +110,7 @@ int kipc_deadline_init(struct kipc_deadline *dl, struct file *file,
 	memset(dl, 0, sizeof(*dl));
 	dl->nonblock = (file->f_flags & O_NONBLOCK) ||
 		       (flags & KIPC_WAIT_NONBLOCK);
+	dl->nospin = flags & KIPC_WAIT_NOSPIN;
 	ret = kipc_deadline_check(flags, clockid, deadline);
 	if (ret <= 0)
 		return ret;
@@ -161,6 +181,40 @@ static void kipc_block_sample(u64 woken_ns)
 
 /* --- spin-then-block ------------------------------------------------------ */
 
+/*
+ * A wait queue's record of spinning (struct kipc_waitq.spin_misses): one
+ * up for each spin that came to nothing and for each sleep longer than a
+ * spin, one down for each sleep shorter than a spin, between 0 and
+ * KIPC_SPIN_MISSES_MAX; its waiters spin only below KIPC_SPIN_MISSES_OFF.
+ * The ceiling is hysteresis: one sleep that looks short because its waiter
+ * was preempted before it slept does not turn spinning back on for a slow
+ * peer, a handful of short ones in a row does.
+ */
+#define KIPC_SPIN_MISSES_OFF	2
+#define KIPC_SPIN_MISSES_MAX	8
+
+/* The longest a spin may last now, in ns; 0 for none. */
+static u64 kipc_spin_budget(void)
+{
+	return min_t(u64, READ_ONCE(kipc_block_ns),
+		     (u64)READ_ONCE(kipc_spin_max_us) * NSEC_PER_USEC);
+}
+
+/*
+ * Whether a spin may start or go on: nothing else wants this CPU, and the
+ * peer may be running on another one (not on this CPU, not on a preempted
+ * vCPU). @peer_cpu is a hint, read without the lock.
+ */
+static bool kipc_spin_worth(int peer_cpu)
+{
+	if (!single_task_running())
+		return false;
+	if (peer_cpu < 0 || peer_cpu >= nr_cpu_ids)
+		return true;
+	return peer_cpu != raw_smp_processor_id() &&
+	       !vcpu_is_preempted(peer_cpu);
+}
+
 /**
  * kipc_spin_locked() - before sleeping, wait on the CPU for a while
  * @lock: the object's spinlock, held
@@ -170,17 +224,17 @@ static void kipc_block_sample(u64 woken_ns)
  * @arg: the argument of @done
  *
  * Spins, with @lock dropped, until @done says so or the spin ends (see
- * "Spin-then-block" above). @done reads the object without its lock, so
- * its answer is only a hint to stop spinning: the caller must decide again
- * under @lock whenever it was dropped, whatever @done saw, since the last
- * peek may have just missed the change. Does not spin at all behind
- * waiters already asleep on @sleepers: they come first, so a spin could
- * not win.
+ * "Spin-then-block" above), and records on @sleepers whether it won. @done
+ * reads the object without its lock, so its answer is only a hint to stop
+ * spinning: the caller must decide again under @lock whenever it was
+ * dropped, whatever @done saw, since the last peek may have just missed
+ * the change. Does not spin at all behind waiters already asleep on
+ * @sleepers: they come first, so a spin could not win.
  *
  * Context: called and returns with @lock held.
  * Return: whether @lock was dropped.
  */
-bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
+bool kipc_spin_locked(spinlock_t *lock, struct kipc_waitq *sleepers,
 		      const struct kipc_deadline *dl, kipc_spin_done_t done,
 		      const void *arg)
 	__must_hold(lock)
@@ -190,24 +244,45 @@ bool kipc_spin_locked(spinlock_t *lock, const struct kipc_waitq *sleepers,
 
 	lockdep_assert_held(lock);
 	/* Those asleep already come first: a spin could not win. */
-	if (sleepers->nr)
+	if (sleepers->nr || sleepers->spin_misses >= KIPC_SPIN_MISSES_OFF)
 		return false;
-	budget = min_t(u64, READ_ONCE(kipc_block_ns),
-		       (u64)READ_ONCE(kipc_spin_max_us) * NSEC_PER_USEC);
-	if (dl->nonblock || !budget || num_online_cpus() < 2 ||
-	    current->nr_cpus_allowed < 2)
+	budget = kipc_spin_budget();
+	if (dl->nonblock || dl->nospin || !budget || num_online_cpus() < 2 ||
+	    current->nr_cpus_allowed < 2 ||
+	    !kipc_spin_worth(sleepers->peer_cpu))
 		return false;
 	until = ktime_get_ns() + budget;
 	spin_unlock(lock);
 	while (!(got = done(arg))) {
 		if (need_resched() || signal_pending(current) ||
-		    ktime_get_ns() >= until || kipc_deadline_passed(dl))
+		    ktime_get_ns() >= until || kipc_deadline_passed(dl) ||
+		    !kipc_spin_worth(READ_ONCE(sleepers->peer_cpu)))
 			break;
 		cpu_relax();
 	}
 	spin_lock(lock);
+	if (got)
+		sleepers->spin_misses = 0;
+	else if (sleepers->spin_misses < KIPC_SPIN_MISSES_MAX)
+		sleepers->spin_misses++;
 	trace_kipc_spin(until - budget, got);
 	return true;
+}
+
+/*
+ * A waiter of @q slept from @slept_ns until its waker decided at
+ * @woken_ns: had that been within a spin, a spin would have won, else it
+ * would have come to nothing.
+ */
+static void kipc_spin_hindsight(struct kipc_waitq *q, u64 slept_ns,
+				u64 woken_ns)
+{
+	if (woken_ns >= slept_ns && woken_ns - slept_ns < kipc_spin_budget()) {
+		if (q->spin_misses)
+			q->spin_misses--;
+	} else if (q->spin_misses < KIPC_SPIN_MISSES_MAX) {
+		q->spin_misses++;
+	}
 }
 
 /* --- sleeping and waking -------------------------------------------------- */
@@ -248,6 +323,7 @@ int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
 		     struct kipc_waitq *q, const struct kipc_deadline *dl)
 	__must_hold(lock)
 {
+	u64 slept_ns = ktime_get_ns();
 	int ret;
 
 	lockdep_assert_held(lock);
@@ -275,6 +351,7 @@ int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
 		/* Decided under @lock, like the waker's side. */
 		if (w->state != KIPC_WAITER_WAITING) {
 			kipc_block_sample(w->woken_ns);
+			kipc_spin_hindsight(q, slept_ns, w->woken_ns);
 			return 0;
 		}
 		if (signal_pending(current)) {

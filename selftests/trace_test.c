@@ -516,7 +516,30 @@ TEST_F(trace, lifecycle)
 struct kipc_pong {
 	int a, b;
 	int rounds;
+	unsigned int ping_flags;	/* KIPC_WAIT_* of the pinger's receives */
+	unsigned int pong_flags;	/* and of the echoer's */
+	long work_us;			/* the echoer's work per message, busy */
 };
+
+/* One byte from @fd, waiting with @flags. */
+static int kipc_pong_recv(int fd, char *c, unsigned int flags)
+{
+	struct kipc_mq_vec v = { .buf = (uintptr_t)c, .len = 1 };
+
+	return kipc_mq_receivev(fd, &v, 1, flags) == 1 && v.len == 1 ? 0 : -1;
+}
+
+/* Busy for @us microseconds of wall time, as a server doing work. */
+static void kipc_busy_us(long us)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000L +
+	       (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
 
 /* Echo each message from @a back to @b. */
 static void *kipc_pong_fn(void *arg)
@@ -526,7 +549,11 @@ static void *kipc_pong_fn(void *arg)
 	int i;
 
 	for (i = 0; i < pp->rounds; i++) {
-		if (read(pp->a, &c, 1) != 1 || write(pp->b, &c, 1) != 1)
+		if (kipc_pong_recv(pp->a, &c, pp->pong_flags))
+			return (void *)1;
+		if (pp->work_us)
+			kipc_busy_us(pp->work_us);
+		if (write(pp->b, &c, 1) != 1)
 			return (void *)1;
 	}
 	return NULL;
@@ -543,7 +570,8 @@ static int kipc_ping_pong(struct kipc_pong *pp)
 	if (pthread_create(&th, NULL, kipc_pong_fn, pp))
 		return -1;
 	for (i = 0; i < pp->rounds; i++)
-		if (write(pp->a, &c, 1) != 1 || read(pp->b, &c, 1) != 1)
+		if (write(pp->a, &c, 1) != 1 ||
+		    kipc_pong_recv(pp->b, &c, pp->ping_flags))
 			break;
 	if (pthread_join(th, &res) || res || i < pp->rounds)
 		return -1;
@@ -611,6 +639,74 @@ TEST_F(trace, spin)
 	test_event("kipc_spin", 0);
 	close(pp.a);
 	close(pp.b);
+}
+
+/*
+ * The controls of the spin: KIPC_WAIT_NOSPIN keeps a call from spinning
+ * where it would; a peer slower than any spin turns spinning off for the
+ * queue after two spins that came to nothing (the echoer here never spins,
+ * so every spin is the pinger's); and a fast peer turns it back on.
+ */
+TEST_F(trace, spin_controls)
+{
+	struct kipc_pong pp = {
+		.rounds = 300,
+		.ping_flags = KIPC_WAIT_NOSPIN,
+		.pong_flags = KIPC_WAIT_NOSPIN,
+	};
+	char name2[KIPC_NAME_MAX + 8];
+	unsigned long long saved;
+	int n, ret;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU: kipc never spins there");
+	ASSERT_EQ(0, kipc_param_read("spin_max_us", &saved));
+	snprintf(name2, sizeof(name2), "%s.2", self->name);
+	pp.a = test_mq_create(self->name, 4, 8);
+	pp.b = test_mq_create(name2, 4, 8);
+	_test_cmd_unlink(self->fd, KIPC_OBJ_MQ, name2);
+	ASSERT_EQ(0, kipc_param_write("spin_max_us", 1000));
+	test_event("kipc_spin", 1);
+
+	/* KIPC_WAIT_NOSPIN on both sides: no spin at all. */
+	ret = kipc_ping_pong(&pp);
+	test_trace_read();
+	n = kipc_count_spins(self->buf);
+	if (ret || n)
+		goto out;
+
+	/*
+	 * A 5 ms request, longer than any spin (spin_max_us is 1 ms): the
+	 * pinger spins once or twice in 40 round trips, and then no more,
+	 * even if a vCPU stalled between a send and a sleep makes a sleep or
+	 * two look short enough for a spin to have won: four at most.
+	 */
+	ASSERT_EQ(0, kipc_trace_clear(self->inst));
+	pp.rounds = 40;
+	pp.ping_flags = 0;
+	pp.work_us = 5000;
+	ret = kipc_ping_pong(&pp);
+	test_trace_read();
+	n = kipc_count_spins(self->buf);
+	if (ret || n < 0 || n > 4)
+		goto out;
+
+	/* Answered at once again: within a few sleeps the pinger spins. */
+	ASSERT_EQ(0, kipc_trace_clear(self->inst));
+	pp.rounds = 2000;
+	pp.work_us = 0;
+	pp.pong_flags = 0;
+	ret = kipc_ping_pong(&pp);
+	test_trace_read();
+	n = kipc_count_spins(self->buf) > 0 ? 0 : -3;
+out:
+	EXPECT_EQ(0, kipc_param_write("spin_max_us", saved));
+	test_event("kipc_spin", 0);
+	close(pp.a);
+	close(pp.b);
+	ASSERT_EQ(0, ret);
+	EXPECT_NE(-3, n) TH_LOG("no spin after the peer was fast again");
+	EXPECT_EQ(0, n) TH_LOG("%s", self->buf);
 }
 
 TEST_HARNESS_MAIN

@@ -471,6 +471,12 @@ struct kipc_info {
  */
 #define KIPC_WAIT_NONBLOCK	(1U << 0)	/* EAGAIN instead of waiting */
 #define KIPC_WAIT_DEADLINE	(1U << 1)	/* @clockid and @deadline are set */
+/*
+ * Never spin on the CPU before sleeping, whatever the queue's or
+ * semaphore's recent history says (see kipc(7), spin_max_us): for a caller
+ * that knows its peer is slow, or that would rather give the CPU away.
+ */
+#define KIPC_WAIT_NOSPIN	(1U << 4)
 
 /* Most messages one vectored call moves. */
 #define KIPC_MQ_VEC_MAX		1024
@@ -753,7 +759,7 @@ struct kipc_shm_stat {
  * the bit would stay taken in the KIPC_WAIT_* space whatever the new value.
  * Instead the bits are allocated from one sequence: a new KIPC_WAIT_* flag,
  * or a new flag of one call, takes the next bit above every flag of every
- * blocking call (bit 4 is the next), so no call's own flag ever collides
+ * blocking call (bit 5 is the next), so no call's own flag ever collides
  * with a wait flag.
  */
 #define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
