@@ -11,7 +11,7 @@
 #                   aarch64, and, unpacked under ~/.cache/kipc/arm64/, the
 #                   arm64 cloud kernel of KSERIES, its headers and an arm64
 #                   busybox; --print-kdir and --print-kernel then print those
-#   --packaging     also what scripts/ci-package.sh needs: debhelper,
+#   --packaging     also what scripts/ci-package.sh needs: debhelper, dh-python,
 #                   dh-dkms, dkms, lintian, groff and man
 #   --print-kdir    print the kernel headers dir (KDIR for Kbuild)
 #   --print-kernel  print the guest kernel image (vmlinuz) for QEMU
@@ -86,7 +86,7 @@ pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.
-[ -n "$packaging" ] && pkgs+=(dpkg-dev debhelper dh-dkms dkms lintian groff-base man-db)
+[ -n "$packaging" ] && pkgs+=(dpkg-dev debhelper dh-dkms dh-python dkms lintian groff-base man-db)
 
 ksrc_pkg=linux-source-6.12
 ksrc_tarball=/usr/src/linux-source-6.12.tar.xz
