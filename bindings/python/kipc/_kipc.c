@@ -596,8 +596,15 @@ static PyObject *py_rpc_client_close(PyObject *self, PyObject *args)
 	c = PyCapsule_GetPointer(cap, RPC_CAPSULE);
 	if (!c)
 		return NULL;
-	/* The capsule's destructor must not close it a second time. */
-	PyCapsule_SetDestructor(cap, NULL);
+	/*
+	 * The capsule's destructor must not close it a second time, and no
+	 * later call may find the freed client: under another name, the
+	 * capsule is refused (ValueError) by every PyCapsule_GetPointer()
+	 * here.
+	 */
+	if (PyCapsule_SetDestructor(cap, NULL) ||
+	    PyCapsule_SetName(cap, RPC_CAPSULE ".closed"))
+		return NULL;
 	kipc_rpc_client_close(c);
 	Py_RETURN_NONE;
 }

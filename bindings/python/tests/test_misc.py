@@ -68,6 +68,25 @@ def test_rpc_roundtrip(name):
     assert done == [None]
 
 
+def test_rpc_closed_client_capsule_is_refused(name):
+    # The private module's client, closed, is never used again (it was
+    # freed): a call or a second close raises instead.
+    svc = name()
+
+    @kipc.rpc.server(svc)
+    def echo(req):
+        return req
+    try:
+        cap = kipc._kipc.rpc_client_open(svc)
+        kipc._kipc.rpc_client_close(cap)
+        with pytest.raises(ValueError):
+            kipc._kipc.rpc_call(cap, b"x", 8, 1)
+        with pytest.raises(ValueError):
+            kipc._kipc.rpc_client_close(cap)
+    finally:
+        echo.close()
+
+
 def test_rpc_handler_errno_reaches_client(name):
     svc = name()
 
