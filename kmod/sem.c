@@ -722,11 +722,13 @@ static void kipc_sem_multi_timeout_locked(struct kipc_sem_mop *mop, u32 n)
 /*
  * After the call: a give may let takers through (and poll see the units),
  * and so may leaving the head of a queue, when the call waited. Nobody
- * queued and nobody polling: nothing to do.
+ * queued and nobody polling: nothing to do. Inline: in the uncontended
+ * call that is the common answer, and a call and return cost more than
+ * the loop.
  */
-static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
-					bool applied, bool queued,
-					struct kipc_wakeups *wk)
+static __always_inline void
+kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n, bool applied,
+			    bool queued, struct kipc_wakeups *wk)
 {
 	struct kipc_sem *sem;
 	u32 i;
