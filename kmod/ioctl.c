@@ -52,7 +52,13 @@ long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd, unsigned long arg)
 {
 	const struct kipc_ioctl_op *op;
-	union kipc_ucmd_buffer buf;
+	/*
+	 * Not cleared first (CONFIG_INIT_STACK_ALL_ZERO would clear all of
+	 * it on every call, the costliest store of a short ioctl):
+	 * copy_struct_from_user() writes op->size bytes, the caller's and
+	 * zeroes after them, and a handler reads and replies with no more.
+	 */
+	union kipc_ucmd_buffer buf __uninitialized;
 	struct kipc_ucmd ucmd = {};
 	unsigned int nr = _IOC_NR(cmd);
 	int ret;

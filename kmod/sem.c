@@ -81,6 +81,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <net/netlink.h>
 
 #include "compat.h"
@@ -553,6 +554,8 @@ static void kipc_sem_multi_unlock_all(struct kipc_sem_mop *mop, u32 n)
 /*
  * Check one operation, read from the caller, and get its file. The caller
  * puts the file (fdput()) also on error: an empty struct fd is a no-op.
+ * Sets what the uncontended call reads; the waiter entry is cleared when
+ * it is queued (kipc_sem_multi_queue_locked()).
  */
 static int kipc_sem_mop_get(struct kipc_sem_mop *mop,
 			    const struct kipc_sem_op *op,
@@ -560,7 +563,7 @@ static int kipc_sem_mop_get(struct kipc_sem_mop *mop,
 {
 	struct file *file;
 
-	memset(mop, 0, sizeof(*mop));
+	memset(&mop->f, 0, sizeof(mop->f));
 	if ((op->flags & ~KIPC_SEM_UNDO) || op->__reserved)
 		return -EOPNOTSUPP;
 	mop->f = fdget(op->fd);
@@ -581,6 +584,7 @@ static int kipc_sem_mop_get(struct kipc_sem_mop *mop,
 	mop->delta = op->delta;
 	mop->sw.count = op->delta < 0 ? -op->delta : 0;
 	mop->sw.undo = op->flags & KIPC_SEM_UNDO ? kipc_file(file) : NULL;
+	mop->sw.recovered = false;
 	mop->sw.multi = true;
 	return 0;
 }
@@ -667,8 +671,10 @@ static void kipc_sem_multi_queue_locked(struct kipc_sem_mop *mop, u32 n)
 		q = kipc_sem_mop_queue(&mop[i]);
 		if (!q)
 			continue;
-		mop[i].sw.w.task = current;
-		mop[i].sw.w.state = KIPC_WAITER_WAITING;
+		mop[i].sw.w = (struct kipc_waiter){
+			.task = current,
+			.state = KIPC_WAITER_WAITING,
+		};
 		list_add_tail(&mop[i].sw.w.node, &q->list);
 		q->nr++;
 		mop[i].sem->multi_waiters++;
@@ -716,11 +722,13 @@ static void kipc_sem_multi_timeout_locked(struct kipc_sem_mop *mop, u32 n)
 /*
  * After the call: a give may let takers through (and poll see the units),
  * and so may leaving the head of a queue, when the call waited. Nobody
- * queued and nobody polling: nothing to do.
+ * queued and nobody polling: nothing to do. Inline: in the uncontended
+ * call that is the common answer, and a call and return cost more than
+ * the loop.
  */
-static void kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n,
-					bool applied, bool queued,
-					struct kipc_wakeups *wk)
+static __always_inline void
+kipc_sem_multi_serve_locked(struct kipc_sem_mop *mop, u32 n, bool applied,
+			    bool queued, struct kipc_wakeups *wk)
 {
 	struct kipc_sem *sem;
 	u32 i;
@@ -761,12 +769,14 @@ static void kipc_sem_multi_trace(struct kipc_sem_mop *mop, u32 n, u32 retries,
 static int kipc_sem_multi_run(struct kipc_sem_mop *mop, u32 n,
 			      const struct kipc_deadline *dl, bool *recovered)
 {
-	struct kipc_wakeups wk = {};
+	/* Only .n needs clearing; the auto-init would clear all of it. */
+	struct kipc_wakeups wk __uninitialized;
 	u64 now = ktime_get_real_ns();
 	u32 retries = 0;
 	bool in_time;
 	int ret;
 
+	wk.n = 0;
 	/* The whole call first, before any queueing. */
 	kipc_sem_multi_lock_all(mop, n);
 	ret = kipc_sem_multi_try_locked(mop, n, false, now, recovered, &wk);
@@ -819,12 +829,43 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * Read a few operations in one user access: no call per copy, and no
+ * hardened-usercopy check of a size only known at run time.
+ */
+static int kipc_sem_ops_from_user(struct kipc_sem_op *ops,
+				  const struct kipc_sem_op __user *uops, u32 n)
+{
+	u32 i;
+
+	if (!user_access_begin(uops, n * sizeof(*uops)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		unsafe_get_user(ops[i].fd, &uops[i].fd, efault);
+		unsafe_get_user(ops[i].delta, &uops[i].delta, efault);
+		unsafe_get_user(ops[i].flags, &uops[i].flags, efault);
+		unsafe_get_user(ops[i].__reserved, &uops[i].__reserved, efault);
+	}
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
 static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_sem_multi *cmd = ucmd->cmd;
+	struct kipc_sem_multi __user *ucmd_multi = ucmd->ubuffer;
 	const struct kipc_sem_op __user *uops = u64_to_user_ptr(cmd->ops);
-	struct kipc_sem_op stack_op[KIPC_SEM_MULTI_STACK], op;
-	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK];
+	/*
+	 * Not cleared first (CONFIG_INIT_STACK_ALL_ZERO would clear their
+	 * half KiB on every call): only the first n entries are read, each
+	 * after it is written (kipc_sem_ops_from_user(), kipc_sem_mop_get()).
+	 */
+	struct kipc_sem_op stack_op[KIPC_SEM_MULTI_STACK] __uninitialized;
+	struct kipc_sem_mop stack_mop[KIPC_SEM_MULTI_STACK] __uninitialized;
+	struct kipc_sem_op op;
 	struct kipc_sem_mop *mop = stack_mop;
 	struct kipc_deadline dl;
 	bool recovered = false;
@@ -840,8 +881,8 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 	if (ret)
 		return ret;
 	if (n <= KIPC_SEM_MULTI_STACK) {
-		/* The common case: one copy, nothing allocated. */
-		if (copy_from_user(stack_op, uops, n * sizeof(*stack_op)))
+		/* The common case: one user access, nothing allocated. */
+		if (kipc_sem_ops_from_user(stack_op, uops, n))
 			return -EFAULT;
 	} else {
 		mop = kmalloc_array(n, sizeof(*mop), GFP_KERNEL_ACCOUNT);
@@ -876,8 +917,12 @@ static int kipc_sem_multi_ioctl(struct kipc_ucmd *ucmd)
 	ret = kipc_sem_multi_run(mop, n, &dl, &recovered);
 	if (!ret) {
 		cmd->out_flags = recovered ? KIPC_SEM_RECOVERED : 0;
-		/* Applied: a fault reporting it still succeeds, as a wait. */
-		kipc_ucmd_respond(ucmd, sizeof(*cmd));
+		/*
+		 * Applied: a fault reporting it still succeeds, as a wait.
+		 * The caller's struct is whole (min_size) and out_flags its
+		 * one output, so only it goes back: a store, not a copy.
+		 */
+		(void)put_user(cmd->out_flags, &ucmd_multi->out_flags);
 	}
 out_put:
 	for (i = 0; i < got; i++)
