@@ -21,6 +21,8 @@
 #   make uapi-holes    pahole: no implicit hole or padding in a uapi struct
 #   make man-check     every man page through groff -ww, warnings fail
 #   make bench         deps, build, kipc against its peers in one guest run
+#   make rust          the Rust crate (bindings/rust) and its test binaries;
+#                      make rust-doc its documentation
 #   make install       see README.md
 
 # Two variables name a kernel, and never stand for each other:
