@@ -17,7 +17,7 @@
 
 /* Every KIPC_WAIT_* and KIPC_SEM_UNDO bit the header defines. */
 #define SEM_WAIT_FLAGS	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE | \
-			 KIPC_SEM_UNDO | KIPC_SEM_ZERO)
+			 KIPC_SEM_UNDO | KIPC_SEM_ZERO | KIPC_WAIT_NOSPIN)
 
 static __u64 realtime_ns(void)
 {

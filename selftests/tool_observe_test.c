@@ -597,7 +597,13 @@ TEST_F(tool_obs, top_batch)
 	ASSERT_LE(0, q);
 	q2 = kipc_mq_open(idle, KIPC_NEW | KIPC_OPEN_CLOEXEC, 0600, 4, 16);
 	ASSERT_LE(0, q2);
+	/*
+	 * Two messages: the busy queue holds at most one (its process sends
+	 * one and takes it back, and may be killed in between), so the idle
+	 * queue is always the deeper one.
+	 */
 	ASSERT_EQ(0, kipc_mq_send(q2, "x", 1, 0));
+	ASSERT_EQ(0, kipc_mq_send(q2, "y", 1, 0));
 	pid = obs_busy(self->mq);
 	ASSERT_LT(0, pid);
 
@@ -622,11 +628,11 @@ TEST_F(tool_obs, top_batch)
 			    &in, &out));
 	EXPECT_EQ(0.0, in);
 	EXPECT_EQ(0.0, out);
-	/* Its depth: the message queued in the idle queue. */
+	/* Its depth: the messages queued in the idle queue. */
 	ASSERT_EQ(1, sscanf(idle_row, "%*s %*s %*s %*s %*s %llu", &depth));
-	EXPECT_EQ(1ULL, depth);
+	EXPECT_EQ(2ULL, depth);
 
-	/* -s depth puts the idle queue (1 message) first. */
+	/* -s depth puts the idle queue (2 messages) first. */
 	tool_run("top", "-b", "-n", "1", "-d", "0.1", "-s", "depth", glob);
 	tool_ok();
 	busy_row = obs_row(self->res->out, self->mq);
