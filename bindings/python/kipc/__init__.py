@@ -5,9 +5,13 @@ module, with posix_ipc's API (change the import) plus kipc's own calls.
 See README.md next to this package for where kipc differs from posix_ipc.
 """
 import asyncio
+import errno
 import mmap
 import os
 import secrets
+import select
+import signal
+import threading
 
 from . import _kipc
 from ._kipc import (Error, ExistentialError, BusyError, PermissionsError,
@@ -125,6 +129,85 @@ class _Object:
         return "%s(%r)" % (type(self).__name__, self._name)
 
 
+# request_notification(): a watcher thread per request, as libkipc-posix's
+# mq_notify() keeps one. It watches the queue's fd edge-triggered (so a
+# queue that stays full wakes it once, not for ever) and looks at the
+# depth after each edge: a message on a queue it saw empty fires it.
+_notify_lock = threading.Lock()
+_notify_reqs = {}       # queue id -> the request's cancel eventfd
+
+
+def _notify_cancel(qid):
+    with _notify_lock:
+        cancel = _notify_reqs.pop(qid, None)
+    if cancel is not None:
+        os.eventfd_write(cancel, 1)
+
+
+def _notify_start(q, fire):
+    qid = q.id
+    # The watcher's own reference: the queue's fd may be closed (which
+    # withdraws the request, as mq_close() does) and its number reused.
+    fd = os.dup(q._check())
+    ep = cancel = None
+    try:
+        ep = select.epoll()
+        cancel = os.eventfd(0, os.EFD_CLOEXEC)
+        ep.register(cancel, select.EPOLLIN)
+        # Watch first, then look: an arrival in between is an edge.
+        ep.register(fd, select.EPOLLIN | select.EPOLLOUT | select.EPOLLET)
+        was_empty = _kipc.mq_getattr(fd)[2] == 0
+        with _notify_lock:
+            if qid in _notify_reqs:
+                raise BusyError(errno.EBUSY, "a notification is already "
+                                "requested for this queue")
+            _notify_reqs[qid] = cancel
+        q._notify_qid = qid
+    except BaseException:
+        for f in (fd, cancel):
+            if f is not None:
+                os.close(f)
+        if ep is not None:
+            ep.close()
+        raise
+
+    def watch(was_empty=was_empty):
+        fired = False
+        try:
+            while True:
+                try:
+                    events = ep.poll()
+                except InterruptedError:
+                    continue
+                if any(f == cancel for f, _ in events):
+                    break
+                if any(ev & (select.EPOLLERR | select.EPOLLHUP)
+                       for _, ev in events):
+                    break
+                try:
+                    depth = _kipc.mq_getattr(fd)[2]
+                except OSError:
+                    break
+                if depth == 0:
+                    was_empty = True
+                elif was_empty:
+                    fired = True
+                    break
+        finally:
+            with _notify_lock:
+                mine = _notify_reqs.get(qid) == cancel
+                if mine:
+                    del _notify_reqs[qid]
+            ep.close()
+            os.close(cancel)
+            os.close(fd)
+        if fired and mine:
+            fire()
+
+    threading.Thread(target=watch, daemon=True,
+                     name="kipc-notify-%d" % qid).start()
+
+
 class MessageQueue(_Object):
     """A kipc message queue, as posix_ipc.MessageQueue."""
     _type = _kipc.OBJ_MQ
@@ -221,9 +304,40 @@ class MessageQueue(_Object):
                                  timeout)
 
     def request_notification(self, notification=None):
-        raise NotImplementedError(
-            "kipc queues have no mq_notify: poll the fd, or use "
-            "receive_async()")
+        """As posix_ipc (and mq_notify(3)): once a message arrives on the
+        empty queue, send the signal *notification* (an int) to this
+        process, or call ``callback(param)`` for a ``(callback, param)``
+        tuple in a new thread; ``None`` withdraws the request. One
+        request per queue in this process (BusyError for a second one);
+        it ends when it fires, or when the queue is closed.
+        """
+        self._check()
+        if notification is None:
+            _notify_cancel(self.id)
+            return
+        if isinstance(notification, int) and not isinstance(notification,
+                                                            bool):
+            if not 0 < notification < signal.NSIG:
+                raise ValueError("invalid signal number %d" % notification)
+            fire = (lambda sig=notification:
+                    signal.pthread_kill(threading.main_thread().ident, sig))
+        elif (isinstance(notification, tuple) and len(notification) == 2
+              and callable(notification[0])):
+            cb, param = notification
+            fire = (lambda: threading.Thread(target=cb, args=(param,),
+                                             daemon=True).start())
+        else:
+            raise ValueError("notification must be None, a signal number "
+                             "or a (callback, param) tuple")
+        _notify_start(self, fire)
+
+    def close(self):
+        """Close the queue; as mq_close(), withdraw its notification."""
+        qid = getattr(self, "_notify_qid", None)
+        if qid is not None:
+            self._notify_qid = None
+            _notify_cancel(qid)
+        super().close()
 
     def __iter__(self):
         """Messages until the queue is empty (never waits)."""

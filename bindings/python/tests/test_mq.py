@@ -290,9 +290,76 @@ def test_sendrecv_timeout_says_sent(name):
     rep.close()
 
 
-def test_request_notification_not_supported(mq):
-    with pytest.raises(NotImplementedError):
-        mq.request_notification()
+def test_request_notification_callback(mq):
+    got = threading.Event()
+    seen = []
+    mq.request_notification((lambda p: (seen.append(p), got.set()), "hi"))
+    # A second request on the same queue: posix_ipc's BusyError (EBUSY).
+    with pytest.raises(kipc.BusyError):
+        mq.request_notification(signal.SIGUSR1)
+    mq.send(b"x")
+    assert got.wait(10)
+    assert seen == ["hi"]
+    # One-shot: it ended when it fired, so it can be requested again.
+    assert mq.receive()[0] == b"x"
+    mq.request_notification((lambda p: got.set(), None))
+    mq.request_notification(None)
+
+
+def test_request_notification_only_on_empty_queue(mq):
+    got = threading.Event()
+    mq.send(b"a")
+    mq.request_notification((lambda p: got.set(), None))
+    mq.send(b"b")               # not empty before: no notification
+    assert not got.wait(0.3)
+    mq.receive()
+    mq.receive()                # empty now ...
+    time.sleep(0.05)            # (the watcher sees it: see the README)
+    mq.send(b"c")               # ... so this one fires it
+    assert got.wait(10)
+    mq.receive()
+
+
+def test_request_notification_signal(mq):
+    got = []
+    old = signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))
+    try:
+        mq.request_notification(signal.SIGUSR1)
+        mq.send(b"x")
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert got == [signal.SIGUSR1]
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    mq.receive()
+
+
+def test_request_notification_withdrawn_by_none_and_close(name):
+    got = threading.Event()
+    q = kipc.MessageQueue(name(), kipc.O_CREX, max_messages=4,
+                          max_message_size=64)
+    q.request_notification((lambda p: got.set(), None))
+    q.request_notification(None)
+    q.send(b"x")
+    assert not got.wait(0.3)
+    q.receive()
+    q.request_notification((lambda p: got.set(), None))
+    q2 = kipc.MessageQueue(q.name, max_messages=4, max_message_size=64)
+    q.close()                   # as mq_close(): the request goes with it
+    q2.send(b"y")
+    assert not got.wait(0.3)
+    q2.receive()
+    q2.close()
+
+
+def test_request_notification_bad_argument(mq):
+    with pytest.raises(ValueError):
+        mq.request_notification("SIGUSR1")
+    with pytest.raises(ValueError):
+        mq.request_notification(0)
+    with pytest.raises(ValueError):
+        mq.request_notification((1, 2))
 
 
 def test_signal_is_signalerror(mq):
