@@ -28,7 +28,6 @@ void kipc_obj_show_fdinfo(struct seq_file *m, struct file *file)
 
 	seq_printf(m, "kipc-type:\t%s\n", obj->ops->name);
 	seq_printf(m, "kipc-id:\t%llu\n", obj->id);
-	/* A name is never empty today; an anonymous object would be. */
 	seq_printf(m, "kipc-name:\t%s\n",
 		   obj->name_len ? obj->name : "(anonymous)");
 	seq_printf(m, "kipc-ipc-ns:\t%u\n", obj->ipc_ns->ns.inum);
@@ -39,6 +38,7 @@ void kipc_obj_show_fdinfo(struct seq_file *m, struct file *file)
 		   file->f_mode & FMODE_WRITE ? "write" : "");
 	seq_printf(m, "kipc-state:\t%s\n",
 		   state & KIPC_STATE_REMOVED ? "removed" :
+		   state & KIPC_STATE_ANON ? "anonymous" :
 		   state & KIPC_STATE_UNLINKED ? "unlinked" : "linked");
 	if (obj->ops->show_fdinfo)
 		obj->ops->show_fdinfo(m, file);

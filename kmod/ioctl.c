@@ -126,7 +126,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 
 #define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \
 			 KIPC_OPEN_EXCL | KIPC_OPEN_CLOEXEC | \
-			 KIPC_OPEN_NONBLOCK)
+			 KIPC_OPEN_NONBLOCK | KIPC_OPEN_ANON)
 
 /**
  * kipc_open_ioctl() - KIPC_IOC_OPEN: open or create a named object
@@ -157,6 +157,10 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		return -EINVAL;
 	if (cmd->mode & ~0666)
 		return -EINVAL;
+	if ((cmd->flags & KIPC_OPEN_ANON) &&
+	    ((cmd->flags & (KIPC_OPEN_CREATE | KIPC_OPEN_EXCL)) !=
+	     KIPC_OPEN_CREATE || cmd->name))
+		return -EINVAL;
 	if (cmd->flags & KIPC_OPEN_CREATE) {
 		/* Bytes beyond the type's own attributes must be zero. */
 		if (memchr_inv((const u8 *)&cmd->attr + ops->attr_size, 0,
@@ -166,15 +170,23 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		if (ret)
 			return ret;
 	}
-	len = kipc_name_from_user(name, cmd->name);
-	if (len < 0)
-		return len;
+	if (cmd->flags & KIPC_OPEN_ANON) {
+		/* An empty name is what makes an object anonymous. */
+		name[0] = '\0';
+		len = 0;
+	} else {
+		len = kipc_name_from_user(name, cmd->name);
+		if (len < 0)
+			return len;
+	}
 
 	fd = get_unused_fd_flags(cmd->flags & KIPC_OPEN_CLOEXEC ? O_CLOEXEC : 0);
 	if (fd < 0)
 		return fd;
 
-	obj = kipc_obj_open(ns, cmd->type, name, len, cmd->flags);
+	obj = NULL;
+	if (len)
+		obj = kipc_obj_open(ns, cmd->type, name, len, cmd->flags);
 	if (IS_ERR(obj)) {
 		ret = PTR_ERR(obj);
 		goto out_put_fd;

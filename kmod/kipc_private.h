@@ -195,8 +195,9 @@ struct kipc_ns;
  * @ipc_ns: the creator's IPC namespace (a reference is held)
  * @kns: accounting of @ipc_ns, set when published; it and the namespaces
  *	above it are what @bytes is charged to (protected by kipc_lock)
- * @name: NUL-terminated name, kept after unlink
- * @name_len: strlen(@name)
+ * @name: NUL-terminated name, kept after unlink; "" for an anonymous object
+ * @name_len: strlen(@name); 0 for an anonymous object, which never has a
+ *	name nor its reference
  * @node: name table linkage (protected by kipc_lock)
  * @linked: the name resolves to this object (protected by kipc_lock)
  * @published: in the id table and charged (protected by kipc_lock)
@@ -249,6 +250,12 @@ struct kipc_file {
 	struct kipc_object *obj;
 	u64 sem_undo;
 };
+
+/* Created with KIPC_OPEN_ANON: only its files reach it. */
+static inline bool kipc_obj_anon(const struct kipc_object *obj)
+{
+	return !obj->name_len;
+}
 
 static inline struct kipc_file *kipc_file(struct file *file)
 {

@@ -294,7 +294,8 @@ struct kipc_object *kipc_obj_open(struct ipc_namespace *ns, u32 type,
  * @flags: KIPC_OPEN_* flags of the open
  *
  * Or open the object that won a race for the name, as kipc_obj_open()
- * would. On success the name holds a new reference on @new.
+ * would. On success the name holds a new reference on @new. An anonymous
+ * @new is only charged and given its id: its files hold its references.
  *
  * Return: @new; the object that won the race, with a new reference; or an
  * ERR_PTR: -ENOSPC or -EMFILE past a limit, or what kipc_obj_open() gives.
@@ -308,8 +309,10 @@ struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags)
 
 again:
 	mutex_lock(&kipc_lock);
-	obj = kipc_lookup_locked(new->ipc_ns, new->ops->type, new->name,
-				 new->name_len);
+	obj = NULL;
+	if (!kipc_obj_anon(new))
+		obj = kipc_lookup_locked(new->ipc_ns, new->ops->type,
+					 new->name, new->name_len);
 	if (obj) {
 		obj = kipc_open_existing_locked(obj, flags);
 		goto out_unlock;
@@ -328,14 +331,17 @@ again:
 	ret = xa_insert(&kipc_ids, new->id, new, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto out_del;
-	ret = rhashtable_insert_fast(&kipc_names, &new->node,
-				     kipc_names_params);
-	if (ret)
-		goto out_erase;
+	/* An anonymous object has no name, nor the reference a name holds. */
+	if (!kipc_obj_anon(new)) {
+		ret = rhashtable_insert_fast(&kipc_names, &new->node,
+					     kipc_names_params);
+		if (ret)
+			goto out_erase;
+		WRITE_ONCE(new->linked, true);
+		refcount_inc(&new->ref);
+	}
 
 	new->published = true;
-	WRITE_ONCE(new->linked, true);
-	refcount_inc(&new->ref);
 	kipc_nr_objects++;
 	kipc_event_locked(new, KIPC_CMD_OBJ_CREATE_NTF);
 	trace_kipc_create(new);
@@ -359,7 +365,7 @@ out_unlock:
  * kipc_obj_create() - a new object, not yet published
  * @ops: its type
  * @attr: creation attributes, checked by @ops->validate
- * @name: its name, checked
+ * @name: its name, checked; "" for an anonymous object
  * @len: strlen(@name)
  * @mode: permission bits, the umask applied
  * @bytes: what it is charged, from @ops->validate
@@ -446,13 +452,16 @@ int kipc_obj_unlink(struct ipc_namespace *ns, u32 type, const char *name,
  * kipc_obj_state() - an object's KIPC_STATE_* bits
  * @obj: the object
  *
- * Return: KIPC_STATE_UNLINKED and KIPC_STATE_REMOVED, as they are now.
+ * Return: KIPC_STATE_UNLINKED (never for an anonymous object, which has
+ * KIPC_STATE_ANON instead) and KIPC_STATE_REMOVED, as they are now.
  */
 u32 kipc_obj_state(struct kipc_object *obj)
 {
 	u32 state = 0;
 
-	if (!READ_ONCE(obj->linked))
+	if (kipc_obj_anon(obj))
+		state |= KIPC_STATE_ANON;
+	else if (!READ_ONCE(obj->linked))
 		state |= KIPC_STATE_UNLINKED;
 	if (READ_ONCE(obj->removed))
 		state |= KIPC_STATE_REMOVED;

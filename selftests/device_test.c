@@ -11,7 +11,7 @@
 
 #define KIPC_FEATURES_KNOWN (KIPC_FEATURE_MQ | KIPC_FEATURE_SHM | \
 			     KIPC_FEATURE_SEM | KIPC_FEATURE_NETLINK | \
-			     KIPC_FEATURE_SEM_MULTI)
+			     KIPC_FEATURE_SEM_MULTI | KIPC_FEATURE_ANON)
 
 FIXTURE(dev) {
 	int fd;
@@ -401,7 +401,7 @@ TEST_F(dev, open_unknown_flags)
 	unsigned int bit;
 
 	test_name(name, "q");
-	for (bit = 6; bit < 32; bit++)
+	for (bit = 7; bit < 32; bit++)
 		test_err_open(EOPNOTSUPP, KIPC_OBJ_MQ, name,
 			      KIPC_NEW | (1U << bit), 0600, &attr);
 	/* Also without CREATE, and for a name that does not exist. */

@@ -293,6 +293,9 @@ static uint64_t fz_name_ptr(struct fz_rng *r)
 		return (uintptr_t)fz.bad_name[fz_below(r, fz.nbad)];
 	if (fz_one_in(r, 20))
 		return fz_ptr(r, 0, false);
+	/* No name: what KIPC_OPEN_ANON needs, and an EFAULT otherwise. */
+	if (fz_one_in(r, 10))
+		return 0;
 	/* Mostly the first few names, so that opens meet existing objects. */
 	if (fz_one_in(r, 8))
 		return (uintptr_t)fz.name[FZ_NAMES - 1];
@@ -393,7 +396,8 @@ static const struct fz_field f_open[] = {
 	HDR(kipc_open),
 	FLD(kipc_open, flags, K_FLAGS,
 	    KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE |
-	    KIPC_OPEN_EXCL | KIPC_OPEN_CLOEXEC | KIPC_OPEN_NONBLOCK),
+	    KIPC_OPEN_EXCL | KIPC_OPEN_CLOEXEC | KIPC_OPEN_NONBLOCK |
+	    KIPC_OPEN_ANON),
 	FLD(kipc_open, type, K_TYPE, 0), FLD(kipc_open, mode, K_MODE, 0),
 	FLD(kipc_open, name, K_NAME, 0), FLD(kipc_open, attr, K_ATTR, 0),
 	FLD(kipc_open, out_id, K_OUT, 0), FLD(kipc_open, out_flags, K_OUT, 0),

@@ -281,6 +281,70 @@ TEST_F(limits, uid_bytes_emfile)
 	test_wait_child(pid);
 }
 
+static int create_anon(int fd, __u32 type, __u64 bytes)
+{
+	union kipc_attr attr = kipc_attr_of(type);
+
+	if (type == KIPC_OBJ_SHM)
+		attr.shm.size = bytes;
+	else if (type == KIPC_OBJ_MQ)
+		attr.mq = (struct kipc_mq_attr){ .max_msgs = 1,
+						 .max_msgsize = bytes };
+	return _test_cmd_open(fd, type, NULL,
+			      KIPC_RW | KIPC_OPEN_CREATE | KIPC_OPEN_ANON, 0600,
+			      &attr, NULL, NULL);
+}
+
+/*
+ * Anonymous objects count as named ones do, against every limit, for as
+ * long as an fd holds them.
+ */
+TEST_F(limits, anon_charged)
+{
+	long psz = self->psz;
+	pid_t pid;
+
+	test_set_param("max_objects", 2);
+	test_set_param("uid_max_bytes", 2 * psz);
+	pid = test_fork_newipc();
+	if (pid == 0) {
+		pid_t p;
+
+		p = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+		if (p == 0) {
+			char n[KIPC_NAME_MAX + 16];
+			int a, b;
+
+			a = create_anon(self->fd, KIPC_OBJ_SHM, 2 * psz);
+			ASSERT_LE(0, a);
+			/* Bytes: the region took all of this uid's. */
+			EXPECT_ERRNO(EMFILE,
+				     create_anon(self->fd, KIPC_OBJ_MQ, 1));
+			b = create_anon(self->fd, KIPC_OBJ_SEM, 0);
+			ASSERT_LE(0, b);
+			/* Objects: two are the namespace's limit. */
+			EXPECT_ERRNO(ENOSPC,
+				     create_anon(self->fd, KIPC_OBJ_SEM, 0));
+			nth(n, 0);
+			test_err_open(ENOSPC, KIPC_OBJ_SEM, n, KIPC_NEW, 0600,
+				      &(union kipc_attr){ .sem = { 0 } });
+			/* Closing the last fd gives both back at once. */
+			close(a);
+			close(b);
+			b = create_anon(self->fd, KIPC_OBJ_MQ, psz);
+			ASSERT_LE(0, b);
+			a = create_anon(self->fd, KIPC_OBJ_SHM, psz);
+			ASSERT_LE(0, a);
+			close(a);
+			close(b);
+			_exit(0);
+		}
+		test_wait_child(p);
+		_exit(0);
+	}
+	test_wait_child(pid);
+}
+
 /* A limit of zero refuses the first object. */
 TEST_F(limits, zero_limits)
 {

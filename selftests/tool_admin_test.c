@@ -483,6 +483,44 @@ TEST_F(tool_admin, list_matches_objects)
 	close(i);
 }
 
+/*
+ * An anonymous object is listed by default with an empty name and its
+ * creator's pid, and STATE says what it is.
+ */
+TEST_F(tool_admin, list_anonymous)
+{
+	const struct tool_obj *o;
+	char id[32];
+	const char *line;
+	uint64_t oid;
+	int fd;
+
+	fd = kipc_open(KIPC_OBJ_SEM, NULL, KIPC_RW | KIPC_OPEN_CREATE |
+		       KIPC_OPEN_ANON | KIPC_OPEN_CLOEXEC, 0600,
+		       &(union kipc_attr){ .sem = { .value = 0 } }, &oid);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)oid);
+
+	tool_run("list", "-J", "-o", "+STATE");
+	tool_ok();
+	ASSERT_TRUE(tool_json_parse(self->json, self->res->out))
+		TH_LOG("%s", self->res->out);
+	o = json_find(self->json, "id", id);
+	ASSERT_NE(NULL, o) TH_LOG("no id %s: %s", id, self->res->out);
+	/* An empty cell: JSON null, as every empty cell of the tool. */
+	EXPECT_STREQ("null", tool_str(o, "name"));
+	EXPECT_STREQ("anonymous", tool_str(o, "state"));
+	EXPECT_STREQ("sem", tool_str(o, "type"));
+	EXPECT_EQ(getpid(), tool_num(o, "cpid"));
+
+	/* Gone with its fd. */
+	close(fd);
+	tool_run("list", "-rn", "-o", "ID");
+	tool_ok();
+	for (line = self->res->out; line && *line; line = strchr(line, '\n'))
+		EXPECT_NE(oid, strtoull(line + (*line == '\n'), NULL, 10));
+}
+
 /* `show` lists one type; `show NAME` and `show id N` give one object. */
 TEST_F(tool_admin, show_matches_library)
 {

@@ -24,13 +24,16 @@
 
 static char *kt_obj_state(uint32_t state)
 {
-	uint32_t rest = state & ~(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED);
+	uint32_t rest = state & ~(KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED |
+				  KIPC_STATE_ANON);
 	const char *word;
 	char *s;
 
 	/* Removal unlinks too: "removed" says both. */
 	if (state & KIPC_STATE_REMOVED)
 		word = "removed";
+	else if (state & KIPC_STATE_ANON)
+		word = "anonymous";
 	else if (state & KIPC_STATE_UNLINKED)
 		word = "unlinked";
 	else
@@ -624,7 +627,7 @@ void kt_destroy_help(const struct kt_cmd *cmd, FILE *out)
 static const struct kt_list_spec kt_list_all = {
 	.type = 0,
 	.what = "objects (queues, regions, semaphores)",
-	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS",
+	.defaults = "TYPE,ID,NAME,OWNER,GROUP,PERMS,NS,CPID",
 };
 
 const struct kt_cmd kt_list_cmd =

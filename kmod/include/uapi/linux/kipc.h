@@ -70,7 +70,8 @@
  *    is not printable ASCII, a space or a '/'; @mode has bits outside 0666;
  *    neither KIPC_OPEN_READ nor KIPC_OPEN_WRITE is set; KIPC_OPEN_EXCL is set
  *    without KIPC_OPEN_CREATE; a creation attribute is out of range (see
- *    struct kipc_open).
+ *    struct kipc_open); KIPC_OPEN_ANON without KIPC_OPEN_CREATE, or with
+ *    KIPC_OPEN_EXCL, or with a @name that is not 0.
  *  - ENOENT: no object of that type has that name and KIPC_OPEN_CREATE is
  *    not set.
  *  - EEXIST: KIPC_OPEN_CREATE | KIPC_OPEN_EXCL and the name exists.
@@ -269,6 +270,8 @@ enum {
 #define KIPC_FEATURE_NETLINK	(1ULL << 3)
 /* KIPC_IOC_SEM_MULTI, KIPC_SEM_ZERO, EPOLLPRI on a semaphore at zero. */
 #define KIPC_FEATURE_SEM_MULTI	(1ULL << 4)
+/* KIPC_OPEN_ANON and KIPC_STATE_ANON. */
+#define KIPC_FEATURE_ANON	(1ULL << 5)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -303,6 +306,7 @@ struct kipc_version {
 #define KIPC_OPEN_EXCL		(1U << 3)	/* with CREATE: fail if it exists */
 #define KIPC_OPEN_CLOEXEC	(1U << 4)	/* O_CLOEXEC on the new fd */
 #define KIPC_OPEN_NONBLOCK	(1U << 5)	/* O_NONBLOCK on the new fd */
+#define KIPC_OPEN_ANON		(1U << 6)	/* with CREATE: a new object, no name */
 
 /* Bits of kipc_open.out_flags. */
 #define KIPC_OPEN_OUT_CREATED	(1U << 0)	/* this call created the object */
@@ -390,6 +394,15 @@ union kipc_attr {
  * object itself are charged to the namespace and to the owner at creation:
  * a queue costs max_msgs * max_msgsize bytes, a region its size, and a
  * semaphore nothing beyond the object.
+ *
+ * With KIPC_OPEN_ANON (and KIPC_OPEN_CREATE; @name must be 0) the call
+ * always creates a new object that has no name, as memfd_create() and
+ * pipe2() do: only its file descriptors reach it (fork, SCM_RIGHTS), it is
+ * destroyed with the last of them, and no open or unlink can name it. It is
+ * charged and limited exactly as a named object, has an id, and is listed
+ * by the admin interface with an empty name; KIPC_IOC_INFO reports
+ * KIPC_STATE_ANON and an empty @out_name. @mode is kept but no open checks
+ * it.
  */
 struct kipc_open {
 	__u32 size;
@@ -428,6 +441,7 @@ struct kipc_unlink {
 /* Bits of kipc_info.out_state. */
 #define KIPC_STATE_UNLINKED	(1U << 0)	/* the name has been removed */
 #define KIPC_STATE_REMOVED	(1U << 1)	/* removed by an administrator */
+#define KIPC_STATE_ANON		(1U << 2)	/* created with KIPC_OPEN_ANON */
 
 /**
  * struct kipc_info - ioctl(KIPC_IOC_INFO) on an object fd
