@@ -78,6 +78,8 @@ pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	# kipc top under tmux in the guest (scripts/stage-tmux.sh); zsh -n on
 	# the zsh completion the build prints (tools/tools.mk)
 	tmux zsh
+	# the plots of make bench (scripts/bench-plot.py)
+	gnuplot-nox
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.
