@@ -83,6 +83,8 @@ pkgs=(build-essential gcc make pkg-config cpio xz-utils kmod qemu-system-x86
 	# the Rust crate (bindings/rust): Debian's cargo and rustc, and the
 	# packaged crates it builds from offline (/usr/share/cargo/registry)
 	cargo librust-libc-dev
+	# the plots of make bench (scripts/bench-plot.py)
+	gnuplot-nox
 	# the Tier B kernel build (scripts/debug-kernel.sh)
 	flex bison bc libelf-dev)
 # Only for building and checking the packages: make check needs none of it.

@@ -31,7 +31,7 @@ FIXTURE_TEARDOWN(bench)
 
 TEST_F_TIMEOUT(bench, smoke, 120)
 {
-	bool table = false, rtt = false, dump = false;
+	bool table = false, rtt = false, dump = false, sysv = false;
 	char line[512];
 	int p[2], st;
 	FILE *out;
@@ -57,6 +57,8 @@ TEST_F_TIMEOUT(bench, smoke, 120)
 			rtt = true;
 		if (!strncmp(line, "bench: nl-dump-", 15))
 			dump = true;
+		if (!strncmp(line, "bench: nl-dump-vs-sysvipc kipc=", 31))
+			sysv = true;
 		if (!strncmp(line, "KIPC-BENCH-TABLE-END", 20))
 			table = true;
 	}
@@ -66,6 +68,7 @@ TEST_F_TIMEOUT(bench, smoke, 120)
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	EXPECT_TRUE(rtt);
 	EXPECT_TRUE(dump);
+	EXPECT_TRUE(sysv);
 	EXPECT_TRUE(table);
 }
 

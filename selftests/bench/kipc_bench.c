@@ -1705,12 +1705,70 @@ static double dump_sample(int impl, void *arg)
 	return (t - t0) / 1e6;
 }
 
+/*
+ * The SysV peer of the dump: @scale_objects message queues, listed by
+ * reading /proc/sysvipc/msg to the end (what ipcs -q does). kernel.msgmni
+ * is raised for them in raise_limits(); above 32768 it takes the kernel's
+ * ipcmni_extend boot option, which make bench passes.
+ */
+static int *sysv_ids;
+static long sysv_have;
+
+static int sysv_resize(long want)
+{
+	while (sysv_have < want) {
+		int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+
+		if (id < 0)
+			return -errno;
+		sysv_ids[sysv_have++] = id;
+	}
+	while (sysv_have > want)
+		msgctl(sysv_ids[--sysv_have], IPC_RMID, NULL);
+	return 0;
+}
+
+static long read_lines(const char *path)
+{
+	static char buf[1 << 16];
+	long lines = 0;
+	ssize_t n, i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return n < 0 ? -1 : lines;
+}
+
+static double dump_vs_sysv_sample(int impl, void *arg)
+{
+	double t0, t;
+	long seen;
+
+	if (impl == 0)
+		return dump_sample(impl, arg);
+	t0 = now_ns();
+	seen = read_lines("/proc/sysvipc/msg");
+	t = now_ns();
+	/* One header line, then a line per queue. */
+	if (seen < scale_objects + 1)
+		return -1;
+	return (t - t0) / 1e6;
+}
+
 static void case_scale(void)
 {
 	static const char *const o[] = { "kipc", "kipc-at-10" };
 	static const char *const d[] = { "kipc" };
+	static const char *const dv[] = { "kipc", "sysvipc-proc" };
 	char oname[64], dname[64];
 	double t0;
+	int ret;
 
 	snprintf(scale_prefix, sizeof(scale_prefix), "kbs-%d-", getpid());
 	snprintf(oname, sizeof(oname), "open-by-name-at-%ld", scale_objects);
@@ -1725,6 +1783,25 @@ static void case_scale(void)
 	 * going back and forth is paid 2 * reps times. Keep reps small here.
 	 */
 	measure_n(dname, "ms", true, d, 1, dump_sample, NULL, 3);
+	sysv_ids = calloc(scale_objects, sizeof(*sysv_ids));
+	if (!sysv_ids)
+		die("out of memory");
+	t0 = now_ns();
+	ret = sysv_resize(scale_objects);
+	if (ret) {
+		/* Not a kipc failure: the target row then says "not run". */
+		printf("# nl-dump-vs-sysvipc not run: SysV queue %ld: %s "
+		       "(kernel.msgmni; above 32768 it needs ipcmni_extend)\n",
+		       sysv_have, strerror(-ret));
+	} else {
+		printf("# created %ld SysV message queues in %.1f s\n",
+		       scale_objects, (now_ns() - t0) / 1e9);
+		measure_n("nl-dump-vs-sysvipc", "ms", true, dv, 2,
+			  dump_vs_sysv_sample, NULL, 3);
+	}
+	sysv_resize(0);
+	free(sysv_ids);
+	sysv_ids = NULL;
 	measure_n(oname, "us", true, o, 2, open_scale_sample, NULL,
 		  scale_reps);
 	scale_resize(0);
@@ -2075,6 +2152,8 @@ static void print_json(void)
  * when the run ends, so that what runs after the bench (make check runs
  * bench_smoke_test among the other tests) finds the system as it was.
  */
+static char msgmni_val[24] = "32000";
+
 static struct {
 	const char *path;
 	const char *val;
@@ -2086,6 +2165,8 @@ static struct {
 	{ .path = "/proc/sys/kernel/msgmax", .val = "65536" },
 	{ .path = "/proc/sys/kernel/msgmnb", .val = "4194304" },
 	{ .path = "/proc/sys/fs/pipe-max-size", .val = "4194304" },
+	/* The SysV queues of the dump case: set from -n in main(). */
+	{ .path = "/proc/sys/kernel/msgmni", .val = msgmni_val },
 };
 
 static void write_proc(const char *path, const char *val)
@@ -2190,6 +2271,10 @@ int main(int argc, char **argv)
 	}
 	all = optind == argc;
 
+	/* Room for the dump case's SysV queues beside whatever exists. */
+	if (scale_objects + 1000 > 32000)
+		snprintf(msgmni_val, sizeof(msgmni_val), "%ld",
+			 scale_objects + 1000);
 	raise_limits();
 	srandom(1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
