@@ -367,6 +367,7 @@ static void kipc_mq_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "kipc-mq-depth:\t%u\n", depth);
 	seq_printf(m, "kipc-mq-max-msgs:\t%u\n", mq->max_msgs);
 	seq_printf(m, "kipc-mq-max-msgsize:\t%u\n", mq->max_msgsize);
+	seq_printf(m, "kipc-mq-flags:\t0x%x\n", mq->flags);
 }
 
 static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
@@ -587,6 +588,7 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 
 	if (nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGS, mq->max_msgs) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq->max_msgsize) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_FLAGS, mq->flags) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_DEPTH, st.depth) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_BYTES, st.bytes,
 			      KIPC_A_OBJ_PAD) ||
