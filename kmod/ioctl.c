@@ -119,8 +119,13 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 		return ERR_PTR(-ENOMEM);
 	kf->obj = obj;
 	file = kipc_fs_getfile(name, obj->ops->fops, kf, oflags);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
 		kfree(kf);
+		return file;
+	}
+	/* Before anything can release it: release undoes this. */
+	if (obj->ops->attach)
+		obj->ops->attach(obj, file);
 	return file;
 }
 

@@ -153,6 +153,8 @@ extern unsigned long kipc_shm_max_size;
  * @remove: admin removal: fail every later operation and wake all waiters
  *	with EIDRM; the object is freed when its last reference goes
  * @release: an object fd's open file description is being released; optional
+ * @attach: a new open file description of the object was made (undone by
+ *	@release); optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message, pids
  *	in the requester's pid namespace @pid_ns
@@ -173,6 +175,7 @@ struct kipc_type_ops {
 	void (*free)(struct kipc_object *obj);
 	void (*remove)(struct kipc_object *obj);
 	void (*release)(struct kipc_object *obj, struct file *file);
+	void (*attach)(struct kipc_object *obj, struct file *file);
 	void (*fill_attr)(struct kipc_object *obj, union kipc_attr *attr);
 	int (*fill_nl)(struct sk_buff *skb, struct kipc_object *obj,
 		       struct pid_namespace *pid_ns);
@@ -621,12 +624,14 @@ struct kipc_deadline {
  *	queued its message, granted its units)
  * @KIPC_WAITER_TOOBIG: queue receiver: the next message does not fit
  * @KIPC_WAITER_REMOVED: the object was removed
+ * @KIPC_WAITER_HUP: queue: the other side hung up (KIPC_MQ_HUP)
  */
 enum kipc_waiter_state {
 	KIPC_WAITER_WAITING,
 	KIPC_WAITER_DONE,
 	KIPC_WAITER_TOOBIG,
 	KIPC_WAITER_REMOVED,
+	KIPC_WAITER_HUP,
 };
 
 /**
@@ -753,6 +758,9 @@ void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
 			     enum kipc_waiter_state state,
 			     struct kipc_wakeups *wk);
 void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
+void kipc_waitq_wake_all_locked(struct kipc_waitq *q,
+				enum kipc_waiter_state state,
+				struct kipc_wakeups *wk);
 
 /* fs.c */
 struct file *kipc_fs_getfile(const char *name,

@@ -245,6 +245,9 @@ static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 
 	kipc_deadline_init(&dl, file, 0, 0, 0);
 	ret = kipc_mq_recv_many(mq, &msgs, &buflen, 1, &dl, &toobig);
+	/* End-of-file, as a pipe's. */
+	if (ret == -ENODATA)
+		return 0;
 	if (ret < 0)
 		return ret;
 	return kipc_mq_deliver(mq, &msgs, buf, NULL, 0);
@@ -364,6 +367,7 @@ static void kipc_mq_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "kipc-mq-depth:\t%u\n", depth);
 	seq_printf(m, "kipc-mq-max-msgs:\t%u\n", mq->max_msgs);
 	seq_printf(m, "kipc-mq-max-msgsize:\t%u\n", mq->max_msgsize);
+	seq_printf(m, "kipc-mq-flags:\t0x%x\n", mq->flags);
 }
 
 static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
@@ -378,7 +382,11 @@ static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
 	} else {
 		if (mq->depth)
 			mask |= EPOLLIN | EPOLLRDNORM;
-		if (mq->depth < mq->max_msgs)
+		else if (mq->wr_hup)
+			mask |= EPOLLHUP;
+		if (mq->rd_hup)
+			mask |= EPOLLERR;
+		else if (mq->depth < mq->max_msgs)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	spin_unlock(&mq->lock);
@@ -415,6 +423,8 @@ static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 {
 	const struct kipc_mq_attr *a = &attr->mq;
 
+	if ((a->flags & ~KIPC_MQ_FLAGS_ALL) || a->__reserved)
+		return -EOPNOTSUPP;
 	if (!a->max_msgs || a->max_msgs > READ_ONCE(kipc_mq_max_msgs) ||
 	    !a->max_msgsize || a->max_msgsize > READ_ONCE(kipc_mq_max_msgsize))
 		return -EINVAL;
@@ -432,6 +442,7 @@ static struct kipc_object *kipc_mq_alloc(const union kipc_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	mq->max_msgs = attr->mq.max_msgs;
 	mq->max_msgsize = attr->mq.max_msgsize;
+	mq->flags = attr->mq.flags;
 	spin_lock_init(&mq->lock);
 	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++)
 		INIT_LIST_HEAD(&mq->prio[p]);
@@ -469,6 +480,59 @@ static void kipc_mq_free(struct kipc_object *obj)
 	kmem_cache_free(kipc_mq_cache, mq);
 }
 
+/*
+ * KIPC_MQ_HUP: count the sides of a new description; one that comes back
+ * clears its side's hang-up.
+ */
+static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
+{
+	struct kipc_mq *mq = to_mq(obj);
+
+	if (!(mq->flags & KIPC_MQ_HUP))
+		return;
+	spin_lock(&mq->lock);
+	if (file->f_mode & FMODE_WRITE) {
+		mq->nwriters++;
+		mq->wr_hup = false;
+	}
+	if (file->f_mode & FMODE_READ) {
+		mq->nreaders++;
+		mq->rd_hup = false;
+	}
+	spin_unlock(&mq->lock);
+}
+
+/*
+ * KIPC_MQ_HUP: the last description of a side went: wake the other side's
+ * waiters with the hang-up. Receivers wait only on an empty queue, so every
+ * one of them is at end-of-file.
+ */
+static void kipc_mq_release(struct kipc_object *obj, struct file *file)
+{
+	struct kipc_mq *mq = to_mq(obj);
+	struct kipc_wakeups wk = {};
+	__poll_t mask = 0;
+
+	if (!(mq->flags & KIPC_MQ_HUP))
+		return;
+	spin_lock(&mq->lock);
+	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
+		mq->wr_hup = true;
+		kipc_waitq_wake_all_locked(&mq->receivers, KIPC_WAITER_HUP,
+					   &wk);
+		mask |= EPOLLHUP;
+	}
+	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
+		mq->rd_hup = true;
+		kipc_waitq_wake_all_locked(&mq->senders, KIPC_WAITER_HUP, &wk);
+		mask |= EPOLLERR;
+	}
+	if (mask)
+		kipc_mq_poll_wake_locked(mq, mask);
+	spin_unlock(&mq->lock);
+	kipc_wake_all(&wk);
+}
+
 static void kipc_mq_remove(struct kipc_object *obj)
 {
 	struct kipc_mq *mq = to_mq(obj);
@@ -492,6 +556,7 @@ static void kipc_mq_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 
 	attr->mq.max_msgs = mq->max_msgs;
 	attr->mq.max_msgsize = mq->max_msgsize;
+	attr->mq.flags = mq->flags;
 }
 
 /* A consistent copy of a queue's statistics, taken under mq->lock. */
@@ -523,6 +588,7 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 
 	if (nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGS, mq->max_msgs) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq->max_msgsize) ||
+	    nla_put_u32(skb, KIPC_A_OBJ_MQ_FLAGS, mq->flags) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_DEPTH, st.depth) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_BYTES, st.bytes,
 			      KIPC_A_OBJ_PAD) ||
@@ -603,6 +669,8 @@ const struct kipc_type_ops kipc_mq_ops = {
 	.alloc = kipc_mq_alloc,
 	.free = kipc_mq_free,
 	.remove = kipc_mq_remove,
+	.attach = kipc_mq_attach,
+	.release = kipc_mq_release,
 	.fill_attr = kipc_mq_fill_attr,
 	.fill_nl = kipc_mq_fill_nl,
 	.init = kipc_mq_init,

@@ -78,6 +78,14 @@ struct kipc_mq_waiter {
  * @receivers: blocked receivers, FIFO (likewise); receivers wait only on an
  *	empty queue
  * @removed: removed by an administrator (protected by @lock)
+ * @flags: KIPC_MQ_* of the creation attributes
+ * @nwriters: open descriptions that may send, counted with KIPC_MQ_HUP
+ *	(protected by @lock)
+ * @nreaders: open descriptions that may receive, likewise
+ * @wr_hup: KIPC_MQ_HUP: the last sending description went, and none came
+ *	since: an empty queue gives end-of-file (protected by @lock)
+ * @rd_hup: KIPC_MQ_HUP: the last receiving description went, and none
+ *	came since: sends fail with EPIPE (protected by @lock)
  * @poll_wq: poll and epoll waiters
  * @hwm: highest @depth seen (protected by @lock)
  * @sends: messages sent (protected by @lock)
@@ -100,6 +108,11 @@ struct kipc_mq {
 	struct kipc_waitq senders;
 	struct kipc_waitq receivers;
 	bool removed;
+	u32 flags;
+	u32 nwriters;
+	u32 nreaders;
+	bool wr_hup;
+	bool rd_hup;
 	wait_queue_head_t poll_wq;
 
 	u32 hwm;

@@ -134,7 +134,8 @@ static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
  *
  * Context: under mq->lock.
  * Return: 1 when the message was queued, 0 when it was handed over (the
- * queue owns it either way), -EAGAIN when the queue is full, or -EIDRM.
+ * queue owns it either way), -EAGAIN when the queue is full, -EIDRM, or
+ * -EPIPE when no receiver is left (KIPC_MQ_HUP).
  */
 int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 			struct kipc_wakeups *wk)
@@ -142,6 +143,8 @@ int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
 		return -EIDRM;
+	if (mq->rd_hup)
+		return -EPIPE;
 	kipc_trace_mq_stamp(&msg->qtime);
 	if (kipc_mq_hand_off_locked(mq, msg, wk))
 		return 0;
@@ -275,7 +278,7 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 		kipc_prio_map_clear(&mq->prio_map, p);
 	}
 	if (!n)
-		return -EAGAIN;
+		return mq->wr_hup ? -ENODATA : -EAGAIN;
 	kipc_mq_received_locked(mq, n, current);
 	kipc_mq_refill_locked(mq, wk);
 	return n;
@@ -302,6 +305,11 @@ static bool kipc_mq_spin_done(const void *arg)
 
 	/* Racy by design: a hint to stop spinning, decided again. */
 	removed = data_race(READ_ONCE(mq->removed));
+	/* A hang-up ends the wait too; racy as the rest, decided again. */
+	if (spin->sender)
+		removed |= data_race(READ_ONCE(mq->rd_hup)); /* hint */
+	else
+		removed |= data_race(READ_ONCE(mq->wr_hup)); /* hint */
 	/* Likewise. */
 	depth = data_race(READ_ONCE(mq->depth));
 	return removed || (spin->sender ? depth < mq->max_msgs : depth);
@@ -391,6 +399,8 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 		ret = kipc_mq_wait_locked(mq, &w, true, dl);
 		if (!ret && w.w.state == KIPC_WAITER_REMOVED)
 			ret = -EIDRM;
+		else if (!ret && w.w.state == KIPC_WAITER_HUP)
+			ret = -EPIPE;
 	}
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
@@ -444,6 +454,9 @@ int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 	case KIPC_WAITER_TOOBIG:
 		*toobig = w.toobig;
 		n = -EMSGSIZE;
+		break;
+	case KIPC_WAITER_HUP:
+		n = -ENODATA;
 		break;
 	default:
 		n = -EIDRM;

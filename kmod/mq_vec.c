@@ -97,7 +97,7 @@ static int kipc_mq_splice_batch_locked(struct kipc_mq *mq,
 	u64 bytes = 0;
 
 	lockdep_assert_held(&mq->lock);
-	if (mq->removed || !list_empty(&mq->receivers.list) ||
+	if (mq->removed || mq->rd_hup || !list_empty(&mq->receivers.list) ||
 	    list_empty(batch))
 		return 0;
 	prio = list_first_entry(batch, struct kipc_msg, node)->prio;
@@ -156,6 +156,8 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 			ret = kipc_mq_wait_locked(mq, &w, true, dl);
 			if (!ret && w.w.state == KIPC_WAITER_REMOVED)
 				ret = -EIDRM;
+			else if (!ret && w.w.state == KIPC_WAITER_HUP)
+				ret = -EPIPE;
 			/* A waker queued it and counted it. */
 			if (!ret) {
 				trace_kipc_mq_send(&mq->obj, len, prio);

@@ -404,8 +404,23 @@ void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
  */
 void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk)
 {
+	kipc_waitq_wake_all_locked(q, KIPC_WAITER_REMOVED, wk);
+}
+
+/**
+ * kipc_waitq_wake_all_locked() - wake every waiter with the same outcome
+ * @q: the queue
+ * @state: what each waiter finds (KIPC_WAITER_REMOVED, KIPC_WAITER_HUP)
+ * @wk: where to record the tasks, to wake once the object's lock is dropped
+ *
+ * Context: under the lock that protects @q.
+ */
+void kipc_waitq_wake_all_locked(struct kipc_waitq *q,
+				enum kipc_waiter_state state,
+				struct kipc_wakeups *wk)
+{
 	struct kipc_waiter *w, *tmp;
 
 	list_for_each_entry_safe(w, tmp, &q->list, node)
-		kipc_waiter_wake_locked(q, w, KIPC_WAITER_REMOVED, wk);
+		kipc_waiter_wake_locked(q, w, state, wk);
 }

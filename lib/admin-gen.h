@@ -58,6 +58,7 @@ kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
 	[KIPC_A_OBJ_SEM_ZERO_WAITERS] = { .type = NLA_U32 },
 	[KIPC_A_OBJ_SEM_MULTI_WAITERS] = { .type = NLA_U32 },
 	[KIPC_A_OBJ_SHM_INO] = { .type = NLA_U64 },
+	[KIPC_A_OBJ_MQ_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct kipc_admin_field
@@ -156,6 +157,8 @@ kipc_admin_obj_fields[KIPC_A_OBJ_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_obj, sem_multi_waiters, uint32_t),
 	[KIPC_A_OBJ_SHM_INO] =
 		KIPC_ADMIN_FIELD(struct kipc_admin_obj, shm_ino, uint64_t),
+	[KIPC_A_OBJ_MQ_FLAGS] =
+		KIPC_ADMIN_FIELD(struct kipc_admin_obj, mq_flags, uint32_t),
 };
 
 static const struct kipc_admin_reply kipc_admin_obj_reply = {

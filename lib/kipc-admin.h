@@ -103,6 +103,8 @@ struct kipc_admin;
  * @shm_ino: KIPC_A_OBJ_SHM_INO, inode number of a region's memory: the
  *	inode of its mappings in /proc/PID/maps, and kipc-shm-ino in the
  *	fdinfo of its fds
+ * @mq_flags: KIPC_A_OBJ_MQ_FLAGS, a queue's creation flags (KIPC_MQ_*
+ *	bits, such as KIPC_MQ_HUP); 0 from a module that does not report it
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -156,6 +158,7 @@ struct kipc_admin_obj {
 	uint32_t sem_zero_waiters;
 	uint32_t sem_multi_waiters;
 	uint64_t shm_ino;
+	uint32_t mq_flags;
 	/* New fields go here, and only here. */
 };
 

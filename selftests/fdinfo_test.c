@@ -206,6 +206,7 @@ TEST_F(fdinfo, mq_depth)
 	ASSERT_EQ(0, test_fdinfo_num(qfd, "kipc-mq-depth"));
 	ASSERT_EQ(5, test_fdinfo_num(qfd, "kipc-mq-max-msgs"));
 	ASSERT_EQ(48, test_fdinfo_num(qfd, "kipc-mq-max-msgsize"));
+	ASSERT_STREQ("0x0", test_fdinfo(qfd, "kipc-mq-flags"));
 	test_ioctl_mq_send(qfd, "one", 3, 1);
 	test_ioctl_mq_send(qfd, "two", 3, 2);
 	test_ioctl_mq_send(qfd, "three", 5, 0);
@@ -349,6 +350,20 @@ TEST_F(fdinfo, other_user)
 	close(ready[0]);
 }
 
+/* The creation flags, as a mask of KIPC_MQ_* bits. */
+TEST_F(fdinfo, mq_flags)
+{
+	union kipc_attr attr = {
+		.mq = { .max_msgs = 1, .max_msgsize = 1, .flags = KIPC_MQ_HUP },
+	};
+	int qfd;
+
+	qfd = test_ioctl_open(KIPC_OBJ_MQ, self->name, KIPC_NEW, 0600, &attr,
+			      NULL, NULL);
+	ASSERT_STREQ("0x1", test_fdinfo(qfd, "kipc-mq-flags"));
+	close(qfd);
+}
+
 /* Every line kipc(7) lists, and nothing else of kipc's, for each type. */
 TEST_F(fdinfo, documented_keys)
 {
@@ -356,9 +371,9 @@ TEST_F(fdinfo, documented_keys)
 		"kipc-type", "kipc-id", "kipc-name", "kipc-ipc-ns",
 		"kipc-open-flags", "kipc-state",
 	};
-	static const char *const per_type[][3] = {
+	static const char *const per_type[][4] = {
 		[KIPC_OBJ_MQ] = { "kipc-mq-depth", "kipc-mq-max-msgs",
-				  "kipc-mq-max-msgsize" },
+				  "kipc-mq-max-msgsize", "kipc-mq-flags" },
 		[KIPC_OBJ_SHM] = { "kipc-shm-size", "kipc-shm-seals",
 				   "kipc-shm-ino" },
 		[KIPC_OBJ_SEM] = { "kipc-sem-value", "kipc-sem-undo" },
@@ -373,7 +388,7 @@ TEST_F(fdinfo, documented_keys)
 
 		self->type = kipc_types[i];
 		ofd = test_ioctl_create(self->type, self->name, 0600, NULL);
-		for (k = 0; k < 3 && per_type[self->type][k]; k++)
+		for (k = 0; k < 4 && per_type[self->type][k]; k++)
 			want++;
 		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ofd);
 		f = fopen(path, "re");
@@ -386,7 +401,7 @@ TEST_F(fdinfo, documented_keys)
 			line[strcspn(line, ":")] = '\0';
 			for (k = 0; k < ARRAY_SIZE(common); k++)
 				known |= !strcmp(line, common[k]);
-			for (k = 0; k < 3 && per_type[self->type][k]; k++)
+			for (k = 0; k < 4 && per_type[self->type][k]; k++)
 				known |= !strcmp(line, per_type[self->type][k]);
 			EXPECT_TRUE(known) TH_LOG("undocumented %s", line);
 			n++;

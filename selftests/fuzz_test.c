@@ -377,6 +377,8 @@ static const int fz_common_errnos[] = {
 #define ERRS(...)	((const int[]){ __VA_ARGS__, 0 })
 /* The blocking queue calls' shared ones. */
 #define BLOCKING_ERRS	EAGAIN, ETIMEDOUT, EINTR, EIDRM
+/* A KIPC_MQ_HUP queue with one side gone. */
+#define HUP_ERRS	EPIPE, ENODATA
 
 #define FLD(_s, _m, _k, _mask)						\
 	{ offsetof(struct _s, _m), sizeof_field(struct _s, _m), _k, _mask }
@@ -549,19 +551,19 @@ static const struct fz_ioctl fz_ioctls[] = {
 	    ERRS(ENOENT, EPERM)),
 	IOC(KIPC_IOC_INFO, kipc_info, out_name, ~0U, f_info, ERRS(0)),
 	IOC_WAIT(KIPC_IOC_MQ_SEND, kipc_mq_send, deadline, KIPC_OBJ_MQ,
-		 f_mq_send, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+		 f_mq_send, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_RECV, kipc_mq_recv, out_prio, KIPC_OBJ_MQ,
-		 f_mq_recv, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+		 f_mq_recv, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
-		 f_mq_vec, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+		 f_mq_vec, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_RECVV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
-		 f_mq_vec, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+		 f_mq_vec, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	IOC(KIPC_IOC_MQ_PEEK, kipc_mq_peek, out_prio, KIPC_OBJ_MQ, f_mq_peek,
 	    ERRS(EIDRM, ENOENT, EMSGSIZE)),
 	IOC(KIPC_IOC_MQ_GETATTR, kipc_mq_getattr, out_bytes, KIPC_OBJ_MQ,
 	    f_mq_getattr, ERRS(EIDRM)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDRECV, kipc_mq_sendrecv, __reserved2,
-		 KIPC_OBJ_MQ, f_mq_sendrecv, ERRS(BLOCKING_ERRS, EMSGSIZE)),
+		 KIPC_OBJ_MQ, f_mq_sendrecv, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	/* And the errnos of ftruncate(2), such as an LSM's EACCES. */
 	IOC(KIPC_IOC_SHM_RESIZE, kipc_shm_resize, new_size, KIPC_OBJ_SHM,
 	    f_shm_resize,
@@ -665,6 +667,9 @@ static void fz_attr(struct fz_rng *r, union kipc_attr *a, uint32_t type)
 						   1 + fz_below(r, 16);
 		a->mq.max_msgsize = fz_one_in(r, 4) ? fz_pick(r, msgsize) :
 						      1 + fz_below(r, 8192);
+		if (fz_one_in(r, 4))
+			a->mq.flags = fz_one_in(r, 2) ? KIPC_MQ_HUP :
+							fz_next(r);
 		break;
 	case KIPC_OBJ_SHM:
 		a->shm.size = fz_one_in(r, 4) ? fz_pick(r, shm) :
@@ -897,6 +902,11 @@ static int fz_open_valid(struct fz_thread *t, uint32_t type)
 	case KIPC_OBJ_MQ:
 		o.attr.mq.max_msgs = 1 + fz_below(r, 16);
 		o.attr.mq.max_msgsize = 1 + fz_below(r, 4096);
+		/* Hang-up queues, and now and then an unknown flag. */
+		if (fz_one_in(r, 3))
+			o.attr.mq.flags = KIPC_MQ_HUP;
+		if (fz_one_in(r, 32))
+			o.attr.mq.flags |= 1U << fz_below(r, 32);
 		break;
 	case KIPC_OBJ_SHM:
 		o.attr.shm.size = 1 + fz_below(r, 16 * FZ_PAGE);

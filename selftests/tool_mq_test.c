@@ -160,6 +160,56 @@ TEST_F(tool_mq, create_existing_and_excl)
 	tool_fails("kipc: cannot create queue '%s': File exists\n", self->name);
 }
 
+/*
+ * --hup makes a KIPC_MQ_HUP queue, which show's FLAGS says; its receivers
+ * get end-of-file once every sender is gone, its senders EPIPE once every
+ * receiver is.
+ */
+TEST_F(tool_mq, create_hup)
+{
+	const struct tool_obj *o;
+	struct kipc_info info;
+	int r, w;
+
+	tool_run("mq", "create", self->name, "--hup", "--max-msgs", "2");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("hup", tool_str(o, "flags"));
+	EXPECT_EQ(2, tool_num(o, "maxmsgs"));
+
+	r = tmq_open(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(r, &info));
+	EXPECT_EQ(KIPC_MQ_HUP, info.out_attr.mq.flags);
+	w = tmq_open(KIPC_OPEN_WRITE);
+	/* A sender is open: an empty queue is only empty. */
+	tool_run("mq", "send", self->name, "one");
+	tool_ok();
+	tool_run("mq", "recv", self->name, "--nonblock");
+	tool_ok();
+	EXPECT_STREQ("one\n", self->res->out);
+	close(w);
+	/* What is queued is received first, then end-of-file. */
+	tool_run("mq", "send", self->name, "two");
+	tool_ok();
+	tool_run("mq", "recv", self->name);
+	tool_ok();
+	EXPECT_STREQ("two\n", self->res->out);
+	tool_run("mq", "recv", self->name, "-t", "5s");
+	tool_fails("kipc: cannot receive from queue '%s': No data available\n",
+		   self->name);
+	close(r);
+	tool_run("mq", "send", self->name, "three");
+	tool_fails("kipc: cannot send to queue '%s': Broken pipe\n",
+		   self->name);
+
+	/* Without it, none. */
+	kipc_unlink(KIPC_OBJ_MQ, self->name);
+	tool_run("mq", "create", self->name);
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("-", tool_str(o, "flags"));
+}
+
 /* The statistics of show -J are the kernel's, field by field. */
 TEST_F(tool_mq, show_stats_match_kernel)
 {

@@ -67,6 +67,7 @@ enum {
 	OPT_ALL,
 	OPT_DESTROY,
 	OPT_NO_UNDO,
+	OPT_HUP,
 };
 
 /*
@@ -99,6 +100,8 @@ static const struct kt_opt {
 	  "capacity in messages (default 10)" },
 	{ OPT_MAX_MSGSIZE, "max-msgsize", "N", KT_OPTS_MQ_CREATE,
 	  "largest message in bytes (default 8192)" },
+	{ OPT_HUP, "hup", NULL, KT_OPTS_MQ_CREATE,
+	  "end-of-file and EPIPE when one side is gone (KIPC_MQ_HUP)" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KT_OPTS_SHM_CREATE,
 	  "size in bytes, K[iB], M[iB], G[iB]; KB, MB, GB are of 1000 (default one page)" },
 	{ OPT_EXEC, "exec", NULL, KT_OPTS_SHM_CREATE,
@@ -415,6 +418,9 @@ static int kt_getopt(const char *path, unsigned int allowed,
 		case 'E':
 			ret = kt_opt_u32(path, o, optarg, 1, 255,
 					 &kt_args.error_exit);
+			break;
+		case OPT_HUP:
+			kt_args.hup = true;
 			break;
 		case OPT_EXEC:
 			kt_args.exec = true;

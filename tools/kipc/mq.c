@@ -34,6 +34,7 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 {
 	unsigned int flags = KIPC_OPEN_READ | KIPC_OPEN_WRITE |
 			     KIPC_OPEN_CREATE | KIPC_OPEN_CLOEXEC;
+	union kipc_attr attr = { 0 };
 	const char *name;
 	int ret, first, fd;
 
@@ -43,8 +44,10 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	name = argv[first];
 	if (kt_args.excl)
 		flags |= KIPC_OPEN_EXCL;
-	fd = kipc_mq_open(name, flags, kt_args.mode,
-			  kt_args.max_msgs, kt_args.max_msgsize);
+	attr.mq.max_msgs = kt_args.max_msgs;
+	attr.mq.max_msgsize = kt_args.max_msgsize;
+	attr.mq.flags = kt_args.hup ? KIPC_MQ_HUP : 0;
+	fd = kipc_open(KIPC_OBJ_MQ, name, flags, kt_args.mode, &attr, NULL);
 	if (fd < 0)
 		return kt_dev_err(fd, "cannot create queue '%s'", name);
 	/* The name keeps the queue alive, as for mq_open(3). */
@@ -56,7 +59,9 @@ static const char kt_mq_create_doc[] =
 	"Create the message queue NAME in the caller's IPC namespace, owned\n"
 	"by the caller. If it exists already, succeed without changing it,\n"
 	"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
-	"'kipc mq destroy'; its capacity is charged to the limits at once.\n";
+	"'kipc mq destroy'; its capacity is charged to the limits at once.\n"
+	"With --hup, receivers get end-of-file once every sender is gone and\n"
+	"senders EPIPE once every receiver is gone (KIPC_MQ_HUP).\n";
 
 /* --- send ------------------------------------------------------------------ */
 
@@ -285,7 +290,7 @@ static const struct kt_list_spec kt_show_mq = {
 	.what = "message queues",
 	.noun = "queue",
 	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
-		    "WAITRECV,LSPID,LRPID,STATE",
+		    "WAITRECV,LSPID,LRPID,FLAGS,STATE",
 };
 
 const struct kt_cmd kt_mq_cmds[] = {

@@ -145,6 +145,24 @@ static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
 	return kt_obj_oom(kt_shm_seals(kt_obj_get_u32(f)), oom);
 }
 
+/* A queue's KIPC_MQ_* flags: "hup", unknown bits in hex, "-" for none. */
+static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
+				const void *f, bool *oom)
+{
+	uint32_t flags = kt_obj_get_u32(f);
+	char buf[32] = "";
+	size_t len = 0;
+
+	(void)obj;
+	if (flags & KIPC_MQ_HUP)
+		len = (size_t)snprintf(buf, sizeof(buf), "hup");
+	flags &= ~KIPC_MQ_HUP;
+	if (flags)
+		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
+			 len ? "," : "", flags);
+	return kt_obj_oom(strdup(buf[0] ? buf : "-"), oom);
+}
+
 static char *kt_obj_fmt_time(const struct kipc_admin_obj *obj,
 			     const void *f, bool *oom)
 {
@@ -273,6 +291,8 @@ const struct kt_column kt_obj_columns[] = {
 	  U32(u32, KIPC_A_OBJ_MQ_MAX_MSGS, mq_max_msgs) },
 	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
+	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, or -", MQ, false,
+	  U32(mqflags, KIPC_A_OBJ_MQ_FLAGS, mq_flags) },
 	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,
 	  U32(u32, KIPC_A_OBJ_MQ_DEPTH, mq_depth) },
 	{ "USEDBYTES", 9, RIGHT, NUM, "payload bytes queued now", MQ, false,

@@ -114,6 +114,10 @@
  *    first). Unlinking alone does not affect open fds.
  *  - EBADF: send without KIPC_OPEN_WRITE, receive or peek without
  *    KIPC_OPEN_READ on this fd.
+ *  - EPIPE: a send on a KIPC_MQ_HUP queue whose last receiving
+ *    description is gone; nothing is queued. No SIGPIPE is sent.
+ *  - ENODATA: a receive on an empty KIPC_MQ_HUP queue whose last sending
+ *    description is gone: end-of-file (read() returns 0 instead).
  *
  * KIPC_IOC_MQ_SEND
  *  - EMSGSIZE: the message is longer than the queue's max_msgsize.
@@ -272,6 +276,8 @@ enum {
 #define KIPC_FEATURE_SEM_MULTI	(1ULL << 4)
 /* KIPC_OPEN_ANON and KIPC_STATE_ANON. */
 #define KIPC_FEATURE_ANON	(1ULL << 5)
+/* KIPC_MQ_HUP: end-of-file and EPIPE when one side of a queue is gone. */
+#define KIPC_FEATURE_MQ_HUP	(1ULL << 6)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -315,11 +321,31 @@ struct kipc_version {
  * struct kipc_mq_attr - creation attributes of a message queue
  * @max_msgs: how many messages the queue holds, 1..mq_max_msgs
  * @max_msgsize: largest message in bytes, 1..mq_max_msgsize
+ * @flags: KIPC_MQ_* behaviours, fixed at creation (0: POSIX-like)
+ * @__reserved: Must be 0
+ *
+ * KIPC_MQ_HUP makes the queue count its open file descriptions that may
+ * send (opened with KIPC_OPEN_WRITE) and those that may receive
+ * (KIPC_OPEN_READ), as a pipe does. When the last sending description is
+ * released, receivers of the empty queue get end-of-file: read() returns 0,
+ * the receive ioctls fail with ENODATA (after every queued message has been
+ * received), and poll() reports EPOLLHUP; blocked receivers wake. When the
+ * last receiving description is released, sends fail with EPIPE (no
+ * SIGPIPE), blocked senders wake, and poll() reports EPOLLERR. A new
+ * description of that side (opening the name again, for a named queue)
+ * clears the hang-up. A queue that no description of a side has been open
+ * for yet is not hung up.
  */
 struct kipc_mq_attr {
 	__u32 max_msgs;
 	__u32 max_msgsize;
+	__u32 flags;
+	__u32 __reserved;
 };
+
+/* Flags of struct kipc_mq_attr. */
+#define KIPC_MQ_HUP		(1U << 0)
+#define KIPC_MQ_FLAGS_ALL	KIPC_MQ_HUP
 
 /**
  * struct kipc_shm_attr - creation attributes of a shared memory region
