@@ -256,7 +256,7 @@ impl OpenOptions {
     /// when this call creates it.
     pub fn open_queue(&self, name: &str, max_msgs: u32, max_msgsize: u32) -> Result<Queue> {
         let mut attr = sys::kipc_attr::default();
-        attr.mq = sys::kipc_mq_attr { max_msgs, max_msgsize };
+        attr.mq = sys::kipc_mq_attr { max_msgs, max_msgsize, ..Default::default() };
         let (fd, created) = self.open_raw(Kind::Queue, name, attr)?;
         Ok(Queue::from_parts(fd, created))
     }

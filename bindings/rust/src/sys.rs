@@ -96,6 +96,8 @@ pub struct kipc_version {
 pub struct kipc_mq_attr {
     pub max_msgs: u32,
     pub max_msgsize: u32,
+    pub flags: u32,
+    pub __reserved: u32,
 }
 
 #[repr(C)]
@@ -392,7 +394,7 @@ pub fn layout() -> Vec<(String, usize)> {
     }
     layout!(kipc_version { size, flags, out_abi_version, out_name_max, out_features,
         out_mq_max_msgs, out_mq_max_msgsize, out_shm_max_size });
-    layout!(kipc_mq_attr { max_msgs, max_msgsize });
+    layout!(kipc_mq_attr { max_msgs, max_msgsize, flags, __reserved });
     layout!(kipc_shm_attr { size, flags, __reserved });
     layout!(kipc_sem_attr { value, __reserved });
     v.push(("kipc_attr".to_string(), core::mem::size_of::<kipc_attr>()));

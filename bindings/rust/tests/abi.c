@@ -21,6 +21,7 @@ int main(void)
 	F(kipc_version, out_features); F(kipc_version, out_mq_max_msgs);
 	F(kipc_version, out_mq_max_msgsize); F(kipc_version, out_shm_max_size);
 	S(kipc_mq_attr); F(kipc_mq_attr, max_msgs); F(kipc_mq_attr, max_msgsize);
+	F(kipc_mq_attr, flags); F(kipc_mq_attr, __reserved);
 	S(kipc_shm_attr); F(kipc_shm_attr, size); F(kipc_shm_attr, flags);
 	F(kipc_shm_attr, __reserved);
 	S(kipc_sem_attr); F(kipc_sem_attr, value); F(kipc_sem_attr, __reserved);
