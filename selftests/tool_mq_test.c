@@ -195,11 +195,11 @@ TEST_F(tool_mq, create_hup)
 	tool_ok();
 	EXPECT_STREQ("two\n", self->res->out);
 	tool_run("mq", "recv", self->name, "-t", "5s");
-	tool_fails("kipc: cannot receive from queue '%s': No data available\n",
+	tool_fails("kipc: cannot receive from queue '%s': end of file: every sender is gone (hang-up)\n",
 		   self->name);
 	close(r);
 	tool_run("mq", "send", self->name, "three");
-	tool_fails("kipc: cannot send to queue '%s': Broken pipe\n",
+	tool_fails("kipc: cannot send to queue '%s': every receiver is gone (hang-up)\n",
 		   self->name);
 
 	/* Without it, none. */

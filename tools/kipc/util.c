@@ -112,6 +112,11 @@ const char *kt_strerror(int err)
 		return "per-user object/byte limit reached (kipc stats)";
 	case ENOSPC:
 		return "namespace object/byte limit reached (kipc stats)";
+	/* Only a hang-up queue (--hup) says these. */
+	case ENODATA:
+		return "end of file: every sender is gone (hang-up)";
+	case EPIPE:
+		return "every receiver is gone (hang-up)";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}
