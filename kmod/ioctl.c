@@ -166,6 +166,14 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 	    ((cmd->flags & (KIPC_OPEN_CREATE | KIPC_OPEN_EXCL)) !=
 	     KIPC_OPEN_CREATE || cmd->name))
 		return -EINVAL;
+	/*
+	 * An anonymous queue has the one description its creation made, which
+	 * both sends and receives: neither side could ever go, so hang-up is
+	 * refused rather than never firing.
+	 */
+	if ((cmd->flags & KIPC_OPEN_ANON) && cmd->type == KIPC_OBJ_MQ &&
+	    (cmd->attr.mq.flags & KIPC_MQ_HUP))
+		return -EINVAL;
 	if (cmd->flags & KIPC_OPEN_CREATE) {
 		/* Bytes beyond the type's own attributes must be zero. */
 		if (memchr_inv((const u8 *)&cmd->attr + ops->attr_size, 0,

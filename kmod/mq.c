@@ -493,11 +493,11 @@ static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
 	spin_lock(&mq->lock);
 	if (file->f_mode & FMODE_WRITE) {
 		mq->nwriters++;
-		mq->wr_hup = false;
+		WRITE_ONCE(mq->wr_hup, false);
 	}
 	if (file->f_mode & FMODE_READ) {
 		mq->nreaders++;
-		mq->rd_hup = false;
+		WRITE_ONCE(mq->rd_hup, false);
 	}
 	spin_unlock(&mq->lock);
 }
@@ -517,13 +517,13 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 		return;
 	spin_lock(&mq->lock);
 	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
-		mq->wr_hup = true;
+		WRITE_ONCE(mq->wr_hup, true);
 		kipc_waitq_wake_all_locked(&mq->receivers, KIPC_WAITER_HUP,
 					   &wk);
 		mask |= EPOLLHUP;
 	}
 	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
-		mq->rd_hup = true;
+		WRITE_ONCE(mq->rd_hup, true);
 		kipc_waitq_wake_all_locked(&mq->senders, KIPC_WAITER_HUP, &wk);
 		mask |= EPOLLERR;
 	}

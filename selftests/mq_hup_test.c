@@ -243,6 +243,20 @@ TEST_F(hup, attr_flags)
 	test_ioctl_info(q, &info);
 	EXPECT_EQ(KIPC_MQ_HUP, info.out_attr.mq.flags);
 	close(q);
+
+	/*
+	 * Not for an anonymous queue, whose one description is both sides;
+	 * the same call without it makes one.
+	 */
+	attr.mq.__reserved = 0;
+	test_err_open(EINVAL, KIPC_OBJ_MQ, NULL,
+		      KIPC_RW | KIPC_OPEN_CREATE | KIPC_OPEN_ANON, 0600, &attr);
+	attr.mq.flags = 0;
+	q = kipc_open(KIPC_OBJ_MQ, NULL,
+		      KIPC_RW | KIPC_OPEN_CREATE | KIPC_OPEN_ANON, 0600, &attr,
+		      NULL);
+	ASSERT_LE(0, q);
+	close(q);
 }
 
 TEST_HARNESS_MAIN

@@ -330,11 +330,13 @@ struct kipc_version {
  * released, receivers of the empty queue get end-of-file: read() returns 0,
  * the receive ioctls fail with ENODATA (after every queued message has been
  * received), and poll() reports EPOLLHUP; blocked receivers wake. When the
- * last receiving description is released, sends fail with EPIPE (no
- * SIGPIPE), blocked senders wake, and poll() reports EPOLLERR. A new
+ * last receiving description is released, sends and write() fail with
+ * EPIPE (no SIGPIPE, unlike a pipe), blocked senders wake, and poll()
+ * reports EPOLLERR. A new
  * description of that side (opening the name again, for a named queue)
  * clears the hang-up. A queue that no description of a side has been open
- * for yet is not hung up.
+ * for yet is not hung up. An anonymous queue (KIPC_OPEN_ANON) cannot have
+ * it (EINVAL): its one description sends and receives, so no side could go.
  */
 struct kipc_mq_attr {
 	__u32 max_msgs;
