@@ -638,6 +638,8 @@ static int kipc_sem_multi_try_locked(struct kipc_sem_mop *mop, u32 n,
 		if (mop[i].delta > 0) {
 			sem->value += mop[i].delta;
 			sem->posts++;
+			/* Whom a waiter's spin waits for, as a single post. */
+			kipc_waitq_peer_locked(&sem->waiters, current);
 			kipc_sem_stamp_locked(sem, current, now);
 			kipc_sem_undo_sub_locked(sem, kipc_file(fd_file(mop[i].f)),
 						 mop[i].delta);
