@@ -123,10 +123,23 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 		kfree(kf);
 		return file;
 	}
-	/* Before anything can release it: release undoes this. */
-	if (obj->ops->attach)
-		obj->ops->attach(obj, file);
 	return file;
+}
+
+/*
+ * Count @file as one of its object's descriptions (KIPC_MQ_HUP), once
+ * nothing can fail any more, just before it gets its fd: an open that
+ * fails (a reply to a bad address, a lost create race) was never a sender
+ * or a receiver, so its release must not hang a side up.
+ */
+static void kipc_obj_attach(struct file *file)
+{
+	struct kipc_file *kf = kipc_file(file);
+
+	if (kf->obj->ops->attach) {
+		kf->obj->ops->attach(kf->obj, file);
+		kf->attached = true;
+	}
 }
 
 #define KIPC_OPEN_ALL	(KIPC_OPEN_READ | KIPC_OPEN_WRITE | KIPC_OPEN_CREATE | \
@@ -237,6 +250,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		obj = kipc_publish(new, cmd->flags);
 		if (obj == new) {
 			trace_kipc_open(new, cmd->flags, true, fd);
+			kipc_obj_attach(file);
 			fd_install(fd, file);
 			return fd;
 		}
@@ -262,6 +276,7 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 		goto out_put_fd;
 	}
 	trace_kipc_open(obj, cmd->flags, false, fd);
+	kipc_obj_attach(file);
 	fd_install(fd, file);
 	return fd;
 

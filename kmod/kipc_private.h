@@ -153,8 +153,9 @@ extern unsigned long kipc_shm_max_size;
  * @remove: admin removal: fail every later operation and wake all waiters
  *	with EIDRM; the object is freed when its last reference goes
  * @release: an object fd's open file description is being released; optional
- * @attach: a new open file description of the object was made (undone by
- *	@release); optional
+ * @attach: a new open file description of the object is about to get its
+ *	fd, nothing can fail any more (undone by @release when
+ *	kipc_file.attached says it ran); optional
  * @fill_attr: report the attributes for KIPC_IOC_INFO
  * @fill_nl: add the type's netlink attributes to an object message, pids
  *	in the requester's pid namespace @pid_ns
@@ -245,6 +246,8 @@ struct kipc_object {
  * @obj: the object; the description holds a reference
  * @sem_undo: a semaphore's units this description holds under
  *	KIPC_SEM_UNDO (protected by the semaphore's lock)
+ * @attached: the type's @attach ran for it (just before its fd was
+ *	installed), so its @release undoes that
  *
  * What belongs to one description rather than to the object lives here, so
  * that finding it never means a search through the object.
@@ -252,6 +255,7 @@ struct kipc_object {
 struct kipc_file {
 	struct kipc_object *obj;
 	u64 sem_undo;
+	bool attached;
 };
 
 /* Created with KIPC_OPEN_ANON: only its files reach it. */

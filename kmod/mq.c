@@ -513,7 +513,7 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	struct kipc_wakeups wk = {};
 	__poll_t mask = 0;
 
-	if (!(mq->flags & KIPC_MQ_HUP))
+	if (!(mq->flags & KIPC_MQ_HUP) || !kipc_file(file)->attached)
 		return;
 	spin_lock(&mq->lock);
 	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {

@@ -8,6 +8,7 @@
  */
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kipc_test.h"
@@ -218,6 +219,41 @@ TEST_F(hup, default_is_posix)
 	EXPECT_EQ(1, write(w, "a", 1));
 	EXPECT_EQ(0, poll_now(w) & (POLLHUP | POLLERR));
 	close(w);
+}
+
+/*
+ * An open that fails was never a sender: a writer whose open reply faults
+ * (the command on a read-only page: read, then the reply refused) does not
+ * hang up a queue that never had a writer, so its blocked receiver keeps
+ * waiting, and times out rather than seeing end-of-file.
+ */
+TEST_F(hup, failed_open_is_not_a_side)
+{
+	struct kipc_mq_recv rcv = { .size = sizeof(rcv) };
+	struct kipc_open *cmd;
+	char buf[64];
+	int r;
+
+	r = qopen(KIPC_OPEN_READ, KIPC_MQ_HUP);
+	cmd = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, cmd);
+	cmd->size = sizeof(*cmd);
+	cmd->flags = KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC;
+	cmd->type = KIPC_OBJ_MQ;
+	cmd->name = (uintptr_t)self->name;
+	ASSERT_EQ(0, mprotect(cmd, getpagesize(), PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->fd, KIPC_IOC_OPEN, cmd));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(cmd, getpagesize());
+
+	rcv.buf = (uintptr_t)buf;
+	rcv.len = sizeof(buf);
+	rcv.flags = KIPC_WAIT_NONBLOCK;
+	EXPECT_EQ(-1, ioctl(r, KIPC_IOC_MQ_RECV, &rcv));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, poll_now(r) & POLLHUP);
+	close(r);
 }
 
 TEST_F(hup, attr_flags)
