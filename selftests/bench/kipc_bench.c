@@ -741,6 +741,18 @@ static ssize_t futex_chan_recv(struct chan *c, int dir, void *buf, size_t len)
  */
 #define FUTEX_SPIN_NS	100000
 
+/* The busy-wait hint of the CPU the bench was built for, as cpu_relax(). */
+static inline void spin_hint(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
 static int futex_spin_chan_send(struct chan *c, int dir, const void *buf,
 				size_t len)
 {
@@ -762,7 +774,7 @@ static ssize_t futex_spin_chan_recv(struct chan *c, int dir, void *buf,
 
 	while ((v = atomic_load(&a->seq[dir])) == futex_seen[dir] &&
 	       now_ns() < until)
-		__builtin_ia32_pause();
+		spin_hint();
 	while (v == futex_seen[dir]) {
 		atomic_fetch_add(&a->waiters[dir], 1);
 		sys_futex(&a->seq[dir], FUTEX_WAIT, v);
@@ -795,7 +807,7 @@ static ssize_t poll_chan_recv(struct chan *c, int dir, void *buf, size_t len)
 
 	while ((v = atomic_load_explicit(&a->seq[dir], memory_order_acquire)) ==
 	       futex_seen[dir])
-		__builtin_ia32_pause();
+		spin_hint();
 	futex_seen[dir] = v;
 	memcpy(buf, a->buf + dir * c->size, len);
 	return len;
