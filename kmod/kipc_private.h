@@ -761,10 +761,8 @@ int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
 void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
 			     enum kipc_waiter_state state,
 			     struct kipc_wakeups *wk);
-void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk);
-void kipc_waitq_wake_all_locked(struct kipc_waitq *q,
-				enum kipc_waiter_state state,
-				struct kipc_wakeups *wk);
+void kipc_waitq_wake_all(struct kipc_waitq *q, spinlock_t *lock,
+			 enum kipc_waiter_state state, const bool *cond);
 
 /* fs.c */
 struct file *kipc_fs_getfile(const char *name,

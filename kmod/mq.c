@@ -510,7 +510,7 @@ static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
 static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 {
 	struct kipc_mq *mq = to_mq(obj);
-	struct kipc_wakeups wk = {};
+	bool wake_rd = false, wake_wr = false;
 	__poll_t mask = 0;
 
 	if (!(mq->flags & KIPC_MQ_HUP) || !kipc_file(file)->attached)
@@ -518,35 +518,39 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	spin_lock(&mq->lock);
 	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
 		WRITE_ONCE(mq->wr_hup, true);
-		kipc_waitq_wake_all_locked(&mq->receivers, KIPC_WAITER_HUP,
-					   &wk);
+		wake_rd = true;
 		mask |= EPOLLHUP;
 	}
 	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
 		WRITE_ONCE(mq->rd_hup, true);
-		kipc_waitq_wake_all_locked(&mq->senders, KIPC_WAITER_HUP, &wk);
+		wake_wr = true;
 		mask |= EPOLLERR;
 	}
 	if (mask)
 		kipc_mq_poll_wake_locked(mq, mask);
 	spin_unlock(&mq->lock);
-	kipc_wake_all(&wk);
+	if (wake_rd)
+		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
+				    KIPC_WAITER_HUP, &mq->wr_hup);
+	if (wake_wr)
+		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
+				    &mq->rd_hup);
 }
 
 static void kipc_mq_remove(struct kipc_object *obj)
 {
 	struct kipc_mq *mq = to_mq(obj);
-	struct kipc_wakeups wk = {};
 	LIST_HEAD(msgs);
 
 	spin_lock(&mq->lock);
 	mq->removed = true;
 	kipc_mq_drain_locked(mq, &msgs);
-	kipc_waitq_remove_locked(&mq->receivers, &wk);
-	kipc_waitq_remove_locked(&mq->senders, &wk);
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&mq->lock);
-	kipc_wake_all(&wk);
+	kipc_waitq_wake_all(&mq->receivers, &mq->lock, KIPC_WAITER_REMOVED,
+			    &mq->removed);
+	kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_REMOVED,
+			    &mq->removed);
 	kipc_msg_free_list(&msgs);
 }
 

@@ -1073,15 +1073,15 @@ static void kipc_sem_free(struct kipc_object *obj)
 static void kipc_sem_remove(struct kipc_object *obj)
 {
 	struct kipc_sem *sem = to_sem(obj);
-	struct kipc_wakeups wk = {};
 
 	spin_lock(&sem->lock);
 	sem->removed = true;
-	kipc_waitq_remove_locked(&sem->waiters, &wk);
-	kipc_waitq_remove_locked(&sem->zero, &wk);
 	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
-	kipc_wake_all(&wk);
+	kipc_waitq_wake_all(&sem->waiters, &sem->lock, KIPC_WAITER_REMOVED,
+			    &sem->removed);
+	kipc_waitq_wake_all(&sem->zero, &sem->lock, KIPC_WAITER_REMOVED,
+			    &sem->removed);
 }
 
 static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)

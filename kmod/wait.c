@@ -394,33 +394,42 @@ void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
 }
 
 /**
- * kipc_waitq_remove_locked() - wake every waiter of a removed object
+ * kipc_waitq_wake_all() - wake every waiter with the same outcome, in batches
  * @q: the queue
- * @wk: where to record the tasks, to wake once the object's lock is dropped
- *
- * Each waiter returns -EIDRM.
- *
- * Context: under the lock that protects @q.
- */
-void kipc_waitq_remove_locked(struct kipc_waitq *q, struct kipc_wakeups *wk)
-{
-	kipc_waitq_wake_all_locked(q, KIPC_WAITER_REMOVED, wk);
-}
-
-/**
- * kipc_waitq_wake_all_locked() - wake every waiter with the same outcome
- * @q: the queue
+ * @lock: the spinlock that protects @q, not held by the caller
  * @state: what each waiter finds (KIPC_WAITER_REMOVED, KIPC_WAITER_HUP)
- * @wk: where to record the tasks, to wake once the object's lock is dropped
+ * @cond: the object's flag that made the outcome (removed, hung up), read
+ *	under @lock; the walk stops once it is false again (a hang-up undone by
+ *	a new opener while the lock was dropped)
  *
- * Context: under the lock that protects @q.
+ * The waiters may be another user's thousands of tasks, and @lock is the
+ * object's, which every sender and receiver of it takes: so it is held for
+ * one batch at a time (as many as struct kipc_wakeups records), and each
+ * batch is woken with it dropped. No new waiter joins between batches, as
+ * each checks @cond under @lock before it queues itself; a waiter that
+ * leaves on its own (a signal, a timeout) unlinks itself under @lock.
+ *
+ * Context: process; takes and drops @lock.
  */
-void kipc_waitq_wake_all_locked(struct kipc_waitq *q,
-				enum kipc_waiter_state state,
-				struct kipc_wakeups *wk)
+void kipc_waitq_wake_all(struct kipc_waitq *q, spinlock_t *lock,
+			 enum kipc_waiter_state state, const bool *cond)
 {
-	struct kipc_waiter *w, *tmp;
+	struct kipc_wakeups wk = {};
+	struct kipc_waiter *w;
 
-	list_for_each_entry_safe(w, tmp, &q->list, node)
-		kipc_waiter_wake_locked(q, w, state, wk);
+	for (;;) {
+		spin_lock(lock);
+		while (READ_ONCE(*cond) && wk.n < ARRAY_SIZE(wk.task)) {
+			w = list_first_entry_or_null(&q->list,
+						     struct kipc_waiter, node);
+			if (!w)
+				break;
+			kipc_waiter_wake_locked(q, w, state, &wk);
+		}
+		spin_unlock(lock);
+		if (!wk.n)
+			return;
+		kipc_wake_all(&wk);
+		cond_resched();
+	}
 }

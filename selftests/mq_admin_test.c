@@ -4,6 +4,8 @@
  * (KIPC_CMD_OBJ_REMOVE) with EIDRM for waiters and for every later call,
  * who may remove, and the queue statistics netlink reports.
  */
+#include <pthread.h>
+
 #include "kipc_test.h"
 
 #define MSG	KIPC_CALL_MSG
@@ -105,6 +107,71 @@ TEST_F(admin, remove_wakes_senders)
 	}
 	ASSERT_EQ(0ULL, test_nl_mq(&self->nl, id, KIPC_A_OBJ_MQ_WAIT_SEND));
 	close(qfd);
+}
+
+/*
+ * Many blocked receivers and senders, more than the kernel wakes under one
+ * hold of the queue's lock (removal wakes them in batches), all wake with
+ * EIDRM, and none of the senders' messages stays.
+ */
+#define REMOVE_MANY	40
+
+struct remove_waiter {
+	pthread_t thread;
+	int fd;
+	bool send;
+	long ret;
+};
+
+static void *remove_waiter_fn(void *arg)
+{
+	struct timespec rel = { .tv_sec = 60 };
+	struct remove_waiter *rw = arg;
+	char buf[MSG];
+
+	if (rw->send)
+		rw->ret = kipc_mq_send_timeout(rw->fd, "y", 1, 0, &rel);
+	else
+		rw->ret = kipc_mq_receive_timeout(rw->fd, buf, sizeof(buf),
+						  NULL, &rel);
+	return NULL;
+}
+
+TEST_F(admin, remove_wakes_many)
+{
+	struct remove_waiter rw[2 * REMOVE_MANY];
+	unsigned int i;
+	int rfd, sfd;
+	__u64 rid, sid;
+	char sname[KIPC_NAME_MAX + 1];
+
+	/* Receivers on an empty queue, senders on a full one. */
+	rfd = test_mq_create(self->name, 1, MSG);
+	rid = test_obj_id(rfd);
+	test_name(sname, "qs");
+	sfd = test_mq_create(sname, 1, MSG);
+	sid = test_obj_id(sfd);
+	test_ioctl_mq_send(sfd, "full", 4, 0);
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
+		rw[i] = (struct remove_waiter){
+			.fd = i < REMOVE_MANY ? rfd : sfd,
+			.send = i >= REMOVE_MANY,
+		};
+		ASSERT_EQ(0, pthread_create(&rw[i].thread, NULL,
+					    remove_waiter_fn, &rw[i]));
+	}
+	test_nl_mq_wait(&self->nl, rid, KIPC_A_OBJ_MQ_WAIT_RECV, REMOVE_MANY);
+	test_nl_mq_wait(&self->nl, sid, KIPC_A_OBJ_MQ_WAIT_SEND, REMOVE_MANY);
+	test_nl_remove(rid);
+	test_nl_remove(sid);
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
+		pthread_join(rw[i].thread, NULL);
+		EXPECT_EQ(-EIDRM, rw[i].ret) TH_LOG("waiter %u", i);
+	}
+	EXPECT_EQ(0ULL, test_nl_mq(&self->nl, rid, KIPC_A_OBJ_MQ_WAIT_RECV));
+	EXPECT_EQ(0ULL, test_nl_mq(&self->nl, sid, KIPC_A_OBJ_MQ_WAIT_SEND));
+	close(rfd);
+	close(sfd);
 }
 
 /* After removal every queue call on an open fd gives EIDRM. */

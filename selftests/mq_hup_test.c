@@ -7,6 +7,7 @@
  * flag a queue behaves as before. Peers die by kill -9 here, as in life.
  */
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -199,6 +200,88 @@ TEST_F(hup, kill9_reader_wakes_sender)
 }
 
 /* Without the flag nothing changes: no EOF, no EPIPE, no EPOLLHUP. */
+/*
+ * Many blocked waiters, more than the kernel wakes under one hold of the
+ * queue's lock (it wakes them in batches), all hear of the hang-up.
+ */
+#define HUP_MANY	40
+
+struct hup_waiter {
+	pthread_t thread;
+	int fd;
+	bool send;
+	long ret;
+};
+
+static void *hup_waiter_fn(void *arg)
+{
+	struct timespec rel = { .tv_sec = 60 };
+	struct hup_waiter *hw = arg;
+	char buf[64];
+
+	if (hw->send)
+		hw->ret = kipc_mq_send_timeout(hw->fd, "y", 1, 0, &rel);
+	else
+		hw->ret = kipc_mq_receive_timeout(hw->fd, buf, sizeof(buf),
+						  NULL, &rel);
+	return NULL;
+}
+
+/* Block HUP_MANY threads on @fd; kill -9 @peer, the other side's holder. */
+static void hup_many(struct __test_metadata *_metadata, int fd, bool send,
+		     pid_t peer, long want)
+{
+	int attr = send ? KIPC_A_OBJ_MQ_WAIT_SEND : KIPC_A_OBJ_MQ_WAIT_RECV;
+	struct hup_waiter hw[HUP_MANY];
+	struct kipc_nl nl;
+	unsigned int i;
+	__u64 id;
+
+	test_nl_open(&nl);
+	id = test_obj_id(fd);
+	for (i = 0; i < HUP_MANY; i++) {
+		hw[i] = (struct hup_waiter){ .fd = fd, .send = send };
+		ASSERT_EQ(0, pthread_create(&hw[i].thread, NULL,
+					    hup_waiter_fn, &hw[i]));
+	}
+	test_nl_mq_wait(&nl, id, attr, HUP_MANY);
+	kill(peer, SIGKILL);
+	reap(peer);
+	for (i = 0; i < HUP_MANY; i++) {
+		pthread_join(hw[i].thread, NULL);
+		EXPECT_EQ(want, hw[i].ret) TH_LOG("waiter %u", i);
+	}
+	EXPECT_EQ(0ULL, test_nl_mq(&nl, id, attr));
+	close(nl.fd);
+}
+
+TEST_F(hup, many_receivers_all_get_eof)
+{
+	pid_t w;
+	int r;
+
+	r = qopen(KIPC_OPEN_READ, KIPC_MQ_HUP);
+	w = holder(self->fd, self->name, KIPC_OPEN_WRITE);
+	ASSERT_LT(0, w);
+	hup_many(_metadata, r, false, w, -ENODATA);
+	close(r);
+}
+
+TEST_F(hup, many_senders_all_get_epipe)
+{
+	pid_t rd;
+	int w;
+
+	w = qopen(KIPC_OPEN_WRITE, KIPC_MQ_HUP);
+	rd = holder(self->fd, self->name, KIPC_OPEN_READ);
+	ASSERT_LT(0, rd);
+	ASSERT_EQ(0, kipc_mq_send(w, "x", 1, 0));
+	hup_many(_metadata, w, true, rd, -EPIPE);
+	/* Nothing any of them sent was queued. */
+	EXPECT_EQ(1U, test_mq_depth(w));
+	close(w);
+}
+
 TEST_F(hup, default_is_posix)
 {
 	struct kipc_mq_recv rc = {

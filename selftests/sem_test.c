@@ -9,6 +9,7 @@
  * many processes at once in sem_stress_test.c.
  */
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <time.h>
 #include <sys/epoll.h>
@@ -901,6 +902,77 @@ TEST_F(sem, remove_wakes_waiters)
 	close(pipefd[0]);
 	close(ofd);
 	ASSERT_EQ(-ENOENT, kipc_nl_obj_stat(&self->nl, id, &st));
+}
+
+/*
+ * Many blocked waiters, more than the kernel wakes under one hold of the
+ * semaphore's lock (removal wakes them in batches), all wake with EIDRM:
+ * those waiting for units and those waiting for zero.
+ */
+#define REMOVE_MANY	40
+
+struct remove_waiter {
+	pthread_t thread;
+	int fd;
+	bool zero;
+	int ret;
+};
+
+static void *remove_waiter_fn(void *arg)
+{
+	struct timespec rel = { .tv_sec = 60 };
+	struct remove_waiter *rw = arg;
+
+	rw->ret = kipc_sem_wait_timeout(rw->fd, rw->zero ? 0 : 1,
+					 rw->zero ? KIPC_SEM_ZERO : 0, &rel);
+	return NULL;
+}
+
+/* Wait until @n tasks wait for zero on @objfd (20 s at most). */
+static int await_zero_waiters(int objfd, __u32 n)
+{
+	struct kipc_sem_get get;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		if (_test_cmd_sem_get(objfd, &get))
+			return -errno;
+		if (get.out_zero_waiters == n)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+TEST_F(sem, remove_wakes_many)
+{
+	struct remove_waiter rw[2 * REMOVE_MANY];
+	int ofd, zfd;
+	unsigned int i;
+	__u64 id, zid;
+	char zname[KIPC_NAME_MAX + 1];
+
+	ofd = test_sem_create(self->name, 0, &id);
+	test_name(zname, "zs");
+	zfd = test_sem_create(zname, 1, &zid);
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
+		rw[i] = (struct remove_waiter){
+			.fd = i < REMOVE_MANY ? ofd : zfd,
+			.zero = i >= REMOVE_MANY,
+		};
+		ASSERT_EQ(0, pthread_create(&rw[i].thread, NULL,
+					    remove_waiter_fn, &rw[i]));
+	}
+	test_sem_await_waiters(ofd, REMOVE_MANY);
+	ASSERT_EQ(0, await_zero_waiters(zfd, REMOVE_MANY));
+	test_nl_obj_remove(&self->nl, id);
+	test_nl_obj_remove(&self->nl, zid);
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
+		pthread_join(rw[i].thread, NULL);
+		EXPECT_EQ(-EIDRM, rw[i].ret) TH_LOG("waiter %u", i);
+	}
+	close(ofd);
+	close(zfd);
 }
 
 /* After removal every call on an open fd fails with EIDRM; the name is gone. */
