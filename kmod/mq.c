@@ -382,7 +382,7 @@ static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
 	} else {
 		if (mq->depth)
 			mask |= EPOLLIN | EPOLLRDNORM;
-		else if (mq->wr_hup)
+		else if (kipc_mq_at_eof_locked(mq))
 			mask |= EPOLLHUP;
 		if (mq->rd_hup)
 			mask |= EPOLLERR;
@@ -518,8 +518,15 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	spin_lock(&mq->lock);
 	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
 		WRITE_ONCE(mq->wr_hup, true);
-		wake_rd = true;
-		mask |= EPOLLHUP;
+		/*
+		 * With messages on their way out, the last of them to arrive
+		 * wakes the receivers instead (kipc_mq_delivered()).
+		 */
+		smp_mb();
+		if (!atomic_read(&mq->inflight)) {
+			wake_rd = true;
+			mask |= EPOLLHUP;
+		}
 	}
 	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
 		WRITE_ONCE(mq->rd_hup, true);

@@ -86,6 +86,9 @@ struct kipc_mq_waiter {
  *	since: an empty queue gives end-of-file (protected by @lock)
  * @rd_hup: KIPC_MQ_HUP: the last receiving description went, and none
  *	came since: sends fail with EPIPE (protected by @lock)
+ * @inflight: KIPC_MQ_HUP: messages taken off the queue whose copy-out is
+ *	not done; one that faults comes back, so an empty queue is at
+ *	end-of-file only when this is 0 (raised under @lock, dropped without)
  * @poll_wq: poll and epoll waiters
  * @hwm: highest @depth seen (protected by @lock)
  * @sends: messages sent (protected by @lock)
@@ -113,6 +116,7 @@ struct kipc_mq {
 	u32 nreaders;
 	bool wr_hup;
 	bool rd_hup;
+	atomic_t inflight;
 	wait_queue_head_t poll_wq;
 
 	u32 hwm;
@@ -123,6 +127,16 @@ struct kipc_mq {
 	u64 stime;
 	u64 rtime;
 };
+
+/*
+ * KIPC_MQ_HUP: no sender is left, nothing is queued and nothing taken can
+ * come back (a receiver whose copy-out faults puts its message back).
+ */
+static inline bool kipc_mq_at_eof_locked(struct kipc_mq *mq)
+{
+	lockdep_assert_held(&mq->lock);
+	return mq->wr_hup && !mq->depth && !atomic_read(&mq->inflight);
+}
 
 static inline struct kipc_mq *to_mq(struct kipc_object *obj)
 {
@@ -174,6 +188,7 @@ int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		      const u32 *buflens, u32 max,
 		      const struct kipc_deadline *dl, u32 *toobig);
 void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs);
+void kipc_mq_delivered(struct kipc_mq *mq, u32 n);
 int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,
 		    void __user *ubuf, struct kipc_ucmd *ucmd, size_t size);
 

@@ -62,6 +62,9 @@ static void kipc_mq_sent_locked(struct kipc_mq *mq, u32 n,
 static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 				    struct task_struct *task)
 {
+	/* Until copied out they may come back: not yet end-of-file. */
+	if (mq->flags & KIPC_MQ_HUP)
+		atomic_add(n, &mq->inflight);
 	mq->recvs += n;
 	mq->rtime = ktime_get_real_ns();
 	kipc_set_last_pid(&mq->lrpid, task);
@@ -278,7 +281,7 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 		kipc_prio_map_clear(&mq->prio_map, p);
 	}
 	if (!n)
-		return mq->wr_hup ? -ENODATA : -EAGAIN;
+		return kipc_mq_at_eof_locked(mq) ? -ENODATA : -EAGAIN;
 	kipc_mq_received_locked(mq, n, current);
 	kipc_mq_refill_locked(mq, wk);
 	return n;
@@ -486,8 +489,11 @@ void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs)
 		return;
 	spin_lock(&mq->lock);
 	/* Nobody received them, whether they go back or go away. */
-	list_for_each_entry(msg, msgs, node)
+	list_for_each_entry(msg, msgs, node) {
 		mq->recvs--;
+		if (mq->flags & KIPC_MQ_HUP)
+			atomic_dec(&mq->inflight);
+	}
 	if (mq->removed) {
 		spin_unlock(&mq->lock);
 		kipc_msg_free_list(msgs);
@@ -529,6 +535,36 @@ int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,
 	}
 	trace_kipc_mq_receive(&mq->obj, msg->len, msg->prio, msg->qtime);
 	kipc_msg_free(msg);
+	kipc_mq_delivered(mq, 1);
 	return len;
+}
+
+/**
+ * kipc_mq_delivered() - messages taken off a queue reached their receiver
+ * @mq: the queue
+ * @n: how many
+ *
+ * KIPC_MQ_HUP: a receiver that found the queue empty while messages were
+ * on their way out waits (one that faults comes back); once the last of
+ * them is out, an empty queue without senders is at end-of-file, and its
+ * receivers and pollers hear so. Pairs with kipc_mq_release(): each side
+ * writes its own variable, then a full barrier, then reads the other's,
+ * so at least one of them sees both and wakes.
+ */
+void kipc_mq_delivered(struct kipc_mq *mq, u32 n)
+{
+	bool eof;
+
+	if (!(mq->flags & KIPC_MQ_HUP) || !n ||
+	    !atomic_sub_and_test(n, &mq->inflight) || !READ_ONCE(mq->wr_hup))
+		return;
+	spin_lock(&mq->lock);
+	eof = kipc_mq_at_eof_locked(mq);
+	if (eof)
+		kipc_mq_poll_wake_locked(mq, EPOLLHUP);
+	spin_unlock(&mq->lock);
+	if (eof)
+		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
+				    KIPC_WAITER_HUP, &mq->wr_hup);
 }
 

@@ -479,6 +479,7 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	}
 	/* What could not be delivered stays queued. */
 	kipc_mq_put_back(mq, &msgs);
+	kipc_mq_delivered(mq, i);
 	n = i ? i : -EFAULT;
 	if (i) {
 		cmd->out_count = i;

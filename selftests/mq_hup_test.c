@@ -9,7 +9,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <linux/userfaultfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kipc_test.h"
@@ -280,6 +282,125 @@ TEST_F(hup, many_senders_all_get_epipe)
 	/* Nothing any of them sent was queued. */
 	EXPECT_EQ(1U, test_mq_depth(w));
 	close(w);
+}
+
+/*
+ * A receiver whose copy-out faults puts its message back. While such a
+ * copy is stalled (userfaultfd holds it), the queue is empty and no sender
+ * is left, but it is not at end-of-file yet: a second receiver must wait
+ * (or get EAGAIN), not take end-of-file while a message is on its way back.
+ * Once the stalled copy fails, the second receiver gets the message; once
+ * it succeeds instead, the second receiver wakes with end-of-file.
+ */
+struct stalled_recv {
+	int fd;
+	char *buf;
+	long ret;
+};
+
+static void *stalled_recv_fn(void *arg)
+{
+	struct stalled_recv *sr = arg;
+
+	sr->ret = kipc_mq_receive(sr->fd, sr->buf, 64, NULL);
+	return NULL;
+}
+
+static void hup_stalled_copy(struct __test_metadata *_metadata, int devfd,
+			     const char *name, bool fails)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct kipc_mq_recv rc = {
+		.size = sizeof(rc), .flags = KIPC_WAIT_NONBLOCK,
+	};
+	struct uffdio_register reg = { 0 };
+	struct uffdio_zeropage zp = { 0 };
+	struct stalled_recv sr = { 0 };
+	struct hup_waiter second = { 0 };
+	pthread_t thread;
+	struct uffd_msg msg;
+	struct kipc_nl nl;
+	struct pollfd pfd;
+	char buf[64];
+	int uffd, r, w;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	sr.buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sr.buf);
+	reg.range.start = (uintptr_t)sr.buf;
+	reg.range.len = 4096;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	zp.range = reg.range;
+
+	r = hup_open(devfd, name, KIPC_OPEN_READ | KIPC_OPEN_CREATE,
+		     KIPC_MQ_HUP, 1);
+	ASSERT_LE(0, r);
+	w = hup_open(devfd, name, KIPC_OPEN_WRITE, 0, 1);
+	ASSERT_LE(0, w);
+	ASSERT_EQ(1, write(w, "m", 1));
+	close(w);
+	/* No sender left, one message queued: not the end yet. */
+	ASSERT_EQ(POLLIN, poll_now(r) & (POLLIN | POLLHUP));
+
+	sr.fd = r;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, stalled_recv_fn, &sr));
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 20000));
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0U, test_mq_depth(r));
+
+	/* Empty, no sender, but a message may come back. */
+	EXPECT_EQ(0, poll_now(r) & POLLHUP);
+	rc.buf = (uintptr_t)buf;
+	rc.len = sizeof(buf);
+	EXPECT_ERRNO(EAGAIN, ioctl(r, KIPC_IOC_MQ_RECV, &rc));
+	test_nl_open(&nl);
+	second.fd = r;
+	ASSERT_EQ(0, pthread_create(&second.thread, NULL, hup_waiter_fn,
+				    &second));
+	test_nl_mq_wait(&nl, test_obj_id(r), KIPC_A_OBJ_MQ_WAIT_RECV, 1);
+
+	if (fails) {
+		ASSERT_EQ(0, munmap(sr.buf, 4096));
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_WAKE, &zp.range));
+	} else {
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zp));
+	}
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, pthread_join(second.thread, NULL));
+	if (fails) {
+		EXPECT_EQ(-EFAULT, sr.ret);
+		/* The message went back, and to the waiting receiver. */
+		EXPECT_EQ(1, second.ret);
+	} else {
+		EXPECT_EQ(1, sr.ret);
+		EXPECT_EQ(-ENODATA, second.ret);
+		EXPECT_EQ('m', sr.buf[0]);
+		munmap(sr.buf, 4096);
+	}
+	/* Now it is the end. */
+	EXPECT_EQ(POLLHUP, poll_now(r) & (POLLIN | POLLHUP));
+	EXPECT_EQ(-ENODATA, kipc_mq_receive(r, buf, sizeof(buf), NULL));
+	close(nl.fd);
+	close(r);
+	close(uffd);
+}
+
+TEST_F(hup, faulting_receiver_not_eof_then_message)
+{
+	hup_stalled_copy(_metadata, self->fd, self->name, true);
+}
+
+TEST_F(hup, stalled_receiver_then_eof)
+{
+	hup_stalled_copy(_metadata, self->fd, self->name, false);
 }
 
 TEST_F(hup, default_is_posix)

@@ -329,7 +329,9 @@ struct kipc_version {
  * (KIPC_OPEN_READ), as a pipe does. When the last sending description is
  * released, receivers of the empty queue get end-of-file: read() returns 0,
  * the receive ioctls fail with ENODATA (after every queued message has been
- * received), and poll() reports EPOLLHUP; blocked receivers wake. When the
+ * received, and copied out: while another receiver's copy-out of the last
+ * one may still fault and put it back, a receiver waits, or gets EAGAIN),
+ * and poll() reports EPOLLHUP; blocked receivers wake. When the
  * last receiving description is released, sends and write() fail with
  * EPIPE (no SIGPIPE, unlike a pipe), blocked senders wake, and poll()
  * reports EPOLLERR. A new
