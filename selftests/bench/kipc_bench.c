@@ -2191,7 +2191,10 @@ static void write_proc(const char *path, const char *val)
 	}
 }
 
-/* Let every peer carry 64 KiB messages and queues of 20000 messages. */
+/*
+ * Let every peer carry 64 KiB messages and queues of 20000 messages; a
+ * limit already higher is left alone (and not restored).
+ */
 static void raise_limits(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -2206,6 +2209,13 @@ static void raise_limits(void)
 		if (fgets(proc_limits[i].saved, sizeof(proc_limits[i].saved), f))
 			proc_limits[i].saved[strcspn(proc_limits[i].saved, "\n")] = 0;
 		fclose(f);
+		/* Raise only: a limit set higher already stays as it is. */
+		if (proc_limits[i].saved[0] &&
+		    strtoull(proc_limits[i].saved, NULL, 10) >=
+		    strtoull(proc_limits[i].val, NULL, 10)) {
+			proc_limits[i].saved[0] = 0;
+			continue;
+		}
 		write_proc(proc_limits[i].path, proc_limits[i].val);
 	}
 }
