@@ -203,7 +203,7 @@ else
 	@echo "# static-check: sparse (C=2) clean"
 endif
 	@# No two of the module's files call each other (kipc_private.h).
-	@scripts/kmod-calls.sh >$(B)/kmod-calls.log || \
+	@scripts/kmod-calls.sh $(MOD_DIR) >$(B)/kmod-calls.log || \
 		{ cat $(B)/kmod-calls.log; exit 1; }
 	@tail -n 1 $(B)/kmod-calls.log
 
