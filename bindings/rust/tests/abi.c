@@ -43,13 +43,15 @@ int main(void)
 	S(kipc_mq_recv); F(kipc_mq_recv, size); F(kipc_mq_recv, flags);
 	F(kipc_mq_recv, buf); F(kipc_mq_recv, len); F(kipc_mq_recv, clockid);
 	F(kipc_mq_recv, deadline); F(kipc_mq_recv, out_len);
-	F(kipc_mq_recv, out_prio);
+	F(kipc_mq_recv, out_prio); F(kipc_mq_recv, out_creds);
+	S(kipc_creds); F(kipc_creds, pid); F(kipc_creds, uid);
+	F(kipc_creds, gid); F(kipc_creds, __reserved);
 	S(kipc_mq_vec); F(kipc_mq_vec, buf); F(kipc_mq_vec, len);
 	F(kipc_mq_vec, prio);
 	S(kipc_mq_sendv); F(kipc_mq_sendv, size); F(kipc_mq_sendv, flags);
 	F(kipc_mq_sendv, vec); F(kipc_mq_sendv, count); F(kipc_mq_sendv, clockid);
 	F(kipc_mq_sendv, deadline); F(kipc_mq_sendv, out_count);
-	F(kipc_mq_sendv, __reserved);
+	F(kipc_mq_sendv, __reserved); F(kipc_mq_sendv, creds);
 	S(kipc_mq_peek); F(kipc_mq_peek, size); F(kipc_mq_peek, flags);
 	F(kipc_mq_peek, buf); F(kipc_mq_peek, len); F(kipc_mq_peek, index);
 	F(kipc_mq_peek, out_len); F(kipc_mq_peek, out_prio);
@@ -64,7 +66,7 @@ int main(void)
 	F(kipc_mq_sendrecv, clockid); F(kipc_mq_sendrecv, __reserved);
 	F(kipc_mq_sendrecv, deadline); F(kipc_mq_sendrecv, out_flags);
 	F(kipc_mq_sendrecv, out_len); F(kipc_mq_sendrecv, out_prio);
-	F(kipc_mq_sendrecv, __reserved2);
+	F(kipc_mq_sendrecv, __reserved2); F(kipc_mq_sendrecv, out_creds);
 	S(kipc_shm_resize); F(kipc_shm_resize, size); F(kipc_shm_resize, flags);
 	F(kipc_shm_resize, new_size);
 	S(kipc_shm_seal); F(kipc_shm_seal, size); F(kipc_shm_seal, flags);
