@@ -425,7 +425,8 @@ pub fn layout() -> Vec<(String, usize)> {
     layout!(kipc_mq_getattr { size, flags, out_max_msgs, out_max_msgsize, out_depth,
         __reserved, out_bytes });
     layout!(kipc_mq_sendrecv { size, flags, recv_fd, send_prio, send_buf, send_len, recv_len,
-        recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2 });
+        recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2,
+        out_creds });
     layout!(kipc_shm_resize { size, flags, new_size });
     layout!(kipc_shm_seal { size, flags, seals, out_seals });
     layout!(kipc_shm_stat { size, flags, out_size, out_nattch, out_seals, out_resident,
