@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "kipc_test.h"
+#include "kipc-rpc.h"
 
 #define MSG	64
 
@@ -655,6 +656,156 @@ TEST_F(creds, freed_with_queue)
 	q = qcreate(self->name, KIPC_MQ_CREDS);
 	ASSERT_EQ(0U, test_mq_depth(q));
 	close(q);
+}
+
+/* The libkipc calls: receive, timed receive, receivev and sendrecv. */
+TEST_F(creds, libkipc)
+{
+	struct kipc_mq_sendrecv_args a = { 0 };
+	struct kipc_mq_vec vec[2];
+	struct kipc_creds c, cv[2];
+	struct timespec abs;
+	char buf[MSG], b2[2][MSG];
+	unsigned int prio = 99;
+	int plain, q;
+	pid_t pid;
+
+	plain = qcreate(self->name, 0);
+	q = qcreate(self->name2, KIPC_MQ_CREDS);
+	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (pid == 0) {
+		ASSERT_EQ(0, kipc_mq_send(q, "one", 3, 7));
+		ASSERT_EQ(0, kipc_mq_send(q, "two", 3, 0));
+		_exit(0);
+	}
+	test_wait_child(pid);
+
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(3, kipc_mq_receive_creds(q, buf, sizeof(buf), &prio, &c));
+	ASSERT_EQ(7U, prio);
+	ASSERT_EQ(pid, c.pid);
+	ASSERT_EQ((__u32)KIPC_UID1, c.uid);
+	ASSERT_EQ((__u32)KIPC_GID1, c.gid);
+	ASSERT_EQ(3, kipc_mq_timedreceive_creds(q, buf, sizeof(buf), NULL, &c,
+						CLOCK_MONOTONIC, NULL));
+	ASSERT_EQ(0, memcmp(buf, "two", 3));
+	ASSERT_EQ(pid, c.pid);
+	clock_gettime(CLOCK_MONOTONIC, &abs);
+	ASSERT_EQ(-ETIMEDOUT, kipc_mq_timedreceive_creds(q, buf, sizeof(buf),
+							 NULL, &c,
+							 CLOCK_MONOTONIC,
+							 &abs));
+
+	/* A queue without credentials: NULL creds is a plain receive. */
+	ASSERT_EQ(0, kipc_mq_send(plain, "p", 1, 0));
+	ASSERT_EQ(-EOPNOTSUPP, kipc_mq_receive_creds(plain, buf, sizeof(buf),
+						     NULL, &c));
+	ASSERT_EQ(1U, test_mq_depth(plain));
+	ASSERT_EQ(1, kipc_mq_receive_creds(plain, buf, sizeof(buf), NULL,
+					   NULL));
+
+	ASSERT_EQ(0, kipc_mq_send(q, "v1", 2, 0));
+	ASSERT_EQ(0, kipc_mq_send(q, "v2", 2, 0));
+	vec[0] = (struct kipc_mq_vec){ .buf = (uintptr_t)b2[0], .len = MSG };
+	vec[1] = (struct kipc_mq_vec){ .buf = (uintptr_t)b2[1], .len = MSG };
+	memset(cv, 0, sizeof(cv));
+	ASSERT_EQ(2, kipc_mq_receivev_creds(q, vec, cv, 2, KIPC_WAIT_NONBLOCK));
+	ASSERT_EQ(getpid(), cv[0].pid);
+	ASSERT_EQ(getpid(), cv[1].pid);
+	ASSERT_EQ(0U, cv[1].uid);
+	ASSERT_EQ(0, kipc_mq_send(plain, "w", 1, 0));
+	ASSERT_EQ(-EOPNOTSUPP, kipc_mq_receivev_creds(plain, vec, cv, 2,
+						      KIPC_WAIT_NONBLOCK));
+	ASSERT_EQ(1, kipc_mq_receivev_creds(plain, vec, NULL, 2,
+					    KIPC_WAIT_NONBLOCK));
+
+	/* SENDRECV: to the plain queue, the reply from q. */
+	ASSERT_EQ(0, kipc_mq_send(q, "reply", 5, 0));
+	a.send_buf = "req";
+	a.send_len = 3;
+	a.recv_fd = q;
+	a.recv_buf = buf;
+	a.recv_len = sizeof(buf);
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(5, kipc_mq_sendrecv_creds(plain, &a, &c));
+	ASSERT_EQ(getpid(), c.pid);
+	/* Asking on a queue without them: nothing sent. */
+	a.recv_fd = plain;
+	ASSERT_EQ(-EOPNOTSUPP, kipc_mq_sendrecv_creds(q, &a, &c));
+	ASSERT_EQ(0U, test_mq_depth(q));
+	ASSERT_EQ(1U, test_mq_depth(plain));
+	close(plain);
+	close(q);
+}
+
+/* Replies with the caller's credentials as the handler saw them. */
+static ssize_t who_handler(void *ctx, const struct kipc_creds *creds,
+			   const void *req, size_t req_len, void *reply,
+			   size_t reply_size)
+{
+	(void)ctx;
+	if (req_len == 4 && !memcmp(req, "stop", 4))
+		return -ECANCELED;
+	if (reply_size < sizeof(*creds))
+		return -EMSGSIZE;
+	memcpy(reply, creds, sizeof(*creds));
+	return sizeof(*creds);
+}
+
+/*
+ * kipc_rpc_serve_creds(): the handler sees the calling process and its
+ * uid; on a service queue without credentials, -EOPNOTSUPP at once with
+ * the request left queued.
+ */
+TEST_F(creds, rpc_serve_creds)
+{
+	struct kipc_rpc_client *cl;
+	pid_t server, client;
+	struct kipc_creds c;
+	mode_t old;
+	int svc, status;
+
+	old = umask(0);
+	svc = _test_cmd_open(self->fd, KIPC_OBJ_MQ, self->name,
+			     KIPC_NEW | KIPC_OPEN_CLOEXEC, 0666,
+			     &(union kipc_attr){ .mq = {
+				     .max_msgs = 8, .max_msgsize = 256,
+				     .flags = KIPC_MQ_CREDS } },
+			     NULL, NULL);
+	umask(old);
+	ASSERT_LE(0, svc);
+
+	server = test_fork();
+	if (server == 0)
+		_exit(kipc_rpc_serve_creds(svc, who_handler, NULL) == 0 ?
+		      0 : 1);
+
+	client = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (client == 0) {
+		ASSERT_EQ(0, kipc_rpc_client_open(self->name, NULL, &cl));
+		ASSERT_EQ((ssize_t)sizeof(c),
+			  kipc_rpc_call(cl, "who", 3, &c, sizeof(c), NULL));
+		ASSERT_EQ(getpid(), c.pid);
+		ASSERT_EQ((__u32)KIPC_UID1, c.uid);
+		ASSERT_EQ((__u32)KIPC_GID1, c.gid);
+		ASSERT_EQ(-ECANCELED, kipc_rpc_call(cl, "stop", 4, &c,
+						    sizeof(c), NULL));
+		kipc_rpc_client_close(cl);
+		_exit(0);
+	}
+	test_wait_child(client);
+	ASSERT_EQ(server, waitpid(server, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	close(svc);
+
+	/* A service queue that records no credentials. */
+	svc = qcreate(self->name2, 0);
+	test_ioctl_mq_send(svc, "not a request", 13, 0);
+	ASSERT_EQ(-EOPNOTSUPP, kipc_rpc_serve_creds(svc, who_handler, NULL));
+	ASSERT_EQ(-EINVAL, kipc_rpc_serve_creds(svc, NULL, NULL));
+	ASSERT_EQ(1U, test_mq_depth(svc));
+	close(svc);
 }
 
 TEST_HARNESS_MAIN
