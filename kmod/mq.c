@@ -297,8 +297,12 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg, *copy = NULL;
 	int ret;
 
-	if (cmd->flags)
+	if (cmd->flags & ~KIPC_RECV_CREDS)
 		return -EOPNOTSUPP;
+	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
+				  offsetofend(struct kipc_mq_peek, out_creds));
+	if (ret)
+		return ret;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
 
@@ -328,6 +332,12 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 		}
 		if (copy && copy->len == msg->len) {
 			memcpy(copy->data, msg->data, msg->len);
+			/* The copy holds its own reference, freed with it. */
+			if (cmd->flags & KIPC_RECV_CREDS) {
+				copy->pid = get_pid(msg->pid);
+				copy->uid = msg->uid;
+				copy->gid = msg->gid;
+			}
 			spin_unlock(&mq->lock);
 			break;
 		}
@@ -343,6 +353,8 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EFAULT;
 		goto out_free;
 	}
+	if (cmd->flags & KIPC_RECV_CREDS)
+		kipc_msg_creds(copy, &cmd->out_creds);
 out_respond:
 	if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
 		ret = -EFAULT;

@@ -808,4 +808,69 @@ TEST_F(creds, rpc_serve_creds)
 	close(svc);
 }
 
+static int peek_creds(int q, __u32 index, __u32 flags, __u32 size,
+		      struct kipc_creds *creds)
+{
+	char buf[MSG];
+	struct kipc_mq_peek cmd = {
+		.size = size,
+		.flags = flags,
+		.buf = (uintptr_t)buf,
+		.len = sizeof(buf),
+		.index = index,
+		.out_creds = { -2, 0xdeadbeef, 0xdeadbeef, 0xdeadbeef },
+	};
+	int ret = ioctl(q, KIPC_IOC_MQ_PEEK, &cmd);
+
+	if (creds)
+		*creds = cmd.out_creds;
+	return ret;
+}
+
+/* PEEK with KIPC_RECV_CREDS: the sender of the message looked at. */
+TEST_F(creds, peek)
+{
+	struct kipc_creds c;
+	int plain, q;
+	pid_t pid;
+
+	plain = qcreate(self->name, 0);
+	q = qcreate(self->name2, KIPC_MQ_CREDS);
+	test_ioctl_mq_send(q, "mine", 4, 0);
+	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (pid == 0) {
+		test_ioctl_mq_send(q, "theirs", 6, 0);
+		_exit(0);
+	}
+	test_wait_child(pid);
+
+	ASSERT_EQ(6, peek_creds(q, 1, KIPC_RECV_CREDS,
+				sizeof(struct kipc_mq_peek), &c));
+	ASSERT_EQ(pid, c.pid);
+	ASSERT_EQ((__u32)KIPC_UID1, c.uid);
+	ASSERT_EQ((__u32)KIPC_GID1, c.gid);
+	ASSERT_EQ(4, peek_creds(q, 0, KIPC_RECV_CREDS,
+				sizeof(struct kipc_mq_peek), &c));
+	ASSERT_EQ(getpid(), c.pid);
+	/* Without the flag, not written; an old-size struct works. */
+	ASSERT_EQ(4, peek_creds(q, 0, 0, sizeof(struct kipc_mq_peek), &c));
+	ASSERT_EQ(-2, c.pid);
+	ASSERT_EQ(4, peek_creds(q, 0, 0,
+				offsetofend(struct kipc_mq_peek, out_prio),
+				NULL));
+	errno = 0;
+	ASSERT_EQ(-1, peek_creds(q, 0, KIPC_RECV_CREDS,
+				 offsetofend(struct kipc_mq_peek, out_prio),
+				 NULL));
+	ASSERT_EQ(EINVAL, errno);
+	test_ioctl_mq_send(plain, "p", 1, 0);
+	errno = 0;
+	ASSERT_EQ(-1, peek_creds(plain, 0, KIPC_RECV_CREDS,
+				 sizeof(struct kipc_mq_peek), NULL));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(2U, test_mq_depth(q));
+	close(plain);
+	close(q);
+}
+
 TEST_HARNESS_MAIN

@@ -260,6 +260,7 @@ pub struct kipc_mq_peek {
     pub index: u32,
     pub out_len: u32,
     pub out_prio: u32,
+    pub out_creds: kipc_creds,
 }
 
 #[repr(C)]
@@ -421,7 +422,7 @@ pub fn layout() -> Vec<(String, usize)> {
     layout!(kipc_mq_vec { buf, len, prio });
     layout!(kipc_mq_sendv { size, flags, vec, count, clockid, deadline, out_count, __reserved,
                             creds });
-    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio });
+    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio, out_creds });
     layout!(kipc_mq_getattr { size, flags, out_max_msgs, out_max_msgsize, out_depth,
         __reserved, out_bytes });
     layout!(kipc_mq_sendrecv { size, flags, recv_fd, send_prio, send_buf, send_len, recv_len,

@@ -55,6 +55,7 @@ int main(void)
 	S(kipc_mq_peek); F(kipc_mq_peek, size); F(kipc_mq_peek, flags);
 	F(kipc_mq_peek, buf); F(kipc_mq_peek, len); F(kipc_mq_peek, index);
 	F(kipc_mq_peek, out_len); F(kipc_mq_peek, out_prio);
+	F(kipc_mq_peek, out_creds);
 	S(kipc_mq_getattr); F(kipc_mq_getattr, size); F(kipc_mq_getattr, flags);
 	F(kipc_mq_getattr, out_max_msgs); F(kipc_mq_getattr, out_max_msgsize);
 	F(kipc_mq_getattr, out_depth); F(kipc_mq_getattr, __reserved);

@@ -156,6 +156,8 @@
  *  - EMSGSIZE: the buffer is shorter than the message; @out_len tells its
  *    length.
  *  - EFAULT: the buffer cannot be written.
+ *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
+ *  - EOPNOTSUPP: KIPC_RECV_CREDS on a queue created without KIPC_MQ_CREDS.
  *
  * KIPC_IOC_MQ_GETATTR
  *  - only the common errnos (and EIDRM).
@@ -570,7 +572,7 @@ struct kipc_info {
 #define KIPC_WAIT_NOSPIN	(1U << 4)
 /*
  * Of the receives (KIPC_IOC_MQ_RECV, KIPC_IOC_MQ_RECVV and the receive half
- * of KIPC_IOC_MQ_SENDRECV): return the sender's credentials of each message
+ * of KIPC_IOC_MQ_SENDRECV) and of KIPC_IOC_MQ_PEEK: return the sender's credentials of each message
  * received (struct kipc_creds; see KIPC_MQ_CREDS). The queue received from
  * must have been created with KIPC_MQ_CREDS (else EOPNOTSUPP, nothing
  * taken), and @size must cover the struct's credentials field (else EINVAL).
@@ -686,12 +688,14 @@ struct kipc_mq_sendv {
 /**
  * struct kipc_mq_peek - ioctl(KIPC_IOC_MQ_PEEK) on a queue fd
  * @size: sizeof(struct kipc_mq_peek)
- * @flags: Must be 0
+ * @flags: KIPC_RECV_CREDS, or 0
  * @buf: user pointer to the buffer
  * @len: length of the buffer
  * @index: which message, in receive order; 0 is the next one received
  * @out_len: length of the message
  * @out_prio: its priority
+ * @out_creds: with KIPC_RECV_CREDS, its sender's credentials, as a receive
+ *	would return them; else not written
  *
  * Copies a queued message without removing it; it never waits.
  */
@@ -703,6 +707,7 @@ struct kipc_mq_peek {
 	__u32 index;
 	__u32 out_len;
 	__u32 out_prio;
+	struct kipc_creds out_creds;
 };
 #define KIPC_IOC_MQ_PEEK	_IO(KIPC_TYPE, KIPC_CMD_MQ_PEEK)
 
