@@ -110,8 +110,12 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	u32 toobig = 0;
 	int ret;
 
-	if (cmd->flags & ~KIPC_WAIT_FLAGS)
+	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS))
 		return -EOPNOTSUPP;
+	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
+				  offsetofend(struct kipc_mq_recv, out_creds));
+	if (ret)
+		return ret;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
 	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
@@ -133,6 +137,8 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
+	if (cmd->flags & KIPC_RECV_CREDS)
+		kipc_msg_creds(msg, &cmd->out_creds);
 	return kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
 			       sizeof(*cmd));
 }
@@ -161,9 +167,14 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_flags = 0;
 	cmd->out_len = 0;
 	cmd->out_prio = 0;
-	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved ||
-	    cmd->__reserved2) {
+	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS)) ||
+	    cmd->__reserved || cmd->__reserved2) {
 		ret = -EOPNOTSUPP;
+		goto out_respond;
+	}
+	if ((cmd->flags & KIPC_RECV_CREDS) &&
+	    ucmd->user_size < offsetofend(struct kipc_mq_sendrecv, out_creds)) {
+		ret = -EINVAL;
 		goto out_respond;
 	}
 	if (!(ucmd->file->f_mode & FMODE_WRITE)) {
@@ -187,6 +198,12 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EBADF;
 		goto out_respond;
 	}
+	/* Before the send: a request that asks wrongly sends nothing. */
+	ret = kipc_mq_creds_check(file_mq(rfile), cmd->flags, ucmd->user_size,
+				  offsetofend(struct kipc_mq_sendrecv,
+					      out_creds));
+	if (ret)
+		goto out_respond;
 	/* Valid, as the same fields were for the send half. */
 	kipc_deadline_init(&rdl, rfile, cmd->flags, cmd->clockid,
 			   cmd->deadline);
@@ -217,6 +234,8 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
+	if (cmd->flags & KIPC_RECV_CREDS)
+		kipc_msg_creds(msg, &cmd->out_creds);
 	ret = kipc_mq_deliver(file_mq(rfile), &msgs,
 			      u64_to_user_ptr(cmd->recv_buf), ucmd,
 			      sizeof(*cmd));
@@ -278,8 +297,12 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg, *copy = NULL;
 	int ret;
 
-	if (cmd->flags)
+	if (cmd->flags & ~KIPC_RECV_CREDS)
 		return -EOPNOTSUPP;
+	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
+				  offsetofend(struct kipc_mq_peek, out_creds));
+	if (ret)
+		return ret;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
 
@@ -309,6 +332,12 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 		}
 		if (copy && copy->len == msg->len) {
 			memcpy(copy->data, msg->data, msg->len);
+			/* The copy holds its own reference, freed with it. */
+			if (cmd->flags & KIPC_RECV_CREDS) {
+				copy->pid = get_pid(msg->pid);
+				copy->uid = msg->uid;
+				copy->gid = msg->gid;
+			}
 			spin_unlock(&mq->lock);
 			break;
 		}
@@ -324,6 +353,8 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EFAULT;
 		goto out_free;
 	}
+	if (cmd->flags & KIPC_RECV_CREDS)
+		kipc_msg_creds(copy, &cmd->out_creds);
 out_respond:
 	if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
 		ret = -EFAULT;

@@ -20,9 +20,11 @@
 #define __KIPC_MQ_H
 
 #include <linux/list.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 
 #include "kipc_private.h"
@@ -34,6 +36,11 @@
  * @prio: priority
  * @qtime: when it was queued, for the kipc_mq_receive tracepoint
  *	(kipc_trace_mq_stamp()); 0 when that was off
+ * @pid: KIPC_MQ_CREDS: a reference to the sender's thread-group pid, taken
+ *	at send time (kipc_msg_stamp()) and dropped when the message is
+ *	freed; NULL on other queues
+ * @uid: KIPC_MQ_CREDS: the sender's effective uid at send time
+ * @gid: KIPC_MQ_CREDS: its effective gid
  * @data: payload
  */
 struct kipc_msg {
@@ -41,6 +48,9 @@ struct kipc_msg {
 	u32 len;
 	u32 prio;
 	u64 qtime;
+	struct pid *pid;
+	kuid_t uid;
+	kgid_t gid;
 	char data[];
 };
 
@@ -168,6 +178,10 @@ void kipc_msg_bin_flush(struct kipc_msg_bin *bin);
 void kipc_msg_bin_add(struct kipc_msg_bin *bin, struct kipc_msg *msg);
 void kipc_msg_free_list(struct list_head *list);
 int kipc_msg_check(struct kipc_mq *mq, u32 len, u32 prio);
+void kipc_msg_stamp(struct kipc_mq *mq, struct kipc_msg *msg);
+void kipc_msg_creds(const struct kipc_msg *msg, struct kipc_creds *creds);
+int kipc_mq_creds_check(struct kipc_mq *mq, u32 flags, u32 user_size,
+			size_t end);
 struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf, u32 len,
 				    u32 prio);
 int kipc_msg_init(void);

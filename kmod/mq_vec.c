@@ -41,19 +41,31 @@ efault:
 }
 
 /*
- * What SENDV and RECVV share: the flag, access and deadline checks, and the
- * copy of the vector. Needs @mode (FMODE_READ or FMODE_WRITE) on the fd.
+ * What SENDV and RECVV share: the flag, credentials, access and deadline
+ * checks, and the copy of the vector. Needs @mode (FMODE_READ or
+ * FMODE_WRITE) on the fd. Only RECVV takes KIPC_RECV_CREDS, and @creds
+ * with it.
  */
 static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 					     fmode_t mode,
 					     struct kipc_deadline *dl)
 {
 	struct kipc_mq_sendv *cmd = ucmd->cmd;
+	u32 flags = KIPC_WAIT_FLAGS;
 	struct kipc_mq_vec *vec;
 	int ret;
 
-	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved)
+	if (mode == FMODE_READ)
+		flags |= KIPC_RECV_CREDS;
+	if ((cmd->flags & ~flags) || cmd->__reserved)
 		return ERR_PTR(-EOPNOTSUPP);
+	if (cmd->creds && !(cmd->flags & KIPC_RECV_CREDS))
+		return ERR_PTR(-EINVAL);
+	ret = kipc_mq_creds_check(file_mq(ucmd->file), cmd->flags,
+				  ucmd->user_size,
+				  offsetofend(struct kipc_mq_sendv, creds));
+	if (ret)
+		return ERR_PTR(ret);
 	if (!(ucmd->file->f_mode & mode))
 		return ERR_PTR(-EBADF);
 	ret = kipc_deadline_init(dl, ucmd->file, cmd->flags, cmd->clockid,
@@ -300,11 +312,13 @@ static int kipc_mq_batch_from_user(struct kipc_mq *mq,
 			msg = objs[k];
 			msg->len = v[k].len;
 			msg->prio = v[k].prio;
+			msg->pid = NULL;
 		}
 		copied = small ? kipc_msgs_copy_small(objs, v, run) :
 				 kipc_msgs_copy(objs, v, run);
 		for (k = 0; k < copied; k++) {
 			msg = objs[k];
+			kipc_msg_stamp(mq, msg);
 			list_add_tail(&msg->node, batch);
 		}
 		*i += copied;
@@ -407,6 +421,28 @@ out:
 	return n;
 }
 
+/*
+ * KIPC_RECV_CREDS: write the credentials of the first @count messages on
+ * @msgs to the array @ucreds. Returns how many entries were written whole.
+ */
+static u32 kipc_mq_vec_creds(struct kipc_creds __user *ucreds,
+			     struct list_head *msgs, u32 count)
+{
+	struct kipc_creds creds;
+	struct kipc_msg *msg;
+	u32 n = 0;
+
+	list_for_each_entry(msg, msgs, node) {
+		if (n == count)
+			break;
+		kipc_msg_creds(msg, &creds);
+		if (copy_to_user(&ucreds[n], &creds, sizeof(creds)))
+			break;
+		n++;
+	}
+	return n;
+}
+
 /**
  * kipc_mq_recvv_ioctl() - ioctl(KIPC_IOC_MQ_RECVV)
  * @ucmd: the call, a struct kipc_mq_sendv
@@ -463,6 +499,9 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 		i = kipc_mq_vec_report(NULL, u64_to_user_ptr(cmd->vec), &msgs,
 				       i);
 	}
+	/* A message whose credentials cannot be written stays queued. */
+	if (i && (cmd->flags & KIPC_RECV_CREDS))
+		i = kipc_mq_vec_creds(u64_to_user_ptr(cmd->creds), &msgs, i);
 	/* The first i went out: cut them off and free them, the rest stay. */
 	if (i) {
 		n = 0;

@@ -174,6 +174,29 @@ typedef ssize_t (*kipc_rpc_handler_t)(void *ctx, const void *req,
  */
 int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler, void *ctx);
 
+/**
+ * kipc_rpc_creds_handler_t - kipc_rpc_handler_t that also sees the caller
+ * @creds: the pid, effective uid and gid of the process that sent the
+ *	request, recorded by the kernel at send time and given in the
+ *	server's pid and user namespaces (struct kipc_creds)
+ */
+typedef ssize_t (*kipc_rpc_creds_handler_t)(void *ctx,
+					    const struct kipc_creds *creds,
+					    const void *req, size_t req_len,
+					    void *reply, size_t reply_size);
+
+/**
+ * kipc_rpc_serve_creds - kipc_rpc_serve() whose handler sees each caller's
+ *	credentials
+ * @service_fd: the service queue, open for reading, created with
+ *	KIPC_MQ_CREDS (kipc_open(3), or kipc mq create --creds)
+ *
+ * Return: as kipc_rpc_serve(); -EOPNOTSUPP at once, before receiving
+ * anything, when the service queue was created without KIPC_MQ_CREDS.
+ */
+int kipc_rpc_serve_creds(int service_fd, kipc_rpc_creds_handler_t handler,
+			 void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -174,6 +174,32 @@ ssize_t kipc_mq_receive_timeout(int fd, void *buf, size_t len,
 				unsigned int *prio, const struct timespec *rel);
 
 /**
+ * kipc_mq_receive_creds - kipc_mq_receive() that also returns the sender
+ * @creds: if not NULL, receives the sender's pid, effective uid and gid as
+ *	the kernel recorded them at send time, in the caller's pid and user
+ *	namespaces (pid 0 when not visible, the overflow ids when not mapped)
+ *
+ * The queue must have been created with KIPC_MQ_CREDS when @creds is not
+ * NULL.
+ *
+ * Return: the message's length, or -errno (-EOPNOTSUPP: the queue records
+ * no credentials; nothing was received).
+ */
+ssize_t kipc_mq_receive_creds(int fd, void *buf, size_t len,
+			      unsigned int *prio, struct kipc_creds *creds);
+
+/**
+ * kipc_mq_timedreceive_creds - kipc_mq_receive_creds() with an absolute
+ *	deadline on @clockid; NULL @abs waits for ever
+ *
+ * Return: the message's length, or -errno.
+ */
+ssize_t kipc_mq_timedreceive_creds(int fd, void *buf, size_t len,
+				   unsigned int *prio,
+				   struct kipc_creds *creds, clockid_t clockid,
+				   const struct timespec *abs);
+
+/**
  * kipc_mq_sendv - send up to @count messages in one call
  * @vec: each entry's buf, len and prio
  * @flags: KIPC_WAIT_NONBLOCK, or 0
@@ -197,6 +223,18 @@ int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec, unsigned int count,
  */
 int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec, unsigned int count,
 		     unsigned int flags);
+
+/**
+ * kipc_mq_receivev_creds - kipc_mq_receivev() that also returns the senders
+ * @creds: if not NULL, an array of @count entries: entry i receives the
+ *	sender of message i (see kipc_mq_receive_creds())
+ *
+ * Return: how many were received (>= 1), or -errno when none was
+ * (-EOPNOTSUPP: the queue records no credentials).
+ */
+int kipc_mq_receivev_creds(int fd, struct kipc_mq_vec *vec,
+			   struct kipc_creds *creds, unsigned int count,
+			   unsigned int flags);
 
 /**
  * struct kipc_mq_sendrecv_args - the two halves of kipc_mq_sendrecv()
@@ -239,6 +277,18 @@ struct kipc_mq_sendrecv_args {
  * Return: the length received, or -errno.
  */
 ssize_t kipc_mq_sendrecv(int fd, const struct kipc_mq_sendrecv_args *a);
+
+/**
+ * kipc_mq_sendrecv_creds - kipc_mq_sendrecv() that also returns the sender
+ *	of the message received
+ * @creds: if not NULL, receives it (see kipc_mq_receive_creds()); then
+ *	@a->recv_fd must be a KIPC_MQ_CREDS queue, else -EOPNOTSUPP and
+ *	nothing is sent
+ *
+ * Return: the length received, or -errno.
+ */
+ssize_t kipc_mq_sendrecv_creds(int fd, const struct kipc_mq_sendrecv_args *a,
+			       struct kipc_creds *creds);
 
 /**
  * kipc_mq_peek - copy the message at @index (0 = next) without removing it

@@ -372,6 +372,7 @@ struct kipc_rpc_server {
 	char *req;
 	char *rep;
 	uint64_t clock;
+	struct kipc_creds creds;
 	struct kipc_rpc_peer peers[KIPC_RPC_PEERS];
 };
 
@@ -518,8 +519,9 @@ enum {
  * is the handler's value.
  */
 static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n,
-			   kipc_rpc_handler_t handler, void *ctx, int *fd,
-			   size_t *len, struct kipc_rpc_peer **peer,
+			   kipc_rpc_handler_t handler,
+			   kipc_rpc_creds_handler_t creds_handler, void *ctx,
+			   int *fd, size_t *len, struct kipc_rpc_peer **peer,
 			   ssize_t *stop)
 {
 	struct kipc_rpc_req r;
@@ -535,8 +537,12 @@ static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n,
 
 	/* A request is longer than a reply header, so this is >= 16. */
 	room = s->msgsize - KIPC_RPC_REPLY_HDR_SIZE;
-	ret = handler(ctx, r.payload, r.len, s->rep + KIPC_RPC_REPLY_HDR_SIZE,
-		      room);
+	if (creds_handler)
+		ret = creds_handler(ctx, &s->creds, r.payload, r.len,
+				    s->rep + KIPC_RPC_REPLY_HDR_SIZE, room);
+	else
+		ret = handler(ctx, r.payload, r.len,
+			      s->rep + KIPC_RPC_REPLY_HDR_SIZE, room);
 	if (ret >= 0 && (size_t)ret <= room) {
 		kipc_rpc_hdr_init((struct kipc_rpc_hdr *)s->rep,
 				  KIPC_RPC_REPLY, 0, r.id);
@@ -569,17 +575,20 @@ static void kipc_rpc_server_free(struct kipc_rpc_server *s)
 	free(s);
 }
 
-KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
-			       void *ctx)
+/*
+ * Serve with @handler, or with @creds_handler, which also gets each
+ * request's sender: then every receive asks for it (KIPC_RECV_CREDS).
+ */
+static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
+			      kipc_rpc_creds_handler_t creds_handler,
+			      void *ctx)
 {
-	KIPC_KEEP_ERRNO;
 	struct kipc_mq_getattr attr;
 	struct kipc_rpc_server *s;
+	struct kipc_creds *creds;
 	ssize_t n, stop = 0;
 	int i, ret;
 
-	if (!handler)
-		return -EINVAL;
 	ret = kipc_mq_getattr(service_fd, &attr);
 	if (ret)
 		return ret;
@@ -598,7 +607,8 @@ KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
 		return -ENOMEM;
 	}
 
-	n = kipc_mq_receive(service_fd, s->req, s->msgsize, NULL);
+	creds = creds_handler ? &s->creds : NULL;
+	n = kipc_mq_receive_creds(service_fd, s->req, s->msgsize, NULL, creds);
 	while (n >= 0) {
 		struct kipc_mq_sendrecv_args a = {
 			.send_buf = s->rep,
@@ -609,17 +619,17 @@ KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
 		struct kipc_rpc_peer *peer = NULL;
 		int fd = -1, sent = 0;
 
-		switch (kipc_rpc_handle(s, n, handler, ctx, &fd, &a.send_len,
-					&peer, &stop)) {
+		switch (kipc_rpc_handle(s, n, handler, creds_handler, ctx, &fd,
+					&a.send_len, &peer, &stop)) {
 		case KIPC_RPC_STOP:
 			goto out;
 		case KIPC_RPC_NOTHING:
-			n = kipc_mq_receive(service_fd, s->req, s->msgsize,
-					    NULL);
+			n = kipc_mq_receive_creds(service_fd, s->req,
+						  s->msgsize, NULL, creds);
 			continue;
 		}
 		a.sent = &sent;
-		n = kipc_mq_sendrecv(fd, &a);
+		n = kipc_mq_sendrecv_creds(fd, &a, creds);
 		if (n >= 0 || sent)
 			continue;
 		/*
@@ -630,7 +640,8 @@ KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
 		 */
 		if (n != -EAGAIN)
 			kipc_rpc_peer_drop(peer);
-		n = kipc_mq_receive(service_fd, s->req, s->msgsize, NULL);
+		n = kipc_mq_receive_creds(service_fd, s->req, s->msgsize, NULL,
+					  creds);
 	}
 	stop = n;
 out:
@@ -638,4 +649,34 @@ out:
 	if (stop == -ECANCELED)
 		return 0;
 	return stop;
+}
+
+KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
+			       void *ctx)
+{
+	KIPC_KEEP_ERRNO;
+
+	if (!handler)
+		return -EINVAL;
+	return kipc_rpc_serve_any(service_fd, handler, NULL, ctx);
+}
+
+KIPC_EXPORT int kipc_rpc_serve_creds(int service_fd,
+				     kipc_rpc_creds_handler_t handler,
+				     void *ctx)
+{
+	KIPC_KEEP_ERRNO;
+	struct kipc_info info;
+	int ret;
+
+	if (!handler)
+		return -EINVAL;
+	ret = kipc_info(service_fd, &info);
+	if (ret)
+		return ret;
+	/* Said at once, rather than by the first receive. */
+	if (info.out_type != KIPC_OBJ_MQ ||
+	    !(info.out_attr.mq.flags & KIPC_MQ_CREDS))
+		return -EOPNOTSUPP;
+	return kipc_rpc_serve_any(service_fd, NULL, handler, ctx);
 }

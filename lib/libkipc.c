@@ -275,12 +275,15 @@ KIPC_EXPORT int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
 	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, abs);
 }
 
-KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
-					 unsigned int *prio, clockid_t clockid,
-					 const struct timespec *abs)
+KIPC_EXPORT ssize_t kipc_mq_timedreceive_creds(int fd, void *buf, size_t len,
+					       unsigned int *prio,
+					       struct kipc_creds *creds,
+					       clockid_t clockid,
+					       const struct timespec *abs)
 {
 	struct kipc_mq_recv op = {
 		.size = sizeof(op),
+		.flags = creds ? KIPC_RECV_CREDS : 0,
 		.buf = (uintptr_t)buf,
 		.len = len > UINT32_MAX ? UINT32_MAX : len,
 	};
@@ -293,7 +296,25 @@ KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
 	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECV, &op);
 	if (ret >= 0 && prio)
 		*prio = op.out_prio;
+	if (ret >= 0 && creds)
+		*creds = op.out_creds;
 	return ret;
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive_creds(int fd, void *buf, size_t len,
+					  unsigned int *prio,
+					  struct kipc_creds *creds)
+{
+	return kipc_mq_timedreceive_creds(fd, buf, len, prio, creds,
+					  CLOCK_MONOTONIC, NULL);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_timedreceive(int fd, void *buf, size_t len,
+					 unsigned int *prio, clockid_t clockid,
+					 const struct timespec *abs)
+{
+	return kipc_mq_timedreceive_creds(fd, buf, len, prio, NULL, clockid,
+					  abs);
 }
 
 KIPC_EXPORT ssize_t kipc_mq_receive(int fd, void *buf, size_t len,
@@ -328,24 +349,34 @@ KIPC_EXPORT int kipc_mq_sendv(int fd, const struct kipc_mq_vec *vec,
 	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SENDV, &op);
 }
 
-KIPC_EXPORT int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec,
-				 unsigned int count, unsigned int flags)
+KIPC_EXPORT int kipc_mq_receivev_creds(int fd, struct kipc_mq_vec *vec,
+				       struct kipc_creds *creds,
+				       unsigned int count, unsigned int flags)
 {
 	struct kipc_mq_sendv op = {
 		.size = sizeof(op),
-		.flags = flags,
+		.flags = flags | (creds ? KIPC_RECV_CREDS : 0),
 		.vec = (uintptr_t)vec,
 		.count = count,
+		.creds = (uintptr_t)creds,
 	};
 
 	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECVV, &op);
 }
 
-KIPC_EXPORT ssize_t kipc_mq_sendrecv(int fd,
-				     const struct kipc_mq_sendrecv_args *a)
+KIPC_EXPORT int kipc_mq_receivev(int fd, struct kipc_mq_vec *vec,
+				 unsigned int count, unsigned int flags)
+{
+	return kipc_mq_receivev_creds(fd, vec, NULL, count, flags);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_sendrecv_creds(int fd,
+					   const struct kipc_mq_sendrecv_args *a,
+					   struct kipc_creds *creds)
 {
 	struct kipc_mq_sendrecv op = {
 		.size = sizeof(op),
+		.flags = creds ? KIPC_RECV_CREDS : 0,
 		.recv_fd = a->recv_fd,
 		.send_prio = a->send_prio,
 		.send_buf = (uintptr_t)a->send_buf,
@@ -368,7 +399,15 @@ KIPC_EXPORT ssize_t kipc_mq_sendrecv(int fd,
 		*a->sent = !!(op.out_flags & KIPC_SENDRECV_SENT);
 	if (ret >= 0 && a->recv_prio)
 		*a->recv_prio = op.out_prio;
+	if (ret >= 0 && creds)
+		*creds = op.out_creds;
 	return ret;
+}
+
+KIPC_EXPORT ssize_t kipc_mq_sendrecv(int fd,
+				     const struct kipc_mq_sendrecv_args *a)
+{
+	return kipc_mq_sendrecv_creds(fd, a, NULL);
 }
 
 KIPC_EXPORT ssize_t kipc_mq_peek(int fd, unsigned int index, void *buf,

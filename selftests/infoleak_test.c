@@ -301,6 +301,8 @@ TEST_F(leak, mq)
 	b.u.mq_sendv.clockid = 0;
 	b.u.mq_sendv.deadline = 0;
 	b.u.mq_sendv.__reserved = 0;
+	/* An input field: not 0 without KIPC_RECV_CREDS is EINVAL. */
+	b.u.mq_sendv.creds = 0;
 	ASSERT_EQ(1, ioctl(q, KIPC_IOC_MQ_RECVV, &b.u.mq_sendv));
 	EXPECT_EQ(1U, b.u.mq_sendv.out_count);
 	EXPECT_EQ(0U, b.u.mq_sendv.__reserved);

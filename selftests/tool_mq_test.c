@@ -161,6 +161,42 @@ TEST_F(tool_mq, create_existing_and_excl)
 }
 
 /*
+ * --creds makes a KIPC_MQ_CREDS queue, which show's FLAGS says, alone or
+ * with hup; its messages carry their sender.
+ */
+TEST_F(tool_mq, create_creds)
+{
+	const struct tool_obj *o;
+	struct kipc_info info;
+	struct kipc_creds c;
+	char buf[16];
+	int r;
+
+	tool_run("mq", "create", self->name, "--creds");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("creds", tool_str(o, "flags"));
+	r = tmq_open(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(r, &info));
+	EXPECT_EQ(KIPC_MQ_CREDS, info.out_attr.mq.flags);
+	tool_run("mq", "send", self->name, "hi");
+	tool_ok();
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(2, kipc_mq_receive_creds(r, buf, sizeof(buf), NULL, &c));
+	EXPECT_LT(0, c.pid);
+	EXPECT_NE(getpid(), c.pid);
+	EXPECT_EQ(geteuid(), c.uid);
+	close(r);
+	tool_run("mq", "rm", self->name);
+	tool_ok();
+
+	tool_run("mq", "create", self->name, "--creds", "--hup");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("hup,creds", tool_str(o, "flags"));
+}
+
+/*
  * --hup makes a KIPC_MQ_HUP queue, which show's FLAGS says; its receivers
  * get end-of-file once every sender is gone, its senders EPIPE once every
  * receiver is.

@@ -68,6 +68,7 @@ enum {
 	OPT_DESTROY,
 	OPT_NO_UNDO,
 	OPT_HUP,
+	OPT_CREDS,
 };
 
 /*
@@ -102,6 +103,8 @@ static const struct kt_opt {
 	  "largest message in bytes (default 8192)" },
 	{ OPT_HUP, "hup", NULL, KT_OPTS_MQ_CREATE,
 	  "end-of-file and EPIPE when one side is gone (KIPC_MQ_HUP)" },
+	{ OPT_CREDS, "creds", NULL, KT_OPTS_MQ_CREATE,
+	  "messages carry their sender's pid, uid and gid (KIPC_MQ_CREDS)" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KT_OPTS_SHM_CREATE,
 	  "size in bytes, K[iB], M[iB], G[iB]; KB, MB, GB are of 1000 (default one page)" },
 	{ OPT_EXEC, "exec", NULL, KT_OPTS_SHM_CREATE,
@@ -421,6 +424,9 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_HUP:
 			kt_args.hup = true;
+			break;
+		case OPT_CREDS:
+			kt_args.creds = true;
 			break;
 		case OPT_EXEC:
 			kt_args.exec = true;

@@ -46,7 +46,8 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 		flags |= KIPC_OPEN_EXCL;
 	attr.mq.max_msgs = kt_args.max_msgs;
 	attr.mq.max_msgsize = kt_args.max_msgsize;
-	attr.mq.flags = kt_args.hup ? KIPC_MQ_HUP : 0;
+	attr.mq.flags = (kt_args.hup ? KIPC_MQ_HUP : 0) |
+			(kt_args.creds ? KIPC_MQ_CREDS : 0);
 	fd = kipc_open(KIPC_OBJ_MQ, name, flags, kt_args.mode, &attr, NULL);
 	if (fd < 0)
 		return kt_dev_err(fd, "cannot create queue '%s'", name);
@@ -61,7 +62,9 @@ static const char kt_mq_create_doc[] =
 	"unless --excl is given. The queue lives until 'kipc mq rm' or\n"
 	"'kipc mq destroy'; its capacity is charged to the limits at once.\n"
 	"With --hup, receivers get end-of-file once every sender is gone and\n"
-	"senders EPIPE once every receiver is gone (KIPC_MQ_HUP).\n";
+	"senders EPIPE once every receiver is gone (KIPC_MQ_HUP).\n"
+	"With --creds, every message carries its sender's pid, uid and gid,\n"
+	"which receivers may ask for (KIPC_MQ_CREDS).\n";
 
 /* --- send ------------------------------------------------------------------ */
 

@@ -145,7 +145,10 @@ static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
 	return kt_obj_oom(kt_shm_seals(kt_obj_get_u32(f)), oom);
 }
 
-/* A queue's KIPC_MQ_* flags: "hup", unknown bits in hex, "-" for none. */
+/*
+ * A queue's KIPC_MQ_* flags: "hup", "creds", comma-separated, unknown bits
+ * in hex, "-" for none.
+ */
 static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 				const void *f, bool *oom)
 {
@@ -156,7 +159,10 @@ static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 	(void)obj;
 	if (flags & KIPC_MQ_HUP)
 		len = (size_t)snprintf(buf, sizeof(buf), "hup");
-	flags &= ~KIPC_MQ_HUP;
+	if (flags & KIPC_MQ_CREDS)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%screds",
+					len ? "," : "");
+	flags &= ~(KIPC_MQ_HUP | KIPC_MQ_CREDS);
 	if (flags)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
 			 len ? "," : "", flags);
@@ -291,7 +297,8 @@ const struct kt_column kt_obj_columns[] = {
 	  U32(u32, KIPC_A_OBJ_MQ_MAX_MSGS, mq_max_msgs) },
 	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
-	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, or -", MQ, false,
+	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, creds, or -", MQ,
+	  false,
 	  U32(mqflags, KIPC_A_OBJ_MQ_FLAGS, mq_flags) },
 	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,
 	  U32(u32, KIPC_A_OBJ_MQ_DEPTH, mq_depth) },

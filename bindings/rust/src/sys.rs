@@ -216,6 +216,16 @@ pub struct kipc_mq_recv {
     pub deadline: u64,
     pub out_len: u32,
     pub out_prio: u32,
+    pub out_creds: kipc_creds,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct kipc_creds {
+    pub pid: i32,
+    pub uid: u32,
+    pub gid: u32,
+    pub __reserved: u32,
 }
 
 #[repr(C)]
@@ -237,6 +247,7 @@ pub struct kipc_mq_sendv {
     pub deadline: u64,
     pub out_count: u32,
     pub __reserved: u32,
+    pub creds: u64,
 }
 
 #[repr(C)]
@@ -249,6 +260,7 @@ pub struct kipc_mq_peek {
     pub index: u32,
     pub out_len: u32,
     pub out_prio: u32,
+    pub out_creds: kipc_creds,
 }
 
 #[repr(C)]
@@ -281,6 +293,7 @@ pub struct kipc_mq_sendrecv {
     pub out_len: u32,
     pub out_prio: u32,
     pub __reserved2: u32,
+    pub out_creds: kipc_creds,
 }
 
 #[repr(C)]
@@ -403,14 +416,18 @@ pub fn layout() -> Vec<(String, usize)> {
     layout!(kipc_info { size, flags, out_id, out_type, out_mode, out_uid, out_gid, out_cuid,
         out_cgid, out_state, out_open_flags, out_attr, out_name });
     layout!(kipc_mq_send { size, flags, buf, len, prio, clockid, __reserved, deadline });
-    layout!(kipc_mq_recv { size, flags, buf, len, clockid, deadline, out_len, out_prio });
+    layout!(kipc_mq_recv { size, flags, buf, len, clockid, deadline, out_len, out_prio,
+                           out_creds });
+    layout!(kipc_creds { pid, uid, gid, __reserved });
     layout!(kipc_mq_vec { buf, len, prio });
-    layout!(kipc_mq_sendv { size, flags, vec, count, clockid, deadline, out_count, __reserved });
-    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio });
+    layout!(kipc_mq_sendv { size, flags, vec, count, clockid, deadline, out_count, __reserved,
+                            creds });
+    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio, out_creds });
     layout!(kipc_mq_getattr { size, flags, out_max_msgs, out_max_msgsize, out_depth,
         __reserved, out_bytes });
     layout!(kipc_mq_sendrecv { size, flags, recv_fd, send_prio, send_buf, send_len, recv_len,
-        recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2 });
+        recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2,
+        out_creds });
     layout!(kipc_shm_resize { size, flags, new_size });
     layout!(kipc_shm_seal { size, flags, seals, out_seals });
     layout!(kipc_shm_stat { size, flags, out_size, out_nattch, out_seals, out_resident,

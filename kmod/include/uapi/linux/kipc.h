@@ -130,9 +130,21 @@
  *    received; the message stays queued, @out_len tells its length and
  *    @out_prio is 0.
  *  - EFAULT: the buffer cannot be written; the message stays queued.
+ *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
+ *  - EOPNOTSUPP: KIPC_RECV_CREDS on a queue created without
+ *    KIPC_MQ_CREDS; checked before anything is received, so no message
+ *    is taken.
  *
  * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
  *  - E2BIG: @count is 0 or above KIPC_MQ_VEC_MAX.
+ *  - EINVAL: SENDV with @creds not 0; RECVV with @creds not 0 without
+ *    KIPC_RECV_CREDS; RECVV with KIPC_RECV_CREDS and a @size that does
+ *    not cover @creds.
+ *  - EOPNOTSUPP: KIPC_RECV_CREDS on SENDV; on RECVV, on a queue created
+ *    without KIPC_MQ_CREDS (nothing is received).
+ *  - EFAULT: RECVV with KIPC_RECV_CREDS whose @creds array cannot be
+ *    written: the messages whose credentials could not be written stay
+ *    queued, as for a buffer that cannot be written.
  *  - the errnos of the single calls, but only when no message moved: once
  *    one did, the call returns the number moved and the error that stopped
  *    it is lost, as with recvmmsg().
@@ -144,6 +156,8 @@
  *  - EMSGSIZE: the buffer is shorter than the message; @out_len tells its
  *    length.
  *  - EFAULT: the buffer cannot be written.
+ *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
+ *  - EOPNOTSUPP: KIPC_RECV_CREDS on a queue created without KIPC_MQ_CREDS.
  *
  * KIPC_IOC_MQ_GETATTR
  *  - only the common errnos (and EIDRM).
@@ -159,6 +173,9 @@
  *  - EINTR: a signal arrived after the send. The call is not restarted,
  *    even with SA_RESTART, because that would send the request twice;
  *    before the send it restarts as the other calls do.
+ *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
+ *  - EOPNOTSUPP: KIPC_RECV_CREDS when @recv_fd's queue was created
+ *    without KIPC_MQ_CREDS; nothing is sent and nothing received.
  *
  * Shared memory regions. mmap() of a region fd follows the rules of files:
  * it needs the fd open for reading, and a shared writable mapping needs it
@@ -278,6 +295,8 @@ enum {
 #define KIPC_FEATURE_ANON	(1ULL << 5)
 /* KIPC_MQ_HUP: end-of-file and EPIPE when one side of a queue is gone. */
 #define KIPC_FEATURE_MQ_HUP	(1ULL << 6)
+/* KIPC_MQ_CREDS and KIPC_RECV_CREDS: the sender's credentials. */
+#define KIPC_FEATURE_MQ_CREDS	(1ULL << 7)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -339,6 +358,19 @@ struct kipc_version {
  * clears the hang-up. A queue that no description of a side has been open
  * for yet is not hung up. An anonymous queue (KIPC_OPEN_ANON) cannot have
  * it (EINVAL): its one description sends and receives, so no side could go.
+ *
+ * KIPC_MQ_CREDS makes every message carry its sender's credentials, filled
+ * in by the kernel at send time (the sender cannot choose them): the
+ * sender's thread-group id (its process id, whichever thread sends) and its
+ * effective uid and gid, as SO_PEERCRED and binder's sender_euid give. A
+ * receive with KIPC_RECV_CREDS returns them (struct kipc_creds), translated
+ * into the receiver's pid and user namespaces at receive time, as
+ * SCM_CREDENTIALS is: pid 0 when the sender is not visible in the
+ * receiver's pid namespace, and the overflow uid and gid
+ * (/proc/sys/kernel/overflowuid, overflowgid) when they are not mapped in
+ * the receiver's user namespace. As with SCM_CREDENTIALS, the pid is the
+ * number the sender had; it may have exited since. KIPC_MQ_CREDS may be
+ * combined with KIPC_MQ_HUP and with KIPC_OPEN_ANON.
  */
 struct kipc_mq_attr {
 	__u32 max_msgs;
@@ -349,7 +381,26 @@ struct kipc_mq_attr {
 
 /* Flags of struct kipc_mq_attr. */
 #define KIPC_MQ_HUP		(1U << 0)
-#define KIPC_MQ_FLAGS_ALL	KIPC_MQ_HUP
+#define KIPC_MQ_CREDS		(1U << 1)
+#define KIPC_MQ_FLAGS_ALL	(KIPC_MQ_HUP | KIPC_MQ_CREDS)
+
+/**
+ * struct kipc_creds - the credentials of a message's sender
+ * @pid: its thread-group id in the receiver's pid namespace, 0 when not
+ *	visible there
+ * @uid: its effective uid in the receiver's user namespace, the overflow
+ *	uid when not mapped
+ * @gid: its effective gid, likewise
+ * @__reserved: set to 0
+ *
+ * Returned by the receives with KIPC_RECV_CREDS, on KIPC_MQ_CREDS queues.
+ */
+struct kipc_creds {
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 __reserved;
+};
 
 /**
  * struct kipc_shm_attr - creation attributes of a shared memory region
@@ -521,6 +572,14 @@ struct kipc_info {
  * that knows its peer is slow, or that would rather give the CPU away.
  */
 #define KIPC_WAIT_NOSPIN	(1U << 4)
+/*
+ * Of the receives (KIPC_IOC_MQ_RECV, KIPC_IOC_MQ_RECVV and the receive half
+ * of KIPC_IOC_MQ_SENDRECV) and of KIPC_IOC_MQ_PEEK: return the sender's credentials of each message
+ * received (struct kipc_creds; see KIPC_MQ_CREDS). The queue received from
+ * must have been created with KIPC_MQ_CREDS (else EOPNOTSUPP, nothing
+ * taken), and @size must cover the struct's credentials field (else EINVAL).
+ */
+#define KIPC_RECV_CREDS		(1U << 5)
 
 /* Most messages one vectored call moves. */
 #define KIPC_MQ_VEC_MAX		1024
@@ -562,6 +621,8 @@ struct kipc_mq_send {
  * @out_len: length of the message received, or of the message that did not
  *	fit (EMSGSIZE)
  * @out_prio: its priority
+ * @out_creds: with KIPC_RECV_CREDS, its sender's credentials; else not
+ *	written
  *
  * Takes the oldest message of the highest priority, waiting while the queue
  * is empty. The ioctl returns the message's length, as @out_len does.
@@ -575,6 +636,7 @@ struct kipc_mq_recv {
 	__aligned_u64 deadline;
 	__u32 out_len;
 	__u32 out_prio;
+	struct kipc_creds out_creds;
 };
 #define KIPC_IOC_MQ_RECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECV)
 
@@ -602,6 +664,9 @@ struct kipc_mq_vec {
  * @deadline: as for struct kipc_mq_send
  * @out_count: how many messages moved; also the return value of ioctl()
  * @__reserved: Must be 0
+ * @creds: RECVV with KIPC_RECV_CREDS: user pointer to an array of @count
+ *	struct kipc_creds, where entry i gets the sender's credentials of
+ *	message i; otherwise Must be 0
  *
  * Moves up to @count messages in order. The call waits (subject to the
  * deadline and O_NONBLOCK) only until the first message can move, then
@@ -617,6 +682,7 @@ struct kipc_mq_sendv {
 	__aligned_u64 deadline;
 	__u32 out_count;
 	__u32 __reserved;
+	__aligned_u64 creds;
 };
 #define KIPC_IOC_MQ_SENDV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDV)
 #define KIPC_IOC_MQ_RECVV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECVV)
@@ -624,12 +690,14 @@ struct kipc_mq_sendv {
 /**
  * struct kipc_mq_peek - ioctl(KIPC_IOC_MQ_PEEK) on a queue fd
  * @size: sizeof(struct kipc_mq_peek)
- * @flags: Must be 0
+ * @flags: KIPC_RECV_CREDS, or 0
  * @buf: user pointer to the buffer
  * @len: length of the buffer
  * @index: which message, in receive order; 0 is the next one received
  * @out_len: length of the message
  * @out_prio: its priority
+ * @out_creds: with KIPC_RECV_CREDS, its sender's credentials, as a receive
+ *	would return them; else not written
  *
  * Copies a queued message without removing it; it never waits.
  */
@@ -641,6 +709,7 @@ struct kipc_mq_peek {
 	__u32 index;
 	__u32 out_len;
 	__u32 out_prio;
+	struct kipc_creds out_creds;
 };
 #define KIPC_IOC_MQ_PEEK	_IO(KIPC_TYPE, KIPC_CMD_MQ_PEEK)
 
@@ -686,6 +755,8 @@ struct kipc_mq_getattr {
  * @out_len: length of the message received, or of the one that did not fit
  * @out_prio: its priority
  * @__reserved2: set to 0
+ * @out_creds: with KIPC_RECV_CREDS, the credentials of the sender of the
+ *	message received; else not written
  *
  * Sends one message to the queue of the fd the ioctl is issued on, then
  * receives one from @recv_fd, in one system call: a client sends a request
@@ -712,6 +783,7 @@ struct kipc_mq_sendrecv {
 	__u32 out_len;
 	__u32 out_prio;
 	__u32 __reserved2;
+	struct kipc_creds out_creds;
 };
 #define KIPC_IOC_MQ_SENDRECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDRECV)
 
@@ -803,7 +875,7 @@ struct kipc_shm_stat {
  * the bit would stay taken in the KIPC_WAIT_* space whatever the new value.
  * Instead the bits are allocated from one sequence: a new KIPC_WAIT_* flag,
  * or a new flag of one call, takes the next bit above every flag of every
- * blocking call (bit 5 is the next), so no call's own flag ever collides
+ * blocking call (bit 6 is the next), so no call's own flag ever collides
  * with a wait flag.
  */
 #define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
