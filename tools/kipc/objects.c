@@ -145,7 +145,10 @@ static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
 	return kt_obj_oom(kt_shm_seals(kt_obj_get_u32(f)), oom);
 }
 
-/* A queue's KIPC_MQ_* flags: "hup", unknown bits in hex, "-" for none. */
+/*
+ * A queue's KIPC_MQ_* flags: "hup", "fail", "drop", unknown bits in hex,
+ * "-" for none.
+ */
 static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 				const void *f, bool *oom)
 {
@@ -157,6 +160,11 @@ static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 	if (flags & KIPC_MQ_HUP)
 		len = (size_t)snprintf(buf, sizeof(buf), "hup");
 	flags &= ~KIPC_MQ_HUP;
+	if (flags & (KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP))
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					len ? "," : "",
+					flags & KIPC_MQ_FULL_FAIL ? "fail" : "drop");
+	flags &= ~(KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP);
 	if (flags)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
 			 len ? "," : "", flags);
@@ -291,7 +299,8 @@ const struct kt_column kt_obj_columns[] = {
 	  U32(u32, KIPC_A_OBJ_MQ_MAX_MSGS, mq_max_msgs) },
 	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
-	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, or -", MQ, false,
+	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, fail, drop, or -",
+	  MQ, false,
 	  U32(mqflags, KIPC_A_OBJ_MQ_FLAGS, mq_flags) },
 	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,
 	  U32(u32, KIPC_A_OBJ_MQ_DEPTH, mq_depth) },
@@ -303,6 +312,9 @@ const struct kt_column kt_obj_columns[] = {
 	  MQ, false, U64(u64, KIPC_A_OBJ_MQ_SENDS, mq_sends) },
 	{ "RECV", 4, RIGHT, NUM, "messages received", MQ, false,
 	  U64(u64, KIPC_A_OBJ_MQ_RECVS, mq_recvs) },
+	{ "DROPS", 5, RIGHT, NUM,
+	  "messages dropped to make room (--overflow drop-oldest)", MQ, false,
+	  U64(u64, KIPC_A_OBJ_MQ_DROPS, mq_drops) },
 	{ "WAITSEND", 8, RIGHT, NUM, "senders blocked on a full queue now",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_WAIT_SEND, mq_wait_send) },
 	{ "WAITRECV", 8, RIGHT, NUM,
