@@ -359,8 +359,9 @@ struct kipc_version {
  * KIPC_A_OBJ_MQ_DROPS). A new message whose priority is below that of
  * every queued message is refused with EAGAIN instead, and nothing is
  * dropped. No sender ever waits on either kind of queue, so poll() on a
- * KIPC_MQ_FULL_DROP queue always reports EPOLLOUT (a send always
- * proceeds), while a KIPC_MQ_FULL_FAIL queue reports it only with room.
+ * KIPC_MQ_FULL_DROP queue reports EPOLLOUT even when it is full (a send at
+ * or above the lowest queued priority proceeds at once), while a
+ * KIPC_MQ_FULL_FAIL queue reports it only with room.
  * The two flags together are EINVAL. A message handed straight to a
  * waiting receiver (whose queue is empty) is not affected by either.
  */
