@@ -146,6 +146,7 @@ static bool kipc_mq_drop_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	kipc_mq_unqueue_locked(mq, victim);
 	list_add_tail(&victim->node, dropped);
 	mq->drops++;
+	trace_kipc_mq_drop(&mq->obj, victim->len, victim->prio);
 	return true;
 }
 
