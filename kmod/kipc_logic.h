@@ -135,6 +135,12 @@ static inline u32 kipc_prio_map_top(u32 map)
 	return __fls(map);
 }
 
+/* The lowest non-empty priority, a dropping queue's victim; @map not 0. */
+static inline u32 kipc_prio_map_bottom(u32 map)
+{
+	return __ffs(map);
+}
+
 /* --- deadlines -------------------------------------------------------------- */
 
 /*

@@ -123,6 +123,29 @@ TRACE_EVENT(kipc_mq_send,
 );
 
 /*
+ * A KIPC_MQ_FULL_DROP queue dropped a message, unreceived, to make room
+ * for a newer one.
+ */
+TRACE_EVENT(kipc_mq_drop,
+	TP_PROTO(const struct kipc_object *obj, u32 len, u32 prio),
+	TP_ARGS(obj, len, prio),
+	TP_STRUCT__entry(
+		__field(u64, id)
+		__field(u32, len)
+		__field(u32, prio)
+		__string(name, obj->name)
+	),
+	TP_fast_assign(
+		__entry->id = obj->id;
+		__entry->len = len;
+		__entry->prio = prio;
+		kipc_assign_str(name, obj->name);
+	),
+	TP_printk("id=%llu name=%s len=%u prio=%u", __entry->id,
+		  __get_str(name), __entry->len, __entry->prio)
+);
+
+/*
  * A message was received (copied out). @qtime is its stamp (struct
  * kipc_msg.qtime): queue_ns is the time since, or 0 when it was sent while
  * this event was off.

@@ -390,15 +390,18 @@ static int kipc_mq_getattr_ioctl(struct kipc_ucmd *ucmd)
 static void kipc_mq_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct kipc_mq *mq = file_mq(file);
+	u64 drops;
 	u32 depth;
 
 	spin_lock(&mq->lock);
 	depth = mq->depth;
+	drops = mq->drops;
 	spin_unlock(&mq->lock);
 	seq_printf(m, "kipc-mq-depth:\t%u\n", depth);
 	seq_printf(m, "kipc-mq-max-msgs:\t%u\n", mq->max_msgs);
 	seq_printf(m, "kipc-mq-max-msgsize:\t%u\n", mq->max_msgsize);
 	seq_printf(m, "kipc-mq-flags:\t0x%x\n", mq->flags);
+	seq_printf(m, "kipc-mq-drops:\t%llu\n", drops);
 }
 
 static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
@@ -415,9 +418,11 @@ static __poll_t kipc_mq_poll(struct file *file, poll_table *wait)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		else if (kipc_mq_at_eof_locked(mq))
 			mask |= EPOLLHUP;
+		/* A dropping queue always makes room: a send never waits. */
 		if (mq->rd_hup)
 			mask |= EPOLLERR;
-		else if (mq->depth < mq->max_msgs)
+		else if (mq->depth < mq->max_msgs ||
+			 (mq->flags & KIPC_MQ_FULL_DROP))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	spin_unlock(&mq->lock);
@@ -456,6 +461,9 @@ static int kipc_mq_validate(const union kipc_attr *attr, u64 *bytes)
 
 	if ((a->flags & ~KIPC_MQ_FLAGS_ALL) || a->__reserved)
 		return -EOPNOTSUPP;
+	/* Fail and drop are two answers to the same question. */
+	if ((a->flags & KIPC_MQ_FULL_FAIL) && (a->flags & KIPC_MQ_FULL_DROP))
+		return -EINVAL;
 	if (!a->max_msgs || a->max_msgs > READ_ONCE(kipc_mq_max_msgs) ||
 	    !a->max_msgsize || a->max_msgsize > READ_ONCE(kipc_mq_max_msgsize))
 		return -EINVAL;
@@ -604,7 +612,7 @@ static void kipc_mq_fill_attr(struct kipc_object *obj, union kipc_attr *attr)
 /* A consistent copy of a queue's statistics, taken under mq->lock. */
 struct kipc_mq_stats {
 	u32 depth, hwm, nr_senders, nr_receivers;
-	u64 bytes, sends, recvs, stime, rtime;
+	u64 bytes, sends, recvs, drops, stime, rtime;
 	pid_t lspid, lrpid;
 };
 
@@ -622,6 +630,7 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 	st.bytes = mq->bytes;
 	st.sends = mq->sends;
 	st.recvs = mq->recvs;
+	st.drops = mq->drops;
 	st.stime = mq->stime;
 	st.rtime = mq->rtime;
 	st.lspid = pid_nr_ns(mq->lspid, pid_ns);
@@ -638,6 +647,8 @@ static int kipc_mq_fill_nl(struct sk_buff *skb, struct kipc_object *obj,
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_SENDS, st.sends,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_RECVS, st.recvs,
+			      KIPC_A_OBJ_PAD) ||
+	    nla_put_u64_64bit(skb, KIPC_A_OBJ_MQ_DROPS, st.drops,
 			      KIPC_A_OBJ_PAD) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_WAIT_SEND, st.nr_senders) ||
 	    nla_put_u32(skb, KIPC_A_OBJ_MQ_WAIT_RECV, st.nr_receivers) ||

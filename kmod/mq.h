@@ -101,6 +101,8 @@ struct kipc_mq_waiter {
  *	end-of-file only when this is 0 (raised under @lock, dropped without)
  * @poll_wq: poll and epoll waiters
  * @hwm: highest @depth seen (protected by @lock)
+ * @drops: KIPC_MQ_FULL_DROP: messages dropped unreceived to make room
+ *	(protected by @lock)
  * @sends: messages sent (protected by @lock)
  * @recvs: messages received (protected by @lock)
  * @lspid: last sender (protected by @lock)
@@ -130,6 +132,7 @@ struct kipc_mq {
 	wait_queue_head_t poll_wq;
 
 	u32 hwm;
+	u64 drops;
 	u64 sends;
 	u64 recvs;
 	struct pid *lspid;
@@ -146,6 +149,15 @@ static inline bool kipc_mq_at_eof_locked(struct kipc_mq *mq)
 {
 	lockdep_assert_held(&mq->lock);
 	return mq->wr_hup && !mq->depth && !atomic_read(&mq->inflight);
+}
+
+/*
+ * KIPC_MQ_FULL_FAIL, KIPC_MQ_FULL_DROP: a send on a full queue never waits
+ * (it fails, or drops to make room).
+ */
+static inline bool kipc_mq_never_waits(const struct kipc_mq *mq)
+{
+	return mq->flags & (KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP);
 }
 
 static inline struct kipc_mq *to_mq(struct kipc_object *obj)
@@ -190,7 +202,7 @@ void kipc_msg_exit(void);
 /* mq_queue.c */
 void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask);
 int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
-			struct kipc_wakeups *wk);
+			struct kipc_wakeups *wk, struct list_head *dropped);
 void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued);
 bool kipc_mq_spin_locked(struct kipc_mq *mq, bool sender,
 			 const struct kipc_deadline *dl);

@@ -126,22 +126,49 @@ static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
 	}
 }
 
+/*
+ * KIPC_MQ_FULL_DROP: make room for @msg on the full queue by taking the
+ * oldest message of the lowest priority queued off onto @dropped, unless
+ * @msg's priority is below every queued one's. Says whether it made room.
+ */
+static bool kipc_mq_drop_locked(struct kipc_mq *mq, struct kipc_msg *msg,
+				struct list_head *dropped)
+{
+	struct kipc_msg *victim;
+
+	lockdep_assert_held(&mq->lock);
+	/* Full, with max_msgs at least 1: something is queued. */
+	if (!mq->prio_map ||
+	    msg->prio < kipc_prio_map_bottom(mq->prio_map))
+		return false;
+	victim = list_first_entry(&mq->prio[kipc_prio_map_bottom(mq->prio_map)],
+				  struct kipc_msg, node);
+	kipc_mq_unqueue_locked(mq, victim);
+	list_add_tail(&victim->node, dropped);
+	mq->drops++;
+	trace_kipc_mq_drop(&mq->obj, victim->len, victim->prio);
+	return true;
+}
+
 /**
  * kipc_mq_push_locked() - hand over or queue one message
  * @mq: the queue
  * @msg: the message, already copied in
  * @wk: the receiver it went to, to wake after the unlock
+ * @dropped: KIPC_MQ_FULL_DROP: where a message dropped to make room goes,
+ *	for the caller to free with kipc_msg_free_list() after the unlock
  *
  * Without the send statistics and the poll wake-up, which the caller does
  * once for all it sends (kipc_mq_pushed_locked()).
  *
  * Context: under mq->lock.
  * Return: 1 when the message was queued, 0 when it was handed over (the
- * queue owns it either way), -EAGAIN when the queue is full, -EIDRM, or
- * -EPIPE when no receiver is left (KIPC_MQ_HUP).
+ * queue owns it either way), -EAGAIN when the queue is full (and, for
+ * KIPC_MQ_FULL_DROP, @msg's priority is below every queued message's),
+ * -EIDRM, or -EPIPE when no receiver is left (KIPC_MQ_HUP).
  */
 int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
-			struct kipc_wakeups *wk)
+			struct kipc_wakeups *wk, struct list_head *dropped)
 {
 	lockdep_assert_held(&mq->lock);
 	if (mq->removed)
@@ -151,7 +178,10 @@ int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	kipc_trace_mq_stamp(&msg->qtime);
 	if (kipc_mq_hand_off_locked(mq, msg, wk))
 		return 0;
-	if (mq->depth >= mq->max_msgs)
+	/* depth may exceed max_msgs after a put-back: drop one, still over. */
+	if (mq->depth >= mq->max_msgs &&
+	    (!(mq->flags & KIPC_MQ_FULL_DROP) ||
+	     !kipc_mq_drop_locked(mq, msg, dropped)))
 		return -EAGAIN;
 
 	kipc_mq_insert_locked(mq, msg, false);
@@ -176,9 +206,10 @@ void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued)
 
 /* Send one message: 0, -EAGAIN or -EIDRM as kipc_mq_push_locked(). */
 static int kipc_mq_send_locked(struct kipc_mq *mq, struct kipc_msg *msg,
-			       struct kipc_wakeups *wk)
+			       struct kipc_wakeups *wk,
+			       struct list_head *dropped)
 {
-	int ret = kipc_mq_push_locked(mq, msg, wk);
+	int ret = kipc_mq_push_locked(mq, msg, wk, dropped);
 
 	if (ret < 0)
 		return ret;
@@ -381,6 +412,9 @@ int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
  * @msg: the message, copied in
  * @dl: the call's deadline
  *
+ * A full KIPC_MQ_FULL_FAIL or KIPC_MQ_FULL_DROP queue fails (or drops) at
+ * once, whatever @dl says.
+ *
  * Return: 0, when the queue owns @msg; else -EAGAIN, -ETIMEDOUT,
  * -ERESTARTSYS or -EIDRM, and @msg is still the caller's.
  */
@@ -391,13 +425,15 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 	struct kipc_wakeups wk = {};
 	/* @msg is the queue's once sent, and may be gone after a wait. */
 	u32 len = msg->len, prio = msg->prio;
+	LIST_HEAD(dropped);
 	int ret;
 
 	spin_lock(&mq->lock);
-	ret = kipc_mq_send_locked(mq, msg, &wk);
-	if (ret == -EAGAIN && kipc_mq_spin_locked(mq, true, dl))
-		ret = kipc_mq_send_locked(mq, msg, &wk);
-	if (ret == -EAGAIN) {
+	ret = kipc_mq_send_locked(mq, msg, &wk, &dropped);
+	if (ret == -EAGAIN && !kipc_mq_never_waits(mq) &&
+	    kipc_mq_spin_locked(mq, true, dl))
+		ret = kipc_mq_send_locked(mq, msg, &wk, &dropped);
+	if (ret == -EAGAIN && !kipc_mq_never_waits(mq)) {
 		/* A full queue: nobody was woken. */
 		ret = kipc_mq_wait_locked(mq, &w, true, dl);
 		if (!ret && w.w.state == KIPC_WAITER_REMOVED)
@@ -407,6 +443,7 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 	}
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
+	kipc_msg_free_list(&dropped);
 	if (!ret)
 		trace_kipc_mq_send(&mq->obj, len, prio);
 	return ret;

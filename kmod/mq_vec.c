@@ -148,17 +148,21 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 	struct kipc_msg *msg, *tmp;
 	int n = 0, pushed = 0, ret = 0;
 	bool queued = false;
+	LIST_HEAD(dropped);
 
+	/* A full KIPC_MQ_FULL_FAIL or _DROP queue fails or drops at once. */
+	if (kipc_mq_never_waits(mq))
+		may_wait = false;
 	spin_lock(&mq->lock);
 	pushed = kipc_mq_splice_batch_locked(mq, batch);
 	queued = pushed;
 	n = pushed;
 	list_for_each_entry_safe(msg, tmp, batch, node) {
 		list_del(&msg->node);
-		ret = kipc_mq_push_locked(mq, msg, &wk);
+		ret = kipc_mq_push_locked(mq, msg, &wk, &dropped);
 		if (ret == -EAGAIN && may_wait && !n &&
 		    kipc_mq_spin_locked(mq, true, dl))
-			ret = kipc_mq_push_locked(mq, msg, &wk);
+			ret = kipc_mq_push_locked(mq, msg, &wk, &dropped);
 		if (ret == -EAGAIN && may_wait && !n) {
 			/* @msg may be gone once a waker queued it. */
 			u32 len = msg->len, prio = msg->prio;
@@ -190,6 +194,7 @@ static int kipc_mq_send_batch(struct kipc_mq *mq, struct list_head *batch,
 		kipc_mq_pushed_locked(mq, pushed, queued);
 	spin_unlock(&mq->lock);
 	kipc_wake_all(&wk);
+	kipc_msg_free_list(&dropped);
 	return n ? n : ret;
 }
 

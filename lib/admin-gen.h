@@ -59,6 +59,7 @@ kipc_admin_obj_policy[KIPC_A_OBJ_MAX + 1] = {
 	[KIPC_A_OBJ_SEM_MULTI_WAITERS] = { .type = NLA_U32 },
 	[KIPC_A_OBJ_SHM_INO] = { .type = NLA_U64 },
 	[KIPC_A_OBJ_MQ_FLAGS] = { .type = NLA_U32 },
+	[KIPC_A_OBJ_MQ_DROPS] = { .type = NLA_U64 },
 };
 
 static const struct kipc_admin_field
@@ -159,6 +160,8 @@ kipc_admin_obj_fields[KIPC_A_OBJ_MAX + 1] = {
 		KIPC_ADMIN_FIELD(struct kipc_admin_obj, shm_ino, uint64_t),
 	[KIPC_A_OBJ_MQ_FLAGS] =
 		KIPC_ADMIN_FIELD(struct kipc_admin_obj, mq_flags, uint32_t),
+	[KIPC_A_OBJ_MQ_DROPS] =
+		KIPC_ADMIN_FIELD(struct kipc_admin_obj, mq_drops, uint64_t),
 };
 
 static const struct kipc_admin_reply kipc_admin_obj_reply = {

@@ -105,6 +105,8 @@ struct kipc_admin;
  *	fdinfo of its fds
  * @mq_flags: KIPC_A_OBJ_MQ_FLAGS, a queue's creation flags (KIPC_MQ_*
  *	bits, such as KIPC_MQ_HUP); 0 from a module that does not report it
+ * @mq_drops: KIPC_A_OBJ_MQ_DROPS, messages a KIPC_MQ_FULL_DROP queue
+ *	dropped to make room; 0 from a module that does not report it
  */
 struct kipc_admin_obj {
 	uint64_t present[KIPC_ADMIN_PRESENT_WORDS];
@@ -159,6 +161,7 @@ struct kipc_admin_obj {
 	uint32_t sem_multi_waiters;
 	uint64_t shm_ino;
 	uint32_t mq_flags;
+	uint64_t mq_drops;
 	/* New fields go here, and only here. */
 };
 

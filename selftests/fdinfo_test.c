@@ -377,9 +377,10 @@ TEST_F(fdinfo, documented_keys)
 		"kipc-type", "kipc-id", "kipc-name", "kipc-ipc-ns",
 		"kipc-open-flags", "kipc-state",
 	};
-	static const char *const per_type[][4] = {
+	static const char *const per_type[][5] = {
 		[KIPC_OBJ_MQ] = { "kipc-mq-depth", "kipc-mq-max-msgs",
-				  "kipc-mq-max-msgsize", "kipc-mq-flags" },
+				  "kipc-mq-max-msgsize", "kipc-mq-flags",
+				  "kipc-mq-drops" },
 		[KIPC_OBJ_SHM] = { "kipc-shm-size", "kipc-shm-seals",
 				   "kipc-shm-ino" },
 		[KIPC_OBJ_SEM] = { "kipc-sem-value", "kipc-sem-undo" },
@@ -394,7 +395,7 @@ TEST_F(fdinfo, documented_keys)
 
 		self->type = kipc_types[i];
 		ofd = test_ioctl_create(self->type, self->name, 0600, NULL);
-		for (k = 0; k < 4 && per_type[self->type][k]; k++)
+		for (k = 0; k < 5 && per_type[self->type][k]; k++)
 			want++;
 		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ofd);
 		f = fopen(path, "re");
@@ -407,7 +408,7 @@ TEST_F(fdinfo, documented_keys)
 			line[strcspn(line, ":")] = '\0';
 			for (k = 0; k < ARRAY_SIZE(common); k++)
 				known |= !strcmp(line, common[k]);
-			for (k = 0; k < 4 && per_type[self->type][k]; k++)
+			for (k = 0; k < 5 && per_type[self->type][k]; k++)
 				known |= !strcmp(line, per_type[self->type][k]);
 			EXPECT_TRUE(known) TH_LOG("undocumented %s", line);
 			n++;

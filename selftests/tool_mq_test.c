@@ -246,6 +246,73 @@ TEST_F(tool_mq, create_hup)
 	EXPECT_STREQ("-", tool_str(o, "flags"));
 }
 
+/*
+ * --overflow fail and drop-oldest make KIPC_MQ_FULL_FAIL and _DROP queues,
+ * which show's FLAGS says; show's DROPS counts what a dropping queue
+ * dropped. block is the default; anything else is a usage error.
+ */
+TEST_F(tool_mq, create_overflow)
+{
+	const struct tool_obj *o;
+	struct kipc_info info;
+	char buf[8];
+	int q;
+
+	tool_run("mq", "create", self->name, "--overflow", "fail",
+		 "--max-msgs", "1");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("fail", tool_str(o, "flags"));
+	EXPECT_EQ(0, tool_num(o, "drops"));
+	q = tmq_open(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(q, &info));
+	EXPECT_EQ(KIPC_MQ_FULL_FAIL, info.out_attr.mq.flags);
+	close(q);
+	tool_run("mq", "send", self->name, "one");
+	tool_ok();
+	/* Full: fails at once, without --nonblock, despite the timeout. */
+	tool_run("mq", "send", self->name, "two", "-t", "60s");
+	tool_fails("kipc: cannot send to queue '%s': Resource temporarily unavailable\n",
+		   self->name);
+	kipc_unlink(KIPC_OBJ_MQ, self->name);
+
+	tool_run("mq", "create", self->name, "--hup", "--overflow",
+		 "drop-oldest", "--max-msgs", "2");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("hup,drop", tool_str(o, "flags"));
+	q = tmq_open(KIPC_OPEN_READ);
+	ASSERT_EQ(0, kipc_info(q, &info));
+	EXPECT_EQ(KIPC_MQ_HUP | KIPC_MQ_FULL_DROP, info.out_attr.mq.flags);
+	tool_run("mq", "send", self->name, "a");
+	tool_ok();
+	tool_run("mq", "send", self->name, "b");
+	tool_ok();
+	tool_run("mq", "send", self->name, "c");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_EQ(1, tool_num(o, "drops"));
+	EXPECT_EQ(2, tool_num(o, "msgs"));
+	tool_run("mq", "show", self->name, "-o", "MSGS,DROPS");
+	tool_ok();
+	EXPECT_STREQ("MSGS DROPS\n   2     1\n", self->res->out);
+	ASSERT_EQ(1, kipc_mq_receive(q, buf, sizeof(buf), NULL));
+	EXPECT_EQ('b', buf[0]);
+	close(q);
+	kipc_unlink(KIPC_OBJ_MQ, self->name);
+
+	tool_run("mq", "create", self->name, "--overflow", "block");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("-", tool_str(o, "flags"));
+	kipc_unlink(KIPC_OBJ_MQ, self->name);
+
+	tool_run("mq", "create", self->name, "--overflow", "drop");
+	tool_usage_fails("kipc: invalid overflow policy 'drop': block, fail or drop-oldest\nTry 'kipc mq create help' for more information.\n");
+	/* Nothing was created. */
+	EXPECT_NE(0, kipc_unlink(KIPC_OBJ_MQ, self->name));
+}
+
 /* The statistics of show -J are the kernel's, field by field. */
 TEST_F(tool_mq, show_stats_match_kernel)
 {

@@ -474,6 +474,11 @@ TEST_F(tool_obs, prometheus_list_escapes_and_counts)
 	EXPECT_EQ(1, prom_value(self->res->out, sample));
 	snprintf(sample, sizeof(sample), "kipc_mq_messages%s", prefix);
 	EXPECT_EQ(2, prom_value(self->res->out, sample));
+	/* A queue that blocks when full drops nothing. */
+	snprintf(sample, sizeof(sample), "kipc_mq_dropped_messages_total%s",
+		 prefix);
+	EXPECT_EQ(0, prom_value(self->res->out, sample))
+		TH_LOG("%s\n%s", sample, self->res->out);
 	snprintf(sample, sizeof(sample), "kipc_mq_high_water_messages%s",
 		 prefix);
 	EXPECT_EQ(3, prom_value(self->res->out, sample));

@@ -179,6 +179,7 @@ static const char *const kipc_events[] = {
 	"kipc_create", "kipc_open", "kipc_unlink", "kipc_remove",
 	"kipc_destroy", "kipc_mq_send", "kipc_mq_receive", "kipc_sem_wait",
 	"kipc_sem_post", "kipc_sem_undo", "kipc_spin", "kipc_sem_multi",
+	"kipc_mq_drop",
 };
 
 /* The fields kipc(7) documents, by event: their names are ABI. */
@@ -198,6 +199,7 @@ static const char *const kipc_event_fields[][7] = {
 	{ "u64 spun_ns;", "bool got;" },
 	{ "u64 id;", "u32 ops;", "u32 takes;", "u32 gives;", "u32 zeros;",
 	  "u32 retries;", "bool recovered;" },
+	{ "u64 id;", "u32 len;", "u32 prio;", "name;" },
 };
 
 TEST_F(trace, formats)
@@ -316,6 +318,34 @@ TEST_F(trace, mq_vec)
 				"id=%llu name=%s len=%d prio=2 queue_ns=",
 				(unsigned long long)id, self->name, 4 + i);
 	}
+	close(qfd);
+}
+
+/* A dropping queue traces each message it drops, and only those. */
+TEST_F(trace, mq_drop)
+{
+	union kipc_attr attr = {
+		.mq = { .max_msgs = 2, .max_msgsize = 16,
+			.flags = KIPC_MQ_FULL_DROP },
+	};
+	const char *p;
+	__u64 id;
+	int qfd;
+
+	test_event("kipc_mq_drop", 1);
+	qfd = test_ioctl_open(KIPC_OBJ_MQ, self->name, KIPC_NEW, 0600, &attr,
+			      NULL, NULL);
+	id = test_obj_id(qfd);
+	test_ioctl_mq_send(qfd, "a", 1, 1);
+	test_ioctl_mq_send(qfd, "bb", 2, 2);
+	/* Drops "a", the oldest of the lowest priority. */
+	test_ioctl_mq_send(qfd, "ccc", 3, 2);
+	/* Below every queued priority: refused, nothing dropped. */
+	test_err_mq_send(EAGAIN, qfd, "d", 1, 0, 0);
+	test_trace_read();
+	p = test_trace_find("kipc_mq_drop", "id=%llu name=%s len=1 prio=1\n",
+			    (unsigned long long)id, self->name);
+	EXPECT_EQ(NULL, strstr(p, " kipc_mq_drop: "));
 	close(qfd);
 }
 

@@ -189,14 +189,14 @@ static const struct kipc_reached_case kipc_reached_cases[] = {
  * The priority index against a model: a seeded sequence of inserts and
  * removals on 32 per-priority counts, checking after every step that the
  * map has exactly the non-empty priorities and that its top is the highest
- * of them. Returns the first step that went wrong, or -1.
+ * of them and its bottom the lowest. Returns the first step that went wrong, or -1.
  */
 static inline long kipc_prio_model_run(u32 seed, long steps)
 {
 	u32 count[KIPC_MQ_PRIO_MAX + 1] = { 0 };
 	u32 map = 0, want, prio, x = seed | 1;
 	long step;
-	int p, top;
+	int p, top, bottom;
 
 	for (step = 0; step < steps; step++) {
 		/* xorshift32 */
@@ -218,15 +218,20 @@ static inline long kipc_prio_model_run(u32 seed, long steps)
 		}
 		want = 0;
 		top = -1;
+		bottom = -1;
 		for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++) {
 			if (count[p]) {
 				want |= BIT(p);
 				top = p;
+				if (bottom < 0)
+					bottom = p;
 			}
 		}
 		if (map != want)
 			return step;
 		if (map && (int)kipc_prio_map_top(map) != top)
+			return step;
+		if (map && (int)kipc_prio_map_bottom(map) != bottom)
 			return step;
 	}
 	return -1;
@@ -240,7 +245,8 @@ static inline int kipc_prio_edges_check(void)
 	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++) {
 		map = 0;
 		kipc_prio_map_set(&map, p);
-		if (map != BIT(p) || kipc_prio_map_top(map) != p)
+		if (map != BIT(p) || kipc_prio_map_top(map) != p ||
+		    kipc_prio_map_bottom(map) != p)
 			return -1;
 		kipc_prio_map_clear(&map, p);
 		if (map)

@@ -32,4 +32,9 @@ static inline unsigned long __fls(unsigned long word)
 	return (sizeof(word) * 8 - 1) - __builtin_clzl(word);
 }
 
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
 #endif

@@ -69,6 +69,7 @@ enum {
 	OPT_NO_UNDO,
 	OPT_HUP,
 	OPT_CREDS,
+	OPT_OVERFLOW,
 };
 
 /*
@@ -105,6 +106,8 @@ static const struct kt_opt {
 	  "end-of-file and EPIPE when one side is gone (KIPC_MQ_HUP)" },
 	{ OPT_CREDS, "creds", NULL, KT_OPTS_MQ_CREATE,
 	  "messages carry their sender's pid, uid and gid (KIPC_MQ_CREDS)" },
+	{ OPT_OVERFLOW, "overflow", "POLICY", KT_OPTS_MQ_CREATE,
+	  "a send on a full queue: block (default), fail or drop-oldest" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KT_OPTS_SHM_CREATE,
 	  "size in bytes, K[iB], M[iB], G[iB]; KB, MB, GB are of 1000 (default one page)" },
 	{ OPT_EXEC, "exec", NULL, KT_OPTS_SHM_CREATE,
@@ -427,6 +430,17 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_CREDS:
 			kt_args.creds = true;
+			break;
+		case OPT_OVERFLOW:
+			if (!strcmp(optarg, "block"))
+				kt_args.overflow = 0;
+			else if (!strcmp(optarg, "fail"))
+				kt_args.overflow = KIPC_MQ_FULL_FAIL;
+			else if (!strcmp(optarg, "drop-oldest"))
+				kt_args.overflow = KIPC_MQ_FULL_DROP;
+			else
+				ret = kt_usage_err(path, "invalid overflow policy '%s': block, fail or drop-oldest",
+						   optarg);
 			break;
 		case OPT_EXEC:
 			kt_args.exec = true;

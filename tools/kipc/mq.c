@@ -48,6 +48,7 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	attr.mq.max_msgsize = kt_args.max_msgsize;
 	attr.mq.flags = (kt_args.hup ? KIPC_MQ_HUP : 0) |
 			(kt_args.creds ? KIPC_MQ_CREDS : 0);
+	attr.mq.flags |= kt_args.overflow;
 	fd = kipc_open(KIPC_OBJ_MQ, name, flags, kt_args.mode, &attr, NULL);
 	if (fd < 0)
 		return kt_dev_err(fd, "cannot create queue '%s'", name);
@@ -64,7 +65,11 @@ static const char kt_mq_create_doc[] =
 	"With --hup, receivers get end-of-file once every sender is gone and\n"
 	"senders EPIPE once every receiver is gone (KIPC_MQ_HUP).\n"
 	"With --creds, every message carries its sender's pid, uid and gid,\n"
-	"which receivers may ask for (KIPC_MQ_CREDS).\n";
+	"which receivers may ask for (KIPC_MQ_CREDS).\n"
+	"--overflow says what a send on a full queue does: block waits for\n"
+	"room (the default), fail fails at once (KIPC_MQ_FULL_FAIL),\n"
+	"drop-oldest drops the oldest message of the lowest priority to make\n"
+	"room and counts it (KIPC_MQ_FULL_DROP; DROPS in 'kipc mq show').\n";
 
 /* --- send ------------------------------------------------------------------ */
 
@@ -292,7 +297,7 @@ static const struct kt_list_spec kt_show_mq = {
 	.type = KIPC_OBJ_MQ,
 	.what = "message queues",
 	.noun = "queue",
-	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,WAITSEND,"
+	.defaults = "ID,NAME,MSGS,MAXMSGS,USEDBYTES,SEND,RECV,DROPS,WAITSEND,"
 		    "WAITRECV,LSPID,LRPID,FLAGS,STATE",
 };
 

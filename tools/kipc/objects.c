@@ -146,8 +146,8 @@ static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
 }
 
 /*
- * A queue's KIPC_MQ_* flags: "hup", "creds", comma-separated, unknown bits
- * in hex, "-" for none.
+ * A queue's KIPC_MQ_* flags: "hup", "creds", "fail", "drop",
+ * comma-separated, unknown bits in hex, "-" for none.
  */
 static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 				const void *f, bool *oom)
@@ -163,6 +163,11 @@ static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%screds",
 					len ? "," : "");
 	flags &= ~(KIPC_MQ_HUP | KIPC_MQ_CREDS);
+	if (flags & (KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP))
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					len ? "," : "",
+					flags & KIPC_MQ_FULL_FAIL ? "fail" : "drop");
+	flags &= ~(KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP);
 	if (flags)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
 			 len ? "," : "", flags);
@@ -297,7 +302,8 @@ const struct kt_column kt_obj_columns[] = {
 	  U32(u32, KIPC_A_OBJ_MQ_MAX_MSGS, mq_max_msgs) },
 	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
-	{ "FLAGS", 5, 0, STR, "queue creation flags: hup, creds, or -", MQ,
+	{ "FLAGS", 5, 0, STR,
+	  "queue creation flags: hup, creds, fail, drop, or -", MQ,
 	  false,
 	  U32(mqflags, KIPC_A_OBJ_MQ_FLAGS, mq_flags) },
 	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,
@@ -310,6 +316,9 @@ const struct kt_column kt_obj_columns[] = {
 	  MQ, false, U64(u64, KIPC_A_OBJ_MQ_SENDS, mq_sends) },
 	{ "RECV", 4, RIGHT, NUM, "messages received", MQ, false,
 	  U64(u64, KIPC_A_OBJ_MQ_RECVS, mq_recvs) },
+	{ "DROPS", 5, RIGHT, NUM,
+	  "messages dropped to make room (--overflow drop-oldest)", MQ, false,
+	  U64(u64, KIPC_A_OBJ_MQ_DROPS, mq_drops) },
 	{ "WAITSEND", 8, RIGHT, NUM, "senders blocked on a full queue now",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_WAIT_SEND, mq_wait_send) },
 	{ "WAITRECV", 8, RIGHT, NUM,

@@ -70,7 +70,8 @@
  *    is not printable ASCII, a space or a '/'; @mode has bits outside 0666;
  *    neither KIPC_OPEN_READ nor KIPC_OPEN_WRITE is set; KIPC_OPEN_EXCL is set
  *    without KIPC_OPEN_CREATE; a creation attribute is out of range (see
- *    struct kipc_open); KIPC_OPEN_ANON without KIPC_OPEN_CREATE, or with
+ *    struct kipc_open); a queue's flags have both KIPC_MQ_FULL_FAIL and
+ *    KIPC_MQ_FULL_DROP; KIPC_OPEN_ANON without KIPC_OPEN_CREATE, or with
  *    KIPC_OPEN_EXCL, or with a @name that is not 0.
  *  - ENOENT: no object of that type has that name and KIPC_OPEN_CREATE is
  *    not set.
@@ -100,7 +101,11 @@
  * Blocking message queue calls (KIPC_IOC_MQ_SEND, KIPC_IOC_MQ_RECV,
  * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV, read(), write()) share these:
  *  - EAGAIN: the call would block and the fd has O_NONBLOCK or the call has
- *    KIPC_WAIT_NONBLOCK.
+ *    KIPC_WAIT_NONBLOCK. A send on a full KIPC_MQ_FULL_FAIL queue fails
+ *    with it at once, whatever the flags and deadline; so does a send on a
+ *    full KIPC_MQ_FULL_DROP queue of a message whose priority is below
+ *    that of every queued message (nothing is dropped then). Nothing is
+ *    queued.
  *  - ETIMEDOUT: the deadline passed (or had passed on entry) before the call
  *    could proceed.
  *  - EINTR: a signal arrived while waiting and its handler was installed
@@ -371,6 +376,26 @@ struct kipc_version {
  * the receiver's user namespace. As with SCM_CREDENTIALS, the pid is the
  * number the sender had; it may have exited since. KIPC_MQ_CREDS may be
  * combined with KIPC_MQ_HUP and with KIPC_OPEN_ANON.
+ *
+ * The overflow policy says what a send on a full queue does (a send, the
+ * send half of KIPC_IOC_MQ_SENDRECV, each message of KIPC_IOC_MQ_SENDV,
+ * write()). By default it waits for room (or fails with EAGAIN for a
+ * non-blocking call). With KIPC_MQ_FULL_FAIL it fails with EAGAIN at once,
+ * whatever O_NONBLOCK, KIPC_WAIT_NONBLOCK or the deadline say, and nothing
+ * is queued; KIPC_IOC_MQ_SENDV moves the messages that fit and returns
+ * their count, EAGAIN only when none fit. With KIPC_MQ_FULL_DROP it never
+ * waits either: it drops the oldest message of the lowest priority queued
+ * (the head of the lowest non-empty priority list), freeing it unreceived,
+ * and queues the new one, so the queue keeps the newest messages (for
+ * latest-value telemetry); each drop is counted (netlink
+ * KIPC_A_OBJ_MQ_DROPS). A new message whose priority is below that of
+ * every queued message is refused with EAGAIN instead, and nothing is
+ * dropped. No sender ever waits on either kind of queue, so poll() on a
+ * KIPC_MQ_FULL_DROP queue reports EPOLLOUT even when it is full (a send at
+ * or above the lowest queued priority proceeds at once), while a
+ * KIPC_MQ_FULL_FAIL queue reports it only with room.
+ * The two flags together are EINVAL. A message handed straight to a
+ * waiting receiver (whose queue is empty) is not affected by either.
  */
 struct kipc_mq_attr {
 	__u32 max_msgs;
@@ -382,7 +407,10 @@ struct kipc_mq_attr {
 /* Flags of struct kipc_mq_attr. */
 #define KIPC_MQ_HUP		(1U << 0)
 #define KIPC_MQ_CREDS		(1U << 1)
-#define KIPC_MQ_FLAGS_ALL	(KIPC_MQ_HUP | KIPC_MQ_CREDS)
+#define KIPC_MQ_FULL_FAIL	(1U << 2)	/* full: EAGAIN, never wait */
+#define KIPC_MQ_FULL_DROP	(1U << 3)	/* full: drop the oldest lowest */
+#define KIPC_MQ_FLAGS_ALL	(KIPC_MQ_HUP | KIPC_MQ_CREDS | \
+				 KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP)
 
 /**
  * struct kipc_creds - the credentials of a message's sender
