@@ -676,6 +676,9 @@ static void fz_attr(struct fz_rng *r, union kipc_attr *a, uint32_t type)
 							 KIPC_MQ_FULL_DROP;
 		if (fz_one_in(r, 16))
 			a->mq.flags |= KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP;
+		/* Messages that hold their sender's pid. */
+		if (fz_one_in(r, 4))
+			a->mq.flags |= KIPC_MQ_CREDS;
 		break;
 	case KIPC_OBJ_SHM:
 		a->shm.size = fz_one_in(r, 4) ? fz_pick(r, shm) :
@@ -915,6 +918,9 @@ static int fz_open_valid(struct fz_thread *t, uint32_t type)
 		if (fz_one_in(r, 3))
 			o.attr.mq.flags |= fz_one_in(r, 2) ? KIPC_MQ_FULL_FAIL :
 							     KIPC_MQ_FULL_DROP;
+		/* Messages that hold their sender's pid. */
+		if (fz_one_in(r, 3))
+			o.attr.mq.flags |= KIPC_MQ_CREDS;
 		if (fz_one_in(r, 32))
 			o.attr.mq.flags |= 1U << fz_below(r, 32);
 		break;
