@@ -761,8 +761,10 @@ int kipc_wait_locked(spinlock_t *lock, struct kipc_waiter *w,
 void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
 			     enum kipc_waiter_state state,
 			     struct kipc_wakeups *wk);
+typedef bool (*kipc_wake_cond_t)(void *arg);
 void kipc_waitq_wake_all(struct kipc_waitq *q, spinlock_t *lock,
-			 enum kipc_waiter_state state, const bool *cond);
+			 enum kipc_waiter_state state, kipc_wake_cond_t cond,
+			 void *arg);
 
 /* fs.c */
 struct file *kipc_fs_getfile(const char *name,

@@ -543,8 +543,9 @@ static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
 
 /*
  * KIPC_MQ_HUP: the last description of a side went: wake the other side's
- * waiters with the hang-up. Receivers wait only on an empty queue, so every
- * one of them is at end-of-file.
+ * waiters with the hang-up. Receivers wait only on an empty queue; they are
+ * at end-of-file unless a message taken by another receiver may still come
+ * back, in which case the last delivery wakes them (kipc_mq_delivered()).
  */
 static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 {
@@ -558,11 +559,12 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
 		WRITE_ONCE(mq->wr_hup, true);
 		/*
-		 * With messages on their way out, the last of them to arrive
-		 * wakes the receivers instead (kipc_mq_delivered()).
+		 * With messages queued or on their way out, the last of them
+		 * to be delivered wakes the receivers instead
+		 * (kipc_mq_delivered()).
 		 */
 		smp_mb();
-		if (!atomic_read(&mq->inflight)) {
+		if (kipc_mq_at_eof_locked(mq)) {
 			wake_rd = true;
 			mask |= EPOLLHUP;
 		}
@@ -577,10 +579,18 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	spin_unlock(&mq->lock);
 	if (wake_rd)
 		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
-				    KIPC_WAITER_HUP, &mq->wr_hup);
+				    KIPC_WAITER_HUP, kipc_mq_eof_cond, mq);
 	if (wake_wr)
 		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
-				    &mq->rd_hup);
+				    kipc_mq_rd_hup_cond, mq);
+}
+
+/* kipc_wake_cond_t: removal wakes all, in batches (kipc_waitq_wake_all()). */
+static bool kipc_mq_removed_cond(void *arg)
+{
+	struct kipc_mq *mq = arg;
+
+	return mq->removed;
 }
 
 static void kipc_mq_remove(struct kipc_object *obj)
@@ -594,9 +604,9 @@ static void kipc_mq_remove(struct kipc_object *obj)
 	wake_up_interruptible_poll(&mq->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&mq->lock);
 	kipc_waitq_wake_all(&mq->receivers, &mq->lock, KIPC_WAITER_REMOVED,
-			    &mq->removed);
+			    kipc_mq_removed_cond, mq);
 	kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_REMOVED,
-			    &mq->removed);
+			    kipc_mq_removed_cond, mq);
 	kipc_msg_free_list(&msgs);
 }
 

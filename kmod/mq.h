@@ -152,6 +152,26 @@ static inline bool kipc_mq_at_eof_locked(struct kipc_mq *mq)
 }
 
 /*
+ * kipc_wake_cond_t of a hang-up's wake-all (kipc_waitq_wake_all()), under
+ * mq->lock before each batch: the receivers' end-of-file, the senders'
+ * EPIPE, still so and the queue not removed (which wakes them all itself).
+ */
+static inline bool kipc_mq_eof_cond(void *arg)
+{
+	struct kipc_mq *mq = arg;
+
+	return !mq->removed && kipc_mq_at_eof_locked(mq);
+}
+
+static inline bool kipc_mq_rd_hup_cond(void *arg)
+{
+	struct kipc_mq *mq = arg;
+
+	lockdep_assert_held(&mq->lock);
+	return !mq->removed && mq->rd_hup;
+}
+
+/*
  * KIPC_MQ_FULL_FAIL, KIPC_MQ_FULL_DROP: a send on a full queue never waits
  * (it fails, or drops to make room).
  */

@@ -596,12 +596,12 @@ void kipc_mq_delivered(struct kipc_mq *mq, u32 n)
 	    !atomic_sub_and_test(n, &mq->inflight) || !READ_ONCE(mq->wr_hup))
 		return;
 	spin_lock(&mq->lock);
-	eof = kipc_mq_at_eof_locked(mq);
+	eof = kipc_mq_eof_cond(mq);
 	if (eof)
 		kipc_mq_poll_wake_locked(mq, EPOLLHUP);
 	spin_unlock(&mq->lock);
 	if (eof)
 		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
-				    KIPC_WAITER_HUP, &mq->wr_hup);
+				    KIPC_WAITER_HUP, kipc_mq_eof_cond, mq);
 }
 

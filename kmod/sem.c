@@ -256,6 +256,9 @@ static void kipc_sem_zero_locked(struct kipc_sem *sem,
 	struct kipc_sem_waiter *sw, *tmp;
 
 	lockdep_assert_held(&sem->lock);
+	/* Removed: its waiters go with EIDRM (kipc_sem_remove()). */
+	if (sem->removed)
+		return;
 	list_for_each_entry_safe(sw, tmp, &sem->zero.list, w.node) {
 		if (sw->multi)
 			kipc_sem_kick_locked(sw, wk);
@@ -281,6 +284,13 @@ static void kipc_sem_serve_locked(struct kipc_sem *sem,
 	bool was_zero = !sem->value;
 
 	lockdep_assert_held(&sem->lock);
+	/*
+	 * Removed: grant nothing. Removal wakes the waiters in batches with
+	 * the lock dropped between them, and one that times out meanwhile
+	 * serves the rest; they must all get EIDRM.
+	 */
+	if (sem->removed)
+		return;
 	list_for_each_entry_safe(sw, tmp, &sem->waiters.list, w.node) {
 		if (sw->count > sem->value)
 			break;
@@ -1070,6 +1080,14 @@ static void kipc_sem_free(struct kipc_object *obj)
 	kmem_cache_free(kipc_sem_cache, sem);
 }
 
+/* kipc_wake_cond_t: removal wakes all, in batches (kipc_waitq_wake_all()). */
+static bool kipc_sem_removed_cond(void *arg)
+{
+	struct kipc_sem *sem = arg;
+
+	return sem->removed;
+}
+
 static void kipc_sem_remove(struct kipc_object *obj)
 {
 	struct kipc_sem *sem = to_sem(obj);
@@ -1079,9 +1097,9 @@ static void kipc_sem_remove(struct kipc_object *obj)
 	wake_up_interruptible_poll(&sem->poll_wq, EPOLLERR | EPOLLHUP);
 	spin_unlock(&sem->lock);
 	kipc_waitq_wake_all(&sem->waiters, &sem->lock, KIPC_WAITER_REMOVED,
-			    &sem->removed);
+			    kipc_sem_removed_cond, sem);
 	kipc_waitq_wake_all(&sem->zero, &sem->lock, KIPC_WAITER_REMOVED,
-			    &sem->removed);
+			    kipc_sem_removed_cond, sem);
 }
 
 static void kipc_sem_fill_attr(struct kipc_object *obj, union kipc_attr *attr)

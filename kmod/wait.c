@@ -398,28 +398,34 @@ void kipc_waiter_wake_locked(struct kipc_waitq *q, struct kipc_waiter *w,
  * @q: the queue
  * @lock: the spinlock that protects @q, not held by the caller
  * @state: what each waiter finds (KIPC_WAITER_REMOVED, KIPC_WAITER_HUP)
- * @cond: the object's flag that made the outcome (removed, hung up), read
- *	under @lock; the walk stops once it is false again (a hang-up undone by
- *	a new opener while the lock was dropped)
+ * @cond: whether the outcome still holds, called under @lock before each
+ *	batch (the object removed; a hang-up not undone by a new opener, and
+ *	for receivers nothing left that could still arrive); the walk stops
+ *	once it returns false
+ * @arg: for @cond
  *
  * The waiters may be another user's thousands of tasks, and @lock is the
  * object's, which every sender and receiver of it takes: so it is held for
  * one batch at a time (as many as struct kipc_wakeups records), and each
- * batch is woken with it dropped. No new waiter joins between batches, as
- * each checks @cond under @lock before it queues itself; a waiter that
- * leaves on its own (a signal, a timeout) unlinks itself under @lock.
+ * batch is woken with it dropped. A waiter that joins between batches does
+ * so only after checking the object's state under @lock: while @cond holds
+ * that waiter would have returned at once, so it is rightly woken; if the
+ * state changed so that it may wait, @cond says so and the walk stops. A
+ * waiter that leaves on its own (a signal, a timeout) unlinks itself under
+ * @lock.
  *
  * Context: process; takes and drops @lock.
  */
 void kipc_waitq_wake_all(struct kipc_waitq *q, spinlock_t *lock,
-			 enum kipc_waiter_state state, const bool *cond)
+			 enum kipc_waiter_state state, kipc_wake_cond_t cond,
+			 void *arg)
 {
 	struct kipc_wakeups wk = {};
 	struct kipc_waiter *w;
 
 	for (;;) {
 		spin_lock(lock);
-		while (READ_ONCE(*cond) && wk.n < ARRAY_SIZE(wk.task)) {
+		while (wk.n < ARRAY_SIZE(wk.task) && cond(arg)) {
 			w = list_first_entry_or_null(&q->list,
 						     struct kipc_waiter, node);
 			if (!w)
