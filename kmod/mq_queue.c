@@ -416,7 +416,8 @@ int kipc_mq_wait_locked(struct kipc_mq *mq, struct kipc_mq_waiter *w,
  * once, whatever @dl says.
  *
  * Return: 0, when the queue owns @msg; else -EAGAIN, -ETIMEDOUT,
- * -ERESTARTSYS or -EIDRM, and @msg is still the caller's.
+ * -ERESTARTSYS, -EIDRM or -EPIPE (KIPC_MQ_HUP), and @msg is still the
+ * caller's.
  */
 int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 		     const struct kipc_deadline *dl)

@@ -602,10 +602,11 @@ struct kipc_info {
 #define KIPC_WAIT_NOSPIN	(1U << 4)
 /*
  * Of the receives (KIPC_IOC_MQ_RECV, KIPC_IOC_MQ_RECVV and the receive half
- * of KIPC_IOC_MQ_SENDRECV) and of KIPC_IOC_MQ_PEEK: return the sender's credentials of each message
- * received (struct kipc_creds; see KIPC_MQ_CREDS). The queue received from
- * must have been created with KIPC_MQ_CREDS (else EOPNOTSUPP, nothing
- * taken), and @size must cover the struct's credentials field (else EINVAL).
+ * of KIPC_IOC_MQ_SENDRECV) and of KIPC_IOC_MQ_PEEK: return the sender's
+ * credentials of each message received (struct kipc_creds; see
+ * KIPC_MQ_CREDS). The queue received from must have been created with
+ * KIPC_MQ_CREDS (else EOPNOTSUPP, nothing taken), and @size must cover the
+ * struct's credentials field (else EINVAL).
  */
 #define KIPC_RECV_CREDS		(1U << 5)
 
