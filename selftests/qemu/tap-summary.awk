@@ -11,6 +11,10 @@
 #   require_results=1  no result at all counts as one failure: a check run
 #                      that ran nothing must not look green.
 #
+# Before the tally it lists every failure as "# failed: BINARY: not ok ..."
+# (the binary from guest-check.sh's "# guest-check: NAME" line), so that the
+# end of a long log says which tests failed.
+#
 # Only result lines at column 0 count; indented or "# "-prefixed lines are
 # subtests or comments, which is how wrappers must print their own verdicts.
 
@@ -19,6 +23,7 @@ function close_stream() {
 	# the ones it never reached are failures, not silence.
 	if (planned >= 0 && seen < planned) {
 		printf "not ok - %d of %d planned results missing (test binary crashed or bailed out?)\n", planned - seen, planned
+		fails[nfails++] = binary ": " (planned - seen) " planned results missing"
 		failed += planned - seen
 	}
 	planned = -1
@@ -30,9 +35,16 @@ BEGIN {
 	planned = -1
 	seen = 0
 	extra_failed += 0
+	nfails = 0
+	binary = "?"
 }
 
 { sub(/\r$/, "") }
+
+/^# guest-check: [A-Za-z0-9_.-]+$/ {
+	binary = $3
+	next
+}
 
 /^TAP version / {
 	close_stream()
@@ -64,8 +76,10 @@ BEGIN {
 		passed++
 	else if (directive == "TODO")
 		skipped++
-	else
+	else {
 		failed++
+		fails[nfails++] = binary ": " $0
+	}
 	next
 }
 
@@ -81,5 +95,7 @@ END {
 		print "not ok - no test results"
 		failed++
 	}
+	for (i = 0; i < nfails && i < 40; i++)
+		print "# failed: " fails[i]
 	printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
 }
