@@ -14,6 +14,8 @@
 #
 # KIPC_ONLY=a_test,b_test (make run-check GUEST_ENV=KIPC_ONLY=...) runs only
 # those binaries, for a quick loop while working on one area; CI never sets it.
+# KIPC_REPEAT=N runs them (all of them, or KIPC_ONLY's) N times over, to
+# hunt a test that fails only now and then.
 #
 # Exit status: 0 if every binary exited 0 (or 4, all skipped) and left
 # nothing behind, else 1.
@@ -89,12 +91,17 @@ if [ -x "$bindir/guest-kunit.sh" ] && wanted kunit; then
 fi
 
 found=
-for t in "$bindir"/*_test; do
-	[ -x "$t" ] || continue
-	found=1
-	name=${t##*/}
-	[ "$name" = "$last" ] && continue
-	run "$name"
+round=0
+while [ $round -lt "${KIPC_REPEAT:-1}" ]; do
+	round=$((round + 1))
+	[ "${KIPC_REPEAT:-1}" -gt 1 ] && echo "# guest-check: round $round of $KIPC_REPEAT"
+	for t in "$bindir"/*_test; do
+		[ -x "$t" ] || continue
+		found=1
+		name=${t##*/}
+		[ "$name" = "$last" ] && continue
+		run "$name"
+	done
 done
 if [ -x "$bindir/$last" ]; then
 	run "$last"

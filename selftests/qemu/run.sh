@@ -353,6 +353,18 @@ cmdline+=" softlockup_panic=1 hung_task_panic=1 preempt=full loglevel=7"
 if [ "$mode" != bench ]; then
 	# Tier A. bench leaves these out: they slow the peers unevenly.
 	cmdline+=" kfence.sample_interval=1 $slab_param=FZPU slab_nomerge"
+	# Under TCG (no KVM) a vCPU can still run an int3 that another vCPU
+	# has already patched out of the kernel's text, and the kernel, no
+	# longer expecting it, dies with "Oops: int3" (seen in
+	# ttwu_do_activate, a sched_wakeup site, while trace_test enabled
+	# kipc events). The first trace event enabled anywhere registers the
+	# sched_switch and sched_wakeup probes that record command names,
+	# patching sites that every CPU runs all the time, and the last one
+	# disabled removes them again. One rarely hit event enabled from the
+	# command line registers them at boot, before the second CPU is up,
+	# for good: the tests' events then patch only the module's own sites,
+	# which nothing else runs meanwhile.
+	cmdline+=" trace_event=module:module_load"
 fi
 # The selftests' time limits were measured in an x86 guest; TCG runs an
 # aarch64 one several times slower (kipc_test.h).
