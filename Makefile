@@ -233,9 +233,12 @@ stage: all
 # GUEST_ENV="NAME=value ...": the kernel hands NAME=value words of its
 # command line (without a dot) to init as its environment, e.g.
 # make check GUEST_ENV=KIPC_FUZZ_SEED=0x1234 replays a fuzzer run.
+# GUEST_TIMEOUT=SECS replaces the guest's time limit (run.sh --timeout), for
+# a long KIPC_REPEAT.
 QEMU_RUN = selftests/qemu/run.sh --kernel $(GUEST_KERNEL) --ko $(B)/stage/kipc.ko \
 	   --root $(B)/stage --out $(B)/qemu-$(KSERIES) $(QEMU_ARCH_ARGS) \
-	   $(if $(GUEST_ENV),--append "$(GUEST_ENV)")
+	   $(if $(GUEST_ENV),--append "$(GUEST_ENV)") \
+	   $(if $(GUEST_TIMEOUT),--timeout $(GUEST_TIMEOUT))
 
 deps:
 	$(DEPS)
@@ -290,6 +293,7 @@ run-check-debug:
 	selftests/qemu/run.sh --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
 		--ko $(B)/stage/kipc.ko --root $(B)/stage --out $(B)/qemu-debug \
 		$(if $(GUEST_ENV),--append "$(GUEST_ENV)") \
+		$(if $(GUEST_TIMEOUT),--timeout $(GUEST_TIMEOUT)) \
 		--mode debug --cmd /kipc/bin/guest-check.sh
 
 demo:
