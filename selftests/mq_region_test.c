@@ -558,7 +558,10 @@ TEST_F(region, efault)
 	r = rcreate("efault", &id);
 	test_send_region(q, r, 0);
 	before = count_fds();
-	EXPECT_ERRNO(EFAULT, recv_region(q, bad, MSG, KIPC_RECV_REGION, &fd));
+	ASSERT_NE(NULL, bad);
+	/* Two bytes before the guard page, for a five-byte message. */
+	EXPECT_ERRNO(EFAULT, recv_region(q, bad + 4094, MSG, KIPC_RECV_REGION,
+					 &fd));
 	EXPECT_ERRNO(EFAULT, recv_region(q, NULL, MSG, KIPC_RECV_REGION, &fd));
 	ASSERT_EQ(before, count_fds());
 	ASSERT_EQ(1U, test_mq_depth(q));
