@@ -97,8 +97,16 @@ static int kipc_name_from_user(char *name, u64 uptr)
 	return ret ? ret : len;
 }
 
-/* A new file for @obj; the file takes over the caller's reference. */
-static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
+/**
+ * kipc_obj_getfile() - a new open file description for an object
+ * @obj: the object; the file takes over the caller's reference
+ * @flags: KIPC_OPEN_READ, KIPC_OPEN_WRITE, KIPC_OPEN_NONBLOCK
+ *
+ * For an open, and for a region received in a message (mq_msg.c).
+ *
+ * Return: the file, or an ERR_PTR() (the reference is still the caller's).
+ */
+struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 {
 	struct kipc_file *kf;
 	struct file *file;
@@ -132,7 +140,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
  * fails (a reply to a bad address, a lost create race) was never a sender
  * or a receiver, so its release must not hang a side up.
  */
-static void kipc_obj_attach(struct file *file)
+void kipc_obj_attach(struct file *file)
 {
 	struct kipc_file *kf = kipc_file(file);
 

@@ -31,6 +31,7 @@
  *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
  *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c trace.c
  *  mq_queue.c -> ioctl.c mq_msg.c wait.c trace.c
+ *  mq_msg.c -> ioctl.c shm.c registry.c
  *  sem.c   -> ioctl.c wait.c trace.c
  *  shm.c   -> ioctl.c registry.c ns.c
  *  ioctl.c -> registry.c trace.c
@@ -190,6 +191,10 @@ extern const struct kipc_type_ops kipc_shm_ops;
 extern const struct kipc_type_ops kipc_sem_ops;
 
 struct kipc_ns;
+struct kipc_object;
+
+/* shm.c */
+u32 kipc_shm_seals(struct kipc_object *obj);
 
 /**
  * struct kipc_object - what every object has, embedded in the type's struct
@@ -339,6 +344,8 @@ long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd,
 			 unsigned long arg);
 int kipc_open_ioctl(struct kipc_ucmd *ucmd);
+struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags);
+void kipc_obj_attach(struct file *file);
 int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int kipc_obj_file_release(struct inode *inode, struct file *file);

@@ -29,6 +29,13 @@
  * still holds. mq->lock protects the senders' and receivers' struct
  * kipc_mq_waiter whole.
  *
+ * A message may carry a region (KIPC_MQ_REGIONS): a reference to its
+ * object, dropped wherever a message is freed, which is never under
+ * mq->lock (kipc_obj_put() may take kipc_lock). A receiver's fd for it is
+ * reserved before the message is taken and installed only once the
+ * message is out, so a full fd table or a fault leaves the message and its
+ * region queued.
+ *
  * A message that cannot be copied out (EFAULT) goes back to the head of its
  * priority list. A slot freed meanwhile may have been filled, so depth may
  * pass max_msgs by the number of such messages until they are received;
@@ -60,8 +67,15 @@ static int kipc_mq_send_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg;
 	int ret;
 
-	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved)
+	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_SEND_REGION |
+			    KIPC_SEND_SEALED)) ||
+	    cmd->__reserved || cmd->__reserved2)
 		return -EOPNOTSUPP;
+	ret = kipc_mq_region_check(cmd->flags, ucmd->user_size,
+				   offsetofend(struct kipc_mq_send, region_fd),
+				   0);
+	if (ret)
+		return ret;
 	if (!(ucmd->file->f_mode & FMODE_WRITE))
 		return -EBADF;
 	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
@@ -72,7 +86,9 @@ static int kipc_mq_send_ioctl(struct kipc_ucmd *ucmd)
 	msg = kipc_msg_from_user(mq, cmd->buf, cmd->len, cmd->prio);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	ret = kipc_mq_send_one(mq, msg, &dl);
+	ret = kipc_msg_attach_region(mq, msg, cmd->flags, cmd->region_fd);
+	if (!ret)
+		ret = kipc_mq_send_one(mq, msg, &dl);
 	if (ret)
 		kipc_msg_free(msg);
 	return ret;
@@ -100,20 +116,77 @@ static ssize_t kipc_mq_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+/*
+ * KIPC_RECV_REGION: reserve the fd for a region before anything is taken,
+ * so that a full fd table fails with EMFILE and leaves the message queued.
+ * *@fd is -1 without the flag.
+ */
+static int kipc_mq_region_reserve(u32 flags, int *fd)
+{
+	*fd = -1;
+	if (!(flags & KIPC_RECV_REGION))
+		return 0;
+	*fd = get_unused_fd_flags(O_CLOEXEC);
+	return *fd < 0 ? *fd : 0;
+}
+
+/*
+ * The region of the message taken, if it carries one: a new file for it,
+ * and the reserved @fd in *@out_fd (-1 for a message without). Nothing is
+ * installed yet: the message may still come back.
+ */
+static struct file *kipc_mq_region_prepare(struct kipc_msg *msg, int fd,
+					   s32 *out_fd)
+{
+	struct file *file;
+
+	*out_fd = -1;
+	if (!msg->region)
+		return NULL;
+	file = kipc_msg_region_file(msg);
+	if (!IS_ERR(file))
+		*out_fd = fd;
+	return file;
+}
+
+/*
+ * After the delivery: install the region's fd (@delivered), or give fd and
+ * file back. A region file never installed was never attached.
+ */
+static void kipc_mq_region_finish(int fd, struct file *file, bool delivered)
+{
+	if (delivered && file) {
+		kipc_obj_attach(file);
+		fd_install(fd, file);
+		return;
+	}
+	if (file)
+		fput(file);
+	if (fd >= 0)
+		put_unused_fd(fd);
+}
+
 static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_recv *cmd = ucmd->cmd;
+	struct file *region = NULL;
 	struct kipc_deadline dl;
 	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig = 0;
-	int ret;
+	int ret, fd;
 
-	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS))
+	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS |
+			   KIPC_RECV_REGION))
 		return -EOPNOTSUPP;
 	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
 				  offsetofend(struct kipc_mq_recv, out_creds));
+	if (ret)
+		return ret;
+	ret = kipc_mq_region_check(cmd->flags, ucmd->user_size, 0,
+				   offsetofend(struct kipc_mq_recv,
+					       out_region_fd));
 	if (ret)
 		return ret;
 	if (!(ucmd->file->f_mode & FMODE_READ))
@@ -122,25 +195,42 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 				 cmd->deadline);
 	if (ret)
 		return ret;
+	ret = kipc_mq_region_reserve(cmd->flags, &fd);
+	if (ret)
+		return ret;
 
-	ret = kipc_mq_recv_many(mq, &msgs, &cmd->len, 1, &dl, &toobig);
+	ret = kipc_mq_recv_many(mq, &msgs, &cmd->len, 1, &dl, &toobig,
+				cmd->flags & KIPC_RECV_REGION);
 	if (ret == -EMSGSIZE) {
 		cmd->out_len = toobig;
 		cmd->out_prio = 0;
 		if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
-			return -EFAULT;
-		return -EMSGSIZE;
+			ret = -EFAULT;
+		goto out_put_fd;
 	}
 	if (ret < 0)
-		return ret;
+		goto out_put_fd;
 
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
 	if (cmd->flags & KIPC_RECV_CREDS)
 		kipc_msg_creds(msg, &cmd->out_creds);
-	return kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
-			       sizeof(*cmd));
+	if (cmd->flags & KIPC_RECV_REGION) {
+		cmd->__reserved2 = 0;
+		region = kipc_mq_region_prepare(msg, fd, &cmd->out_region_fd);
+		if (IS_ERR(region)) {
+			ret = PTR_ERR(region);
+			region = NULL;
+			kipc_mq_put_back(mq, &msgs);
+			goto out_put_fd;
+		}
+	}
+	ret = kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
+			      sizeof(*cmd));
+out_put_fd:
+	kipc_mq_region_finish(fd, region, ret >= 0);
+	return ret;
 }
 
 static const struct file_operations kipc_mq_fops;
@@ -159,15 +249,18 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_deadline sdl, rdl;
 	struct file *rfile = NULL;
+	struct file *region = NULL;
 	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig = 0;
-	int ret;
+	int ret, fd = -1;
 
 	cmd->out_flags = 0;
 	cmd->out_len = 0;
 	cmd->out_prio = 0;
-	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS)) ||
+	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS |
+			    KIPC_SEND_REGION | KIPC_SEND_SEALED |
+			    KIPC_RECV_REGION)) ||
 	    cmd->__reserved || cmd->__reserved2) {
 		ret = -EOPNOTSUPP;
 		goto out_respond;
@@ -177,6 +270,15 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EINVAL;
 		goto out_respond;
 	}
+	ret = kipc_mq_region_check(cmd->flags, ucmd->user_size,
+				   offsetofend(struct kipc_mq_sendrecv,
+					       send_region_fd),
+				   offsetofend(struct kipc_mq_sendrecv,
+					       out_region_fd));
+	if (ret)
+		goto out_respond;
+	if (cmd->flags & KIPC_RECV_REGION)
+		cmd->out_region_fd = -1;
 	if (!(ucmd->file->f_mode & FMODE_WRITE)) {
 		ret = -EBADF;
 		goto out_respond;
@@ -207,6 +309,10 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	/* Valid, as the same fields were for the send half. */
 	kipc_deadline_init(&rdl, rfile, cmd->flags, cmd->clockid,
 			   cmd->deadline);
+	/* A full fd table, too, fails before the send. */
+	ret = kipc_mq_region_reserve(cmd->flags, &fd);
+	if (ret)
+		goto out_respond;
 
 	msg = kipc_msg_from_user(mq, cmd->send_buf, cmd->send_len,
 				 cmd->send_prio);
@@ -214,7 +320,10 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 		ret = PTR_ERR(msg);
 		goto out_respond;
 	}
-	ret = kipc_mq_send_one(mq, msg, &sdl);
+	ret = kipc_msg_attach_region(mq, msg, cmd->flags,
+				     cmd->send_region_fd);
+	if (!ret)
+		ret = kipc_mq_send_one(mq, msg, &sdl);
 	if (ret) {
 		kipc_msg_free(msg);
 		/* Not sent: -ERESTARTSYS restarts, as SEND's would. */
@@ -223,7 +332,7 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 
 	cmd->out_flags = KIPC_SENDRECV_SENT;
 	ret = kipc_mq_recv_many(file_mq(rfile), &msgs, &cmd->recv_len, 1, &rdl,
-				&toobig);
+				&toobig, cmd->flags & KIPC_RECV_REGION);
 	if (ret == -ERESTARTSYS)
 		ret = -EINTR;
 	if (ret == -EMSGSIZE)
@@ -236,17 +345,31 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_prio = msg->prio;
 	if (cmd->flags & KIPC_RECV_CREDS)
 		kipc_msg_creds(msg, &cmd->out_creds);
+	if (cmd->flags & KIPC_RECV_REGION) {
+		region = kipc_mq_region_prepare(msg, fd, &cmd->out_region_fd);
+		if (IS_ERR(region)) {
+			ret = PTR_ERR(region);
+			region = NULL;
+			kipc_mq_put_back(file_mq(rfile), &msgs);
+			goto out_respond;
+		}
+	}
 	ret = kipc_mq_deliver(file_mq(rfile), &msgs,
 			      u64_to_user_ptr(cmd->recv_buf), ucmd,
 			      sizeof(*cmd));
-	if (ret < 0)
+	if (ret < 0) {
+		/* Not installed: the reply must not name it. */
+		if (region)
+			cmd->out_region_fd = -1;
 		goto out_respond;
+	}
 	goto out_fput;
 
 out_respond:
 	/* The caller must learn whether the send happened. */
 	kipc_ucmd_respond(ucmd, sizeof(*cmd));
 out_fput:
+	kipc_mq_region_finish(fd, region, ret >= 0);
 	if (rfile)
 		fput(rfile);
 	return ret;
@@ -263,7 +386,8 @@ static ssize_t kipc_mq_read(struct file *file, char __user *buf, size_t len,
 	ssize_t ret;
 
 	kipc_deadline_init(&dl, file, 0, 0, 0);
-	ret = kipc_mq_recv_many(mq, &msgs, &buflen, 1, &dl, &toobig);
+	/* A message with a region stays queued: EBADMSG. */
+	ret = kipc_mq_recv_many(mq, &msgs, &buflen, 1, &dl, &toobig, false);
 	/* End-of-file, as a pipe's. */
 	if (ret == -ENODATA)
 		return 0;
@@ -297,6 +421,7 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg, *copy = NULL;
 	int ret;
 
+	cmd->out_region_id = 0;
 	if (cmd->flags & ~KIPC_RECV_CREDS)
 		return -EOPNOTSUPP;
 	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
@@ -325,6 +450,8 @@ static int kipc_mq_peek_ioctl(struct kipc_ucmd *ucmd)
 		}
 		cmd->out_len = msg->len;
 		cmd->out_prio = msg->prio;
+		/* The region is named, never opened: no fd is made. */
+		cmd->out_region_id = msg->region ? msg->region->id : 0;
 		if (msg->len > cmd->len) {
 			spin_unlock(&mq->lock);
 			ret = -EMSGSIZE;

@@ -41,16 +41,24 @@
  *	freed; NULL on other queues
  * @uid: KIPC_MQ_CREDS: the sender's effective uid at send time
  * @gid: KIPC_MQ_CREDS: its effective gid
+ * @region_access: with @region, KIPC_OPEN_READ and KIPC_OPEN_WRITE as the
+ *	sender's fd of it had them: what the receiver's fd gets
+ * @region: KIPC_SEND_REGION: a reference to the region the message
+ *	carries (never its sender's file, which would pin the module), taken
+ *	at send time (kipc_msg_attach_region()) and dropped when the message
+ *	is freed; else NULL
  * @data: payload
  */
 struct kipc_msg {
 	struct list_head node;
 	u32 len;
-	u32 prio;
+	u16 prio;
+	u16 region_access;
 	u64 qtime;
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
+	struct kipc_object *region;
 	char data[];
 };
 
@@ -65,12 +73,17 @@ struct kipc_msg {
  * @buflen: receiver: the size of its buffer
  * @toobig: receiver: with KIPC_WAITER_TOOBIG, the length that did not fit
  *	(protected by mq->lock)
+ * @region: receiver: it accepts a message with a region (KIPC_RECV_REGION)
+ * @badmsg: receiver: with KIPC_WAITER_TOOBIG, the message fit but carries
+ *	a region it does not accept: EBADMSG (protected by mq->lock)
  */
 struct kipc_mq_waiter {
 	struct kipc_waiter w;
 	struct kipc_msg *msg;
 	u32 buflen;
 	u32 toobig;
+	bool region;
+	bool badmsg;
 };
 
 /**
@@ -216,6 +229,11 @@ int kipc_mq_creds_check(struct kipc_mq *mq, u32 flags, u32 user_size,
 			size_t end);
 struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf, u32 len,
 				    u32 prio);
+int kipc_msg_attach_region(struct kipc_mq *mq, struct kipc_msg *msg,
+			   u32 flags, int fd);
+struct file *kipc_msg_region_file(struct kipc_msg *msg);
+int kipc_mq_region_check(u32 flags, u32 user_size, size_t send_end,
+			 size_t recv_end);
 int kipc_msg_init(void);
 void kipc_msg_exit(void);
 
@@ -232,7 +250,8 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
 		     const struct kipc_deadline *dl);
 int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		      const u32 *buflens, u32 max,
-		      const struct kipc_deadline *dl, u32 *toobig);
+		      const struct kipc_deadline *dl, u32 *toobig,
+		      bool region);
 void kipc_mq_put_back(struct kipc_mq *mq, struct list_head *msgs);
 void kipc_mq_delivered(struct kipc_mq *mq, u32 n);
 int kipc_mq_deliver(struct kipc_mq *mq, struct list_head *msgs,

@@ -5,16 +5,22 @@
  *
  * Messages up to 4 KiB, header included, come from kipc's own caches of the
  * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
- * ones from kvmalloc(). With a 48-byte header, a 48-byte message costs 96
+ * ones from kvmalloc(). With a 56-byte header, a 40-byte message costs 96
  * bytes.
  *
  * On a KIPC_MQ_CREDS queue a message also holds its sender's credentials
  * (kipc_msg_stamp()): a reference to its pid, which every way of freeing a
  * message (kipc_msg_free(), kipc_msg_bin_add(), so kipc_msg_free_list()
  * too) drops.
+ *
+ * On a KIPC_MQ_REGIONS queue a message may carry a region
+ * (kipc_msg_attach_region()): a reference to its object, which every way
+ * of freeing a message drops too. Those ways run outside mq->lock, as
+ * kipc_obj_put() may take kipc_lock.
  */
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -61,18 +67,29 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	msg->len = len;
 	msg->qtime = 0;
 	msg->pid = NULL;
+	msg->region = NULL;
 	return msg;
+}
+
+/* What a message holds besides its memory: its sender's pid, its region. */
+static void kipc_msg_put_refs(struct kipc_msg *msg)
+{
+	put_pid(msg->pid);
+	if (msg->region)
+		kipc_obj_put(msg->region);
 }
 
 /**
  * kipc_msg_free() - free a message
  * @msg: a message from kipc_msg_alloc(), on no list
+ *
+ * Context: may sleep (a region's last reference); never under mq->lock.
  */
 void kipc_msg_free(struct kipc_msg *msg)
 {
 	struct kmem_cache *cache = kipc_msg_cache(msg->len);
 
-	put_pid(msg->pid);
+	kipc_msg_put_refs(msg);
 	if (cache)
 		kmem_cache_free(cache, msg);
 	else
@@ -99,7 +116,7 @@ void kipc_msg_bin_add(struct kipc_msg_bin *bin, struct kipc_msg *msg)
 {
 	struct kmem_cache *cache = kipc_msg_cache(msg->len);
 
-	put_pid(msg->pid);
+	kipc_msg_put_refs(msg);
 	if (!cache) {
 		kvfree(msg);
 		return;
@@ -237,6 +254,109 @@ struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf, u32 len,
 	}
 	kipc_msg_stamp(mq, msg);
 	return msg;
+}
+
+/**
+ * kipc_mq_region_check() - whether a call may use the region flags
+ * @flags: the call's flags
+ * @user_size: the caller's size of the call's struct
+ * @send_end: where the struct's region fd to send ends, 0 for a call that
+ *	does not send
+ * @recv_end: where its region fd received ends, 0 for a call that does not
+ *	receive
+ *
+ * Checked before anything is sent or received.
+ *
+ * Return: 0; -EINVAL for KIPC_SEND_SEALED without KIPC_SEND_REGION, or a
+ * @user_size that does not reach a field a flag asks for.
+ */
+int kipc_mq_region_check(u32 flags, u32 user_size, size_t send_end,
+			 size_t recv_end)
+{
+	if ((flags & KIPC_SEND_SEALED) && !(flags & KIPC_SEND_REGION))
+		return -EINVAL;
+	if ((flags & KIPC_SEND_REGION) && user_size < send_end)
+		return -EINVAL;
+	if ((flags & KIPC_RECV_REGION) && user_size < recv_end)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * kipc_msg_attach_region() - make a message carry a region
+ * @mq: the queue it is sent to
+ * @msg: the message, not sent yet, carrying no region
+ * @flags: the send's flags: KIPC_SEND_REGION, KIPC_SEND_SEALED
+ * @fd: the sender's fd of the region
+ *
+ * Takes a reference to the region's object and the access of @fd, never
+ * its file: a file pins the module, and a named queue holding a message
+ * must still be freed at unload. Only regions travel: a region carries no
+ * fd, so no reference cycle can form. Nothing without KIPC_SEND_REGION. On
+ * failure @msg carries nothing; freeing it drops what it carries.
+ *
+ * Return: 0; -EOPNOTSUPP for a queue without KIPC_MQ_REGIONS; -EBADF when
+ * @fd is not open; -EINVAL when it is not a kipc region; -EPERM for
+ * KIPC_SEND_SEALED and a region without KIPC_SEAL_WRITE and
+ * KIPC_SEAL_SHRINK.
+ */
+int kipc_msg_attach_region(struct kipc_mq *mq, struct kipc_msg *msg,
+			   u32 flags, int fd)
+{
+	struct kipc_object *obj;
+	struct file *file;
+	int ret = 0;
+
+	if (!(flags & KIPC_SEND_REGION))
+		return 0;
+	if (!(mq->flags & KIPC_MQ_REGIONS))
+		return -EOPNOTSUPP;
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	if (file->f_op != kipc_shm_ops.fops) {
+		ret = -EINVAL;
+		goto out_fput;
+	}
+	obj = kipc_file_obj(file);
+	if ((flags & KIPC_SEND_SEALED) &&
+	    (kipc_shm_seals(obj) & (KIPC_SEAL_WRITE | KIPC_SEAL_SHRINK)) !=
+	    (KIPC_SEAL_WRITE | KIPC_SEAL_SHRINK)) {
+		ret = -EPERM;
+		goto out_fput;
+	}
+	/* The file holds a reference, so the object's count is above 0. */
+	refcount_inc(&obj->ref);
+	msg->region = obj;
+	msg->region_access = 0;
+	if (file->f_mode & FMODE_READ)
+		msg->region_access |= KIPC_OPEN_READ;
+	if (file->f_mode & FMODE_WRITE)
+		msg->region_access |= KIPC_OPEN_WRITE;
+out_fput:
+	fput(file);
+	return ret;
+}
+
+/**
+ * kipc_msg_region_file() - the receiver's new file for a message's region
+ * @msg: a received message that carries a region
+ *
+ * With the access the sender's fd had; the caller installs it after
+ * kipc_obj_attach(), or fput()s it.
+ *
+ * Return: the file, holding its own reference to the region, or an
+ * ERR_PTR().
+ */
+struct file *kipc_msg_region_file(struct kipc_msg *msg)
+{
+	struct file *file;
+
+	refcount_inc(&msg->region->ref);
+	file = kipc_obj_getfile(msg->region, msg->region_access);
+	if (IS_ERR(file))
+		kipc_obj_put(msg->region);
+	return file;
 }
 
 static char kipc_msg_cache_names[KIPC_MSG_CLASSES][16];

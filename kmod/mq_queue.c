@@ -90,9 +90,16 @@ void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask)
 		wake_up_interruptible_poll(&mq->poll_wq, mask);
 }
 
+/* Whether a receiver may take @msg: a region needs KIPC_RECV_REGION. */
+static bool kipc_mq_takes(const struct kipc_msg *msg, bool region)
+{
+	return !msg->region || region;
+}
+
 /*
  * Receivers wait only on an empty queue. Give @msg (not queued) to the
- * first one whose buffer it fits, and say whether one took it.
+ * first one whose buffer it fits and that takes its region, and say
+ * whether one took it.
  */
 static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 				    struct kipc_wakeups *wk)
@@ -101,7 +108,7 @@ static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 
 	lockdep_assert_held(&mq->lock);
 	list_for_each_entry(mw, &mq->receivers.list, w.node) {
-		if (msg->len > mw->buflen)
+		if (msg->len > mw->buflen || !kipc_mq_takes(msg, mw->region))
 			continue;
 		mw->msg = msg;
 		kipc_mq_received_locked(mq, 1, mw->w.task);
@@ -112,15 +119,20 @@ static bool kipc_mq_hand_off_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 	return false;
 }
 
-/* A queued message of @len fits none of the receivers: they all learn so. */
-static void kipc_mq_too_big_locked(struct kipc_mq *mq, u32 len,
+/*
+ * A queued message fits none of the receivers (or carries a region none of
+ * them takes): they all learn so.
+ */
+static void kipc_mq_too_big_locked(struct kipc_mq *mq,
+				   const struct kipc_msg *msg,
 				   struct kipc_wakeups *wk)
 {
 	struct kipc_mq_waiter *mw, *tmp;
 
 	lockdep_assert_held(&mq->lock);
 	list_for_each_entry_safe(mw, tmp, &mq->receivers.list, w.node) {
-		mw->toobig = len;
+		mw->toobig = msg->len;
+		mw->badmsg = msg->len <= mw->buflen;
 		kipc_waiter_wake_locked(&mq->receivers, &mw->w,
 					KIPC_WAITER_TOOBIG, wk);
 	}
@@ -185,7 +197,7 @@ int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 		return -EAGAIN;
 
 	kipc_mq_insert_locked(mq, msg, false);
-	kipc_mq_too_big_locked(mq, msg->len, wk);
+	kipc_mq_too_big_locked(mq, msg, wk);
 	return 1;
 }
 
@@ -234,7 +246,7 @@ static void kipc_mq_feed_receivers_locked(struct kipc_mq *mq,
 		if (kipc_mq_hand_off_locked(mq, msg, wk))
 			continue;
 		kipc_mq_insert_locked(mq, msg, true);
-		kipc_mq_too_big_locked(mq, msg->len, wk);
+		kipc_mq_too_big_locked(mq, msg, wk);
 	}
 }
 
@@ -263,13 +275,14 @@ static void kipc_mq_refill_locked(struct kipc_mq *mq, struct kipc_wakeups *wk)
 }
 
 /*
- * Take up to @max messages that fit @buflens onto @out. Returns how many,
- * or -EMSGSIZE (with *toobig set) when the first does not fit, or -EAGAIN
- * when the queue is empty.
+ * Take up to @max messages that fit @buflens onto @out, stopping before
+ * one with a region unless @region. Returns how many, or -EMSGSIZE (with
+ * *toobig set) when the first does not fit, -EBADMSG when it carries a
+ * region and not @region, or -EAGAIN when the queue is empty.
  */
 static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 			       const u32 *buflens, u32 max, u32 *toobig,
-			       struct kipc_wakeups *wk)
+			       bool region, struct kipc_wakeups *wk)
 {
 	struct kipc_msg *msg;
 	u32 n = 0;
@@ -287,7 +300,8 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 		u32 k = 0;
 
 		list_for_each_entry(msg, head, node) {
-			if (n + k == max || msg->len > buflens[n + k])
+			if (n + k == max || msg->len > buflens[n + k] ||
+			    !kipc_mq_takes(msg, region))
 				break;
 			last = msg;
 			bytes += msg->len;
@@ -295,10 +309,12 @@ static int kipc_mq_take_locked(struct kipc_mq *mq, struct list_head *out,
 		}
 		if (!k) {
 			msg = list_first_entry(head, struct kipc_msg, node);
-			if (!n) {
+			if (!n && msg->len > buflens[0]) {
 				*toobig = msg->len;
 				return -EMSGSIZE;
 			}
+			if (!n)
+				return -EBADMSG;
 			break;
 		}
 		list_cut_position(&run, head, &last->node);
@@ -458,21 +474,26 @@ int kipc_mq_send_one(struct kipc_mq *mq, struct kipc_msg *msg,
  * @max: how many messages at most, the length of @buflens
  * @dl: the call's deadline
  * @toobig: with -EMSGSIZE, the length of the message that did not fit
+ * @region: the caller takes a message with a region (KIPC_RECV_REGION);
+ *	else such a message stops the receive, or fails it with -EBADMSG
+ *	when first, and stays queued
  *
  * Return: how many messages are on @out, or a negative errno.
  */
 int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		      const u32 *buflens, u32 max,
-		      const struct kipc_deadline *dl, u32 *toobig)
+		      const struct kipc_deadline *dl, u32 *toobig,
+		      bool region)
 {
-	struct kipc_mq_waiter w = { .buflen = buflens[0] };
+	struct kipc_mq_waiter w = { .buflen = buflens[0], .region = region };
 	struct kipc_wakeups wk = {};
 	int n;
 
 	spin_lock(&mq->lock);
-	n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
+	n = kipc_mq_take_locked(mq, out, buflens, max, toobig, region, &wk);
 	if (n == -EAGAIN && kipc_mq_spin_locked(mq, false, dl))
-		n = kipc_mq_take_locked(mq, out, buflens, max, toobig, &wk);
+		n = kipc_mq_take_locked(mq, out, buflens, max, toobig, region,
+					&wk);
 	/* An empty queue: nobody was woken. */
 	if (n != -EAGAIN)
 		goto out_unlock;
@@ -487,14 +508,15 @@ int kipc_mq_recv_many(struct kipc_mq *mq, struct list_head *out,
 		/* Whatever else is there comes along without waiting. */
 		if (max > 1) {
 			int more = kipc_mq_take_locked(mq, out, buflens + 1,
-						       max - 1, toobig, &wk);
+						       max - 1, toobig, region,
+						       &wk);
 			if (more > 0)
 				n += more;
 		}
 		break;
 	case KIPC_WAITER_TOOBIG:
 		*toobig = w.toobig;
-		n = -EMSGSIZE;
+		n = w.badmsg ? -EBADMSG : -EMSGSIZE;
 		break;
 	case KIPC_WAITER_HUP:
 		n = -ENODATA;

@@ -57,6 +57,10 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 
 	if (mode == FMODE_READ)
 		flags |= KIPC_RECV_CREDS;
+	/* Regions travel one at a time (SEND, SENDRECV): refused, not unknown. */
+	if (mode == FMODE_WRITE &&
+	    (cmd->flags & (KIPC_SEND_REGION | KIPC_SEND_SEALED)))
+		return ERR_PTR(-EINVAL);
 	if ((cmd->flags & ~flags) || cmd->__reserved)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (cmd->creds && !(cmd->flags & KIPC_RECV_CREDS))
@@ -318,6 +322,7 @@ static int kipc_mq_batch_from_user(struct kipc_mq *mq,
 			msg->len = v[k].len;
 			msg->prio = v[k].prio;
 			msg->pid = NULL;
+			msg->region = NULL;
 		}
 		copied = small ? kipc_msgs_copy_small(objs, v, run) :
 				 kipc_msgs_copy(objs, v, run);
@@ -481,7 +486,8 @@ int kipc_mq_recvv_ioctl(struct kipc_ucmd *ucmd)
 	for (i = 0; i < cmd->count; i++)
 		buflens[i] = vec[i].len;
 
-	n = kipc_mq_recv_many(mq, &msgs, buflens, cmd->count, &dl, &toobig);
+	n = kipc_mq_recv_many(mq, &msgs, buflens, cmd->count, &dl, &toobig,
+			      false);
 	kvfree(buflens);
 	if (n < 0)
 		goto out_free_vec;

@@ -570,34 +570,39 @@ int kipc_registry_init(const struct kipc_type_ops *const *types, u32 nr_types)
  * kipc_registry_exit() - unlink every object, and drop the tables
  *
  * No object fd can be open here: every file pins the module. What is left
- * are named objects with only their name's reference; unlinking frees them.
- * The reaper must be stopped.
+ * are named objects with their name's reference, and regions that queued
+ * messages hold (KIPC_MQ_REGIONS), named or not. Unlinking frees the
+ * former; a region a message holds goes with the last queue holding it,
+ * whichever order the names go in. The reaper must be stopped.
  */
 void kipc_registry_exit(void)
 {
 	struct kipc_object *obj;
-	unsigned long id;
+	unsigned long id = 0;
 	bool last;
 
+	/* Nothing links a name any more: one walk, skipping the unnamed. */
 	for (;;) {
-		id = 0;
 		mutex_lock(&kipc_lock);
 		obj = xa_find(&kipc_ids, &id, ULONG_MAX, XA_PRESENT);
+		while (obj && !obj->linked)
+			obj = xa_find_after(&kipc_ids, &id, ULONG_MAX,
+					    XA_PRESENT);
 		if (!obj) {
 			mutex_unlock(&kipc_lock);
 			break;
 		}
-		last = false;
-		if (!WARN_ON(!obj->linked))
-			last = kipc_obj_unlink_locked(obj, false);
+		last = kipc_obj_unlink_locked(obj, false);
 		mutex_unlock(&kipc_lock);
-		if (!last) {
-			WARN(1, "kipc: object %llu still referenced at exit\n",
-			     obj->id);
-			break;
-		}
-		kipc_obj_free(obj);
+		if (last)
+			kipc_obj_free(obj);
 	}
+	id = 0;
+	mutex_lock(&kipc_lock);
+	obj = xa_find(&kipc_ids, &id, ULONG_MAX, XA_PRESENT);
+	mutex_unlock(&kipc_lock);
+	if (obj)
+		WARN(1, "kipc: object %llu still referenced at exit\n", obj->id);
 	xa_destroy(&kipc_ids);
 	rhashtable_destroy(&kipc_names);
 }

@@ -121,6 +121,20 @@ static struct kipc_shm *file_shm(struct file *file)
 	return to_shm(kipc_file_obj(file));
 }
 
+/**
+ * kipc_shm_seals() - a region's seals, for a queue that carries it (mq_msg.c)
+ * @obj: a region
+ *
+ * Read without shm->lock: a seal, once set, stays, and KIPC_SEAL_WRITE is
+ * set only once it is in force.
+ *
+ * Return: its KIPC_SEAL_* bits.
+ */
+u32 kipc_shm_seals(struct kipc_object *obj)
+{
+	return READ_ONCE(to_shm(obj)->seals);
+}
+
 /* The region of a mapping, whose file is a map file (kipc_shm_map_file()). */
 static struct kipc_shm *vma_shm(struct vm_area_struct *vma)
 {

@@ -189,6 +189,35 @@ ssize_t kipc_mq_receive_creds(int fd, void *buf, size_t len,
 			      unsigned int *prio, struct kipc_creds *creds);
 
 /**
+ * kipc_mq_send_region - kipc_mq_send() of a message that carries a region
+ * @region_fd: an fd of a kipc region; the receiver gets a new fd for it,
+ *	with no more access than this one has
+ * @flags: 0 or KIPC_SEND_SEALED (the region must have KIPC_SEAL_WRITE and
+ *	KIPC_SEAL_SHRINK)
+ *
+ * The queue must have been created with KIPC_MQ_REGIONS.
+ *
+ * Return: 0, or -errno (-EOPNOTSUPP: not such a queue; -EBADF: @region_fd
+ * is not open; -EINVAL: it is not a region, or an unknown flag; -EPERM:
+ * not sealed as KIPC_SEND_SEALED asks). Nothing is queued on failure.
+ */
+int kipc_mq_send_region(int fd, const void *buf, size_t len,
+			unsigned int prio, int region_fd, unsigned int flags);
+
+/**
+ * kipc_mq_receive_region - kipc_mq_receive() that takes a region too
+ * @region_fd: receives a new fd (close-on-exec) for the region the message
+ *	carried, or -1 when it carried none
+ *
+ * Works on any queue.
+ *
+ * Return: the message's length, or -errno (-EMFILE: no fd free, the
+ * message stays queued).
+ */
+ssize_t kipc_mq_receive_region(int fd, void *buf, size_t len,
+			       unsigned int *prio, int *region_fd);
+
+/**
  * kipc_mq_timedreceive_creds - kipc_mq_receive_creds() with an absolute
  *	deadline on @clockid; NULL @abs waits for ever
  *

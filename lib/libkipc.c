@@ -275,6 +275,46 @@ KIPC_EXPORT int kipc_mq_send_timeout(int fd, const void *buf, size_t len,
 	return kipc_mq_timedsend(fd, buf, len, prio, CLOCK_MONOTONIC, abs);
 }
 
+KIPC_EXPORT int kipc_mq_send_region(int fd, const void *buf, size_t len,
+				    unsigned int prio, int region_fd,
+				    unsigned int flags)
+{
+	struct kipc_mq_send op = {
+		.size = sizeof(op),
+		.flags = KIPC_SEND_REGION | flags,
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.prio = prio,
+		.region_fd = region_fd,
+	};
+
+	if (flags & ~KIPC_SEND_SEALED)
+		return -EINVAL;
+	if (len > UINT32_MAX)
+		return -EMSGSIZE;
+	return kipc_fd_ioctl(fd, KIPC_IOC_MQ_SEND, &op);
+}
+
+KIPC_EXPORT ssize_t kipc_mq_receive_region(int fd, void *buf, size_t len,
+					   unsigned int *prio, int *region_fd)
+{
+	struct kipc_mq_recv op = {
+		.size = sizeof(op),
+		.flags = KIPC_RECV_REGION,
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+		.out_region_fd = -1,
+	};
+	int ret;
+
+	ret = kipc_fd_ioctl(fd, KIPC_IOC_MQ_RECV, &op);
+	if (ret >= 0 && prio)
+		*prio = op.out_prio;
+	if (region_fd)
+		*region_fd = ret >= 0 ? op.out_region_fd : -1;
+	return ret;
+}
+
 KIPC_EXPORT ssize_t kipc_mq_timedreceive_creds(int fd, void *buf, size_t len,
 					       unsigned int *prio,
 					       struct kipc_creds *creds,

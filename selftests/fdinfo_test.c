@@ -368,6 +368,12 @@ TEST_F(fdinfo, mq_flags)
 			      NULL, NULL);
 	ASSERT_STREQ("0x3", test_fdinfo(qfd, "kipc-mq-flags"));
 	close(qfd);
+	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
+	attr.mq.flags = KIPC_MQ_REGIONS;
+	qfd = test_ioctl_open(KIPC_OBJ_MQ, self->name, KIPC_NEW, 0600, &attr,
+			      NULL, NULL);
+	ASSERT_STREQ("0x10", test_fdinfo(qfd, "kipc-mq-flags"));
+	close(qfd);
 }
 
 /* Every line kipc(7) lists, and nothing else of kipc's, for each type. */

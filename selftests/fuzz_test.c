@@ -342,7 +342,7 @@ static int32_t fz_any_fd(struct fz_rng *r)
 enum fz_kind {
 	K_SIZE, K_FLAGS, K_RSV, K_OUT, K_TYPE, K_MODE, K_NAME, K_ATTR,
 	K_BUF, K_OBUF, K_LEN, K_PRIO, K_CLOCK, K_DEADLINE, K_VEC, K_VCOUNT,
-	K_FD, K_INDEX, K_SEALS, K_NSIZE, K_SCOUNT, K_RAW, K_SEMOPS,
+	K_FD, K_INDEX, K_SEALS, K_NSIZE, K_SCOUNT, K_RAW, K_SEMOPS, K_RFD,
 };
 
 struct fz_field {
@@ -386,6 +386,9 @@ static const int fz_common_errnos[] = {
 	FLD(_s, size, K_SIZE, 0)
 
 #define WAITF	(KIPC_WAIT_NONBLOCK | KIPC_WAIT_DEADLINE)
+/* Regions in messages: the send's flags, and the receive's. */
+#define SENDRF	(KIPC_SEND_REGION | KIPC_SEND_SEALED)
+#define RECVRF	KIPC_RECV_REGION
 
 static const struct fz_field f_version[] = {
 	HDR(kipc_version), FLD(kipc_version, flags, K_FLAGS, 0),
@@ -421,21 +424,24 @@ static const struct fz_field f_info[] = {
 };
 
 static const struct fz_field f_mq_send[] = {
-	HDR(kipc_mq_send), FLD(kipc_mq_send, flags, K_FLAGS, WAITF),
+	HDR(kipc_mq_send), FLD(kipc_mq_send, flags, K_FLAGS, WAITF | SENDRF),
 	FLD(kipc_mq_send, buf, K_BUF, 0), FLD(kipc_mq_send, len, K_LEN, 0),
 	FLD(kipc_mq_send, prio, K_PRIO, 0),
 	FLD(kipc_mq_send, clockid, K_CLOCK, 0),
 	FLD(kipc_mq_send, __reserved, K_RSV, 0),
 	FLD(kipc_mq_send, deadline, K_DEADLINE, 0),
+	FLD(kipc_mq_send, region_fd, K_RFD, 0),
+	FLD(kipc_mq_send, __reserved2, K_RSV, 0),
 };
 
 static const struct fz_field f_mq_recv[] = {
-	HDR(kipc_mq_recv), FLD(kipc_mq_recv, flags, K_FLAGS, WAITF),
+	HDR(kipc_mq_recv), FLD(kipc_mq_recv, flags, K_FLAGS, WAITF | RECVRF),
 	FLD(kipc_mq_recv, buf, K_OBUF, 0), FLD(kipc_mq_recv, len, K_LEN, 0),
 	FLD(kipc_mq_recv, clockid, K_CLOCK, 0),
 	FLD(kipc_mq_recv, deadline, K_DEADLINE, 0),
 	FLD(kipc_mq_recv, out_len, K_OUT, 0),
 	FLD(kipc_mq_recv, out_prio, K_OUT, 0),
+	FLD(kipc_mq_recv, out_region_fd, K_OUT, 0),
 };
 
 static const struct fz_field f_mq_vec[] = {
@@ -454,6 +460,7 @@ static const struct fz_field f_mq_peek[] = {
 	FLD(kipc_mq_peek, index, K_INDEX, 0),
 	FLD(kipc_mq_peek, out_len, K_OUT, 0),
 	FLD(kipc_mq_peek, out_prio, K_OUT, 0),
+	FLD(kipc_mq_peek, out_region_id, K_OUT, 0),
 };
 
 static const struct fz_field f_mq_getattr[] = {
@@ -464,7 +471,8 @@ static const struct fz_field f_mq_getattr[] = {
 };
 
 static const struct fz_field f_mq_sendrecv[] = {
-	HDR(kipc_mq_sendrecv), FLD(kipc_mq_sendrecv, flags, K_FLAGS, WAITF),
+	HDR(kipc_mq_sendrecv),
+	FLD(kipc_mq_sendrecv, flags, K_FLAGS, WAITF | SENDRF | RECVRF),
 	FLD(kipc_mq_sendrecv, recv_fd, K_FD, 0),
 	FLD(kipc_mq_sendrecv, send_prio, K_PRIO, 0),
 	FLD(kipc_mq_sendrecv, send_buf, K_BUF, 0),
@@ -477,6 +485,8 @@ static const struct fz_field f_mq_sendrecv[] = {
 	FLD(kipc_mq_sendrecv, out_flags, K_OUT, 0),
 	FLD(kipc_mq_sendrecv, out_len, K_OUT, 0),
 	FLD(kipc_mq_sendrecv, __reserved2, K_RSV, 0),
+	FLD(kipc_mq_sendrecv, send_region_fd, K_RFD, 0),
+	FLD(kipc_mq_sendrecv, out_region_fd, K_OUT, 0),
 };
 
 static const struct fz_field f_shm_resize[] = {
@@ -551,19 +561,21 @@ static const struct fz_ioctl fz_ioctls[] = {
 	    ERRS(ENOENT, EPERM)),
 	IOC(KIPC_IOC_INFO, kipc_info, out_name, ~0U, f_info, ERRS(0)),
 	IOC_WAIT(KIPC_IOC_MQ_SEND, kipc_mq_send, deadline, KIPC_OBJ_MQ,
-		 f_mq_send, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
+		 f_mq_send, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE, EPERM)),
 	IOC_WAIT(KIPC_IOC_MQ_RECV, kipc_mq_recv, out_prio, KIPC_OBJ_MQ,
-		 f_mq_recv, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
+		 f_mq_recv,
+		 ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE, EBADMSG, EMFILE)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
 		 f_mq_vec, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
 	IOC_WAIT(KIPC_IOC_MQ_RECVV, kipc_mq_sendv, __reserved, KIPC_OBJ_MQ,
-		 f_mq_vec, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
+		 f_mq_vec, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE, EBADMSG)),
 	IOC(KIPC_IOC_MQ_PEEK, kipc_mq_peek, out_prio, KIPC_OBJ_MQ, f_mq_peek,
 	    ERRS(EIDRM, ENOENT, EMSGSIZE)),
 	IOC(KIPC_IOC_MQ_GETATTR, kipc_mq_getattr, out_bytes, KIPC_OBJ_MQ,
 	    f_mq_getattr, ERRS(EIDRM)),
 	IOC_WAIT(KIPC_IOC_MQ_SENDRECV, kipc_mq_sendrecv, __reserved2,
-		 KIPC_OBJ_MQ, f_mq_sendrecv, ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE)),
+		 KIPC_OBJ_MQ, f_mq_sendrecv,
+		 ERRS(BLOCKING_ERRS, HUP_ERRS, EMSGSIZE, EPERM, EBADMSG, EMFILE)),
 	/* And the errnos of ftruncate(2), such as an LSM's EACCES. */
 	IOC(KIPC_IOC_SHM_RESIZE, kipc_shm_resize, new_size, KIPC_OBJ_SHM,
 	    f_shm_resize,
@@ -679,6 +691,9 @@ static void fz_attr(struct fz_rng *r, union kipc_attr *a, uint32_t type)
 		/* Messages that hold their sender's pid. */
 		if (fz_one_in(r, 4))
 			a->mq.flags |= KIPC_MQ_CREDS;
+		/* Messages that hold a region. */
+		if (fz_one_in(r, 4))
+			a->mq.flags |= KIPC_MQ_REGIONS;
 		break;
 	case KIPC_OBJ_SHM:
 		a->shm.size = fz_one_in(r, 4) ? fz_pick(r, shm) :
@@ -815,6 +830,10 @@ static uint64_t fz_value(struct fz_thread *t, const struct fz_ioctl *io,
 					 1 + fz_below(r, 8);
 	case K_FD:
 		return (uint32_t)fz_any_fd(r);
+	case K_RFD:
+		/* Mostly a region; any fd now and then (EBADF, EINVAL). */
+		return (uint32_t)(fz_one_in(r, 4) ? fz_any_fd(r) :
+				  fz_slot_fd_of(r, KIPC_OBJ_SHM));
 	case K_INDEX:
 		return fz_one_in(r, 6) ? fz_u32(r, 64) : fz_below(r, 4);
 	case K_SEALS:
@@ -921,6 +940,9 @@ static int fz_open_valid(struct fz_thread *t, uint32_t type)
 		/* Messages that hold their sender's pid. */
 		if (fz_one_in(r, 3))
 			o.attr.mq.flags |= KIPC_MQ_CREDS;
+		/* Messages that hold a region, which the fuzzer sends. */
+		if (fz_one_in(r, 2))
+			o.attr.mq.flags |= KIPC_MQ_REGIONS;
 		if (fz_one_in(r, 32))
 			o.attr.mq.flags |= 1U << fz_below(r, 32);
 		break;
@@ -946,6 +968,34 @@ static int fz_open_valid(struct fz_thread *t, uint32_t type)
 }
 
 /* One ioctl with a generated struct, on the right kind of fd or not. */
+/*
+ * A receive with KIPC_RECV_REGION that got a region installed an fd: keep
+ * it as one of the regions, or close it, so that the table does not fill.
+ */
+static void fz_region_received(struct fz_thread *t, unsigned long nr,
+			       const char *p)
+{
+	size_t off = nr == KIPC_IOC_MQ_RECV ?
+		     offsetof(struct kipc_mq_recv, out_region_fd) :
+		     offsetof(struct kipc_mq_sendrecv, out_region_fd);
+	uint32_t size, flags;
+	int32_t rfd;
+
+	if (p + off + 4 > t->cmd + FZ_PAGE)
+		return;
+	memcpy(&size, p, 4);
+	memcpy(&flags, p + 4, 4);
+	if (!(flags & KIPC_RECV_REGION) || size < off + 4)
+		return;
+	memcpy(&rfd, p + off, 4);
+	if (rfd < 0)
+		return;
+	if (fz_one_in(&t->rng, 2))
+		close(rfd);
+	else
+		fz_slot_put_in(t, KIPC_OBJ_SHM, rfd);
+}
+
 static void fz_do_ioctl(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
@@ -1099,6 +1149,9 @@ static void fz_do_ioctl(struct fz_thread *t)
 	}
 	if (ret >= 0 && nr == KIPC_IOC_INFO)
 		fz_note_id(t, ((struct kipc_info *)p)->out_id);
+	if (ret >= 0 && arg == (uintptr_t)p &&
+	    (nr == KIPC_IOC_MQ_RECV || nr == KIPC_IOC_MQ_SENDRECV))
+		fz_region_received(t, nr, p);
 	if (dupfd >= 0)
 		close(dupfd);
 }

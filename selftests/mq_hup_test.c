@@ -463,7 +463,7 @@ TEST_F(hup, failed_open_is_not_a_side)
 TEST_F(hup, attr_flags)
 {
 	union kipc_attr attr = {
-		.mq = { .max_msgs = 1, .max_msgsize = 1, .flags = 1U << 4 },
+		.mq = { .max_msgs = 1, .max_msgsize = 1, .flags = 1U << 5 },
 	};
 	struct kipc_version ver;
 	struct kipc_info info;

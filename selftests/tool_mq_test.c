@@ -197,6 +197,55 @@ TEST_F(tool_mq, create_creds)
 }
 
 /*
+ * --regions makes a KIPC_MQ_REGIONS queue, which show's FLAGS says, and
+ * whose messages carry regions (libkipc both ways).
+ */
+TEST_F(tool_mq, create_regions)
+{
+	union kipc_attr attr = { .shm = { .size = 4096 } };
+	const struct tool_obj *o;
+	struct kipc_info info;
+	char buf[16];
+	int q, r, got = -7;
+
+	tool_run("mq", "create", self->name, "--regions");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("regions", tool_str(o, "flags"));
+	q = tmq_open(KIPC_OPEN_READ | KIPC_OPEN_WRITE);
+	ASSERT_EQ(0, kipc_info(q, &info));
+	EXPECT_EQ(KIPC_MQ_REGIONS, info.out_attr.mq.flags);
+	r = kipc_open(KIPC_OBJ_SHM, NULL,
+		      KIPC_OPEN_READ | KIPC_OPEN_CREATE | KIPC_OPEN_ANON, 0600,
+		      &attr, NULL);
+	ASSERT_LE(0, r);
+	EXPECT_EQ(-EINVAL, kipc_mq_send_region(q, "hi", 2, 0, r, 1U << 31));
+	EXPECT_EQ(-EPERM, kipc_mq_send_region(q, "hi", 2, 0, r,
+					      KIPC_SEND_SEALED));
+	EXPECT_EQ(-EINVAL, kipc_mq_send_region(q, "hi", 2, 0, q, 0));
+	ASSERT_EQ(0, kipc_mq_send_region(q, "hi", 2, 0, r, 0));
+	EXPECT_EQ(-EBADMSG, kipc_mq_receive(q, buf, sizeof(buf), NULL));
+	ASSERT_EQ(2, kipc_mq_receive_region(q, buf, sizeof(buf), NULL, &got));
+	ASSERT_LE(0, got);
+	ASSERT_EQ(0, kipc_info(got, &info));
+	EXPECT_EQ((__u32)KIPC_OPEN_READ, info.out_open_flags);
+	close(got);
+	ASSERT_EQ(0, kipc_mq_send(q, "hi", 2, 0));
+	ASSERT_EQ(2, kipc_mq_receive_region(q, buf, sizeof(buf), NULL, &got));
+	EXPECT_EQ(-1, got);
+	close(r);
+	close(q);
+	tool_run("mq", "rm", self->name);
+	tool_ok();
+
+	tool_run("mq", "create", self->name, "--regions", "--creds",
+		 "--overflow", "drop-oldest");
+	tool_ok();
+	o = tmq_show(self->name);
+	EXPECT_STREQ("creds,drop,regions", tool_str(o, "flags"));
+}
+
+/*
  * --hup makes a KIPC_MQ_HUP queue, which show's FLAGS says; its receivers
  * get end-of-file once every sender is gone, its senders EPIPE once every
  * receiver is.

@@ -173,6 +173,52 @@ TEST_F(unload, named_objects_freed)
 	test_dev_close();
 }
 
+/*
+ * A named queue holding messages that carry regions (KIPC_MQ_REGIONS) does
+ * not pin the module: a message holds the region's object, not a file. One
+ * region is still named, the other only held by its message; both go.
+ */
+TEST_F(unload, queued_regions_freed)
+{
+	union kipc_attr attr = {
+		.mq = { .max_msgs = 4, .max_msgsize = 8,
+			.flags = KIPC_MQ_REGIONS },
+	};
+	char r1[KIPC_NAME_MAX + 16], r2[KIPC_NAME_MAX + 16];
+	struct kipc_mq_send cmd = {
+		.size = sizeof(cmd),
+		.flags = KIPC_SEND_REGION,
+		.buf = (uintptr_t)"r",
+		.len = 1,
+	};
+	int q, r;
+
+	snprintf(r1, sizeof(r1), "%s.r1", self->name);
+	snprintf(r2, sizeof(r2), "%s.r2", self->name);
+	test_dev_open();
+	/* The regions first, so the walk at unload meets them first. */
+	r = test_shm_create(r1, 4096, NULL);
+	q = test_ioctl_open(KIPC_OBJ_MQ, self->name, KIPC_NEW, 0600, &attr,
+			    NULL, NULL);
+	cmd.region_fd = r;
+	ASSERT_EQ(0, ioctl(q, KIPC_IOC_MQ_SEND, &cmd));
+	close(r);
+	r = test_shm_create(r2, 4096, NULL);
+	cmd.region_fd = r;
+	ASSERT_EQ(0, ioctl(q, KIPC_IOC_MQ_SEND, &cmd));
+	close(r);
+	test_ioctl_unlink(KIPC_OBJ_SHM, r2);
+	close(q);
+	test_dev_close();
+
+	test_unload();
+	test_load();
+	test_dev_open();
+	ASSERT_FALSE(test_obj_exists(KIPC_OBJ_MQ, self->name));
+	ASSERT_FALSE(test_obj_exists(KIPC_OBJ_SHM, r1));
+	test_dev_close();
+}
+
 /* After a reload everything works as before, netlink included. */
 TEST_F(unload, reload_works)
 {

@@ -60,6 +60,7 @@ struct kt_args {
 	uint32_t max_msgsize;	/* --max-msgsize */
 	bool hup;		/* --hup */
 	bool creds;		/* --creds */
+	bool regions;		/* --regions */
 	uint32_t overflow;	/* --overflow: KIPC_MQ_FULL_* or 0 */
 	uint64_t size;		/* --size */
 	uint32_t value;		/* --value */
@@ -91,7 +92,7 @@ extern struct kt_args kt_args;
 #define KT_OPTS_WAIT		(1U << 4)	/* -t --nonblock */
 #define KT_OPTS_SEND		(1U << 5)	/* -p */
 #define KT_OPTS_RECV		(1U << 6)	/* -c --peek -r (the bytes) -v */
-#define KT_OPTS_MQ_CREATE	(1U << 7)	/* --max-msgs --max-msgsize --hup --creds --overflow */
+#define KT_OPTS_MQ_CREATE	(1U << 7)	/* --max-msgs --max-msgsize --hup --creds --overflow --regions */
 #define KT_OPTS_SHM_CREATE	(1U << 8)	/* --size --exec */
 #define KT_OPTS_SEM_CREATE	(1U << 9)	/* --value */
 #define KT_OPTS_UNDO		(1U << 10)	/* --undo */

@@ -70,6 +70,7 @@ enum {
 	OPT_HUP,
 	OPT_CREDS,
 	OPT_OVERFLOW,
+	OPT_REGIONS,
 };
 
 /*
@@ -108,6 +109,8 @@ static const struct kt_opt {
 	  "messages carry their sender's pid, uid and gid (KIPC_MQ_CREDS)" },
 	{ OPT_OVERFLOW, "overflow", "POLICY", KT_OPTS_MQ_CREATE,
 	  "a send on a full queue: block (default), fail or drop-oldest" },
+	{ OPT_REGIONS, "regions", NULL, KT_OPTS_MQ_CREATE,
+	  "messages may carry a shared memory region (KIPC_MQ_REGIONS)" },
 	{ OPT_SIZE, "size", "N[K|M|G]", KT_OPTS_SHM_CREATE,
 	  "size in bytes, K[iB], M[iB], G[iB]; KB, MB, GB are of 1000 (default one page)" },
 	{ OPT_EXEC, "exec", NULL, KT_OPTS_SHM_CREATE,
@@ -430,6 +433,9 @@ static int kt_getopt(const char *path, unsigned int allowed,
 			break;
 		case OPT_CREDS:
 			kt_args.creds = true;
+			break;
+		case OPT_REGIONS:
+			kt_args.regions = true;
 			break;
 		case OPT_OVERFLOW:
 			if (!strcmp(optarg, "block"))

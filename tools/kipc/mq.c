@@ -47,7 +47,8 @@ static int kt_mq_create_run(const struct kt_cmd *cmd, int argc, char **argv)
 	attr.mq.max_msgs = kt_args.max_msgs;
 	attr.mq.max_msgsize = kt_args.max_msgsize;
 	attr.mq.flags = (kt_args.hup ? KIPC_MQ_HUP : 0) |
-			(kt_args.creds ? KIPC_MQ_CREDS : 0);
+			(kt_args.creds ? KIPC_MQ_CREDS : 0) |
+			(kt_args.regions ? KIPC_MQ_REGIONS : 0);
 	attr.mq.flags |= kt_args.overflow;
 	fd = kipc_open(KIPC_OBJ_MQ, name, flags, kt_args.mode, &attr, NULL);
 	if (fd < 0)
@@ -69,7 +70,9 @@ static const char kt_mq_create_doc[] =
 	"--overflow says what a send on a full queue does: block waits for\n"
 	"room (the default), fail fails at once (KIPC_MQ_FULL_FAIL),\n"
 	"drop-oldest drops the oldest message of the lowest priority to make\n"
-	"room and counts it (KIPC_MQ_FULL_DROP; DROPS in 'kipc mq show').\n";
+	"room and counts it (KIPC_MQ_FULL_DROP; DROPS in 'kipc mq show').\n"
+	"With --regions, a message may carry a shared memory region, whose\n"
+	"receiver gets a new fd for it (KIPC_MQ_REGIONS).\n";
 
 /* --- send ------------------------------------------------------------------ */
 

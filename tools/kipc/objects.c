@@ -146,14 +146,14 @@ static char *kt_obj_fmt_seals(const struct kipc_admin_obj *obj,
 }
 
 /*
- * A queue's KIPC_MQ_* flags: "hup", "creds", "fail", "drop",
+ * A queue's KIPC_MQ_* flags: "hup", "creds", "fail", "drop", "regions",
  * comma-separated, unknown bits in hex, "-" for none.
  */
 static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 				const void *f, bool *oom)
 {
 	uint32_t flags = kt_obj_get_u32(f);
-	char buf[32] = "";
+	char buf[48] = "";
 	size_t len = 0;
 
 	(void)obj;
@@ -168,6 +168,10 @@ static char *kt_obj_fmt_mqflags(const struct kipc_admin_obj *obj,
 					len ? "," : "",
 					flags & KIPC_MQ_FULL_FAIL ? "fail" : "drop");
 	flags &= ~(KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP);
+	if (flags & KIPC_MQ_REGIONS)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"%sregions", len ? "," : "");
+	flags &= ~KIPC_MQ_REGIONS;
 	if (flags)
 		snprintf(buf + len, sizeof(buf) - len, "%s0x%" PRIx32,
 			 len ? "," : "", flags);
@@ -303,7 +307,7 @@ const struct kt_column kt_obj_columns[] = {
 	{ "MSGSIZE", 7, RIGHT, NUM, "largest message of a queue, in bytes",
 	  MQ, false, U32(u32, KIPC_A_OBJ_MQ_MAX_MSGSIZE, mq_max_msgsize) },
 	{ "FLAGS", 5, 0, STR,
-	  "queue creation flags: hup, creds, fail, drop, or -", MQ,
+	  "queue creation flags: hup, creds, fail, drop, regions, or -", MQ,
 	  false,
 	  U32(mqflags, KIPC_A_OBJ_MQ_FLAGS, mq_flags) },
 	{ "MSGS", 4, RIGHT, NUM, "messages queued now", MQ, false,

@@ -203,6 +203,8 @@ pub struct kipc_mq_send {
     pub clockid: u32,
     pub __reserved: u32,
     pub deadline: u64,
+    pub region_fd: i32,
+    pub __reserved2: u32,
 }
 
 #[repr(C)]
@@ -217,6 +219,8 @@ pub struct kipc_mq_recv {
     pub out_len: u32,
     pub out_prio: u32,
     pub out_creds: kipc_creds,
+    pub out_region_fd: i32,
+    pub __reserved2: u32,
 }
 
 #[repr(C)]
@@ -261,6 +265,7 @@ pub struct kipc_mq_peek {
     pub out_len: u32,
     pub out_prio: u32,
     pub out_creds: kipc_creds,
+    pub out_region_id: u64,
 }
 
 #[repr(C)]
@@ -294,6 +299,8 @@ pub struct kipc_mq_sendrecv {
     pub out_prio: u32,
     pub __reserved2: u32,
     pub out_creds: kipc_creds,
+    pub send_region_fd: i32,
+    pub out_region_fd: i32,
 }
 
 #[repr(C)]
@@ -415,19 +422,21 @@ pub fn layout() -> Vec<(String, usize)> {
     layout!(kipc_unlink { size, flags, type_ = "type", __reserved, name });
     layout!(kipc_info { size, flags, out_id, out_type, out_mode, out_uid, out_gid, out_cuid,
         out_cgid, out_state, out_open_flags, out_attr, out_name });
-    layout!(kipc_mq_send { size, flags, buf, len, prio, clockid, __reserved, deadline });
+    layout!(kipc_mq_send { size, flags, buf, len, prio, clockid, __reserved, deadline,
+                           region_fd, __reserved2 });
     layout!(kipc_mq_recv { size, flags, buf, len, clockid, deadline, out_len, out_prio,
-                           out_creds });
+                           out_creds, out_region_fd, __reserved2 });
     layout!(kipc_creds { pid, uid, gid, __reserved });
     layout!(kipc_mq_vec { buf, len, prio });
     layout!(kipc_mq_sendv { size, flags, vec, count, clockid, deadline, out_count, __reserved,
                             creds });
-    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio, out_creds });
+    layout!(kipc_mq_peek { size, flags, buf, len, index, out_len, out_prio, out_creds,
+                           out_region_id });
     layout!(kipc_mq_getattr { size, flags, out_max_msgs, out_max_msgsize, out_depth,
         __reserved, out_bytes });
     layout!(kipc_mq_sendrecv { size, flags, recv_fd, send_prio, send_buf, send_len, recv_len,
         recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2,
-        out_creds });
+        out_creds, send_region_fd, out_region_fd });
     layout!(kipc_shm_resize { size, flags, new_size });
     layout!(kipc_shm_seal { size, flags, seals, out_seals });
     layout!(kipc_shm_stat { size, flags, out_size, out_nattch, out_seals, out_resident,

@@ -39,11 +39,13 @@ int main(void)
 	S(kipc_mq_send); F(kipc_mq_send, size); F(kipc_mq_send, flags);
 	F(kipc_mq_send, buf); F(kipc_mq_send, len); F(kipc_mq_send, prio);
 	F(kipc_mq_send, clockid); F(kipc_mq_send, __reserved);
-	F(kipc_mq_send, deadline);
+	F(kipc_mq_send, deadline); F(kipc_mq_send, region_fd);
+	F(kipc_mq_send, __reserved2);
 	S(kipc_mq_recv); F(kipc_mq_recv, size); F(kipc_mq_recv, flags);
 	F(kipc_mq_recv, buf); F(kipc_mq_recv, len); F(kipc_mq_recv, clockid);
 	F(kipc_mq_recv, deadline); F(kipc_mq_recv, out_len);
 	F(kipc_mq_recv, out_prio); F(kipc_mq_recv, out_creds);
+	F(kipc_mq_recv, out_region_fd); F(kipc_mq_recv, __reserved2);
 	S(kipc_creds); F(kipc_creds, pid); F(kipc_creds, uid);
 	F(kipc_creds, gid); F(kipc_creds, __reserved);
 	S(kipc_mq_vec); F(kipc_mq_vec, buf); F(kipc_mq_vec, len);
@@ -55,7 +57,7 @@ int main(void)
 	S(kipc_mq_peek); F(kipc_mq_peek, size); F(kipc_mq_peek, flags);
 	F(kipc_mq_peek, buf); F(kipc_mq_peek, len); F(kipc_mq_peek, index);
 	F(kipc_mq_peek, out_len); F(kipc_mq_peek, out_prio);
-	F(kipc_mq_peek, out_creds);
+	F(kipc_mq_peek, out_creds); F(kipc_mq_peek, out_region_id);
 	S(kipc_mq_getattr); F(kipc_mq_getattr, size); F(kipc_mq_getattr, flags);
 	F(kipc_mq_getattr, out_max_msgs); F(kipc_mq_getattr, out_max_msgsize);
 	F(kipc_mq_getattr, out_depth); F(kipc_mq_getattr, __reserved);
@@ -68,6 +70,7 @@ int main(void)
 	F(kipc_mq_sendrecv, deadline); F(kipc_mq_sendrecv, out_flags);
 	F(kipc_mq_sendrecv, out_len); F(kipc_mq_sendrecv, out_prio);
 	F(kipc_mq_sendrecv, __reserved2); F(kipc_mq_sendrecv, out_creds);
+	F(kipc_mq_sendrecv, send_region_fd); F(kipc_mq_sendrecv, out_region_fd);
 	S(kipc_shm_resize); F(kipc_shm_resize, size); F(kipc_shm_resize, flags);
 	F(kipc_shm_resize, new_size);
 	S(kipc_shm_seal); F(kipc_shm_seal, size); F(kipc_shm_seal, flags);

@@ -129,6 +129,18 @@
  *  - EINVAL: @prio is above KIPC_MQ_PRIO_MAX.
  *  - EFAULT: the message cannot be read; nothing is queued.
  *  - ENOMEM: no memory for the message; nothing is queued.
+ *  - EOPNOTSUPP: KIPC_SEND_REGION on a queue created without
+ *    KIPC_MQ_REGIONS.
+ *  - EINVAL: KIPC_SEND_SEALED without KIPC_SEND_REGION; KIPC_SEND_REGION
+ *    with a @size that does not cover @region_fd, or a @region_fd that is
+ *    open but not a kipc region (a queue, a semaphore, a pipe, a memfd:
+ *    only regions travel, so no reference cycle can form), as
+ *    epoll_ctl()'s "not an epoll fd".
+ *  - EBADF: KIPC_SEND_REGION with a @region_fd that is not an open fd.
+ *  - EPERM: KIPC_SEND_SEALED and the region lacks KIPC_SEAL_WRITE or
+ *    KIPC_SEAL_SHRINK.
+ *  Every region error is found before anything is queued; nothing is
+ *  queued and no reference is kept.
  *
  * KIPC_IOC_MQ_RECV
  *  - EMSGSIZE: the buffer is shorter than the message that would be
@@ -139,6 +151,15 @@
  *  - EOPNOTSUPP: KIPC_RECV_CREDS on a queue created without
  *    KIPC_MQ_CREDS; checked before anything is received, so no message
  *    is taken.
+ *  - EINVAL: KIPC_RECV_REGION with a @size that does not cover
+ *    @out_region_fd.
+ *  - EMFILE: KIPC_RECV_REGION and the caller's fd table is full (the fd
+ *    for a region is reserved before anything is taken, whether or not
+ *    the next message carries one); nothing is taken.
+ *  - EBADMSG: the next message carries a region and the call lacks
+ *    KIPC_RECV_REGION (read() too); the message stays queued.
+ *  - EFAULT: also when a region came with the message: it stays queued
+ *    with its region, and no fd is installed.
  *
  * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
  *  - E2BIG: @count is 0 or above KIPC_MQ_VEC_MAX.
@@ -146,7 +167,12 @@
  *    KIPC_RECV_CREDS; RECVV with KIPC_RECV_CREDS and a @size that does
  *    not cover @creds.
  *  - EOPNOTSUPP: KIPC_RECV_CREDS on SENDV; on RECVV, on a queue created
- *    without KIPC_MQ_CREDS (nothing is received).
+ *    without KIPC_MQ_CREDS (nothing is received). KIPC_RECV_REGION on
+ *    either.
+ *  - EINVAL: KIPC_SEND_REGION or KIPC_SEND_SEALED on SENDV: regions travel
+ *    only one at a time, with KIPC_IOC_MQ_SEND or KIPC_IOC_MQ_SENDRECV.
+ *  - EBADMSG: RECVV whose first message carries a region; RECVV stops
+ *    before a later one, which stays queued.
  *  - EFAULT: RECVV with KIPC_RECV_CREDS whose @creds array cannot be
  *    written: the messages whose credentials could not be written stay
  *    queued, as for a buffer that cannot be written.
@@ -163,6 +189,8 @@
  *  - EFAULT: the buffer cannot be written.
  *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
  *  - EOPNOTSUPP: KIPC_RECV_CREDS on a queue created without KIPC_MQ_CREDS.
+ *  A message with a region is peeked as any other: @out_region_id names
+ *  the region and no fd is made.
  *
  * KIPC_IOC_MQ_GETATTR
  *  - only the common errnos (and EIDRM).
@@ -181,6 +209,10 @@
  *  - EINVAL: KIPC_RECV_CREDS with a @size that does not cover @out_creds.
  *  - EOPNOTSUPP: KIPC_RECV_CREDS when @recv_fd's queue was created
  *    without KIPC_MQ_CREDS; nothing is sent and nothing received.
+ *  - the region errnos of KIPC_IOC_MQ_SEND for @send_region_fd (with
+ *    KIPC_SEND_REGION) and of KIPC_IOC_MQ_RECV for @out_region_fd (with
+ *    KIPC_RECV_REGION), each with a @size that must cover its field. All
+ *    but EBADMSG and EFAULT of the receive are found before the send.
  *
  * Shared memory regions. mmap() of a region fd follows the rules of files:
  * it needs the fd open for reading, and a shared writable mapping needs it
@@ -302,6 +334,8 @@ enum {
 #define KIPC_FEATURE_MQ_HUP	(1ULL << 6)
 /* KIPC_MQ_CREDS and KIPC_RECV_CREDS: the sender's credentials. */
 #define KIPC_FEATURE_MQ_CREDS	(1ULL << 7)
+/* KIPC_MQ_REGIONS, KIPC_SEND_REGION, KIPC_RECV_REGION: regions in messages. */
+#define KIPC_FEATURE_MQ_REGIONS	(1ULL << 8)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -396,6 +430,23 @@ struct kipc_version {
  * KIPC_MQ_FULL_FAIL queue reports it only with room.
  * The two flags together are EINVAL. A message handed straight to a
  * waiting receiver (whose queue is empty) is not affected by either.
+ *
+ * KIPC_MQ_REGIONS lets a message carry a shared memory region (the send
+ * flag KIPC_SEND_REGION), as SCM_RIGHTS carries an fd, but only a region:
+ * a region cannot carry fds itself, so no reference cycle can form and no
+ * garbage collector is needed. The message holds a reference to the region
+ * and the access (KIPC_OPEN_READ, KIPC_OPEN_WRITE) of the sender's fd, never
+ * more; the receiver (KIPC_RECV_REGION) gets a new fd for it with that
+ * access and close-on-exec set, whatever its own permissions on the
+ * region's name. KIPC_SEND_SEALED makes the send fail unless the region
+ * has KIPC_SEAL_WRITE and KIPC_SEAL_SHRINK, so the receiver knows its bytes
+ * cannot change under it. A message with a region is charged as any
+ * message of its length; a queued region stays alive (as a mapping keeps
+ * it) and stays charged to its creator until the message is received, or
+ * dropped (KIPC_MQ_FULL_DROP) or freed with the queue. A receive that
+ * cannot take a region (read(), KIPC_IOC_MQ_RECVV, a receive without
+ * KIPC_RECV_REGION) fails with EBADMSG when the next message carries one,
+ * and takes nothing.
  */
 struct kipc_mq_attr {
 	__u32 max_msgs;
@@ -409,8 +460,10 @@ struct kipc_mq_attr {
 #define KIPC_MQ_CREDS		(1U << 1)
 #define KIPC_MQ_FULL_FAIL	(1U << 2)	/* full: EAGAIN, never wait */
 #define KIPC_MQ_FULL_DROP	(1U << 3)	/* full: drop the oldest lowest */
+#define KIPC_MQ_REGIONS		(1U << 4)	/* messages may carry a region */
 #define KIPC_MQ_FLAGS_ALL	(KIPC_MQ_HUP | KIPC_MQ_CREDS | \
-				 KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP)
+				 KIPC_MQ_FULL_FAIL | KIPC_MQ_FULL_DROP | \
+				 KIPC_MQ_REGIONS)
 
 /**
  * struct kipc_creds - the credentials of a message's sender
@@ -609,6 +662,24 @@ struct kipc_info {
  * struct's credentials field (else EINVAL).
  */
 #define KIPC_RECV_CREDS		(1U << 5)
+/*
+ * Of KIPC_IOC_MQ_SEND and the send half of KIPC_IOC_MQ_SENDRECV: the
+ * message carries the region whose fd is in @region_fd (@send_region_fd);
+ * see KIPC_MQ_REGIONS. @size must cover that field (else EINVAL).
+ */
+#define KIPC_SEND_REGION	(1U << 6)
+/*
+ * Of the receives KIPC_IOC_MQ_RECV and KIPC_IOC_MQ_SENDRECV: the caller
+ * accepts a region; a message that carries one installs a new fd for it in
+ * @out_region_fd (-1 when the message carried none). @size must cover that
+ * field (else EINVAL). Fine on a queue without KIPC_MQ_REGIONS.
+ */
+#define KIPC_RECV_REGION	(1U << 7)
+/*
+ * With KIPC_SEND_REGION: the region must have KIPC_SEAL_WRITE and
+ * KIPC_SEAL_SHRINK (else EPERM, nothing queued).
+ */
+#define KIPC_SEND_SEALED	(1U << 8)
 
 /* Most messages one vectored call moves. */
 #define KIPC_MQ_VEC_MAX		1024
@@ -623,6 +694,9 @@ struct kipc_info {
  * @clockid: CLOCK_MONOTONIC or CLOCK_REALTIME, with KIPC_WAIT_DEADLINE
  * @__reserved: Must be 0
  * @deadline: absolute time on @clockid in ns, with KIPC_WAIT_DEADLINE
+ * @region_fd: with KIPC_SEND_REGION, an fd of the region the message
+ *	carries; else not read
+ * @__reserved2: Must be 0
  *
  * Queues one message, waiting for room while the queue is full. If a
  * receiver is already waiting, the message goes to it directly.
@@ -636,6 +710,8 @@ struct kipc_mq_send {
 	__u32 clockid;
 	__u32 __reserved;
 	__aligned_u64 deadline;
+	__s32 region_fd;
+	__u32 __reserved2;
 };
 #define KIPC_IOC_MQ_SEND	_IO(KIPC_TYPE, KIPC_CMD_MQ_SEND)
 
@@ -652,6 +728,9 @@ struct kipc_mq_send {
  * @out_prio: its priority
  * @out_creds: with KIPC_RECV_CREDS, its sender's credentials; else not
  *	written
+ * @out_region_fd: with KIPC_RECV_REGION, a new fd (close-on-exec) for the
+ *	region the message carried, or -1; else not written
+ * @__reserved2: set to 0 with KIPC_RECV_REGION
  *
  * Takes the oldest message of the highest priority, waiting while the queue
  * is empty. The ioctl returns the message's length, as @out_len does.
@@ -666,6 +745,8 @@ struct kipc_mq_recv {
 	__u32 out_len;
 	__u32 out_prio;
 	struct kipc_creds out_creds;
+	__s32 out_region_fd;
+	__u32 __reserved2;
 };
 #define KIPC_IOC_MQ_RECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECV)
 
@@ -727,6 +808,8 @@ struct kipc_mq_sendv {
  * @out_prio: its priority
  * @out_creds: with KIPC_RECV_CREDS, its sender's credentials, as a receive
  *	would return them; else not written
+ * @out_region_id: the object id of the region the message carries, 0 when
+ *	none (no fd is made)
  *
  * Copies a queued message without removing it; it never waits.
  */
@@ -739,6 +822,7 @@ struct kipc_mq_peek {
 	__u32 out_len;
 	__u32 out_prio;
 	struct kipc_creds out_creds;
+	__aligned_u64 out_region_id;
 };
 #define KIPC_IOC_MQ_PEEK	_IO(KIPC_TYPE, KIPC_CMD_MQ_PEEK)
 
@@ -786,6 +870,9 @@ struct kipc_mq_getattr {
  * @__reserved2: set to 0
  * @out_creds: with KIPC_RECV_CREDS, the credentials of the sender of the
  *	message received; else not written
+ * @send_region_fd: with KIPC_SEND_REGION, an fd of the region the message
+ *	sent carries; else not read
+ * @out_region_fd: with KIPC_RECV_REGION, as in struct kipc_mq_recv
  *
  * Sends one message to the queue of the fd the ioctl is issued on, then
  * receives one from @recv_fd, in one system call: a client sends a request
@@ -813,6 +900,8 @@ struct kipc_mq_sendrecv {
 	__u32 out_prio;
 	__u32 __reserved2;
 	struct kipc_creds out_creds;
+	__s32 send_region_fd;
+	__s32 out_region_fd;
 };
 #define KIPC_IOC_MQ_SENDRECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDRECV)
 
