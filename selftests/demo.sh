@@ -173,6 +173,12 @@ echo "   From a shell, two forks at once: kipc sem wait fork.1:1 fork.2:1 -- CMD
 kipc sem wait fork.1:1 fork.2:1 --undo -- kipc sem show -o NAME,VALUE fork.1
 kipc sem rm fork.1 fork.2 fork.3 fork.4 fork.5 table
 
+say "A 64 MiB frame through a queue without copying it: the sender fills an anonymous"
+echo "   region, seals it (no write, shrink or grow, ever again) and sends it in a message"
+echo "   of a KIPC_MQ_REGIONS queue with KIPC_SEND_SEALED; the receiver gets a new fd for"
+echo "   the same pages and hashes them where they lie. Then the same bytes as 64 messages:"
+kipc_demo frame 64
+
 say "Every type at once: queues, regions and semaphores (kipc list):"
 kipc list -o TYPE,ID,NAME,PERMS,SIZE,VALUE,STATE
 

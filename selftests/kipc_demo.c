@@ -36,6 +36,11 @@
  *                      "table" to say it is done
  *   kipc_demo wait-zero SEM
  *                      wait until SEM is 0 (KIPC_SEM_ZERO), a barrier
+ *   kipc_demo frame MIB
+ *                      fill a sealed anonymous region of MIB MiB, and have a
+ *                      child hash it twice: carried in one message
+ *                      (KIPC_MQ_REGIONS, mapped where it lies) and sent as
+ *                      1 MiB messages; print both hashes and times
  *
  * The producers print on the left, the consumers on the right, one line at
  * a time, so their output interleaves legibly on a shared terminal.
@@ -48,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -561,6 +567,168 @@ static int demo_wait_zero(const char *name)
 	return 0;
 }
 
+/*
+ * The 64 MiB frame: hashed by a child process, once carried as a sealed
+ * region in a message (no byte copied) and once sent as 1 MiB messages.
+ */
+#define DEMO_FRAME_CHUNK	(1U << 20)
+
+static uint64_t demo_hash(const void *p, size_t len, uint64_t h)
+{
+	const uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		h = (h ^ w[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static double demo_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An anonymous queue: nothing named, shared with the child by fork(). */
+static int demo_anon_mq(uint32_t max_msgs, uint32_t max_msgsize,
+			uint32_t flags)
+{
+	union kipc_attr attr = {
+		.mq = { .max_msgs = max_msgs, .max_msgsize = max_msgsize,
+			.flags = flags },
+	};
+
+	return kipc_open(KIPC_OBJ_MQ, NULL,
+			 KIPC_OPEN_ANON | KIPC_OPEN_CREATE | KIPC_OPEN_READ |
+			 KIPC_OPEN_WRITE | KIPC_OPEN_CLOEXEC, 0600, &attr,
+			 NULL);
+}
+
+static int demo_bigframe(int mib)
+{
+	uint64_t want = 0xcbf29ce484222325ULL, got, x = 0x9e3779b97f4a7c15ULL;
+	size_t size = (size_t)mib << 20, off, i;
+	int req, reqb, rep, region, status, ret = 1;
+	double t0, t_region, t_bytes;
+	uint64_t *p;
+	pid_t pid;
+
+	/* The frame: an anonymous region, filled, hashed, then sealed. */
+	region = kipc_shm_open(NULL, KIPC_OPEN_ANON | KIPC_OPEN_CREATE |
+			       KIPC_OPEN_READ | KIPC_OPEN_WRITE |
+			       KIPC_OPEN_CLOEXEC, 0600, size);
+	if (region < 0)
+		return fail("create", "an anonymous region", region);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, region, 0);
+	if (p == MAP_FAILED)
+		return fail("map", "the region", -errno);
+	for (i = 0; i < size / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x;
+	}
+	want = demo_hash(p, size, want);
+	/* The seal needs no writable mapping left. */
+	munmap(p, size);
+	ret = kipc_shm_seal(region, KIPC_SEAL_WRITE | KIPC_SEAL_SHRINK |
+			    KIPC_SEAL_GROW | KIPC_SEAL_SEAL);
+	if (ret)
+		return fail("seal", "the region", ret);
+
+	req = demo_anon_mq(1, 64, KIPC_MQ_REGIONS);
+	reqb = demo_anon_mq(8, DEMO_FRAME_CHUNK, 0);
+	rep = demo_anon_mq(2, sizeof(got), 0);
+	if (req < 0 || reqb < 0 || rep < 0)
+		return fail("create", "the anonymous queues",
+			    req < 0 ? req : reqb < 0 ? reqb : rep);
+	printf("  a %d MiB frame, hash %016llx, sealed (write, shrink, grow)\n",
+	       mib, (unsigned long long)want);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid < 0)
+		return fail("fork", "the hasher", -errno);
+	if (pid == 0) {
+		uint64_t h = 0xcbf29ce484222325ULL;
+		char small[64], *buf;
+		size_t have = 0;
+		ssize_t n;
+		void *map;
+		int fd;
+
+		/* Carried: map the region read-only, hash it where it lies. */
+		n = kipc_mq_receive_region(req, small, sizeof(small), NULL, &fd);
+		if (n < 0 || fd < 0)
+			_exit(fail("receive", "the region", n < 0 ? n : -EBADMSG));
+		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED)
+			_exit(fail("map", "the region received", -errno));
+		h = demo_hash(map, size, h);
+		if (kipc_mq_send(rep, &h, sizeof(h), 0))
+			_exit(1);
+		munmap(map, size);
+		close(fd);
+
+		/* Copied: the same bytes as 1 MiB messages. */
+		buf = malloc(DEMO_FRAME_CHUNK);
+		if (!buf)
+			_exit(1);
+		h = 0xcbf29ce484222325ULL;
+		while (have < size) {
+			n = kipc_mq_receive(reqb, buf, DEMO_FRAME_CHUNK, NULL);
+			if (n <= 0)
+				_exit(fail("receive", "a chunk", n ? n : -ENODATA));
+			h = demo_hash(buf, n, h);
+			have += n;
+		}
+		_exit(kipc_mq_send(rep, &h, sizeof(h), 0) ? 1 : 0);
+	}
+
+	t0 = demo_now();
+	ret = kipc_mq_send_region(req, "frame", 5, 0, region, KIPC_SEND_SEALED);
+	if (ret)
+		return fail("send", "the region", ret);
+	if (kipc_mq_receive(rep, &got, sizeof(got), NULL) != sizeof(got))
+		return fail("receive", "the hash", -EPROTO);
+	t_region = demo_now() - t0;
+	printf("  as a sealed region in one message: hash %016llx %s, %.1f ms\n",
+	       (unsigned long long)got, got == want ? "(same)" : "(DIFFERS)",
+	       t_region * 1e3);
+	ret = got != want;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, region, 0);
+	if (p == MAP_FAILED)
+		return fail("map", "the region", -errno);
+	t0 = demo_now();
+	for (off = 0; off < size; off += DEMO_FRAME_CHUNK) {
+		int r = kipc_mq_send(reqb, (char *)p + off, DEMO_FRAME_CHUNK, 0);
+
+		if (r)
+			return fail("send", "a chunk", r);
+	}
+	if (kipc_mq_receive(rep, &got, sizeof(got), NULL) != sizeof(got))
+		return fail("receive", "the hash", -EPROTO);
+	t_bytes = demo_now() - t0;
+	printf("  as %zu messages of 1 MiB:            hash %016llx %s, %.1f ms (%.1fx)\n",
+	       size / DEMO_FRAME_CHUNK, (unsigned long long)got,
+	       got == want ? "(same)" : "(DIFFERS)", t_bytes * 1e3,
+	       t_bytes / t_region);
+	ret |= got != want;
+	munmap(p, size);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		ret = 1;
+	close(req);
+	close(reqb);
+	close(rep);
+	close(region);
+	return ret;
+}
+
+
 static int demo_count(const char *arg)
 {
 	char *end;
@@ -602,6 +770,9 @@ int main(int argc, char **argv)
 					demo_count(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "wait-zero"))
 		return demo_wait_zero(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "frame") && demo_count(argv[2]) > 0 &&
+	    demo_count(argv[2]) <= 1024)
+		return demo_bigframe(demo_count(argv[2]));
 	fprintf(stderr,
 		"usage: kipc_demo { create | inspect | remove }\n"
 		"       kipc_demo { producer | consumer } QUEUE N\n"
@@ -609,6 +780,7 @@ int main(int argc, char **argv)
 		"       kipc_demo { ring-producer | ring-consumer } N\n"
 		"       kipc_demo hold SEM\n"
 		"       kipc_demo philosopher I MEALS   (I from 1 to 5)\n"
-		"       kipc_demo wait-zero SEM\n");
+		"       kipc_demo wait-zero SEM\n"
+		"       kipc_demo frame MIB\n");
 	return 2;
 }
