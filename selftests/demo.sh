@@ -173,6 +173,20 @@ echo "   From a shell, two forks at once: kipc sem wait fork.1:1 fork.2:1 -- CMD
 kipc sem wait fork.1:1 fork.2:1 --undo -- kipc sem show -o NAME,VALUE fork.1
 kipc sem rm fork.1 fork.2 fork.3 fork.4 fork.5 table
 
+say "Who am I? A server answers with the caller's identity as the kernel recorded it at"
+echo "   send time (KIPC_MQ_CREDS), never as the caller claims it. Each client's reply queue"
+echo "   is anonymous: the server answers on the fd its request's reply-to gave it."
+(umask 0 && kipc mq create whoami --creds --mode 0622 --max-msgsize 256)
+kipc_demo whoami-server whoami &
+server=$!
+kipc_demo whoami whoami
+kipc_demo whoami whoami 1000
+kipc_demo whoami whoami 1001
+kipc mq show whoami -o NAME,PERMS,FLAGS,SEND,RECV
+echo "   Destroying the service queue ends the server (EIDRM):"
+kipc mq destroy whoami
+wait $server
+
 say "A 64 MiB frame through a queue without copying it: the sender fills an anonymous"
 echo "   region, seals it (no write, shrink or grow, ever again) and sends it in a message"
 echo "   of a KIPC_MQ_REGIONS queue with KIPC_SEND_SEALED; the receiver gets a new fd for"

@@ -36,6 +36,12 @@
  *                      "table" to say it is done
  *   kipc_demo wait-zero SEM
  *                      wait until SEM is 0 (KIPC_SEM_ZERO), a barrier
+ *   kipc_demo whoami-server SERVICE
+ *                      answer "who am I?" on the queue SERVICE (created with
+ *                      KIPC_MQ_CREDS) with the caller's uid, gid and pid as
+ *                      the kernel recorded them, until SERVICE is destroyed
+ *   kipc_demo whoami SERVICE [UID]
+ *                      ask it, as UID if given (setresuid first)
  *   kipc_demo frame MIB
  *                      fill a sealed anonymous region of MIB MiB, and have a
  *                      child hash it twice: carried in one message
@@ -58,6 +64,7 @@
 #include <unistd.h>
 
 #include "kipc.h"
+#include "kipc-rpc.h"
 
 static const struct {
 	unsigned int type;
@@ -729,6 +736,54 @@ static int demo_bigframe(int mib)
 }
 
 
+/* "Who am I?": the answer is the caller's identity as the kernel saw it. */
+static ssize_t demo_whoami_answer(void *ctx, const struct kipc_creds *cr,
+				  const void *req, size_t req_len,
+				  void *reply, size_t reply_size)
+{
+	int n;
+
+	(void)ctx;
+	n = snprintf(reply, reply_size, "you are uid %u, gid %u, pid %d (asked \"%.*s\")",
+		     cr->uid, cr->gid, cr->pid, (int)req_len, (const char *)req);
+	return n < 0 ? -EINVAL : (size_t)n < reply_size ? n : (ssize_t)reply_size;
+}
+
+static int demo_whoami_server(const char *service)
+{
+	int fd, ret;
+
+	fd = kipc_mq_open(service, KIPC_OPEN_READ, 0, 0, 0);
+	if (fd < 0)
+		return fail("open", service, fd);
+	ret = kipc_rpc_serve_creds(fd, demo_whoami_answer, NULL);
+	close(fd);
+	/* An administrator's kipc mq destroy is how it ends. */
+	return ret == -EIDRM ? 0 : fail("serve", service, ret);
+}
+
+static int demo_whoami(const char *service, long uid)
+{
+	struct kipc_rpc_client *c;
+	char reply[256];
+	ssize_t n;
+	int ret;
+
+	if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		return fail("become uid", "", -errno);
+	ret = kipc_rpc_client_open(service, NULL, &c);
+	if (ret)
+		return fail("connect to", service, ret);
+	n = kipc_rpc_call(c, "who am I?", 9, reply, sizeof(reply) - 1, NULL);
+	kipc_rpc_client_close(c);
+	if (n < 0)
+		return fail("call", service, n);
+	reply[n] = '\0';
+	printf("  pid %d, uid %u asks \"who am I?\": %s\n", (int)getpid(),
+	       (unsigned int)getuid(), reply);
+	return 0;
+}
+
 static int demo_count(const char *arg)
 {
 	char *end;
@@ -770,6 +825,12 @@ int main(int argc, char **argv)
 					demo_count(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "wait-zero"))
 		return demo_wait_zero(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "whoami-server"))
+		return demo_whoami_server(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "whoami"))
+		return demo_whoami(argv[2], -1);
+	if (argc == 4 && !strcmp(argv[1], "whoami") && demo_count(argv[3]) > 0)
+		return demo_whoami(argv[2], demo_count(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "frame") && demo_count(argv[2]) > 0 &&
 	    demo_count(argv[2]) <= 1024)
 		return demo_bigframe(demo_count(argv[2]));
@@ -781,6 +842,8 @@ int main(int argc, char **argv)
 		"       kipc_demo hold SEM\n"
 		"       kipc_demo philosopher I MEALS   (I from 1 to 5)\n"
 		"       kipc_demo wait-zero SEM\n"
+		"       kipc_demo whoami-server SERVICE\n"
+		"       kipc_demo whoami SERVICE [UID]\n"
 		"       kipc_demo frame MIB\n");
 	return 2;
 }
