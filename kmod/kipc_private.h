@@ -386,6 +386,7 @@ struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
 struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags);
 struct kipc_object *kipc_obj_open(struct ipc_namespace *ns, u32 type,
 				  const char *name, u32 len, u32 flags);
+bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid);
 int kipc_obj_unlink(struct ipc_namespace *ns, u32 type, const char *name,
 		    u32 len);
 bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce);

@@ -204,6 +204,8 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	if (ret == -EMSGSIZE) {
 		cmd->out_len = toobig;
 		cmd->out_prio = 0;
+		if (cmd->flags & KIPC_RECV_REGION)
+			cmd->out_region_fd = -1;
 		if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
 			ret = -EFAULT;
 		goto out_put_fd;

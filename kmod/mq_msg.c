@@ -18,6 +18,7 @@
  * of freeing a message drops too. Those ways run outside mq->lock, as
  * kipc_obj_put() may take kipc_lock.
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/file.h>
@@ -296,9 +297,10 @@ int kipc_mq_region_check(u32 flags, u32 user_size, size_t send_end,
  * failure @msg carries nothing; freeing it drops what it carries.
  *
  * Return: 0; -EOPNOTSUPP for a queue without KIPC_MQ_REGIONS; -EBADF when
- * @fd is not open; -EINVAL when it is not a kipc region; -EPERM for
- * KIPC_SEND_SEALED and a region without KIPC_SEAL_WRITE and
- * KIPC_SEAL_SHRINK.
+ * @fd is not open; -EINVAL when it is not a kipc region; -EACCES when the
+ * caller neither owns nor created it and is no administrator of its
+ * namespace; -EPERM for KIPC_SEND_SEALED and a region without
+ * KIPC_SEAL_WRITE and KIPC_SEAL_SHRINK.
  */
 int kipc_msg_attach_region(struct kipc_mq *mq, struct kipc_msg *msg,
 			   u32 flags, int fd)
@@ -319,6 +321,16 @@ int kipc_msg_attach_region(struct kipc_mq *mq, struct kipc_msg *msg,
 		goto out_fput;
 	}
 	obj = kipc_file_obj(file);
+	/*
+	 * A queued region outlives every process and keeps its creator's
+	 * charge: only its owner or creator may park it in a queue, not
+	 * whoever was handed an fd of it.
+	 */
+	if (!kipc_obj_owned_by(obj, current_fsuid()) &&
+	    !ns_capable(obj->ipc_ns->user_ns, CAP_SYS_ADMIN)) {
+		ret = -EACCES;
+		goto out_fput;
+	}
 	if ((flags & KIPC_SEND_SEALED) &&
 	    (kipc_shm_seals(obj) & (KIPC_SEAL_WRITE | KIPC_SEAL_SHRINK)) !=
 	    (KIPC_SEAL_WRITE | KIPC_SEAL_SHRINK)) {

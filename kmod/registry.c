@@ -409,7 +409,14 @@ struct kipc_object *kipc_obj_create(const struct kipc_type_ops *ops,
 	return obj;
 }
 
-static bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid)
+/**
+ * kipc_obj_owned_by() - is @uid the owner or the creator of @obj?
+ * @obj: the object
+ * @uid: the caller's fsuid, say
+ *
+ * Return: true if it is either.
+ */
+bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid)
 {
 	return uid_eq(uid, obj->uid) || uid_eq(uid, obj->cuid);
 }

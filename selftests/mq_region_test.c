@@ -745,6 +745,53 @@ TEST_F(region, other_user)
 	close(q);
 }
 
+/*
+ * Only a region's owner or creator may send it: a queued region outlives
+ * every process and keeps its creator's charge, so a user who was only
+ * handed an fd of it (inherited here, or received) cannot park it in a
+ * queue. Its own region it may send; root (CAP_SYS_ADMIN) may send any.
+ */
+TEST_F(region, only_owner_sends)
+{
+	int q, r, mine, got;
+	pid_t pid;
+	char buf[MSG];
+
+	q = qcreate(KIPC_MQ_REGIONS);
+	r = rcreate("root's", NULL);
+	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (pid == 0) {
+		/* An fd of root's region, read-write even: not enough. */
+		test_err_send_region(EACCES, q, r, 0);
+		EXPECT_EQ(0U, test_mq_depth(q));
+		_exit(0);
+	}
+	test_wait_child(pid);
+	test_send_region(q, r, 0);
+	pid = test_fork_as(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP);
+	if (pid == 0) {
+		/* Received from root: not enough to send it on. */
+		got = test_recv_region(q);
+		test_err_send_region(EACCES, q, got, 0);
+		EXPECT_EQ(0U, test_mq_depth(q));
+		/* Its own region, anonymous, it may send. */
+		mine = kipc_shm_open(NULL, KIPC_OPEN_ANON | KIPC_OPEN_CREATE |
+				     KIPC_OPEN_READ | KIPC_OPEN_WRITE, 0600,
+				     RSIZE);
+		ASSERT_LE(0, mine);
+		test_send_region(q, mine, 0);
+		_exit(0);
+	}
+	test_wait_child(pid);
+	/* Root may send on what uid 1000 created, now parked in the queue. */
+	ASSERT_EQ(5, recv_region(q, buf, sizeof(buf), KIPC_RECV_REGION, &mine));
+	ASSERT_LE(0, mine);
+	test_send_region(q, mine, 0);
+	close(mine);
+	close(r);
+	close(q);
+}
+
 /* SENDRECV carries a region each way. */
 TEST_F(region, sendrecv)
 {

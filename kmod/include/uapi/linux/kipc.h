@@ -139,6 +139,9 @@
  *  - EBADF: KIPC_SEND_REGION with a @region_fd that is not an open fd.
  *  - EPERM: KIPC_SEND_SEALED and the region lacks KIPC_SEAL_WRITE or
  *    KIPC_SEAL_SHRINK.
+ *  - EACCES: KIPC_SEND_REGION of a region the caller neither owns nor
+ *    created (its fsuid is neither the region's uid nor its cuid) without
+ *    CAP_SYS_ADMIN over the region's IPC namespace.
  *  Every region error is found before anything is queued; nothing is
  *  queued and no reference is kept.
  *
@@ -438,13 +441,20 @@ struct kipc_version {
  * and the access (KIPC_OPEN_READ, KIPC_OPEN_WRITE) of the sender's fd, never
  * more; the receiver (KIPC_RECV_REGION) gets a new fd for it with that
  * access and close-on-exec set, whatever its own permissions on the
- * region's name. KIPC_SEND_SEALED makes the send fail unless the region
- * has KIPC_SEAL_WRITE and KIPC_SEAL_SHRINK, so the receiver knows its bytes
- * cannot change under it. A message with a region is charged as any
- * message of its length; a queued region stays alive (as a mapping keeps
- * it) and stays charged to its creator until the message is received, or
- * dropped (KIPC_MQ_FULL_DROP) or freed with the queue. A receive that
- * cannot take a region (read(), KIPC_IOC_MQ_RECVV, a receive without
+ * region's name. Only the region's owner or creator (or CAP_SYS_ADMIN over
+ * its IPC namespace) may send it (else EACCES): a queued region stays
+ * alive (as a mapping keeps it) and stays charged to its creator until the
+ * message is received, or dropped (KIPC_MQ_FULL_DROP) or freed with the
+ * queue, even after its name is unlinked, so a user who was only handed a
+ * region must not be able to park it, and its creator's charge, in a queue
+ * that outlives every process. A receiver that relays a region it did not
+ * create therefore cannot send it on. KIPC_SEND_SEALED makes the send fail
+ * unless the region has KIPC_SEAL_WRITE and KIPC_SEAL_SHRINK; that binds
+ * the sender, not the receiver, which learns nothing of the flag: a
+ * receiver that must know the bytes cannot change checks the seals itself
+ * (KIPC_IOC_SHM_SEAL with @seals 0, on the fd it got). A message with a
+ * region is charged as any message of its length. A receive that cannot
+ * take a region (read(), KIPC_IOC_MQ_RECVV, a receive without
  * KIPC_RECV_REGION) fails with EBADMSG when the next message carries one,
  * and takes nothing.
  */
@@ -677,7 +687,8 @@ struct kipc_info {
 #define KIPC_RECV_REGION	(1U << 7)
 /*
  * With KIPC_SEND_REGION: the region must have KIPC_SEAL_WRITE and
- * KIPC_SEAL_SHRINK (else EPERM, nothing queued).
+ * KIPC_SEAL_SHRINK (else EPERM, nothing queued). The receiver is not told;
+ * see KIPC_MQ_REGIONS.
  */
 #define KIPC_SEND_SEALED	(1U << 8)
 
@@ -993,7 +1004,7 @@ struct kipc_shm_stat {
  * the bit would stay taken in the KIPC_WAIT_* space whatever the new value.
  * Instead the bits are allocated from one sequence: a new KIPC_WAIT_* flag,
  * or a new flag of one call, takes the next bit above every flag of every
- * blocking call (bit 6 is the next), so no call's own flag ever collides
+ * blocking call (bit 11 is the next), so no call's own flag ever collides
  * with a wait flag.
  */
 #define KIPC_SEM_UNDO		(1U << 2)	/* wait flag, with KIPC_WAIT_* */
