@@ -97,8 +97,15 @@ static int kipc_name_from_user(char *name, u64 uptr)
 	return ret ? ret : len;
 }
 
-/* A new file for @obj; the file takes over the caller's reference. */
-static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
+/**
+ * kipc_obj_getfile() - a new file for an object
+ * @obj: the object; the file takes over the caller's reference
+ * @flags: KIPC_OPEN_READ, _WRITE and _NONBLOCK say the file's mode
+ *
+ * Return: the file, not yet counted as a description (kipc_obj_attach()),
+ * or an ERR_PTR(); on failure the caller keeps its reference.
+ */
+struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
 {
 	struct kipc_file *kf;
 	struct file *file;
@@ -132,7 +139,7 @@ static struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags)
  * fails (a reply to a bad address, a lost create race) was never a sender
  * or a receiver, so its release must not hang a side up.
  */
-static void kipc_obj_attach(struct file *file)
+void kipc_obj_attach(struct file *file)
 {
 	struct kipc_file *kf = kipc_file(file);
 
@@ -180,12 +187,14 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 	     KIPC_OPEN_CREATE || cmd->name))
 		return -EINVAL;
 	/*
-	 * An anonymous queue has the one description its creation made, which
-	 * both sends and receives: neither side could ever go, so hang-up is
-	 * refused rather than never firing.
+	 * An anonymous queue has the one description its creation made: if
+	 * it sends too, that side could never go, so hang-up is refused
+	 * rather than never firing. One that only receives is a reply queue,
+	 * whose senders are the reply-tos it hands out (KIPC_SEND_REPLYTO).
 	 */
 	if ((cmd->flags & KIPC_OPEN_ANON) && cmd->type == KIPC_OBJ_MQ &&
-	    (cmd->attr.mq.flags & KIPC_MQ_HUP))
+	    (cmd->attr.mq.flags & KIPC_MQ_HUP) &&
+	    (cmd->flags & KIPC_OPEN_WRITE))
 		return -EINVAL;
 	if (cmd->flags & KIPC_OPEN_CREATE) {
 		/* Bytes beyond the type's own attributes must be zero. */

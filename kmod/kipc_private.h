@@ -334,6 +334,8 @@ union kipc_ucmd_buffer {
 };
 
 /* ioctl.c */
+struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags);
+void kipc_obj_attach(struct file *file);
 int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len);
 long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd,

@@ -60,6 +60,9 @@ static int kipc_mq_send_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg;
 	int ret;
 
+	/* A reply-to needs the receive queue of KIPC_IOC_MQ_SENDRECV. */
+	if (cmd->flags & KIPC_SEND_REPLYTO)
+		return -EINVAL;
 	if ((cmd->flags & ~KIPC_WAIT_FLAGS) || cmd->__reserved)
 		return -EOPNOTSUPP;
 	if (!(ucmd->file->f_mode & FMODE_WRITE))
@@ -100,26 +103,102 @@ static ssize_t kipc_mq_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+/**
+ * struct kipc_mq_reply_fd - KIPC_RECV_REPLY: the reply-to of a receive
+ * @fd: reserved before the message is taken, or -1
+ * @file: the reply queue's write-only file, or NULL
+ */
+struct kipc_mq_reply_fd {
+	int fd;
+	struct file *file;
+};
+
+/* Reserve the fd first, so that EMFILE leaves the message queued. */
+static int kipc_mq_reply_reserve(struct kipc_mq_reply_fd *r, u32 flags)
+{
+	r->file = NULL;
+	r->fd = -1;
+	if (!(flags & KIPC_RECV_REPLY))
+		return 0;
+	r->fd = get_unused_fd_flags(O_CLOEXEC);
+	return r->fd < 0 ? r->fd : 0;
+}
+
+/*
+ * The message taken is @msg: make the file of its reply-to, counted as a
+ * sender (KIPC_MQ_HUP) before the message stops counting as one, so the
+ * reply queue never looks abandoned in between. *@out_fd and *@out_flags
+ * are for the caller's struct. On failure the caller puts the message
+ * back and calls kipc_mq_reply_end().
+ */
+static int kipc_mq_reply_file(struct kipc_mq_reply_fd *r,
+			      const struct kipc_msg *msg, s32 *out_fd,
+			      u32 *out_flags)
+{
+	struct kipc_object *obj;
+	struct file *file;
+
+	*out_fd = -1;
+	if (r->fd < 0)
+		return 0;
+	obj = kipc_msg_reply_resolve(msg);
+	if (!obj) {
+		if (msg->reply)
+			*out_flags |= KIPC_RECV_OUT_REPLY_GONE;
+		return 0;
+	}
+	file = kipc_obj_getfile(obj, KIPC_OPEN_WRITE | KIPC_OPEN_NONBLOCK);
+	if (IS_ERR(file)) {
+		kipc_obj_put(obj);
+		return PTR_ERR(file);
+	}
+	kipc_obj_attach(file);
+	r->file = file;
+	*out_fd = r->fd;
+	return 0;
+}
+
+/* Install the reply-to's fd when @ret says the receive succeeded. */
+static void kipc_mq_reply_end(struct kipc_mq_reply_fd *r, int ret)
+{
+	if (r->fd < 0)
+		return;
+	if (ret >= 0 && r->file) {
+		fd_install(r->fd, r->file);
+		return;
+	}
+	if (r->file)
+		fput(r->file);
+	put_unused_fd(r->fd);
+}
+
 static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_recv *cmd = ucmd->cmd;
+	struct kipc_mq_reply_fd reply;
 	struct kipc_deadline dl;
 	struct kipc_msg *msg;
 	LIST_HEAD(msgs);
 	u32 toobig = 0;
 	int ret;
 
-	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS))
+	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS | KIPC_RECV_REPLY))
 		return -EOPNOTSUPP;
 	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
 				  offsetofend(struct kipc_mq_recv, out_creds));
 	if (ret)
 		return ret;
+	if ((cmd->flags & KIPC_RECV_REPLY) &&
+	    ucmd->user_size < offsetofend(struct kipc_mq_recv, out_flags))
+		return -EINVAL;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
 	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
 				 cmd->deadline);
+	if (ret)
+		return ret;
+	ret = kipc_mq_reply_reserve(&reply, cmd->flags);
 	if (ret)
 		return ret;
 
@@ -128,19 +207,33 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 		cmd->out_len = toobig;
 		cmd->out_prio = 0;
 		if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
-			return -EFAULT;
-		return -EMSGSIZE;
+			ret = -EFAULT;
+		goto out_reply;
 	}
 	if (ret < 0)
-		return ret;
+		goto out_reply;
 
 	msg = list_first_entry(&msgs, struct kipc_msg, node);
 	cmd->out_len = msg->len;
 	cmd->out_prio = msg->prio;
 	if (cmd->flags & KIPC_RECV_CREDS)
 		kipc_msg_creds(msg, &cmd->out_creds);
-	return kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
-			       sizeof(*cmd));
+	cmd->out_region_fd = -1;
+	cmd->__reserved2 = 0;
+	if (cmd->flags & KIPC_RECV_REPLY) {
+		cmd->out_flags = 0;
+		ret = kipc_mq_reply_file(&reply, msg, &cmd->out_reply_fd,
+					 &cmd->out_flags);
+		if (ret) {
+			kipc_mq_put_back(mq, &msgs);
+			goto out_reply;
+		}
+	}
+	ret = kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
+			      sizeof(*cmd));
+out_reply:
+	kipc_mq_reply_end(&reply, ret);
+	return ret;
 }
 
 static const struct file_operations kipc_mq_fops;
@@ -157,6 +250,7 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
 	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_reply_fd reply = { .fd = -1 };
 	struct kipc_deadline sdl, rdl;
 	struct file *rfile = NULL;
 	struct kipc_msg *msg;
@@ -167,13 +261,24 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_flags = 0;
 	cmd->out_len = 0;
 	cmd->out_prio = 0;
-	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS)) ||
+	cmd->out_region_fd = -1;
+	cmd->out_reply_fd = -1;
+	cmd->__reserved3 = 0;
+	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS |
+			    KIPC_SEND_REPLYTO | KIPC_RECV_REPLY)) ||
 	    cmd->__reserved || cmd->__reserved2) {
 		ret = -EOPNOTSUPP;
 		goto out_respond;
 	}
 	if ((cmd->flags & KIPC_RECV_CREDS) &&
 	    ucmd->user_size < offsetofend(struct kipc_mq_sendrecv, out_creds)) {
+		ret = -EINVAL;
+		goto out_respond;
+	}
+	if (((cmd->flags & (KIPC_SEND_REPLYTO | KIPC_RECV_REPLY)) &&
+	     ucmd->user_size <
+	     offsetofend(struct kipc_mq_sendrecv, out_reply_fd)) ||
+	    cmd->send_region_fd) {
 		ret = -EINVAL;
 		goto out_respond;
 	}
@@ -207,12 +312,23 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	/* Valid, as the same fields were for the send half. */
 	kipc_deadline_init(&rdl, rfile, cmd->flags, cmd->clockid,
 			   cmd->deadline);
+	/* Before the send too: EMFILE sends nothing. */
+	ret = kipc_mq_reply_reserve(&reply, cmd->flags);
+	if (ret)
+		goto out_respond;
 
 	msg = kipc_msg_from_user(mq, cmd->send_buf, cmd->send_len,
 				 cmd->send_prio);
 	if (IS_ERR(msg)) {
 		ret = PTR_ERR(msg);
 		goto out_respond;
+	}
+	if (cmd->flags & KIPC_SEND_REPLYTO) {
+		ret = kipc_msg_set_reply(msg, file_mq(rfile));
+		if (ret) {
+			kipc_msg_free(msg);
+			goto out_respond;
+		}
 	}
 	ret = kipc_mq_send_one(mq, msg, &sdl);
 	if (ret) {
@@ -236,6 +352,12 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_prio = msg->prio;
 	if (cmd->flags & KIPC_RECV_CREDS)
 		kipc_msg_creds(msg, &cmd->out_creds);
+	ret = kipc_mq_reply_file(&reply, msg, &cmd->out_reply_fd,
+				 &cmd->out_flags);
+	if (ret) {
+		kipc_mq_put_back(file_mq(rfile), &msgs);
+		goto out_respond;
+	}
 	ret = kipc_mq_deliver(file_mq(rfile), &msgs,
 			      u64_to_user_ptr(cmd->recv_buf), ucmd,
 			      sizeof(*cmd));
@@ -245,8 +367,10 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 
 out_respond:
 	/* The caller must learn whether the send happened. */
+	cmd->out_reply_fd = -1;
 	kipc_ucmd_respond(ucmd, sizeof(*cmd));
 out_fput:
+	kipc_mq_reply_end(&reply, ret);
 	if (rfile)
 		fput(rfile);
 	return ret;
@@ -509,6 +633,8 @@ static void kipc_mq_free(struct kipc_object *obj)
 	struct kipc_mq *mq = to_mq(obj);
 	LIST_HEAD(msgs);
 
+	/* Reply-tos naming the queue resolve to nothing from now on. */
+	kipc_mq_replyref_detach(mq);
 	/* No fd is left, so nobody waits and nobody polls. */
 	spin_lock(&mq->lock);
 	kipc_mq_drain_locked(mq, &msgs);
@@ -517,6 +643,29 @@ static void kipc_mq_free(struct kipc_object *obj)
 	put_pid(mq->lspid);
 	put_pid(mq->lrpid);
 	kmem_cache_free(kipc_mq_cache, mq);
+}
+
+/**
+ * kipc_mq_hup_get() - KIPC_MQ_HUP: count a new sender and/or receiver
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender: a description open for writing, or a message with a
+ *	reply-to naming @mq
+ * @reader: a receiver
+ *
+ * One that comes back clears its side's hang-up.
+ */
+void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader)
+{
+	spin_lock(&mq->lock);
+	if (writer) {
+		mq->nwriters++;
+		WRITE_ONCE(mq->wr_hup, false);
+	}
+	if (reader) {
+		mq->nreaders++;
+		WRITE_ONCE(mq->rd_hup, false);
+	}
+	spin_unlock(&mq->lock);
 }
 
 /*
@@ -529,34 +678,55 @@ static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
 
 	if (!(mq->flags & KIPC_MQ_HUP))
 		return;
-	spin_lock(&mq->lock);
-	if (file->f_mode & FMODE_WRITE) {
-		mq->nwriters++;
-		WRITE_ONCE(mq->wr_hup, false);
-	}
-	if (file->f_mode & FMODE_READ) {
-		mq->nreaders++;
-		WRITE_ONCE(mq->rd_hup, false);
-	}
-	spin_unlock(&mq->lock);
+	kipc_mq_hup_get(mq, file->f_mode & FMODE_WRITE,
+			file->f_mode & FMODE_READ);
 }
 
 /*
- * KIPC_MQ_HUP: the last description of a side went: wake the other side's
- * waiters with the hang-up. Receivers wait only on an empty queue; they are
- * at end-of-file unless a message taken by another receiver may still come
- * back, in which case the last delivery wakes them (kipc_mq_delivered()).
+ * The last receiver went: requests queued with a reply-to will never be
+ * answered, and their callers wait on them (their reply queue counts them
+ * as senders), so they go, as a pipe's data goes with its last reader.
+ * Other messages stay for a receiver that may come back.
  */
-static void kipc_mq_release(struct kipc_object *obj, struct file *file)
+static void kipc_mq_drop_requests_locked(struct kipc_mq *mq,
+					 struct list_head *out)
 {
-	struct kipc_mq *mq = to_mq(obj);
+	struct kipc_msg *msg, *tmp;
+	int p;
+
+	lockdep_assert_held(&mq->lock);
+	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++) {
+		list_for_each_entry_safe(msg, tmp, &mq->prio[p], node) {
+			if (!msg->reply)
+				continue;
+			list_move_tail(&msg->node, out);
+			mq->depth--;
+			mq->bytes -= msg->len;
+		}
+		if (list_empty(&mq->prio[p]))
+			mq->prio_map &= ~(1U << p);
+	}
+}
+
+/**
+ * kipc_mq_hup_put() - KIPC_MQ_HUP: a sender and/or a receiver went
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender went
+ * @reader: a receiver went
+ *
+ * The last of a side wakes the other side's waiters with the hang-up.
+ * Receivers wait only on an empty queue; they are at end-of-file unless a
+ * message taken by another receiver may still come back, in which case the
+ * last delivery wakes them (kipc_mq_delivered()). May sleep.
+ */
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader)
+{
 	bool wake_rd = false, wake_wr = false;
+	LIST_HEAD(dropped);
 	__poll_t mask = 0;
 
-	if (!(mq->flags & KIPC_MQ_HUP) || !kipc_file(file)->attached)
-		return;
 	spin_lock(&mq->lock);
-	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
+	if (writer && !--mq->nwriters) {
 		WRITE_ONCE(mq->wr_hup, true);
 		/*
 		 * With messages queued or on their way out, the last of them
@@ -569,10 +739,12 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 			mask |= EPOLLHUP;
 		}
 	}
-	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
+	if (reader && !--mq->nreaders) {
 		WRITE_ONCE(mq->rd_hup, true);
 		wake_wr = true;
 		mask |= EPOLLERR;
+		if (!mq->removed)
+			kipc_mq_drop_requests_locked(mq, &dropped);
 	}
 	if (mask)
 		kipc_mq_poll_wake_locked(mq, mask);
@@ -583,6 +755,18 @@ static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 	if (wake_wr)
 		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
 				    kipc_mq_rd_hup_cond, mq);
+	kipc_msg_free_list(&dropped);
+}
+
+/* KIPC_MQ_HUP: the last description of a side went. */
+static void kipc_mq_release(struct kipc_object *obj, struct file *file)
+{
+	struct kipc_mq *mq = to_mq(obj);
+
+	if (!(mq->flags & KIPC_MQ_HUP) || !kipc_file(file)->attached)
+		return;
+	kipc_mq_hup_put(mq, file->f_mode & FMODE_WRITE,
+			file->f_mode & FMODE_READ);
 }
 
 /* kipc_wake_cond_t: removal wakes all, in batches (kipc_waitq_wake_all()). */

@@ -30,6 +30,25 @@
 #include "kipc_private.h"
 
 /**
+ * struct kipc_mq_replyref - the weak reference a reply-to holds to a queue
+ * @ref: the queue's own reference and one per message that names it
+ * @lock: protects @obj
+ * @obj: the queue, until its last reference goes (kipc_mq_free() clears
+ *	it first); a reference is taken only with refcount_inc_not_zero()
+ *	under @lock, so a reply-to never keeps its queue alive
+ *	(protected by @lock)
+ *
+ * Made on the first KIPC_SEND_REPLYTO that names the queue
+ * (kipc_mq_replyref_get()) and freed when the queue and every message that
+ * names it are gone.
+ */
+struct kipc_mq_replyref {
+	refcount_t ref;
+	spinlock_t lock;	/* protects @obj */
+	struct kipc_object *obj;
+};
+
+/**
  * struct kipc_msg - one queued message
  * @node: on its priority list, or on a local list while in flight
  * @len: payload length
@@ -41,6 +60,10 @@
  *	freed; NULL on other queues
  * @uid: KIPC_MQ_CREDS: the sender's effective uid at send time
  * @gid: KIPC_MQ_CREDS: its effective gid
+ * @reply: KIPC_SEND_REPLYTO: the reply queue, a reference to its
+ *	struct kipc_mq_replyref, dropped when the message is freed
+ *	(kipc_msg_reply_drop()); on a KIPC_MQ_HUP reply queue the message
+ *	also counts as one of its senders until then; NULL otherwise
  * @data: payload
  */
 struct kipc_msg {
@@ -51,6 +74,7 @@ struct kipc_msg {
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
+	struct kipc_mq_replyref *reply;
 	char data[];
 };
 
@@ -100,6 +124,8 @@ struct kipc_mq_waiter {
  *	not done; one that faults comes back, so an empty queue is at
  *	end-of-file only when this is 0 (raised under @lock, dropped without)
  * @poll_wq: poll and epoll waiters
+ * @replyref: the weak reference reply-tos hold, made by the first
+ *	KIPC_SEND_REPLYTO naming the queue (set once, with cmpxchg())
  * @hwm: highest @depth seen (protected by @lock)
  * @drops: KIPC_MQ_FULL_DROP: messages dropped unreceived to make room
  *	(protected by @lock)
@@ -130,6 +156,7 @@ struct kipc_mq {
 	bool rd_hup;
 	atomic_t inflight;
 	wait_queue_head_t poll_wq;
+	struct kipc_mq_replyref *replyref;
 
 	u32 hwm;
 	u64 drops;
@@ -218,6 +245,16 @@ struct kipc_msg *kipc_msg_from_user(struct kipc_mq *mq, u64 ubuf, u32 len,
 				    u32 prio);
 int kipc_msg_init(void);
 void kipc_msg_exit(void);
+
+struct kipc_mq_replyref *kipc_mq_replyref_get(struct kipc_mq *mq);
+int kipc_msg_set_reply(struct kipc_msg *msg, struct kipc_mq *rmq);
+void kipc_msg_reply_drop(struct kipc_msg *msg);
+struct kipc_object *kipc_msg_reply_resolve(const struct kipc_msg *msg);
+void kipc_mq_replyref_detach(struct kipc_mq *mq);
+
+/* mq.c */
+void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader);
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader);
 
 /* mq_queue.c */
 void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask);

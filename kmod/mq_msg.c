@@ -5,13 +5,16 @@
  *
  * Messages up to 4 KiB, header included, come from kipc's own caches of the
  * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
- * ones from kvmalloc(). With a 48-byte header, a 48-byte message costs 96
+ * ones from kvmalloc(). With a 56-byte header, a 40-byte message costs 96
  * bytes.
  *
  * On a KIPC_MQ_CREDS queue a message also holds its sender's credentials
  * (kipc_msg_stamp()): a reference to its pid, which every way of freeing a
  * message (kipc_msg_free(), kipc_msg_bin_add(), so kipc_msg_free_list()
- * too) drops.
+ * too) drops. A message sent with KIPC_SEND_REPLYTO holds a weak reference
+ * to its reply queue (struct kipc_mq_replyref), which every way of freeing
+ * it drops too (kipc_msg_reply_drop()); those ways run in process context,
+ * outside every lock, as dropping may take kipc_lock.
  */
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -61,7 +64,130 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	msg->len = len;
 	msg->qtime = 0;
 	msg->pid = NULL;
+	msg->reply = NULL;
 	return msg;
+}
+
+/**
+ * kipc_mq_replyref_get() - the weak reference to a queue, made if need be
+ * @mq: the queue, held by the caller
+ *
+ * Return: @mq's struct kipc_mq_replyref with a new reference for the
+ * caller, or NULL when out of memory.
+ */
+struct kipc_mq_replyref *kipc_mq_replyref_get(struct kipc_mq *mq)
+{
+	struct kipc_mq_replyref *ref = READ_ONCE(mq->replyref), *old;
+
+	if (!ref) {
+		ref = kmalloc(sizeof(*ref), GFP_KERNEL_ACCOUNT);
+		if (!ref)
+			return NULL;
+		/* The queue's own reference, dropped by its teardown. */
+		refcount_set(&ref->ref, 1);
+		spin_lock_init(&ref->lock);
+		ref->obj = &mq->obj;
+		old = cmpxchg(&mq->replyref, NULL, ref);
+		if (old) {
+			kfree(ref);
+			ref = old;
+		}
+	}
+	refcount_inc(&ref->ref);
+	return ref;
+}
+
+static void kipc_mq_replyref_put(struct kipc_mq_replyref *ref)
+{
+	if (refcount_dec_and_test(&ref->ref))
+		kfree(ref);
+}
+
+/**
+ * kipc_msg_set_reply() - give a message a reply-to (KIPC_SEND_REPLYTO)
+ * @msg: the message, not yet sent
+ * @rmq: the reply queue, held by the caller
+ *
+ * On a KIPC_MQ_HUP reply queue the message counts as a sender from now on,
+ * until kipc_msg_reply_drop().
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kipc_msg_set_reply(struct kipc_msg *msg, struct kipc_mq *rmq)
+{
+	msg->reply = kipc_mq_replyref_get(rmq);
+	if (!msg->reply)
+		return -ENOMEM;
+	if (rmq->flags & KIPC_MQ_HUP)
+		kipc_mq_hup_get(rmq, true, false);
+	return 0;
+}
+
+/**
+ * kipc_mq_replyref_detach() - a queue's last reference is gone
+ * @mq: the queue, about to be freed
+ *
+ * From now on its reply-tos resolve to nothing. A resolve that got in
+ * first took its reference with refcount_inc_not_zero(), which failed, as
+ * the refcount is zero already.
+ */
+void kipc_mq_replyref_detach(struct kipc_mq *mq)
+{
+	struct kipc_mq_replyref *ref = mq->replyref;
+
+	if (!ref)
+		return;
+	spin_lock(&ref->lock);
+	ref->obj = NULL;
+	spin_unlock(&ref->lock);
+	kipc_mq_replyref_put(ref);
+}
+
+/**
+ * kipc_msg_reply_resolve() - the reply queue of a message
+ * @msg: a message, with or without a reply-to
+ *
+ * Return: the queue with a new reference (kipc_obj_put()), or NULL when
+ * @msg has no reply-to or its queue is gone.
+ */
+struct kipc_object *kipc_msg_reply_resolve(const struct kipc_msg *msg)
+{
+	struct kipc_mq_replyref *ref = msg->reply;
+	struct kipc_object *obj;
+
+	if (!ref)
+		return NULL;
+	spin_lock(&ref->lock);
+	obj = ref->obj;
+	if (obj && !refcount_inc_not_zero(&obj->ref))
+		obj = NULL;
+	spin_unlock(&ref->lock);
+	return obj;
+}
+
+/**
+ * kipc_msg_reply_drop() - drop a message's reply-to, if any
+ * @msg: the message, being freed
+ *
+ * On a KIPC_MQ_HUP reply queue still there, the message stops counting as
+ * one of its senders: the last one gives its receivers end-of-file. May
+ * sleep (kipc_obj_put()).
+ */
+void kipc_msg_reply_drop(struct kipc_msg *msg)
+{
+	struct kipc_mq_replyref *ref = msg->reply;
+	struct kipc_object *obj;
+
+	if (!ref)
+		return;
+	obj = kipc_msg_reply_resolve(msg);
+	if (obj) {
+		if (to_mq(obj)->flags & KIPC_MQ_HUP)
+			kipc_mq_hup_put(to_mq(obj), true, false);
+		kipc_obj_put(obj);
+	}
+	msg->reply = NULL;
+	kipc_mq_replyref_put(ref);
 }
 
 /**
@@ -73,6 +199,7 @@ void kipc_msg_free(struct kipc_msg *msg)
 	struct kmem_cache *cache = kipc_msg_cache(msg->len);
 
 	put_pid(msg->pid);
+	kipc_msg_reply_drop(msg);
 	if (cache)
 		kmem_cache_free(cache, msg);
 	else
@@ -100,6 +227,7 @@ void kipc_msg_bin_add(struct kipc_msg_bin *bin, struct kipc_msg *msg)
 	struct kmem_cache *cache = kipc_msg_cache(msg->len);
 
 	put_pid(msg->pid);
+	kipc_msg_reply_drop(msg);
 	if (!cache) {
 		kvfree(msg);
 		return;

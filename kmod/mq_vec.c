@@ -57,6 +57,9 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 
 	if (mode == FMODE_READ)
 		flags |= KIPC_RECV_CREDS;
+	/* A reply-to needs the receive queue of KIPC_IOC_MQ_SENDRECV. */
+	if (mode == FMODE_WRITE && (cmd->flags & KIPC_SEND_REPLYTO))
+		return ERR_PTR(-EINVAL);
 	if ((cmd->flags & ~flags) || cmd->__reserved)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (cmd->creds && !(cmd->flags & KIPC_RECV_CREDS))
