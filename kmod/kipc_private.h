@@ -28,9 +28,10 @@
  *
  *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
  *  netlink.c -> monitor.c registry.c ns.c reap.c
- *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
+ *  mq.c    -> ioctl.c mq_msg.c mq_queue.c registry.c wait.c
  *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c trace.c
  *  mq_queue.c -> ioctl.c mq_msg.c wait.c trace.c
+ *  mq_msg.c -> registry.c wait.c
  *  sem.c   -> ioctl.c wait.c trace.c
  *  shm.c   -> ioctl.c registry.c ns.c
  *  ioctl.c -> registry.c trace.c

@@ -11,7 +11,9 @@
  *			fast paths
  *	mq_queue.c	the queue proper under mq->lock, its waiting and
  *			hand-over, and sending and receiving one call's worth
- *	mq_msg.c	messages: allocation, size-class caches, copy-in
+ *	mq_msg.c	messages: allocation, size-class caches, copy-in;
+ *			reply-tos, and the hang-up counts (a message with
+ *			a reply-to counts as a sender of its reply queue)
  *
  * and all of them on wait.c (the wait layer). mq.c holds the locking
  * overview.
@@ -198,6 +200,26 @@ static inline bool kipc_mq_rd_hup_cond(void *arg)
 	return !mq->removed && mq->rd_hup;
 }
 
+/**
+ * kipc_mq_poll_wake_locked() - wake the queue's pollers, if it has any
+ * @mq: the queue
+ * @mask: the events that happened
+ *
+ * Most queues are never polled: skip the wait queue's lock for them. The
+ * check runs under mq->lock after the change, and ->poll() reads the state
+ * under mq->lock after queueing itself, so a poller either is seen here or
+ * sees the change.
+ *
+ * Context: under mq->lock.
+ */
+static inline void kipc_mq_poll_wake_locked(struct kipc_mq *mq,
+					    __poll_t mask)
+{
+	lockdep_assert_held(&mq->lock);
+	if (wq_has_sleeper(&mq->poll_wq))
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
+}
+
 /*
  * KIPC_MQ_FULL_FAIL, KIPC_MQ_FULL_DROP: a send on a full queue never waits
  * (it fails, or drops to make room).
@@ -252,12 +274,11 @@ void kipc_msg_reply_drop(struct kipc_msg *msg);
 struct kipc_object *kipc_msg_reply_resolve(const struct kipc_msg *msg);
 void kipc_mq_replyref_detach(struct kipc_mq *mq);
 
-/* mq.c */
 void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader);
-void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader);
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader,
+		     struct list_head *dropped);
 
 /* mq_queue.c */
-void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask);
 int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 			struct kipc_wakeups *wk, struct list_head *dropped);
 void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued);

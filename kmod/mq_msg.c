@@ -68,6 +68,108 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	return msg;
 }
 
+/* --- reply-tos and the hang-up counts they take part in ------------------ */
+
+/**
+ * kipc_mq_hup_get() - KIPC_MQ_HUP: count a new sender and/or receiver
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender: a description open for writing, or a message with a
+ *	reply-to naming @mq
+ * @reader: a receiver
+ *
+ * One that comes back clears its side's hang-up.
+ */
+void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader)
+{
+	spin_lock(&mq->lock);
+	if (writer) {
+		mq->nwriters++;
+		WRITE_ONCE(mq->wr_hup, false);
+	}
+	if (reader) {
+		mq->nreaders++;
+		WRITE_ONCE(mq->rd_hup, false);
+	}
+	spin_unlock(&mq->lock);
+}
+
+/*
+ * The last receiver went: requests queued with a reply-to will never be
+ * answered, and their callers wait on them (their reply queue counts them
+ * as senders), so they go, as a pipe's data goes with its last reader.
+ * Other messages stay for a receiver that may come back.
+ */
+static void kipc_mq_drop_requests_locked(struct kipc_mq *mq,
+					 struct list_head *out)
+{
+	struct kipc_msg *msg, *tmp;
+	int p;
+
+	lockdep_assert_held(&mq->lock);
+	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++) {
+		list_for_each_entry_safe(msg, tmp, &mq->prio[p], node) {
+			if (!msg->reply)
+				continue;
+			list_move_tail(&msg->node, out);
+			mq->depth--;
+			mq->bytes -= msg->len;
+		}
+		if (list_empty(&mq->prio[p]))
+			mq->prio_map &= ~(1U << p);
+	}
+}
+
+/**
+ * kipc_mq_hup_put() - KIPC_MQ_HUP: a sender and/or a receiver went
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender went
+ * @reader: a receiver went
+ * @dropped: gets the requests the last receiver leaves unanswered, for
+ *	the caller to free (kipc_msg_free_list())
+ *
+ * The last of a side wakes the other side's waiters with the hang-up.
+ * Receivers wait only on an empty queue; they are at end-of-file unless a
+ * message taken by another receiver may still come back, in which case the
+ * last delivery wakes them (kipc_mq_delivered()). May sleep.
+ */
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader,
+		     struct list_head *dropped)
+{
+	bool wake_rd = false, wake_wr = false;
+	__poll_t mask = 0;
+
+	spin_lock(&mq->lock);
+	if (writer && !--mq->nwriters) {
+		WRITE_ONCE(mq->wr_hup, true);
+		/*
+		 * With messages queued or on their way out, the last of them
+		 * to be delivered wakes the receivers instead
+		 * (kipc_mq_delivered()).
+		 */
+		smp_mb();
+		if (kipc_mq_at_eof_locked(mq)) {
+			wake_rd = true;
+			mask |= EPOLLHUP;
+		}
+	}
+	if (reader && !--mq->nreaders) {
+		WRITE_ONCE(mq->rd_hup, true);
+		wake_wr = true;
+		mask |= EPOLLERR;
+		if (!mq->removed)
+			kipc_mq_drop_requests_locked(mq, dropped);
+	}
+	if (mask)
+		kipc_mq_poll_wake_locked(mq, mask);
+	spin_unlock(&mq->lock);
+	if (wake_rd)
+		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
+				    KIPC_WAITER_HUP, kipc_mq_eof_cond, mq);
+	if (wake_wr)
+		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
+				    kipc_mq_rd_hup_cond, mq);
+}
+
 /**
  * kipc_mq_replyref_get() - the weak reference to a queue, made if need be
  * @mq: the queue, held by the caller
@@ -182,8 +284,9 @@ void kipc_msg_reply_drop(struct kipc_msg *msg)
 		return;
 	obj = kipc_msg_reply_resolve(msg);
 	if (obj) {
+		/* Only a receiver's going drops requests. */
 		if (to_mq(obj)->flags & KIPC_MQ_HUP)
-			kipc_mq_hup_put(to_mq(obj), true, false);
+			kipc_mq_hup_put(to_mq(obj), true, false, NULL);
 		kipc_obj_put(obj);
 	}
 	msg->reply = NULL;
