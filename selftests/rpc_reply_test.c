@@ -463,11 +463,16 @@ static int client_child(int devfd, const char *svc_name, int ready)
 TEST_F(reply, server_killed_eof)
 {
 	int svc = qopen(self->name, KIPC_NEW, 0600, KIPC_MQ_HUP);
-	int ready[2], status, i;
+	int ready[2], status, wr, i;
 	pid_t server, clients[2];
 	char c;
 
 	ASSERT_EQ(0, pipe(ready));
+	/*
+	 * Stay a sender, not a receiver: the server's receive must wait, and
+	 * the server must be the last receiver.
+	 */
+	wr = qopen(self->name, KIPC_OPEN_WRITE, 0, 0);
 	close(svc);
 	server = fork();
 	ASSERT_LE(0, server);
@@ -499,13 +504,7 @@ TEST_F(reply, server_killed_eof)
 		ASSERT_EQ(1, read(ready[0], &c, 1));
 	/* The second request is queued, or about to be. */
 	for (i = 0; i < 200; i++) {
-		int q = q_open(self->fd, self->name, KIPC_OPEN_WRITE, 0, 0);
-		struct kipc_mq_getattr ga = { .size = sizeof(ga) };
-
-		ASSERT_LE(0, q);
-		ASSERT_EQ(0, ioctl(q, KIPC_IOC_MQ_GETATTR, &ga));
-		close(q);
-		if (ga.out_depth == 1)
+		if (test_mq_depth(wr) == 1)
 			break;
 		usleep(10000);
 	}
@@ -517,6 +516,9 @@ TEST_F(reply, server_killed_eof)
 		ASSERT_TRUE(WIFEXITED(status));
 		ASSERT_EQ(0, WEXITSTATUS(status));
 	}
+	/* Dropped by the last receiver's going. */
+	ASSERT_EQ(0U, test_mq_depth(wr));
+	close(wr);
 	close(ready[0]);
 	close(ready[1]);
 	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
