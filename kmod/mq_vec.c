@@ -321,6 +321,7 @@ static int kipc_mq_batch_from_user(struct kipc_mq *mq,
 			msg->len = v[k].len;
 			msg->prio = v[k].prio;
 			msg->pid = NULL;
+			msg->reply = NULL;
 		}
 		copied = small ? kipc_msgs_copy_small(objs, v, run) :
 				 kipc_msgs_copy(objs, v, run);
