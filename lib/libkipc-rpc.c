@@ -244,7 +244,7 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 	c->msgsize = attr.out_max_msgsize;
 
 	/* Not even an empty request would fit the service queue. */
-	if (c->msgsize < KIPC_RPC_REPLY_HDR_SIZE) {
+	if (c->msgsize < KIPC_RPC_CALL_HDR_SIZE(0)) {
 		ret = -EMSGSIZE;
 		goto out_close_service;
 	}
@@ -252,7 +252,8 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 	if (ret < 0)
 		goto out_close_service;
 	c->reply_fd = ret;
-	c->sbuf = malloc(c->msgsize);
+	/* The reply-to after the header stays zero: the kernel's is used. */
+	c->sbuf = calloc(1, c->msgsize);
 	c->rbuf = malloc(c->msgsize);
 	if (!c->sbuf || !c->rbuf) {
 		ret = -ENOMEM;
@@ -450,8 +451,9 @@ enum {
 };
 
 /*
- * Handle the request in s->req, whose reply-to is @fd (-1 for none: a BYE,
- * a request without one, or one whose caller is gone). For KIPC_RPC_SEND,
+ * Handle the request in s->req, whose reply-to is @fd (-1 for none: a
+ * request sent without one, or one whose caller is gone, which is dropped
+ * unhandled, as are a BYE and junk). For KIPC_RPC_SEND,
  * *@len tells how much; for KIPC_RPC_STOP, *@stop is the handler's value.
  */
 static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
@@ -463,7 +465,9 @@ static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
 	ssize_t ret;
 	size_t room;
 
-	if (!kipc_rpc_parse(s->req, n, &r) || r.type == KIPC_RPC_BYE)
+	/* Without a reply-to nobody could get the answer: not handled. */
+	if (fd < 0 || !kipc_rpc_parse(s->req, n, &r) ||
+	    r.type == KIPC_RPC_BYE)
 		return KIPC_RPC_NOTHING;
 
 	/* A request is at least a reply header, so this is >= 0. */
@@ -485,12 +489,12 @@ static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
 
 	if (ret < 0) {
 		/* The caller learns why it gets no answer, if it can. */
-		if (fd >= 0 && kipc_mq_send(fd, s->rep, *len, 0))
+		if (kipc_mq_send(fd, s->rep, *len, 0))
 			s->lost++;
 		*stop = ret;
 		return KIPC_RPC_STOP;
 	}
-	return fd < 0 ? KIPC_RPC_NOTHING : KIPC_RPC_SEND;
+	return KIPC_RPC_SEND;
 }
 
 static void kipc_rpc_server_free(struct kipc_rpc_server *s)
