@@ -268,6 +268,29 @@ TEST_F(reply, errnos)
 						    out_creds), NULL, NULL));
 	ASSERT_EQ(1U, test_mq_depth(svc));
 
+	/* SENDRECV: a struct short of out_reply_fd, a region: nothing sent. */
+	{
+		int rq = qopen(NULL, KIPC_RW, 0600, 0);
+		struct kipc_mq_sendrecv cmd = {
+			.size = offsetofend(struct kipc_mq_sendrecv, out_creds),
+			.flags = KIPC_SEND_REPLYTO | KIPC_WAIT_NONBLOCK,
+			.recv_fd = rq,
+			.send_buf = (uintptr_t)"y",
+			.send_len = 1,
+		};
+
+		EXPECT_ERRNO(EINVAL, ioctl(svc, KIPC_IOC_MQ_SENDRECV, &cmd));
+		cmd.flags = KIPC_RECV_REPLY | KIPC_WAIT_NONBLOCK;
+		EXPECT_ERRNO(EINVAL, ioctl(svc, KIPC_IOC_MQ_SENDRECV, &cmd));
+		cmd.size = sizeof(cmd);
+		cmd.flags = KIPC_WAIT_NONBLOCK;
+		cmd.send_region_fd = rq;
+		EXPECT_ERRNO(EINVAL, ioctl(svc, KIPC_IOC_MQ_SENDRECV, &cmd));
+		ASSERT_EQ(0U, cmd.out_flags);
+		ASSERT_EQ(1U, test_mq_depth(svc));
+		close(rq);
+	}
+
 	/* A message without a reply-to: -1, and no flag. */
 	ASSERT_EQ(5, recv_reply(svc, buf, KIPC_RECV_REPLY,
 				sizeof(struct kipc_mq_recv), &rfd, &of));
