@@ -430,6 +430,45 @@ TEST_F(reply, server_other_uid)
 	close(svc);
 }
 
+/*
+ * The grant crosses namespaces: a server in its own user and IPC
+ * namespaces, holding the service fd from before, answers a client whose
+ * reply queue it could never name nor open.
+ */
+TEST_F(reply, server_other_namespaces)
+{
+	int svc = qopen(self->name, KIPC_NEW, 0600, 0);
+	int rq = reply_queue();
+	char buf[MSG + 1];
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct kipc_info info;
+		int rfd;
+
+		close(rq);
+		if (unshare(CLONE_NEWUSER) || unshare(CLONE_NEWIPC))
+			_exit(1);
+		if (recv_reply(svc, buf, KIPC_RECV_REPLY,
+			       sizeof(struct kipc_mq_recv), &rfd, NULL) != 3 ||
+		    rfd < 0)
+			_exit(2);
+		if (_test_cmd_info(rfd, &info) ||
+		    !(info.out_state & KIPC_STATE_ANON))
+			_exit(3);
+		_exit(write(rfd, "ans", 3) == 3 ? 0 : 4);
+	}
+	ASSERT_EQ(3, call(svc, rq, "req", buf, 0, mono_ns_from_now(10000),
+			  NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	close(rq);
+	close(svc);
+}
+
 /* A client killed after its request was taken: the server's reply EPIPE. */
 TEST_F(reply, client_killed_epipe)
 {
