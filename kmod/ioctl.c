@@ -188,12 +188,14 @@ int kipc_open_ioctl(struct kipc_ucmd *ucmd)
 	     KIPC_OPEN_CREATE || cmd->name))
 		return -EINVAL;
 	/*
-	 * An anonymous queue has the one description its creation made, which
-	 * both sends and receives: neither side could ever go, so hang-up is
-	 * refused rather than never firing.
+	 * An anonymous queue has the one description its creation made: if
+	 * it sends too, that side could never go, so hang-up is refused
+	 * rather than never firing. One that only receives is a reply queue,
+	 * whose senders are the reply-tos it hands out (KIPC_SEND_REPLYTO).
 	 */
 	if ((cmd->flags & KIPC_OPEN_ANON) && cmd->type == KIPC_OBJ_MQ &&
-	    (cmd->attr.mq.flags & KIPC_MQ_HUP))
+	    (cmd->attr.mq.flags & KIPC_MQ_HUP) &&
+	    (cmd->flags & KIPC_OPEN_WRITE))
 		return -EINVAL;
 	if (cmd->flags & KIPC_OPEN_CREATE) {
 		/* Bytes beyond the type's own attributes must be zero. */

@@ -28,10 +28,10 @@
  *
  *  main.c  -> ioctl.c mq.c shm.c sem.c netlink.c registry.c ns.c reap.c
  *  netlink.c -> monitor.c registry.c ns.c reap.c
- *  mq.c    -> ioctl.c mq_msg.c mq_queue.c wait.c
+ *  mq.c    -> ioctl.c mq_msg.c mq_queue.c registry.c wait.c
  *  mq_vec.c -> ioctl.c mq_msg.c mq_queue.c wait.c trace.c
  *  mq_queue.c -> ioctl.c mq_msg.c wait.c trace.c
- *  mq_msg.c -> ioctl.c shm.c registry.c
+ *  mq_msg.c -> ioctl.c registry.c shm.c wait.c
  *  sem.c   -> ioctl.c wait.c trace.c
  *  shm.c   -> ioctl.c registry.c ns.c
  *  ioctl.c -> registry.c trace.c
@@ -339,6 +339,8 @@ union kipc_ucmd_buffer {
 };
 
 /* ioctl.c */
+struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags);
+void kipc_obj_attach(struct file *file);
 int kipc_ucmd_respond(struct kipc_ucmd *ucmd, size_t len);
 long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd,

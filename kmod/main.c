@@ -38,7 +38,7 @@ static int kipc_version_ioctl(struct kipc_ucmd *ucmd)
 			    KIPC_FEATURE_SEM | KIPC_FEATURE_NETLINK |
 			    KIPC_FEATURE_SEM_MULTI | KIPC_FEATURE_ANON |
 			    KIPC_FEATURE_MQ_HUP | KIPC_FEATURE_MQ_CREDS |
-			    KIPC_FEATURE_MQ_REGIONS;
+			    KIPC_FEATURE_MQ_REGIONS | KIPC_FEATURE_MQ_REPLYTO;
 	cmd->out_mq_max_msgs = READ_ONCE(kipc_mq_max_msgs);
 	cmd->out_mq_max_msgsize = READ_ONCE(kipc_mq_max_msgsize);
 	cmd->out_shm_max_size = READ_ONCE(kipc_shm_max_size);

@@ -67,6 +67,9 @@ static int kipc_mq_send_ioctl(struct kipc_ucmd *ucmd)
 	struct kipc_msg *msg;
 	int ret;
 
+	/* A reply-to needs the receive queue of KIPC_IOC_MQ_SENDRECV. */
+	if (cmd->flags & KIPC_SEND_REPLYTO)
+		return -EINVAL;
 	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_SEND_REGION |
 			    KIPC_SEND_SEALED)) ||
 	    cmd->__reserved || cmd->__reserved2)
@@ -166,10 +169,80 @@ static void kipc_mq_region_finish(int fd, struct file *file, bool delivered)
 		put_unused_fd(fd);
 }
 
+/**
+ * struct kipc_mq_reply_fd - KIPC_RECV_REPLY: the reply-to of a receive
+ * @fd: reserved before the message is taken, or -1
+ * @file: the reply queue's write-only file, or NULL
+ */
+struct kipc_mq_reply_fd {
+	int fd;
+	struct file *file;
+};
+
+/* Reserve the fd first, so that EMFILE leaves the message queued. */
+static int kipc_mq_reply_reserve(struct kipc_mq_reply_fd *r, u32 flags)
+{
+	r->file = NULL;
+	r->fd = -1;
+	if (!(flags & KIPC_RECV_REPLY))
+		return 0;
+	r->fd = get_unused_fd_flags(O_CLOEXEC);
+	return r->fd < 0 ? r->fd : 0;
+}
+
+/*
+ * The message taken is @msg: make the file of its reply-to, counted as a
+ * sender (KIPC_MQ_HUP) before the message stops counting as one, so the
+ * reply queue never looks abandoned in between. *@out_fd and *@out_flags
+ * are for the caller's struct. On failure the caller puts the message
+ * back and calls kipc_mq_reply_end().
+ */
+static int kipc_mq_reply_file(struct kipc_mq_reply_fd *r,
+			      const struct kipc_msg *msg, s32 *out_fd,
+			      u32 *out_flags)
+{
+	struct kipc_object *obj;
+	struct file *file;
+
+	*out_fd = -1;
+	if (r->fd < 0)
+		return 0;
+	obj = kipc_msg_reply_resolve(msg);
+	if (!obj) {
+		if (msg->reply)
+			*out_flags |= KIPC_RECV_OUT_REPLY_GONE;
+		return 0;
+	}
+	file = kipc_obj_getfile(obj, KIPC_OPEN_WRITE | KIPC_OPEN_NONBLOCK);
+	if (IS_ERR(file)) {
+		kipc_obj_put(obj);
+		return PTR_ERR(file);
+	}
+	kipc_obj_attach(file);
+	r->file = file;
+	*out_fd = r->fd;
+	return 0;
+}
+
+/* Install the reply-to's fd when @ret says the receive succeeded. */
+static void kipc_mq_reply_end(struct kipc_mq_reply_fd *r, int ret)
+{
+	if (r->fd < 0)
+		return;
+	if (ret >= 0 && r->file) {
+		fd_install(r->fd, r->file);
+		return;
+	}
+	if (r->file)
+		fput(r->file);
+	put_unused_fd(r->fd);
+}
+
 static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq *mq = file_mq(ucmd->file);
 	struct kipc_mq_recv *cmd = ucmd->cmd;
+	struct kipc_mq_reply_fd reply;
 	struct file *region = NULL;
 	struct kipc_deadline dl;
 	struct kipc_msg *msg;
@@ -178,7 +251,7 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	int ret, fd;
 
 	if (cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS |
-			   KIPC_RECV_REGION))
+			   KIPC_RECV_REGION | KIPC_RECV_REPLY))
 		return -EOPNOTSUPP;
 	ret = kipc_mq_creds_check(mq, cmd->flags, ucmd->user_size,
 				  offsetofend(struct kipc_mq_recv, out_creds));
@@ -189,6 +262,9 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 					       out_region_fd));
 	if (ret)
 		return ret;
+	if ((cmd->flags & KIPC_RECV_REPLY) &&
+	    ucmd->user_size < offsetofend(struct kipc_mq_recv, out_flags))
+		return -EINVAL;
 	if (!(ucmd->file->f_mode & FMODE_READ))
 		return -EBADF;
 	ret = kipc_deadline_init(&dl, ucmd->file, cmd->flags, cmd->clockid,
@@ -198,6 +274,9 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 	ret = kipc_mq_region_reserve(cmd->flags, &fd);
 	if (ret)
 		return ret;
+	ret = kipc_mq_reply_reserve(&reply, cmd->flags);
+	if (ret)
+		goto out_put_fd;
 
 	ret = kipc_mq_recv_many(mq, &msgs, &cmd->len, 1, &dl, &toobig,
 				cmd->flags & KIPC_RECV_REGION);
@@ -206,6 +285,10 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 		cmd->out_prio = 0;
 		if (cmd->flags & KIPC_RECV_REGION)
 			cmd->out_region_fd = -1;
+		if (cmd->flags & KIPC_RECV_REPLY) {
+			cmd->out_reply_fd = -1;
+			cmd->out_flags = 0;
+		}
 		if (kipc_ucmd_respond(ucmd, sizeof(*cmd)))
 			ret = -EFAULT;
 		goto out_put_fd;
@@ -228,9 +311,19 @@ static int kipc_mq_recv_ioctl(struct kipc_ucmd *ucmd)
 			goto out_put_fd;
 		}
 	}
+	if (cmd->flags & KIPC_RECV_REPLY) {
+		cmd->out_flags = 0;
+		ret = kipc_mq_reply_file(&reply, msg, &cmd->out_reply_fd,
+					 &cmd->out_flags);
+		if (ret) {
+			kipc_mq_put_back(mq, &msgs);
+			goto out_put_fd;
+		}
+	}
 	ret = kipc_mq_deliver(mq, &msgs, u64_to_user_ptr(cmd->buf), ucmd,
 			      sizeof(*cmd));
 out_put_fd:
+	kipc_mq_reply_end(&reply, ret);
 	kipc_mq_region_finish(fd, region, ret >= 0);
 	return ret;
 }
@@ -249,6 +342,7 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 {
 	struct kipc_mq_sendrecv *cmd = ucmd->cmd;
 	struct kipc_mq *mq = file_mq(ucmd->file);
+	struct kipc_mq_reply_fd reply = { .fd = -1 };
 	struct kipc_deadline sdl, rdl;
 	struct file *rfile = NULL;
 	struct file *region = NULL;
@@ -260,9 +354,13 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	cmd->out_flags = 0;
 	cmd->out_len = 0;
 	cmd->out_prio = 0;
+	cmd->out_region_fd = -1;
+	cmd->out_reply_fd = -1;
+	cmd->__reserved3 = 0;
 	if ((cmd->flags & ~(KIPC_WAIT_FLAGS | KIPC_RECV_CREDS |
 			    KIPC_SEND_REGION | KIPC_SEND_SEALED |
-			    KIPC_RECV_REGION)) ||
+			    KIPC_RECV_REGION | KIPC_SEND_REPLYTO |
+			    KIPC_RECV_REPLY)) ||
 	    cmd->__reserved || cmd->__reserved2) {
 		ret = -EOPNOTSUPP;
 		goto out_respond;
@@ -279,8 +377,12 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 					       out_region_fd));
 	if (ret)
 		goto out_respond;
-	if (cmd->flags & KIPC_RECV_REGION)
-		cmd->out_region_fd = -1;
+	if ((cmd->flags & (KIPC_SEND_REPLYTO | KIPC_RECV_REPLY)) &&
+	    ucmd->user_size <
+	    offsetofend(struct kipc_mq_sendrecv, out_reply_fd)) {
+		ret = -EINVAL;
+		goto out_respond;
+	}
 	if (!(ucmd->file->f_mode & FMODE_WRITE)) {
 		ret = -EBADF;
 		goto out_respond;
@@ -313,6 +415,8 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 			   cmd->deadline);
 	/* A full fd table, too, fails before the send. */
 	ret = kipc_mq_region_reserve(cmd->flags, &fd);
+	if (!ret)
+		ret = kipc_mq_reply_reserve(&reply, cmd->flags);
 	if (ret)
 		goto out_respond;
 
@@ -324,6 +428,8 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 	}
 	ret = kipc_msg_attach_region(mq, msg, cmd->flags,
 				     cmd->send_region_fd);
+	if (!ret && (cmd->flags & KIPC_SEND_REPLYTO))
+		ret = kipc_msg_set_reply(msg, file_mq(rfile));
 	if (!ret)
 		ret = kipc_mq_send_one(mq, msg, &sdl);
 	if (ret) {
@@ -356,21 +462,29 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 			goto out_respond;
 		}
 	}
+	ret = kipc_mq_reply_file(&reply, msg, &cmd->out_reply_fd,
+				 &cmd->out_flags);
+	if (ret) {
+		kipc_mq_put_back(file_mq(rfile), &msgs);
+		goto out_respond;
+	}
 	ret = kipc_mq_deliver(file_mq(rfile), &msgs,
 			      u64_to_user_ptr(cmd->recv_buf), ucmd,
 			      sizeof(*cmd));
-	if (ret < 0) {
-		/* Not installed: the reply must not name it. */
-		if (region)
-			cmd->out_region_fd = -1;
+	if (ret < 0)
 		goto out_respond;
-	}
 	goto out_fput;
 
 out_respond:
-	/* The caller must learn whether the send happened. */
+	/*
+	 * The caller must learn whether the send happened. No fd was
+	 * installed: the reply must not name one.
+	 */
+	cmd->out_region_fd = -1;
+	cmd->out_reply_fd = -1;
 	kipc_ucmd_respond(ucmd, sizeof(*cmd));
 out_fput:
+	kipc_mq_reply_end(&reply, ret);
 	kipc_mq_region_finish(fd, region, ret >= 0);
 	if (rfile)
 		fput(rfile);
@@ -638,6 +752,8 @@ static void kipc_mq_free(struct kipc_object *obj)
 	struct kipc_mq *mq = to_mq(obj);
 	LIST_HEAD(msgs);
 
+	/* Reply-tos naming the queue resolve to nothing from now on. */
+	kipc_mq_replyref_detach(mq);
 	/* No fd is left, so nobody waits and nobody polls. */
 	spin_lock(&mq->lock);
 	kipc_mq_drain_locked(mq, &msgs);
@@ -658,60 +774,22 @@ static void kipc_mq_attach(struct kipc_object *obj, struct file *file)
 
 	if (!(mq->flags & KIPC_MQ_HUP))
 		return;
-	spin_lock(&mq->lock);
-	if (file->f_mode & FMODE_WRITE) {
-		mq->nwriters++;
-		WRITE_ONCE(mq->wr_hup, false);
-	}
-	if (file->f_mode & FMODE_READ) {
-		mq->nreaders++;
-		WRITE_ONCE(mq->rd_hup, false);
-	}
-	spin_unlock(&mq->lock);
+	kipc_mq_hup_get(mq, file->f_mode & FMODE_WRITE,
+			file->f_mode & FMODE_READ);
 }
 
-/*
- * KIPC_MQ_HUP: the last description of a side went: wake the other side's
- * waiters with the hang-up. Receivers wait only on an empty queue; they are
- * at end-of-file unless a message taken by another receiver may still come
- * back, in which case the last delivery wakes them (kipc_mq_delivered()).
- */
+/* KIPC_MQ_HUP: the last description of a side went. */
 static void kipc_mq_release(struct kipc_object *obj, struct file *file)
 {
 	struct kipc_mq *mq = to_mq(obj);
-	bool wake_rd = false, wake_wr = false;
-	__poll_t mask = 0;
+
+	LIST_HEAD(dropped);
 
 	if (!(mq->flags & KIPC_MQ_HUP) || !kipc_file(file)->attached)
 		return;
-	spin_lock(&mq->lock);
-	if ((file->f_mode & FMODE_WRITE) && !--mq->nwriters) {
-		WRITE_ONCE(mq->wr_hup, true);
-		/*
-		 * With messages queued or on their way out, the last of them
-		 * to be delivered wakes the receivers instead
-		 * (kipc_mq_delivered()).
-		 */
-		smp_mb();
-		if (kipc_mq_at_eof_locked(mq)) {
-			wake_rd = true;
-			mask |= EPOLLHUP;
-		}
-	}
-	if ((file->f_mode & FMODE_READ) && !--mq->nreaders) {
-		WRITE_ONCE(mq->rd_hup, true);
-		wake_wr = true;
-		mask |= EPOLLERR;
-	}
-	if (mask)
-		kipc_mq_poll_wake_locked(mq, mask);
-	spin_unlock(&mq->lock);
-	if (wake_rd)
-		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
-				    KIPC_WAITER_HUP, kipc_mq_eof_cond, mq);
-	if (wake_wr)
-		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
-				    kipc_mq_rd_hup_cond, mq);
+	kipc_mq_hup_put(mq, file->f_mode & FMODE_WRITE,
+			file->f_mode & FMODE_READ, &dropped);
+	kipc_msg_free_list(&dropped);
 }
 
 /* kipc_wake_cond_t: removal wakes all, in batches (kipc_waitq_wake_all()). */

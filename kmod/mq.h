@@ -11,7 +11,9 @@
  *			fast paths
  *	mq_queue.c	the queue proper under mq->lock, its waiting and
  *			hand-over, and sending and receiving one call's worth
- *	mq_msg.c	messages: allocation, size-class caches, copy-in
+ *	mq_msg.c	messages: allocation, size-class caches, copy-in;
+ *			reply-tos, and the hang-up counts (a message with
+ *			a reply-to counts as a sender of its reply queue)
  *
  * and all of them on wait.c (the wait layer). mq.c holds the locking
  * overview.
@@ -28,6 +30,25 @@
 #include <linux/wait.h>
 
 #include "kipc_private.h"
+
+/**
+ * struct kipc_mq_replyref - the weak reference a reply-to holds to a queue
+ * @ref: the queue's own reference and one per message that names it
+ * @lock: protects @obj
+ * @obj: the queue, until its last reference goes (kipc_mq_free() clears
+ *	it first); a reference is taken only with refcount_inc_not_zero()
+ *	under @lock, so a reply-to never keeps its queue alive
+ *	(protected by @lock)
+ *
+ * Made on the first KIPC_SEND_REPLYTO that names the queue
+ * (kipc_mq_replyref_get()) and freed when the queue and every message that
+ * names it are gone.
+ */
+struct kipc_mq_replyref {
+	refcount_t ref;
+	spinlock_t lock;	/* protects @obj */
+	struct kipc_object *obj;
+};
 
 /**
  * struct kipc_msg - one queued message
@@ -47,6 +68,10 @@
  *	carries (never its sender's file, which would pin the module), taken
  *	at send time (kipc_msg_attach_region()) and dropped when the message
  *	is freed; else NULL
+ * @reply: KIPC_SEND_REPLYTO: the reply queue, a reference to its
+ *	struct kipc_mq_replyref, dropped when the message is freed
+ *	(kipc_msg_reply_drop()); on a KIPC_MQ_HUP reply queue the message
+ *	also counts as one of its senders until then; NULL otherwise
  * @data: payload
  */
 struct kipc_msg {
@@ -59,6 +84,7 @@ struct kipc_msg {
 	kuid_t uid;
 	kgid_t gid;
 	struct kipc_object *region;
+	struct kipc_mq_replyref *reply;
 	char data[];
 };
 
@@ -113,6 +139,8 @@ struct kipc_mq_waiter {
  *	not done; one that faults comes back, so an empty queue is at
  *	end-of-file only when this is 0 (raised under @lock, dropped without)
  * @poll_wq: poll and epoll waiters
+ * @replyref: the weak reference reply-tos hold, made by the first
+ *	KIPC_SEND_REPLYTO naming the queue (set once, with cmpxchg())
  * @hwm: highest @depth seen (protected by @lock)
  * @drops: KIPC_MQ_FULL_DROP: messages dropped unreceived to make room
  *	(protected by @lock)
@@ -143,6 +171,7 @@ struct kipc_mq {
 	bool rd_hup;
 	atomic_t inflight;
 	wait_queue_head_t poll_wq;
+	struct kipc_mq_replyref *replyref;
 
 	u32 hwm;
 	u64 drops;
@@ -182,6 +211,26 @@ static inline bool kipc_mq_rd_hup_cond(void *arg)
 
 	lockdep_assert_held(&mq->lock);
 	return !mq->removed && mq->rd_hup;
+}
+
+/**
+ * kipc_mq_poll_wake_locked() - wake the queue's pollers, if it has any
+ * @mq: the queue
+ * @mask: the events that happened
+ *
+ * Most queues are never polled: skip the wait queue's lock for them. The
+ * check runs under mq->lock after the change, and ->poll() reads the state
+ * under mq->lock after queueing itself, so a poller either is seen here or
+ * sees the change.
+ *
+ * Context: under mq->lock.
+ */
+static inline void kipc_mq_poll_wake_locked(struct kipc_mq *mq,
+					    __poll_t mask)
+{
+	lockdep_assert_held(&mq->lock);
+	if (wq_has_sleeper(&mq->poll_wq))
+		wake_up_interruptible_poll(&mq->poll_wq, mask);
 }
 
 /*
@@ -237,8 +286,17 @@ int kipc_mq_region_check(u32 flags, u32 user_size, size_t send_end,
 int kipc_msg_init(void);
 void kipc_msg_exit(void);
 
+struct kipc_mq_replyref *kipc_mq_replyref_get(struct kipc_mq *mq);
+int kipc_msg_set_reply(struct kipc_msg *msg, struct kipc_mq *rmq);
+void kipc_msg_reply_drop(struct kipc_msg *msg);
+struct kipc_object *kipc_msg_reply_resolve(const struct kipc_msg *msg);
+void kipc_mq_replyref_detach(struct kipc_mq *mq);
+
+void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader);
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader,
+		     struct list_head *dropped);
+
 /* mq_queue.c */
-void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask);
 int kipc_mq_push_locked(struct kipc_mq *mq, struct kipc_msg *msg,
 			struct kipc_wakeups *wk, struct list_head *dropped);
 void kipc_mq_pushed_locked(struct kipc_mq *mq, u32 n, bool queued);

@@ -5,7 +5,7 @@
  *
  * Messages up to 4 KiB, header included, come from kipc's own caches of the
  * sizes kipc_msg_class_size() gives (so rmmod reports any that leak); larger
- * ones from kvmalloc(). With a 56-byte header, a 40-byte message costs 96
+ * ones from kvmalloc(). With a 64-byte header, a 32-byte message costs 96
  * bytes.
  *
  * On a KIPC_MQ_CREDS queue a message also holds its sender's credentials
@@ -14,9 +14,11 @@
  * too) drops.
  *
  * On a KIPC_MQ_REGIONS queue a message may carry a region
- * (kipc_msg_attach_region()): a reference to its object, which every way
- * of freeing a message drops too. Those ways run outside mq->lock, as
- * kipc_obj_put() may take kipc_lock.
+ * (kipc_msg_attach_region()): a reference to its object. A message sent
+ * with KIPC_SEND_REPLYTO holds a weak reference to its reply queue (struct
+ * kipc_mq_replyref, kipc_msg_reply_drop()). Every way of freeing a message
+ * drops both (kipc_msg_put_refs()); those ways run in process context,
+ * outside every lock, as dropping may take kipc_lock.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -69,15 +71,245 @@ struct kipc_msg *kipc_msg_alloc(u32 len)
 	msg->qtime = 0;
 	msg->pid = NULL;
 	msg->region = NULL;
+	msg->reply = NULL;
 	return msg;
 }
 
-/* What a message holds besides its memory: its sender's pid, its region. */
+/* --- reply-tos and the hang-up counts they take part in ------------------ */
+
+/**
+ * kipc_mq_hup_get() - KIPC_MQ_HUP: count a new sender and/or receiver
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender: a description open for writing, or a message with a
+ *	reply-to naming @mq
+ * @reader: a receiver
+ *
+ * One that comes back clears its side's hang-up.
+ */
+void kipc_mq_hup_get(struct kipc_mq *mq, bool writer, bool reader)
+{
+	spin_lock(&mq->lock);
+	if (writer) {
+		mq->nwriters++;
+		WRITE_ONCE(mq->wr_hup, false);
+	}
+	if (reader) {
+		mq->nreaders++;
+		WRITE_ONCE(mq->rd_hup, false);
+	}
+	spin_unlock(&mq->lock);
+}
+
+/*
+ * The last receiver went: requests queued with a reply-to will never be
+ * answered, and their callers wait on them (their reply queue counts them
+ * as senders), so they go, as a pipe's data goes with its last reader.
+ * Other messages stay for a receiver that may come back.
+ */
+static void kipc_mq_drop_requests_locked(struct kipc_mq *mq,
+					 struct list_head *out)
+{
+	struct kipc_msg *msg, *tmp;
+	int p;
+
+	lockdep_assert_held(&mq->lock);
+	for (p = 0; p <= KIPC_MQ_PRIO_MAX; p++) {
+		list_for_each_entry_safe(msg, tmp, &mq->prio[p], node) {
+			if (!msg->reply)
+				continue;
+			list_move_tail(&msg->node, out);
+			mq->depth--;
+			mq->bytes -= msg->len;
+		}
+		if (list_empty(&mq->prio[p]))
+			mq->prio_map &= ~(1U << p);
+	}
+}
+
+/**
+ * kipc_mq_hup_put() - KIPC_MQ_HUP: a sender and/or a receiver went
+ * @mq: the queue, which has KIPC_MQ_HUP
+ * @writer: a sender went
+ * @reader: a receiver went
+ * @dropped: gets the requests the last receiver leaves unanswered, for
+ *	the caller to free (kipc_msg_free_list())
+ *
+ * The last of a side wakes the other side's waiters with the hang-up.
+ * Receivers wait only on an empty queue; they are at end-of-file unless a
+ * message taken by another receiver may still come back, in which case the
+ * last delivery wakes them (kipc_mq_delivered()). May sleep.
+ */
+void kipc_mq_hup_put(struct kipc_mq *mq, bool writer, bool reader,
+		     struct list_head *dropped)
+{
+	bool wake_rd = false, wake_wr = false;
+	__poll_t mask = 0;
+
+	spin_lock(&mq->lock);
+	if (writer && !--mq->nwriters) {
+		WRITE_ONCE(mq->wr_hup, true);
+		/*
+		 * With messages queued or on their way out, the last of them
+		 * to be delivered wakes the receivers instead
+		 * (kipc_mq_delivered()).
+		 */
+		smp_mb();
+		if (kipc_mq_at_eof_locked(mq)) {
+			wake_rd = true;
+			mask |= EPOLLHUP;
+		}
+	}
+	if (reader && !--mq->nreaders) {
+		WRITE_ONCE(mq->rd_hup, true);
+		wake_wr = true;
+		mask |= EPOLLERR;
+		if (!mq->removed)
+			kipc_mq_drop_requests_locked(mq, dropped);
+	}
+	if (mask)
+		kipc_mq_poll_wake_locked(mq, mask);
+	spin_unlock(&mq->lock);
+	if (wake_rd)
+		kipc_waitq_wake_all(&mq->receivers, &mq->lock,
+				    KIPC_WAITER_HUP, kipc_mq_eof_cond, mq);
+	if (wake_wr)
+		kipc_waitq_wake_all(&mq->senders, &mq->lock, KIPC_WAITER_HUP,
+				    kipc_mq_rd_hup_cond, mq);
+}
+
+/**
+ * kipc_mq_replyref_get() - the weak reference to a queue, made if need be
+ * @mq: the queue, held by the caller
+ *
+ * Return: @mq's struct kipc_mq_replyref with a new reference for the
+ * caller, or NULL when out of memory.
+ */
+struct kipc_mq_replyref *kipc_mq_replyref_get(struct kipc_mq *mq)
+{
+	struct kipc_mq_replyref *ref = READ_ONCE(mq->replyref), *old;
+
+	if (!ref) {
+		ref = kmalloc(sizeof(*ref), GFP_KERNEL_ACCOUNT);
+		if (!ref)
+			return NULL;
+		/* The queue's own reference, dropped by its teardown. */
+		refcount_set(&ref->ref, 1);
+		spin_lock_init(&ref->lock);
+		ref->obj = &mq->obj;
+		old = cmpxchg(&mq->replyref, NULL, ref);
+		if (old) {
+			kfree(ref);
+			ref = old;
+		}
+	}
+	refcount_inc(&ref->ref);
+	return ref;
+}
+
+static void kipc_mq_replyref_put(struct kipc_mq_replyref *ref)
+{
+	if (refcount_dec_and_test(&ref->ref))
+		kfree(ref);
+}
+
+/**
+ * kipc_msg_set_reply() - give a message a reply-to (KIPC_SEND_REPLYTO)
+ * @msg: the message, not yet sent
+ * @rmq: the reply queue, held by the caller
+ *
+ * On a KIPC_MQ_HUP reply queue the message counts as a sender from now on,
+ * until kipc_msg_reply_drop().
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kipc_msg_set_reply(struct kipc_msg *msg, struct kipc_mq *rmq)
+{
+	msg->reply = kipc_mq_replyref_get(rmq);
+	if (!msg->reply)
+		return -ENOMEM;
+	if (rmq->flags & KIPC_MQ_HUP)
+		kipc_mq_hup_get(rmq, true, false);
+	return 0;
+}
+
+/**
+ * kipc_mq_replyref_detach() - a queue's last reference is gone
+ * @mq: the queue, about to be freed
+ *
+ * From now on its reply-tos resolve to nothing. A resolve that got in
+ * first took its reference with refcount_inc_not_zero(), which failed, as
+ * the refcount is zero already.
+ */
+void kipc_mq_replyref_detach(struct kipc_mq *mq)
+{
+	struct kipc_mq_replyref *ref = mq->replyref;
+
+	if (!ref)
+		return;
+	spin_lock(&ref->lock);
+	ref->obj = NULL;
+	spin_unlock(&ref->lock);
+	kipc_mq_replyref_put(ref);
+}
+
+/**
+ * kipc_msg_reply_resolve() - the reply queue of a message
+ * @msg: a message, with or without a reply-to
+ *
+ * Return: the queue with a new reference (kipc_obj_put()), or NULL when
+ * @msg has no reply-to or its queue is gone.
+ */
+struct kipc_object *kipc_msg_reply_resolve(const struct kipc_msg *msg)
+{
+	struct kipc_mq_replyref *ref = msg->reply;
+	struct kipc_object *obj;
+
+	if (!ref)
+		return NULL;
+	spin_lock(&ref->lock);
+	obj = ref->obj;
+	if (obj && !refcount_inc_not_zero(&obj->ref))
+		obj = NULL;
+	spin_unlock(&ref->lock);
+	return obj;
+}
+
+/**
+ * kipc_msg_reply_drop() - drop a message's reply-to, if any
+ * @msg: the message, being freed
+ *
+ * On a KIPC_MQ_HUP reply queue still there, the message stops counting as
+ * one of its senders: the last one gives its receivers end-of-file. May
+ * sleep (kipc_obj_put()).
+ */
+void kipc_msg_reply_drop(struct kipc_msg *msg)
+{
+	struct kipc_mq_replyref *ref = msg->reply;
+	struct kipc_object *obj;
+
+	if (!ref)
+		return;
+	obj = kipc_msg_reply_resolve(msg);
+	if (obj) {
+		/* Only a receiver's going drops requests. */
+		if (to_mq(obj)->flags & KIPC_MQ_HUP)
+			kipc_mq_hup_put(to_mq(obj), true, false, NULL);
+		kipc_obj_put(obj);
+	}
+	msg->reply = NULL;
+	kipc_mq_replyref_put(ref);
+}
+
+/*
+ * What a message holds besides its memory: its sender's pid, its region,
+ * its reply-to. May sleep.
+ */
 static void kipc_msg_put_refs(struct kipc_msg *msg)
 {
 	put_pid(msg->pid);
 	if (msg->region)
 		kipc_obj_put(msg->region);
+	kipc_msg_reply_drop(msg);
 }
 
 /**

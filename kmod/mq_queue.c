@@ -71,25 +71,6 @@ static void kipc_mq_received_locked(struct kipc_mq *mq, u32 n,
 	kipc_waitq_peer_locked(&mq->senders, task);
 }
 
-/**
- * kipc_mq_poll_wake_locked() - wake the queue's pollers, if it has any
- * @mq: the queue
- * @mask: the events that happened
- *
- * Most queues are never polled: skip the wait queue's lock for them. The
- * check runs under mq->lock after the change, and ->poll() reads the state
- * under mq->lock after queueing itself, so a poller either is seen here or
- * sees the change.
- *
- * Context: under mq->lock.
- */
-void kipc_mq_poll_wake_locked(struct kipc_mq *mq, __poll_t mask)
-{
-	lockdep_assert_held(&mq->lock);
-	if (wq_has_sleeper(&mq->poll_wq))
-		wake_up_interruptible_poll(&mq->poll_wq, mask);
-}
-
 /* Whether a receiver may take @msg: a region needs KIPC_RECV_REGION. */
 static bool kipc_mq_takes(const struct kipc_msg *msg, bool region)
 {

@@ -57,9 +57,13 @@ static struct kipc_mq_vec *kipc_mq_vec_begin(struct kipc_ucmd *ucmd,
 
 	if (mode == FMODE_READ)
 		flags |= KIPC_RECV_CREDS;
-	/* Regions travel one at a time (SEND, SENDRECV): refused, not unknown. */
+	/*
+	 * Regions travel one at a time (SEND, SENDRECV), and a reply-to needs
+	 * the receive queue of KIPC_IOC_MQ_SENDRECV: refused, not unknown.
+	 */
 	if (mode == FMODE_WRITE &&
-	    (cmd->flags & (KIPC_SEND_REGION | KIPC_SEND_SEALED)))
+	    (cmd->flags & (KIPC_SEND_REGION | KIPC_SEND_SEALED |
+			   KIPC_SEND_REPLYTO)))
 		return ERR_PTR(-EINVAL);
 	if ((cmd->flags & ~flags) || cmd->__reserved)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -323,6 +327,7 @@ static int kipc_mq_batch_from_user(struct kipc_mq *mq,
 			msg->prio = v[k].prio;
 			msg->pid = NULL;
 			msg->region = NULL;
+			msg->reply = NULL;
 		}
 		copied = small ? kipc_msgs_copy_small(objs, v, run) :
 				 kipc_msgs_copy(objs, v, run);

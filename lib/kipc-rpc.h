@@ -3,7 +3,10 @@
  * libkipc: request/reply over kipc message queues.
  *
  * A server receives requests on a service queue; each client has a private
- * reply queue, whose name and object id travel in every request. A call is
+ * anonymous reply queue, which the kernel names in every request it sends
+ * (KIPC_SEND_REPLYTO) and hands to the server that receives it as a
+ * write-only fd (KIPC_RECV_REPLY): no name travels, the server opens
+ * nothing and needs no permission on the reply queue. A call is
  * one KIPC_IOC_MQ_SENDRECV (send the request, wait for the reply), and a
  * server answers a request and waits for the next one in one
  * KIPC_IOC_MQ_SENDRECV too. See kipc_rpc_call(3) and kipc(7).
@@ -28,13 +31,18 @@ extern "C" {
  * The wire format. Both ends run on one machine, so fields are in the host's
  * byte order. A request is
  *
- *	struct kipc_rpc_hdr		16 bytes, type KIPC_RPC_CALL
- *	struct kipc_rpc_reply_to	8 bytes, then the name, padded with
- *					zeroes to a multiple of 8 bytes
+ *	struct kipc_rpc_hdr		16 bytes, type KIPC_RPC_CALL,
+ *					reply_to_len 0
+ *	struct kipc_rpc_reply_to	8 bytes of zeroes (no name: the
+ *					reply-to is the kernel's)
  *	payload				the rest of the message
  *
  * and a reply is a struct kipc_rpc_hdr of type KIPC_RPC_REPLY followed by
  * the payload. So a payload always starts 8-byte aligned in the message.
+ * The layout is the one of the named reply queues before (version 1), with
+ * an empty name: a server skips a name it finds, but a request that came
+ * without a kernel reply-to (from a client of that time, or sent by
+ * kipc_mq_send()) is dropped unhandled, since nobody could get its answer.
  */
 #define KIPC_RPC_MAGIC		0x6b525043U	/* "kRPC" */
 #define KIPC_RPC_VERSION	1
@@ -44,7 +52,7 @@ enum {
 	KIPC_RPC_CALL = 1,	/* a request; a reply is wanted */
 	KIPC_RPC_REPLY = 2,	/* the handler's answer */
 	KIPC_RPC_ERROR = 3,	/* no answer: the payload is a __s32 errno */
-	KIPC_RPC_BYE = 4,	/* the client is closing; nothing comes back */
+	KIPC_RPC_BYE = 4,	/* no longer sent; a server drops it */
 };
 
 /**
@@ -52,8 +60,8 @@ enum {
  * @magic: KIPC_RPC_MAGIC
  * @version: KIPC_RPC_VERSION
  * @type: KIPC_RPC_CALL, _REPLY, _ERROR or _BYE
- * @reply_to_len: CALL and BYE: the length of the reply queue's name,
- *	1..KIPC_NAME_MAX; 0 otherwise
+ * @reply_to_len: 0; CALL from a client of the named-queue days: the length
+ *	of its reply queue's name, which a server skips
  * @flags: 0; a receiver drops a message with bits it does not know
  * @id: CALL: the request id, new for every call of a client;
  *	REPLY and ERROR: the id of the request answered
@@ -68,19 +76,17 @@ struct kipc_rpc_hdr {
 };
 
 /**
- * struct kipc_rpc_reply_to - where a reply goes; follows the header of a
- *	CALL or a BYE
- * @queue_id: the reply queue's object id (kipc_info(3)), so that a server
- *	never answers into another queue that took the name later
- * @name: the reply queue's name, @reply_to_len bytes without a NUL, then
- *	zeroes up to a multiple of 8 bytes
+ * struct kipc_rpc_reply_to - follows the header of a CALL; all zeroes, as
+ *	the reply-to is the kernel's (KIPC_SEND_REPLYTO)
+ * @queue_id: 0
+ * @name: @reply_to_len bytes (none), then zeroes up to a multiple of 8
  */
 struct kipc_rpc_reply_to {
 	uint64_t queue_id;
 	char name[];
 };
 
-/* The payload of a request with a reply-to name of @len bytes starts here. */
+/* The payload of a request with @len bytes of name starts here (@len 0). */
 #define KIPC_RPC_CALL_HDR_SIZE(len) \
 	(sizeof(struct kipc_rpc_hdr) + sizeof(struct kipc_rpc_reply_to) + \
 	 (((len) + 7) & ~(size_t)7))
@@ -90,8 +96,9 @@ struct kipc_rpc_reply_to {
 /**
  * struct kipc_rpc_client_opts - how kipc_rpc_client_open() makes the reply
  *	queue; a NULL pointer or all zeroes means the defaults
- * @mode: permission bits of the reply queue, less the umask; 0 means 0622,
- *	so that a server running as another user can reply
+ * @mode: bits outside 0666 are refused; otherwise ignored: the reply queue
+ *	is anonymous and a server replies by the grant of the request, not
+ *	by permission
  * @max_msgs: capacity of the reply queue; 0 means 4. Room for more than
  *	one reply lets late replies to calls that timed out queue up without
  *	crowding out the reply to the current call
@@ -113,9 +120,9 @@ struct kipc_rpc_client;
  * @opts: may be NULL
  * @out: receives the client
  *
- * Opens @service for writing and creates a reply queue called
- * "rpc.<pid>.<random hex>" with room for replies as large as the service
- * queue's max_msgsize.
+ * Opens @service for writing and creates an anonymous reply queue, open
+ * only for reading and with KIPC_MQ_HUP, with room for replies as large as
+ * the service queue's max_msgsize.
  *
  * Return: 0, or -errno.
  */
@@ -124,13 +131,14 @@ int kipc_rpc_client_open(const char *service,
 			 struct kipc_rpc_client **out);
 
 /**
- * kipc_rpc_client_close - say goodbye to the server, remove the reply queue
- *	and free @c; NULL is allowed
+ * kipc_rpc_client_close - close the reply queue (freed once no server holds
+ *	its reply-to) and free @c; NULL is allowed
  */
 void kipc_rpc_client_close(struct kipc_rpc_client *c);
 
 /**
- * kipc_rpc_client_name - the name of @c's reply queue
+ * kipc_rpc_client_name - "": @c's reply queue is anonymous (it had a name
+ *	before reply-tos)
  */
 const char *kipc_rpc_client_name(const struct kipc_rpc_client *c);
 
@@ -143,7 +151,10 @@ int kipc_rpc_client_reply_fd(const struct kipc_rpc_client *c);
  * kipc_rpc_call - send a request and wait for its reply
  * @deadline: absolute CLOCK_MONOTONIC time to give up at; NULL waits for ever
  *
- * Return: the length of the reply's payload, or -errno.
+ * Return: the length of the reply's payload, or -errno: -ENODATA when no
+ * server can answer any more (the one serving the call died, or the
+ * service queue's last receiver went with the request queued), -EPIPE
+ * when a KIPC_MQ_HUP service queue has no receiver.
  */
 ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
 		      size_t req_len, void *reply, size_t reply_len,
@@ -168,6 +179,12 @@ typedef ssize_t (*kipc_rpc_handler_t)(void *ctx, const void *req,
 /**
  * kipc_rpc_serve - answer the requests that arrive on @service_fd
  * @service_fd: the service queue, open for reading
+ *
+ * Each request is received with its reply-to (KIPC_RECV_REPLY), answered
+ * on that fd, which is then closed. A reply that cannot go (the client
+ * died: EPIPE; its queue is full: EAGAIN) is lost and serving goes on. A
+ * service queue with KIPC_MQ_HUP lets a server's death reach callers whose
+ * requests are still queued (kipc_rpc_call() returns -ENODATA).
  *
  * Return: 0 when the handler stopped with -ECANCELED; else -errno: the
  * handler's, or -EIDRM when the service queue was removed, or -EINTR.

@@ -14,19 +14,28 @@
  * request is never sent twice: once KIPC_SENDRECV_SENT is reported, a
  * failure is returned, not retried.
  *
- * The server opens reply queues with O_NONBLOCK, so a client that stopped
- * reading (a full reply queue) costs its reply, never the server's progress;
- * the receive half of KIPC_IOC_MQ_SENDRECV takes O_NONBLOCK from the
- * service queue's fd, so it still waits. The last few reply queues stay
- * open, keyed by name and checked against the object id each request
- * carries, so a name taken by a new queue is never answered through the
- * old one.
+ * A client's reply queue is anonymous, receive-only and KIPC_MQ_HUP. Each
+ * request carries a reply-to the kernel keeps with it (KIPC_SEND_REPLYTO),
+ * and the server receives it as a write-only fd (KIPC_RECV_REPLY), answers
+ * on it and closes it: the server never opens anything by name, needs no
+ * permission on the reply queue, and caches nothing. The reply-to does not
+ * keep the reply queue alive; while the request waits or is being served
+ * it counts as a sender of the reply queue, so a server that dies (or a
+ * service queue's last receiver going) gives the waiting call end-of-file
+ * (-ENODATA) instead of a hang, and a client that dies gives the server
+ * EPIPE on its reply, which the server counts and forgets.
+ *
+ * The reply fd is O_NONBLOCK, so a client that stopped reading (a full
+ * reply queue) costs its reply, never the server's progress; the receive
+ * half of KIPC_IOC_MQ_SENDRECV takes O_NONBLOCK from the service queue's
+ * fd, so it still waits.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -36,23 +45,15 @@
 _Static_assert(sizeof(struct kipc_rpc_hdr) == 16, "wire header is 16 bytes");
 _Static_assert(sizeof(struct kipc_rpc_reply_to) == 8, "reply-to is 8 bytes");
 
-#define KIPC_RPC_DEFAULT_MODE	0622
 #define KIPC_RPC_DEFAULT_MSGS	4
-/* Tries at a fresh random name when one exists already. */
-#define KIPC_RPC_NAME_TRIES	16
-/* Reply queues a server keeps open. */
-#define KIPC_RPC_PEERS		16
 
 struct kipc_rpc_client {
 	int service_fd;
 	int reply_fd;
-	uint64_t reply_id;	/* object id of the reply queue */
 	uint64_t next_id;	/* id of the next request */
 	size_t msgsize;		/* the service queue's max_msgsize */
-	size_t call_hdr;	/* where a request's payload starts */
-	char *sbuf;		/* header and reply-to filled in once */
+	char *sbuf;		/* the header filled in once */
 	char *rbuf;
-	char name[KIPC_NAME_MAX + 1];
 };
 
 /* splitmix64: spreads a weak seed over all 64 bits. */
@@ -94,20 +95,83 @@ static void kipc_rpc_hdr_init(struct kipc_rpc_hdr *h, uint8_t type,
 	h->id = id;
 }
 
-/* A CALL or BYE header with @c's reply-to into @buf; returns its size. */
-static size_t kipc_rpc_client_hdr(const struct kipc_rpc_client *c,
-				  char *buf, uint8_t type)
+/* An absolute CLOCK_MONOTONIC deadline in ns, or -EINVAL. */
+static int kipc_rpc_deadline(const struct timespec *abs, __u32 *flags,
+			     __u32 *clockid, __u64 *ns)
 {
-	size_t len = strlen(c->name);
-	size_t size = KIPC_RPC_CALL_HDR_SIZE(len);
-	struct kipc_rpc_reply_to *rt;
+	if (!abs)
+		return 0;
+	if (abs->tv_sec < 0 || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)abs->tv_sec > (INT64_MAX - abs->tv_nsec) / 1000000000ULL)
+		*ns = INT64_MAX;
+	else
+		*ns = (uint64_t)abs->tv_sec * 1000000000ULL + abs->tv_nsec;
+	*flags |= KIPC_WAIT_DEADLINE;
+	*clockid = CLOCK_MONOTONIC;
+	return 0;
+}
 
-	memset(buf, 0, size);
-	kipc_rpc_hdr_init((struct kipc_rpc_hdr *)buf, type, len, 0);
-	rt = (struct kipc_rpc_reply_to *)(buf + sizeof(struct kipc_rpc_hdr));
-	rt->queue_id = c->reply_id;
-	memcpy(rt->name, c->name, len);
-	return size;
+/*
+ * KIPC_IOC_MQ_SENDRECV with reply-tos: @flags has KIPC_SEND_REPLYTO (a
+ * call) or KIPC_RECV_REPLY (a server's answer and next receive), and
+ * KIPC_RECV_CREDS when @creds is not NULL. *@reply_fd gets the reply-to of
+ * the message received (KIPC_RECV_REPLY), *@sent whether the send went.
+ */
+static ssize_t kipc_rpc_sendrecv(int fd, __u32 flags, const void *sbuf,
+				 size_t slen, int recv_fd, void *rbuf,
+				 size_t rlen, const struct timespec *deadline,
+				 struct kipc_creds *creds, int *reply_fd,
+				 int *sent)
+{
+	struct kipc_mq_sendrecv op = {
+		.size = sizeof(op),
+		.flags = flags | (creds ? KIPC_RECV_CREDS : 0),
+		.recv_fd = recv_fd,
+		.send_buf = (uintptr_t)sbuf,
+		.send_len = slen,
+		.recv_len = rlen > UINT32_MAX ? UINT32_MAX : rlen,
+		.recv_buf = (uintptr_t)rbuf,
+	};
+	int ret;
+
+	*sent = 0;
+	if (reply_fd)
+		*reply_fd = -1;
+	ret = kipc_rpc_deadline(deadline, &op.flags, &op.clockid,
+				&op.deadline);
+	if (ret)
+		return ret;
+	ret = ioctl(fd, KIPC_IOC_MQ_SENDRECV, &op);
+	*sent = !!(op.out_flags & KIPC_SENDRECV_SENT);
+	if (ret < 0)
+		return -errno;
+	if (creds)
+		*creds = op.out_creds;
+	if (reply_fd)
+		*reply_fd = op.out_reply_fd;
+	return ret;
+}
+
+/* KIPC_IOC_MQ_RECV with KIPC_RECV_REPLY: *@reply_fd gets the reply-to. */
+static ssize_t kipc_rpc_recv(int fd, void *buf, size_t len,
+			     struct kipc_creds *creds, int *reply_fd)
+{
+	struct kipc_mq_recv op = {
+		.size = sizeof(op),
+		.flags = KIPC_RECV_REPLY | (creds ? KIPC_RECV_CREDS : 0),
+		.buf = (uintptr_t)buf,
+		.len = len > UINT32_MAX ? UINT32_MAX : len,
+	};
+	int ret = ioctl(fd, KIPC_IOC_MQ_RECV, &op);
+
+	*reply_fd = -1;
+	if (ret < 0)
+		return -errno;
+	if (creds)
+		*creds = op.out_creds;
+	*reply_fd = op.out_reply_fd;
+	return ret;
 }
 
 static int kipc_rpc_opts_check(const struct kipc_rpc_client_opts *opts)
@@ -124,26 +188,22 @@ static int kipc_rpc_opts_check(const struct kipc_rpc_client_opts *opts)
 	return 0;
 }
 
-/* Create the reply queue under a name nobody has. */
-static int kipc_rpc_reply_queue(struct kipc_rpc_client *c, mode_t mode,
-				uint32_t max_msgs)
+/*
+ * The reply queue: anonymous, so nobody can open it, and only receiving,
+ * with KIPC_MQ_HUP, so that the reply-tos of our requests are its only
+ * senders and their going is end-of-file.
+ */
+static int kipc_rpc_reply_queue(struct kipc_rpc_client *c, uint32_t max_msgs)
 {
 	union kipc_attr attr;
-	int i, fd = -EEXIST;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.mq.max_msgs = max_msgs;
 	attr.mq.max_msgsize = c->msgsize;
-	for (i = 0; i < KIPC_RPC_NAME_TRIES && fd == -EEXIST; i++) {
-		snprintf(c->name, sizeof(c->name), "rpc.%d.%016llx",
-			 (int)getpid(),
-			 (unsigned long long)kipc_rpc_random());
-		fd = kipc_open(KIPC_OBJ_MQ, c->name,
-			       KIPC_OPEN_READ | KIPC_OPEN_CREATE |
-			       KIPC_OPEN_EXCL | KIPC_OPEN_CLOEXEC,
-			       mode, &attr, &c->reply_id);
-	}
-	return fd;
+	attr.mq.flags = KIPC_MQ_HUP;
+	return kipc_open(KIPC_OBJ_MQ, NULL,
+			 KIPC_OPEN_READ | KIPC_OPEN_CREATE | KIPC_OPEN_ANON |
+			 KIPC_OPEN_CLOEXEC, 0600, &attr, NULL);
 }
 
 KIPC_EXPORT int kipc_rpc_client_open(const char *service,
@@ -151,7 +211,6 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 				     struct kipc_rpc_client **out)
 {
 	KIPC_KEEP_ERRNO;
-	mode_t mode = KIPC_RPC_DEFAULT_MODE;
 	uint32_t max_msgs = KIPC_RPC_DEFAULT_MSGS;
 	struct kipc_mq_getattr attr;
 	struct kipc_rpc_client *c;
@@ -165,8 +224,6 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 	ret = kipc_rpc_opts_check(opts);
 	if (ret)
 		return ret;
-	if (opts && opts->mode)
-		mode = opts->mode;
 	if (opts && opts->max_msgs)
 		max_msgs = opts->max_msgs;
 
@@ -186,31 +243,30 @@ KIPC_EXPORT int kipc_rpc_client_open(const char *service,
 		goto out_close_service;
 	c->msgsize = attr.out_max_msgsize;
 
-	ret = kipc_rpc_reply_queue(c, mode, max_msgs);
+	/* Not even an empty request would fit the service queue. */
+	if (c->msgsize < KIPC_RPC_CALL_HDR_SIZE(0)) {
+		ret = -EMSGSIZE;
+		goto out_close_service;
+	}
+	ret = kipc_rpc_reply_queue(c, max_msgs);
 	if (ret < 0)
 		goto out_close_service;
 	c->reply_fd = ret;
-	c->call_hdr = KIPC_RPC_CALL_HDR_SIZE(strlen(c->name));
-	/* Not even an empty request would fit the service queue. */
-	if (c->msgsize < c->call_hdr) {
-		ret = -EMSGSIZE;
-		goto out_unlink;
-	}
-	c->sbuf = malloc(c->msgsize);
+	/* The reply-to after the header stays zero: the kernel's is used. */
+	c->sbuf = calloc(1, c->msgsize);
 	c->rbuf = malloc(c->msgsize);
 	if (!c->sbuf || !c->rbuf) {
 		ret = -ENOMEM;
-		goto out_unlink;
+		goto out_free_bufs;
 	}
-	kipc_rpc_client_hdr(c, c->sbuf, KIPC_RPC_CALL);
+	kipc_rpc_hdr_init((struct kipc_rpc_hdr *)c->sbuf, KIPC_RPC_CALL, 0, 0);
 	c->next_id = kipc_rpc_random();
 	*out = c;
 	return 0;
 
-out_unlink:
+out_free_bufs:
 	free(c->sbuf);
 	free(c->rbuf);
-	kipc_unlink(KIPC_OBJ_MQ, c->name);
 	close(c->reply_fd);
 out_close_service:
 	close(c->service_fd);
@@ -222,23 +278,10 @@ out_free:
 KIPC_EXPORT void kipc_rpc_client_close(struct kipc_rpc_client *c)
 {
 	KIPC_KEEP_ERRNO;
-	struct kipc_info info;
-	struct kipc_mq_vec vec;
 
 	if (!c)
 		return;
-	/* The name is ours unless an administrator took it away. */
-	if (!kipc_info(c->reply_fd, &info) &&
-	    !(info.out_state & (KIPC_STATE_UNLINKED | KIPC_STATE_REMOVED)))
-		kipc_unlink(KIPC_OBJ_MQ, c->name);
-	/*
-	 * Let the server close its fd of the reply queue now rather than
-	 * when it needs the slot. Only if that costs no waiting.
-	 */
-	vec.buf = (uintptr_t)c->sbuf;
-	vec.len = kipc_rpc_client_hdr(c, c->sbuf, KIPC_RPC_BYE);
-	vec.prio = 0;
-	kipc_mq_sendv(c->service_fd, &vec, 1, KIPC_WAIT_NONBLOCK);
+	/* The reply queue goes with its one fd; requests naming it stay harmless. */
 	close(c->reply_fd);
 	close(c->service_fd);
 	free(c->sbuf);
@@ -248,7 +291,9 @@ KIPC_EXPORT void kipc_rpc_client_close(struct kipc_rpc_client *c)
 
 KIPC_EXPORT const char *kipc_rpc_client_name(const struct kipc_rpc_client *c)
 {
-	return c->name;
+	/* The reply queue is anonymous. */
+	(void)c;
+	return "";
 }
 
 KIPC_EXPORT int kipc_rpc_client_reply_fd(const struct kipc_rpc_client *c)
@@ -309,34 +354,30 @@ KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
 				  size_t reply_len,
 				  const struct timespec *deadline)
 {
-	struct kipc_mq_sendrecv_args a = {
-		.send_buf = c->sbuf,
-		.recv_fd = c->reply_fd,
-		.recv_buf = c->rbuf,
-		.recv_len = c->msgsize,
-		.clockid = CLOCK_MONOTONIC,
-		.deadline = deadline,
-	};
+	KIPC_KEEP_ERRNO;
 	struct kipc_rpc_hdr *h = (void *)c->sbuf;
 	ssize_t n, ret;
 	uint64_t id;
+	int sent;
 
 	if ((!req && req_len) || (!reply && reply_len))
 		return -EINVAL;
-	if (req_len > c->msgsize - c->call_hdr)
+	if (req_len > c->msgsize - KIPC_RPC_CALL_HDR_SIZE(0))
 		return -EMSGSIZE;
 	id = c->next_id++;
 	h->id = id;
 	if (req_len)
-		memcpy(c->sbuf + c->call_hdr, req, req_len);
-	a.send_len = c->call_hdr + req_len;
+		memcpy(c->sbuf + KIPC_RPC_CALL_HDR_SIZE(0), req, req_len);
 
 	/*
 	 * Failures come back as they are: before the send nothing went, and
 	 * after it a retry would send the request twice. A reply that still
-	 * comes is dropped by the next call.
+	 * comes is dropped by the next call. End-of-file (-ENODATA): nobody
+	 * is left who could answer.
 	 */
-	n = kipc_mq_sendrecv(c->service_fd, &a);
+	n = kipc_rpc_sendrecv(c->service_fd, KIPC_SEND_REPLYTO, c->sbuf,
+			      KIPC_RPC_CALL_HDR_SIZE(0) + req_len, c->reply_fd,
+			      c->rbuf, c->msgsize, deadline, NULL, NULL, &sent);
 	for (;;) {
 		if (n < 0)
 			return n;
@@ -350,149 +391,45 @@ KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
 
 /* --- the server ------------------------------------------------------- */
 
-/**
- * struct kipc_rpc_peer - a reply queue the server keeps open
- * @fd: write-only, O_NONBLOCK; -1 for a free slot
- * @queue_id: the object id the fd refers to
- * @used: when it was last used, on the server's own clock
- * @len: length of @name
- * @name: the reply queue's name
- */
-struct kipc_rpc_peer {
-	int fd;
-	uint64_t queue_id;
-	uint64_t used;
-	size_t len;
-	char name[KIPC_NAME_MAX + 1];
-};
-
 struct kipc_rpc_server {
 	int service_fd;
 	size_t msgsize;
 	char *req;
 	char *rep;
-	uint64_t clock;
+	uint64_t lost;		/* replies that found no reader (EPIPE, full) */
 	struct kipc_creds creds;
-	struct kipc_rpc_peer peers[KIPC_RPC_PEERS];
 };
 
 /* A parsed CALL or BYE. */
 struct kipc_rpc_req {
 	uint8_t type;
 	uint64_t id;
-	uint64_t queue_id;
-	const char *name;
-	size_t name_len;
 	const char *payload;
 	size_t len;
 };
 
+/*
+ * A request of this version. Its reply-to is the kernel's; a reply-to name
+ * (reply_to_len, from a client of the named-queue days) is skipped.
+ */
 static bool kipc_rpc_parse(const char *buf, size_t n, struct kipc_rpc_req *r)
 {
 	const struct kipc_rpc_hdr *h = (const void *)buf;
-	const struct kipc_rpc_reply_to *rt;
 	size_t off;
 
-	if (!kipc_rpc_hdr_ok(h, n) || n < sizeof(*h) + sizeof(*rt))
+	if (!kipc_rpc_hdr_ok(h, n))
 		return false;
 	if (h->type != KIPC_RPC_CALL && h->type != KIPC_RPC_BYE)
 		return false;
-	off = KIPC_RPC_CALL_HDR_SIZE(h->reply_to_len);
-	if (!h->reply_to_len || off > n)
-		return false;
-	rt = (const void *)(buf + sizeof(*h));
-	/* A NUL would make the name another, shorter one. */
-	if (memchr(rt->name, 0, h->reply_to_len))
+	off = h->reply_to_len ? KIPC_RPC_CALL_HDR_SIZE(h->reply_to_len) :
+				KIPC_RPC_CALL_HDR_SIZE(0);
+	if (off > n)
 		return false;
 	r->type = h->type;
 	r->id = h->id;
-	r->queue_id = rt->queue_id;
-	r->name = rt->name;
-	r->name_len = h->reply_to_len;
 	r->payload = buf + off;
 	r->len = n - off;
 	return true;
-}
-
-static void kipc_rpc_peer_drop(struct kipc_rpc_peer *p)
-{
-	close(p->fd);
-	p->fd = -1;
-}
-
-static struct kipc_rpc_peer *kipc_rpc_peer_find(struct kipc_rpc_server *s,
-						const struct kipc_rpc_req *r)
-{
-	struct kipc_rpc_peer *p;
-
-	for (p = s->peers; p < s->peers + KIPC_RPC_PEERS; p++)
-		if (p->fd >= 0 && p->len == r->name_len &&
-		    !memcmp(p->name, r->name, r->name_len))
-			return p;
-	return NULL;
-}
-
-/*
- * The open reply queue for @r, or -errno: the name is gone (-ENOENT), we may
- * not write to it (-EACCES), or it is not the queue the request names
- * (-ESTALE).
- */
-static int kipc_rpc_peer_fd(struct kipc_rpc_server *s,
-			    const struct kipc_rpc_req *r,
-			    struct kipc_rpc_peer **out)
-{
-	struct kipc_rpc_peer *p, *victim = s->peers;
-	uint64_t id;
-	int fd;
-
-	p = kipc_rpc_peer_find(s, r);
-	if (p && p->queue_id == r->queue_id) {
-		p->used = ++s->clock;
-		*out = p;
-		return p->fd;
-	}
-	/* Another queue took the name, or the request is wrong: reopen. */
-	if (p)
-		kipc_rpc_peer_drop(p);
-
-	for (p = s->peers; p < s->peers + KIPC_RPC_PEERS; p++) {
-		if (p->fd < 0) {
-			victim = p;
-			break;
-		}
-		if (p->used < victim->used)
-			victim = p;
-	}
-	p = victim;
-	if (p->fd >= 0)
-		kipc_rpc_peer_drop(p);
-	memcpy(p->name, r->name, r->name_len);
-	p->name[r->name_len] = '\0';
-	p->len = r->name_len;
-	fd = kipc_open(KIPC_OBJ_MQ, p->name,
-		       KIPC_OPEN_WRITE | KIPC_OPEN_NONBLOCK | KIPC_OPEN_CLOEXEC,
-		       0, NULL, &id);
-	if (fd < 0)
-		return fd;
-	if (id != r->queue_id) {
-		close(fd);
-		return -ESTALE;
-	}
-	p->fd = fd;
-	p->queue_id = id;
-	p->used = ++s->clock;
-	*out = p;
-	return fd;
-}
-
-/* A BYE: the client's queue is going, so is our fd of it. */
-static void kipc_rpc_peer_bye(struct kipc_rpc_server *s,
-			      const struct kipc_rpc_req *r)
-{
-	struct kipc_rpc_peer *p = kipc_rpc_peer_find(s, r);
-
-	if (p && p->queue_id == r->queue_id)
-		kipc_rpc_peer_drop(p);
 }
 
 /* Build an ERROR reply for @r in s->rep; returns its length. */
@@ -514,28 +451,26 @@ enum {
 };
 
 /*
- * Handle the request in s->req. For KIPC_RPC_SEND, *@fd and *@len tell
- * where and how much; *@peer is the cache slot. For KIPC_RPC_STOP, *@stop
- * is the handler's value.
+ * Handle the request in s->req, whose reply-to is @fd (-1 for none: a
+ * request sent without one, or one whose caller is gone, which is dropped
+ * unhandled, as are a BYE and junk). For KIPC_RPC_SEND,
+ * *@len tells how much; for KIPC_RPC_STOP, *@stop is the handler's value.
  */
-static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n,
+static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
 			   kipc_rpc_handler_t handler,
 			   kipc_rpc_creds_handler_t creds_handler, void *ctx,
-			   int *fd, size_t *len, struct kipc_rpc_peer **peer,
-			   ssize_t *stop)
+			   size_t *len, ssize_t *stop)
 {
 	struct kipc_rpc_req r;
 	ssize_t ret;
 	size_t room;
 
-	if (!kipc_rpc_parse(s->req, n, &r))
+	/* Without a reply-to nobody could get the answer: not handled. */
+	if (fd < 0 || !kipc_rpc_parse(s->req, n, &r) ||
+	    r.type == KIPC_RPC_BYE)
 		return KIPC_RPC_NOTHING;
-	if (r.type == KIPC_RPC_BYE) {
-		kipc_rpc_peer_bye(s, &r);
-		return KIPC_RPC_NOTHING;
-	}
 
-	/* A request is longer than a reply header, so this is >= 16. */
+	/* A request is at least a reply header, so this is >= 0. */
 	room = s->msgsize - KIPC_RPC_REPLY_HDR_SIZE;
 	if (creds_handler)
 		ret = creds_handler(ctx, &s->creds, r.payload, r.len,
@@ -552,24 +487,18 @@ static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n,
 		*len = kipc_rpc_error_reply(s, &r, ret < 0 ? ret : -EPROTO);
 	}
 
-	*fd = kipc_rpc_peer_fd(s, &r, peer);
 	if (ret < 0) {
 		/* The caller learns why it gets no answer, if it can. */
-		if (*fd >= 0)
-			kipc_mq_send(*fd, s->rep, *len, 0);
+		if (kipc_mq_send(fd, s->rep, *len, 0))
+			s->lost++;
 		*stop = ret;
 		return KIPC_RPC_STOP;
 	}
-	return *fd < 0 ? KIPC_RPC_NOTHING : KIPC_RPC_SEND;
+	return KIPC_RPC_SEND;
 }
 
 static void kipc_rpc_server_free(struct kipc_rpc_server *s)
 {
-	int i;
-
-	for (i = 0; i < KIPC_RPC_PEERS; i++)
-		if (s->peers[i].fd >= 0)
-			close(s->peers[i].fd);
 	free(s->req);
 	free(s->rep);
 	free(s);
@@ -587,7 +516,7 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 	struct kipc_rpc_server *s;
 	struct kipc_creds *creds;
 	ssize_t n, stop = 0;
-	int i, ret;
+	int fd = -1, ret;
 
 	ret = kipc_mq_getattr(service_fd, &attr);
 	if (ret)
@@ -595,8 +524,6 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < KIPC_RPC_PEERS; i++)
-		s->peers[i].fd = -1;
 	s->service_fd = service_fd;
 	s->msgsize = attr.out_max_msgsize;
 	s->req = malloc(s->msgsize);
@@ -608,43 +535,42 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 	}
 
 	creds = creds_handler ? &s->creds : NULL;
-	n = kipc_mq_receive_creds(service_fd, s->req, s->msgsize, NULL, creds);
+	n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd);
 	while (n >= 0) {
-		struct kipc_mq_sendrecv_args a = {
-			.send_buf = s->rep,
-			.recv_fd = service_fd,
-			.recv_buf = s->req,
-			.recv_len = s->msgsize,
-		};
-		struct kipc_rpc_peer *peer = NULL;
-		int fd = -1, sent = 0;
+		size_t len = 0;
+		int next = -1, sent = 0;
 
-		switch (kipc_rpc_handle(s, n, handler, creds_handler, ctx, &fd,
-					&a.send_len, &peer, &stop)) {
+		switch (kipc_rpc_handle(s, n, fd, handler, creds_handler, ctx,
+					&len, &stop)) {
 		case KIPC_RPC_STOP:
 			goto out;
 		case KIPC_RPC_NOTHING:
-			n = kipc_mq_receive_creds(service_fd, s->req,
-						  s->msgsize, NULL, creds);
+			if (fd >= 0)
+				close(fd);
+			n = kipc_rpc_recv(service_fd, s->req, s->msgsize,
+					  creds, &fd);
 			continue;
 		}
-		a.sent = &sent;
-		n = kipc_mq_sendrecv_creds(fd, &a, creds);
+		/* Answer on the reply-to and wait for the next request. */
+		n = kipc_rpc_sendrecv(fd, KIPC_RECV_REPLY, s->rep, len,
+				      service_fd, s->req, s->msgsize, NULL,
+				      creds, &next, &sent);
+		close(fd);
+		fd = next;
 		if (n >= 0 || sent)
 			continue;
 		/*
-		 * The reply did not go: the client's queue is full (-EAGAIN),
-		 * removed (-EIDRM), or worse. Its reply is lost, the server
-		 * is not; a queue that failed otherwise than by being full is
-		 * opened afresh next time.
+		 * The reply did not go: the client is gone (-EPIPE), its
+		 * queue is full (-EAGAIN) or removed (-EIDRM). Its reply is
+		 * lost, the server is not.
 		 */
-		if (n != -EAGAIN)
-			kipc_rpc_peer_drop(peer);
-		n = kipc_mq_receive_creds(service_fd, s->req, s->msgsize, NULL,
-					  creds);
+		s->lost++;
+		n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd);
 	}
 	stop = n;
 out:
+	if (fd >= 0)
+		close(fd);
 	kipc_rpc_server_free(s);
 	if (stop == -ECANCELED)
 		return 0;

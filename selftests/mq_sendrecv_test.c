@@ -328,10 +328,12 @@ TEST_F(sr, flags_reserved)
 			continue;
 		/*
 		 * KIPC_RECV_REGION works on any queue; KIPC_SEND_SEALED alone
-		 * is EINVAL (mq_region_test).
+		 * is EINVAL (mq_region_test); reply-tos: rpc_reply_test.
 		 */
 		if ((1U << bit) == KIPC_RECV_REGION ||
-		    (1U << bit) == KIPC_SEND_SEALED)
+		    (1U << bit) == KIPC_SEND_SEALED ||
+		    (1U << bit) == KIPC_SEND_REPLYTO ||
+		    (1U << bit) == KIPC_RECV_REPLY)
 			continue;
 		sr_init(&cmd, qb, "req", 3, out, sizeof(out));
 		cmd.flags = 1U << bit;

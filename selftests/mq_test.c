@@ -245,20 +245,23 @@ TEST_F(mq, size_max)
 
 /*
  * Sizes on both sides of every message cache (a class's size less the
- * 56-byte header, less the 48-byte header it had before messages carried
- * a region, and less the 32-byte one before they carried their sender) and
+ * 64-byte header, less the 56-byte one before messages carried a reply-to,
+ * the 48-byte one before they carried a region, and the 32-byte one before
+ * they carried their sender) and
  * beyond them, up to the largest max_msgsize the module allows, survive
  * the trip intact.
  */
 TEST_F(mq, size_classes)
 {
 	static const __u32 sizes[] = {
-		0, 1, 39, 40, 41, 47, 48, 49, 63, 64, 65, 71, 72, 73, 79, 80,
-		81, 96, 97, 135, 136, 137, 143, 144, 145, 160, 161, 199, 200,
-		201, 207, 208, 209, 224, 225, 455, 456, 457, 463, 464, 465,
-		480, 481, 967, 968, 969, 975, 976, 977, 992, 993, 1991, 1992,
-		1993, 1999, 2000, 2001, 2016, 2017, 4039, 4040, 4041, 4047,
-		4048, 4049, 4064, 4065, 4096, 8192, 65536, 300000,
+		0, 1, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 71, 72,
+		73, 79, 80, 81, 96, 97, 127, 128, 129, 135, 136, 137, 143, 144,
+		145, 160, 161, 191, 192, 193, 199, 200, 201, 207, 208, 209,
+		224, 225, 447, 448, 449, 455, 456, 457, 463, 464, 465, 480,
+		481, 959, 960, 961, 967, 968, 969, 975, 976, 977, 992, 993,
+		1983, 1984, 1985, 1991, 1992, 1993, 1999, 2000, 2001, 2016,
+		2017, 4031, 4032, 4033, 4039, 4040, 4041, 4047, 4048, 4049,
+		4064, 4065, 4096, 8192, 65536, 300000,
 	};
 	struct kipc_version ver;
 	unsigned int i;

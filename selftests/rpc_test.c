@@ -339,6 +339,38 @@ static size_t raw_request(char *buf, uint8_t type, uint64_t id,
 	return off + len;
 }
 
+/*
+ * Send @len bytes of @raw to @svc with a reply-to of @rq (open for
+ * reading), as kipc_rpc_call() sends, without waiting for anything.
+ */
+static int raw_call(int svc, int rq, const void *raw, size_t len)
+{
+	struct kipc_mq_sendrecv cmd = {
+		.size = sizeof(cmd),
+		.flags = KIPC_SEND_REPLYTO | KIPC_WAIT_NONBLOCK,
+		.recv_fd = rq,
+		.send_buf = (uintptr_t)raw,
+		.send_len = len,
+	};
+
+	/*
+	 * No room to receive: EAGAIN, or EMSGSIZE leaving a reply queued;
+	 * or end-of-file on a KIPC_MQ_HUP reply queue when the server has
+	 * dropped the request already.
+	 */
+	for (;;) {
+		if (syscall(SYS_ioctl, svc, KIPC_IOC_MQ_SENDRECV, &cmd) < 0 &&
+		    (errno == EAGAIN || errno == EMSGSIZE ||
+		     errno == ENODATA) &&
+		    cmd.out_flags == KIPC_SENDRECV_SENT)
+			return 0;
+		/* The service queue is full: the server is behind. */
+		if (errno != EAGAIN || cmd.out_flags)
+			return -1;
+		usleep(1000);
+	}
+}
+
 /* A raw reply; returns its length. */
 static size_t raw_reply(char *buf, uint8_t type, uint64_t id,
 			const void *payload, size_t len)
@@ -457,14 +489,14 @@ TEST_F(rpc, one_syscall_per_request)
 	ASSERT_EQ(0UL, ioctls(KIPC_IOC_MQ_SEND));
 
 	/*
-	 * The server: the attributes and the first request, the reply
-	 * queue opened once, one ioctl per request, and the answer to the
-	 * stop, which waits for nothing more.
+	 * The server: the attributes and the first request, one ioctl per
+	 * request, and the answer to the stop, which waits for nothing
+	 * more. It opens nothing: the kernel hands it each reply-to.
 	 */
 	ASSERT_EQ(n + 1, r.handled);
 	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_MQ_GETATTR)]);
 	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_MQ_RECV)]);
-	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
+	ASSERT_EQ(0UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
 	ASSERT_EQ((unsigned long)n, r.ioctls[NR(KIPC_IOC_MQ_SENDRECV)]);
 	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_MQ_SEND)]);
 	for (i = 0; i < 128; i++)
@@ -515,13 +547,13 @@ TEST_F(rpc, concurrent_clients)
 	test_client(&c);
 	test_srv_stop(c, &s, &r);
 	ASSERT_EQ(nclients * ncalls + 1UL, r.handled);
-	/* Each reply queue opened once (the last for the stop). */
-	ASSERT_EQ(nclients + 1UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
+	/* No reply queue opened: the kernel handed out each reply-to. */
+	ASSERT_EQ(0UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
 	ASSERT_EQ((unsigned long)nclients * ncalls,
 		  r.ioctls[NR(KIPC_IOC_MQ_SENDRECV)]);
-	/* The first request, and after each client's goodbye. */
-	ASSERT_EQ(nclients + 1UL, r.ioctls[NR(KIPC_IOC_MQ_RECV)]);
-	ASSERT_EQ((__u64)nclients * ncalls + nclients + 1,
+	/* The first request only; closing a client sends nothing. */
+	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_MQ_RECV)]);
+	ASSERT_EQ((__u64)nclients * ncalls + 1,
 		  test_nl_q(self->svc_id, KIPC_A_OBJ_MQ_SENDS));
 	kipc_rpc_client_close(c);
 }
@@ -583,22 +615,36 @@ struct call_result {
 	char data[64];
 };
 
+/* Receive a request from @svc with its reply-to, into *@rfd. */
+static ssize_t take(int svc, void *buf, size_t len, int *rfd)
+{
+	struct kipc_mq_recv cmd = {
+		.size = sizeof(cmd),
+		.flags = KIPC_RECV_REPLY,
+		.buf = (uintptr_t)buf,
+		.len = len,
+	};
+	int ret = syscall(SYS_ioctl, svc, KIPC_IOC_MQ_RECV, &cmd);
+
+	*rfd = ret < 0 ? -1 : cmd.out_reply_fd;
+	return ret < 0 ? -errno : ret;
+}
+
 /*
  * What a client sends, byte by byte, and what it makes of what comes back:
  * junk and replies with another id are dropped, an ERROR reply is an
  * errno, and a reply too long for the buffer is -EMSGSIZE. The parent
- * plays the server by hand.
+ * plays the server by hand, answering on the reply-to the kernel gives.
  */
 TEST_F(rpc, wire_format)
 {
 	_Alignas(8) char buf[MSGSIZE], out[MSGSIZE];
 	const struct kipc_rpc_hdr *h = (const void *)buf;
 	const struct kipc_rpc_reply_to *rt = (const void *)(buf + 16);
-	char name[KIPC_NAME_MAX + 1];
 	struct kipc_rpc_client *c;
 	struct call_result cr;
 	struct kipc_info info;
-	int res[2], nm[2], rq;
+	int res[2], rq;
 	size_t len, off;
 	uint64_t id;
 	int32_t err;
@@ -606,15 +652,12 @@ TEST_F(rpc, wire_format)
 	ssize_t n;
 
 	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(nm, O_CLOEXEC));
 	pid = test_fork();
 	if (pid == 0) {
 		char rep[64];
 
 		test_client(&c);
-		len = strlen(kipc_rpc_client_name(c)) + 1;
-		ASSERT_EQ((ssize_t)len, write(nm[1], kipc_rpc_client_name(c),
-					      len));
+		ASSERT_STREQ("", kipc_rpc_client_name(c));
 		/* Three calls; the parent answers each differently. */
 		ioctls_reset();
 		memset(&cr, 0, sizeof(cr));
@@ -630,33 +673,29 @@ TEST_F(rpc, wire_format)
 		_exit(0);
 	}
 	close(res[1]);
-	close(nm[1]);
-	n = read(nm[0], name, sizeof(name));
-	ASSERT_LT(0, n);
-	ASSERT_EQ(0, strncmp(name, "rpc.", 4));
 
-	/* The request, as it sits in the service queue. */
-	n = kipc_mq_receive(self->svc, buf, sizeof(buf), NULL);
-	off = KIPC_RPC_CALL_HDR_SIZE(strlen(name));
+	/* The request, as it sits in the service queue: no name. */
+	n = take(self->svc, buf, sizeof(buf), &rq);
+	ASSERT_LE(0, rq);
+	off = KIPC_RPC_CALL_HDR_SIZE(0);
+	ASSERT_EQ(24UL, off);
 	ASSERT_EQ((ssize_t)(off + 5), n);
-	ASSERT_EQ(24 + ((strlen(name) + 7) & ~7UL), off);
 	ASSERT_EQ(KIPC_RPC_MAGIC, h->magic);
 	ASSERT_EQ(KIPC_RPC_VERSION, h->version);
 	ASSERT_EQ(KIPC_RPC_CALL, h->type);
-	ASSERT_EQ(strlen(name), h->reply_to_len);
+	ASSERT_EQ(0, h->reply_to_len);
 	ASSERT_EQ(0, h->flags);
-	ASSERT_EQ(0, memcmp(rt->name, name, strlen(name)));
-	ASSERT_EQ(-1, kipc_check_zero(rt->name + strlen(name),
-				      off - 24 - strlen(name)));
+	ASSERT_EQ(0ULL, rt->queue_id);
 	ASSERT_EQ(0, memcmp(buf + off, "hello", 5));
 	id = h->id;
-	rq = kipc_mq_open(name, KIPC_OPEN_WRITE, 0, 0, 0);
-	ASSERT_LE(0, rq);
+	/* The reply-to: the client's anonymous queue, write-only for us. */
 	ASSERT_EQ(0, kipc_info(rq, &info));
-	ASSERT_EQ(info.out_id, rt->queue_id);
-	ASSERT_EQ(0622U, info.out_mode);
+	ASSERT_NE(0U, info.out_state & KIPC_STATE_ANON);
+	ASSERT_EQ(KIPC_OPEN_WRITE, info.out_open_flags);
+	ASSERT_EQ(O_NONBLOCK, fcntl(rq, F_GETFL) & O_NONBLOCK);
 	ASSERT_EQ((__u32)MSGSIZE, info.out_attr.mq.max_msgsize);
 	ASSERT_EQ(4U, info.out_attr.mq.max_msgs);
+	ASSERT_EQ((__u32)KIPC_MQ_HUP, info.out_attr.mq.flags);
 
 	/* Junk, a reply to an older and to a newer id, then the reply. */
 	ASSERT_EQ(0, kipc_mq_send(rq, "junk", 4, 0));
@@ -664,6 +703,9 @@ TEST_F(rpc, wire_format)
 	ASSERT_EQ(0, kipc_mq_send(rq, out, len, 0));
 	len = raw_reply(out, KIPC_RPC_REPLY, id + 1, "new", 3);
 	ASSERT_EQ(0, kipc_mq_send(rq, out, len, 0));
+	/* The first three are read by now, or else the queue would be full. */
+	while (test_mq_depth(rq) > 1)
+		usleep(1000);
 	len = raw_reply(out, KIPC_RPC_REPLY, id, "world", 5);
 	ASSERT_EQ(0, kipc_mq_send(rq, out, len, 0));
 	ASSERT_EQ((ssize_t)sizeof(cr), read(res[0], &cr, sizeof(cr)));
@@ -671,9 +713,10 @@ TEST_F(rpc, wire_format)
 	ASSERT_EQ(0, memcmp(cr.data, "world", 5));
 	/* The first came with the call, three more were needed. */
 	ASSERT_EQ(3UL, cr.recvs);
+	close(rq);
 
 	/* The next request has the next id; answer it with an errno. */
-	n = kipc_mq_receive(self->svc, buf, sizeof(buf), NULL);
+	n = take(self->svc, buf, sizeof(buf), &rq);
 	ASSERT_EQ((ssize_t)(off + 5), n);
 	ASSERT_EQ(id + 1, h->id);
 	err = EIO;
@@ -681,9 +724,10 @@ TEST_F(rpc, wire_format)
 	ASSERT_EQ(0, kipc_mq_send(rq, out, len, 0));
 	ASSERT_EQ((ssize_t)sizeof(cr), read(res[0], &cr, sizeof(cr)));
 	ASSERT_EQ(-EIO, cr.ret);
+	close(rq);
 
 	/* A reply longer than the caller's buffer. */
-	n = kipc_mq_receive(self->svc, buf, sizeof(buf), NULL);
+	n = take(self->svc, buf, sizeof(buf), &rq);
 	ASSERT_EQ(id + 2, h->id);
 	len = raw_reply(out, KIPC_RPC_REPLY, id + 2, "eleven byte", 11);
 	ASSERT_EQ(0, kipc_mq_send(rq, out, len, 0));
@@ -691,24 +735,19 @@ TEST_F(rpc, wire_format)
 	ASSERT_EQ(-EMSGSIZE, cr.ret);
 	test_wait_child(pid);
 
-	/* Closing said goodbye, with the same reply-to. */
-	n = kipc_mq_receive(self->svc, buf, sizeof(buf), NULL);
-	ASSERT_EQ((ssize_t)off, n);
-	ASSERT_EQ(KIPC_RPC_BYE, h->type);
-	ASSERT_EQ(info.out_id, rt->queue_id);
-	ASSERT_EQ(0, memcmp(rt->name, name, strlen(name)));
+	/* The client is gone: no goodbye, and its queue says EPIPE. */
+	ASSERT_EQ(0U, test_mq_depth(self->svc));
+	ASSERT_EQ(-EPIPE, kipc_mq_send(rq, out, len, 0));
 	close(rq);
 	close(res[0]);
-	close(nm[0]);
 }
 
 /*
- * Closing unlinks the reply queue, and the goodbye lets the server close
- * its fd of it, so the queue is freed at once.
+ * Closing frees the reply queue once the server let go of its reply-to,
+ * which it does after answering, when its next request comes.
  */
-TEST_F(rpc, client_close_unlinks)
+TEST_F(rpc, client_close_frees)
 {
-	char name[KIPC_NAME_MAX + 1];
 	struct kipc_rpc_client *c;
 	struct srv_result r;
 	struct kipc_info info;
@@ -719,14 +758,13 @@ TEST_F(rpc, client_close_unlinks)
 	kipc_rpc_client_close(NULL);
 	test_srv_start(self->name, &s);
 	test_client(&c);
-	snprintf(name, sizeof(name), "%s", kipc_rpc_client_name(c));
-	ASSERT_TRUE(test_obj_exists(KIPC_OBJ_MQ, name));
 	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(c), &info));
 	rid = info.out_id;
 	test_echo(c, 4, 0, 8);
 	kipc_rpc_client_close(c);
-	ASSERT_FALSE(test_obj_exists(KIPC_OBJ_MQ, name));
-	/* The server held the last fd until the goodbye. */
+
+	test_client(&c);
+	test_echo(c, 4, 1, 8);
 	for (i = 0; i < 20000; i++) {
 		struct kipc_nl_msg m;
 
@@ -735,64 +773,72 @@ TEST_F(rpc, client_close_unlinks)
 		usleep(1000);
 	}
 	ASSERT_LT(i, 20000);
-
-	test_client(&c);
 	test_srv_stop(c, &s, &r);
 	kipc_rpc_client_close(c);
-	/* The goodbye needs no server: it waits in the queue. */
-	ASSERT_EQ(1U, test_mq_depth(self->svc));
+	/* Nothing was said at closing. */
+	ASSERT_EQ(0U, test_mq_depth(self->svc));
 }
 
 /* --- a server among failing clients ---------------------------------------- */
 
 /*
- * A client killed in the middle of a call, its reply queue then unlinked:
- * the reply cannot be delivered (the name is gone), and the server serves
- * the next client.
+ * A client killed in the middle of a call: its reply queue has no reader,
+ * so the answer fails with EPIPE, the queue is freed when the server lets
+ * go of it, and the server serves the next client.
  */
 TEST_F(rpc, client_dies_mid_call)
 {
-	char name[KIPC_NAME_MAX + 1];
 	struct kipc_rpc_client *c;
 	struct srv_result r;
-	int nm[2], st;
+	int ids[2], st, i;
 	struct srv s;
 	pid_t pid;
+	__u64 rid;
 
-	ASSERT_EQ(0, pipe2(nm, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(ids, O_CLOEXEC));
 	test_srv_start(self->name, &s);
 	pid = test_fork();
 	if (pid == 0) {
+		struct kipc_info info;
+
 		test_client(&c);
-		ASSERT_EQ((ssize_t)sizeof(name),
-			  write(nm[1], kipc_rpc_client_name(c), sizeof(name)));
+		ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(c), &info));
+		ASSERT_EQ((ssize_t)sizeof(info.out_id),
+			  write(ids[1], &info.out_id, sizeof(info.out_id)));
 		rpc_echo(_metadata, c, OP_GATE, 5, 0, 10, NULL);
 		_exit(1);
 	}
-	ASSERT_EQ((ssize_t)sizeof(name), read(nm[0], name, sizeof(name)));
+	ASSERT_EQ((ssize_t)sizeof(rid), read(ids[0], &rid, sizeof(rid)));
 	test_srv_entered(&s);
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	/* What a crashed client leaves behind, cleaned up. */
-	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
 	test_srv_open_gate(&s);
 
 	test_client(&c);
 	test_echo(c, 6, 0, 100);
 	test_echo(c, 6, 1, 100);
+	for (i = 0; i < 20000; i++) {
+		struct kipc_nl_msg m;
+
+		if (kipc_nl_obj_get(&self->nl, rid, &m) == -ENOENT)
+			break;
+		usleep(1000);
+	}
+	ASSERT_LT(i, 20000);
 	test_srv_stop(c, &s, &r);
 	ASSERT_EQ(4UL, r.handled);
-	/* The dead client's queue was looked for, and the new one's. */
-	ASSERT_EQ(2UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
+	/* The failed answer, then a plain receive; nothing opened. */
+	ASSERT_EQ(2UL, r.ioctls[NR(KIPC_IOC_MQ_RECV)]);
+	ASSERT_EQ(0UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
 	kipc_rpc_client_close(c);
-	close(nm[0]);
-	close(nm[1]);
+	close(ids[0]);
+	close(ids[1]);
 }
 
 /*
  * A client whose reply queue the server holds open is killed and its queue
- * removed by an administrator: the answer fails with EIDRM, the server
- * forgets that queue, and goes on.
+ * removed by an administrator: the answer fails, the server lets go of the
+ * queue, and goes on.
  */
 TEST_F(rpc, client_queue_removed)
 {
@@ -831,7 +877,7 @@ TEST_F(rpc, client_queue_removed)
 	/* Two answers went, one failed; after it a plain receive. */
 	ASSERT_EQ(3UL, r.ioctls[NR(KIPC_IOC_MQ_SENDRECV)]);
 	ASSERT_EQ(2UL, r.ioctls[NR(KIPC_IOC_MQ_RECV)]);
-	ASSERT_EQ(2UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
+	ASSERT_EQ(0UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
 	/* The removed queue is freed: the server let go of it. */
 	ASSERT_EQ(-ENOENT, kipc_nl_obj_get(&self->nl, rid,
 					   &(struct kipc_nl_msg){}));
@@ -861,22 +907,23 @@ TEST_F(rpc, full_reply_queue)
 	ASSERT_EQ(0, kipc_rpc_client_open(self->name, &opts, &full));
 	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(full), &info));
 	ASSERT_EQ(1U, info.out_attr.mq.max_msgs);
-	rq = kipc_mq_open(kipc_rpc_client_name(full), KIPC_OPEN_WRITE, 0, 0,
-			  0);
-	ASSERT_LE(0, rq);
-	ASSERT_EQ(0, kipc_mq_send(rq, "junk", 4, 0));
-
-	/* A request on its behalf, made by hand, so nobody reads. */
-	len = rpc_req(req, OP_ECHO, 9, 0, 10, 0);
-	len = raw_request(raw, KIPC_RPC_CALL, 1, kipc_rpc_client_name(full),
-			  info.out_id, req, len);
+	rq = kipc_rpc_client_reply_fd(full);
 	wsvc = kipc_mq_open(self->name, KIPC_OPEN_WRITE, 0, 0, 0);
 	ASSERT_LE(0, wsvc);
-	ASSERT_EQ(0, kipc_mq_send(wsvc, raw, len, 0));
+
+	/*
+	 * Two requests on its behalf, made by hand, so nobody reads: the
+	 * first reply (junk to the client, for an id it never used) fills
+	 * the queue, the second finds it full and is dropped.
+	 */
+	len = rpc_req(req, OP_ECHO, 9, 0, 10, 0);
+	len = raw_request(raw, KIPC_RPC_CALL, 1, "", 0, req, len);
+	ASSERT_EQ(0, raw_call(wsvc, rq, raw, len));
+	ASSERT_EQ(0, raw_call(wsvc, rq, raw, len));
 
 	test_client(&c);
 	test_echo(c, 10, 0, 50);
-	ASSERT_EQ(1U, test_mq_depth(kipc_rpc_client_reply_fd(full)));
+	ASSERT_EQ(1U, test_mq_depth(rq));
 	ASSERT_EQ(1ULL, test_nl_q(info.out_id, KIPC_A_OBJ_MQ_SENDS));
 
 	/*
@@ -906,16 +953,15 @@ TEST_F(rpc, full_reply_queue)
 	ASSERT_EQ(0U, test_mq_depth(kipc_rpc_client_reply_fd(full)));
 
 	test_srv_stop(c, &s, &r);
-	ASSERT_EQ(4UL, r.handled);
+	ASSERT_EQ(5UL, r.handled);
 	close(wsvc);
-	close(rq);
 	kipc_rpc_client_close(full);
 	kipc_rpc_client_close(c);
 }
 
 /*
- * Requests that are not well formed are dropped unanswered, and the handler
- * never sees them; the server goes on.
+ * Requests that are not well formed, or that come without a reply-to, are
+ * dropped unanswered, and the handler never sees them; the server goes on.
  */
 TEST_F(rpc, malformed_requests)
 {
@@ -935,11 +981,9 @@ TEST_F(rpc, malformed_requests)
 	ASSERT_LE(0, wsvc);
 	len = rpc_req(req, OP_ECHO, 11, 0, 8, 0);
 	for (i = 0; i < 10; i++) {
-		char name0[] = "x\0y";
+		bool plain = false;
 
-		good = raw_request(raw, KIPC_RPC_CALL, 5,
-				   kipc_rpc_client_name(c), info.out_id, req,
-				   len);
+		good = raw_request(raw, KIPC_RPC_CALL, 5, "", 0, req, len);
 		switch (i) {
 		case 0:		/* shorter than a header */
 			good = 15;
@@ -959,117 +1003,36 @@ TEST_F(rpc, malformed_requests)
 		case 5:
 			h->type = 99;
 			break;
-		case 6:
-			h->reply_to_len = 0;
+		case 6:		/* a goodbye of the named-queue days */
+			h->type = KIPC_RPC_BYE;
 			break;
 		case 7:		/* the name runs past the end */
 			h->reply_to_len = 255;
 			break;
 		case 8:		/* header and reply-to cut short */
-			good = 24 + 3;
+			good = 20;
 			break;
-		case 9:		/* a NUL inside the name */
-			good = raw_request(raw, KIPC_RPC_CALL, 5, "x", 0, req,
-					   len);
-			h->reply_to_len = 3;
-			memcpy(raw + 24, name0, 3);
+		case 9:		/* well formed, without a reply-to */
+			plain = true;
 			break;
 		}
-		ASSERT_EQ(0, kipc_mq_send(wsvc, raw, good, 0));
+		if (plain) {
+			ASSERT_EQ(0, kipc_mq_send(wsvc, raw, good, 0));
+		} else {
+			ASSERT_EQ(0, raw_call(wsvc, kipc_rpc_client_reply_fd(c),
+					      raw, good))
+				TH_LOG("case %d: %s", i, strerror(errno));
+		}
 	}
 	test_echo(c, 12, 0, 40);
 	/* None of them reached the handler, and nothing came back. */
 	ASSERT_EQ(0U, test_mq_depth(kipc_rpc_client_reply_fd(c)));
 	test_srv_stop(c, &s, &r);
 	ASSERT_EQ(2UL, r.handled);
-	ASSERT_EQ(1UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
+	ASSERT_EQ(0UL, r.ioctls[NR(KIPC_IOC_OPEN)]);
 	close(wsvc);
 	kipc_rpc_client_close(c);
 }
-
-/*
- * A reply goes to the queue the request names by name and object id,
- * never to another queue that has the name now: neither through a fd the
- * server kept, nor through a fresh open.
- */
-TEST_F(rpc, reply_to_identity)
-{
-	_Alignas(8) char raw[MSGSIZE], req[64], out[MSGSIZE];
-	const struct kipc_rpc_hdr *h = (const void *)out;
-	char name[KIPC_NAME_MAX + 1];
-	struct kipc_rpc_client *c;
-	__u64 id1, id2, id3;
-	struct srv_result r;
-	int q1, q2, q3;
-	size_t len, n;
-	struct srv s;
-
-	test_name(name, "reply");
-	test_srv_start(self->name, &s);
-	q1 = kipc_mq_open(name, KIPC_NEW, 0600, 2, MSGSIZE);
-	ASSERT_LE(0, q1);
-	id1 = test_obj_id(q1);
-	len = rpc_req(req, OP_ECHO, 13, 0, 8, 0);
-
-	n = raw_request(raw, KIPC_RPC_CALL, 100, name, id1, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	ASSERT_EQ((ssize_t)(16 + len), kipc_mq_receive(q1, out, sizeof(out),
-						       NULL));
-	ASSERT_EQ(KIPC_RPC_REPLY, h->type);
-	ASSERT_EQ(100ULL, h->id);
-
-	/* The name is taken by a new queue; the old one lives on. */
-	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
-	q2 = kipc_mq_open(name, KIPC_NEW, 0600, 2, MSGSIZE);
-	ASSERT_LE(0, q2);
-	id2 = test_obj_id(q2);
-	ASSERT_NE(id1, id2);
-
-	/* Asked for the new one: the answer goes there, not to the old. */
-	n = raw_request(raw, KIPC_RPC_CALL, 101, name, id2, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	ASSERT_EQ((ssize_t)(16 + len), kipc_mq_receive(q2, out, sizeof(out),
-						       NULL));
-	ASSERT_EQ(101ULL, h->id);
-
-	/* Asked for the old one (whose fd the server no longer has). */
-	n = raw_request(raw, KIPC_RPC_CALL, 102, name, id1, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	/* Asked for the new one again, whose fd was let go for it. */
-	n = raw_request(raw, KIPC_RPC_CALL, 103, name, id2, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	ASSERT_EQ((ssize_t)(16 + len), kipc_mq_receive(q2, out, sizeof(out),
-						       NULL));
-	ASSERT_EQ(103ULL, h->id);
-
-	/* A third queue under the name, while the server holds the second. */
-	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
-	q3 = kipc_mq_open(name, KIPC_NEW, 0600, 2, MSGSIZE);
-	ASSERT_LE(0, q3);
-	id3 = test_obj_id(q3);
-	n = raw_request(raw, KIPC_RPC_CALL, 104, name, id2, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	n = raw_request(raw, KIPC_RPC_CALL, 105, name, id3, req, len);
-	ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
-	ASSERT_EQ((ssize_t)(16 + len), kipc_mq_receive(q3, out, sizeof(out),
-						       NULL));
-	ASSERT_EQ(105ULL, h->id);
-
-	test_client(&c);
-	test_srv_stop(c, &s, &r);
-	ASSERT_EQ(7UL, r.handled);
-	/* 104 went through the fd the server held for the second queue. */
-	ASSERT_EQ(1U, test_mq_depth(q2));
-	ASSERT_EQ(0U, test_mq_depth(q1));
-	ASSERT_EQ(0U, test_mq_depth(q3));
-	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
-	close(q1);
-	close(q2);
-	close(q3);
-	kipc_rpc_client_close(c);
-}
-
-/* --- how serving ends ------------------------------------------------------ */
 
 /* The service queue removed: kipc_rpc_serve() returns -EIDRM. */
 TEST_F(rpc, service_removed)
@@ -1179,10 +1142,8 @@ TEST_F(rpc, serve_nonblock)
 	_Alignas(8) char raw[MSGSIZE], req[64], out[MSGSIZE];
 	const struct kipc_rpc_hdr *h = (const void *)out;
 	struct srv_ctx ctx = { .gate = -1, .entered = -1 };
-	char name[KIPC_NAME_MAX + 1];
 	size_t len, n;
 	int nb, q, i;
-	__u64 qid;
 
 	nb = kipc_mq_open(self->name, KIPC_OPEN_READ | KIPC_OPEN_NONBLOCK, 0,
 			  0, 0);
@@ -1190,15 +1151,14 @@ TEST_F(rpc, serve_nonblock)
 	ASSERT_EQ(-EAGAIN, kipc_rpc_serve(nb, rpc_handler, &ctx));
 	ASSERT_EQ(0UL, ctx.handled);
 
-	test_name(name, "reply");
-	q = kipc_mq_open(name, KIPC_NEW, 0600, 4, MSGSIZE);
+	q = kipc_open(KIPC_OBJ_MQ, NULL,
+		      KIPC_RW | KIPC_OPEN_CREATE | KIPC_OPEN_ANON, 0600,
+		      &(union kipc_attr){ .mq = { 4, MSGSIZE } }, NULL);
 	ASSERT_LE(0, q);
-	qid = test_obj_id(q);
 	for (i = 0; i < 3; i++) {
 		len = rpc_req(req, OP_ECHO, 20, i, 8, 0);
-		n = raw_request(raw, KIPC_RPC_CALL, 200 + i, name, qid, req,
-				len);
-		ASSERT_EQ(0, kipc_mq_send(self->svc, raw, n, 0));
+		n = raw_request(raw, KIPC_RPC_CALL, 200 + i, "", 0, req, len);
+		ASSERT_EQ(0, raw_call(self->svc, q, raw, n));
 	}
 	ioctls_reset();
 	ASSERT_EQ(-EAGAIN, kipc_rpc_serve(nb, rpc_handler, &ctx));
@@ -1210,33 +1170,32 @@ TEST_F(rpc, serve_nonblock)
 			  kipc_mq_receive(q, out, sizeof(out), NULL));
 		ASSERT_EQ(200ULL + i, h->id);
 	}
-	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, name));
 	close(q);
 	close(nb);
 }
 
-/* A server of another uid answers a client whose reply queue allows it. */
+/*
+ * A server of another uid answers clients whose reply queues grant it
+ * nothing: sending the request granted it the reply.
+ */
 TEST_F(rpc, server_other_uid)
 {
 	struct kipc_rpc_client_opts priv = { .mode = 0600 };
 	struct kipc_rpc_client *c, *p;
 	struct srv_result r;
 	struct kipc_info info;
-	struct timespec dl;
 	struct srv s;
 
 	srv_start(_metadata, self->name, SRV_UID1, &s);
 	test_client(&c);
 	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(c), &info));
-	ASSERT_EQ(0622U, info.out_mode);
+	ASSERT_NE(0U, info.out_state & KIPC_STATE_ANON);
+	ASSERT_EQ(0U, info.out_mode & 0066);
 	test_echo(c, 18, 0, 10);
 
-	/* A private reply queue: the server may not answer into it. */
+	/* The mode is not even looked at. */
 	ASSERT_EQ(0, kipc_rpc_client_open(self->name, &priv, &p));
-	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(p), &info));
-	ASSERT_EQ(0600U, info.out_mode);
-	dl = deadline_in(200 * MS);
-	ASSERT_EQ(-ETIMEDOUT, rpc_echo(_metadata, p, OP_ECHO, 19, 0, 10, &dl));
+	test_echo(p, 19, 0, 10);
 	kipc_rpc_client_close(p);
 
 	test_echo(c, 18, 1, 10);
@@ -1277,7 +1236,7 @@ TEST_F(rpc, client_open_errors)
 
 	/* Too small for even an empty request with its header. */
 	test_name(small, "small");
-	q = kipc_mq_open(small, KIPC_NEW, 0600, 2, 40);
+	q = kipc_mq_open(small, KIPC_NEW, 0600, 2, 20);
 	ASSERT_LE(0, q);
 	ASSERT_EQ(-EMSGSIZE, kipc_rpc_client_open(small, NULL, &c));
 	ASSERT_EQ(0, kipc_unlink(KIPC_OBJ_MQ, small));
@@ -1289,40 +1248,34 @@ TEST_F(rpc, client_open_errors)
 }
 
 /*
- * Each client has its own reply queue, "rpc.<pid>.<16 hex digits>", as big
- * as the service's messages, and a request that would not fit the service
- * queue is refused before anything is sent.
+ * Each client has its own reply queue: anonymous, receive-only, with
+ * KIPC_MQ_HUP, as big as the service's messages; and a request that would
+ * not fit the service queue is refused before anything is sent.
  */
 TEST_F(rpc, client_reply_queue)
 {
 	struct kipc_rpc_client_opts opts = { .mode = 0600, .max_msgs = 7 };
-	char prefix[32], big[MSGSIZE], rep[16];
+	char big[MSGSIZE], rep[16];
 	struct kipc_rpc_client *c1, *c2;
 	struct kipc_info info;
 	size_t max;
 
 	test_client(&c1);
 	ASSERT_EQ(0, kipc_rpc_client_open(self->name, &opts, &c2));
-	snprintf(prefix, sizeof(prefix), "rpc.%d.", (int)getpid());
-	ASSERT_EQ(0, strncmp(kipc_rpc_client_name(c1), prefix,
-			     strlen(prefix)));
-	ASSERT_EQ(strlen(prefix) + 16, strlen(kipc_rpc_client_name(c1)));
-	ASSERT_NE(0, strcmp(kipc_rpc_client_name(c1),
-			    kipc_rpc_client_name(c2)));
+	ASSERT_STREQ("", kipc_rpc_client_name(c1));
 
 	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(c1), &info));
-	ASSERT_EQ(0622U, info.out_mode);
+	ASSERT_NE(0U, info.out_state & KIPC_STATE_ANON);
 	ASSERT_EQ(4U, info.out_attr.mq.max_msgs);
 	ASSERT_EQ((__u32)MSGSIZE, info.out_attr.mq.max_msgsize);
+	ASSERT_EQ((__u32)KIPC_MQ_HUP, info.out_attr.mq.flags);
 	ASSERT_EQ(KIPC_OPEN_READ, info.out_open_flags);
 	ASSERT_EQ(0, kipc_info(kipc_rpc_client_reply_fd(c2), &info));
-	ASSERT_EQ(0600U, info.out_mode);
 	ASSERT_EQ(7U, info.out_attr.mq.max_msgs);
 	/* O_CLOEXEC, so an exec does not leak it. */
 	ASSERT_EQ(FD_CLOEXEC, fcntl(kipc_rpc_client_reply_fd(c1), F_GETFD));
 
-	max = MSGSIZE -
-	      KIPC_RPC_CALL_HDR_SIZE(strlen(kipc_rpc_client_name(c1)));
+	max = MSGSIZE - KIPC_RPC_CALL_HDR_SIZE(0);
 	memset(big, 'b', sizeof(big));
 	ASSERT_EQ(-EMSGSIZE, kipc_rpc_call(c1, big, max + 1, rep, sizeof(rep),
 					   NULL));

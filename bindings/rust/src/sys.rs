@@ -221,6 +221,8 @@ pub struct kipc_mq_recv {
     pub out_creds: kipc_creds,
     pub out_region_fd: i32,
     pub __reserved2: u32,
+    pub out_reply_fd: i32,
+    pub out_flags: u32,
 }
 
 #[repr(C)]
@@ -301,6 +303,8 @@ pub struct kipc_mq_sendrecv {
     pub out_creds: kipc_creds,
     pub send_region_fd: i32,
     pub out_region_fd: i32,
+    pub out_reply_fd: i32,
+    pub __reserved3: u32,
 }
 
 #[repr(C)]
@@ -425,7 +429,7 @@ pub fn layout() -> Vec<(String, usize)> {
     layout!(kipc_mq_send { size, flags, buf, len, prio, clockid, __reserved, deadline,
                            region_fd, __reserved2 });
     layout!(kipc_mq_recv { size, flags, buf, len, clockid, deadline, out_len, out_prio,
-                           out_creds, out_region_fd, __reserved2 });
+                           out_creds, out_region_fd, __reserved2, out_reply_fd, out_flags });
     layout!(kipc_creds { pid, uid, gid, __reserved });
     layout!(kipc_mq_vec { buf, len, prio });
     layout!(kipc_mq_sendv { size, flags, vec, count, clockid, deadline, out_count, __reserved,
@@ -436,7 +440,7 @@ pub fn layout() -> Vec<(String, usize)> {
         __reserved, out_bytes });
     layout!(kipc_mq_sendrecv { size, flags, recv_fd, send_prio, send_buf, send_len, recv_len,
         recv_buf, clockid, __reserved, deadline, out_flags, out_len, out_prio, __reserved2,
-        out_creds, send_region_fd, out_region_fd });
+        out_creds, send_region_fd, out_region_fd, out_reply_fd, __reserved3 });
     layout!(kipc_shm_resize { size, flags, new_size });
     layout!(kipc_shm_seal { size, flags, seals, out_seals });
     layout!(kipc_shm_stat { size, flags, out_size, out_nattch, out_seals, out_resident,

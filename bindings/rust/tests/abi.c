@@ -46,6 +46,7 @@ int main(void)
 	F(kipc_mq_recv, deadline); F(kipc_mq_recv, out_len);
 	F(kipc_mq_recv, out_prio); F(kipc_mq_recv, out_creds);
 	F(kipc_mq_recv, out_region_fd); F(kipc_mq_recv, __reserved2);
+	F(kipc_mq_recv, out_reply_fd); F(kipc_mq_recv, out_flags);
 	S(kipc_creds); F(kipc_creds, pid); F(kipc_creds, uid);
 	F(kipc_creds, gid); F(kipc_creds, __reserved);
 	S(kipc_mq_vec); F(kipc_mq_vec, buf); F(kipc_mq_vec, len);
@@ -71,6 +72,7 @@ int main(void)
 	F(kipc_mq_sendrecv, out_len); F(kipc_mq_sendrecv, out_prio);
 	F(kipc_mq_sendrecv, __reserved2); F(kipc_mq_sendrecv, out_creds);
 	F(kipc_mq_sendrecv, send_region_fd); F(kipc_mq_sendrecv, out_region_fd);
+	F(kipc_mq_sendrecv, out_reply_fd); F(kipc_mq_sendrecv, __reserved3);
 	S(kipc_shm_resize); F(kipc_shm_resize, size); F(kipc_shm_resize, flags);
 	F(kipc_shm_resize, new_size);
 	S(kipc_shm_seal); F(kipc_shm_seal, size); F(kipc_shm_seal, flags);

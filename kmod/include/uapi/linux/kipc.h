@@ -72,7 +72,8 @@
  *    without KIPC_OPEN_CREATE; a creation attribute is out of range (see
  *    struct kipc_open); a queue's flags have both KIPC_MQ_FULL_FAIL and
  *    KIPC_MQ_FULL_DROP; KIPC_OPEN_ANON without KIPC_OPEN_CREATE, or with
- *    KIPC_OPEN_EXCL, or with a @name that is not 0.
+ *    KIPC_OPEN_EXCL, or with a @name that is not 0, or for a KIPC_MQ_HUP
+ *    queue with KIPC_OPEN_WRITE.
  *  - ENOENT: no object of that type has that name and KIPC_OPEN_CREATE is
  *    not set.
  *  - EEXIST: KIPC_OPEN_CREATE | KIPC_OPEN_EXCL and the name exists.
@@ -126,7 +127,8 @@
  *
  * KIPC_IOC_MQ_SEND
  *  - EMSGSIZE: the message is longer than the queue's max_msgsize.
- *  - EINVAL: @prio is above KIPC_MQ_PRIO_MAX.
+ *  - EINVAL: @prio is above KIPC_MQ_PRIO_MAX; KIPC_SEND_REPLYTO (of
+ *    KIPC_IOC_MQ_SENDRECV only).
  *  - EFAULT: the message cannot be read; nothing is queued.
  *  - ENOMEM: no memory for the message; nothing is queued.
  *  - EOPNOTSUPP: KIPC_SEND_REGION on a queue created without
@@ -163,15 +165,22 @@
  *    KIPC_RECV_REGION (read() too); the message stays queued.
  *  - EFAULT: also when a region came with the message: it stays queued
  *    with its region, and no fd is installed.
+ *  - EINVAL: KIPC_RECV_REPLY with a @size that does not cover
+ *    @out_reply_fd.
+ *  - EMFILE: KIPC_RECV_REPLY and the process has no free file
+ *    descriptor; checked before anything is received, so no message is
+ *    taken.
+ *  - ENFILE, ENOMEM: KIPC_RECV_REPLY and no file for the reply-to could be
+ *    made; the message stays queued.
  *
  * KIPC_IOC_MQ_SENDV, KIPC_IOC_MQ_RECVV
  *  - E2BIG: @count is 0 or above KIPC_MQ_VEC_MAX.
- *  - EINVAL: SENDV with @creds not 0; RECVV with @creds not 0 without
- *    KIPC_RECV_CREDS; RECVV with KIPC_RECV_CREDS and a @size that does
- *    not cover @creds.
+ *  - EINVAL: SENDV with @creds not 0 or with KIPC_SEND_REPLYTO; RECVV
+ *    with @creds not 0 without KIPC_RECV_CREDS; RECVV with
+ *    KIPC_RECV_CREDS and a @size that does not cover @creds.
  *  - EOPNOTSUPP: KIPC_RECV_CREDS on SENDV; on RECVV, on a queue created
- *    without KIPC_MQ_CREDS (nothing is received). KIPC_RECV_REGION on
- *    either.
+ *    without KIPC_MQ_CREDS (nothing is received). KIPC_RECV_REGION and
+ *    KIPC_RECV_REPLY on either (KIPC_RECV_REPLY on KIPC_IOC_MQ_PEEK too).
  *  - EINVAL: KIPC_SEND_REGION or KIPC_SEND_SEALED on SENDV: regions travel
  *    only one at a time, with KIPC_IOC_MQ_SEND or KIPC_IOC_MQ_SENDRECV.
  *  - EBADMSG: RECVV whose first message carries a region; RECVV stops
@@ -216,6 +225,12 @@
  *    KIPC_SEND_REGION) and of KIPC_IOC_MQ_RECV for @out_region_fd (with
  *    KIPC_RECV_REGION), each with a @size that must cover its field. All
  *    but EBADMSG and EFAULT of the receive are found before the send.
+ *  - EINVAL: KIPC_SEND_REPLYTO or KIPC_RECV_REPLY with a @size that does
+ *    not cover @out_reply_fd.
+ *  - EMFILE: KIPC_RECV_REPLY and the process has no free file descriptor;
+ *    nothing is sent and nothing received.
+ *  - ENFILE, ENOMEM: as for KIPC_IOC_MQ_RECV with KIPC_RECV_REPLY, after
+ *    the send.
  *
  * Shared memory regions. mmap() of a region fd follows the rules of files:
  * it needs the fd open for reading, and a shared writable mapping needs it
@@ -339,6 +354,8 @@ enum {
 #define KIPC_FEATURE_MQ_CREDS	(1ULL << 7)
 /* KIPC_MQ_REGIONS, KIPC_SEND_REGION, KIPC_RECV_REGION: regions in messages. */
 #define KIPC_FEATURE_MQ_REGIONS	(1ULL << 8)
+/* Reply-tos: KIPC_SEND_REPLYTO, KIPC_RECV_REPLY. */
+#define KIPC_FEATURE_MQ_REPLYTO	(1ULL << 9)
 
 /**
  * struct kipc_version - ioctl(KIPC_IOC_VERSION) on /dev/kipc
@@ -398,8 +415,11 @@ struct kipc_version {
  * reports EPOLLERR. A new
  * description of that side (opening the name again, for a named queue)
  * clears the hang-up. A queue that no description of a side has been open
- * for yet is not hung up. An anonymous queue (KIPC_OPEN_ANON) cannot have
- * it (EINVAL): its one description sends and receives, so no side could go.
+ * for yet is not hung up. An anonymous queue (KIPC_OPEN_ANON) may have it
+ * when its one description only receives (KIPC_OPEN_READ without
+ * KIPC_OPEN_WRITE, else EINVAL, since no side could go): its senders are
+ * the reply-to descriptions that KIPC_SEND_REPLYTO and KIPC_RECV_REPLY
+ * hand out, so a reply queue's owner hears when nobody is left to answer.
  *
  * KIPC_MQ_CREDS makes every message carry its sender's credentials, filled
  * in by the kernel at send time (the sender cannot choose them): the
@@ -691,6 +711,36 @@ struct kipc_info {
  * see KIPC_MQ_REGIONS.
  */
 #define KIPC_SEND_SEALED	(1U << 8)
+/*
+ * Of KIPC_IOC_MQ_SENDRECV only (EINVAL on KIPC_IOC_MQ_SEND and
+ * KIPC_IOC_MQ_SENDV): the message sent carries a reply-to reference to the
+ * queue of @recv_fd, the caller's reply queue, which it has open for
+ * reading. The reference is weak: it never keeps the reply queue alive, so
+ * queues whose messages reply to each other cannot form a cycle. Sending it
+ * grants whoever receives the message with KIPC_RECV_REPLY a write-only
+ * description of the reply queue, without any permission of its own on it
+ * (as SCM_RIGHTS would), across IPC and user namespaces too. On a
+ * KIPC_MQ_HUP reply queue the message counts as one of its sending
+ * descriptions until it is freed, and its reply description takes over
+ * when it is received: so a server that dies, or receives the request
+ * without taking the reply-to, gives the waiting caller end-of-file.
+ */
+#define KIPC_SEND_REPLYTO	(1U << 9)
+/*
+ * Of KIPC_IOC_MQ_RECV and the receive half of KIPC_IOC_MQ_SENDRECV: return
+ * the reply-to of the message received (KIPC_SEND_REPLYTO) as a new file
+ * descriptor in @out_reply_fd: a write-only description of the reply queue,
+ * with O_NONBLOCK (so a caller that stops reading never stalls its server;
+ * fcntl() may clear it) and FD_CLOEXEC. @out_reply_fd is -1 when the
+ * message has none, and also when its reply queue is gone already, which
+ * @out_flags tells by KIPC_RECV_OUT_REPLY_GONE. The fd is reserved before
+ * the message is taken, so EMFILE leaves it queued, and installed only when
+ * the call succeeds. @size must cover @out_reply_fd (else EINVAL).
+ */
+#define KIPC_RECV_REPLY		(1U << 10)
+
+/* Bit of kipc_mq_recv.out_flags and kipc_mq_sendrecv.out_flags. */
+#define KIPC_RECV_OUT_REPLY_GONE (1U << 1)	/* the reply-to's queue is gone */
 
 /* Most messages one vectored call moves. */
 #define KIPC_MQ_VEC_MAX		1024
@@ -742,6 +792,10 @@ struct kipc_mq_send {
  * @out_region_fd: with KIPC_RECV_REGION, a new fd (close-on-exec) for the
  *	region the message carried, or -1; else not written
  * @__reserved2: set to 0 with KIPC_RECV_REGION
+ * @out_reply_fd: with KIPC_RECV_REPLY, the message's reply-to as a new fd,
+ *	or -1; else not written
+ * @out_flags: with KIPC_RECV_REPLY, KIPC_RECV_OUT_REPLY_GONE or 0; else
+ *	not written
  *
  * Takes the oldest message of the highest priority, waiting while the queue
  * is empty. The ioctl returns the message's length, as @out_len does.
@@ -758,6 +812,8 @@ struct kipc_mq_recv {
 	struct kipc_creds out_creds;
 	__s32 out_region_fd;
 	__u32 __reserved2;
+	__s32 out_reply_fd;
+	__u32 out_flags;
 };
 #define KIPC_IOC_MQ_RECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_RECV)
 
@@ -875,7 +931,7 @@ struct kipc_mq_getattr {
  * @clockid: as for struct kipc_mq_send
  * @__reserved: Must be 0
  * @deadline: one absolute deadline for both halves
- * @out_flags: KIPC_SENDRECV_SENT
+ * @out_flags: KIPC_SENDRECV_SENT, KIPC_RECV_OUT_REPLY_GONE
  * @out_len: length of the message received, or of the one that did not fit
  * @out_prio: its priority
  * @__reserved2: set to 0
@@ -884,6 +940,10 @@ struct kipc_mq_getattr {
  * @send_region_fd: with KIPC_SEND_REGION, an fd of the region the message
  *	sent carries; else not read
  * @out_region_fd: with KIPC_RECV_REGION, as in struct kipc_mq_recv
+ * @out_reply_fd: with KIPC_RECV_REPLY, the reply-to of the message
+ *	received as a new fd, or -1 (KIPC_RECV_OUT_REPLY_GONE in @out_flags
+ *	when its queue is gone); else not written
+ * @__reserved3: set to 0
  *
  * Sends one message to the queue of the fd the ioctl is issued on, then
  * receives one from @recv_fd, in one system call: a client sends a request
@@ -913,6 +973,8 @@ struct kipc_mq_sendrecv {
 	struct kipc_creds out_creds;
 	__s32 send_region_fd;
 	__s32 out_region_fd;
+	__s32 out_reply_fd;
+	__u32 __reserved3;
 };
 #define KIPC_IOC_MQ_SENDRECV	_IO(KIPC_TYPE, KIPC_CMD_MQ_SENDRECV)
 
