@@ -214,6 +214,70 @@ typedef ssize_t (*kipc_rpc_creds_handler_t)(void *ctx,
 int kipc_rpc_serve_creds(int service_fd, kipc_rpc_creds_handler_t handler,
 			 void *ctx);
 
+/**
+ * kipc_rpc_call_region - kipc_rpc_call() whose request carries a region
+ * @region_fd: a kipc region the caller owns or created; the server's
+ *	handler gets its own fd for it, with the access @region_fd has
+ *	(kipc_mq_send_region(3))
+ * @flags: 0, or KIPC_SEND_SEALED: refuse (-EPERM) unless the region has
+ *	KIPC_SEAL_WRITE and KIPC_SEAL_SHRINK
+ *
+ * For large arguments: the bytes are not copied, the pages are shared.
+ * The service queue must have KIPC_MQ_REGIONS and its server must use
+ * kipc_rpc_serve_regions().
+ *
+ * Return: as kipc_rpc_call(); also -EOPNOTSUPP (a service queue without
+ * KIPC_MQ_REGIONS), -EBADF, -EINVAL (not a region, a bad flag), -EACCES
+ * (not the caller's region), -EPERM (not sealed), nothing sent.
+ */
+ssize_t kipc_rpc_call_region(struct kipc_rpc_client *c, const void *req,
+			     size_t req_len, int region_fd, unsigned int flags,
+			     void *reply, size_t reply_len,
+			     const struct timespec *deadline);
+
+/**
+ * struct kipc_rpc_request - one request, as kipc_rpc_serve_regions() hands
+ *	it to its handler
+ * @data: the payload, 8-byte aligned
+ * @len: its length
+ * @creds: the caller's pid, uid and gid (as kipc_rpc_serve_creds() gives
+ *	them) when the service queue has KIPC_MQ_CREDS, else NULL
+ * @region_fd: an fd of the region the request carried
+ *	(kipc_rpc_call_region()), or -1; closed once the handler returns, so
+ *	dup() it to keep it
+ * @resv: set to 0
+ */
+struct kipc_rpc_request {
+	const void *data;
+	size_t len;
+	const struct kipc_creds *creds;
+	int region_fd;
+	uint32_t resv[3];
+};
+
+/**
+ * kipc_rpc_request_handler_t - a server's answer to one request, which may
+ *	carry a region
+ *
+ * Return: as kipc_rpc_handler_t.
+ */
+typedef ssize_t (*kipc_rpc_request_handler_t)(void *ctx,
+					      const struct kipc_rpc_request *rq,
+					      void *reply, size_t reply_size);
+
+/**
+ * kipc_rpc_serve_regions - kipc_rpc_serve() whose handler also gets the
+ *	region a request carries, and the caller's credentials when the
+ *	service queue has KIPC_MQ_CREDS
+ * @service_fd: the service queue, open for reading; created with
+ *	KIPC_MQ_REGIONS for requests to carry regions
+ *
+ * Return: as kipc_rpc_serve(); -EOPNOTSUPP when @service_fd is not a
+ * queue.
+ */
+int kipc_rpc_serve_regions(int service_fd, kipc_rpc_request_handler_t handler,
+			   void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,12 +122,14 @@ static ssize_t kipc_rpc_sendrecv(int fd, __u32 flags, const void *sbuf,
 				 size_t slen, int recv_fd, void *rbuf,
 				 size_t rlen, const struct timespec *deadline,
 				 struct kipc_creds *creds, int *reply_fd,
-				 int *sent)
+				 int *sent, int send_region, int *region_fd)
 {
 	struct kipc_mq_sendrecv op = {
 		.size = sizeof(op),
-		.flags = flags | (creds ? KIPC_RECV_CREDS : 0),
+		.flags = flags | (creds ? KIPC_RECV_CREDS : 0) |
+			 (region_fd ? KIPC_RECV_REGION : 0),
 		.recv_fd = recv_fd,
+		.send_region_fd = send_region,
 		.send_buf = (uintptr_t)sbuf,
 		.send_len = slen,
 		.recv_len = rlen > UINT32_MAX ? UINT32_MAX : rlen,
@@ -138,6 +140,8 @@ static ssize_t kipc_rpc_sendrecv(int fd, __u32 flags, const void *sbuf,
 	*sent = 0;
 	if (reply_fd)
 		*reply_fd = -1;
+	if (region_fd)
+		*region_fd = -1;
 	ret = kipc_rpc_deadline(deadline, &op.flags, &op.clockid,
 				&op.deadline);
 	if (ret)
@@ -150,27 +154,38 @@ static ssize_t kipc_rpc_sendrecv(int fd, __u32 flags, const void *sbuf,
 		*creds = op.out_creds;
 	if (reply_fd)
 		*reply_fd = op.out_reply_fd;
+	if (region_fd)
+		*region_fd = op.out_region_fd;
 	return ret;
 }
 
-/* KIPC_IOC_MQ_RECV with KIPC_RECV_REPLY: *@reply_fd gets the reply-to. */
+/*
+ * KIPC_IOC_MQ_RECV with KIPC_RECV_REPLY: *@reply_fd gets the reply-to, and
+ * *@region_fd (when not NULL: KIPC_RECV_REGION) the region, or -1.
+ */
 static ssize_t kipc_rpc_recv(int fd, void *buf, size_t len,
-			     struct kipc_creds *creds, int *reply_fd)
+			     struct kipc_creds *creds, int *reply_fd,
+			     int *region_fd)
 {
 	struct kipc_mq_recv op = {
 		.size = sizeof(op),
-		.flags = KIPC_RECV_REPLY | (creds ? KIPC_RECV_CREDS : 0),
+		.flags = KIPC_RECV_REPLY | (creds ? KIPC_RECV_CREDS : 0) |
+			 (region_fd ? KIPC_RECV_REGION : 0),
 		.buf = (uintptr_t)buf,
 		.len = len > UINT32_MAX ? UINT32_MAX : len,
 	};
 	int ret = ioctl(fd, KIPC_IOC_MQ_RECV, &op);
 
 	*reply_fd = -1;
+	if (region_fd)
+		*region_fd = -1;
 	if (ret < 0)
 		return -errno;
 	if (creds)
 		*creds = op.out_creds;
 	*reply_fd = op.out_reply_fd;
+	if (region_fd)
+		*region_fd = op.out_region_fd;
 	return ret;
 }
 
@@ -349,18 +364,24 @@ static bool kipc_rpc_take_reply(struct kipc_rpc_client *c, size_t n,
 	return false;
 }
 
-KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
-				  size_t req_len, void *reply,
-				  size_t reply_len,
-				  const struct timespec *deadline)
+/* A call, carrying @region_fd (KIPC_SEND_REGION, with @flags) unless -1. */
+static ssize_t kipc_rpc_call_any(struct kipc_rpc_client *c, const void *req,
+				 size_t req_len, int region_fd,
+				 unsigned int flags, void *reply,
+				 size_t reply_len,
+				 const struct timespec *deadline)
 {
-	KIPC_KEEP_ERRNO;
 	struct kipc_rpc_hdr *h = (void *)c->sbuf;
+	__u32 sflags = KIPC_SEND_REPLYTO;
 	ssize_t n, ret;
 	uint64_t id;
 	int sent;
 
 	if ((!req && req_len) || (!reply && reply_len))
+		return -EINVAL;
+	if (region_fd >= 0)
+		sflags |= KIPC_SEND_REGION | flags;
+	else if (flags)
 		return -EINVAL;
 	if (req_len > c->msgsize - KIPC_RPC_CALL_HDR_SIZE(0))
 		return -EMSGSIZE;
@@ -375,9 +396,10 @@ KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
 	 * comes is dropped by the next call. End-of-file (-ENODATA): nobody
 	 * is left who could answer.
 	 */
-	n = kipc_rpc_sendrecv(c->service_fd, KIPC_SEND_REPLYTO, c->sbuf,
+	n = kipc_rpc_sendrecv(c->service_fd, sflags, c->sbuf,
 			      KIPC_RPC_CALL_HDR_SIZE(0) + req_len, c->reply_fd,
-			      c->rbuf, c->msgsize, deadline, NULL, NULL, &sent);
+			      c->rbuf, c->msgsize, deadline, NULL, NULL, &sent,
+			      region_fd, NULL);
 	for (;;) {
 		if (n < 0)
 			return n;
@@ -389,6 +411,31 @@ KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
 	}
 }
 
+KIPC_EXPORT ssize_t kipc_rpc_call(struct kipc_rpc_client *c, const void *req,
+				  size_t req_len, void *reply,
+				  size_t reply_len,
+				  const struct timespec *deadline)
+{
+	KIPC_KEEP_ERRNO;
+
+	return kipc_rpc_call_any(c, req, req_len, -1, 0, reply, reply_len,
+				 deadline);
+}
+
+KIPC_EXPORT ssize_t kipc_rpc_call_region(struct kipc_rpc_client *c,
+					 const void *req, size_t req_len,
+					 int region_fd, unsigned int flags,
+					 void *reply, size_t reply_len,
+					 const struct timespec *deadline)
+{
+	KIPC_KEEP_ERRNO;
+
+	if (region_fd < 0 || (flags & ~KIPC_SEND_SEALED))
+		return -EINVAL;
+	return kipc_rpc_call_any(c, req, req_len, region_fd, flags, reply,
+				 reply_len, deadline);
+}
+
 /* --- the server ------------------------------------------------------- */
 
 struct kipc_rpc_server {
@@ -398,6 +445,9 @@ struct kipc_rpc_server {
 	char *rep;
 	uint64_t lost;		/* replies that found no reader (EPIPE, full) */
 	struct kipc_creds creds;
+	bool regions;		/* kipc_rpc_serve_regions(): take regions */
+	bool creds_valid;	/* @creds are asked for (KIPC_MQ_CREDS) */
+	int region_fd;		/* the current request's region, or -1 */
 };
 
 /* A parsed CALL or BYE. */
@@ -458,9 +508,11 @@ enum {
  */
 static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
 			   kipc_rpc_handler_t handler,
-			   kipc_rpc_creds_handler_t creds_handler, void *ctx,
+			   kipc_rpc_creds_handler_t creds_handler,
+			   kipc_rpc_request_handler_t req_handler, void *ctx,
 			   size_t *len, ssize_t *stop)
 {
+	struct kipc_rpc_request rq;
 	struct kipc_rpc_req r;
 	ssize_t ret;
 	size_t room;
@@ -472,7 +524,15 @@ static int kipc_rpc_handle(struct kipc_rpc_server *s, size_t n, int fd,
 
 	/* A request is at least a reply header, so this is >= 0. */
 	room = s->msgsize - KIPC_RPC_REPLY_HDR_SIZE;
-	if (creds_handler)
+	if (req_handler) {
+		memset(&rq, 0, sizeof(rq));
+		rq.data = r.payload;
+		rq.len = r.len;
+		rq.creds = s->creds_valid ? &s->creds : NULL;
+		rq.region_fd = s->region_fd;
+		ret = req_handler(ctx, &rq, s->rep + KIPC_RPC_REPLY_HDR_SIZE,
+				  room);
+	} else if (creds_handler)
 		ret = creds_handler(ctx, &s->creds, r.payload, r.len,
 				    s->rep + KIPC_RPC_REPLY_HDR_SIZE, room);
 	else
@@ -504,19 +564,30 @@ static void kipc_rpc_server_free(struct kipc_rpc_server *s)
 	free(s);
 }
 
+/* Close the current request's region, once its handler is done with it. */
+static void kipc_rpc_region_done(struct kipc_rpc_server *s)
+{
+	if (s->region_fd >= 0)
+		close(s->region_fd);
+	s->region_fd = -1;
+}
+
 /*
- * Serve with @handler, or with @creds_handler, which also gets each
- * request's sender: then every receive asks for it (KIPC_RECV_CREDS).
+ * Serve with @handler, with @creds_handler, which also gets each request's
+ * sender (@want_creds: every receive asks for it, KIPC_RECV_CREDS), or with
+ * @req_handler, which also gets the region a request carries (every
+ * receive takes one, KIPC_RECV_REGION) and the sender when @want_creds.
  */
 static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 			      kipc_rpc_creds_handler_t creds_handler,
-			      void *ctx)
+			      kipc_rpc_request_handler_t req_handler,
+			      bool want_creds, void *ctx)
 {
 	struct kipc_mq_getattr attr;
 	struct kipc_rpc_server *s;
 	struct kipc_creds *creds;
 	ssize_t n, stop = 0;
-	int fd = -1, ret;
+	int fd = -1, ret, *rgn;
 
 	ret = kipc_mq_getattr(service_fd, &attr);
 	if (ret)
@@ -526,6 +597,9 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 		return -ENOMEM;
 	s->service_fd = service_fd;
 	s->msgsize = attr.out_max_msgsize;
+	s->region_fd = -1;
+	s->regions = req_handler != NULL;
+	s->creds_valid = want_creds;
 	s->req = malloc(s->msgsize);
 	/* Room for an ERROR reply even behind a tiny service queue. */
 	s->rep = malloc(s->msgsize < 64 ? 64 : s->msgsize);
@@ -534,27 +608,31 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 		return -ENOMEM;
 	}
 
-	creds = creds_handler ? &s->creds : NULL;
-	n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd);
+	creds = want_creds ? &s->creds : NULL;
+	rgn = s->regions ? &s->region_fd : NULL;
+	n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd, rgn);
 	while (n >= 0) {
 		size_t len = 0;
 		int next = -1, sent = 0;
 
-		switch (kipc_rpc_handle(s, n, fd, handler, creds_handler, ctx,
-					&len, &stop)) {
+		switch (kipc_rpc_handle(s, n, fd, handler, creds_handler,
+					req_handler, ctx, &len, &stop)) {
 		case KIPC_RPC_STOP:
 			goto out;
 		case KIPC_RPC_NOTHING:
 			if (fd >= 0)
 				close(fd);
+			kipc_rpc_region_done(s);
 			n = kipc_rpc_recv(service_fd, s->req, s->msgsize,
-					  creds, &fd);
+					  creds, &fd, rgn);
 			continue;
 		}
+		/* The handler is done with the region: the next may come. */
+		kipc_rpc_region_done(s);
 		/* Answer on the reply-to and wait for the next request. */
 		n = kipc_rpc_sendrecv(fd, KIPC_RECV_REPLY, s->rep, len,
 				      service_fd, s->req, s->msgsize, NULL,
-				      creds, &next, &sent);
+				      creds, &next, &sent, -1, rgn);
 		close(fd);
 		fd = next;
 		if (n >= 0 || sent)
@@ -565,12 +643,14 @@ static int kipc_rpc_serve_any(int service_fd, kipc_rpc_handler_t handler,
 		 * lost, the server is not.
 		 */
 		s->lost++;
-		n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd);
+		n = kipc_rpc_recv(service_fd, s->req, s->msgsize, creds, &fd,
+				  rgn);
 	}
 	stop = n;
 out:
 	if (fd >= 0)
 		close(fd);
+	kipc_rpc_region_done(s);
 	kipc_rpc_server_free(s);
 	if (stop == -ECANCELED)
 		return 0;
@@ -584,7 +664,7 @@ KIPC_EXPORT int kipc_rpc_serve(int service_fd, kipc_rpc_handler_t handler,
 
 	if (!handler)
 		return -EINVAL;
-	return kipc_rpc_serve_any(service_fd, handler, NULL, ctx);
+	return kipc_rpc_serve_any(service_fd, handler, NULL, NULL, false, ctx);
 }
 
 KIPC_EXPORT int kipc_rpc_serve_creds(int service_fd,
@@ -604,5 +684,24 @@ KIPC_EXPORT int kipc_rpc_serve_creds(int service_fd,
 	if (info.out_type != KIPC_OBJ_MQ ||
 	    !(info.out_attr.mq.flags & KIPC_MQ_CREDS))
 		return -EOPNOTSUPP;
-	return kipc_rpc_serve_any(service_fd, NULL, handler, ctx);
+	return kipc_rpc_serve_any(service_fd, NULL, handler, NULL, true, ctx);
+}
+
+KIPC_EXPORT int kipc_rpc_serve_regions(int service_fd,
+				       kipc_rpc_request_handler_t handler,
+				       void *ctx)
+{
+	KIPC_KEEP_ERRNO;
+	struct kipc_info info;
+	int ret;
+
+	if (!handler)
+		return -EINVAL;
+	ret = kipc_info(service_fd, &info);
+	if (ret)
+		return ret;
+	if (info.out_type != KIPC_OBJ_MQ)
+		return -EOPNOTSUPP;
+	return kipc_rpc_serve_any(service_fd, NULL, NULL, handler,
+				  info.out_attr.mq.flags & KIPC_MQ_CREDS, ctx);
 }

@@ -12,10 +12,12 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "kipc_test.h"
+#include "kipc-rpc.h"
 
 #define MSG	64
 
@@ -680,6 +682,101 @@ TEST_F(reply, kill9_storm)
 		test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
 		test_nothing_left();
 	}
+}
+
+/* Answers with the first bytes of the request's region and the caller. */
+static ssize_t region_handler(void *ctx, const struct kipc_rpc_request *rq,
+			      void *reply, size_t size)
+{
+	int uid = rq->creds ? (int)rq->creds->uid : -1;
+	char *p;
+	int n;
+
+	(void)ctx;
+	if (rq->len == 4 && !memcmp(rq->data, "quit", 4))
+		return -ECANCELED;
+	if (rq->region_fd < 0)
+		return snprintf(reply, size, "none uid=%d", uid);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rq->region_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	n = snprintf(reply, size, "%.16s uid=%d", p, uid);
+	munmap(p, 4096);
+	return n;
+}
+
+/*
+ * kipc_rpc_call_region(): a large argument as a region, whose pages the
+ * handler of kipc_rpc_serve_regions() maps, beside the caller's
+ * credentials; the library closes the server's fd of it after the
+ * handler, so once the caller closes its own nothing is left.
+ */
+TEST_F(reply, call_region)
+{
+	int svc = qopen(self->name, KIPC_NEW, 0600,
+			KIPC_MQ_REGIONS | KIPC_MQ_CREDS);
+	char plain[KIPC_NAME_MAX + 8], buf[MSG];
+	struct kipc_rpc_client *c, *pc;
+	int r, status;
+	ssize_t n;
+	pid_t pid;
+	char *p;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int s = q_open(self->fd, self->name, KIPC_OPEN_READ, 0, 0);
+
+		_exit(s >= 0 && !kipc_rpc_serve_regions(s, region_handler,
+							NULL) ? 0 : 1);
+	}
+	ASSERT_EQ(0, kipc_rpc_client_open(self->name, NULL, &c));
+	r = kipc_shm_open(NULL, KIPC_OPEN_ANON | KIPC_OPEN_CREATE |
+			  KIPC_OPEN_READ | KIPC_OPEN_WRITE, 0600, 4096);
+	ASSERT_LE(0, r);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p, "a big argument");
+	ASSERT_EQ(0, munmap(p, 4096));
+
+	n = kipc_rpc_call_region(c, "x", 1, r, 0, buf, sizeof(buf) - 1, NULL);
+	ASSERT_LE(0, n);
+	buf[n] = '\0';
+	ASSERT_STREQ("a big argument uid=0", buf);
+	/* A plain call to the same server: no region. */
+	n = kipc_rpc_call(c, "y", 1, buf, sizeof(buf) - 1, NULL);
+	ASSERT_LE(0, n);
+	buf[n] = '\0';
+	ASSERT_STREQ("none uid=0", buf);
+	/* Refused before anything is sent. */
+	EXPECT_EQ(-EPERM, kipc_rpc_call_region(c, "x", 1, r, KIPC_SEND_SEALED,
+					       buf, sizeof(buf), NULL));
+	EXPECT_EQ(-EINVAL, kipc_rpc_call_region(c, "x", 1, -1, 0, buf,
+						sizeof(buf), NULL));
+	EXPECT_EQ(-EINVAL, kipc_rpc_call_region(c, "x", 1, r, 1U << 31, buf,
+						sizeof(buf), NULL));
+	EXPECT_EQ(-EINVAL, kipc_rpc_call_region(c, "x", 1, svc, 0, buf,
+						sizeof(buf), NULL));
+	EXPECT_EQ(0U, test_mq_depth(svc));
+
+	/* A service queue without KIPC_MQ_REGIONS takes no region. */
+	snprintf(plain, sizeof(plain), "%s.p", self->name);
+	close(qopen(plain, KIPC_NEW, 0600, 0));
+	ASSERT_EQ(0, kipc_rpc_client_open(plain, NULL, &pc));
+	EXPECT_EQ(-EOPNOTSUPP, kipc_rpc_call_region(pc, "x", 1, r, 0, buf,
+						    sizeof(buf), NULL));
+	kipc_rpc_client_close(pc);
+	test_ioctl_unlink(KIPC_OBJ_MQ, plain);
+
+	close(r);
+	EXPECT_EQ(-ECANCELED, kipc_rpc_call(c, "quit", 4, buf, sizeof(buf),
+					     NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	kipc_rpc_client_close(c);
+	close(svc);
+	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
+	test_nothing_left();
 }
 
 TEST_HARNESS_MAIN
