@@ -346,8 +346,6 @@ long kipc_ioctl_dispatch(const struct kipc_ioctl_op *ops, size_t nops,
 			 struct file *file, unsigned int cmd,
 			 unsigned long arg);
 int kipc_open_ioctl(struct kipc_ucmd *ucmd);
-struct file *kipc_obj_getfile(struct kipc_object *obj, u32 flags);
-void kipc_obj_attach(struct file *file);
 int kipc_unlink_ioctl(struct kipc_ucmd *ucmd);
 long kipc_obj_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int kipc_obj_file_release(struct inode *inode, struct file *file);
@@ -389,6 +387,7 @@ struct kipc_object *kipc_publish(struct kipc_object *new, u32 flags);
 struct kipc_object *kipc_obj_open(struct ipc_namespace *ns, u32 type,
 				  const char *name, u32 len, u32 flags);
 bool kipc_obj_owned_by(struct kipc_object *obj, kuid_t uid);
+bool kipc_obj_permitted(struct kipc_object *obj, u32 open_flags);
 int kipc_obj_unlink(struct ipc_namespace *ns, u32 type, const char *name,
 		    u32 len);
 bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce);

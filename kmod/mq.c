@@ -404,6 +404,17 @@ static int kipc_mq_sendrecv_ioctl(struct kipc_ucmd *ucmd)
 		ret = -EBADF;
 		goto out_respond;
 	}
+	/*
+	 * A reply-to grants whoever takes the request a write fd of the
+	 * reply queue: only one who may write it may give that, by its fd or
+	 * by the queue's permission bits, as an open for writing would check.
+	 */
+	if ((cmd->flags & KIPC_SEND_REPLYTO) &&
+	    !(rfile->f_mode & FMODE_WRITE) &&
+	    !kipc_obj_permitted(&file_mq(rfile)->obj, KIPC_OPEN_WRITE)) {
+		ret = -EACCES;
+		goto out_respond;
+	}
 	/* Before the send: a request that asks wrongly sends nothing. */
 	ret = kipc_mq_creds_check(file_mq(rfile), cmd->flags, ucmd->user_size,
 				  offsetofend(struct kipc_mq_sendrecv,

@@ -196,11 +196,17 @@ bool kipc_obj_unlink_locked(struct kipc_object *obj, bool announce)
 	return kipc_obj_put_locked(obj);
 }
 
-/*
+/**
+ * kipc_obj_permitted() - may the caller open @obj with @open_flags?
+ * @obj: the object
+ * @open_flags: KIPC_OPEN_READ and KIPC_OPEN_WRITE
+ *
  * SysV ipcperms(): the owner or creator class, else the group class, else
  * other; CAP_IPC_OWNER in the namespace's user namespace overrides.
+ *
+ * Return: true if it may.
  */
-static bool kipc_obj_permitted(struct kipc_object *obj, u32 open_flags)
+bool kipc_obj_permitted(struct kipc_object *obj, u32 open_flags)
 {
 	kuid_t uid = current_fsuid();
 	umode_t granted = obj->mode;

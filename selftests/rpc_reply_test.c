@@ -684,6 +684,50 @@ TEST_F(reply, kill9_storm)
 	}
 }
 
+/*
+ * A reply-to hands on the right to write the reply queue, so only one who
+ * may write it may give it: a user who may only read someone's queue
+ * cannot name it (EACCES, nothing sent), or a server would get a write fd
+ * of it, and the queue a writer that keeps its hang-up away. Its own
+ * anonymous queue, open only for reading, it may name: it owns it.
+ */
+TEST_F(reply, reply_to_needs_write)
+{
+	int v = qopen(self->name, KIPC_NEW, 0644, KIPC_MQ_HUP);
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		__u32 of = 0;
+		int rv, svc, own;
+
+		if (kipc_become(KIPC_UID1, KIPC_GID1, KIPC_NO_GROUP))
+			_exit(10);
+		rv = q_open(self->fd, self->name, KIPC_OPEN_READ, 0, 0);
+		svc = q_open(self->fd, NULL, KIPC_RW, 0600, 0);
+		own = q_open(self->fd, NULL, KIPC_OPEN_READ, 0600,
+			     KIPC_MQ_HUP);
+		if (rv < 0 || svc < 0 || own < 0)
+			_exit(11);
+		if (request(svc, rv, "steal", &of) != -1 || errno != EACCES ||
+		    of)
+			_exit(12);
+		if (test_mq_depth(svc))
+			_exit(13);
+		if (request(svc, own, "mine", &of) || of != KIPC_SENDRECV_SENT)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(v);
+	test_ioctl_unlink(KIPC_OBJ_MQ, self->name);
+	test_nothing_left();
+}
+
 /* Answers with the first bytes of the request's region and the caller. */
 static ssize_t region_handler(void *ctx, const struct kipc_rpc_request *rq,
 			      void *reply, size_t size)

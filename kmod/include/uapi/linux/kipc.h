@@ -166,7 +166,8 @@
  *  - EFAULT: also when a region came with the message: it stays queued
  *    with its region, and no fd is installed.
  *  - EINVAL: KIPC_RECV_REPLY with a @size that does not cover
- *    @out_reply_fd.
+ *    @out_flags (KIPC_IOC_MQ_RECV) or @out_reply_fd (the receive of
+ *    KIPC_IOC_MQ_SENDRECV).
  *  - EMFILE: KIPC_RECV_REPLY and the process has no free file
  *    descriptor; checked before anything is received, so no message is
  *    taken.
@@ -225,6 +226,9 @@
  *    KIPC_SEND_REGION) and of KIPC_IOC_MQ_RECV for @out_region_fd (with
  *    KIPC_RECV_REGION), each with a @size that must cover its field. All
  *    but EBADMSG and EFAULT of the receive are found before the send.
+ *  - EACCES: KIPC_SEND_REPLYTO and the caller may not write @recv_fd's
+ *    queue (its fd is not open for writing, and the queue's permission
+ *    bits do not let it write); nothing is sent.
  *  - EINVAL: KIPC_SEND_REPLYTO or KIPC_RECV_REPLY with a @size that does
  *    not cover @out_reply_fd.
  *  - EMFILE: KIPC_RECV_REPLY and the process has no free file descriptor;
@@ -715,7 +719,10 @@ struct kipc_info {
  * Of KIPC_IOC_MQ_SENDRECV only (EINVAL on KIPC_IOC_MQ_SEND and
  * KIPC_IOC_MQ_SENDV): the message sent carries a reply-to reference to the
  * queue of @recv_fd, the caller's reply queue, which it has open for
- * reading. The reference is weak: it never keeps the reply queue alive, so
+ * reading, and which it may write: its fd is open for writing, or the
+ * queue's permission bits let it write, as an open for writing would check
+ * (else EACCES, nothing sent), since the reply-to hands that right on.
+ * The reference is weak: it never keeps the reply queue alive, so
  * queues whose messages reply to each other cannot form a cycle. Sending it
  * grants whoever receives the message with KIPC_RECV_REPLY a write-only
  * description of the reply queue, without any permission of its own on it
@@ -723,7 +730,9 @@ struct kipc_info {
  * KIPC_MQ_HUP reply queue the message counts as one of its sending
  * descriptions until it is freed, and its reply description takes over
  * when it is received: so a server that dies, or receives the request
- * without taking the reply-to, gives the waiting caller end-of-file.
+ * without taking the reply-to, gives the waiting caller end-of-file. On a
+ * reply queue without KIPC_MQ_HUP nothing tells the caller: it waits until
+ * its deadline.
  */
 #define KIPC_SEND_REPLYTO	(1U << 9)
 /*
@@ -735,7 +744,8 @@ struct kipc_info {
  * message has none, and also when its reply queue is gone already, which
  * @out_flags tells by KIPC_RECV_OUT_REPLY_GONE. The fd is reserved before
  * the message is taken, so EMFILE leaves it queued, and installed only when
- * the call succeeds. @size must cover @out_reply_fd (else EINVAL).
+ * the call succeeds. @size must cover @out_reply_fd (KIPC_IOC_MQ_SENDRECV)
+ * or @out_flags (KIPC_IOC_MQ_RECV), else EINVAL.
  */
 #define KIPC_RECV_REPLY		(1U << 10)
 
